@@ -1,0 +1,66 @@
+/** Reads `brtops.config.yaml`: YAML with positions, one zod schema, errors that name key, file and line. */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { LineCounter, parseDocument, isNode } from "yaml";
+import { BrtopsError } from "../core/errors.js";
+import { configSchema, type Config } from "./schema.js";
+
+export const CONFIG_FILE = "brtops.config.yaml";
+
+export interface LoadedConfig {
+  config: Config;
+  root: string;
+  file: string;
+}
+
+/** The project root: the nearest folder upwards holding brtops.config.yaml (or `.brtops/`). */
+export function findRoot(start: string): string | null {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, CONFIG_FILE))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+export function loadConfig(cwd: string): LoadedConfig {
+  const root = findRoot(cwd);
+  if (!root) {
+    throw new BrtopsError("E_CONFIG_MISSING", `No ${CONFIG_FILE} in ${resolve(cwd)} or any folder above it.`, {
+      hint: "Run `brtops init --hum-lead YOU@example.com --ai-lead AGENT@example.com` in your repository first.",
+    });
+  }
+  const file = join(root, CONFIG_FILE);
+  return { config: parseConfig(readFileSync(file, "utf8"), file), root, file };
+}
+
+export function parseConfig(text: string, file: string): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const pos = lineCounter.linePos(e.pos[0]);
+    throw new BrtopsError("E_CONFIG_INVALID", `${file}:${pos.line}: the YAML does not parse: ${e.message.split("\n")[0]}`, {
+      hint: "Fix the YAML syntax at that line (indentation, a missing colon or quote).",
+      details: { file, line: pos.line },
+    });
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const parsed = configSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const path = issue.path.map(String);
+  // Point at the deepest node that exists: a missing key is reported at its parent.
+  let line: number | undefined;
+  for (let n = path.length; n >= 0 && line === undefined; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && node.range) line = lineCounter.linePos(node.range[0]).line;
+  }
+  const key = path.join(".") || "(top level)";
+  const message = issue.code === "unrecognized_keys" ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")}` : issue.message;
+  throw new BrtopsError("E_CONFIG_INVALID", `${file}${line ? `:${line}` : ""}: ${key}: ${message}`, {
+    hint: "See the configuration section of the README for the keys brtops knows.",
+    details: { file, key, ...(line ? { line } : {}) },
+  });
+}

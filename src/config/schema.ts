@@ -1,0 +1,49 @@
+/**
+ * The one schema of `brtops.config.yaml`. Later work extends its sections; everything downstream
+ * takes the readonly, normalised `Config` this produces.
+ */
+import { z } from "zod";
+import { commandStepSchema, environmentSchema } from "./schema-environment.js";
+
+const id = z.string().min(1);
+
+export const configSchema = z
+  .object({
+    project: z.object({ name: z.string().optional() }).strict().default({}),
+    leads: z
+      .object({
+        hum: z.array(id).min(1, "name at least one HUM LEAD"),
+        ai: z.array(id).default([]),
+        /** People who may give feedback and sign off, without deciding. */
+        members: z.array(id).default([]),
+        emergency: z.array(id).default([]),
+      })
+      .strict(),
+    paths: z
+      .object({
+        releases: z.string().default("docs/01_application/6-releases"),
+        features: z.string().default("docs/02_features"),
+      })
+      .strict()
+      .default({ releases: "docs/01_application/6-releases", features: "docs/02_features" }),
+    environments: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "environment names are lower-case words joined by -"), environmentSchema).default({}),
+    build: z.array(commandStepSchema.extend({ artifacts: z.array(z.string()).default([]) })).default([]),
+    tests: z
+      .object({
+        integration: z.array(commandStepSchema).default([]),
+        performance: z.array(commandStepSchema).default([]),
+        security: z.array(commandStepSchema).default([]),
+        uat: z.object({ signoffs: z.array(id).default([]) }).strict().default({ signoffs: [] }),
+      })
+      .strict()
+      .default({ integration: [], performance: [], security: [], uat: { signoffs: [] } }),
+    validation: z
+      .object({ smoke: z.array(commandStepSchema).default([]) })
+      .strict()
+      .default({ smoke: [] }),
+    store: z.string().optional(),
+  })
+  .strict();
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+export type { CommandStep, EnvironmentConfig } from "./schema-environment.js";

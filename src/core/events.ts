@@ -1,0 +1,107 @@
+/**
+ * The events of a release's log. The log is the only source of truth (DESIGN rule 1): every
+ * state, report and document is derived from these.
+ */
+export const Roles = { hum: "hum-lead", ai: "ai-lead", member: "member", system: "system" } as const;
+export type Role = (typeof Roles)[keyof typeof Roles];
+
+export interface Actor {
+  id: string;
+  role: Role;
+}
+
+/** What a caller hands the store; the store adds seq, release, prev and hash. */
+export interface EventDraft<T extends EventType = EventType> {
+  type: T;
+  at: string;
+  actor: Actor;
+  data: EventData[T];
+}
+
+export interface StoredEvent<T extends EventType = EventType> extends EventDraft<T> {
+  seq: number;
+  release: string;
+  prev: string;
+  hash: string;
+}
+
+export type Sev = 0 | 1 | 2 | 3 | 4 | 5;
+
+/** A thing the HUM LEAD must see before deciding; a gate with findings never auto-proceeds. */
+export interface Finding {
+  severity: "critical" | "warning" | "info";
+  code: string;
+  message: string;
+  /** Where it comes from: a file and line, a step id, a command. */
+  source?: string;
+}
+
+export type GateKind = "readiness" | "approval" | "go-no-go" | "certification" | "incident" | "deviation";
+export type IncidentChoice = "retry" | "rollback" | "continue";
+
+export interface EventData {
+  ReleaseRequested: {
+    version: string;
+    environment: string;
+    versionType?: "major" | "minor" | "patch";
+    trigger?: string;
+    previous?: string | null;
+  };
+  VersionResolved: { version: string; previous: string | null; from?: string };
+  SevAssessed: {
+    sev: Sev;
+    phases: number[];
+    factors: { factor: string; effect: string; sev?: Sev }[];
+    overriddenBy?: string;
+    reason?: string;
+  };
+  StepStarted: { step: string; attempt: number; label?: string; effect?: boolean };
+  StepSucceeded: { step: string; result?: Record<string, unknown>; adopted?: boolean };
+  StepFailed: { step: string; error: { code: string; message: string }; result?: Record<string, unknown> };
+  StepSkipped: { step: string; reason: string };
+  PhaseSkipped: { phase: number; reason: string };
+  GateOpened: {
+    phase: number;
+    step: string;
+    kind: GateKind;
+    title: string;
+    report: string;
+    findings: Finding[];
+    requiredApprovals: number;
+  };
+  GateApproved: {
+    phase: number;
+    step: string;
+    note?: string;
+    authority: "person" | "auto-proceed";
+    grantedBy?: string;
+    final: boolean;
+  };
+  GateRejected: { phase: number; step: string; reason: string; returnTo: number };
+  FeedbackGiven: { id: string; phase: number; step: string; text: string };
+  FeedbackAddressed: { id: string; response: string };
+  QuestionAsked: { id: string; phase: number; step: string; text: string };
+  QuestionAnswered: { id: string; text: string };
+  AutoProceedGranted: { note?: string };
+  PauseRequested: { reason?: string };
+  PauseReached: { step: string };
+  Resumed: { note?: string };
+  AbortRequested: { reason?: string };
+  RollbackRequested: { reason?: string };
+  RollbackCompleted: { steps: string[]; to: string | null };
+  IncidentOpened: { step: string; error: { code: string; message: string }; interrupted?: boolean };
+  IncidentGuidance: { step: string; choice: IncidentChoice; note?: string };
+  DocumentsWritten: { phase: number; files: { name: string; sha256: string }[] };
+  FeatureWaived: { feature: string; reason: string; mode: "waive" | "exclude" };
+  Certified: { note?: string };
+  Aborted: { reason?: string };
+  Note: { text: string; kind?: string; data?: Record<string, unknown> };
+}
+export type EventType = keyof EventData;
+
+export type AnyEvent = { [K in EventType]: StoredEvent<K> }[EventType];
+export type AnyDraft = { [K in EventType]: EventDraft<K> }[EventType];
+
+export function draft<T extends EventType>(type: T, at: string, actor: Actor, data: EventData[T]): EventDraft<T> {
+  return { type, at, actor, data };
+}

@@ -1,0 +1,26 @@
+/**
+ * What a release version may look like: MAJOR.MINOR.PATCH with an optional pre-release and build,
+ * zero-padded parts allowed (BRTOPS projects tag v1.1.000, which strict SemVer rejects).
+ * A leading "v" is accepted and dropped.
+ */
+import { BrtopsError } from "./errors.js";
+
+const IDENT = "[0-9A-Za-z-]+";
+export const VERSION_RE = new RegExp(`^(\\d{1,9})\\.(\\d{1,9})\\.(\\d{1,9})(?:-(${IDENT}(?:\\.${IDENT})*))?(?:\\+(${IDENT}(?:\\.${IDENT})*))?$`);
+
+/** "v2.1.0" → "2.1.0"; null when it is not a version. */
+export function normalizeVersion(text: string): string | null {
+  const t = text.trim().replace(/^v(?=\d)/i, "");
+  return VERSION_RE.test(t) ? t : null;
+}
+
+export function parseVersionOrThrow(text: string): string {
+  const v = normalizeVersion(text);
+  if (v === null) {
+    throw new BrtopsError("E_VERSION_INVALID", `"${text}" is not a release version.`, {
+      hint: "Write MAJOR.MINOR.PATCH with an optional pre-release: 2.1.0, v2.1.0, 1.5.2-hotfix, 3.0.0-beta, 2.0.0-rc.1, 1.1.000 — or a version type: major, minor, patch.",
+      details: { given: text },
+    });
+  }
+  return v;
+}

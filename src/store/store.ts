@@ -1,0 +1,28 @@
+/** The event-log port. The file store and the PostgreSQL store implement it and pass one conformance suite. */
+import type { AnyDraft, AnyEvent } from "../core/events.js";
+
+export interface ReleaseRef {
+  release: string;
+  lastSeq: number;
+}
+
+export interface ReadResult {
+  events: AnyEvent[];
+  /** Set when the stored log could not be read whole (the events before the damage are returned). */
+  damage?: { seq: number; reason: string };
+}
+
+export interface Store {
+  /** Every release in the store. */
+  list(): Promise<ReleaseRef[]>;
+  /** Events of a release with seq >= fromSeq (default 1), in order. An unknown release has none. */
+  read(release: string, fromSeq?: number): Promise<ReadResult>;
+  /**
+   * Appends drafts after `expectedLastSeq` (0 for a new release), atomically and durably, chaining
+   * their hashes. Throws BrtopsError E_CONFLICT when the log's last seq is not `expectedLastSeq`.
+   */
+  append(release: string, expectedLastSeq: number, drafts: readonly AnyDraft[]): Promise<AnyEvent[]>;
+  /** Wakes `onChange(release, lastSeq)` when a release's log grows. Returns an unsubscribe function. */
+  watch?(onChange: (release: string, lastSeq: number) => void): () => void;
+  close(): Promise<void>;
+}
