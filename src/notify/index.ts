@@ -1,0 +1,5 @@
+export { createNotifier, type NotifierOptions } from "./create-notifier.js";
+export type { DeliveryResult, Notification, NotificationKind, Notifier } from "./notification.js";
+export { signBody, webhookBody } from "./channel-webhook.js";
+export { emailSubject, plainText, slackMessage, type SlackMessage } from "./render-notification.js";
+export { backoffMs, parseRetryAfter } from "./delivery-retry.js";
