@@ -140,7 +140,7 @@ interface Tokens {
 type MatchResult = { ok: true; ver?: string; target?: string } | { ok: false; pos: number };
 
 const QUOTES = new Set(["\"", "'"]);
-const TRAILING = new Set(["\"", "'", ".", "!", "?", ","]);
+const TRAILING = new Set(["\"", "'", ".", "!", "?"]);
 
 /** Quotes and ellipses folded to ASCII, invisible characters dropped, then split on whitespace. */
 function tokenize(phrase: string): Tokens {
