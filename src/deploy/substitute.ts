@@ -1,0 +1,45 @@
+/**
+ * `{version}`, `{previous}` and `{environment}` in argument arrays, URLs, headers and bodies.
+ * Pure. Other braces are left alone (JSON bodies, shell-looking text inside an argument).
+ */
+import { BrtopsError } from "../core/errors.js";
+
+export interface SubstitutionVars {
+  version: string;
+  /** The version deployed before this one; null for a first release. */
+  previous: string | null;
+  environment: string;
+}
+
+const PLACEHOLDER = /\{(version|previous|environment)\}/g;
+
+/** Replaces the placeholders in one string. Example: `substitute("app@{version}", vars)` → `"app@2.1.0"`. */
+export function substitute(text: string, vars: SubstitutionVars, where = "a step"): string {
+  return text.replace(PLACEHOLDER, (_m, key: keyof SubstitutionVars) => {
+    const v = vars[key];
+    if (v === null) {
+      throw new BrtopsError("E_NO_PREVIOUS_VERSION", `${where} uses {previous}, but there is no earlier release to go back to.`, {
+        hint: "Tag the version that is deployed now (git tag v1.2.3), or remove {previous} from this step.",
+        details: { where },
+      });
+    }
+    return v;
+  });
+}
+
+/** Substitutes every string inside a value (arrays and plain objects included). */
+export function substituteDeep<T>(value: T, vars: SubstitutionVars, where = "a step"): T {
+  if (typeof value === "string") return substitute(value, vars, where) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => substituteDeep(v, vars, where)) as T;
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = substituteDeep(v, vars, where);
+    return out as T;
+  }
+  return value;
+}
+
+/** True when the text uses `{previous}` (a step that cannot run on a first release). */
+export function usesPrevious(value: unknown): boolean {
+  return JSON.stringify(value ?? null).includes("{previous}");
+}
