@@ -87,16 +87,32 @@ export function measureDeviation(approved: ScopeFingerprint, current: ScopeFinge
   const categorize = createCategorizer(opts.categories ?? DEFAULT_SCOPE_CATEGORIES);
   const lineMode = approved.lines !== undefined && current.lines !== undefined;
 
-  const approvedSizes = Object.keys(approved.files).map((p) => (lineMode ? approved.lines?.[p] : 1));
-  const known = approvedSizes.filter((n): n is number => typeof n === "number" && Number.isFinite(n) && n >= 0);
-  const meanSize = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
+  const approvedPaths = Object.keys(approved.files);
+  const currentPaths = Object.keys(current.files);
+  let meanSize = 1;
+  if (lineMode) {
+    let sum = 0;
+    let n = 0;
+    for (const p of approvedPaths) {
+      const v = own(approved.lines ?? {}, p);
+      if (isCount(v)) {
+        sum += v;
+        n++;
+      }
+    }
+    if (n > 0) meanSize = sum / n;
+  }
   const sizeIn = (fp: ScopeFingerprint, path: string): number => {
     if (!lineMode) return 1;
-    const n = fp.lines?.[path];
-    return typeof n === "number" && Number.isFinite(n) && n >= 0 ? n : meanSize;
+    const v = own(fp.lines ?? {}, path);
+    return isCount(v) ? v : meanSize;
   };
-  const totalOf = (fp: ScopeFingerprint): number => Object.keys(fp.files).reduce((sum, p) => sum + sizeIn(fp, p), 0);
-  const base = Math.max(1, totalOf(approved) || totalOf(current));
+  const totalOf = (fp: ScopeFingerprint, paths: string[]): number => {
+    let sum = 0;
+    for (const p of paths) sum += sizeIn(fp, p);
+    return sum;
+  };
+  const base = Math.max(1, totalOf(approved, approvedPaths) || totalOf(current, currentPaths));
 
   const raw: Record<ScopeCategory, { percent: number; changed: string[] }> = {
     infrastructure: { percent: 0, changed: [] },
@@ -105,11 +121,14 @@ export function measureDeviation(approved: ScopeFingerprint, current: ScopeFinge
     feature: { percent: 0, changed: [] },
   };
 
+  // Only changed paths are sorted and categorised: fingerprints can hold 100 000 files.
+  const changedPaths = approvedPaths.filter((p) => own(current.files, p) !== approved.files[p]);
+  for (const p of currentPaths) if (!Object.hasOwn(approved.files, p)) changedPaths.push(p);
+  changedPaths.sort();
   const files: FileChange[] = [];
-  for (const path of [...new Set([...Object.keys(approved.files), ...Object.keys(current.files)])].sort()) {
-    const before = approved.files[path];
-    const after = current.files[path];
-    if (before === after) continue;
+  for (const path of changedPaths) {
+    const before = own(approved.files, path);
+    const after = own(current.files, path);
     const change = before === undefined ? "added" : after === undefined ? "removed" : "modified";
     const size =
       change === "added" ? sizeIn(current, path) : change === "removed" ? sizeIn(approved, path) : Math.max(sizeIn(approved, path), sizeIn(current, path));
@@ -177,11 +196,20 @@ export function actionFor(cls: DeviationClass): DeviationAction {
   }
 }
 
+/** A record's own value: a path named "constructor" must not find Object's. */
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0;
+}
+
 function diffRecords(before: Record<string, string>, after: Record<string, string>): { name: string; change: "added" | "removed" | "modified" }[] {
   const out: { name: string; change: "added" | "removed" | "modified" }[] = [];
   for (const name of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
-    const b = before[name];
-    const a = after[name];
+    const b = own(before, name);
+    const a = own(after, name);
     if (a === b) continue;
     out.push({ name, change: b === undefined ? "added" : a === undefined ? "removed" : "modified" });
   }

@@ -81,9 +81,14 @@ export function normalisePath(path: string): string {
  * matched like any other name: `.github/**` must be written out, but `**` does reach into `.x/`.
  */
 export function compileGlob(glob: string): (path: string) => boolean {
-  // Backslashes in a glob are escapes, so only the "./" prefix is dropped from it.
-  const re = new RegExp(`^${globToRegExpSource(glob.replace(/^(\.\/)+/, ""))}$`);
+  const re = globRegExp(glob);
   return (path) => re.test(normalisePath(path));
+}
+
+/** The glob as an anchored RegExp over normalised paths. */
+export function globRegExp(glob: string): RegExp {
+  // Backslashes in a glob are escapes, so only the "./" prefix is dropped from it.
+  return new RegExp(`^${globToRegExpSource(glob.replace(/^(\.\/)+/, ""))}$`);
 }
 
 /** True when the path matches the glob (see compileGlob for the syntax). */
@@ -150,9 +155,10 @@ function invalidGlob(glob: string, why: string): BrtopsError {
 
 /** Compiles the category lists once; the returned function gives a path's category. */
 export function createCategorizer(categories: ScopeCategories = DEFAULT_SCOPE_CATEGORIES): (path: string) => ScopeCategory {
-  const compiled = SCOPE_CATEGORY_ORDER.map((cat) => ({ cat, tests: categories[cat].map(compileGlob) }));
+  const compiled = SCOPE_CATEGORY_ORDER.map((cat) => ({ cat, res: categories[cat].map(globRegExp) }));
   return (path) => {
-    for (const { cat, tests } of compiled) if (tests.some((t) => t(path))) return cat;
+    const p = normalisePath(path);
+    for (const { cat, res } of compiled) if (res.some((re) => re.test(p))) return cat;
     // Anything not named elsewhere is ordinary product change.
     return "feature";
   };
