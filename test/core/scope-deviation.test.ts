@@ -134,6 +134,17 @@ describe("measureDeviation", () => {
     expect(s).toBe(`MODERATE scope deviation: 10% system impact (feature 10%): 10 files modified; commit ${"a".repeat(12)} → ${"b".repeat(12)}. The HUM LEAD must approve this deviation before the release goes on.`);
   });
 
+  it("treats paths named like Object's own members as ordinary files", () => {
+    const approved = approvedFp();
+    const current = { ...approved, files: { ...approved.files, constructor: "x", toString: "y" } };
+    const d = measureDeviation(approved, current);
+    expect(d.changes.files.map((f) => [f.path, f.change])).toEqual([
+      ["constructor", "added"],
+      ["toString", "added"],
+    ]);
+    expect(d.percent).toBe(2); // two files of the mean size (10 lines) over 1000 lines
+  });
+
   it("measures against the current size when nothing was approved yet", () => {
     const empty: ScopeFingerprint = { commit: "a", files: {}, lines: {}, artifacts: {}, features: [], config: "c" };
     const d = measureDeviation(empty, { ...empty, files: { "src/a.ts": "1" }, lines: { "src/a.ts": 5 } });
