@@ -31,6 +31,13 @@ export function storeKind(spec: string | undefined): StoreKind {
 export async function openStore(root: string, spec?: string): Promise<Store> {
   if (storeKind(spec) === StoreKinds.file) return new FileStore(root);
   const url = spec!.trim();
-  const { PostgresStore } = await import("./store-postgres.js");
-  return PostgresStore.open(url);
+  let mod: typeof import("./store-postgres.js");
+  try {
+    mod = await import("./store-postgres.js");
+  } catch (e) {
+    throw new BrtopsError("E_STORE", `The PostgreSQL store needs the "pg" package, which could not be loaded: ${(e as Error).message}`, {
+      hint: "Install it next to brtops (npm i pg), or use the file store (store: file).",
+    });
+  }
+  return mod.PostgresStore.open(url);
 }

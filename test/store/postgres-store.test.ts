@@ -121,7 +121,7 @@ describe.skipIf(postgresSkipped())("PostgreSQL store", () => {
         const peers = (await Promise.all(Array.from({ length: 20 }, () => h.openPeer()))) as PostgresStore[];
         const got = await Promise.all(peers.map((p, i) => p.claimLease("2.1.0", "6.1", `runner-${i}`, 60_000)));
         expect(got.filter(Boolean)).toHaveLength(1);
-        expect((await h.store.leaseHolder?.("2.1.0", "6.1"))?.holder).toBe(`runner-${got.indexOf(true)}`);
+        expect((await (h.store as PostgresStore).leaseHolder("2.1.0", "6.1"))?.holder).toBe(`runner-${got.indexOf(true)}`);
       } finally {
         await h.cleanup();
       }
