@@ -76,12 +76,12 @@ function deepMap(value: unknown, fn: (s: string) => string, depth: number): unkn
   if (value instanceof Error) {
     // Errors keep their message and code, which Object.entries alone would drop.
     const out: Record<string, unknown> = { name: value.name, message: fn(value.message) };
-    for (const [k, v] of Object.entries(value)) out[k] = deepMap(v, fn, depth + 1);
+    for (const [k, v] of Object.entries(value)) out[fn(k)] = deepMap(v, fn, depth + 1);
     return out;
   }
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = deepMap(v, fn, depth + 1);
+    for (const [k, v] of Object.entries(value)) out[fn(k)] = deepMap(v, fn, depth + 1);
     return out;
   }
   return value;

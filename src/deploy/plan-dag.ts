@@ -19,7 +19,7 @@ export interface DagPlan {
   needs: Record<string, string[]>;
   dependents: Record<string, string[]>;
   expectedMs: Record<string, number | null>;
-  /** The longest chain by expected duration (by step count where durations are unknown). */
+  /** The longest chain by expected duration (by step count when a duration is unknown). */
   criticalPath: string[];
   /** Sum of the critical path's expected durations; null when one of them is unknown. */
   criticalPathMs: number | null;
@@ -112,8 +112,8 @@ function findCycle(candidates: string[], needs: Record<string, string[]>): strin
 
 function criticalPath(order: string[], needs: Record<string, string[]>, expected: Record<string, number | null>): { path: string[]; ms: number | null } {
   const allKnown = order.every((n) => expected[n] !== null);
-  // Unknown durations weigh 1 so that the path is the longest chain of steps.
-  const weight = (n: string): number => (allKnown ? expected[n]! : expected[n] ?? 1);
+  // With any duration unknown, milliseconds cannot be compared: the path is the longest chain of steps.
+  const weight = (n: string): number => (allKnown ? expected[n]! : 1);
   const finish = new Map<string, number>();
   const via = new Map<string, string | null>();
   for (const n of order) {
