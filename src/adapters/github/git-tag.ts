@@ -1,0 +1,108 @@
+/**
+ * The git side of the GitHub target (spec 6.8.1, 6.8.2 and their rollback): an annotated tag,
+ * pushing the branch and the tag, deleting them again. Each function is one effect the engine can
+ * record, and each is idempotent: a tag already at the right commit is adopted, one at another
+ * commit is E_TAG_CONFLICT (never moved).
+ */
+import { BrtopsError } from "../../core/errors.js";
+import type { Git } from "../git.js";
+
+export interface LocalTag {
+  name: string;
+  /** The commit the tag points at (peeled). */
+  commit: string;
+  annotated: boolean;
+}
+
+/** The local tag, or null. Example: `await localTag(git, "v2.1.0")` → `{name: "v2.1.0", commit: "9fceb02…", annotated: true}`. */
+export async function localTag(git: Git, tag: string): Promise<LocalTag | null> {
+  const ref = `refs/tags/${tag}`;
+  const r = await git.run(["rev-parse", "-q", "--verify", `${ref}^{commit}`], { allowFail: true });
+  if (r.code !== 0) return null;
+  const type = await git.run(["cat-file", "-t", ref], { allowFail: true });
+  return { name: tag, commit: r.stdout.trim(), annotated: type.stdout.trim() === "tag" };
+}
+
+/** The commit a revision names (HEAD, a branch, a sha). */
+export async function resolveCommit(git: Git, rev: string): Promise<string> {
+  const r = await git.run(["rev-parse", "-q", "--verify", `${rev}^{commit}`], { allowFail: true });
+  if (r.code !== 0) throw new BrtopsError("E_GIT", `"${rev}" does not name a commit in ${git.cwd}.`, { hint: "Commit your work first; the release is tagged at a commit." });
+  return r.stdout.trim();
+}
+
+function conflict(tag: string, where: string, at: string, want: string): BrtopsError {
+  return new BrtopsError("E_TAG_CONFLICT", `Tag ${tag} already exists ${where} at commit ${at.slice(0, 12)}, not at ${want.slice(0, 12)} which this release tags.`, {
+    hint: `brtops never moves a tag. If ${tag} is wrong, delete it yourself (git tag -d ${tag}; git push origin :refs/tags/${tag}) and run brtops run again; otherwise release another version.`,
+    details: { tag, existing: at, wanted: want, where },
+  });
+}
+
+/** True when the tag exists locally (at `commit`, when given): the crash-recovery check of 6.8.1. */
+export async function tagExists(git: Git, tag: string, commit?: string): Promise<boolean> {
+  const t = await localTag(git, tag);
+  return t !== null && (commit === undefined || t.commit === commit);
+}
+
+/** Creates an annotated tag at `commit`, or adopts one already there. */
+export async function ensureAnnotatedTag(git: Git, o: { tag: string; commit: string; message: string }): Promise<{ action: "created" | "adopted"; commit: string; annotated: boolean }> {
+  const existing = await localTag(git, o.tag);
+  if (existing) {
+    if (existing.commit !== o.commit) throw conflict(o.tag, "in this repository", existing.commit, o.commit);
+    return { action: "adopted", commit: existing.commit, annotated: existing.annotated };
+  }
+  // Annotated, else `git push --follow-tags` and GitHub's release page treat it as a bare pointer.
+  await git.run(["tag", "-a", o.tag, "-m", o.message, o.commit]);
+  return { action: "created", commit: o.commit, annotated: true };
+}
+
+/** The commit a tag points at on the remote (peeled), or null when the remote has no such tag. */
+export async function remoteTagCommit(git: Git, remote: string, tag: string): Promise<string | null> {
+  const r = await git.run(["ls-remote", "--tags", remote, `refs/tags/${tag}`, `refs/tags/${tag}^{}`]);
+  let direct: string | null = null;
+  for (const line of r.stdout.split("\n")) {
+    const [sha, ref] = line.trim().split(/\s+/);
+    if (!sha || !ref) continue;
+    if (ref === `refs/tags/${tag}^{}`) return sha; // the peeled commit of an annotated tag
+    if (ref === `refs/tags/${tag}`) direct = sha;
+  }
+  return direct;
+}
+
+/** The current branch, or null on a detached HEAD. */
+export async function currentBranch(git: Git): Promise<string | null> {
+  const r = await git.run(["symbolic-ref", "-q", "--short", "HEAD"], { allowFail: true });
+  return r.code === 0 ? r.stdout.trim() : null;
+}
+
+export interface PushResult {
+  remote: string;
+  branch: string | null;
+  tag: string;
+  /** "pushed", or "adopted" when the remote already had the tag at this commit (the branch is still pushed). */
+  action: "pushed" | "adopted";
+  commit: string;
+}
+
+/** Pushes the branch and the tag to the remote in one atomic push (spec 6.8.2). */
+export async function pushBranchAndTag(git: Git, o: { remote: string; branch?: string | null; tag: string; commit: string }): Promise<PushResult> {
+  const branch = o.branch === undefined ? await currentBranch(git) : o.branch;
+  const onRemote = await remoteTagCommit(git, o.remote, o.tag);
+  if (onRemote !== null && onRemote !== o.commit) throw conflict(o.tag, `on ${o.remote}`, onRemote, o.commit);
+  const refspecs = [...(branch ? [`refs/heads/${branch}:refs/heads/${branch}`] : []), ...(onRemote === null ? [`refs/tags/${o.tag}:refs/tags/${o.tag}`] : [])];
+  if (refspecs.length > 0) await git.run(["push", "--atomic", "--porcelain", o.remote, ...refspecs]);
+  return { remote: o.remote, branch, tag: o.tag, action: onRemote === null ? "pushed" : "adopted", commit: o.commit };
+}
+
+/** Deletes the tag on the remote (rollback); `deleted: false` when it was not there. */
+export async function deleteRemoteTag(git: Git, remote: string, tag: string): Promise<{ deleted: boolean }> {
+  if ((await remoteTagCommit(git, remote, tag)) === null) return { deleted: false };
+  await git.run(["push", "--porcelain", remote, `:refs/tags/${tag}`]);
+  return { deleted: true };
+}
+
+/** Deletes the local tag (rollback); `deleted: false` when it was not there. */
+export async function deleteLocalTag(git: Git, tag: string): Promise<{ deleted: boolean }> {
+  if (!(await localTag(git, tag))) return { deleted: false };
+  await git.run(["tag", "-d", tag]);
+  return { deleted: true };
+}
