@@ -1,0 +1,118 @@
+/**
+ * The npm target: publish a package folder under a dist-tag, then check that the version
+ * resolves. Idempotent: a version already on the registry with the same tarball shasum is adopted
+ * (its dist-tag is set again); with another shasum it is E_NPM_VERSION_EXISTS, since a registry
+ * never takes a version twice.
+ */
+import { readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import semver from "semver";
+import { BrtopsError } from "../../core/errors.js";
+import { npmError, npmErrorCode, runNpm, type NpmContext } from "./npm-cli.js";
+
+export interface PackageInfo {
+  name: string;
+  version: string;
+  private: boolean;
+  folder: string;
+}
+
+/** Reads `package.json` of the folder (relative to ctx.cwd). */
+export function readPackage(cwd: string, folder: string): PackageInfo {
+  const dir = isAbsolute(folder) ? folder : join(cwd, folder);
+  let pkg: { name?: unknown; version?: unknown; private?: unknown };
+  try {
+    pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as typeof pkg;
+  } catch (e) {
+    throw new BrtopsError("E_NPM_PACKAGE", `Cannot read ${join(dir, "package.json")}: ${(e as Error).message}`, { hint: "Point npm.package in brtops.config.yaml at the folder holding the package.json to publish." });
+  }
+  if (typeof pkg.name !== "string" || typeof pkg.version !== "string") {
+    throw new BrtopsError("E_NPM_PACKAGE", `${join(dir, "package.json")} has no name or version.`, { hint: "Give the package a name and a version before publishing it." });
+  }
+  return { name: pkg.name, version: pkg.version, private: pkg.private === true, folder: dir };
+}
+
+/**
+ * The dist-tag for a version: the configured one, else `latest` for a release and the prerelease
+ * id for a prerelease (`2.0.0-rc.1` → `rc`), `next` when the id is a number. Example:
+ * `npmDistTag("3.0.0-beta")` → `"beta"`.
+ */
+export function npmDistTag(version: string, configured?: string): string {
+  if (configured) return configured;
+  const pre = semver.prerelease(version, { loose: true });
+  if (!pre || pre.length === 0) return "latest";
+  const id = String(pre[0]);
+  return /^[a-z][a-z0-9-]*$/i.test(id) ? id.toLowerCase() : "next";
+}
+
+/** `{version, shasum}` of a published version, or null when the registry does not have it. */
+export async function npmPublishedVersion(ctx: NpmContext, name: string, version: string): Promise<{ version: string; shasum: string } | null> {
+  const r = await runNpm(ctx, ["view", `${name}@${version}`, "version", "dist.shasum", "--json"]);
+  if (r.exitCode !== 0) {
+    if (npmErrorCode(r) === "E404") return null;
+    throw npmError(r, `looking up ${name}@${version}`);
+  }
+  if (!r.stdout.trim()) return null; // a range that matches nothing prints nothing
+  const j = JSON.parse(r.stdout) as { version?: string; "dist.shasum"?: string } | { version?: string; "dist.shasum"?: string }[];
+  const one = Array.isArray(j) ? j.find((x) => x.version === version) : j;
+  return one?.version === version ? { version, shasum: one["dist.shasum"] ?? "" } : null;
+}
+
+/** The shasum npm would publish for the folder (a dry-run pack). */
+export async function npmPackShasum(ctx: NpmContext, folder: string): Promise<string> {
+  const r = await runNpm({ ...ctx, cwd: folder }, ["pack", "--dry-run", "--json", "--ignore-scripts", folder]);
+  if (r.exitCode !== 0) throw npmError(r, `packing ${folder}`);
+  const j = JSON.parse(r.stdout) as { shasum: string }[];
+  return j[0]!.shasum;
+}
+
+/** The registry's dist-tags of a package ({} when it is unknown). */
+export async function npmDistTags(ctx: NpmContext, name: string): Promise<Record<string, string>> {
+  const r = await runNpm(ctx, ["view", name, "dist-tags", "--json"]);
+  if (r.exitCode !== 0) {
+    if (npmErrorCode(r) === "E404") return {};
+    throw npmError(r, `reading the dist-tags of ${name}`);
+  }
+  return r.stdout.trim() ? (JSON.parse(r.stdout) as Record<string, string>) : {};
+}
+
+export interface PublishResult {
+  name: string;
+  version: string;
+  tag: string;
+  action: "published" | "adopted";
+  shasum: string;
+}
+
+/** Publishes the folder (or adopts the identical version already there) under `tag`. */
+export async function npmPublish(ctx: NpmContext, o: { folder: string; tag: string; access?: "public" | "restricted" | undefined }): Promise<PublishResult> {
+  const pkg = readPackage(ctx.cwd, o.folder);
+  if (pkg.private) throw new BrtopsError("E_NPM_PACKAGE", `${pkg.name} is marked private in its package.json; npm will not publish it.`, { hint: "Remove \"private\": true, or remove the npm block from this environment." });
+  const shasum = await npmPackShasum(ctx, pkg.folder);
+  const existing = await npmPublishedVersion(ctx, pkg.name, pkg.version);
+  if (existing) {
+    if (existing.shasum !== shasum) {
+      throw new BrtopsError("E_NPM_VERSION_EXISTS", `${pkg.name}@${pkg.version} is already on ${ctx.registry} with different contents (shasum ${existing.shasum.slice(0, 12)}, this folder packs to ${shasum.slice(0, 12)}).`, {
+        hint: "A registry never takes a version twice: release a new version.",
+        details: { name: pkg.name, version: pkg.version, published: existing.shasum, local: shasum },
+      });
+    }
+    await npmSetDistTag(ctx, pkg.name, pkg.version, o.tag);
+    return { name: pkg.name, version: pkg.version, tag: o.tag, action: "adopted", shasum };
+  }
+  const r = await runNpm({ ...ctx, cwd: pkg.folder }, ["publish", pkg.folder, "--tag", o.tag, ...(o.access ? ["--access", o.access] : []), "--ignore-scripts"]);
+  if (r.exitCode !== 0) throw npmError(r, `publishing ${pkg.name}@${pkg.version}`);
+  return { name: pkg.name, version: pkg.version, tag: o.tag, action: "published", shasum };
+}
+
+/** Points a dist-tag at a version. */
+export async function npmSetDistTag(ctx: NpmContext, name: string, version: string, tag: string): Promise<void> {
+  const r = await runNpm(ctx, ["dist-tag", "add", `${name}@${version}`, tag]);
+  if (r.exitCode !== 0) throw npmError(r, `pointing dist-tag ${tag} at ${name}@${version}`);
+}
+
+/** True when `npm view <name>@<version> version` answers the version: the post-publish check. */
+export async function npmVersionResolves(ctx: NpmContext, name: string, version: string): Promise<boolean> {
+  const r = await runNpm(ctx, ["view", `${name}@${version}`, "version"]);
+  return r.exitCode === 0 && r.stdout.trim() === version;
+}
