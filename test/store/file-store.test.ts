@@ -1,12 +1,13 @@
 /** The file store: the conformance suite, plus what only a file can do (torn lines, crashes, real processes). */
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { verifyChain } from "../../src/store/event-chain.js";
+import { tryLock } from "../../src/store/file-lock.js";
 import { FileStore } from "../../src/store/store-file.js";
 import { describeStoreConformance } from "./store-conformance.js";
 import { fileHarness, note, notes } from "./store-helpers.js";
@@ -40,6 +41,18 @@ describe("FileStore specifics", () => {
     expect(text.slice(whole.length)).toBe(JSON.stringify(third) + "\n");
     const { events } = await store.read("2.1.0");
     expect(verifyChain("2.1.0", events)).toMatchObject({ ok: true, count: 3 });
+  });
+
+  // KNOWN BUG in src/store/file-lock.ts (not owned here): tryLock reads an empty lock file twice,
+  // 2 ms apart, and then takes it over as stale, although its holder created it with O_EXCL and is
+  // about to write its pid. Under load, several processes then append with the same expected seq
+  // (the 20-process test below fails now and then). Fix: write the holder to a temp file and
+  // linkSync it into place. Remove `.fails` once that lands.
+  it.fails("does not take over a lock whose holder has created it but not yet written its name", () => {
+    const lock = join(root, "events.jsonl.lock");
+    writeFileSync(lock, "");
+    expect(tryLock(lock)).toBe(false);
+    expect(readFileSync(lock, "utf8")).toBe("");
   });
 
   it("reports a damaged middle line as damage at the next seq", async () => {
@@ -85,7 +98,8 @@ describe("FileStore across real processes", () => {
       for (const k of kids) k.p.stdin.end("go\n");
       const outs = await Promise.all(kids.map((k) => k.done));
       const winners = outs.flatMap((o, i) => (o.out === "won" ? [i] : []));
-      expect(winners).toHaveLength(1);
+      const log = (await new FileStore(root).read("3.0.0")).events.map((e) => `${e.seq}:${e.actor.id}`);
+      expect(winners, `winners ${JSON.stringify(winners)}, log ${JSON.stringify(log)}`).toHaveLength(1);
       expect(outs.filter((o) => o.out === "E_CONFLICT")).toHaveLength(19);
       const { events } = await new FileStore(root).read("3.0.0");
       expect(events).toHaveLength(expected + 1);
