@@ -172,6 +172,11 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean } = {
       return send(res, 201, assetJson(r, a));
     }
 
+    const repoOnly = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path);
+    if (repoOnly && method === "GET") {
+      const [, owner, name] = repoOnly as unknown as [string, string, string];
+      return send(res, 200, { id: 1296269, node_id: "MDEwOlJlcG9zaXRvcnkxMjk2MjY5", name, full_name: `${owner}/${name}`, owner: { ...user, login: owner }, private: false, html_url: `${base}/${owner}/${name}`, default_branch: "main", permissions: { admin: false, maintain: false, push: true, triage: true, pull: true } });
+    }
     const m = /^\/repos\/([^/]+)\/([^/]+)\/(.*)$/.exec(path);
     if (!m) return notFound(res);
     const [, owner, repo, rest] = m as unknown as [string, string, string, string];

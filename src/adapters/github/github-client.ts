@@ -125,3 +125,14 @@ export function githubError(e: unknown, doing: string, client: Pick<GitHubClient
     details,
   });
 }
+
+/** Whether the token can see and push to the repository (readiness check 4.1). */
+export async function repositoryAccess(client: GitHubClient): Promise<{ canPush: boolean; defaultBranch: string; fullName: string }> {
+  try {
+    const r = await client.octokit.rest.repos.get({ owner: client.owner, repo: client.repo });
+    const perms = (r.data as { permissions?: { push?: boolean } }).permissions;
+    return { canPush: perms?.push === true, defaultBranch: r.data.default_branch, fullName: r.data.full_name };
+  } catch (e) {
+    throw githubError(e, `reading repository ${client.owner}/${client.repo}`, client);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The deployment plan as data: the DAG of 6.1's sub-steps (the environment's deploy steps, then
+ * the npm publish and its check when the target has npm), each with a one-line description that
+ * never runs anything. Shared by 4.3 (plan), 4.2 (rollback) and 6.1 (execution).
+ */
+import { stepActionKind, type DeployStep, type StepAction } from "../config/schema-environment.js";
+import type { DagNode } from "./plan-dag.js";
+import type { DeployTarget } from "./deploy-target.js";
+
+export const NPM_PUBLISH = "npm-publish";
+export const NPM_VERIFY = "npm-verify";
+
+export interface PlannedStep {
+  name: string;
+  kind: "run" | "http" | "wait" | "confirm" | "npm";
+  /** What it does, with placeholders as written ("./deploy.sh {version}"). */
+  does: string;
+  needs: string[];
+  timeoutSec: number | null;
+  idempotent: boolean;
+  check: string | null;
+  undo: string | null;
+  /** The config step (null for built-in npm sub-steps). */
+  config: DeployStep | null;
+}
+
+/** A one-line description of an action. Example: `describeAction({run: ["./deploy.sh", "{version}"]})` → `"./deploy.sh {version}"`. */
+export function describeAction(a: StepAction): string {
+  switch (stepActionKind(a)) {
+    case "run":
+      return a.run!.map((x) => (/\s/.test(x) ? JSON.stringify(x) : x)).join(" ");
+    case "http":
+      return `${a.http!.method ?? "GET"} ${a.http!.url}${a.http!.expectStatus !== undefined ? ` (expect ${[a.http!.expectStatus].flat().join("/")})` : ""}`;
+    case "wait":
+      return `wait ${a.wait} s`;
+    case "confirm":
+      return `${a.confirm!.role} confirms: ${a.confirm!.prompt}`;
+  }
+}
+
+/** The sub-steps of 6.1 for a target, in config order. */
+export function plannedSteps(t: DeployTarget): PlannedStep[] {
+  const steps: PlannedStep[] = t.env.deploy.map((s) => ({
+    name: s.name,
+    kind: stepActionKind(s),
+    does: describeAction(s),
+    needs: [...(s.needs ?? [])],
+    timeoutSec: s.timeout ?? null,
+    idempotent: s.idempotent === true,
+    check: s.check ? s.check.join(" ") : null,
+    undo: s.undo ? describeAction(s.undo) : null,
+    config: s,
+  }));
+  if (t.npm) {
+    const leaves = steps.filter((s) => !steps.some((o) => o.needs.includes(s.name))).map((s) => s.name);
+    steps.push({ name: NPM_PUBLISH, kind: "npm", does: `npm publish ${t.npm.package} to ${t.npm.registry}`, needs: leaves, timeoutSec: null, idempotent: true, check: "the version is on the registry with the same shasum", undo: t.npm.unpublishOnRollback ? "npm unpublish (else deprecate), dist-tags back to the previous version" : "dist-tags back to the previous version, npm deprecate", config: null });
+    steps.push({ name: NPM_VERIFY, kind: "npm", does: `npm view <package>@{version} version`, needs: [NPM_PUBLISH], timeoutSec: null, idempotent: true, check: null, undo: null, config: null });
+  }
+  return steps;
+}
+
+/** DAG nodes with expected durations where earlier runs give them. */
+export function dagNodes(steps: readonly PlannedStep[], expected: Readonly<Record<string, number>> = {}): DagNode[] {
+  return steps.map((s) => ({ name: s.name, needs: s.needs, expectedMs: expected[s.name] ?? (s.config?.wait !== undefined ? s.config.wait * 1000 : undefined) }));
+}

@@ -1,0 +1,107 @@
+/**
+ * Rolling a deployment back (spec 6.7, 6.11, RELEASE ROLLBACK / ABORT): in reverse order of what
+ * was done — the GitHub release, remote tag and local tag (6.8), the npm publish, then the undo of
+ * each completed `6.1:*` sub-step in reverse completion order, then the environment's rollback
+ * steps (e.g. redeploy `{previous}`), then the health checks against the restored version. Each
+ * action is a recorded effect; a failing one does not stop the others, and the rollback ends in
+ * E_ROLLBACK_INCOMPLETE naming what is left.
+ */
+import { BrtopsError, isBrtopsError } from "../core/errors.js";
+import type { AnyEvent } from "../core/events.js";
+import type { StepContext } from "../engine/step-types.js";
+import { deleteRelease } from "../adapters/github/github-release.js";
+import { deleteLocalTag, deleteRemoteTag } from "../adapters/github/git-tag.js";
+import { npmRollback } from "../adapters/npm/npm-rollback.js";
+import { readPackage } from "../adapters/npm/npm-publish.js";
+import { NPM_PUBLISH } from "./deploy-plan.js";
+import { actionContext, deployTarget, tagName } from "./deploy-target.js";
+import { npmContext } from "./execute-deploy.js";
+import { openGitHub } from "./github-session.js";
+import { monitorHealth } from "./monitor-health.js";
+import { planRollback } from "./rollback.js";
+import { runAction } from "./run-action.js";
+
+/** Succeeded sub-steps of `prefix` (e.g. "6.1:") in the order they finished, latest pass only. */
+export function completedSubSteps(ctx: Pick<StepContext, "state" | "events">, prefix: string): string[] {
+  const order: string[] = [];
+  const finished = (e: AnyEvent): string | null => (e.type === "StepSucceeded" && e.data.step.startsWith(prefix) ? e.data.step : null);
+  for (const e of ctx.events) {
+    const s = finished(e);
+    if (!s) continue;
+    const i = order.indexOf(s);
+    if (i !== -1) order.splice(i, 1);
+    order.push(s);
+  }
+  return order.filter((s) => ctx.state.steps[s]?.status === "succeeded").map((s) => s.slice(prefix.length));
+}
+
+/** Runs the rollback; returns the actions done and the version restored. */
+export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: string[]; to: string | null }> {
+  const t = deployTarget(ctx);
+  const done: string[] = [];
+  const failed: { name: string; message: string }[] = [];
+  const attempt = async (id: string, label: string, fn: () => Promise<Record<string, unknown>>): Promise<void> => {
+    try {
+      await ctx.effect(id, label, { idempotent: id.startsWith("github") || id.startsWith("npm") }, fn);
+      done.push(id);
+      ctx.progress({ kind: "step", step: id, message: label, status: "ok" });
+    } catch (e) {
+      const cause = (e as { cause?: unknown })?.cause;
+      const message = ctx.redact(isBrtopsError(e) ? e.message : isBrtopsError(cause) ? cause.message : String((e as Error)?.message ?? e));
+      failed.push({ name: id, message });
+      ctx.progress({ kind: "step", step: id, message, status: "fail" });
+    }
+  };
+
+  const gitHubDone = completedSubSteps(ctx, "6.8:");
+  if (t.github && gitHubDone.length > 0) {
+    const cfg = t.github;
+    const tag = tagName(cfg, t.vars.version);
+    let gh: Awaited<ReturnType<typeof openGitHub>> | null = null;
+    try {
+      gh = await openGitHub(ctx, cfg);
+    } catch (e) {
+      failed.push({ name: "github-release", message: isBrtopsError(e) ? e.message : ctx.redact(String(e)) });
+    }
+    if (gh) await attempt("github-release", `delete the GitHub release of ${tag}`, async () => ({ ...(await deleteRelease(gh!.client, tag)) }));
+    await attempt("github-remote-tag", `delete ${tag} on ${cfg.remote}`, async () => ({ ...(await deleteRemoteTag(ctx.git, cfg.remote, tag)) }));
+    await attempt("github-local-tag", `delete the local tag ${tag}`, async () => ({ ...(await deleteLocalTag(ctx.git, tag)) }));
+  }
+
+  const deployed = completedSubSteps(ctx, "6.1:");
+  if (t.npm && deployed.includes(NPM_PUBLISH)) {
+    const npm = npmContext(ctx, t);
+    const pkg = readPackage(ctx.root, t.npm.package);
+    await attempt("npm", `roll back ${pkg.name}@${pkg.version} on ${t.npm.registry}`, async () => ({ ...(await npmRollback(npm, { name: pkg.name, version: pkg.version, previous: t.vars.previous, unpublish: t.npm!.unpublishOnRollback })) }));
+  }
+
+  const configured = deployed.filter((n) => t.env.deploy.some((s) => s.name === n));
+  const plan = planRollback(t.env.deploy, configured, t.env.rollback);
+  for (const item of plan.items) {
+    const actx = actionContext(ctx, t.vars, `rollback:${item.name}`);
+    await attempt(item.name, item.kind === "undo" ? `undo ${item.of}` : `rollback step ${item.name}`, async () => {
+      const r = await runAction(item.name, item.action, actx);
+      const result = { kind: r.kind, target: r.target, detail: r.detail, durationMs: r.durationMs };
+      if (!r.ok) throw new BrtopsError("E_ROLLBACK_STEP_FAILED", `${item.name} failed: ${r.detail}`, { details: result });
+      return result;
+    });
+  }
+
+  if (t.env.health.length > 0 && t.vars.previous !== null && t.env.rollback.length > 0) {
+    await attempt("verify-health", `health checks against v${t.vars.previous}`, async () => {
+      const vars = { ...t.vars, version: t.vars.previous! };
+      const report = await monitorHealth(t.env.health, { durationMs: 0, ctx: actionContext(ctx, vars, "rollback") });
+      const bad = report.checks.filter((c) => c.status !== "healthy");
+      if (bad.length) throw new BrtopsError("E_HEALTH_UNHEALTHY", `After the rollback: ${bad.map((c) => `${c.check} ${c.status} (${c.lastDetail})`).join("; ")}`);
+      return { healthy: true, checks: report.checks.map((c) => ({ check: c.check, status: c.status, lastDetail: c.lastDetail })) };
+    });
+  }
+
+  if (failed.length > 0) {
+    throw new BrtopsError("E_ROLLBACK_INCOMPLETE", `The rollback did not complete: ${failed.map((f) => `${f.name}: ${f.message}`).join("; ")}.`, {
+      hint: "Fix the cause and roll back again (brtops rollback): actions already done are not repeated.",
+      details: { done, failed },
+    });
+  }
+  return { steps: done, to: t.vars.previous };
+}
