@@ -77,7 +77,8 @@ export async function executeDeployment(ctx: StepContext): Promise<StepOutcome> 
   const steps = plannedSteps(t);
   const byName = new Map(steps.map((s) => [s.name, s]));
   const plan = planDag(dagNodes(steps));
-  const done = plan.order.filter((n) => ctx.state.steps[`6.1:${n}`]?.status === "succeeded");
+  // Skipped: the HUM LEAD chose "continue" past its failure; it counts as done for its dependents.
+  const done = plan.order.filter((n) => ["succeeded", "skipped"].includes(ctx.state.steps[`6.1:${n}`]?.status ?? ""));
   const commit = await ctx.git.head();
   const total = plan.order.length;
   let finished = done.length;

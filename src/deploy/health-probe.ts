@@ -42,8 +42,9 @@ export async function probeHealth(check: HealthCheckConfig, ctx: ProbeContext): 
         const expected = h.expectStatus === undefined ? "2xx" : [h.expectStatus].flat().join(" or ");
         return sample(false, `HTTP ${res.status} in ${latency} ms (expected ${expected})`, { status: res.status, latencyMs: latency });
       }
-      if (h.bodyMatch !== undefined && !new RegExp(substitute(h.bodyMatch, ctx.vars, where)).test(body)) {
-        return sample(false, `HTTP ${res.status}, but the body does not match /${h.bodyMatch}/: ${JSON.stringify(body.slice(0, 120))}`, { status: res.status, latencyMs: latency });
+      const pattern = h.bodyMatch === undefined ? undefined : substitute(h.bodyMatch, ctx.vars, where);
+      if (pattern !== undefined && !new RegExp(pattern).test(body)) {
+        return sample(false, `HTTP ${res.status}, but the body does not match /${pattern}/: ${JSON.stringify(body.slice(0, 120))}`, { status: res.status, latencyMs: latency });
       }
       if (h.maxLatencyMs !== undefined && latency > h.maxLatencyMs) {
         return sample(false, `HTTP ${res.status} in ${latency} ms, over the ${h.maxLatencyMs} ms limit`, { status: res.status, latencyMs: latency });
