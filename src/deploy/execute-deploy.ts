@@ -15,6 +15,14 @@ import { monitorHealth, type HealthReport } from "./monitor-health.js";
 import { planDag } from "./plan-dag.js";
 import { runAction, runCheck } from "./run-action.js";
 import { runDag } from "./run-dag.js";
+import { confirmationGate, findConfirmation } from "./confirmation.js";
+
+/** Thrown inside the DAG when a confirm step has no confirmation yet: stops the run, opens a gate. */
+class AwaitingConfirmation extends Error {
+  constructor(readonly step: string, readonly role: string, readonly prompt: string) {
+    super(`waiting for ${role} to confirm ${step}`);
+  }
+}
 
 /** The npm context of a target (token from its tokenEnv, else NPM_TOKEN / NODE_AUTH_TOKEN). */
 export function npmContext(ctx: Pick<StepContext, "root" | "redact" | "env">, t: DeployTarget): NpmContext {
@@ -55,6 +63,15 @@ async function runPlannedStep(ctx: StepContext, t: DeployTarget, s: PlannedStep)
   }
   const step = s.config!;
   const actx = actionContext(ctx, t.vars, sub);
+  if (step.confirm) {
+    const role = step.confirm.role;
+    const prompt = step.confirm.prompt.replace(/\{(version|previous|environment)\}/g, (_m, k: "version" | "previous" | "environment") => t.vars[k] ?? "none");
+    // Only a confirmation given in this pass counts (a rejection starts a new pass).
+    const since = ctx.events.filter((e) => e.type === "GateRejected").at(-1)?.seq ?? 0;
+    const c = findConfirmation(ctx.events, sub, role, since);
+    if (!c) throw new AwaitingConfirmation(sub, role, prompt);
+    return ctx.effect(s.name, s.does, { idempotent: true }, async () => ({ kind: "confirm", detail: `confirmed by ${c.by} (${c.role}) at ${c.at}`, confirmedBy: c.by }));
+  }
   return ctx.effect(s.name, s.does, {
     idempotent: step.idempotent === true,
     ...(step.check ? { check: () => runCheck(step.check!, actx) } : {}),
@@ -121,8 +138,13 @@ export async function executeDeployment(ctx: StepContext): Promise<StepOutcome> 
     steps: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { detail: v["detail"] ?? v["action"] ?? "done", durationMs: v["durationMs"] ?? null }])),
     ...(health ? { healthDuring: health.checks.map((c) => ({ check: c.check, status: c.status, samples: c.samples, failures: c.failures, lastDetail: c.lastDetail })) } : {}),
   };
+  const waiting = run.failed.find((f) => f.error instanceof AwaitingConfirmation);
+  if (waiting && run.failed.length === 1) {
+    const w = waiting.error as AwaitingConfirmation;
+    return { result: { ...result, awaitingConfirmation: w.step, summary: `waiting for ${w.role} to confirm ${w.step}` }, gate: confirmationGate(w.step, w.role, w.prompt, result["completed"] as string[]) };
+  }
   if (run.failed.length > 0) {
-    const f = run.failed[0]!;
+    const f = run.failed.find((x) => !(x.error instanceof AwaitingConfirmation))!;
     const err = errorText(f.error, ctx.redact);
     return { result: { ...result, summary: `failed at ${f.step}: ${err.message}` }, failure: { code: err.code, message: err.message } };
   }

@@ -102,6 +102,32 @@ describe("6.1 deploy per plan", () => {
   });
 });
 
+describe("6.1 manual confirmation", () => {
+  it("stops before a confirm step with a gate, and goes on once the HUM LEAD approved it", async () => {
+    const deploy = [
+      { name: "canary", run: svc.recordArgv("canary") },
+      { name: "go", confirm: { role: "hum-lead", prompt: "Canary of {version} looks fine?" }, needs: ["canary"] },
+      { name: "rest", run: svc.recordArgv("rest"), needs: ["go"] },
+    ];
+    const h = await harness({ deploy });
+    const first = await executeDeployment(h.ctx("6.1"));
+    expect(first.gate).toMatchObject({ kind: "approval", title: "Confirm before 6.1:go: Canary of 1.1.0 looks fine? [confirm 6.1:go]", onApprove: "6.1" });
+    expect(first.result).toMatchObject({ completed: ["canary"], awaitingConfirmation: "6.1:go" });
+    expect(svc.stepsLog()).not.toContain("start rest");
+    const g = first.gate!;
+    await h.record([
+      draft("GateOpened", at(), { id: "brtops", role: "system" }, { phase: 6, step: "6.1", kind: g.kind, title: g.title, report: g.report, findings: [], requiredApprovals: 1, onApprove: "6.1" }),
+      draft("GateApproved", at(), hum, { phase: 6, step: "6.1", authority: "person", final: true }),
+    ]);
+    const second = await executeDeployment(h.ctx("6.1"));
+    expect(second.gate).toBeUndefined();
+    expect(second.result).toMatchObject({ completed: ["canary", "go", "rest"] });
+    const go = h.events().find((e) => e.type === "StepSucceeded" && (e.data as { step: string }).step === "6.1:go");
+    expect((go!.data as { result: { detail: string } }).result.detail).toMatch(/^confirmed by hum@example\.com \(hum-lead\) at /);
+    expect(svc.stepsLog().filter((l) => l.startsWith("start"))).toEqual(["start canary", "start rest"]);
+  });
+});
+
 describe("6.2–6.4 health, assessment and issues", () => {
   it("reports healthy checks with figures, and fails on an unhealthy version", async () => {
     const h = await harness({ health: [{ name: "api", http: { url: svc.healthUrl }, interval: 0.01, failuresBeforeUnhealthy: 2 }] });
