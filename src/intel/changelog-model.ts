@@ -1,0 +1,138 @@
+/**
+ * The changelog model (spec 2.2): a JSON-serialisable summary of the changes since the previous
+ * release that step 2.2 records and the renderer turns into changelog.md. Pure and bounded: at
+ * most `maxEntries` changes are listed (breaking changes first), the rest are counted per group.
+ */
+import type { Change } from "./conventional-commit.js";
+import type { CollectedChanges, RevertedPair } from "./collect-changes.js";
+
+/** Sections in the order the changelog shows them, with the types each gathers. */
+export const CHANGE_GROUPS = [
+  { key: "added", title: "Added", types: ["feat"] },
+  { key: "fixed", title: "Fixed", types: ["fix"] },
+  { key: "security", title: "Security", types: ["security"] },
+  { key: "performance", title: "Performance", types: ["perf"] },
+  { key: "changed", title: "Changed", types: ["refactor"] },
+  { key: "reverted", title: "Reverted", types: ["revert"] },
+  { key: "docs", title: "Documentation", types: ["docs"] },
+  { key: "build", title: "Build and dependencies", types: ["build", "deps"] },
+  { key: "ci", title: "Continuous integration", types: ["ci"] },
+  { key: "tests", title: "Tests", types: ["test", "tests"] },
+  { key: "maintenance", title: "Maintenance", types: ["chore", "style", "ops", "i18n"] },
+  { key: "other", title: "Other changes", types: [] as string[] },
+] as const;
+
+export interface ChangeEntry {
+  description: string;
+  scope: string | null;
+  type: string | null;
+  /** Shortest unique prefix among the listed commits, at least 7 characters. */
+  commit: string;
+  author: string;
+  breaking: boolean;
+}
+
+export interface BreakingEntry extends ChangeEntry {
+  notes: string[];
+}
+
+export interface ChangelogGroup {
+  key: string;
+  title: string;
+  scopes: { scope: string | null; entries: ChangeEntry[] }[];
+  /** Changes of this group not listed (over the bound). */
+  omitted: number;
+}
+
+export interface ChangelogModel {
+  version: string;
+  /** The previous release's tag ("v1.1.000"), null for a first release. */
+  previous: string | null;
+  /** Release date as recorded by the step (YYYY-MM-DD). */
+  date: string;
+  range: string;
+  counts: { commits: number; merges: number; changes: number; conventional: number; reverted: number; breaking: number };
+  breaking: BreakingEntry[];
+  /** Migration steps from the features' release notes (breaking-change footers stay with their entry). */
+  migration: { text: string; source: string }[];
+  groups: ChangelogGroup[];
+  reverted: (RevertedPair & { commit: string })[];
+}
+
+export interface ChangelogInput {
+  version: string;
+  previous: string | null;
+  date: string;
+  collected: CollectedChanges & { range: string };
+  /** Migration notes from features ({text, source: feature name}). */
+  migration?: { text: string; source: string }[];
+  maxEntries?: number;
+}
+
+/** Builds the model. Example: `buildChangelogModel({version: "2.1.0", previous: "v2.0.0", date: "2025-08-27", collected}).groups[0].title` → "Added". */
+export function buildChangelogModel(input: ChangelogInput): ChangelogModel {
+  const max = input.maxEntries ?? 1000;
+  const changes = input.collected.changes;
+  const short = shortIds([...changes.map((c) => c.sha), ...input.collected.reverted.flatMap((r) => [r.sha, r.revertedBy])]);
+  const entry = (c: Change): ChangeEntry => ({ description: c.description, scope: c.scope, type: c.type, commit: short(c.sha), author: c.author, breaking: c.breaking });
+
+  const breakingAll = changes.filter((c) => c.breaking);
+  const breaking = breakingAll.slice(0, max).map((c) => ({ ...entry(c), notes: c.breakingNotes }));
+  let budget = Math.max(0, max - breaking.length);
+  const groups: ChangelogGroup[] = [];
+  for (const g of CHANGE_GROUPS) {
+    const types: readonly string[] = g.types;
+    const mine = changes.filter((c) => (g.key === "other" ? c.type === null || !CHANGE_GROUPS.some((x) => (x.types as readonly string[]).includes(c.type!)) : c.type !== null && types.includes(c.type)));
+    if (mine.length === 0) continue;
+    const listed = mine.slice(0, budget);
+    budget -= listed.length;
+    const byScope = new Map<string | null, ChangeEntry[]>();
+    for (const c of listed) {
+      const list = byScope.get(c.scope) ?? [];
+      list.push(entry(c));
+      byScope.set(c.scope, list);
+    }
+    // Unscoped changes first, then scopes alphabetically; entries oldest first within a scope.
+    const scopes = [...byScope.entries()]
+      .sort(([a], [b]) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a.localeCompare(b)))
+      .map(([scope, entries]) => ({ scope, entries: entries.reverse() }));
+    groups.push({ key: g.key, title: g.title, scopes, omitted: mine.length - listed.length });
+  }
+  const migration = [...(input.migration ?? [])];
+  return {
+    version: input.version,
+    previous: input.previous,
+    date: input.date,
+    range: input.collected.range,
+    counts: {
+      commits: input.collected.commits,
+      merges: input.collected.merges,
+      changes: changes.length,
+      conventional: input.collected.conventional,
+      reverted: input.collected.reverted.length,
+      breaking: breakingAll.length,
+    },
+    breaking,
+    migration: migration.slice(0, 200),
+    groups,
+    reverted: input.collected.reverted.slice(0, 200).map((r) => ({ ...r, commit: short(r.sha), sha: short(r.sha), revertedBy: short(r.revertedBy) })),
+  };
+}
+
+/** Shortest prefixes (≥ 7) that tell these commit ids apart. */
+export function shortIds(shas: readonly string[]): (sha: string) => string {
+  const sorted = [...new Set(shas)].sort();
+  const len = new Map<string, number>();
+  for (let i = 0; i < sorted.length; i++) {
+    const s = sorted[i]!;
+    let n = 7;
+    for (const other of [sorted[i - 1], sorted[i + 1]]) {
+      if (!other) continue;
+      let k = 0;
+      while (k < s.length && s[k] === other[k]) k++;
+      n = Math.max(n, k + 1);
+    }
+    len.set(s, Math.min(n, s.length));
+  }
+  return (sha) => sha.slice(0, len.get(sha) ?? 7);
+}

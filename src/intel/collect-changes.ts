@@ -1,0 +1,102 @@
+/**
+ * The changes of a commit range with reverts applied, fed one commit at a time, newest first (the
+ * order `git log` prints). Pure.
+ *
+ * A revert inside the range cancels the commit it reverts: neither is listed (both appear under
+ * "reverted"). A revert of a revert re-instates the original. A revert whose target lies before
+ * the range (it undoes something already released) is listed as a change of type "revert".
+ * The target is found by the commit id of "This reverts commit <sha>", else by its header.
+ */
+import type { Change, ParsedCommit } from "./conventional-commit.js";
+
+export interface RevertedPair {
+  description: string;
+  sha: string;
+  revertedBy: string;
+}
+
+export interface CollectedChanges {
+  /** Newest first. */
+  changes: Change[];
+  reverted: RevertedPair[];
+  commits: number;
+  merges: number;
+  /** Conventional commits among the non-merge commits. */
+  conventional: number;
+  first: { sha: string; date: string } | null;
+  last: { sha: string; date: string } | null;
+}
+
+export interface ChangeCollector {
+  add(commit: ParsedCommit): void;
+  result(): CollectedChanges;
+}
+
+/** A collector; call `add` newest first. Example: `const c = collectChanges(); for (const p of parsed) c.add(p); c.result().changes`. */
+export function collectChanges(): ChangeCollector {
+  const changes: Change[] = [];
+  const reverted: RevertedPair[] = [];
+  // Targets of reverts seen so far (newer commits): by sha prefix and by header.
+  const bySha = new Map<string, { prefix: string; revert: ParsedCommit }[]>();
+  const byHeader = new Map<string, ParsedCommit[]>();
+  const pendingReverts: ParsedCommit[] = [];
+  const cancelled = new Set<string>();
+  let commits = 0;
+  let merges = 0;
+  let conventional = 0;
+  let first: CollectedChanges["first"] = null;
+  let last: CollectedChanges["last"] = null;
+
+  const claim = (c: ParsedCommit): ParsedCommit | null => {
+    const candidates = bySha.get(c.sha.slice(0, 7));
+    const at = candidates ? candidates.findIndex((x) => c.sha.startsWith(x.prefix)) : -1;
+    if (candidates && at >= 0) return candidates.splice(at, 1)[0]!.revert;
+    const list = byHeader.get(c.subject);
+    if (list && list.length) return list.shift()!;
+    return null;
+  };
+
+  return {
+    add(c) {
+      commits++;
+      if (!last) last = { sha: c.sha, date: c.date };
+      first = { sha: c.sha, date: c.date };
+      if (c.merge && !c.reverts) {
+        merges++;
+        return;
+      }
+      const revertedBy = claim(c);
+      if (revertedBy) {
+        cancelled.add(revertedBy.sha);
+        reverted.push({ description: c.reverts ? `Revert "${c.reverts.header ?? c.subject}"` : c.subject, sha: c.sha, revertedBy: revertedBy.sha });
+        // This commit is undone; if it was itself a revert, its target stays in.
+        return;
+      }
+      if (c.reverts) {
+        pendingReverts.push(c);
+        if (c.reverts.sha) {
+          const key = c.reverts.sha.slice(0, 7);
+          const list = bySha.get(key) ?? [];
+          list.push({ prefix: c.reverts.sha, revert: c });
+          bySha.set(key, list);
+        }
+        else if (c.reverts.header) {
+          const list = byHeader.get(c.reverts.header) ?? [];
+          list.push(c);
+          byHeader.set(c.reverts.header, list);
+        }
+        return;
+      }
+      if (c.changes.some((ch) => ch.type !== null)) conventional++;
+      changes.push(...c.changes);
+    },
+    result() {
+      // Reverts whose target was not in the range undo something released before: list them.
+      const outside: Change[] = pendingReverts
+        .filter((r) => !cancelled.has(r.sha))
+        .map((r) => ({ type: "revert", scope: null, description: r.reverts?.header ?? r.subject, breaking: false, breakingNotes: [], sha: r.sha, author: r.author }));
+      const all = [...changes, ...outside];
+      return { changes: all, reverted, commits, merges, conventional, first, last };
+    },
+  };
+}

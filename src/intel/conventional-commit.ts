@@ -1,0 +1,126 @@
+/**
+ * Conventional commits (https://www.conventionalcommits.org/en/v1.0.0/) as real histories write
+ * them: `type(scope)!: description`, `BREAKING CHANGE:` / `BREAKING-CHANGE:` footers, GitHub
+ * squash bodies that hold several conventional lines, `Revert "feat: x"` with
+ * `This reverts commit <sha>.` Pure.
+ */
+
+/** Types a squash body line must have to count (free text like "Note: x" must not). */
+export const KNOWN_TYPES = ["feat", "fix", "perf", "refactor", "docs", "style", "test", "tests", "build", "ci", "chore", "revert", "security", "deps", "i18n", "ops"] as const;
+const KNOWN = new Set<string>(KNOWN_TYPES);
+
+export interface CommitRecord {
+  sha: string;
+  parents: string[];
+  author: string;
+  /** ISO 8601 author date. */
+  date: string;
+  message: string;
+}
+
+/** One change a commit makes; a squash commit can make several. */
+export interface Change {
+  /** Lower case; null for a commit that is not conventional. */
+  type: string | null;
+  scope: string | null;
+  description: string;
+  breaking: boolean;
+  /** Texts of BREAKING CHANGE footers (or the description when only "!" marks it). */
+  breakingNotes: string[];
+  sha: string;
+  author: string;
+  /** Came from a line of a squash commit's body. */
+  squashed?: boolean;
+}
+
+export interface ParsedCommit {
+  sha: string;
+  author: string;
+  date: string;
+  subject: string;
+  merge: boolean;
+  /** What this commit reverts: a commit id from "This reverts commit", else the reverted header. */
+  reverts: { sha: string | null; header: string | null } | null;
+  changes: Change[];
+}
+
+const HEADER = /^([A-Za-z][\w-]*)(?:\(([^()\r\n]*)\))?(!)?:[ \t]*(\S.*)$/;
+const SQUASH_LINE = /^\s*(?:[*+-]\s+)?([A-Za-z][\w-]*)(?:\(([^()\r\n]*)\))?(!)?:[ \t]*(\S.*)$/;
+const BREAKING_FOOTER = /^BREAKING[ -]CHANGE:\s*(.*)$/;
+const FOOTER_TOKEN = /^([\w-]+|BREAKING CHANGE)(?::\s|\s#)/;
+const REVERT_SUBJECT = /^Revert\s+"(.+)"\s*$/;
+const REVERTS_SHA = /This reverts commit ([0-9a-f]{7,40})/i;
+
+/** Parses a header line; null when it is not conventional. Example: `parseHeader("feat(api)!: drop v1")` → `{type: "feat", scope: "api", bang: true, description: "drop v1"}`. */
+export function parseHeader(line: string): { type: string; scope: string | null; bang: boolean; description: string } | null {
+  const m = HEADER.exec(line.trim());
+  if (!m) return null;
+  return { type: m[1]!.toLowerCase(), scope: m[2]?.trim() || null, bang: m[3] === "!", description: m[4]!.trim() };
+}
+
+/** Parses one commit into its changes. */
+export function parseCommit(c: CommitRecord): ParsedCommit {
+  const text = c.message.replace(/\r\n?/g, "\n").trim();
+  const nl = text.indexOf("\n");
+  const subject = (nl < 0 ? text : text.slice(0, nl)).trim();
+  const body = nl < 0 ? "" : text.slice(nl + 1);
+  const merge = c.parents.length > 1;
+  const base = { sha: c.sha, author: c.author, date: c.date, subject, merge };
+
+  const revertSha = REVERTS_SHA.exec(body)?.[1]?.toLowerCase() ?? null;
+  const revertHeader = REVERT_SUBJECT.exec(subject)?.[1] ?? null;
+  const header = parseHeader(subject);
+  if (revertHeader !== null || (header?.type === "revert" && (revertSha || header.description))) {
+    return { ...base, reverts: { sha: revertSha, header: revertHeader ?? (header?.type === "revert" ? header.description : null) }, changes: [] };
+  }
+  // A merge lists nothing itself: the commits it brings in are in the log on their own.
+  if (merge) return { ...base, reverts: null, changes: [] };
+
+  const lines = body.split("\n");
+  const { notes, bodyEnd } = breakingFooters(lines);
+  const changes: Change[] = [];
+  if (header) {
+    const breaking = header.bang || notes.length > 0;
+    changes.push({ type: header.type, scope: header.scope, description: header.description, breaking, breakingNotes: notes.length ? notes : header.bang ? [header.description] : [], sha: c.sha, author: c.author });
+  }
+  // Squash bodies: "* feat(ui): x" lines, each its own change.
+  for (const line of lines.slice(0, bodyEnd)) {
+    const m = SQUASH_LINE.exec(line);
+    if (!m || !KNOWN.has(m[1]!.toLowerCase())) continue;
+    const type = m[1]!.toLowerCase();
+    const scope = m[2]?.trim() || null;
+    const description = m[4]!.trim();
+    if (header && header.type === type && header.description === description && header.scope === scope) continue;
+    changes.push({ type, scope, description, breaking: m[3] === "!", breakingNotes: m[3] === "!" ? [description] : [], sha: c.sha, author: c.author, squashed: true });
+  }
+  if (changes.length === 0) {
+    changes.push({ type: null, scope: null, description: subject, breaking: notes.length > 0, breakingNotes: notes, sha: c.sha, author: c.author });
+  } else if (!header && notes.length > 0) {
+    // Footers of a squash commit belong to the whole: mark its changes breaking together.
+    changes[0]!.breaking = true;
+    changes[0]!.breakingNotes.push(...notes);
+  }
+  return { ...base, reverts: null, changes };
+}
+
+/** BREAKING CHANGE footers (with continuation lines) and where the footer block starts. */
+function breakingFooters(lines: readonly string[]): { notes: string[]; bodyEnd: number } {
+  const notes: string[] = [];
+  let bodyEnd = lines.length;
+  for (let i = 0; i < lines.length; i++) {
+    const m = BREAKING_FOOTER.exec(lines[i]!);
+    if (!m) continue;
+    if (bodyEnd === lines.length) bodyEnd = i;
+    const parts = [m[1]!.trim()];
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const l = lines[j]!;
+      if (l.trim() === "" || FOOTER_TOKEN.test(l) || BREAKING_FOOTER.test(l)) break;
+      parts.push(l.trim());
+    }
+    const note = parts.filter(Boolean).join(" ");
+    if (note) notes.push(note);
+    i = j - 1;
+  }
+  return { notes, bodyEnd };
+}

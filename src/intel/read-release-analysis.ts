@@ -1,0 +1,81 @@
+/**
+ * Spec 2.1 + 2.2 end to end (I/O): the tags, the requested version checked against them (or a
+ * version type resolved), the commits since the changelog base in one streamed `git log`, the bump
+ * they call for, and the changelog and release-notes models the steps record.
+ */
+import { createGit } from "../adapters/git.js";
+import type { Finding } from "../core/events.js";
+import { buildChangelogModel, type ChangelogModel } from "./changelog-model.js";
+import type { Change } from "./conventional-commit.js";
+import type { FeatureReadiness } from "./feature-types.js";
+import { readCommits } from "./read-commits.js";
+import { buildReleaseNotesModel, type ReleaseNotesModel } from "./release-notes-model.js";
+import { bumpFindings, inferBump, type BumpNeed } from "./version-bump.js";
+import type { TaggedRelease } from "./version-order.js";
+import { previousRelease, resolveVersionType, validateRequestedVersion, type VersionType } from "./version-validate.js";
+
+export interface ReleaseAnalysis {
+  /** Written form without "v" ("1.1.005"). */
+  version: string;
+  semver: string;
+  /** Set when a version type was asked for ("minor"). */
+  resolvedFrom: VersionType | null;
+  previous: TaggedRelease | null;
+  changelogBase: TaggedRelease | null;
+  bump: BumpNeed;
+  findings: Finding[];
+  changelog: ChangelogModel;
+  releaseNotes: ReleaseNotesModel;
+  /** Every change (unbounded, not for recording): scope and SEV use it. */
+  changes: Change[];
+  tagsIgnored: string[];
+}
+
+export interface AnalysisOptions {
+  /** A version ("2.1.0", "v1.1.005") or a type ("major", "minor", "patch"). */
+  requested: string;
+  /** YYYY-MM-DD, from the engine's clock. */
+  date: string;
+  environment?: string | null;
+  features?: readonly FeatureReadiness[];
+  maxEntries?: number;
+  signal?: AbortSignal;
+}
+
+const TYPES = new Set(["major", "minor", "patch"]);
+
+/** Analyses version and changes. Example: `(await analyzeRelease(root, {requested: "minor", date: "2025-08-27"})).version` → "1.2.000" after v1.1.004. */
+export async function analyzeRelease(root: string, o: AnalysisOptions): Promise<ReleaseAnalysis> {
+  const tags = await createGit(root).tags();
+  let requested = o.requested.trim();
+  let resolvedFrom: VersionType | null = null;
+  if (TYPES.has(requested.toLowerCase())) {
+    resolvedFrom = requested.toLowerCase() as VersionType;
+    requested = resolveVersionType(resolvedFrom, previousRelease(tags)?.written ?? null);
+  }
+  const check = validateRequestedVersion(requested, tags);
+  const known = new Set(check.releases.flatMap((r) => r.tags));
+  const base = check.changelogBase;
+  const collected = await readCommits(root, { from: base?.tag ?? null }, o.signal ? { signal: o.signal } : {});
+  const features = o.features ?? [];
+  const bump = inferBump(collected.changes, features);
+  const findings = bumpFindings(bump, base ? { tag: base.tag, version: base.version } : null, check.semver, check.version);
+  if (check.previous && base && check.previous.version !== base.version) {
+    findings.push({ severity: "info", code: "VERSION_CHANGELOG_BASE", message: `Changes are counted from the last final release ${base.tag}, not from the pre-release ${check.previous.tag}.`, source: "2.2" });
+  }
+  const migration = features.flatMap((f) => f.notes.migration.map((m) => ({ text: m.text, source: f.name })));
+  const previousTag = base?.tag ?? null;
+  return {
+    version: check.version,
+    semver: check.semver,
+    resolvedFrom,
+    previous: check.previous,
+    changelogBase: base,
+    bump,
+    findings,
+    changelog: buildChangelogModel({ version: check.version, previous: previousTag, date: o.date, collected, migration, ...(o.maxEntries ? { maxEntries: o.maxEntries } : {}) }),
+    releaseNotes: buildReleaseNotesModel({ version: check.version, previous: previousTag, date: o.date, environment: o.environment ?? null, features, changes: collected.changes }),
+    changes: collected.changes,
+    tagsIgnored: tags.filter((t) => !known.has(t)).slice(0, 50),
+  };
+}

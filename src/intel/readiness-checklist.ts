@@ -1,0 +1,113 @@
+/**
+ * Spec 5.4: the production readiness checklist in CRITICAL / STANDARD / ADVISORY classes and the
+ * GO / NO-GO decision matrix, from what earlier steps recorded. A check whose step is not part of
+ * the SEV plan is shown as not applicable and does not count. Pure.
+ */
+import type { Finding } from "../core/events.js";
+import type { GateClass, ReadinessLevel, Recommendation } from "./feature-types.js";
+import type { RiskProfile } from "./aggregate-risks.js";
+import type { SignoffAssessment } from "./assess-signoffs.js";
+
+export interface ChecklistItem {
+  class: GateClass;
+  title: string;
+  /** null: not applicable to this release (its phase is not in the plan, nothing configured). */
+  passed: boolean | null;
+  detail: string;
+}
+
+export interface MatrixRow {
+  factor: string;
+  status: "GO" | "CONDITIONAL" | "NO-GO" | "N/A";
+  notes: string;
+}
+
+export interface ChecklistModel {
+  items: ChecklistItem[];
+  gates: Record<"critical" | "standard" | "advisory", { passed: number; total: number }>;
+  matrix: MatrixRow[];
+  recommendation: Recommendation;
+  findings: Finding[];
+}
+
+/** What a finished test step (3.1–3.3) recorded, in short. */
+export interface TestStepSummary {
+  commands: number;
+  failed: number;
+  /** The HUM LEAD approved phase 3 despite failures (a waiver). */
+  waived?: boolean;
+}
+
+export interface ChecklistInput {
+  features: { readiness: ReadinessLevel; gates: Record<"critical" | "standard" | "advisory", { passed: number; total: number }>; waived: string[]; contradictions: number } | null;
+  /** null: phase 3 is not in the plan. */
+  tests: { integration: TestStepSummary; performance: TestStepSummary; security: TestStepSummary } | null;
+  uat: SignoffAssessment | null;
+  health: { passed: boolean; detail: string } | null;
+  stakeholders: SignoffAssessment | null;
+  risks: RiskProfile | null;
+  artifacts: { count: number; manifest: string | null; ok: boolean } | null;
+  /** Phase 4 ran and its plan (with rollback procedures) was approved. */
+  rollbackPlanned: boolean | null;
+}
+
+const testItem = (title: string, cls: GateClass, s: TestStepSummary | undefined): ChecklistItem => {
+  if (!s) return { class: cls, title, passed: null, detail: "phase 3 is not part of this release's SEV plan" };
+  if (s.commands === 0) return { class: cls, title, passed: null, detail: "no commands configured" };
+  if (s.failed === 0) return { class: cls, title, passed: true, detail: `${s.commands} command(s) passed` };
+  return { class: cls, title, passed: s.waived ? true : false, detail: `${s.failed} of ${s.commands} command(s) failed${s.waived ? " — approved by the HUM LEAD with a waiver" : ""}` };
+};
+
+const signoffItem = (title: string, cls: GateClass, s: SignoffAssessment | null): ChecklistItem => {
+  if (!s || s.required.length === 0) return { class: cls, title, passed: null, detail: "nobody is configured to sign off" };
+  const parts = [`${s.signed.length}/${s.needed} signed`];
+  if (s.rejected.length) parts.push(`refused by ${s.rejected.map((r) => r.by).join(", ")}`);
+  if (s.missing.length) parts.push(`missing: ${s.missing.join(", ")}`);
+  return { class: cls, title, passed: s.complete, detail: parts.join("; ") };
+};
+
+/** Builds the checklist. Example: `buildReadinessChecklist(input).recommendation` → "GO". */
+export function buildReadinessChecklist(i: ChecklistInput): ChecklistModel {
+  const f = i.features;
+  const items: ChecklistItem[] = [
+    { class: "CRITICAL", title: "Feature readiness: critical gates", passed: f ? f.gates.critical.passed === f.gates.critical.total : null, detail: f ? `passed ${f.gates.critical.passed}/${f.gates.critical.total}; system ${f.readiness}` : "not assessed" },
+    testItem("Cross-feature integration tests", "CRITICAL", i.tests?.integration),
+    testItem("Security validation", "CRITICAL", i.tests?.security),
+    { class: "CRITICAL", title: "Final system health verification", passed: i.health ? i.health.passed : null, detail: i.health?.detail ?? "no health checks configured" },
+    { class: "CRITICAL", title: "Release artifacts built and recorded", passed: i.artifacts ? i.artifacts.ok : null, detail: i.artifacts ? (i.artifacts.ok ? `${i.artifacts.count} artifact(s) in ${i.artifacts.manifest ?? "the manifest"}` : "the build or an artifact failed") : "no build configured" },
+    { class: "STANDARD", title: "Feature readiness: standard gates", passed: f ? f.gates.standard.passed === f.gates.standard.total : null, detail: f ? `passed ${f.gates.standard.passed}/${f.gates.standard.total}${f.waived.length ? `; waived: ${f.waived.join(", ")}` : ""}` : "not assessed" },
+    testItem("Performance at scale", "STANDARD", i.tests?.performance),
+    signoffItem("User acceptance sign-offs", "STANDARD", i.uat),
+    signoffItem("Stakeholder sign-offs", "STANDARD", i.stakeholders),
+    {
+      class: "STANDARD",
+      title: "No open HIGH risk without mitigation",
+      passed: i.risks ? i.risks.unmitigatedHigh === 0 : null,
+      detail: i.risks ? `${i.risks.counts.HIGH.open} open HIGH risk(s), ${i.risks.unmitigatedHigh} without mitigation` : "not assessed",
+    },
+    { class: "ADVISORY", title: "Feature readiness: advisory gates", passed: f ? f.gates.advisory.passed === f.gates.advisory.total : null, detail: f ? `passed ${f.gates.advisory.passed}/${f.gates.advisory.total}` : "not assessed" },
+    { class: "ADVISORY", title: "Feature documents agree", passed: f ? f.contradictions === 0 : null, detail: f ? (f.contradictions ? `${f.contradictions} feature(s) with contradicting documents (the cautious reading was used)` : "no contradictions") : "not assessed" },
+    { class: "ADVISORY", title: "Rollback procedures planned", passed: i.rollbackPlanned, detail: i.rollbackPlanned === null ? "phase 4 is not part of this release's SEV plan" : i.rollbackPlanned ? "phase 4 approved" : "phase 4 not approved yet" },
+    { class: "ADVISORY", title: "No open MEDIUM risk", passed: i.risks ? i.risks.counts.MEDIUM.open === 0 : null, detail: i.risks ? `${i.risks.counts.MEDIUM.open} open MEDIUM risk(s)` : "not assessed" },
+  ];
+  const tally = (cls: GateClass): { passed: number; total: number } => {
+    const cs = items.filter((x) => x.class === cls && x.passed !== null);
+    return { passed: cs.filter((x) => x.passed).length, total: cs.length };
+  };
+  const gates = { critical: tally("CRITICAL"), standard: tally("STANDARD"), advisory: tally("ADVISORY") };
+  const recommendation: Recommendation = gates.critical.passed < gates.critical.total ? "NO_GO" : gates.standard.passed < gates.standard.total ? "CONDITIONAL_GO" : "GO";
+  const findings: Finding[] = items
+    .filter((x) => x.passed === false && x.class !== "ADVISORY")
+    .map((x) => ({ severity: x.class === "CRITICAL" ? "critical" : "warning", code: x.class === "CRITICAL" ? "READINESS_CRITICAL_GATE" : "READINESS_STANDARD_GATE", message: `${x.title}: ${x.detail}`, source: "5.4" }));
+  const status = (ok: boolean | null, conditional = false): MatrixRow["status"] => (ok === null ? "N/A" : ok ? (conditional ? "CONDITIONAL" : "GO") : "NO-GO");
+  const matrix: MatrixRow[] = [
+    { factor: "Feature readiness", status: f ? (f.readiness === "READY" ? "GO" : f.readiness === "CONDITIONAL" ? "CONDITIONAL" : "NO-GO") : "N/A", notes: f ? `${f.readiness}; critical passed ${f.gates.critical.passed}/${f.gates.critical.total}, standard ${f.gates.standard.passed}/${f.gates.standard.total}` : "not assessed" },
+    { factor: "System testing", status: i.tests ? status([i.tests.integration, i.tests.performance].every((t) => t.failed === 0 || t.waived), [i.tests.integration, i.tests.performance].some((t) => t.failed > 0)) : "N/A", notes: i.tests ? `integration ${i.tests.integration.commands - i.tests.integration.failed}/${i.tests.integration.commands}, performance ${i.tests.performance.commands - i.tests.performance.failed}/${i.tests.performance.commands}` : "phase 3 not in plan" },
+    { factor: "Security", status: i.tests ? status(i.tests.security.failed === 0 || i.tests.security.waived === true, i.tests.security.failed > 0) : "N/A", notes: i.tests ? `${i.tests.security.commands - i.tests.security.failed}/${i.tests.security.commands} security command(s) passed${i.tests.security.waived && i.tests.security.failed ? " (waived)" : ""}` : "phase 3 not in plan" },
+    { factor: "System health", status: status(i.health ? i.health.passed : null), notes: i.health?.detail ?? "no health checks configured" },
+    { factor: "Risks", status: i.risks ? (i.risks.unmitigatedHigh > 0 ? "NO-GO" : i.risks.counts.HIGH.open > 0 ? "CONDITIONAL" : "GO") : "N/A", notes: i.risks ? `HIGH ${i.risks.counts.HIGH.open}/${i.risks.counts.HIGH.total} open, MEDIUM ${i.risks.counts.MEDIUM.open}/${i.risks.counts.MEDIUM.total} open` : "not assessed" },
+    { factor: "Stakeholder sign-offs", status: i.stakeholders && i.stakeholders.required.length ? (i.stakeholders.complete ? "GO" : i.stakeholders.rejected.length ? "NO-GO" : "CONDITIONAL") : "N/A", notes: signoffItem("", "STANDARD", i.stakeholders).detail },
+    { factor: "Artifacts", status: status(i.artifacts ? i.artifacts.ok : null), notes: i.artifacts ? `${i.artifacts.count} recorded` : "no build configured" },
+  ];
+  return { items, gates, matrix, recommendation, findings };
+}

@@ -1,0 +1,89 @@
+/**
+ * Reading release versions from git tags, BRTOPS style included. Pure.
+ *
+ * Ordering, as documented for users:
+ *  - A tag is a version when, after an optional "v"/"V", it is MAJOR.MINOR.PATCH with optional
+ *    pre-release and build (src/core/version-syntax.ts); zero-padded parts are allowed
+ *    (v1.1.000, v1.0.004, v1.1.004-rc). Every other tag (latest, release-2024, pkg@1.0.0) is ignored.
+ *  - Parts compare as numbers: 1.1.000 == 1.1.0 and 1.0.004 == 1.0.4. Two spellings of one number
+ *    are one release, listed with all its tags. Its primary tag (the one messages name first) is
+ *    the zero-padded spelling when there is one, then the lexically greatest.
+ *  - Pre-releases follow SemVer precedence after normalising (leading zeros dropped, also from
+ *    numeric pre-release identifiers): 1.1.4-rc < 1.1.4, 1.1.4-rc.1 < 1.1.4-rc.2. Build metadata
+ *    is ignored for ordering.
+ */
+import { compare, valid } from "semver";
+import { VERSION_RE } from "../core/version-syntax.js";
+
+export interface TagVersion {
+  tag: string;
+  /** As written in the tag, without the "v": "1.1.000". */
+  written: string;
+  /** Normalised SemVer: "1.1.0". */
+  semver: string;
+  /** Some part has leading zeros. */
+  padded: boolean;
+  prerelease: boolean;
+}
+
+/** One release: one version number, however many tags spell it. */
+export interface TaggedRelease {
+  /** Normalised SemVer ("1.1.0"). */
+  version: string;
+  /** The tag messages name ("v1.1.000"). */
+  tag: string;
+  /** Every tag of this version, sorted. */
+  tags: string[];
+  /** The primary tag's spelling without "v" ("1.1.000"). */
+  written: string;
+  prerelease: boolean;
+}
+
+/** The version a tag names, or null. Example: `parseTagVersion("v1.1.004-rc")` → `{semver: "1.1.4-rc", written: "1.1.004-rc", padded: true, …}`. */
+export function parseTagVersion(tag: string): TagVersion | null {
+  const written = tag.trim().replace(/^[vV](?=\d)/, "");
+  const m = VERSION_RE.exec(written);
+  if (!m) return null;
+  const pre = m[4];
+  const norm = `${Number(m[1])}.${Number(m[2])}.${Number(m[3])}${pre ? `-${pre.split(".").map((id) => (/^\d+$/.test(id) ? String(Number(id)) : id)).join(".")}` : ""}`;
+  if (!valid(norm)) return null;
+  const padded = [m[1]!, m[2]!, m[3]!].some((p) => p.length > 1 && p.startsWith("0"));
+  return { tag, written: written.replace(/\+.*$/, ""), semver: norm, padded, prerelease: pre !== undefined };
+}
+
+/** Normalised SemVer of a version as a user may write it ("v1.1.000" → "1.1.0"); null when it is not one. */
+export function toSemver(version: string): string | null {
+  return parseTagVersion(version)?.semver ?? null;
+}
+
+/** Numeric SemVer comparison of two written versions (either spelling); throws on a non-version. */
+export function compareVersions(a: string, b: string): number {
+  const x = toSemver(a);
+  const y = toSemver(b);
+  if (x === null || y === null) throw new Error(`not a version: ${x === null ? a : b}`);
+  return compare(x, y);
+}
+
+/** Releases named by these tags, oldest first. Example: `releasesFromTags(["v1.1.0", "v1.1.000", "latest"])` → one release, tags ["v1.1.0", "v1.1.000"]. */
+export function releasesFromTags(tags: readonly string[]): TaggedRelease[] {
+  const byVersion = new Map<string, TagVersion[]>();
+  for (const t of tags) {
+    const v = parseTagVersion(t);
+    if (!v) continue;
+    const list = byVersion.get(v.semver);
+    if (list) list.push(v);
+    else byVersion.set(v.semver, [v]);
+  }
+  const out: TaggedRelease[] = [];
+  for (const [version, list] of byVersion) {
+    const primary = [...list].sort((a, b) => (a.padded !== b.padded ? (a.padded ? -1 : 1) : a.tag < b.tag ? 1 : a.tag > b.tag ? -1 : 0))[0]!;
+    out.push({ version, tag: primary.tag, tags: list.map((l) => l.tag).sort(), written: primary.written, prerelease: primary.prerelease });
+  }
+  return out.sort((a, b) => compare(a.version, b.version));
+}
+
+/** "v1.1.000" or "v1.1.000 (also tagged v1.1.0)". */
+export function describeRelease(r: TaggedRelease): string {
+  const others = r.tags.filter((t) => t !== r.tag);
+  return others.length ? `${r.tag} (also tagged ${others.join(", ")})` : r.tag;
+}
