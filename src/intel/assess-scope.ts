@@ -17,6 +17,7 @@ export interface CategoryScope {
   files: number;
   added: number;
   deleted: number;
+  binary: number;
   /** Share of all changed lines (added + deleted; a binary file counts as one line), in percent. */
   percent: number;
   paths: string[];
@@ -58,7 +59,7 @@ export function scopeCategories(partial: Partial<Record<ScopeCategory, readonly 
 export function assessScope(input: ScopeInput): ScopeAssessment {
   const max = input.maxPaths ?? 50;
   const categorize = createCategorizer(scopeCategories(input.categories));
-  const byCategory = Object.fromEntries(SCOPE_CATEGORY_ORDER.map((c) => [c, { files: 0, added: 0, deleted: 0, percent: 0, paths: [] as string[] }])) as Record<ScopeCategory, CategoryScope>;
+  const byCategory = Object.fromEntries(SCOPE_CATEGORY_ORDER.map((c) => [c, { files: 0, added: 0, deleted: 0, binary: 0, percent: 0, paths: [] as string[] }])) as Record<ScopeCategory, CategoryScope>;
   let added = 0;
   let deleted = 0;
   let binary = 0;
@@ -73,7 +74,10 @@ export function assessScope(input: ScopeInput): ScopeAssessment {
     if (cat.paths.length < max) cat.paths.push(path);
     added += f.added;
     deleted += f.deleted;
-    if (f.binary) binary++;
+    if (f.binary) {
+      binary++;
+      cat.binary++;
+    }
     for (const ft of features) if (path.startsWith(ft.prefix)) touched.add(ft.name);
   }
   const names = new Map(features.map((f) => [f.name.toLowerCase(), f.name]));
@@ -81,7 +85,7 @@ export function assessScope(input: ScopeInput): ScopeAssessment {
     const hit = s ? names.get(s.toLowerCase()) : undefined;
     if (hit) touched.add(hit);
   }
-  const weight = (c: CategoryScope, isBinary = 0): number => c.added + c.deleted + isBinary;
+  const weight = (c: CategoryScope): number => c.added + c.deleted + c.binary;
   const total = Math.max(1, added + deleted + binary);
   for (const c of Object.values(byCategory)) c.percent = Math.round((weight(c) / total) * 10000) / 100;
   return { range: input.range, commits: input.commits, files: input.files.length, linesAdded: added, linesDeleted: deleted, binaryFiles: binary, byCategory, features: [...touched].sort() };

@@ -88,7 +88,7 @@ export function parseJUnit(xml: string): TestSummary {
 export function parseTap(text: string): TestSummary {
   const out: TestSummary = { format: "tap", tests: 0, failed: 0, skipped: 0, failures: [], problems: [] };
   const lines = text.split(/\r?\n/);
-  const re = /^(\s*)(not )?ok\b\s*(\d+)?\s*(?:-\s*)?([^#]*?)\s*(?:#\s*(TODO|SKIP)\S*\s*(.*))?$/i;
+  const re = /^(\s*)(not )?ok\b\s*(\d+)?\s*(?:-\s*)?([^#]*?)\s*(?:#\s*(?:(TODO|SKIP)\S*)?\s*(.*))?$/i;
   let minIndent = Infinity;
   for (const l of lines) {
     const m = re.exec(l);

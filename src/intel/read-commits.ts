@@ -76,7 +76,7 @@ export function readCommits(cwd: string, range: CommitRange, options: { signal?:
       if (failed) return reject(failed);
       if (code !== 0) {
         // An empty repository has no commits to list; that is not an error.
-        if (/does not have any commits yet|bad default revision 'HEAD'/.test(stderr) && !range.from) return resolve({ range: expr, ...collector.result() });
+        if (/does not have any commits yet|bad (default )?revision 'HEAD'/.test(stderr) && !range.from && (range.to ?? "HEAD") === "HEAD") return resolve({ range: expr, ...collector.result() });
         return reject(
           new BrtopsError("E_GIT", `git log ${expr} failed (exit ${code}): ${stderr.trim().split("\n")[0] ?? ""}`, {
             hint: range.from ? `Check that ${range.from} exists: git tag --list` : "Check that the folder is a git repository.",

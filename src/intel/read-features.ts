@@ -78,7 +78,8 @@ export async function describeFolder(root: string, abs: string, name: string): P
         readinessDir = true;
         looksLikeFeature = true;
         for (const f of await entries(p)) {
-          if ((f.isFile() || f.isSymbolicLink()) && MD.test(f.name)) docs.push(join(p, f.name));
+          // Sockets, FIFOs and devices are listed too, so that the reader can say it skipped them.
+          if (!f.isDirectory() && MD.test(f.name)) docs.push(join(p, f.name));
           else if (f.isDirectory() && !SKIP_DIR.test(f.name)) for (const g of await entries(join(p, f.name))) if ((g.isFile() || g.isSymbolicLink()) && MD.test(g.name)) docs.push(join(p, f.name, g.name));
         }
       } else if (PHASE_DIR.test(e.name)) {

@@ -11,7 +11,7 @@ import type { CommandStep } from "../config/schema.js";
 import { describeRun } from "../adapters/process-runner.js";
 import type { SubstitutionVars } from "../deploy/substitute.js";
 import { substitute } from "../deploy/substitute.js";
-import { expandArtifact, hashFile } from "./expand-artifacts.js";
+import { expandArtifact, hashFile } from "./read-artifact-files.js";
 import { repoPath } from "./read-features.js";
 import { runCommandStep, tail } from "./run-command-step.js";
 
@@ -52,8 +52,8 @@ export interface CompileOptions {
   signal?: AbortSignal;
 }
 
-/** Builds and records the artifacts. Example: `(await compileArtifacts({root, releaseDir, builds: config.build, run, vars, at})).artifacts[0].sha256`. */
-export async function compileArtifacts(o: CompileOptions): Promise<ArtifactsResult> {
+/** Builds and records the artifacts. Example: `(await runBuild({root, releaseDir, builds: config.build, run, vars, at})).artifacts[0].sha256`. */
+export async function runBuild(o: CompileOptions): Promise<ArtifactsResult> {
   const out: ArtifactsResult = { ok: true, builds: [], artifacts: [], missing: [], manifest: null };
   for (const b of o.builds) {
     const r = await runCommandStep(o.root, b, o.run, o.vars, o.signal ? { signal: o.signal } : {});
