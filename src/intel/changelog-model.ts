@@ -119,20 +119,26 @@ export function buildChangelogModel(input: ChangelogInput): ChangelogModel {
   };
 }
 
-/** Shortest prefixes (≥ 7) that tell these commit ids apart. */
+/** Shortest prefixes (≥ 7) that tell these commit ids apart; linear in the number of ids. */
 export function shortIds(shas: readonly string[]): (sha: string) => string {
-  const sorted = [...new Set(shas)].sort();
-  const len = new Map<string, number>();
-  for (let i = 0; i < sorted.length; i++) {
-    const s = sorted[i]!;
+  const groups = new Map<string, string[]>();
+  for (const s of shas) {
+    const k = s.slice(0, 7);
+    const g = groups.get(k);
+    if (!g) groups.set(k, [s]);
+    else if (!g.includes(s)) g.push(s);
+  }
+  return (sha) => {
+    const g = groups.get(sha.slice(0, 7));
+    if (!g || g.length < 2) return sha.slice(0, 7);
+    // Rare: ids sharing seven characters need one more than their longest common prefix.
     let n = 7;
-    for (const other of [sorted[i - 1], sorted[i + 1]]) {
-      if (!other) continue;
+    for (const other of g) {
+      if (other === sha) continue;
       let k = 0;
-      while (k < s.length && s[k] === other[k]) k++;
+      while (k < sha.length && sha[k] === other[k]) k++;
       n = Math.max(n, k + 1);
     }
-    len.set(s, Math.min(n, s.length));
-  }
-  return (sha) => sha.slice(0, len.get(sha) ?? 7);
+    return sha.slice(0, Math.min(n, sha.length));
+  };
 }

@@ -44,7 +44,8 @@ export function collectChanges(): ChangeCollector {
   let commits = 0;
   let merges = 0;
   let conventional = 0;
-  let first: CollectedChanges["first"] = null;
+  let firstSha = "";
+  let firstDate = "";
   let last: CollectedChanges["last"] = null;
 
   const claim = (c: ParsedCommit): ParsedCommit | null => {
@@ -60,7 +61,8 @@ export function collectChanges(): ChangeCollector {
     add(c) {
       commits++;
       if (!last) last = { sha: c.sha, date: c.date };
-      first = { sha: c.sha, date: c.date };
+      firstSha = c.sha;
+      firstDate = c.date;
       if (c.merge && !c.reverts) {
         merges++;
         return;
@@ -88,7 +90,7 @@ export function collectChanges(): ChangeCollector {
         return;
       }
       if (c.changes.some((ch) => ch.type !== null)) conventional++;
-      changes.push(...c.changes);
+      for (const ch of c.changes) changes.push(ch);
     },
     result() {
       // Reverts whose target was not in the range undo something released before: list them.
@@ -96,7 +98,7 @@ export function collectChanges(): ChangeCollector {
         .filter((r) => !cancelled.has(r.sha))
         .map((r) => ({ type: "revert", scope: null, description: r.reverts?.header ?? r.subject, breaking: false, breakingNotes: [], sha: r.sha, author: r.author }));
       const all = [...changes, ...outside];
-      return { changes: all, reverted, commits, merges, conventional, first, last };
+      return { changes: all, reverted, commits, merges, conventional, first: commits ? { sha: firstSha, date: firstDate } : null, last };
     },
   };
 }

@@ -58,33 +58,38 @@ export function parseHeader(line: string): { type: string; scope: string | null;
   return { type: m[1]!.toLowerCase(), scope: m[2]?.trim() || null, bang: m[3] === "!", description: m[4]!.trim() };
 }
 
-/** Parses one commit into its changes. */
+const NO_NOTES: readonly string[] = Object.freeze([]);
+
+/** Parses one commit into its changes. Runs once per commit of a range: the common cases take the short paths. */
 export function parseCommit(c: CommitRecord): ParsedCommit {
-  const text = c.message.replace(/\r\n?/g, "\n").trim();
+  let text = c.message;
+  if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
+  text = text.trim();
   const nl = text.indexOf("\n");
   const subject = (nl < 0 ? text : text.slice(0, nl)).trim();
   const body = nl < 0 ? "" : text.slice(nl + 1);
   const merge = c.parents.length > 1;
-  const base = { sha: c.sha, author: c.author, date: c.date, subject, merge };
 
-  const revertSha = REVERTS_SHA.exec(body)?.[1]?.toLowerCase() ?? null;
-  const revertHeader = REVERT_SUBJECT.exec(subject)?.[1] ?? null;
+  const revertSha = body.includes("reverts commit") ? (REVERTS_SHA.exec(body)?.[1]?.toLowerCase() ?? null) : null;
+  const revertHeader = subject.startsWith("Revert") ? (REVERT_SUBJECT.exec(subject)?.[1] ?? null) : null;
   const header = parseHeader(subject);
   if (revertHeader !== null || (header?.type === "revert" && (revertSha || header.description))) {
-    return { ...base, reverts: { sha: revertSha, header: revertHeader ?? (header?.type === "revert" ? header.description : null) }, changes: [] };
+    return { sha: c.sha, author: c.author, date: c.date, subject, merge, reverts: { sha: revertSha, header: revertHeader ?? (header?.type === "revert" ? header.description : null) }, changes: [] };
   }
   // A merge lists nothing itself: the commits it brings in are in the log on their own.
-  if (merge) return { ...base, reverts: null, changes: [] };
+  if (merge) return { sha: c.sha, author: c.author, date: c.date, subject, merge, reverts: null, changes: [] };
 
-  const lines = body.split("\n");
-  const { notes, bodyEnd } = breakingFooters(lines);
+  const lines = body === "" ? [] : body.split("\n");
+  const { notes, bodyEnd } = body.includes("BREAKING") ? breakingFooters(lines) : { notes: [] as string[], bodyEnd: lines.length };
   const changes: Change[] = [];
   if (header) {
     const breaking = header.bang || notes.length > 0;
-    changes.push({ type: header.type, scope: header.scope, description: header.description, breaking, breakingNotes: notes.length ? notes : header.bang ? [header.description] : [], sha: c.sha, author: c.author });
+    changes.push({ type: header.type, scope: header.scope, description: header.description, breaking, breakingNotes: notes.length ? notes : header.bang ? [header.description] : (NO_NOTES as string[]), sha: c.sha, author: c.author });
   }
   // Squash bodies: "* feat(ui): x" lines, each its own change.
-  for (const line of lines.slice(0, bodyEnd)) {
+  for (let i = 0; i < bodyEnd; i++) {
+    const line = lines[i]!;
+    if (!line.includes(":")) continue;
     const m = SQUASH_LINE.exec(line);
     if (!m || !KNOWN.has(m[1]!.toLowerCase())) continue;
     const type = m[1]!.toLowerCase();
@@ -98,9 +103,9 @@ export function parseCommit(c: CommitRecord): ParsedCommit {
   } else if (!header && notes.length > 0) {
     // Footers of a squash commit belong to the whole: mark its changes breaking together.
     changes[0]!.breaking = true;
-    changes[0]!.breakingNotes.push(...notes);
+    changes[0]!.breakingNotes = [...changes[0]!.breakingNotes, ...notes];
   }
-  return { ...base, reverts: null, changes };
+  return { sha: c.sha, author: c.author, date: c.date, subject, merge, reverts: null, changes };
 }
 
 /** BREAKING CHANGE footers (with continuation lines) and where the footer block starts. */

@@ -55,8 +55,12 @@ export function docLines(text: string): string[] {
 
 const EMOJI = /[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}\u{2B00}-\u{2BFF}\u{FE0F}\u{200D}\u{2705}\u{274C}\u{2714}\u{2716}]/gu;
 
+const NEEDS_CLEANING = /[*_`~[\t\n\r]|[^\x00-\x7f]|\s\s/;
+
 /** Markdown decoration and emoji removed, spaces collapsed: "**✅ Done**" → "Done". */
 export function plainText(s: string): string {
+  // Most cells and keys are plain ASCII words: skip the replacements for them.
+  if (!NEEDS_CLEANING.test(s)) return s.trim();
   return s
     .replace(EMOJI, " ")
     .replace(/\*\*|__|`|~~/g, "")

@@ -1,4 +1,5 @@
 /** Reads a file without trusting it: regular files only, at most `cap` bytes. I/O. */
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
 
 export interface BoundedRead {
@@ -29,6 +30,35 @@ export async function readBounded(path: string, cap: number): Promise<BoundedRea
     return { bytes: off === want ? buf : buf.subarray(0, off), truncated: st.size > cap, size: st.size };
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * The same, synchronously: for the many small readiness documents of a project the thread-pool
+ * round trips of the promise API cost more than the reads. Opened non-blocking so that a FIFO
+ * is refused instead of waited on.
+ */
+export function readBoundedSync(path: string, cap: number): BoundedRead | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return null;
+    const want = Math.min(st.size, cap);
+    const buf = new Uint8Array(want);
+    let off = 0;
+    while (off < want) {
+      const n = readSync(fd, buf, off, want - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return { bytes: off === want ? buf : buf.subarray(0, off), truncated: st.size > cap, size: st.size };
+  } finally {
+    closeSync(fd);
   }
 }
 

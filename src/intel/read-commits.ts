@@ -46,12 +46,22 @@ export function readCommits(cwd: string, range: CommitRange, options: { signal?:
     let stderr = "";
     let failed: Error | null = null;
     const consume = (record: string): void => {
-      if (record === "") return;
-      const f = record.split("\x1f", 4);
-      if (f.length < 4) return;
-      const at = f[0]!.length + f[1]!.length + f[2]!.length + f[3]!.length + 4;
-      const sha = f[0]!.replace(/^\n/, "");
-      collector.add(parseCommit({ sha, parents: f[1] ? f[1].split(" ") : [], author: f[2]!, date: f[3]!, message: record.slice(at) }));
+      // sha US parents US author US date US message; the message may hold anything, so it is last.
+      const a = record.indexOf("\x1f");
+      const b = record.indexOf("\x1f", a + 1);
+      const c = record.indexOf("\x1f", b + 1);
+      const d = record.indexOf("\x1f", c + 1);
+      if (a < 0 || b < 0 || c < 0 || d < 0) return;
+      const parents = record.slice(a + 1, b);
+      collector.add(
+        parseCommit({
+          sha: record.charCodeAt(0) === 10 ? record.slice(1, a) : record.slice(0, a),
+          parents: parents === "" ? [] : parents.split(" "),
+          author: record.slice(b + 1, c),
+          date: record.slice(c + 1, d),
+          message: record.slice(d + 1),
+        }),
+      );
     };
     child.stdout.on("data", (chunk: Buffer) => {
       if (failed) return;

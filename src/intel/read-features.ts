@@ -5,12 +5,11 @@
  * after-action reports in any phase folder, and one level of grouping folders. Symbolic links to
  * folders are not followed (no loops); only regular files are read, each up to a size cap.
  */
-import type { Dirent } from "node:fs";
-import { readdir } from "node:fs/promises";
+import { readdirSync, type Dirent } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { decodeDoc } from "./doc-text.js";
 import { parseReadinessDoc, type DocFacts } from "./parse-readiness-doc.js";
-import { mapLimit, readBounded } from "./read-bounded.js";
+import { mapLimit, readBoundedSync } from "./read-bounded.js";
 
 export interface FeatureFolder {
   name: string;
@@ -36,12 +35,14 @@ const SKIP_DIR = /^(\.|_|node_modules$|templates?$)/i;
 
 /** Repository-relative form of an absolute path. */
 export function repoPath(root: string, abs: string): string {
+  if (abs.startsWith(root + sep)) return sep === "/" ? abs.slice(root.length + 1) : abs.slice(root.length + 1).split(sep).join("/");
   return relative(root, abs).split(sep).join("/");
 }
 
+// Synchronous on purpose (see readBoundedSync): many small folders, each listed once.
 async function entries(dir: string): Promise<Dirent[]> {
   try {
-    return (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch {
     return [];
   }
@@ -105,7 +106,7 @@ export async function readFeatureDocs(root: string, files: readonly string[], ca
     const file = repoPath(root, abs);
     let read;
     try {
-      read = await readBounded(abs, capBytes);
+      read = readBoundedSync(abs, capBytes);
     } catch (e) {
       out.skipped.push({ file, reason: `unreadable (${(e as NodeJS.ErrnoException).code ?? "error"})` });
       continue;
