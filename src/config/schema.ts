@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { commandStepSchema, environmentSchema } from "./schema-environment.js";
+import { readinessConfigSchema, scopeConfigSchema, sevConfigSchema, signoffsSchema, testStepSchema } from "./schema-intel.js";
 
 const id = z.string().min(1);
 
@@ -30,9 +31,9 @@ export const configSchema = z
     build: z.array(commandStepSchema.extend({ artifacts: z.array(z.string()).default([]) })).default([]),
     tests: z
       .object({
-        integration: z.array(commandStepSchema).default([]),
-        performance: z.array(commandStepSchema).default([]),
-        security: z.array(commandStepSchema).default([]),
+        integration: z.array(testStepSchema).default([]),
+        performance: z.array(testStepSchema).default([]),
+        security: z.array(testStepSchema).default([]),
         uat: z.object({ signoffs: z.array(id).default([]) }).strict().default({ signoffs: [] }),
       })
       .strict()
@@ -41,6 +42,10 @@ export const configSchema = z
       .object({ smoke: z.array(commandStepSchema).default([]) })
       .strict()
       .default({ smoke: [] }),
+    sev: sevConfigSchema.prefault({}),
+    scope: scopeConfigSchema.prefault({}),
+    readiness: readinessConfigSchema.prefault({}),
+    signoffs: signoffsSchema.prefault({}),
     store: z.string().optional(),
   })
   .strict();
