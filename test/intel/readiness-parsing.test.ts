@@ -29,6 +29,8 @@ describe("status values", () => {
     ["⚠️ Approved with conditions", "conditional"],
     ["CONDITIONAL_GO", "conditional"],
     ["Resolved", null],
+    ["Proceed with caution", "conditional"],
+    ["Proceed with deployment", "complete"],
     ["2025-08-20", null],
   ])("%s → %s", (value, status) => {
     expect(classifyStatusValue(value)).toBe(status);
