@@ -68,6 +68,8 @@ export interface EventData {
     report: string;
     findings: Finding[];
     requiredApprovals: number;
+    /** Where the release goes on approval (the phase's document step, or the step the gate held). */
+    onApprove: string;
   };
   GateApproved: {
     phase: number;

@@ -1,0 +1,107 @@
+/**
+ * Runs a program from an argument array (never a shell), with a time limit, capturing output
+ * (bounded) and redacting secrets from it.
+ */
+import { spawn } from "node:child_process";
+import type { Redactor } from "../core/redact.js";
+
+export interface RunOptions {
+  cwd: string;
+  env?: Record<string, string>;
+  /** Milliseconds before the process group is killed. */
+  timeoutMs?: number;
+  /** Bytes of stdout/stderr kept (the end is kept: that is where errors are). */
+  maxOutput?: number;
+  input?: string;
+  signal?: AbortSignal;
+  onOutput?: (chunk: string) => void;
+}
+
+export interface RunResult {
+  argv: string[];
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  /** Set when the program could not be started (ENOENT, EACCES). */
+  spawnError?: string;
+}
+
+export type ProcessRunner = (argv: readonly string[], options: RunOptions) => Promise<RunResult>;
+
+export function createProcessRunner(redact: Redactor): ProcessRunner {
+  return (argv, options) => runProcess(argv, options, redact);
+}
+
+export function runProcess(argv: readonly string[], options: RunOptions, redact: (s: string) => string = (s) => s): Promise<RunResult> {
+  const [cmd, ...args] = argv;
+  const max = options.maxOutput ?? 256 * 1024;
+  const started = Date.now();
+  return new Promise((resolve) => {
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    const keep = (acc: string, chunk: string): string => {
+      const next = acc + chunk;
+      return next.length > max ? next.slice(next.length - max) : next;
+    };
+    const child = spawn(cmd!, args, {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true, // own process group, so a timeout kills the children too
+    });
+    const killGroup = (sig: NodeJS.Signals): void => {
+      try {
+        if (child.pid) process.kill(-child.pid, sig);
+      } catch {
+        /* already gone */
+      }
+    };
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          killGroup("SIGTERM");
+          setTimeout(() => killGroup("SIGKILL"), 2000).unref();
+        }, options.timeoutMs)
+      : undefined;
+    const onAbort = (): void => killGroup("SIGTERM");
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    child.stdout.setEncoding("utf8").on("data", (c: string) => {
+      stdout = keep(stdout, c);
+      options.onOutput?.(redact(c));
+    });
+    child.stderr.setEncoding("utf8").on("data", (c: string) => {
+      stderr = keep(stderr, c);
+      options.onOutput?.(redact(c));
+    });
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(options.input ?? "");
+    const finish = (exitCode: number | null, signal: string | null, spawnError?: string): void => {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      resolve({
+        argv: argv.map(redact),
+        exitCode,
+        signal,
+        timedOut,
+        stdout: redact(stdout),
+        stderr: redact(stderr),
+        durationMs: Date.now() - started,
+        ...(spawnError ? { spawnError: redact(spawnError) } : {}),
+      });
+    };
+    child.on("error", (err) => finish(null, null, `${(err as NodeJS.ErrnoException).code ?? ""} ${err.message}`.trim()));
+    child.on("close", (code, sig) => finish(code, sig));
+  });
+}
+
+/** A one-line description of how a run ended, for reports. */
+export function describeRun(r: RunResult): string {
+  if (r.spawnError) return `could not start ${r.argv[0]}: ${r.spawnError}`;
+  if (r.timedOut) return `timed out after ${r.durationMs} ms`;
+  if (r.signal) return `killed by ${r.signal}`;
+  return `exit ${r.exitCode} in ${r.durationMs} ms`;
+}

@@ -1,0 +1,314 @@
+/**
+ * State = a fold over the events (DESIGN rule 1). Pure and total: every event type is handled,
+ * and an unknown one (from a newer brtops) is ignored rather than fatal.
+ */
+import type { AnyEvent, StoredEvent } from "./events.js";
+import { nextPhase, phaseDef, phaseSequence } from "./workflow.js";
+import { TERMINAL_STATES, type ReleaseState, type StateName, type StepRecord } from "./release-state.js";
+
+export function foldEvents(events: readonly AnyEvent[], from?: ReleaseState): ReleaseState | null {
+  let s: ReleaseState | null = from ? structuredCloneState(from) : null;
+  for (const e of events) s = apply(s, e);
+  return s;
+}
+
+function structuredCloneState(s: ReleaseState): ReleaseState {
+  return JSON.parse(JSON.stringify(s)) as ReleaseState;
+}
+
+/** The main step of a sub-step id ("6.1:ship" → "6.1"). */
+export function mainStep(step: string): string {
+  const i = step.indexOf(":");
+  return i === -1 ? step : step.slice(0, i);
+}
+
+export function phaseOf(step: string): number {
+  return Number(step.split(".")[0]);
+}
+
+/** The step after `step` in its phase, or the first step of the next planned phase, or null at the end. */
+export function stepAfter(plan: readonly number[], step: string): string | null {
+  const phase = phaseOf(step);
+  const seq = phaseSequence(phase);
+  const i = seq.indexOf(step);
+  if (i !== -1 && i + 1 < seq.length) return seq[i + 1]!;
+  const np = nextPhase(plan, phase);
+  return np === null ? null : phaseSequence(np)[0]!;
+}
+
+export function firstStepOf(phase: number): string {
+  return phaseSequence(phase)[0]!;
+}
+
+function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
+  if (e.type === "ReleaseRequested") return { ...initial(e), lastSeq: e.seq, lastHash: e.hash, lastAt: e.at };
+  if (!prev) throw new Error(`event ${e.seq} (${e.type}) comes before ReleaseRequested`);
+  const s = prev;
+  s.lastSeq = e.seq;
+  s.lastHash = e.hash;
+  s.lastAt = e.at;
+  switch (e.type) {
+    case "VersionResolved":
+      s.version = e.data.version;
+      s.previous = e.data.previous;
+      break;
+    case "SevAssessed":
+      s.sev = e.data.sev;
+      s.plan = [...e.data.phases];
+      s.sevFactors = e.data.factors;
+      if (e.data.overriddenBy) s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "sev-override", phase: s.phase, step: s.step, note: e.data.reason ?? "" });
+      break;
+    case "StepStarted": {
+      const rec: StepRecord = { step: e.data.step, status: "started", attempt: e.data.attempt, effect: e.data.effect ?? false, startedSeq: e.seq, startedAt: e.at, ...(e.data.label ? { label: e.data.label } : {}) };
+      s.steps[e.data.step] = rec;
+      s.inFlight = rec;
+      if (!e.data.step.includes(":")) {
+        s.step = e.data.step;
+        s.phase = phaseOf(e.data.step);
+      }
+      break;
+    }
+    case "StepSucceeded": {
+      const rec = s.steps[e.data.step];
+      s.steps[e.data.step] = { ...(rec ?? blankRecord(e.data.step, e)), status: "succeeded", finishedAt: e.at, ...(e.data.result ? { result: e.data.result } : {}), ...(e.data.adopted ? { adopted: true } : {}) };
+      if (s.inFlight?.step === e.data.step) s.inFlight = null;
+      if (e.data.step.startsWith("6.1:")) s.deployed = true;
+      if (!e.data.step.includes(":")) moveTo(s, stepAfter(s.plan, e.data.step));
+      break;
+    }
+    case "StepSkipped": {
+      s.steps[e.data.step] = { ...blankRecord(e.data.step, e), status: "skipped", reason: e.data.reason, finishedAt: e.at };
+      if (s.inFlight?.step === e.data.step) s.inFlight = null;
+      if (!e.data.step.includes(":")) moveTo(s, stepAfter(s.plan, e.data.step));
+      break;
+    }
+    case "StepFailed": {
+      const rec = s.steps[e.data.step];
+      s.steps[e.data.step] = { ...(rec ?? blankRecord(e.data.step, e)), status: "failed", finishedAt: e.at, error: e.data.error, ...(e.data.result ? { result: e.data.result } : {}) };
+      if (s.inFlight?.step === e.data.step) s.inFlight = null;
+      break;
+    }
+    case "PhaseSkipped":
+      break;
+    case "GateOpened":
+      s.gate = {
+        phase: e.data.phase,
+        step: e.data.step,
+        kind: e.data.kind,
+        title: e.data.title,
+        report: e.data.report,
+        findings: e.data.findings,
+        requiredApprovals: e.data.requiredApprovals,
+        openedSeq: e.seq,
+        openedAt: e.at,
+        approvals: [],
+      };
+      s.gateOnApprove = e.data.onApprove;
+      s.step = e.data.step;
+      s.phase = e.data.phase;
+      break;
+    case "GateApproved": {
+      const g = s.gate;
+      if (!g) break;
+      g.approvals.push({ actor: e.actor, at: e.at, seq: e.seq, authority: e.data.authority, ...(e.data.grantedBy ? { grantedBy: e.data.grantedBy } : {}), ...(e.data.note ? { note: e.data.note } : {}) });
+      const type = g.kind === "go-no-go" ? "go" : g.kind === "certification" ? "certify" : "approve";
+      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type, phase: g.phase, step: g.step, authority: e.data.authority, ...(e.data.note ? { note: e.data.note } : {}) });
+      if (e.data.final) {
+        if (g.kind === "approval" || g.kind === "go-no-go" || g.kind === "certification") s.approvedAt[g.phase] = e.seq;
+        s.gate = null;
+        moveTo(s, s.gateOnApprove ?? stepAfter(s.plan, g.step));
+        s.gateOnApprove = undefined;
+      }
+      break;
+    }
+    case "GateRejected": {
+      const g = s.gate;
+      const type = g?.kind === "go-no-go" ? "no-go" : "reject";
+      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type, phase: e.data.phase, step: e.data.step, note: e.data.reason, returnTo: e.data.returnTo });
+      s.gate = null;
+      s.gateOnApprove = undefined;
+      // A new pass through the phases from returnTo: earlier results no longer count.
+      for (const id of Object.keys(s.steps)) if (phaseOf(id) >= e.data.returnTo) delete s.steps[id];
+      for (const p of Object.keys(s.approvedAt).map(Number)) if (p >= e.data.returnTo) delete s.approvedAt[p];
+      s.iterations[e.data.returnTo] = (s.iterations[e.data.returnTo] ?? 1) + 1;
+      moveTo(s, firstStepOf(e.data.returnTo));
+      break;
+    }
+    case "FeedbackGiven":
+      s.feedback.push({ id: e.data.id, seq: e.seq, actor: e.actor, at: e.at, phase: e.data.phase, step: e.data.step, text: e.data.text });
+      break;
+    case "FeedbackAddressed": {
+      const f = s.feedback.find((x) => x.id === e.data.id);
+      if (f) f.response = e.data.response;
+      break;
+    }
+    case "QuestionAsked":
+      s.questions.push({ id: e.data.id, seq: e.seq, actor: e.actor, at: e.at, phase: e.data.phase, step: e.data.step, text: e.data.text });
+      break;
+    case "QuestionAnswered": {
+      const q = s.questions.find((x) => x.id === e.data.id);
+      if (q) q.answer = { text: e.data.text, actor: e.actor, at: e.at, seq: e.seq };
+      break;
+    }
+    case "AutoProceedGranted":
+      s.autoProceed = { by: e.actor, at: e.at, seq: e.seq };
+      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "auto-proceed", phase: s.phase, step: s.step, ...(e.data.note ? { note: e.data.note } : {}) });
+      break;
+    case "PauseRequested":
+      s.pauseRequested = true;
+      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "pause", phase: s.phase, step: s.step, ...(e.data.reason ? { note: e.data.reason } : {}) });
+      break;
+    case "PauseReached":
+      break;
+    case "Resumed":
+      s.pauseRequested = false;
+      s.onHold = false;
+      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "resume", phase: s.phase, step: s.step, ...(e.data.note ? { note: e.data.note } : {}) });
+      break;
+    case "AbortRequested":
+      s.abortRequested = true;
+      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "abort", phase: s.phase, step: s.step, ...(e.data.reason ? { note: e.data.reason } : {}) });
+      break;
+    case "RollbackRequested":
+      s.rollbackRequested = true;
+      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "rollback", phase: s.phase, step: s.step, ...(e.data.reason ? { note: e.data.reason } : {}) });
+      break;
+    case "RollbackCompleted":
+      s.rollbackRequested = false;
+      s.deployed = false;
+      if (!s.abortRequested) s.finishedAt = e.at;
+      s.rolledBack = true;
+      break;
+    case "IncidentOpened":
+      s.incident = { step: e.data.step, error: e.data.error, openedSeq: e.seq, openedAt: e.at, interrupted: e.data.interrupted ?? false };
+      break;
+    case "IncidentGuidance": {
+      const inc = s.incident;
+      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "incident", phase: s.phase, step: e.data.step, choice: e.data.choice, ...(e.data.note ? { note: e.data.note } : {}) });
+      s.incident = null;
+      if (!inc) break;
+      const main = mainStep(inc.step);
+      const failedSubs = Object.values(s.steps).filter((r) => r.step.startsWith(`${main}:`) && (r.status === "failed" || r.status === "started"));
+      if (s.inFlight && mainStep(s.inFlight.step) === main) s.inFlight = null;
+      if (e.data.choice === "rollback") {
+        s.rollbackRequested = true;
+      } else if (e.data.choice === "continue") {
+        const reason = `continued past a failure by ${e.actor.id}`;
+        for (const r of failedSubs) s.steps[r.step] = { ...r, status: "skipped", reason, finishedAt: e.at };
+        if (failedSubs.length === 0) {
+          s.steps[main] = { ...(s.steps[main] ?? blankRecord(main, e)), status: "skipped", reason, finishedAt: e.at };
+          moveTo(s, stepAfter(s.plan, main));
+        } else {
+          delete s.steps[main];
+          moveTo(s, main);
+        }
+      } else {
+        // retry: the failed (or interrupted) step runs again; its finished sub-steps are kept
+        for (const r of failedSubs) delete s.steps[r.step];
+        delete s.steps[main];
+        moveTo(s, main);
+      }
+      break;
+    }
+    case "DocumentsWritten":
+      s.documents[e.data.phase] = { seq: e.seq, files: e.data.files };
+      break;
+    case "FeatureWaived":
+      s.waivers.push({ feature: e.data.feature, reason: e.data.reason, mode: e.data.mode, actor: e.actor, at: e.at });
+      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: e.data.mode, phase: s.phase, step: s.step, note: `${e.data.feature}: ${e.data.reason}` });
+      // A readiness gate waits on the features: re-check them with the waiver in force.
+      if (s.gate?.kind === "readiness") {
+        s.gate = null;
+        s.gateOnApprove = undefined;
+        moveTo(s, "1.2");
+      }
+      break;
+    case "Certified":
+      s.certifiedAt = e.at;
+      s.finishedAt = e.at;
+      break;
+    case "Aborted":
+      s.aborted = true;
+      s.finishedAt = e.at;
+      break;
+    case "Note":
+      if (e.data.kind === "hold") s.onHold = true;
+      break;
+    default:
+      break;
+  }
+  s.state = deriveStateName(s);
+  return s;
+}
+
+function moveTo(s: ReleaseState, step: string | null): void {
+  if (step === null) return;
+  s.step = step;
+  s.phase = phaseOf(step);
+  if (s.iterations[s.phase] === undefined) s.iterations[s.phase] = 1;
+}
+
+function blankRecord(step: string, e: AnyEvent): StepRecord {
+  return { step, status: "started", attempt: 1, effect: false, startedSeq: e.seq, startedAt: e.at };
+}
+
+function initial(e: StoredEvent<"ReleaseRequested">): ReleaseState {
+  return {
+    release: e.release,
+    version: e.data.version,
+    environment: e.data.environment,
+    ...(e.data.versionType ? { versionType: e.data.versionType } : {}),
+    ...(e.data.trigger ? { trigger: e.data.trigger } : {}),
+    previous: e.data.previous ?? null,
+    requestedBy: e.actor,
+    requestedAt: e.at,
+    sev: null,
+    sevFactors: [],
+    plan: [1, 2, 3, 4, 5, 6, 7],
+    phase: 1,
+    step: "1.1",
+    state: "running",
+    gate: null,
+    incident: null,
+    steps: {},
+    inFlight: null,
+    feedback: [],
+    questions: [],
+    decisions: [],
+    autoProceed: null,
+    pauseRequested: false,
+    abortRequested: false,
+    rollbackRequested: false,
+    onHold: false,
+    approvedAt: {},
+    documents: {},
+    waivers: [],
+    iterations: { 1: 1 },
+    deployed: false,
+    lastSeq: e.seq,
+    lastHash: e.hash,
+    lastAt: e.at,
+  };
+}
+
+export function deriveStateName(s: ReleaseState): StateName {
+  if (s.certifiedAt) return "certified";
+  if (s.aborted) return "aborted";
+  if (s.rolledBack && !s.abortRequested) return "rolled-back";
+  if (s.rollbackRequested || s.abortRequested) return "rolling-back";
+  if (s.onHold) return "on-hold";
+  if (s.pauseRequested) return "paused";
+  if (s.gate || s.incident) return "awaiting-hum-lead";
+  const failed = Object.values(s.steps).some((r) => r.status === "failed");
+  if (failed) return "failed";
+  return "running";
+}
+
+export function isTerminal(s: ReleaseState): boolean {
+  return TERMINAL_STATES.includes(s.state);
+}
+
+/** The phase name for display. */
+export function phaseName(phase: number): string {
+  return phaseDef(phase).name;
+}

@@ -1,0 +1,145 @@
+/** The state of a release: what a fold over its events yields. Read-only everywhere. */
+import type { Actor, Finding, GateKind, IncidentChoice, Sev } from "./events.js";
+
+export const StateNames = {
+  running: "running",
+  awaitingHumLead: "awaiting-hum-lead",
+  paused: "paused",
+  onHold: "on-hold",
+  rollingBack: "rolling-back",
+  rolledBack: "rolled-back",
+  aborted: "aborted",
+  failed: "failed",
+  certified: "certified",
+} as const;
+export type StateName = (typeof StateNames)[keyof typeof StateNames];
+
+export const TERMINAL_STATES: readonly StateName[] = ["certified", "aborted", "rolled-back"];
+
+export interface Approval {
+  actor: Actor;
+  at: string;
+  seq: number;
+  authority: "person" | "auto-proceed";
+  grantedBy?: string;
+  note?: string;
+}
+
+export interface Gate {
+  phase: number;
+  step: string;
+  kind: GateKind;
+  title: string;
+  report: string;
+  findings: Finding[];
+  requiredApprovals: number;
+  openedSeq: number;
+  openedAt: string;
+  approvals: Approval[];
+}
+
+export interface StepRecord {
+  step: string;
+  status: "started" | "succeeded" | "failed" | "skipped";
+  attempt: number;
+  label?: string;
+  effect: boolean;
+  startedSeq: number;
+  startedAt: string;
+  finishedAt?: string;
+  result?: Record<string, unknown>;
+  error?: { code: string; message: string };
+  adopted?: boolean;
+  reason?: string;
+}
+
+export interface Incident {
+  step: string;
+  error: { code: string; message: string };
+  openedSeq: number;
+  openedAt: string;
+  interrupted: boolean;
+}
+
+export interface Feedback {
+  id: string;
+  seq: number;
+  actor: Actor;
+  at: string;
+  phase: number;
+  step: string;
+  text: string;
+  response?: string;
+}
+
+export interface Question {
+  id: string;
+  seq: number;
+  actor: Actor;
+  at: string;
+  phase: number;
+  step: string;
+  text: string;
+  answer?: { text: string; actor: Actor; at: string; seq: number };
+}
+
+export interface Decision {
+  seq: number;
+  at: string;
+  actor: Actor;
+  type: "approve" | "reject" | "go" | "no-go" | "certify" | "auto-proceed" | "incident" | "pause" | "resume" | "abort" | "rollback" | "waive" | "exclude" | "sev-override";
+  phase: number;
+  step: string;
+  note?: string;
+  authority?: "person" | "auto-proceed";
+  returnTo?: number;
+  choice?: IncidentChoice;
+}
+
+export interface ReleaseState {
+  release: string;
+  version: string;
+  environment: string;
+  versionType?: "major" | "minor" | "patch";
+  trigger?: string;
+  previous: string | null;
+  requestedBy: Actor;
+  requestedAt: string;
+  sev: Sev | null;
+  sevFactors: { factor: string; effect: string; sev?: Sev }[];
+  plan: number[];
+  phase: number;
+  /** The next step to execute, or the gate step being decided. */
+  step: string;
+  state: StateName;
+  gate: Gate | null;
+  incident: Incident | null;
+  /** Latest record per step id in the current pass (sub-steps are "6.1:name"). */
+  steps: Record<string, StepRecord>;
+  /** A step started and not finished: after a crash, the engine recovers it (DESIGN rule 4). */
+  inFlight: StepRecord | null;
+  feedback: Feedback[];
+  questions: Question[];
+  decisions: Decision[];
+  autoProceed: { by: Actor; at: string; seq: number } | null;
+  pauseRequested: boolean;
+  abortRequested: boolean;
+  rollbackRequested: boolean;
+  onHold: boolean;
+  /** Phase → the seq of its final approval (documents are rendered from the log up to it). */
+  approvedAt: Record<number, number>;
+  documents: Record<number, { seq: number; files: { name: string; sha256: string }[] }>;
+  waivers: { feature: string; reason: string; mode: "waive" | "exclude"; actor: Actor; at: string }[];
+  /** Passes through each phase (a rejection or NO-GO starts another). */
+  iterations: Record<number, number>;
+  deployed: boolean;
+  rolledBack?: boolean;
+  aborted?: boolean;
+  /** Where an open gate sends the release on approval. */
+  gateOnApprove?: string | undefined;
+  certifiedAt?: string;
+  finishedAt?: string;
+  lastSeq: number;
+  lastHash: string;
+  lastAt: string;
+}

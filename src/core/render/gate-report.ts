@@ -1,0 +1,70 @@
+/**
+ * The report a HUM LEAD reads at a gate (x.5 / x.10): what the phase did, what it found, and
+ * what is open. The "consolidated" form adds the feedback and questions given since it opened.
+ */
+import type { Finding } from "../events.js";
+import type { ReleaseState } from "../release-state.js";
+import { phaseDef, sevLabel, stepDef } from "../workflow.js";
+
+function summarize(result: Record<string, unknown> | undefined): string {
+  if (!result) return "";
+  if (typeof result.summary === "string") return result.summary;
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(result)) {
+    if (v === null || v === undefined || typeof v === "object") continue;
+    parts.push(`${k}: ${String(v)}`);
+    if (parts.length >= 4) break;
+  }
+  return parts.join(", ");
+}
+
+/** Findings recorded by the steps of a phase in the current pass. */
+export function phaseFindings(s: ReleaseState, phase: number): Finding[] {
+  const out: Finding[] = [];
+  for (const id of phaseDef(phase).run) {
+    const f = s.steps[id]?.result?.findings;
+    if (Array.isArray(f)) out.push(...(f as Finding[]));
+  }
+  return out;
+}
+
+export function renderFindings(findings: readonly Finding[]): string[] {
+  if (findings.length === 0) return ["Findings: none."];
+  return ["Findings:", ...findings.map((f) => `  - [${f.severity.toUpperCase()}] ${f.code}: ${f.message}${f.source ? ` (${f.source})` : ""}`)];
+}
+
+export function renderPhaseReport(s: ReleaseState, phase: number): string {
+  const p = phaseDef(phase);
+  const lines = [`PHASE ${phase}: ${p.name.toUpperCase()} — v${s.version} to ${s.environment} (${sevLabel(s.sev)})`, ""];
+  for (const id of p.run) {
+    const rec = s.steps[id];
+    const title = stepDef(id)?.title ?? id;
+    const mark = !rec ? "·" : rec.status === "succeeded" ? "✔" : rec.status === "skipped" ? "–" : rec.status === "failed" ? "✘" : "…";
+    const sum = rec?.status === "skipped" ? rec.reason ?? "" : summarize(rec?.result);
+    lines.push(`  ${mark} ${id} ${title}${sum ? ` — ${sum}` : ""}`);
+  }
+  lines.push("", ...renderFindings(phaseFindings(s, phase)));
+  if (p.documents.length) lines.push("", `On approval brtops writes: ${p.documents.join(", ")}.`);
+  return lines.join("\n");
+}
+
+/** The gate's report with the feedback and questions given since it opened (step x.10). */
+export function renderConsolidatedReport(s: ReleaseState): string {
+  const g = s.gate;
+  if (!g) return "";
+  const lines = [g.report];
+  const fb = s.feedback.filter((f) => f.seq > g.openedSeq || f.phase === g.phase);
+  const qs = s.questions.filter((q) => q.seq > g.openedSeq || q.phase === g.phase);
+  if (fb.length) {
+    lines.push("", "Feedback:");
+    for (const f of fb) lines.push(`  - ${f.id} ${f.actor.id}: ${f.text}${f.response ? `\n      response: ${f.response}` : ""}`);
+  }
+  if (qs.length) {
+    lines.push("", "Questions:");
+    for (const q of qs) lines.push(`  - ${q.id} ${q.actor.id}: ${q.text}\n      ${q.answer ? `answer (${q.answer.actor.id}): ${q.answer.text}` : "OPEN — waiting for an answer"}`);
+  }
+  if (g.approvals.length) {
+    lines.push("", `Approvals so far: ${g.approvals.map((a) => a.actor.id).join(", ")} (needs ${g.requiredApprovals} different HUM LEADs; the requester alone is not enough).`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,65 @@
+/** One release's log in memory: read it, fold it, append to it conditionally on what was read. */
+import { BrtopsError } from "../core/errors.js";
+import type { AnyDraft, AnyEvent } from "../core/events.js";
+import { foldEvents } from "../core/fold.js";
+import type { ReleaseState } from "../core/release-state.js";
+import type { Store } from "../store/store.js";
+
+export class ReleaseSession {
+  events: AnyEvent[] = [];
+  private folded: ReleaseState | null = null;
+
+  private constructor(
+    readonly store: Store,
+    readonly release: string,
+  ) {}
+
+  static async open(store: Store, release: string): Promise<ReleaseSession> {
+    const s = new ReleaseSession(store, release);
+    await s.refresh();
+    return s;
+  }
+
+  get lastSeq(): number {
+    return this.events.at(-1)?.seq ?? 0;
+  }
+
+  get state(): ReleaseState {
+    if (!this.folded) throw new BrtopsError("E_NO_ACTIVE_RELEASE", `Release ${this.release} has no events.`);
+    return this.folded;
+  }
+
+  get exists(): boolean {
+    return this.folded !== null;
+  }
+
+  /** Reads events appended since the last read (by anyone) and folds them in. */
+  async refresh(): Promise<void> {
+    const r = await this.store.read(this.release, this.lastSeq + 1);
+    if (r.damage) {
+      throw new BrtopsError("E_LOG_CORRUPT", `The log of release ${this.release} is damaged at event ${r.damage.seq}: ${r.damage.reason}.`, {
+        hint: "Run `brtops audit verify` for details; restore the log from a backup or version control.",
+        details: r.damage,
+      });
+    }
+    if (r.events.length === 0) return;
+    this.events.push(...r.events);
+    try {
+      this.folded = foldEvents(r.events, this.folded ?? undefined);
+    } catch (e) {
+      throw new BrtopsError("E_LOG_CORRUPT", `The log of release ${this.release} cannot be read: ${(e as Error).message}.`, {
+        hint: "Run `brtops audit verify` to find the damaged event.",
+        cause: e,
+      });
+    }
+  }
+
+  /** Appends after the events this session has seen; E_CONFLICT when someone appended first. */
+  async append(drafts: AnyDraft[]): Promise<AnyEvent[]> {
+    if (drafts.length === 0) return [];
+    const stored = await this.store.append(this.release, this.lastSeq, drafts);
+    this.events.push(...stored);
+    this.folded = foldEvents(stored, this.folded ?? undefined);
+    return stored;
+  }
+}
