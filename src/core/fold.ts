@@ -292,10 +292,10 @@ function initial(e: StoredEvent<"ReleaseRequested">): ReleaseState {
 }
 
 export function deriveStateName(s: ReleaseState): StateName {
-  if (s.certifiedAt) return "certified";
   if (s.aborted) return "aborted";
   if (s.rolledBack && !s.abortRequested) return "rolled-back";
   if (s.rollbackRequested || s.abortRequested) return "rolling-back";
+  if (s.certifiedAt) return "certified";
   if (s.onHold) return "on-hold";
   if (s.pauseRequested) return "paused";
   if (s.gate || s.incident) return "awaiting-hum-lead";

@@ -33,16 +33,18 @@ export function nextAction(s: ReleaseState): NextAction {
   if (s.state === "certified") return { type: "done", reason: "certified" };
   if (s.state === "aborted") return { type: "done", reason: "aborted" };
   if (s.state === "rolled-back") return { type: "done", reason: "rolled back" };
-  if (s.inFlight) return { type: "recover", step: s.inFlight.step };
   if (s.rollbackRequested || (s.abortRequested && s.deployed)) return { type: "rollback" };
   if (s.abortRequested) return { type: "finish-abort" };
   if (s.incident) return { type: "await", reason: "incident" };
   if (s.onHold) return { type: "await", reason: "on-hold" };
-  if (s.pauseRequested) return { type: "await", reason: "paused" };
   if (s.gate) {
-    if (autoProceedApplies(s)) return { type: "auto-approve", grantedBy: s.autoProceed!.by.id };
-    return { type: "await", reason: "gate" };
+    if (autoProceedApplies(s) && !s.pauseRequested) return { type: "auto-approve", grantedBy: s.autoProceed!.by.id };
+    return { type: "await", reason: s.pauseRequested ? "paused" : "gate" };
   }
+  if (s.pauseRequested) return { type: "await", reason: "paused" };
+  // A step started and never finished (a crash, or a pause between its sub-steps): take it up again.
+  const open = s.inFlight ?? Object.values(s.steps).find((r) => r.status === "started");
+  if (open) return { type: "recover", step: open.step };
   const failed = Object.values(s.steps).find((r) => r.status === "failed");
   if (failed) return { type: "open-incident", step: failed.step, error: failed.error ?? { code: "E_STEP_FAILED", message: "failed" } };
   if (!stepDef(mainStep(s.step))) return { type: "done", reason: `unknown step ${s.step}` };

@@ -1,0 +1,86 @@
+/** Commands by which people decide and talk: approve, reject, guide, go, feedback, questions, pause… */
+import { BrtopsError, ExitCodes } from "../core/errors.js";
+import type { IncidentChoice, Sev } from "../core/events.js";
+import { statusView } from "../core/status-view.js";
+import { parseSev } from "../core/workflow.js";
+import * as d from "../engine/decisions.js";
+import { selectRelease } from "../engine/project.js";
+import type { ReleaseState } from "../core/release-state.js";
+import { actorId, cmdRun, withProject, type Ctx } from "./commands-release.js";
+import { renderStatusText } from "./render-status.js";
+
+type Decide = (ctx: Ctx, base: d.DecisionInput) => Promise<{ state: ReleaseState; said: string }>;
+
+async function decide(ctx: Ctx, fn: Decide, then?: (ctx: Ctx) => Promise<number>): Promise<number> {
+  return withProject(ctx, async (p) => {
+    const session = await selectRelease(p.store, ctx.args.flags.release);
+    const base: d.DecisionInput = { actorId: actorId(ctx, p), ...(ctx.args.flags.step ? { step: ctx.args.flags.step } : {}), ...(ctx.args.flags.note ? { note: ctx.args.flags.note } : {}) };
+    const { state, said } = await fn(ctx, base).catch((e) => Promise.reject(e));
+    void session;
+    if (then) {
+      ctx.out.info(said);
+      return then(ctx);
+    }
+    const v = statusView(state, ctx.args.flags.release);
+    ctx.out.result({ recorded: true, said, ...v }, `${said}\n\n${renderStatusText(v)}`);
+    return ExitCodes.OK;
+  });
+}
+
+function text(ctx: Ctx, i: number, what: string): string {
+  const t = ctx.args.positionals.slice(i).join(" ").trim();
+  if (!t) throw new BrtopsError("E_USAGE", `Give the ${what}.`, { hint: `Run \`brtops ${ctx.args.command} --help\`.` });
+  return t;
+}
+
+async function session(ctx: Ctx) {
+  const { openProject } = await import("../engine/project.js");
+  const p = await openProject(ctx.cwd);
+  return { p, s: await selectRelease(p.store, ctx.args.flags.release) };
+}
+
+function runDecision(fn: (p: Awaited<ReturnType<typeof session>>["p"], s: Awaited<ReturnType<typeof session>>["s"], base: d.DecisionInput) => Promise<ReleaseState>, said: (s: ReleaseState) => string): Decide {
+  return async (ctx, base) => {
+    const { p, s } = await session(ctx);
+    try {
+      const state = await fn(p, s, base);
+      return { state, said: said(state) };
+    } finally {
+      await p.close();
+    }
+  };
+}
+
+export const decisionCommands: Record<string, (ctx: Ctx) => Promise<number>> = {
+  approve: (ctx) =>
+    decide(
+      ctx,
+      runDecision(
+        (p, s, b) => d.approve(p, s, { ...b, ...(ctx.args.flags.waive ? { waive: ctx.args.flags.waive } : {}) }),
+        (st) => (st.gate ? `Approval recorded; the gate still needs ${st.gate.requiredApprovals - st.gate.approvals.length > 0 ? "another HUM LEAD" : "a HUM LEAD other than the requester"}.` : "Approval recorded. Next: brtops run"),
+      ),
+    ),
+  reject: (ctx) => {
+    const rt = ctx.args.flags["return-to"];
+    const returnTo = rt === undefined ? undefined : Number(rt);
+    if (rt !== undefined && !Number.isInteger(returnTo)) throw new BrtopsError("E_USAGE", `--return-to takes a phase number, not "${rt}".`);
+    return decide(ctx, runDecision((p, s, b) => d.reject(p, s, { ...b, reason: ctx.args.flags.reason ?? "", ...(returnTo !== undefined ? { returnTo } : {}) }), (st) => `Rejection recorded; the release returns to step ${st.step}. Next: brtops run`));
+  },
+  feedback: (ctx) => decide(ctx, runDecision((p, s, b) => d.giveFeedback(p, s, { ...b, text: text(ctx, 0, "feedback text") }), (st) => `Feedback ${st.feedback.at(-1)!.id} recorded.`)),
+  respond: (ctx) => decide(ctx, runDecision((p, s, b) => d.respondToFeedback(p, s, { ...b, id: text(ctx, 0, "feedback id").split(" ")[0]!, text: text(ctx, 1, "response") }), () => "Response recorded.")),
+  ask: (ctx) => decide(ctx, runDecision((p, s, b) => d.askQuestion(p, s, { ...b, text: text(ctx, 0, "question") }), (st) => `Question ${st.questions.at(-1)!.id} recorded; the HUM LEAD answers with \`brtops answer ${st.questions.at(-1)!.id} "…"\`.`)),
+  answer: (ctx) => decide(ctx, runDecision((p, s, b) => d.answerQuestion(p, s, { ...b, id: text(ctx, 0, "question id").split(" ")[0]!, text: text(ctx, 1, "answer") }), () => "Answer recorded.")),
+  go: (ctx) => decide(ctx, runDecision((p, s, b) => d.grantAutoProceed(p, s, b), () => "GO RELEASE granted: gates without findings are approved on this grant for SEV-2 and lower. Next: brtops run")),
+  guide: (ctx) => decide(ctx, runDecision((p, s, b) => d.guideIncident(p, s, { ...b, choice: text(ctx, 0, "choice (retry, rollback or continue)") as IncidentChoice }), (st) => `Guidance recorded (state ${st.state}). Next: brtops run`)),
+  waive: (ctx) => decide(ctx, runDecision((p, s, b) => d.waiveFeature(p, s, { ...b, feature: text(ctx, 0, "feature name"), reason: ctx.args.flags.reason ?? "", mode: "waive" }), () => "Waiver recorded. Next: brtops run")),
+  exclude: (ctx) => decide(ctx, runDecision((p, s, b) => d.waiveFeature(p, s, { ...b, feature: text(ctx, 0, "feature name"), reason: ctx.args.flags.reason ?? "", mode: "exclude" }), () => "Exclusion recorded. Next: brtops run")),
+  sev: (ctx) => {
+    const sev = parseSev(text(ctx, 0, "SEV level (SEV-0 … SEV-5)"));
+    if (sev === null) throw new BrtopsError("E_USAGE", `"${ctx.args.positionals[0]}" is not a SEV level.`, { hint: "Use SEV-0 … SEV-5." });
+    return decide(ctx, runDecision((p, s, b) => d.overrideSev(p, s, { ...b, sev: sev as Sev, reason: ctx.args.flags.reason ?? "" }), (st) => `SEV set to SEV-${st.sev}; phases ${st.plan.join(", ")}.`));
+  },
+  pause: (ctx) => decide(ctx, runDecision((p, s, b) => d.pauseRelease(p, s, b), () => "Pause recorded: the release holds at the next safe checkpoint. Resume with `brtops resume`.")),
+  resume: (ctx) => decide(ctx, runDecision((p, s, b) => d.resumeRelease(p, s, b), () => "Resumed. Next: brtops run")),
+  abort: (ctx) => decide(ctx, runDecision((p, s, b) => d.abortRelease(p, s, b), () => "Abort recorded: rolling back what was deployed, in reverse order."), cmdRun),
+  rollback: (ctx) => decide(ctx, runDecision((p, s, b) => d.requestRollback(p, s, b), () => "Rollback recorded: taking the deployment back to the previous version."), cmdRun),
+};

@@ -1,0 +1,104 @@
+/** init, parse, audit, docs, features, validate. */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { BrtopsError, ExitCodes } from "../core/errors.js";
+import { parseTrigger } from "../core/trigger-grammar.js";
+import { buildEnvironmentCatalog } from "../core/environments.js";
+import { CONFIG_FILE, findRoot, loadConfig } from "../config/load-config.js";
+import { verifyChain } from "../store/event-chain.js";
+import { selectRelease } from "../engine/project.js";
+import { compareOnDisk, rebuildAll, writeDocs } from "../engine/write-documents.js";
+import { renderConfigTemplate } from "./config-template.js";
+import { withProject, type Ctx } from "./commands-release.js";
+
+export async function cmdInit(ctx: Ctx): Promise<number> {
+  const hum = ctx.args.flags["hum-lead"] ?? [];
+  const ai = ctx.args.flags["ai-lead"] ?? [];
+  if (hum.length === 0) throw new BrtopsError("E_USAGE", "Name at least one HUM LEAD.", { hint: "brtops init --hum-lead you@example.com --ai-lead agent@example.com" });
+  const file = join(ctx.cwd, CONFIG_FILE);
+  if (existsSync(file) && !ctx.args.flags.force) throw new BrtopsError("E_CONFIG_INVALID", `${file} already exists.`, { hint: "Edit it, or pass --force to overwrite it." });
+  const folders = ["docs/01_application/6-releases", "docs/02_features", ".brtops"];
+  if (ctx.args.flags["dry-run"]) {
+    ctx.out.result({ dryRun: true, file, folders }, `Dry run: would write ${file} and create ${folders.join(", ")}.`);
+    return 0;
+  }
+  writeFileSync(file, renderConfigTemplate(hum, ai));
+  for (const f of folders) mkdirSync(join(ctx.cwd, f), { recursive: true });
+  ctx.out.result({ file, folders, humLeads: hum, aiLeads: ai }, `Wrote ${file}\nCreated ${folders.join(", ")}\nNext: add your environments to ${CONFIG_FILE}, then \`brtops release 1.0.0 --to staging\`.`);
+  return 0;
+}
+
+export async function cmdParse(ctx: Ctx, phrase: string): Promise<number> {
+  const root = findRoot(ctx.cwd);
+  const catalog = buildEnvironmentCatalog(root ? loadConfig(root).config.environments : undefined);
+  const t = parseTrigger(phrase, catalog);
+  const { input: _input, ...shown } = t;
+  ctx.out.result(shown, Object.entries(shown).map(([k, v]) => `${k}: ${v}`).join("\n"));
+  return 0;
+}
+
+export async function cmdAudit(ctx: Ctx): Promise<number> {
+  const verify = ctx.args.positionals[0] === "verify";
+  if (ctx.args.positionals[0] && !verify) throw new BrtopsError("E_USAGE", `Unknown audit subcommand "${ctx.args.positionals[0]}".`, { hint: "brtops audit   or   brtops audit verify" });
+  return withProject(ctx, async (p) => {
+    const refs = ctx.args.flags.release ? [{ release: (await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true })).release }] : await p.store.list();
+    let ok = true;
+    const results = [];
+    for (const { release } of refs) {
+      const r = await p.store.read(release);
+      const v = verifyChain(release, r.events);
+      const bad = v.bad ?? r.damage;
+      if (bad) ok = false;
+      results.push({ release, ok: !bad, events: r.events.length, lastHash: v.lastHash, ...(bad ? { bad } : {}), ...(verify ? {} : { log: r.events.map((e) => ({ seq: e.seq, at: e.at, type: e.type, actor: e.actor.id, hash: e.hash.slice(0, 12) })) }) });
+    }
+    const text = results
+      .map((r) => (verify ? `${r.ok ? "✔" : "✘"} release ${r.release}: ${r.events} events${r.ok ? `, chain intact (last hash ${r.lastHash.slice(0, 12)})` : ` — event ${r.bad!.seq}: ${r.bad!.reason}`}` : [`release ${r.release}`, ...(r.log ?? []).map((e) => `  ${String(e.seq).padStart(5)} ${e.at} ${e.type.padEnd(18)} ${e.actor} ${e.hash}`)].join("\n")))
+      .join("\n");
+    ctx.out.result({ ok, releases: results }, text || "No releases.");
+    return verify && !ok ? ExitCodes.STEP_FAILED : 0;
+  });
+}
+
+export async function cmdDocs(ctx: Ctx): Promise<number> {
+  return withProject(ctx, async (p) => {
+    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true });
+    const dir = p.releaseDir(session.state.version);
+    const docs = rebuildAll(session.events, p.redact);
+    if (ctx.args.flags.rebuild) writeDocs(dir, docs);
+    const cmp = compareOnDisk(dir, docs);
+    const folder = relative(p.root, dir);
+    ctx.out.result({ folder, rebuilt: !!ctx.args.flags.rebuild, documents: cmp }, [`${folder}/`, ...cmp.map((c) => `  ${c.same ? "✔" : "✘"} ${c.name}${c.same ? "" : " (differs from the log: `brtops docs --rebuild`)"}`)].join("\n"));
+    return ctx.args.flags.check && cmp.some((c) => !c.same) ? ExitCodes.STEP_FAILED : 0;
+  });
+}
+
+export async function cmdFeatures(ctx: Ctx): Promise<number> {
+  return withProject(ctx, async (p) => {
+    const { readFeatureReport } = await import("../intel/read-feature-report.js");
+    const r = await readFeatureReport(p.root, p.config as never);
+    const text = [
+      ...r.features.map((f) => `${f.status.padEnd(12)} ${f.name}${f.sev !== null ? ` [SEV-${f.sev}]` : ""}${f.source ? `  (${f.source.file}:${f.source.line})` : ""}`),
+      "",
+      `Readiness: ${r.readiness}   Recommendation: ${r.recommendation}`,
+    ].join("\n");
+    ctx.out.result(r, text);
+    return 0;
+  });
+}
+
+export async function cmdValidate(ctx: Ctx): Promise<number> {
+  return withProject(ctx, async (p) => {
+    const { authorize } = await import("../core/authority.js");
+    const { resolveIdentity } = await import("../engine/identity.js");
+    const actor = authorize(p.config.leads, resolveIdentity(p.root, ctx.args.flags.as, p.env), "validate", "run post-deployment validation");
+    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true });
+    const { createStepContext } = await import("../engine/step-context.js");
+    const { validateOperations, validatePerformance, validateUserExperience } = await import("../deploy/execute-validation.js");
+    const sctx = createStepContext({ project: p, session, actor, step: "7.1", progress: (e) => ctx.out.info(`  ${e.message}`), signal: new AbortController().signal });
+    const results = { operations: await validateOperations(sctx), performance: await validatePerformance(sctx), userExperience: await validateUserExperience(sctx) };
+    const failed = Object.entries(results).filter(([, r]) => r.failure).map(([k, r]) => `${k}: ${r.failure!.message}`);
+    await session.append([{ type: "Note", at: p.now(), actor, data: { kind: "validate", text: failed.length ? `RELEASE VALIDATE: ${failed.join("; ")}` : "RELEASE VALIDATE: all checks passed", data: p.redact.deep(JSON.parse(JSON.stringify(results))) } }]);
+    ctx.out.result({ ok: failed.length === 0, results }, failed.length ? `✘ validation failed:\n  ${failed.join("\n  ")}` : "✔ post-deployment validation passed");
+    return failed.length ? ExitCodes.STEP_FAILED : 0;
+  });
+}

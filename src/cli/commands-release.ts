@@ -1,0 +1,123 @@
+/** Commands that start, advance and show releases. */
+import { statusView, type StatusView } from "../core/status-view.js";
+import type { Actor, AnyEvent } from "../core/events.js";
+import { authorize } from "../core/authority.js";
+import { ExitCodes } from "../core/errors.js";
+import { openProject, selectRelease, listReleases, type Project } from "../engine/project.js";
+import { requestRelease } from "../engine/request-release.js";
+import { runRelease, type RunOutcome } from "../engine/run-release.js";
+import { resolveIdentity } from "../engine/identity.js";
+import type { ReleaseSession } from "../engine/release-session.js";
+import type { Args } from "./args.js";
+import type { Out } from "./output.js";
+import { renderStatusText } from "./render-status.js";
+import { renderDeploymentStatus, renderSitrep, deploymentStatus, sitrep } from "./views.js";
+
+export interface Ctx {
+  args: Args;
+  out: Out;
+  cwd: string;
+}
+
+export async function withProject<T>(ctx: Ctx, fn: (p: Project) => Promise<T>): Promise<T> {
+  const p = await openProject(ctx.cwd);
+  try {
+    return await fn(p);
+  } finally {
+    await p.close();
+  }
+}
+
+export function actorId(ctx: Ctx, p: Project): string {
+  return resolveIdentity(p.root, ctx.args.flags.as, p.env);
+}
+
+/** Exit code for where a run stopped. */
+export function exitFor(o: RunOutcome, v: StatusView): number {
+  if (o.stopped === "failed" || v.state === "failed") return ExitCodes.STEP_FAILED;
+  if (o.stopped === "awaiting" || v.state === "awaiting-hum-lead" || v.state === "paused" || v.state === "on-hold") return ExitCodes.AWAITING_HUM_LEAD;
+  return ExitCodes.OK;
+}
+
+export async function advance(ctx: Ctx, p: Project, session: ReleaseSession, actor: Actor): Promise<number> {
+  const appended: AnyEvent[] = [];
+  const outcome = await runRelease(p, session, actor, {
+    progress: (e) => {
+      if (ctx.args.flags.jsonl || (e.kind === "step" && e.status === "start" && !e.message.startsWith("waiting"))) return;
+      const mark = e.status === "ok" ? "✔" : e.status === "fail" ? "✘" : e.status === "skip" ? "–" : "▸";
+      ctx.out.info(`  ${mark} ${e.step.padEnd(6)} ${e.message}`);
+    },
+    onEvents: (evs) => {
+      appended.push(...evs);
+      if (ctx.args.flags.jsonl) for (const e of evs) process.stdout.write(`${JSON.stringify({ event: { seq: e.seq, type: e.type, at: e.at, actor: e.actor.id, data: e.data } })}\n`);
+    },
+  });
+  const v = statusView(session.state, ctx.args.flags.release);
+  const code = exitFor(outcome, v);
+  if (ctx.args.flags.jsonl) process.stdout.write(`${JSON.stringify({ final: true, ...v, stopped: outcome.stopped })}\n`);
+  else ctx.out.result({ ...v, stopped: outcome.stopped, events: appended.map((e) => ({ seq: e.seq, type: e.type, at: e.at, actor: e.actor.id })) }, `\n${renderStatusText(v)}`);
+  return code;
+}
+
+export async function cmdRelease(ctx: Ctx, version: string | undefined, environment: string | undefined, trigger?: string): Promise<number> {
+  const { BrtopsError } = await import("../core/errors.js");
+  if (!version) throw new BrtopsError("E_USAGE", "Which version?", { hint: "brtops release 2.1.0 --to staging   (or major | minor | patch)" });
+  if (!environment) throw new BrtopsError("E_USAGE", "Which environment?", { hint: "brtops release 2.1.0 --to staging" });
+  return withProject(ctx, async (p) => {
+    const id = actorId(ctx, p);
+    if (ctx.args.flags["dry-run"]) {
+      authorize(p.config.leads, id, "request", "request a release");
+      const { resolveEnvironment, buildEnvironmentCatalog } = await import("../core/environments.js");
+      const env = resolveEnvironment(environment, buildEnvironmentCatalog(p.config.environments));
+      ctx.out.result({ dryRun: true, version, environment: env, requestedBy: id }, `Dry run: would request v${version} to ${env} as ${id}. Nothing was recorded.`);
+      return 0;
+    }
+    const session = await requestRelease(p, { version, environment, actorId: id, ...(trigger ? { trigger } : {}) });
+    ctx.out.info(`Release v${session.state.version} to ${session.state.environment} requested by ${id}.`);
+    return advance(ctx, p, session, session.state.requestedBy);
+  });
+}
+
+export async function cmdRun(ctx: Ctx): Promise<number> {
+  return withProject(ctx, async (p) => {
+    const id = actorId(ctx, p);
+    const actor = authorize(p.config.leads, id, "run", "advance a release");
+    const session = await selectRelease(p.store, ctx.args.flags.release);
+    return advance(ctx, p, session, actor);
+  });
+}
+
+export async function cmdStatus(ctx: Ctx): Promise<number> {
+  return withProject(ctx, async (p) => {
+    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true });
+    const v = statusView(session.state, ctx.args.flags.release);
+    ctx.out.result(v, renderStatusText(v));
+    return 0;
+  });
+}
+
+export async function cmdSitrep(ctx: Ctx): Promise<number> {
+  return withProject(ctx, async (p) => {
+    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true });
+    const r = sitrep(session.state, session.events);
+    ctx.out.result(r, renderSitrep(r));
+    return 0;
+  });
+}
+
+export async function cmdDeploymentStatus(ctx: Ctx): Promise<number> {
+  return withProject(ctx, async (p) => {
+    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true });
+    const r = deploymentStatus(session.state);
+    ctx.out.result(r, renderDeploymentStatus(r));
+    return 0;
+  });
+}
+
+export async function cmdList(ctx: Ctx): Promise<number> {
+  return withProject(ctx, async (p) => {
+    const all = (await listReleases(p.store)).map((r) => r.summary);
+    ctx.out.result({ releases: all }, all.length ? all.map((r) => `v${r.version}  ${r.environment}  ${r.state}  phase ${r.phase} step ${r.step}  ${r.lastAt}`).join("\n") : "No releases yet.");
+    return 0;
+  });
+}

@@ -1,0 +1,49 @@
+/** --help texts, one per command. */
+export const COMMAND_HELP: Record<string, string> = {
+  init: "brtops init --hum-lead ID [--hum-lead ID…] --ai-lead ID [--force]\n  Writes a commented brtops.config.yaml and creates the docs folders.",
+  release: "brtops release <VERSION|major|minor|patch> --to ENV [--dry-run]\n  Requests a release (RELEASE v{version} to {target}) and advances it to the first HUM LEAD gate.",
+  run: "brtops run [--release V] [--jsonl]\n  Advances the release as far as it can go: until a HUM LEAD must decide, it ends, or a step fails.",
+  approve: 'brtops approve [--step ID] [--note T] [--waive REASON]\n  Approves the open gate (at 5.10 this is the GO decision, at 7.10 certification). --step binds the decision to the gate you saw.',
+  reject: "brtops reject --reason T [--step ID] [--return-to PHASE]\n  Rejects the open gate (at 5.10: NO-GO); the release returns to the start of PHASE.",
+  feedback: 'brtops feedback "TEXT"\n  Adds feedback to the current gate (anyone named in the config).',
+  respond: 'brtops respond F1 "TEXT"\n  The AI LEAD answers a piece of feedback.',
+  ask: 'brtops ask "QUESTION"\n  Asks the HUM LEAD a clarifying question (HUM CALL).',
+  answer: 'brtops answer Q1 "TEXT"\n  A HUM LEAD answers a question.',
+  go: "brtops go\n  GO RELEASE: grants auto-proceed. For SEV-2 and lower, gates without findings are approved on this grant; GO/NO-GO and certification still wait for a person.",
+  guide: "brtops guide retry|rollback|continue [--step ID] [--note T]\n  A HUM LEAD chooses how to handle an incident (a failed step).",
+  waive: 'brtops waive FEATURE --reason T\n  Lets a feature that is not ready into the release, recorded.',
+  exclude: 'brtops exclude FEATURE --reason T\n  Leaves a feature out of the release, recorded.',
+  sev: 'brtops sev SEV-N --reason T\n  A HUM LEAD overrides the release SEV (and so its phase plan).',
+  sitrep: "brtops sitrep\n  SITREP RELEASE: status ON TRACK | BLOCKED | COMPLETE | AT RISK, last and next action.",
+  status: "brtops status [--release V]\n  RELEASE STATUS: phase, step, state, the gate's report and the commands to type next.",
+  "deployment-status": "brtops deployment-status\n  DEPLOYMENT STATUS: each deployment step with its timing and health.",
+  pause: "brtops pause [--note T]\n  RELEASE PAUSE: holds the release at the next safe checkpoint.",
+  resume: "brtops resume\n  RELEASE RESUME: goes on from the checkpoint (then `brtops run`).",
+  abort: "brtops abort [--note T]\n  RELEASE ABORT: stops and rolls back what was deployed, in reverse order.",
+  rollback: "brtops rollback [--note T]\n  RELEASE ROLLBACK: takes the deployment back to the previous version.",
+  validate: "brtops validate\n  RELEASE VALIDATE: runs post-deployment validation on its own and records it.",
+  docs: "brtops docs [--rebuild|--check]\n  Lists the release documents; --rebuild rewrites them from the log; --check compares them.",
+  audit: "brtops audit [verify]\n  Shows the event log; `verify` checks the hash chain and names the first bad event (exit 1).",
+  parse: 'brtops parse "PHRASE"\n  Shows how a BRTOPS phrase is understood.',
+  features: "brtops features\n  Feature readiness: each feature's status with its source, the system readiness and recommendation.",
+  list: "brtops list\n  Every release in the store.",
+};
+
+export const MAIN_HELP = `brtops — runs the BRTOPS RELEASE workflow: seven phases, HUM LEAD gates, a tamper-evident log.
+
+Usage: brtops COMMAND [options]      or      brtops "RELEASE v2.1.0 to Staging"
+
+Start:      init, release, "PHRASE", parse
+Advance:    run, go, pause, resume, abort, rollback, validate
+Decide:     approve, reject, guide, waive, exclude, sev
+Talk:       feedback, respond, ask, answer
+Look:       status, sitrep, deployment-status, features, list, docs, audit
+
+Options for every command:
+  --json           print one JSON object
+  --as ID          act as ID (else BRTOPS_ACTOR, else git user.email)
+  --release V      the release, when more than one is open
+  -C, --cwd DIR    the project folder
+  -h, --help       help for a command
+
+Exit codes: 0 done, 1 a step failed, 2 bad input, 3 waiting for a HUM LEAD, 4 not authorised, 5 conflict.`;

@@ -1,0 +1,18 @@
+/** Human-readable renderings of the status object. */
+import type { StatusView } from "../core/status-view.js";
+
+export function renderStatusText(v: StatusView): string {
+  const lines = [
+    `Release v${v.version} → ${v.environment}   ${v.sev ?? "SEV-?"}   state: ${v.state.toUpperCase()}`,
+    `Phase ${v.phase}: ${v.phaseName} — step ${v.step} ${v.stepTitle}`,
+    `Plan: phases ${v.plan.join(", ")}   previous: ${v.previous ? `v${v.previous}` : "none"}   requested by ${v.requestedBy}`,
+  ];
+  if (v.autoProceed) lines.push(`GO RELEASE granted by ${v.autoProceed.by} at ${v.autoProceed.at}`);
+  if (v.incident) lines.push("", `INCIDENT at ${v.incident.step}: ${v.incident.error.message}${v.incident.interrupted ? " (interrupted by a crash)" : ""}`);
+  if (v.gate) lines.push("", `── Waiting for a HUM LEAD: ${v.gate.title} (${v.gate.kind}) ──`, v.gate.report);
+  if (v.openQuestions.length) lines.push("", "Open questions:", ...v.openQuestions.map((q) => `  ${q.id} (${q.by}): ${q.text}`));
+  if (v.decisions.length) lines.push("", "Recent decisions:", ...v.decisions.slice(-5).map((d) => `  ${d.at}  ${d.type.toUpperCase()} at ${d.step} by ${d.by}${d.note ? ` — ${d.note}` : ""}`));
+  if (v.documents.length) lines.push("", `Documents: ${v.documents.join(", ")}`);
+  lines.push("", "Next:", ...v.next.map((c) => `  ${c}`));
+  return lines.join("\n");
+}

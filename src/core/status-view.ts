@@ -1,0 +1,92 @@
+/** The status object: the same JSON for `status --json`, the HTTP API and the MCP tools. Pure. */
+import type { ReleaseState } from "./release-state.js";
+import { renderConsolidatedReport } from "./render/gate-report.js";
+import { phaseDef, sevLabel, stepDef } from "./workflow.js";
+
+export interface StatusView {
+  release: string;
+  version: string;
+  environment: string;
+  sev: string | null;
+  state: ReleaseState["state"];
+  phase: number;
+  phaseName: string;
+  step: string;
+  stepTitle: string;
+  plan: number[];
+  previous: string | null;
+  requestedBy: string;
+  gate: null | { step: string; kind: string; title: string; report: string; findings: unknown[]; approvals: { by: string; at: string; authority: string }[]; requiredApprovals: number };
+  incident: null | { step: string; error: { code: string; message: string }; interrupted: boolean };
+  openQuestions: { id: string; text: string; by: string }[];
+  feedback: { id: string; text: string; by: string; response?: string }[];
+  decisions: { at: string; by: string; type: string; step: string; note?: string }[];
+  autoProceed: null | { by: string; at: string };
+  documents: string[];
+  next: string[];
+  lastSeq: number;
+  lastAt: string;
+}
+
+/** The commands a person can type next (shown under reports; `--release` added when asked). */
+export function nextCommands(s: ReleaseState, release?: string): string[] {
+  const r = release ? ` --release ${release}` : "";
+  if (s.state === "certified" || s.state === "aborted" || s.state === "rolled-back") {
+    return s.state === "certified" ? [`brtops docs${r}`, `brtops audit verify${r}`, `brtops rollback${r}   # take the deployment back to the previous version`] : [`brtops audit verify${r}`];
+  }
+  if (s.incident) return [`brtops guide retry --step ${s.incident.step}${r}`, ...(s.deployed ? [`brtops guide rollback --step ${s.incident.step}${r}`] : []), `brtops guide continue --step ${s.incident.step}${r}`, `brtops abort${r}`];
+  if (s.pauseRequested || s.onHold) return [`brtops resume${r}`, `brtops abort${r}`];
+  if (s.gate) {
+    const g = s.gate;
+    const approveWord = g.kind === "go-no-go" ? "  # GO" : g.kind === "certification" ? "  # certify" : "";
+    const rejectWord = g.kind === "go-no-go" ? ' --return-to PHASE  # NO-GO' : "";
+    const hasCritical = g.findings.some((f) => f.severity === "critical");
+    return [
+      `brtops approve --step ${g.step}${hasCritical ? ' --waive "why it is acceptable"' : ""} --note "…"${r}${approveWord}`,
+      `brtops reject --step ${g.step} --reason "…"${rejectWord}${r}`,
+      `brtops feedback "…"${r}`,
+      `brtops answer Q1 "…"${r}`,
+      ...(s.autoProceed ? [] : [`brtops go${r}   # GO RELEASE: auto-approve later gates without findings (SEV-2 and lower)`]),
+    ];
+  }
+  if (s.state === "rolling-back") return [`brtops run${r}`];
+  return [`brtops run${r}`, `brtops pause${r}`];
+}
+
+export function statusView(s: ReleaseState, release?: string): StatusView {
+  const phase = Math.min(Math.max(s.phase, 1), 7);
+  return {
+    release: s.release,
+    version: s.version,
+    environment: s.environment,
+    sev: s.sev === null ? null : sevLabel(s.sev),
+    state: s.state,
+    phase,
+    phaseName: phaseDef(phase).name,
+    step: s.gate?.step ?? s.step,
+    stepTitle: stepDef(s.gate?.step ?? s.step)?.title ?? "",
+    plan: s.plan,
+    previous: s.previous,
+    requestedBy: s.requestedBy.id,
+    gate: s.gate
+      ? {
+          step: s.gate.step,
+          kind: s.gate.kind,
+          title: s.gate.title,
+          report: renderConsolidatedReport(s),
+          findings: s.gate.findings,
+          approvals: s.gate.approvals.map((a) => ({ by: a.actor.id, at: a.at, authority: a.authority })),
+          requiredApprovals: s.gate.requiredApprovals,
+        }
+      : null,
+    incident: s.incident ? { step: s.incident.step, error: s.incident.error, interrupted: s.incident.interrupted } : null,
+    openQuestions: s.questions.filter((q) => !q.answer).map((q) => ({ id: q.id, text: q.text, by: q.actor.id })),
+    feedback: s.feedback.map((f) => ({ id: f.id, text: f.text, by: f.actor.id, ...(f.response ? { response: f.response } : {}) })),
+    decisions: s.decisions.slice(-10).map((d) => ({ at: d.at, by: d.actor.id, type: d.type, step: d.step, ...(d.note ? { note: d.note } : {}) })),
+    autoProceed: s.autoProceed ? { by: s.autoProceed.by.id, at: s.autoProceed.at } : null,
+    documents: Object.values(s.documents).flatMap((d) => d.files.map((f) => f.name)),
+    next: nextCommands(s, release),
+    lastSeq: s.lastSeq,
+    lastAt: s.lastAt,
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * Decisions and conversation: every command a person (or agent) gives a release. Each checks
+ * authority in core, binds to the step the decider saw (--step), and appends conditionally on the
+ * log it read: two deciders at once → one wins, the other gets E_CONFLICT.
+ */
+import { authorize, judgeApproval, type Action } from "../core/authority.js";
+import { BrtopsError } from "../core/errors.js";
+import type { AnyDraft, IncidentChoice, Sev } from "../core/events.js";
+import { isTerminal } from "../core/fold.js";
+import type { ReleaseState } from "../core/release-state.js";
+import { phasesForSev, sevLabel } from "../core/workflow.js";
+import type { Project } from "./project.js";
+import type { ReleaseSession } from "./release-session.js";
+
+export interface DecisionInput {
+  actorId: string;
+  /** The step the decider saw; refused with E_STEP_MISMATCH when the release has moved on. */
+  step?: string;
+  note?: string;
+}
+
+function bindStep(s: ReleaseState, step: string | undefined): void {
+  if (step === undefined) return;
+  const current = s.gate?.step ?? s.incident?.step ?? s.step;
+  if (step !== current) {
+    throw new BrtopsError("E_STEP_MISMATCH", `Release ${s.version} has moved on: it is at step ${current}, not ${step}.`, {
+      hint: "Look at it again with `brtops status` and decide on what it shows now.",
+      details: { expected: step, actual: current, state: s.state },
+    });
+  }
+}
+
+function notFinished(s: ReleaseState): void {
+  if (isTerminal(s)) throw new BrtopsError("E_RELEASE_FINISHED", `Release ${s.version} is ${s.state}; nothing more can be decided.`, { hint: "Start a new release." });
+}
+
+async function act(project: Project, session: ReleaseSession, input: DecisionInput, action: Action, what: string, build: (s: ReleaseState, actor: ReturnType<typeof authorize>) => AnyDraft[]): Promise<ReleaseState> {
+  const actor = authorize(project.config.leads, input.actorId, action, what);
+  await session.refresh();
+  const s = session.state;
+  bindStep(s, input.step);
+  await session.append(build(s, actor).map((d) => project.redact.deep(d)));
+  return session.state;
+}
+
+function needGate(s: ReleaseState, verb: string) {
+  notFinished(s);
+  if (!s.gate) {
+    throw new BrtopsError("E_NOT_AT_GATE", `Release ${s.version} is not waiting for a decision (state ${s.state}, step ${s.step}); there is nothing to ${verb}.`, {
+      hint: s.incident ? "An incident is open: choose with `brtops guide retry|rollback|continue`." : "Advance it with `brtops run`.",
+    });
+  }
+  return s.gate;
+}
+
+export async function approve(project: Project, session: ReleaseSession, input: DecisionInput & { waive?: string }): Promise<ReleaseState> {
+  return act(project, session, input, "approve", "approve a gate", (s, actor) => {
+    const g = needGate(s, "approve");
+    const critical = g.findings.filter((f) => f.severity === "critical");
+    if (critical.length > 0 && !input.waive) {
+      throw new BrtopsError("E_FINDINGS_UNWAIVED", `Step ${g.step} has ${critical.length} critical finding(s): ${critical.map((f) => f.code).join(", ")}.`, {
+        hint: `Approve with a recorded waiver: \`brtops approve --step ${g.step} --waive "why it is acceptable"\`, or reject it.`,
+        details: { findings: critical },
+      });
+    }
+    const verdict = judgeApproval(g, s.requestedBy.id, actor.id);
+    const note = [input.note, input.waive ? `waiver: ${input.waive}` : ""].filter(Boolean).join(" — ");
+    return [{ type: "GateApproved", at: project.now(), actor, data: { phase: g.phase, step: g.step, authority: "person", final: verdict.final, ...(note ? { note } : {}) } }];
+  });
+}
+
+/** The phase a rejection returns to when the decider does not say. */
+function defaultReturn(s: ReleaseState): number {
+  const g = s.gate!;
+  if (g.kind === "go-no-go") return [...s.plan].filter((p) => p > 1 && p < g.phase).pop() ?? 2;
+  if (g.kind === "readiness") return 1;
+  return g.phase;
+}
+
+export async function reject(project: Project, session: ReleaseSession, input: DecisionInput & { reason: string; returnTo?: number }): Promise<ReleaseState> {
+  if (!input.reason?.trim()) throw new BrtopsError("E_USAGE", "A rejection needs a reason.", { hint: 'Pass --reason "what must change".' });
+  return act(project, session, input, "reject", "reject a gate", (s, actor) => {
+    const g = needGate(s, "reject");
+    const returnTo = input.returnTo ?? defaultReturn(s);
+    if (!Number.isInteger(returnTo) || returnTo < 1 || returnTo > g.phase || !s.plan.includes(returnTo)) {
+      throw new BrtopsError("E_USAGE", `Cannot return to phase ${input.returnTo}: choose a phase of this release's plan (${s.plan.filter((p) => p <= g.phase).join(", ")}) up to ${g.phase}.`, {
+        hint: `Pass --return-to with one of ${s.plan.filter((p) => p <= g.phase).join(", ")}.`,
+      });
+    }
+    return [{ type: "GateRejected", at: project.now(), actor, data: { phase: g.phase, step: g.step, reason: input.reason, returnTo } }];
+  });
+}
+
+export async function giveFeedback(project: Project, session: ReleaseSession, input: DecisionInput & { text: string }): Promise<ReleaseState> {
+  if (!input.text?.trim()) throw new BrtopsError("E_USAGE", "Feedback needs text.", { hint: 'brtops feedback "what you think"' });
+  return act(project, session, input, "feedback", "give feedback", (s, actor) => {
+    notFinished(s);
+    return [{ type: "FeedbackGiven", at: project.now(), actor, data: { id: `F${s.feedback.length + 1}`, phase: s.phase, step: s.gate?.step ?? s.step, text: input.text } }];
+  });
+}
+
+export async function respondToFeedback(project: Project, session: ReleaseSession, input: DecisionInput & { id: string; text: string }): Promise<ReleaseState> {
+  return act(project, session, input, "respond", "respond to feedback", (s, actor) => {
+    if (!s.feedback.some((f) => f.id === input.id.toUpperCase())) throw new BrtopsError("E_QUESTION_UNKNOWN", `There is no feedback ${input.id}.`, { hint: `Known: ${s.feedback.map((f) => f.id).join(", ") || "none"}.` });
+    return [{ type: "FeedbackAddressed", at: project.now(), actor, data: { id: input.id.toUpperCase(), response: input.text } }];
+  });
+}
+
+export async function askQuestion(project: Project, session: ReleaseSession, input: DecisionInput & { text: string }): Promise<ReleaseState> {
+  if (!input.text?.trim()) throw new BrtopsError("E_USAGE", "A question needs text.", { hint: 'brtops ask "what should happen to X?"' });
+  return act(project, session, input, "ask", "ask the HUM LEAD a question", (s, actor) => {
+    notFinished(s);
+    return [{ type: "QuestionAsked", at: project.now(), actor, data: { id: `Q${s.questions.length + 1}`, phase: s.phase, step: s.gate?.step ?? s.step, text: input.text } }];
+  });
+}
+
+export async function answerQuestion(project: Project, session: ReleaseSession, input: DecisionInput & { id: string; text: string }): Promise<ReleaseState> {
+  return act(project, session, input, "answer", "answer a question", (s, actor) => {
+    const q = s.questions.find((x) => x.id === input.id.toUpperCase());
+    if (!q) throw new BrtopsError("E_QUESTION_UNKNOWN", `There is no question ${input.id}.`, { hint: `Open questions: ${s.questions.filter((x) => !x.answer).map((x) => x.id).join(", ") || "none"}.` });
+    if (q.answer) throw new BrtopsError("E_INVALID_STATE", `Question ${q.id} was already answered by ${q.answer.actor.id}.`, { hint: "Add to it with `brtops feedback`." });
+    return [{ type: "QuestionAnswered", at: project.now(), actor, data: { id: q.id, text: input.text } }];
+  });
+}
+
+export async function grantAutoProceed(project: Project, session: ReleaseSession, input: DecisionInput): Promise<ReleaseState> {
+  return act(project, session, input, "grant-auto-proceed", "grant GO RELEASE auto-proceed", (s, actor) => {
+    notFinished(s);
+    if (s.autoProceed) throw new BrtopsError("E_INVALID_STATE", `GO RELEASE was already granted by ${s.autoProceed.by.id} at ${s.autoProceed.at}.`);
+    return [{ type: "AutoProceedGranted", at: project.now(), actor, data: { ...(input.note ? { note: input.note } : {}) } }];
+  });
+}
+
+export async function pauseRelease(project: Project, session: ReleaseSession, input: DecisionInput): Promise<ReleaseState> {
+  return act(project, session, input, "pause", "pause a release", (s, actor) => {
+    notFinished(s);
+    if (s.pauseRequested) throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} is already paused.`, { hint: "Resume it with `brtops resume`." });
+    return [{ type: "PauseRequested", at: project.now(), actor, data: { ...(input.note ? { reason: input.note } : {}) } }];
+  });
+}
+
+export async function resumeRelease(project: Project, session: ReleaseSession, input: DecisionInput): Promise<ReleaseState> {
+  return act(project, session, input, "resume", "resume a release", (s, actor) => {
+    notFinished(s);
+    if (!s.pauseRequested && !s.onHold) throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} is not paused or on hold (state ${s.state}).`);
+    return [{ type: "Resumed", at: project.now(), actor, data: { ...(input.note ? { note: input.note } : {}) } }];
+  });
+}
+
+export async function abortRelease(project: Project, session: ReleaseSession, input: DecisionInput): Promise<ReleaseState> {
+  return act(project, session, input, "abort", "abort a release", (s, actor) => {
+    notFinished(s);
+    if (s.abortRequested) throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} is already being aborted.`, { hint: "Finish it with `brtops run`." });
+    return [{ type: "AbortRequested", at: project.now(), actor, data: { ...(input.note ? { reason: input.note } : {}) } }];
+  });
+}
+
+export async function requestRollback(project: Project, session: ReleaseSession, input: DecisionInput): Promise<ReleaseState> {
+  return act(project, session, input, "rollback", "roll a release back", (s, actor) => {
+    if (s.state === "aborted" || s.state === "rolled-back") notFinished(s);
+    if (!s.deployed) throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} has deployed nothing to roll back (phase ${s.phase}).`, { hint: "Use `brtops abort` to stop a release before deployment." });
+    if (s.rollbackRequested) throw new BrtopsError("E_INVALID_STATE", "A rollback is already under way.", { hint: "Finish it with `brtops run`." });
+    return [{ type: "RollbackRequested", at: project.now(), actor, data: { ...(input.note ? { reason: input.note } : {}) } }];
+  });
+}
+
+export async function guideIncident(project: Project, session: ReleaseSession, input: DecisionInput & { choice: IncidentChoice }): Promise<ReleaseState> {
+  if (!["retry", "rollback", "continue"].includes(input.choice)) throw new BrtopsError("E_USAGE", `"${input.choice}" is not a choice: use retry, rollback or continue.`);
+  return act(project, session, input, "incident-guidance", "choose how to handle an incident", (s, actor) => {
+    if (!s.incident) throw new BrtopsError("E_NOT_AT_GATE", `Release ${s.version} has no open incident.`, { hint: "See `brtops status`." });
+    if (input.choice === "rollback" && !s.deployed) throw new BrtopsError("E_INVALID_STATE", "Nothing has been deployed yet, so there is nothing to roll back.", { hint: "Choose retry or continue, or abort the release." });
+    return [{ type: "IncidentGuidance", at: project.now(), actor, data: { step: s.incident.step, choice: input.choice, ...(input.note ? { note: input.note } : {}) } }];
+  });
+}
+
+export async function waiveFeature(project: Project, session: ReleaseSession, input: DecisionInput & { feature: string; reason: string; mode: "waive" | "exclude" }): Promise<ReleaseState> {
+  if (!input.reason?.trim()) throw new BrtopsError("E_USAGE", `To ${input.mode} a feature, give a reason.`, { hint: `brtops ${input.mode} ${input.feature} --reason "why"` });
+  return act(project, session, input, "waive", `${input.mode} a feature`, (s, actor) => {
+    notFinished(s);
+    if (s.phase > 5) throw new BrtopsError("E_INVALID_STATE", "Features can only be waived or excluded before deployment.");
+    return [{ type: "FeatureWaived", at: project.now(), actor, data: { feature: input.feature, reason: input.reason, mode: input.mode } }];
+  });
+}
+
+export async function overrideSev(project: Project, session: ReleaseSession, input: DecisionInput & { sev: Sev; reason: string }): Promise<ReleaseState> {
+  if (!input.reason?.trim()) throw new BrtopsError("E_USAGE", "A SEV override needs a reason.", { hint: 'brtops sev SEV-1 --reason "why"' });
+  return act(project, session, input, "override-sev", "override the release SEV", (s, actor) => {
+    notFinished(s);
+    if (s.phase >= 6) throw new BrtopsError("E_INVALID_STATE", "The SEV cannot change once deployment has begun.");
+    const phases = phasesForSev(input.sev);
+    return [{ type: "SevAssessed", at: project.now(), actor, data: { sev: input.sev, phases, factors: [...s.sevFactors, { factor: "HUM LEAD override", effect: `${sevLabel(s.sev)} → ${sevLabel(input.sev)}: ${input.reason}`, sev: input.sev }], overriddenBy: actor.id, reason: input.reason } }];
+  });
+}

@@ -1,0 +1,240 @@
+/**
+ * Advances a release as far as it can go: decide the next action from the folded state, carry it
+ * out, record it, repeat — until a person must decide, the release ends, or a step fails.
+ */
+import { join } from "node:path";
+import { mkdirSync } from "node:fs";
+import { BrtopsError } from "../core/errors.js";
+import type { Actor, AnyDraft, AnyEvent } from "../core/events.js";
+import { mainStep, phaseOf, stepAfter } from "../core/fold.js";
+import { nextAction, type NextAction } from "../core/next-action.js";
+import { phaseFindings, renderPhaseReport } from "../core/render/gate-report.js";
+import { approvalsRequired, phaseDef, stepDef } from "../core/workflow.js";
+import { FileStore } from "../store/store-file.js";
+import { tryLock, unlock, readHolder } from "../store/file-lock.js";
+import type { Project } from "./project.js";
+import type { ReleaseSession } from "./release-session.js";
+import { createStepContext, EffectFailed, InterruptedEffect } from "./step-context.js";
+import { EXECUTORS } from "./steps/index.js";
+import { rollbackDeployment } from "./steps/rollback.js";
+import type { ProgressEvent, StepOutcome } from "./step-types.js";
+import { renderPhaseDocuments, writeDocs } from "./write-documents.js";
+
+export interface RunOptions {
+  progress?: (p: ProgressEvent) => void;
+  onEvents?: (events: AnyEvent[]) => void;
+  signal?: AbortSignal;
+  /** Stop after this many actions (tests and step-by-step use). */
+  maxActions?: number;
+}
+
+export interface RunOutcome {
+  /** Why the run stopped. */
+  stopped: "done" | "awaiting" | "failed" | "limit";
+  action: NextAction;
+}
+
+export async function runRelease(project: Project, session: ReleaseSession, actor: Actor, options: RunOptions = {}): Promise<RunOutcome> {
+  const release = session.release;
+  // One runner per release: a second `brtops run` waits for nobody and says who is running.
+  let lockPath: string | null = null;
+  if (project.store instanceof FileStore) {
+    mkdirSync(join(project.store.dir, release), { recursive: true });
+    lockPath = join(project.store.dir, release, "run.lock");
+    if (!tryLock(lockPath, "run")) {
+      const h = readHolder(lockPath);
+      throw new BrtopsError("E_LOCKED", `Another brtops run is advancing release ${release}${h ? ` (process ${h.pid} on ${h.host} since ${h.since})` : ""}.`, {
+        hint: "Wait for it, or follow it with `brtops status`.",
+      });
+    }
+  }
+  const progress = options.progress ?? (() => undefined);
+  const controller = new AbortController();
+  options.signal?.addEventListener("abort", () => controller.abort(), { once: true });
+  let actions = 0;
+  const record = async (drafts: AnyDraft[]): Promise<void> => {
+    const stored = await session.append(drafts.map((d) => project.redact.deep(d)));
+    options.onEvents?.(stored);
+  };
+  try {
+    for (;;) {
+      await session.refresh();
+      const s = session.state;
+      const action = nextAction(s);
+      if (options.maxActions !== undefined && actions >= options.maxActions) return { stopped: "limit", action };
+      actions += 1;
+      switch (action.type) {
+        case "done":
+          return { stopped: "done", action };
+        case "await":
+          if (action.reason === "paused" && s.steps[s.step]?.status !== "started") {
+            const last = session.events.at(-1);
+            if (last?.type !== "PauseReached") await record([{ type: "PauseReached", at: project.now(), actor, data: { step: s.step } }]);
+          }
+          return { stopped: "awaiting", action };
+        case "auto-approve": {
+          const g = s.gate!;
+          await record([
+            {
+              type: "GateApproved",
+              at: project.now(),
+              actor: { id: action.grantedBy, role: "hum-lead" },
+              data: { phase: g.phase, step: g.step, authority: "auto-proceed", grantedBy: action.grantedBy, final: true, note: "approved on the GO RELEASE grant: the assessment has no finding" },
+            },
+          ]);
+          progress({ kind: "step", step: g.step, message: `auto-approved on ${action.grantedBy}'s GO RELEASE grant`, status: "ok" });
+          break;
+        }
+        case "rollback": {
+          progress({ kind: "step", step: "6.7", message: "rolling back", status: "start" });
+          const ctx = createStepContext({ project, session, actor, step: "6.7", progress, signal: controller.signal });
+          const r = await rollbackDeployment(ctx);
+          const drafts: AnyDraft[] = [{ type: "RollbackCompleted", at: project.now(), actor, data: { steps: r.steps, to: r.to } }];
+          if (session.state.abortRequested) drafts.push({ type: "Aborted", at: project.now(), actor, data: {} });
+          await record(drafts);
+          progress({ kind: "step", step: "6.7", message: `rolled back ${r.steps.length} step(s)${r.to ? ` to v${r.to}` : ""}`, status: "ok" });
+          break;
+        }
+        case "finish-abort":
+          await record([{ type: "Aborted", at: project.now(), actor, data: {} }]);
+          break;
+        case "open-incident": {
+          const step = mainStep(action.step);
+          const env = project.config.environments[s.environment];
+          const drafts: AnyDraft[] = [{ type: "IncidentOpened", at: project.now(), actor, data: { step, error: action.error } }];
+          // The environment may say to roll back on its own (6.11) rather than ask (6.6).
+          if (phaseOf(step) >= 6 && env?.onFailure === "rollback" && s.deployed) {
+            drafts.push({ type: "IncidentGuidance", at: project.now(), actor: { id: "brtops", role: "system" }, data: { step, choice: "rollback", note: "onFailure: rollback (automatic)" } });
+          }
+          await record(drafts);
+          if (drafts.length === 1) return { stopped: "failed", action };
+          break;
+        }
+        case "recover":
+        case "run": {
+          const step = action.type === "recover" ? mainStep(action.step) : action.step;
+          const outcome = await runStep(project, session, actor, step, action.type === "recover", progress, controller.signal, record);
+          if (outcome === "failed") continue; // the loop opens the incident
+          break;
+        }
+      }
+    }
+  } finally {
+    if (lockPath) unlock(lockPath);
+  }
+}
+
+async function runStep(
+  project: Project,
+  session: ReleaseSession,
+  actor: Actor,
+  step: string,
+  recovering: boolean,
+  progress: (p: ProgressEvent) => void,
+  signal: AbortSignal,
+  record: (d: AnyDraft[]) => Promise<void>,
+): Promise<"ok" | "failed" | "stopped"> {
+  const s = session.state;
+  const now = project.now;
+  const phase = phaseOf(step);
+  const def = phaseDef(phase);
+  const title = stepDef(step)?.title ?? step;
+
+  // The phase gate: compose the report and wait for the HUM LEAD (steps x.6–x.10).
+  if (def.gate && step === def.gate.step) {
+    const findings = phaseFindings(s, phase);
+    const onApprove = def.after[0] ?? stepAfter(s.plan, step) ?? step;
+    await record([
+      {
+        type: "GateOpened",
+        at: now(),
+        actor,
+        data: { phase, step, kind: def.gate.kind, title: `${title}`, report: renderPhaseReport(s, phase), findings, requiredApprovals: approvalsRequired(s.sev), onApprove },
+      },
+    ]);
+    progress({ kind: "step", step, message: `waiting for a HUM LEAD: ${title}`, status: "start" });
+    return "ok";
+  }
+
+  // Document steps (x.11, 5.12, 7.11): written from the log up to the phase's approval.
+  if (def.after.includes(step) && step !== "7.12") {
+    const approvalSeq = s.approvedAt[phase];
+    if (approvalSeq === undefined) throw new BrtopsError("E_INTERNAL", `phase ${phase} documents without an approval`);
+    const docs = renderPhaseDocuments(session.events, phase, approvalSeq, project.redact);
+    writeDocs(project.releaseDir(s.version), docs);
+    await record([
+      { type: "StepStarted", at: now(), actor, data: { step, attempt: 1 } },
+      { type: "DocumentsWritten", at: now(), actor, data: { phase, files: docs.map((d) => ({ name: d.name, sha256: d.sha256 })) } },
+      { type: "StepSucceeded", at: now(), actor, data: { step, result: { summary: docs.map((d) => d.name).join(", "), files: docs.map((d) => d.name) } } },
+    ]);
+    progress({ kind: "step", step, message: `wrote ${docs.map((d) => d.name).join(", ")}`, status: "ok" });
+    return "ok";
+  }
+
+  if (step === "7.12") {
+    await record([
+      { type: "StepStarted", at: now(), actor, data: { step, attempt: 1 } },
+      { type: "StepSucceeded", at: now(), actor, data: { step, result: { summary: "COMPLETE and CERTIFIED" } } },
+      { type: "Certified", at: now(), actor, data: {} },
+    ]);
+    progress({ kind: "step", step, message: `v${s.version} is COMPLETE and CERTIFIED`, status: "ok" });
+    return "ok";
+  }
+
+  const exec = EXECUTORS[step];
+  const attempt = (s.steps[step]?.attempt ?? 0) + 1;
+  if (!recovering || s.steps[step]?.status !== "started") {
+    await record([{ type: "StepStarted", at: now(), actor, data: { step, attempt, label: title } }]);
+  }
+  progress({ kind: "step", step, message: title, status: "start" });
+  let outcome: StepOutcome;
+  try {
+    outcome = exec ? await exec(createStepContext({ project, session, actor, step, progress, signal })) : { result: { summary: "recorded" } };
+  } catch (e) {
+    if (e instanceof InterruptedEffect) {
+      await record([{ type: "IncidentOpened", at: now(), actor, data: { step: e.step, error: { code: "E_INTERRUPTED", message: e.message }, interrupted: true } }]);
+      progress({ kind: "step", step, message: e.message, status: "fail" });
+      return "stopped";
+    }
+    const code = e instanceof EffectFailed ? e.code : e instanceof BrtopsError ? String(e.code) : "E_STEP_FAILED";
+    const message = project.redact(e instanceof Error ? e.message : String(e));
+    outcome = { failure: { code, message } };
+  }
+  const extra = outcome.events ?? [];
+  if (outcome.paused) {
+    progress({ kind: "step", step, message: "paused between sub-steps", status: "skip" });
+    return "stopped";
+  }
+  if (outcome.failure) {
+    await record([{ type: "StepFailed", at: now(), actor, data: { step, error: outcome.failure, ...(outcome.result ? { result: outcome.result } : {}) } }, ...extra]);
+    progress({ kind: "step", step, message: outcome.failure.message, status: "fail" });
+    return "failed";
+  }
+  if (outcome.skipped) {
+    await record([{ type: "StepSkipped", at: now(), actor, data: { step, reason: outcome.skipped } }, ...extra]);
+    progress({ kind: "step", step, message: `skipped: ${outcome.skipped}`, status: "skip" });
+    return "ok";
+  }
+  const result: Record<string, unknown> = { ...(outcome.result ?? {}), ...(outcome.findings && !outcome.result?.findings ? { findings: outcome.findings } : {}) };
+  const drafts: AnyDraft[] = [];
+  if (outcome.gate) {
+    // The step stops for a person (a readiness or deviation gate, a confirmation); it is not finished yet
+    // unless the gate is about what it found.
+    const g = outcome.gate;
+    const finishes = g.kind === "readiness";
+    if (finishes) drafts.push({ type: "StepSucceeded", at: now(), actor, data: { step, result } });
+    drafts.push(...extra, {
+      type: "GateOpened",
+      at: now(),
+      actor,
+      data: { phase, step, kind: g.kind, title: g.title, report: g.report, findings: g.findings, requiredApprovals: approvalsRequired(s.sev), onApprove: g.onApprove ?? (finishes ? stepAfter(s.plan, step) ?? step : step) },
+    });
+    await record(drafts);
+    progress({ kind: "step", step, message: `waiting for a HUM LEAD: ${g.title}`, status: "start" });
+    return "ok";
+  }
+  await record([{ type: "StepSucceeded", at: now(), actor, data: { step, result } }, ...extra]);
+  progress({ kind: "step", step, message: typeof result.summary === "string" ? `${title} — ${result.summary}` : title, status: "ok" });
+  return "ok";
+}
+

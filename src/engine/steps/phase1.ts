@@ -1,0 +1,58 @@
+/** Phase 1 steps that set the release up: 1.1, 1.5–1.8. */
+import { mkdirSync } from "node:fs";
+import { relative } from "node:path";
+import { ALL_DOCUMENTS, sevLabel } from "../../core/workflow.js";
+import type { StepExecutor } from "../step-types.js";
+
+const SUCCESS_CRITERIA = [
+  "All 7 phases executed per system SEV-level protocol",
+  "HUM LEAD approval obtained for all critical deployment decisions",
+  "All system-level documentation saved to the release folder",
+  "Deployment orchestration executed successfully with health validation",
+  "Post-deployment validation completed with system certification",
+  "Release marked as COMPLETE and CERTIFIED by HUM LEAD",
+];
+
+export const phase1Steps: Record<string, StepExecutor> = {
+  "1.1": async (ctx) => {
+    const s = ctx.state;
+    const env = ctx.config.environments[s.environment];
+    return {
+      result: {
+        summary: `v${s.version} to ${s.environment}${s.versionType ? ` (${s.versionType} requested)` : ""}`,
+        version: s.version,
+        environment: s.environment,
+        trigger: s.trigger ?? null,
+        configured: env !== undefined,
+      },
+      findings: env ? [] : [{ severity: "warning", code: "ENVIRONMENT_NOT_CONFIGURED", message: `Environment ${s.environment} has no deploy steps in brtops.config.yaml; phase 6 will deploy nothing.` }],
+    };
+  },
+  "1.5": async (ctx) => ({
+    result: { summary: `${ALL_DOCUMENTS.length} documents planned`, documents: [...ALL_DOCUMENTS] },
+  }),
+  "1.6": async (ctx) => {
+    mkdirSync(ctx.releaseDir, { recursive: true });
+    const folder = relative(ctx.root, ctx.releaseDir);
+    return { result: { summary: folder, folder } };
+  },
+  "1.7": async (ctx) => {
+    const leads = ctx.config.leads;
+    return {
+      result: {
+        summary: `HUM LEADs: ${leads.hum.join(", ")}`,
+        humLeads: [...leads.hum],
+        aiLeads: [...leads.ai],
+        requestedBy: ctx.state.requestedBy.id,
+        approvalsPerGate: ctx.state.sev === 0 ? 2 : 1,
+      },
+    };
+  },
+  "1.8": async (ctx) => ({
+    result: {
+      summary: `${sevLabel(ctx.state.sev)}: phases ${ctx.state.plan.join(", ")}`,
+      plan: [...ctx.state.plan],
+      successCriteria: SUCCESS_CRITERIA,
+    },
+  }),
+};
