@@ -94,5 +94,7 @@ ${o.extra ?? ""}`,
   git(root, "add", "-A");
   git(root, "commit", "-q", "-m", "fix(search): coerce queries to strings");
   git(root, "push", "-q", "origin", "main", "--tags");
+  // v1.0.0 is what runs today.
+  write(root, "service/version", "1.0.0\n");
   return { root, origin };
 }

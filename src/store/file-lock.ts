@@ -2,7 +2,7 @@
  * A lock file that survives crashes: created with O_EXCL, holding "pid@host since"; a holder whose
  * process is gone (same host) is stale and the lock is taken over.
  */
-import { closeSync, linkSync, openSync, readFileSync, rmSync, writeSync, renameSync } from "node:fs";
+import { existsSync, linkSync, readFileSync, rmSync, renameSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { BrtopsError } from "../core/errors.js";
 
@@ -44,19 +44,22 @@ export function isStale(holder: LockHolder | null): boolean {
 export function tryLock(path: string, purpose?: string): boolean {
   const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(purpose ? { purpose } : {}) };
   for (let i = 0; i < 3; i++) {
+    // Written aside, then linked into place: the lock file never exists without its holder, so
+    // an empty or half-written lock is never mistaken for a stale one and taken over.
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(me));
     try {
-      const fd = openSync(path, "wx");
-      writeSync(fd, JSON.stringify(me));
-      closeSync(fd);
+      linkSync(tmp, path);
+      rmSync(tmp, { force: true });
       return true;
     } catch (e) {
+      rmSync(tmp, { force: true });
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       const holder = readHolder(path);
       if (holder === null) {
-        // Being written right now, or left empty by a crash between open and write.
-        sleepMs(2);
-        const again = readHolder(path);
-        if (again !== null) return false;
+        // Released between our link and our read (a lock file always has its holder): try again.
+        if (!existsSync(path)) continue;
+        return false;
       } else if (!isStale(holder)) {
         return false;
       }
