@@ -3,6 +3,7 @@
  * takes the readonly, normalised `Config` this produces.
  */
 import { z } from "zod";
+import { notificationsSchema } from "./schema-notifications.js";
 import { commandStepSchema, environmentSchema } from "./schema-environment.js";
 import { readinessConfigSchema, scopeConfigSchema, sevConfigSchema, signoffsSchema, testStepSchema } from "./schema-intel.js";
 
@@ -46,6 +47,7 @@ export const configSchema = z
     scope: scopeConfigSchema.prefault({}),
     readiness: readinessConfigSchema.prefault({}),
     signoffs: signoffsSchema.prefault({}),
+    notifications: notificationsSchema.optional(),
     store: z.string().optional(),
   })
   .strict();

@@ -12,9 +12,8 @@ function tests(kind: "integration" | "performance" | "security"): StepExecutor {
     const steps = ctx.config.tests[kind];
     if (steps.length === 0) return { result: { summary: "no commands configured", kind, runs: [] } };
     const runs = await runTestSteps({ root: ctx.root, kind, steps: steps as never, run: ctx.run, vars: stepVars(ctx), redact: ctx.redact, signal: ctx.signal });
-    const outcomes = runs.map((r) => (r as unknown as { outcome: never }).outcome ?? r);
-    const sum = summarizeOutcomes(outcomes as never);
-    const findings: Finding[] = runs.flatMap((r) => ((r as unknown as { findings?: Finding[] }).findings ?? []));
+    const sum = summarizeOutcomes(runs);
+    const findings: Finding[] = runs.flatMap((r) => r.findings);
     if (sum.failed > 0 && findings.length === 0) findings.push({ severity: "critical", code: `${kind.toUpperCase()}_FAILED`, message: `${sum.failed} of ${sum.commands} ${kind} command(s) failed` });
     return { result: { summary: `${sum.passed}/${sum.commands} passed`, kind, ...sum, runs: runs as unknown as Record<string, unknown>[], findings } };
   };
@@ -26,9 +25,14 @@ export const phase3Steps: Record<string, StepExecutor> = {
   "3.3": tests("security"),
   "3.4": async (ctx) => {
     const required = ctx.config.tests.uat.signoffs;
-    const given = ctx.state.decisions.filter((d) => d.type === "approve").map((d) => ({ id: d.actor.id, at: d.at }));
-    const a = assessSignoffs(required, given as never);
-    return { result: { summary: required.length ? `${required.length} UAT sign-off(s) configured` : "no UAT sign-offs configured", ...(a as unknown as Record<string, unknown>) } };
+    // A UAT sign-off is a recorded approval or feedback by a configured person.
+    const given = [
+      ...ctx.state.decisions.filter((d) => d.type === "approve").map((d) => ({ by: d.actor.id, at: d.at, decision: "approve" as const })),
+      ...ctx.state.feedback.filter((f) => /\b(uat|sign[- ]?off)\b/i.test(f.text)).map((f) => ({ by: f.actor.id, at: f.at, decision: "approve" as const, note: f.text })),
+    ];
+    const a = assessSignoffs(required, given);
+    const findings: Finding[] = a.missing.length ? [{ severity: "warning", code: "UAT_SIGNOFF_MISSING", message: `UAT sign-off missing from ${a.missing.join(", ")}` }] : [];
+    return { result: { summary: required.length ? `${a.signed.length}/${required.length} UAT sign-off(s)` : "no UAT sign-offs configured", ...(a as unknown as Record<string, unknown>), findings } };
   },
   "3.5": async (ctx) => ({ result: { summary: "testing report composed", report: renderPhaseReport(ctx.state, 3) } }),
 };
