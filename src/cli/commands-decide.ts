@@ -6,10 +6,12 @@ import { parseSev } from "../core/workflow.js";
 import * as d from "../engine/decisions.js";
 import { selectRelease } from "../engine/project.js";
 import type { ReleaseState } from "../core/release-state.js";
-import { actorId, cmdRun, withProject, type Ctx } from "./commands-release.js";
+import { actorId, withProject, type Ctx } from "./context.js";
 import { renderStatusText } from "./render-status.js";
 
 type Decide = (ctx: Ctx, base: d.DecisionInput) => Promise<{ state: ReleaseState; said: string }>;
+
+const cmdRun = async (ctx: Ctx): Promise<number> => (await import("./commands-release.js")).cmdRun(ctx);
 
 async function decide(ctx: Ctx, fn: Decide, then?: (ctx: Ctx) => Promise<number>): Promise<number> {
   return withProject(ctx, async (p) => {

@@ -9,7 +9,7 @@ import { verifyChain } from "../store/event-chain.js";
 import { selectRelease } from "../engine/project.js";
 import { compareOnDisk, rebuildAll, writeDocs } from "../engine/write-documents.js";
 import { renderConfigTemplate } from "./config-template.js";
-import { withProject, type Ctx } from "./commands-release.js";
+import { withProject, type Ctx } from "./context.js";
 
 export async function cmdInit(ctx: Ctx): Promise<number> {
   const hum = ctx.args.flags["hum-lead"] ?? [];

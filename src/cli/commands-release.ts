@@ -3,34 +3,13 @@ import { statusView, type StatusView } from "../core/status-view.js";
 import type { Actor, AnyEvent } from "../core/events.js";
 import { authorize } from "../core/authority.js";
 import { ExitCodes } from "../core/errors.js";
-import { openProject, selectRelease, listReleases, type Project } from "../engine/project.js";
+import { selectRelease, type Project } from "../engine/project.js";
+import { actorId, withProject, type Ctx } from "./context.js";
+export { actorId, withProject, type Ctx };
 import { requestRelease } from "../engine/request-release.js";
 import { runRelease, type RunOutcome } from "../engine/run-release.js";
-import { resolveIdentity } from "../engine/identity.js";
 import type { ReleaseSession } from "../engine/release-session.js";
-import type { Args } from "./args.js";
-import type { Out } from "./output.js";
 import { renderStatusText } from "./render-status.js";
-import { renderDeploymentStatus, renderSitrep, deploymentStatus, sitrep } from "./views.js";
-
-export interface Ctx {
-  args: Args;
-  out: Out;
-  cwd: string;
-}
-
-export async function withProject<T>(ctx: Ctx, fn: (p: Project) => Promise<T>): Promise<T> {
-  const p = await openProject(ctx.cwd);
-  try {
-    return await fn(p);
-  } finally {
-    await p.close();
-  }
-}
-
-export function actorId(ctx: Ctx, p: Project): string {
-  return resolveIdentity(p.root, ctx.args.flags.as, p.env);
-}
 
 /** Exit code for where a run stopped. */
 export function exitFor(o: RunOutcome, v: StatusView): number {
@@ -87,37 +66,3 @@ export async function cmdRun(ctx: Ctx): Promise<number> {
   });
 }
 
-export async function cmdStatus(ctx: Ctx): Promise<number> {
-  return withProject(ctx, async (p) => {
-    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true });
-    const v = statusView(session.state, ctx.args.flags.release);
-    ctx.out.result(v, renderStatusText(v));
-    return 0;
-  });
-}
-
-export async function cmdSitrep(ctx: Ctx): Promise<number> {
-  return withProject(ctx, async (p) => {
-    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true });
-    const r = sitrep(session.state, session.events);
-    ctx.out.result(r, renderSitrep(r));
-    return 0;
-  });
-}
-
-export async function cmdDeploymentStatus(ctx: Ctx): Promise<number> {
-  return withProject(ctx, async (p) => {
-    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true });
-    const r = deploymentStatus(session.state);
-    ctx.out.result(r, renderDeploymentStatus(r));
-    return 0;
-  });
-}
-
-export async function cmdList(ctx: Ctx): Promise<number> {
-  return withProject(ctx, async (p) => {
-    const all = (await listReleases(p.store)).map((r) => r.summary);
-    ctx.out.result({ releases: all }, all.length ? all.map((r) => `v${r.version}  ${r.environment}  ${r.state}  phase ${r.phase} step ${r.step}  ${r.lastAt}`).join("\n") : "No releases yet.");
-    return 0;
-  });
-}

@@ -5,7 +5,7 @@ import { BrtopsError, exitCodeFor, isBrtopsError } from "../core/errors.js";
 import { parseCli } from "./args.js";
 import { COMMAND_HELP, MAIN_HELP } from "./help.js";
 import { createOut } from "./output.js";
-import type { Ctx } from "./commands-release.js";
+import type { Ctx } from "./context.js";
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCli(argv);
@@ -26,20 +26,19 @@ async function main(argv: string[]): Promise<number> {
     out.result({ help: text }, text);
     return 0;
   }
-  const r = await import("./commands-release.js");
   switch (cmd) {
     case "release":
-      return r.cmdRelease(ctx, args.positionals[0], args.flags.to);
+      return (await import("./commands-release.js")).cmdRelease(ctx, args.positionals[0], args.flags.to);
     case "run":
-      return r.cmdRun(ctx);
+      return (await import("./commands-release.js")).cmdRun(ctx);
     case "status":
-      return r.cmdStatus(ctx);
+      return (await import("./commands-view.js")).cmdStatus(ctx);
     case "sitrep":
-      return r.cmdSitrep(ctx);
+      return (await import("./commands-view.js")).cmdSitrep(ctx);
     case "deployment-status":
-      return r.cmdDeploymentStatus(ctx);
+      return (await import("./commands-view.js")).cmdDeploymentStatus(ctx);
     case "list":
-      return r.cmdList(ctx);
+      return (await import("./commands-view.js")).cmdList(ctx);
     case "init":
     case "parse":
     case "audit":
@@ -71,7 +70,7 @@ async function runPhrase(ctx: Ctx, phrase: string): Promise<number> {
   const { findRoot, loadConfig } = await import("../config/load-config.js");
   const root = findRoot(ctx.cwd);
   const t = parseTrigger(phrase, buildEnvironmentCatalog(root ? loadConfig(root).config.environments : undefined));
-  const r = await import("./commands-release.js");
+  const r = { ...(await import("./commands-release.js")), ...(await import("./commands-view.js")) };
   const { decisionCommands } = await import("./commands-decide.js");
   if (t.version && t.command !== "release" && t.command !== "init" && !ctx.args.flags.release) ctx.args.flags.release = t.version;
   switch (t.command) {
