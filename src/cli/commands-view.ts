@@ -1,7 +1,16 @@
 /** Commands that only look: status, sitrep, deployment-status, list. Kept light: no engine, no adapters. */
 import { statusView } from "../core/status-view.js";
-import { selectRelease, listReleases } from "../engine/project.js";
-import { withProject, type Ctx } from "./context.js";
+import { selectRelease, listReleases, openProjectForReading } from "../engine/project.js";
+import type { Ctx } from "./context.js";
+
+async function withProject<T>(ctx: Ctx, fn: (p: Awaited<ReturnType<typeof openProjectForReading>>) => Promise<T>): Promise<T> {
+  const p = await openProjectForReading(ctx.cwd);
+  try {
+    return await fn(p);
+  } finally {
+    await p.close();
+  }
+}
 import { renderStatusText } from "./render-status.js";
 import { renderDeploymentStatus, renderSitrep, deploymentStatus, sitrep } from "./views.js";
 

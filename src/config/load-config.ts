@@ -1,27 +1,18 @@
 /** Reads `brtops.config.yaml`: YAML with positions, one zod schema, errors that name key, file and line. */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { LineCounter, parseDocument, isNode } from "yaml";
 import { BrtopsError } from "../core/errors.js";
 import { configSchema, type Config } from "./schema.js";
+import { CONFIG_FILE, findRoot } from "./find-root.js";
 
-export const CONFIG_FILE = "brtops.config.yaml";
+export { CONFIG_FILE, findRoot };
+
 
 export interface LoadedConfig {
   config: Config;
   root: string;
   file: string;
-}
-
-/** The project root: the nearest folder upwards holding brtops.config.yaml (or `.brtops/`). */
-export function findRoot(start: string): string | null {
-  let dir = resolve(start);
-  for (;;) {
-    if (existsSync(join(dir, CONFIG_FILE))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return null;
-    dir = up;
-  }
 }
 
 export function loadConfig(cwd: string): LoadedConfig {

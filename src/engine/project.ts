@@ -1,7 +1,8 @@
 /** A project brtops works on: its root, config, store, clock and redactor. */
 import { join } from "node:path";
 import type { Config } from "../config/schema.js";
-import { loadConfig } from "../config/load-config.js";
+import { readFileSync } from "node:fs";
+import { CONFIG_FILE, findRoot } from "../config/find-root.js";
 import { BrtopsError } from "../core/errors.js";
 import { createRedactor, secretValuesFrom, type Redactor } from "../core/redact.js";
 import { isTerminal } from "../core/fold.js";
@@ -30,6 +31,7 @@ export interface OpenOptions {
 
 export async function openProject(cwd: string, options: OpenOptions = {}): Promise<Project> {
   const env = options.env ?? process.env;
+  const { loadConfig } = await import("../config/load-config.js");
   const { config, root, file } = loadConfig(cwd);
   const store = await openStore(root, env.BRTOPS_STORE ?? config.store);
   return {
@@ -43,6 +45,26 @@ export async function openProject(cwd: string, options: OpenOptions = {}): Promi
     releaseDir: (version) => join(root, config.paths.releases, `v${version}`),
     close: () => store.close(),
   };
+}
+
+/**
+ * For commands that only read (status, sitrep…): the store and folders without validating the
+ * whole config — they act on nothing, and a status must stay fast on a long log.
+ */
+export async function openProjectForReading(cwd: string, options: OpenOptions = {}): Promise<Pick<Project, "root" | "store" | "env" | "releaseDir" | "close">> {
+  const env = options.env ?? process.env;
+  const root = findRoot(cwd);
+  if (!root) return openProject(cwd, options); // the full path gives the helpful error
+  const { parse } = await import("yaml");
+  let raw: { store?: unknown; paths?: { releases?: unknown } } = {};
+  try {
+    raw = (parse(readFileSync(join(root, CONFIG_FILE), "utf8")) ?? {}) as typeof raw;
+  } catch {
+    return openProject(cwd, options);
+  }
+  const releases = typeof raw.paths?.releases === "string" ? raw.paths.releases : "docs/01_application/6-releases";
+  const store = await openStore(root, env.BRTOPS_STORE ?? (typeof raw.store === "string" ? raw.store : undefined));
+  return { root, store, env, releaseDir: (version) => join(root, releases, `v${version}`), close: () => store.close() };
 }
 
 export interface ReleaseSummary {
