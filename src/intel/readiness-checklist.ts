@@ -39,7 +39,14 @@ export interface TestStepSummary {
 }
 
 export interface ChecklistInput {
-  features: { readiness: ReadinessLevel; gates: Record<"critical" | "standard" | "advisory", { passed: number; total: number }>; waived: string[]; contradictions: number } | null;
+  features: {
+    readiness: ReadinessLevel;
+    gates: Record<"critical" | "standard" | "advisory", { passed: number; total: number }>;
+    waived: string[];
+    contradictions: number;
+    /** Failed system checks of the feature aggregation ("S4 No open HIGH risk: open HIGH risks in payments"). */
+    failing?: { class: GateClass; text: string }[];
+  } | null;
   /** null: phase 3 is not in the plan. */
   tests: { integration: TestStepSummary; performance: TestStepSummary; security: TestStepSummary } | null;
   uat: SignoffAssessment | null;
@@ -69,13 +76,17 @@ const signoffItem = (title: string, cls: GateClass, s: SignoffAssessment | null)
 /** Builds the checklist. Example: `buildReadinessChecklist(input).recommendation` → "GO". */
 export function buildReadinessChecklist(i: ChecklistInput): ChecklistModel {
   const f = i.features;
+  const failing = (cls: GateClass): string => {
+    const t = (f?.failing ?? []).filter((x) => x.class === cls).map((x) => x.text);
+    return t.length ? `; failing: ${t.join("; ")}` : "";
+  };
   const items: ChecklistItem[] = [
-    { class: "CRITICAL", title: "Feature readiness: critical gates", passed: f ? f.gates.critical.passed === f.gates.critical.total : null, detail: f ? `passed ${f.gates.critical.passed}/${f.gates.critical.total}; system ${f.readiness}` : "not assessed" },
+    { class: "CRITICAL", title: "Feature readiness: critical gates", passed: f ? f.gates.critical.passed === f.gates.critical.total : null, detail: f ? `passed ${f.gates.critical.passed}/${f.gates.critical.total}; system ${f.readiness}${failing("CRITICAL")}` : "not assessed" },
     testItem("Cross-feature integration tests", "CRITICAL", i.tests?.integration),
     testItem("Security validation", "CRITICAL", i.tests?.security),
     { class: "CRITICAL", title: "Final system health verification", passed: i.health ? i.health.passed : null, detail: i.health?.detail ?? "no health checks configured" },
     { class: "CRITICAL", title: "Release artifacts built and recorded", passed: i.artifacts ? i.artifacts.ok : null, detail: i.artifacts ? (i.artifacts.ok ? `${i.artifacts.count} artifact(s) in ${i.artifacts.manifest ?? "the manifest"}` : "the build or an artifact failed") : "no build configured" },
-    { class: "STANDARD", title: "Feature readiness: standard gates", passed: f ? f.gates.standard.passed === f.gates.standard.total : null, detail: f ? `passed ${f.gates.standard.passed}/${f.gates.standard.total}${f.waived.length ? `; waived: ${f.waived.join(", ")}` : ""}` : "not assessed" },
+    { class: "STANDARD", title: "Feature readiness: standard gates", passed: f ? f.gates.standard.passed === f.gates.standard.total : null, detail: f ? `passed ${f.gates.standard.passed}/${f.gates.standard.total}${f.waived.length ? `; waived: ${f.waived.join(", ")}` : ""}${failing("STANDARD")}` : "not assessed" },
     testItem("Performance at scale", "STANDARD", i.tests?.performance),
     signoffItem("User acceptance sign-offs", "STANDARD", i.uat),
     signoffItem("Stakeholder sign-offs", "STANDARD", i.stakeholders),
@@ -85,7 +96,7 @@ export function buildReadinessChecklist(i: ChecklistInput): ChecklistModel {
       passed: i.risks ? i.risks.unmitigatedHigh === 0 : null,
       detail: i.risks ? `${i.risks.counts.HIGH.open} open HIGH risk(s), ${i.risks.unmitigatedHigh} without mitigation` : "not assessed",
     },
-    { class: "ADVISORY", title: "Feature readiness: advisory gates", passed: f ? f.gates.advisory.passed === f.gates.advisory.total : null, detail: f ? `passed ${f.gates.advisory.passed}/${f.gates.advisory.total}` : "not assessed" },
+    { class: "ADVISORY", title: "Feature readiness: advisory gates", passed: f ? f.gates.advisory.passed === f.gates.advisory.total : null, detail: f ? `passed ${f.gates.advisory.passed}/${f.gates.advisory.total}${failing("ADVISORY")}` : "not assessed" },
     { class: "ADVISORY", title: "Feature documents agree", passed: f ? f.contradictions === 0 : null, detail: f ? (f.contradictions ? `${f.contradictions} feature(s) with contradicting documents (the cautious reading was used)` : "no contradictions") : "not assessed" },
     { class: "ADVISORY", title: "Rollback procedures planned", passed: i.rollbackPlanned, detail: i.rollbackPlanned === null ? "phase 4 is not part of this release's SEV plan" : i.rollbackPlanned ? "phase 4 approved" : "phase 4 not approved yet" },
     { class: "ADVISORY", title: "No open MEDIUM risk", passed: i.risks ? i.risks.counts.MEDIUM.open === 0 : null, detail: i.risks ? `${i.risks.counts.MEDIUM.open} open MEDIUM risk(s)` : "not assessed" },

@@ -1,52 +1,98 @@
-/** Phase 1 steps that read the features: 1.2 aggregate, 1.3 verify readiness, 1.4 scope and SEV. */
-import { readFeatureReport } from "../../intel/read-feature-report.js";
+/**
+ * Phase 1 steps that read the features: 1.2 aggregate their VAL results, 1.3 verify system-wide
+ * readiness (a readiness gate when they are not ready), 1.4 establish scope and target and assess
+ * the release SEV (a SevAssessed event; a HUM LEAD's override stands).
+ */
+import type { AnyDraft, Sev } from "../../core/events.js";
+import { phasesForSev, sevLabel } from "../../core/workflow.js";
+import { intelSettings } from "../../config/schema-intel.js";
 import { assessSev } from "../../intel/assess-sev.js";
-import { phasesForSev } from "../../core/workflow.js";
-import type { Finding } from "../../core/events.js";
-import type { StepExecutor } from "../step-types.js";
+import type { FeatureReport } from "../../intel/feature-types.js";
+import { readCommits } from "../../intel/read-commits.js";
+import { readFeatureReport } from "../../intel/read-feature-report.js";
+import { readChangedFiles } from "../../intel/read-scope.js";
+import { boundFeatureReport } from "../../intel/record-bounds.js";
+import { needsReadinessGate, readinessFindings, renderReadinessReport } from "../../intel/readiness-findings.js";
+import { changelogBase } from "../../intel/version-validate.js";
+import { releasesFromTags } from "../../intel/version-order.js";
+import type { StepContext, StepExecutor } from "../step-types.js";
 
-async function report(ctx: Parameters<StepExecutor>[0]) {
-  const waived = ctx.state.waivers.filter((w) => w.mode === "waive").map((w) => w.feature);
-  const excluded = ctx.state.waivers.filter((w) => w.mode === "exclude").map((w) => w.feature);
-  return readFeatureReport(ctx.root, ctx.config as never, { waived, excluded });
+/** Waived and excluded features as the log records them (FeatureWaived events). */
+export function waiversOf(ctx: Pick<StepContext, "state">): { waived: string[]; excluded: string[] } {
+  return {
+    waived: ctx.state.waivers.filter((w) => w.mode === "waive").map((w) => w.feature),
+    excluded: ctx.state.waivers.filter((w) => w.mode === "exclude").map((w) => w.feature),
+  };
 }
 
+/** The features of the project now, with the release's waivers in force. */
+export function currentFeatures(ctx: Pick<StepContext, "root" | "config" | "state">): Promise<FeatureReport> {
+  return readFeatureReport(ctx.root, ctx.config, waiversOf(ctx));
+}
+
+/** The feature report step 1.2 recorded (null before it ran). */
+export function recordedFeatures(ctx: Pick<StepContext, "state">): (FeatureReport & { featuresOmitted?: number }) | null {
+  const r = ctx.state.steps["1.2"]?.result;
+  return r && Array.isArray(r.features) ? (r as unknown as FeatureReport) : null;
+}
+
+/** The tag the release's changes are counted from (see intel/version-validate), null for a first release. */
+export async function baseTag(ctx: Pick<StepContext, "git" | "state">): Promise<string | null> {
+  return changelogBase(releasesFromTags(await ctx.git.tags()), ctx.state.version)?.tag ?? null;
+}
+
+const aggregate: StepExecutor = async (ctx) => {
+  const r = await currentFeatures(ctx);
+  const c = r.counts;
+  return {
+    result: {
+      summary: `${c.total} feature(s): ${c.complete} complete, ${c.conditional} conditional, ${c.inProgress} in progress, ${c.blocked} blocked, ${c.pending} pending${c.waived ? `, ${c.waived} waived` : ""}${c.excluded ? `, ${c.excluded} excluded` : ""} — ${r.readiness}`,
+      ...boundFeatureReport(r),
+    },
+  };
+};
+
+const verify: StepExecutor = async (ctx) => {
+  const r = recordedFeatures(ctx) ?? boundFeatureReport(await currentFeatures(ctx));
+  const findings = readinessFindings(r);
+  const result = { summary: `${r.readiness} (${r.recommendation}); CRITICAL passed ${r.gates.critical.passed}/${r.gates.critical.total}, STANDARD ${r.gates.standard.passed}/${r.gates.standard.total}`, readiness: r.readiness, recommendation: r.recommendation, gates: r.gates, findings };
+  if (!needsReadinessGate(findings)) return { result };
+  return {
+    result,
+    gate: { kind: "readiness", title: `Feature readiness: ${r.readiness} (1.3)`, report: renderReadinessReport(r, ctx.state.version), findings },
+  };
+};
+
+const scopeAndSev: StepExecutor = async (ctx) => {
+  const settings = intelSettings(ctx.config);
+  const features = recordedFeatures(ctx)?.features ?? (await currentFeatures(ctx)).features;
+  const from = await baseTag(ctx);
+  const [files, commits] = await Promise.all([readChangedFiles(ctx.root, { from }), readCommits(ctx.root, { from }, { signal: ctx.signal })]);
+  const breakingCommits = commits.changes.filter((c) => c.breaking).map((c) => `${c.sha.slice(0, 7)} ${c.type ?? "change"}${c.scope ? `(${c.scope})` : ""}: ${c.description}`);
+  const assessed = assessSev({ features, changedPaths: files.map((f) => f.path), breakingCommits, settings: settings.sev });
+  const env = ctx.config.environments[ctx.state.environment];
+  // A HUM LEAD's override (SevAssessed with overriddenBy) is not undone by a re-run of this step.
+  const override = [...ctx.events].reverse().find((e) => e.type === "SevAssessed" && e.data.overriddenBy);
+  const sev: Sev = override && override.type === "SevAssessed" ? override.data.sev : assessed.sev;
+  const phases = phasesForSev(sev);
+  const events: AnyDraft[] = override ? [] : [{ type: "SevAssessed", at: ctx.now(), actor: ctx.actor, data: { sev, phases, factors: assessed.factors } }];
+  return {
+    result: {
+      summary: `${sevLabel(sev)}${override ? ` (HUM LEAD override; assessed ${sevLabel(assessed.sev)})` : ""}: phases ${phases.join(", ")}; ${commits.commits} commit(s), ${files.length} file(s) since ${from ?? "the first commit"}; target ${ctx.state.environment}`,
+      sev,
+      assessedSev: assessed.sev,
+      phases,
+      factors: assessed.factors,
+      overriddenBy: override && override.type === "SevAssessed" ? (override.data.overriddenBy ?? null) : null,
+      scope: { from, commits: commits.commits, files: files.length, features: features.length },
+      environment: { name: ctx.state.environment, configured: env !== undefined, deploySteps: env?.deploy.length ?? 0, healthChecks: env?.health.length ?? 0 },
+    },
+    events,
+  };
+};
+
 export const phase1ReadinessSteps: Record<string, StepExecutor> = {
-  "1.2": async (ctx) => {
-    const r = await report(ctx);
-    return {
-      result: {
-        summary: `${r.features.length} features: ${r.readiness}, ${r.recommendation}`,
-        readiness: r.readiness,
-        recommendation: r.recommendation,
-        features: r.features.map((f) => ({ name: f.name, status: f.status, sev: f.sev, source: f.source })),
-      },
-    };
-  },
-  "1.3": async (ctx) => {
-    const r = await report(ctx);
-    const notReady = r.features.filter((f) => f.status !== "complete" && !ctx.state.waivers.some((w) => w.feature === f.name));
-    const findings: Finding[] = notReady.map((f) => ({
-      severity: "critical",
-      code: "FEATURE_NOT_READY",
-      message: `${f.name} is ${f.status}`,
-      ...(f.source ? { source: `${f.source.file}:${f.source.line}` } : {}),
-    }));
-    const result = { summary: `${r.readiness} (${r.recommendation})`, readiness: r.readiness, recommendation: r.recommendation, gates: r.gates, findings };
-    if (r.readiness === "NOT_READY" && findings.length > 0) {
-      const lines = [`Features are not ready for v${ctx.state.version}:`, ...notReady.map((f) => `  - ${f.name}: ${f.status}${f.source ? ` (${f.source.file}:${f.source.line})` : ""}`)];
-      lines.push("", "Waive a feature (`brtops waive NAME --reason T`), exclude it (`brtops exclude NAME --reason T`), or approve to release anyway.");
-      return { result, gate: { kind: "readiness", title: "Feature readiness (1.3)", report: lines.join("\n"), findings } };
-    }
-    return { result };
-  },
-  "1.4": async (ctx) => {
-    const r = await report(ctx);
-    const a = assessSev({ features: r.features.map((f) => ({ name: f.name, sev: f.sev, breakingChanges: f.breakingChanges })), settings: ctx.config.sev });
-    const phases = phasesForSev(a.sev);
-    return {
-      result: { summary: `SEV-${a.sev}, phases ${phases.join(", ")}`, sev: a.sev, phases, factors: a.factors },
-      events: [{ type: "SevAssessed", at: ctx.now(), actor: ctx.actor, data: { sev: a.sev, phases, factors: a.factors.map((f) => ({ factor: String(f.factor), effect: String(f.effect), ...(f.sev !== undefined && f.sev !== null ? { sev: f.sev } : {}) })) } }],
-    };
-  },
+  "1.2": aggregate,
+  "1.3": verify,
+  "1.4": scopeAndSev,
 };
