@@ -11,6 +11,7 @@ import type { ReleaseState } from "../core/release-state.js";
 import { phasesForSev, sevLabel } from "../core/workflow.js";
 import type { Project } from "./project.js";
 import type { ReleaseSession } from "./release-session.js";
+import { createEventNotifier } from "./notify-events.js";
 
 export interface DecisionInput {
   actorId: string;
@@ -39,7 +40,8 @@ async function act(project: Project, session: ReleaseSession, input: DecisionInp
   await session.refresh();
   const s = session.state;
   bindStep(s, input.step);
-  await session.append(build(s, actor).map((d) => project.redact.deep(d)));
+  const stored = await session.append(build(s, actor).map((d) => project.redact.deep(d)));
+  await createEventNotifier(project, session)(stored);
   return session.state;
 }
 

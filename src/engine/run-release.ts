@@ -19,6 +19,7 @@ import { EXECUTORS } from "./steps/index.js";
 import { rollbackDeployment } from "./steps/rollback.js";
 import type { ProgressEvent, StepOutcome } from "./step-types.js";
 import { renderPhaseDocuments, writeDocs } from "./write-documents.js";
+import { createEventNotifier } from "./notify-events.js";
 
 export interface RunOptions {
   progress?: (p: ProgressEvent) => void;
@@ -52,9 +53,11 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
   const controller = new AbortController();
   options.signal?.addEventListener("abort", () => controller.abort(), { once: true });
   let actions = 0;
+  const notifier = createEventNotifier(project, session);
   const record = async (drafts: AnyDraft[]): Promise<void> => {
     const stored = await session.append(drafts.map((d) => project.redact.deep(d)));
     options.onEvents?.(stored);
+    await notifier(stored);
   };
   try {
     for (;;) {
