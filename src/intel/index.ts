@@ -19,7 +19,7 @@ export { renderChangelog } from "./render-changelog-md.js";
 export { renderReleaseNotes } from "./render-release-notes-md.js";
 export { analyzeRelease, type ReleaseAnalysis } from "./read-release-analysis.js";
 export { assessScope, scopeCategories, type ScopeAssessment } from "./assess-scope.js";
-export { readScope } from "./read-scope.js";
+export { readScope, readChangedFiles } from "./read-scope.js";
 export { runBuild, MANIFEST_FILE, type ArtifactsResult, type ArtifactRecord } from "./run-build.js";
 export { runTestSteps, type TestRunRecord } from "./run-system-tests.js";
 export { assessTestRun, summarizeOutcomes, type TestOutcome, type TestKind } from "./assess-test-run.js";
@@ -27,3 +27,7 @@ export { parseJUnit, parseTap, parseNpmAudit, detectReportFormat } from "./parse
 export { assessSignoffs, type Signoff, type SignoffAssessment } from "./assess-signoffs.js";
 export { aggregateRisks, type RiskProfile, type SystemRisk } from "./aggregate-risks.js";
 export { buildReadinessChecklist, type ChecklistInput, type ChecklistModel } from "./readiness-checklist.js";
+export { readinessFindings, needsReadinessGate, renderReadinessReport } from "./readiness-findings.js";
+export { phaseApproval, type PhaseApproval } from "./phase-approval.js";
+export { signoffsFromEvents, SIGNOFF_NOTE_KIND, type SignoffScope } from "./signoffs-from-events.js";
+export { boundFeatureReport, boundFeature } from "./record-bounds.js";
