@@ -23,6 +23,8 @@ export const OPTIONS = {
   port: { type: "string" },
   host: { type: "string" },
   force: { type: "boolean" },
+  uat: { type: "boolean" },
+  reject: { type: "boolean" },
   version: { type: "boolean", short: "v" },
 } as const;
 
@@ -50,6 +52,8 @@ export interface Args {
     port?: string;
     host?: string;
     force?: boolean;
+    uat?: boolean;
+    reject?: boolean;
     version?: boolean;
   };
 }

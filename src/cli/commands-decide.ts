@@ -81,6 +81,7 @@ export const decisionCommands: Record<string, (ctx: Ctx) => Promise<number>> = {
     if (sev === null) throw new BrtopsError("E_USAGE", `"${ctx.args.positionals[0]}" is not a SEV level.`, { hint: "Use SEV-0 … SEV-5." });
     return decide(ctx, runDecision((p, s, b) => d.overrideSev(p, s, { ...b, sev: sev as Sev, reason: ctx.args.flags.reason ?? "" }), (st) => `SEV set to SEV-${st.sev}; phases ${st.plan.join(", ")}.`));
   },
+  signoff: (ctx) => decide(ctx, runDecision((p, s, b) => d.signOff(p, s, { ...b, for: ctx.args.flags.uat ? "uat" : "stakeholders", ...(ctx.args.flags.reject ? { reject: true } : {}), ...(ctx.args.positionals.length ? { note: ctx.args.positionals.join(" ") } : {}) }), () => "Sign-off recorded.")),
   pause: (ctx) => decide(ctx, runDecision((p, s, b) => d.pauseRelease(p, s, b), () => "Pause recorded: the release holds at the next safe checkpoint. Resume with `brtops resume`.")),
   resume: (ctx) => decide(ctx, runDecision((p, s, b) => d.resumeRelease(p, s, b), () => "Resumed. Next: brtops run")),
   abort: (ctx) => decide(ctx, runDecision((p, s, b) => d.abortRelease(p, s, b), () => "Abort recorded: rolling back what was deployed, in reverse order."), cmdRun),

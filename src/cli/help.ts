@@ -14,6 +14,7 @@ export const COMMAND_HELP: Record<string, string> = {
   waive: 'brtops waive FEATURE --reason T\n  Lets a feature that is not ready into the release, recorded.',
   exclude: 'brtops exclude FEATURE --reason T\n  Leaves a feature out of the release, recorded.',
   sev: 'brtops sev SEV-N --reason T\n  A HUM LEAD overrides the release SEV (and so its phase plan).',
+  signoff: 'brtops signoff [--uat] [--reject] ["NOTE"]\n  A configured person signs off (UAT for phase 3 with --uat, else stakeholders for phase 5). AI LEADs cannot sign off.',
   sitrep: "brtops sitrep\n  SITREP RELEASE: status ON TRACK | BLOCKED | COMPLETE | AT RISK, last and next action.",
   status: "brtops status [--release V]\n  RELEASE STATUS: phase, step, state, the gate's report and the commands to type next.",
   "deployment-status": "brtops deployment-status\n  DEPLOYMENT STATUS: each deployment step with its timing and health.",
@@ -35,7 +36,7 @@ Usage: brtops COMMAND [options]      or      brtops "RELEASE v2.1.0 to Staging"
 
 Start:      init, release, "PHRASE", parse
 Advance:    run, go, pause, resume, abort, rollback, validate
-Decide:     approve, reject, guide, waive, exclude, sev
+Decide:     approve, reject, guide, waive, exclude, sev, signoff
 Talk:       feedback, respond, ask, answer
 Look:       status, sitrep, deployment-status, features, list, docs, audit
 

@@ -56,6 +56,8 @@ export const scopeConfigSchema = z
       .object({ feature: categoryGlobs, integration: categoryGlobs, infrastructure: categoryGlobs, business: categoryGlobs })
       .strict()
       .default({}),
+    /** Scope drift after an approval (system impact %): below minor → note; up to major → HUM LEAD approves; above → hold. */
+    thresholds: z.object({ minor: z.number().min(0).max(100).default(5), major: z.number().min(0).max(100).default(15) }).strict().default({ minor: 5, major: 15 }),
   })
   .strict();
 

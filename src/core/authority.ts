@@ -38,6 +38,7 @@ export type Action = (typeof Actions)[keyof typeof Actions];
 
 const HUM_ONLY: readonly Action[] = ["approve", "reject", "grant-auto-proceed", "incident-guidance", "answer", "resume", "abort", "rollback", "waive", "override-sev"];
 const LEADS: readonly Action[] = ["request", "run", "ask", "respond", "pause", "validate"];
+/** Anyone named in the config (a sign-off is a person's: not an AI LEAD's). */
 const NAMED: readonly Action[] = ["feedback", "signoff"];
 
 const norm = (id: string): string => id.trim().toLowerCase();
@@ -63,7 +64,7 @@ export function authorize(leads: Leads, id: string, action: Action, what?: strin
       details: { actor: id, needed: HUM_ONLY.includes(action) ? "hum-lead" : "lead", action },
     });
   }
-  const ok = HUM_ONLY.includes(action) ? role === "hum-lead" : LEADS.includes(action) ? role === "hum-lead" || role === "ai-lead" : NAMED.includes(action);
+  const ok = HUM_ONLY.includes(action) ? role === "hum-lead" : LEADS.includes(action) ? role === "hum-lead" || role === "ai-lead" : action === "signoff" ? role !== "ai-lead" : NAMED.includes(action);
   if (!ok) {
     const needed = HUM_ONLY.includes(action) ? "hum-lead" : "hum-lead or ai-lead";
     throw new BrtopsError("E_NOT_AUTHORIZED", `Only a ${needed === "hum-lead" ? "HUM LEAD" : "HUM LEAD or AI LEAD"} may ${doing}; ${id} is ${/^[aeiou]/i.test(roleLabel[role]) ? "an" : "a"} ${roleLabel[role]}.`, {

@@ -36,6 +36,15 @@ export interface Finding {
   source?: string;
 }
 
+/** A compact fingerprint of what was approved: the commit, uncommitted changes, features, config, artifacts. */
+export interface FingerprintRef {
+  commit: string;
+  dirty: Record<string, string>;
+  features: string[];
+  config: string;
+  artifacts: Record<string, string>;
+}
+
 export type GateKind = "readiness" | "approval" | "go-no-go" | "certification" | "incident" | "deviation";
 export type IncidentChoice = "retry" | "rollback" | "continue";
 
@@ -78,6 +87,8 @@ export interface EventData {
     authority: "person" | "auto-proceed";
     grantedBy?: string;
     final: boolean;
+    /** What was approved (scope drift is measured against it). */
+    fingerprint?: FingerprintRef;
   };
   GateRejected: { phase: number; step: string; reason: string; returnTo: number };
   FeedbackGiven: { id: string; phase: number; step: string; text: string };
@@ -87,7 +98,7 @@ export interface EventData {
   AutoProceedGranted: { note?: string };
   PauseRequested: { reason?: string };
   PauseReached: { step: string };
-  Resumed: { note?: string };
+  Resumed: { note?: string; fingerprint?: FingerprintRef };
   AbortRequested: { reason?: string };
   RollbackRequested: { reason?: string };
   RollbackCompleted: { steps: string[]; to: string | null };

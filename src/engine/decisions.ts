@@ -12,6 +12,7 @@ import { phasesForSev, sevLabel } from "../core/workflow.js";
 import type { Project } from "./project.js";
 import type { ReleaseSession } from "./release-session.js";
 import { createEventNotifier } from "./notify-events.js";
+import { readFingerprint } from "./scope-drift.js";
 
 export interface DecisionInput {
   actorId: string;
@@ -56,6 +57,7 @@ function needGate(s: ReleaseState, verb: string) {
 }
 
 export async function approve(project: Project, session: ReleaseSession, input: DecisionInput & { waive?: string }): Promise<ReleaseState> {
+  const fingerprint = await readFingerprint(project, session.state.version);
   return act(project, session, input, "approve", "approve a gate", (s, actor) => {
     const g = needGate(s, "approve");
     const critical = g.findings.filter((f) => f.severity === "critical");
@@ -67,7 +69,7 @@ export async function approve(project: Project, session: ReleaseSession, input: 
     }
     const verdict = judgeApproval(g, s.requestedBy.id, actor.id);
     const note = [input.note, input.waive ? `waiver: ${input.waive}` : ""].filter(Boolean).join(" — ");
-    return [{ type: "GateApproved", at: project.now(), actor, data: { phase: g.phase, step: g.step, authority: "person", final: verdict.final, ...(note ? { note } : {}) } }];
+    return [{ type: "GateApproved", at: project.now(), actor, data: { phase: g.phase, step: g.step, authority: "person", final: verdict.final, fingerprint, ...(note ? { note } : {}) } }];
   });
 }
 
@@ -142,10 +144,11 @@ export async function pauseRelease(project: Project, session: ReleaseSession, in
 }
 
 export async function resumeRelease(project: Project, session: ReleaseSession, input: DecisionInput): Promise<ReleaseState> {
+  const fingerprint = await readFingerprint(project, session.state.version);
   return act(project, session, input, "resume", "resume a release", (s, actor) => {
     notFinished(s);
     if (!s.pauseRequested && !s.onHold) throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} is not paused or on hold (state ${s.state}).`);
-    return [{ type: "Resumed", at: project.now(), actor, data: { ...(input.note ? { note: input.note } : {}) } }];
+    return [{ type: "Resumed", at: project.now(), actor, data: { fingerprint, ...(input.note ? { note: input.note } : {}) } }];
   });
 }
 
@@ -191,5 +194,13 @@ export async function overrideSev(project: Project, session: ReleaseSession, inp
     if (s.phase >= 6) throw new BrtopsError("E_INVALID_STATE", "The SEV cannot change once deployment has begun.");
     const phases = phasesForSev(input.sev);
     return [{ type: "SevAssessed", at: project.now(), actor, data: { sev: input.sev, phases, factors: [...s.sevFactors, { factor: "HUM LEAD override", effect: `${sevLabel(s.sev)} → ${sevLabel(input.sev)}: ${input.reason}`, sev: input.sev }], overriddenBy: actor.id, reason: input.reason } }];
+  });
+}
+
+export async function signOff(project: Project, session: ReleaseSession, input: DecisionInput & { for: "uat" | "stakeholders"; reject?: boolean }): Promise<ReleaseState> {
+  return act(project, session, input, "signoff", "sign off", (s, actor) => {
+    notFinished(s);
+    const decision = input.reject ? "reject" : "approve";
+    return [{ type: "Note", at: project.now(), actor, data: { kind: "signoff", text: `${input.for === "uat" ? "UAT" : "Stakeholder"} sign-off (${decision}) by ${actor.id}${input.note ? `: ${input.note}` : ""}`, data: { for: input.for, decision } } }];
   });
 }

@@ -20,6 +20,7 @@ import { rollbackDeployment } from "./steps/rollback.js";
 import type { ProgressEvent, StepOutcome } from "./step-types.js";
 import { renderPhaseDocuments, writeDocs } from "./write-documents.js";
 import { createEventNotifier } from "./notify-events.js";
+import { measureDrift, readFingerprint } from "./scope-drift.js";
 
 export interface RunOptions {
   progress?: (p: ProgressEvent) => void;
@@ -82,7 +83,7 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
               type: "GateApproved",
               at: project.now(),
               actor: { id: action.grantedBy, role: "hum-lead" },
-              data: { phase: g.phase, step: g.step, authority: "auto-proceed", grantedBy: action.grantedBy, final: true, note: "approved on the GO RELEASE grant: the assessment has no finding" },
+              data: { phase: g.phase, step: g.step, authority: "auto-proceed", grantedBy: action.grantedBy, final: true, note: "approved on the GO RELEASE grant: the assessment has no finding", fingerprint: await readFingerprint(project, s.version) },
             },
           ]);
           progress({ kind: "step", step: g.step, message: `auto-approved on ${action.grantedBy}'s GO RELEASE grant`, status: "ok" });
@@ -142,6 +143,30 @@ async function runStep(
   const phase = phaseOf(step);
   const def = phaseDef(phase);
   const title = stepDef(step)?.title ?? step;
+
+  // Scope drift since the last approval, before each later gate and before deployment.
+  if ((def.gate && step === def.gate.step) || (step === "6.1" && !s.steps["6.1"])) {
+    const drift = await measureDrift(project, session.events, s.version);
+    if (drift && drift.class !== "NONE") {
+      const summary = `Scope deviation since the last approval: ${drift.percent}% system impact (${drift.class}). ${drift.summary}`;
+      const data = { percent: drift.percent, class: drift.class, byCategory: drift.byCategory, files: drift.changes.files.slice(0, 50) } as Record<string, unknown>;
+      if (drift.class === "MINOR") {
+        await record([{ type: "Note", at: now(), actor, data: { kind: "deviation", text: summary, data } }]);
+      } else if (drift.class === "MODERATE") {
+        const files = drift.changes.files.slice(0, 20).map((f) => `  - ${f.change} ${f.path} (${f.category})`).join("\n");
+        await record([
+          { type: "Note", at: now(), actor, data: { kind: "deviation", text: summary, data } },
+          { type: "GateOpened", at: now(), actor, data: { phase, step, kind: "deviation", title: `Approve a MODERATE scope deviation before ${step}`, report: `${summary}\n\nChanged:\n${files}`, findings: [{ severity: "warning", code: "SCOPE_DEVIATION_MODERATE", message: summary }], requiredApprovals: approvalsRequired(s.sev), onApprove: step } },
+        ]);
+        progress({ kind: "step", step, message: `waiting for a HUM LEAD: scope deviation ${drift.percent}%`, status: "start" });
+        return "ok";
+      } else {
+        await record([{ type: "Note", at: now(), actor, data: { kind: "hold", text: `Deployment hold: ${summary} Escalated to the HUM LEADs; resume with \`brtops resume\` once reviewed.`, data } }]);
+        progress({ kind: "step", step, message: `ON HOLD: scope deviation ${drift.percent}% (MAJOR)`, status: "fail" });
+        return "stopped";
+      }
+    }
+  }
 
   // The phase gate: compose the report and wait for the HUM LEAD (steps x.6–x.10).
   if (def.gate && step === def.gate.step) {

@@ -1,0 +1,70 @@
+/**
+ * Scope drift after an approval: changes of known size produce the expected class and action —
+ * MINOR recorded and the release goes on, MODERATE waits for a HUM LEAD, MAJOR holds deployment.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { AI, HUM, brtops, sampleProject, status } from "../support/cli.js";
+
+const git = (cwd: string, ...a: string[]) => execFileSync("git", a, { cwd, stdio: "ignore" });
+
+/** A project with 100 equal source files, at the phase 5 gate after approving phase 2. */
+function atGoGate(): { root: string; cleanup: () => void } {
+  const p = sampleProject();
+  mkdirSync(join(p.root, "src/lib"), { recursive: true });
+  for (let i = 0; i < 100; i++) writeFileSync(join(p.root, `src/lib/m${i}.js`), `export const m${i} = ${i};\n`);
+  git(p.root, "add", "-A");
+  git(p.root, "commit", "-q", "-m", "feat(lib): modules");
+  expect(brtops(p.root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
+  expect(brtops(p.root, HUM, ["approve", "--step", "2.10"]).code).toBe(0);
+  return p;
+}
+
+function change(root: string, n: number): void {
+  for (let i = 0; i < n; i++) writeFileSync(join(root, `src/lib/m${i}.js`), `export const m${i} = ${i + 1000};\n`);
+}
+
+const notes = (root: string, kind: string) =>
+  readFileSync(join(root, ".brtops/releases/1.1.0/events.jsonl"), "utf8")
+    .split("\n")
+    .filter((l) => l.includes(`"kind":"${kind}"`));
+
+describe("scope drift after an approval", () => {
+  let p: { root: string; cleanup: () => void } | undefined;
+  afterEach(() => p?.cleanup());
+
+  it("MINOR (1 of ~110 files): recorded, the release goes on to its gate", () => {
+    p = atGoGate();
+    change(p.root, 1);
+    expect(brtops(p.root, AI, ["run"]).code).toBe(3);
+    expect(status(p.root).step).toBe("5.10");
+    expect(notes(p.root, "deviation")[0]).toContain("MINOR");
+  });
+
+  it("MODERATE (10 files): a HUM LEAD must approve the deviation, then the release goes on", () => {
+    p = atGoGate();
+    change(p.root, 10);
+    expect(brtops(p.root, AI, ["run"]).code).toBe(3);
+    const s = status(p.root);
+    expect(s.gate.kind).toBe("deviation");
+    expect(s.gate.report).toContain("MODERATE");
+    expect(s.gate.report).toContain("src/lib/m0.js");
+    expect(brtops(p.root, HUM, ["approve", "--step", s.step]).code).toBe(0);
+    expect(brtops(p.root, AI, ["run"]).code).toBe(3);
+    expect(status(p.root).gate.kind).toBe("go-no-go");
+  });
+
+  it("MAJOR (40 files): deployment hold until a HUM LEAD resumes", () => {
+    p = atGoGate();
+    change(p.root, 40);
+    expect(brtops(p.root, AI, ["run"]).code).toBe(3);
+    expect(status(p.root).state).toBe("on-hold");
+    expect(notes(p.root, "hold")[0]).toContain("MAJOR");
+    expect(brtops(p.root, AI, ["resume"]).code).toBe(4);
+    expect(brtops(p.root, HUM, ["resume"]).code).toBe(0);
+    expect(brtops(p.root, AI, ["run"]).code).toBe(3);
+    expect(status(p.root).gate.kind).toBe("go-no-go");
+  });
+});
