@@ -102,3 +102,20 @@ export async function cmdValidate(ctx: Ctx): Promise<number> {
     return failed.length ? ExitCodes.STEP_FAILED : 0;
   });
 }
+
+/** `brtops store copy --to postgres://…`: moves releases from this project's store with their chains intact. */
+export async function cmdStore(ctx: Ctx): Promise<number> {
+  if (ctx.args.positionals[0] !== "copy" || !ctx.args.flags.to) throw new BrtopsError("E_USAGE", "Usage: brtops store copy --to postgres://…", { hint: "Copies every release (or --release V) from the configured store to the one named by --to." });
+  return withProject(ctx, async (p) => {
+    const { openStore } = await import("../store/open-store.js");
+    const { copyStore } = await import("../store/copy-store.js");
+    const target = await openStore(p.root, ctx.args.flags.to);
+    try {
+      const r = await copyStore(p.store, target, { ...(ctx.args.flags.release ? { releases: [ctx.args.flags.release.replace(/^v/, "")] } : {}) });
+      ctx.out.result(r, r.releases.map((x) => `${x.release}: ${JSON.stringify(x)}`).join("\n") || "Nothing to copy.");
+      return 0;
+    } finally {
+      await target.close();
+    }
+  });
+}

@@ -27,6 +27,7 @@ export const COMMAND_HELP: Record<string, string> = {
   audit: "brtops audit [verify]\n  Shows the event log; `verify` checks the hash chain and names the first bad event (exit 1).",
   parse: 'brtops parse "PHRASE"\n  Shows how a BRTOPS phrase is understood.',
   features: "brtops features\n  Feature readiness: each feature's status with its source, the system readiness and recommendation.",
+  store: "brtops store copy --to postgres://… [--release V]\n  Copies releases from this project's store to another (e.g. the team PostgreSQL store), chains intact.",
   list: "brtops list\n  Every release in the store.",
 };
 

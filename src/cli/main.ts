@@ -44,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
     case "audit":
     case "docs":
     case "features":
+    case "store":
     case "validate": {
       const m = await import("./commands-misc.js");
       if (cmd === "init") return m.cmdInit(ctx);
@@ -51,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
       if (cmd === "audit") return m.cmdAudit(ctx);
       if (cmd === "docs") return m.cmdDocs(ctx);
       if (cmd === "features") return m.cmdFeatures(ctx);
+      if (cmd === "store") return m.cmdStore(ctx);
       return m.cmdValidate(ctx);
     }
     default: {

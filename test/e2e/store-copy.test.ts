@@ -1,0 +1,31 @@
+/** `brtops store copy --to postgres://…` moves a release to a real PostgreSQL store; the CLI then works on it. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AI, HUM, brtops, sampleProject } from "../support/cli.js";
+import { postgresSkipped, startPostgres, type PgServer } from "../support/postgres.js";
+
+describe.skipIf(postgresSkipped())("store copy to PostgreSQL", () => {
+  let pg: PgServer;
+  let p: { root: string; cleanup: () => void };
+  beforeAll(async () => {
+    pg = await startPostgres();
+    p = sampleProject();
+  }, 120_000);
+  afterAll(async () => {
+    p?.cleanup();
+    await pg?.stop();
+  });
+
+  it("copies with the chain intact and the release continues on the team store", () => {
+    expect(brtops(p.root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
+    const copy = brtops(p.root, AI, ["store", "copy", "--to", pg.url, "--json"]);
+    expect(copy.code).toBe(0);
+    const env = { BRTOPS_STORE: pg.url };
+    const verify = brtops(p.root, AI, ["audit", "verify", "--json"], env);
+    expect(verify.code).toBe(0);
+    expect(verify.json.releases[0].events).toBeGreaterThan(10);
+    expect(brtops(p.root, HUM, ["approve", "--step", "2.10"], env).code).toBe(0);
+    expect(brtops(p.root, AI, ["run", "--json"], env).json.step).toBe("5.10");
+    // The file store still holds the release as it was when copied.
+    expect(brtops(p.root, AI, ["status", "--json"]).json.step).toBe("2.10");
+  });
+});
