@@ -1,13 +1,87 @@
-/** Baseline rendering of Rollback Procedures from the log; the phase's work deepens it. Pure. */
+/**
+ * Rollback Procedures (spec 4.11.2), rendered from the log only: 4.2's ordered rollback actions
+ * (undo in reverse order, rollback steps, targets), what no action reverses, how the restored
+ * service is validated, and every rollback actually run in this release. Pure.
+ */
 import type { DocContext } from "./doc-context.js";
-import { conversationSection, decisionsSection, header, skippedNotice, stepsSection, timelineSection } from "./render-common.js";
+import { stepResult } from "./doc-context.js";
+import { conversationSection, decisionsSection, header, md, skippedNotice, timelineSection } from "./render-common.js";
+
+type R = Record<string, unknown>;
+const arr = <T = R>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+const str = (v: unknown, dflt = "—"): string => (v === null || v === undefined || v === "" ? dflt : md(String(v)));
+const table = (head: string[], rows: string[][]): string =>
+  [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`), ""].join("\n");
+
+function procedureSection(ctx: DocContext): string {
+  const r = stepResult(ctx, "4.2");
+  const out = ["## Emergency rollback procedure (4.2)", ""];
+  if (!r) return [...out, "Not designed: step 4.2 did not run in this release.", ""].join("\n");
+  out.push(`${str(r["summary"])}.`, "");
+  out.push(`- **Trigger**: ${r["onFailure"] === "rollback" ? "a failed deploy step or an unhealthy health check rolls back at once" : "a failed deploy step or health check stops the deployment and asks the HUM LEAD: retry, roll back or continue"}; \`brtops rollback\` and \`brtops abort\` at any time.`);
+  out.push(`- **Restores**: ${r["rollbackTo"] ? `v${str(r["rollbackTo"])}` : "nothing earlier (first release): the undo actions only"}`, "");
+  const items = arr(r["items"]);
+  if (items.length === 0) out.push("No rollback actions: the environment has no undo or rollback steps and no distribution target.", "");
+  else {
+    out.push("Run in this order, each recorded before and after; only actions for what was actually done run:", "");
+    out.push(table(["#", "Action", "Kind", "Reverses", "Does"], items.map((i) => [str(i["order"]), str(i["name"]), i["kind"] === "undo" ? "undo" : i["kind"] === "rollback" ? "rollback step" : "target", i["of"] ? str(i["of"]) : "—", `\`${str(i["does"])}\``])));
+  }
+  const without = arr<string>(r["withoutUndo"]);
+  if (without.length) out.push(`**Not reversed by any undo**: ${without.map(md).join(", ")} — the rollback steps must cover their effects.`, "");
+  return out.join("\n");
+}
+
+function integritySection(ctx: DocContext): string {
+  const plan = stepResult(ctx, "4.3");
+  const steps = arr(plan?.["steps"]);
+  const out = ["## Data integrity protection", ""];
+  if (!plan) return [...out, "Not planned: step 4.3 did not run in this release; deploy steps still record start and finish, and after a crash a step is adopted only when its check passes.", ""].join("\n");
+  if (steps.length === 0) return [...out, "No deploy steps were planned.", ""].join("\n");
+  out.push("Every deploy step is recorded as started before it runs and as done after; after a crash a step is adopted only when its check passes, re-run only when it is idempotent, and otherwise handed to the HUM LEAD.", "");
+  out.push(table(["Step", "After a crash"], steps.map((s) => [str(s["name"]), s["check"] ? `check \`${str(s["check"])}\`` : s["idempotent"] ? "re-run (idempotent)" : "HUM LEAD decides"])));
+  return out.join("\n");
+}
+
+function validationSection(ctx: DocContext): string {
+  const r = stepResult(ctx, "4.2");
+  const checks = arr<string>(r?.["validation"]);
+  return ["## Service restoration and validation", "", !r ? "Not designed: step 4.2 did not run in this release; after a rollback the environment's configured health checks run against the restored version." : checks.length ? `After the rollback steps, the health checks ${checks.map(md).join(", ")} run against the restored version; an unhealthy one leaves the rollback incomplete and opens an incident.` : "No health checks are configured: restoration is confirmed by the rollback steps' exit status only.", ""].join("\n");
+}
+
+function executedSection(ctx: DocContext): string {
+  const out = ["## Rollbacks run in this release", ""];
+  const rows: string[][] = [];
+  for (const e of ctx.events) {
+    if (e.type === "RollbackRequested") rows.push([String(e.seq), e.at, "requested", `${md(e.actor.id)}${e.data.reason ? `: ${md(e.data.reason)}` : ""}`]);
+    if (e.type === "AbortRequested") rows.push([String(e.seq), e.at, "abort requested", `${md(e.actor.id)}${e.data.reason ? `: ${md(e.data.reason)}` : ""}`]);
+    if (e.type === "RollbackCompleted") rows.push([String(e.seq), e.at, "completed", `${e.data.steps.map(md).join(", ") || "nothing to undo"}${e.data.to ? ` → v${md(e.data.to)}` : ""}`]);
+  }
+  if (rows.length === 0) return [...out, "None.", ""].join("\n");
+  return [...out, table(["#", "When", "What", "Detail"], rows)].join("\n");
+}
+
+function assessmentSection(ctx: DocContext): string {
+  const r = stepResult(ctx, "4.2");
+  const findings = arr(r?.["findings"]);
+  const incidents = ctx.events.filter((e) => e.type === "IncidentOpened");
+  const out = ["## Post-rollback assessment and remediation", ""];
+  if (findings.length === 0 && incidents.length === 0) return [...out, "No open risks were found in the rollback design, and no incident was opened.", ""].join("\n");
+  for (const f of findings) out.push(`- **${String(f["severity"]).toUpperCase()}** ${str(f["code"])}: ${str(f["message"])}`);
+  for (const e of incidents) if (e.type === "IncidentOpened") out.push(`- Incident at ${e.data.step} (${e.at}): ${md(e.data.error.message)}`);
+  out.push("");
+  return out.join("\n");
+}
 
 export function renderRollbackProceduresDoc(ctx: DocContext): string {
   const notice = skippedNotice(ctx, 4);
   return [
     header(ctx, "Rollback Procedures"),
     ...(notice ? [notice] : []),
-    stepsSection(ctx, ["4.2"]),
+    procedureSection(ctx),
+    integritySection(ctx),
+    validationSection(ctx),
+    executedSection(ctx),
+    assessmentSection(ctx),
     decisionsSection(ctx, [4]),
     conversationSection(ctx, [4]),
     timelineSection(ctx, [4]),
