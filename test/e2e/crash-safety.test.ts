@@ -1,0 +1,153 @@
+/**
+ * Crash safety with real processes: a SIGKILL while a deploy step runs (recovery adopts the effect
+ * through the step's check instead of deploying twice) and a torn append (half a line on disk,
+ * ignored by the next run). After both the chain verifies and the release still certifies.
+ */
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { AI, CLI, HUM, brtops, sampleProject, status } from "../support/cli.js";
+
+const LOG = ".brtops/releases/1.1.0/events.jsonl";
+
+function events(root: string): any[] {
+  const text = readFileSync(join(root, LOG), "utf8");
+  const lines = text.split("\n");
+  // A last line without its newline is a torn append: not part of the log.
+  if (!text.endsWith("\n")) lines.pop();
+  return lines.filter((l) => l.trim()).flatMap((l) => {
+    const p = JSON.parse(l);
+    return Array.isArray(p) ? p : [p];
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Approves gates and runs until the GO/NO-GO gate (5.10) is approved. */
+function toGoApproved(root: string): void {
+  expect(brtops(root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
+  expect(brtops(root, HUM, ["approve", "--step", "2.10"]).code).toBe(0);
+  const r = brtops(root, AI, ["run", "--json"]);
+  expect(r.code).toBe(3);
+  expect(r.json.step).toBe("5.10");
+  expect(brtops(root, HUM, ["approve", "--step", "5.10"]).code).toBe(0);
+}
+
+function certify(root: string): void {
+  const s = status(root);
+  expect(s.step).toBe("7.10");
+  expect(brtops(root, HUM, ["approve", "--step", "7.10"]).code).toBe(0);
+  brtops(root, AI, ["run"]);
+  expect(status(root).state).toBe("certified");
+}
+
+describe("crash safety", () => {
+  let cleanup: (() => void) | undefined;
+  afterEach(() => cleanup?.());
+
+  it("SIGKILL during a deploy step: the rerun adopts the effect via the check, the deploy runs once", async () => {
+    const p = sampleProject();
+    cleanup = p.cleanup;
+    const root = p.root;
+    writeFileSync(
+      join(root, "scripts/slow-deploy.sh"),
+      `#!/bin/sh\n# Counts its runs, deploys, then stays busy so a test can kill the caller mid-step.\nset -e\necho $$ > deploy.pid\necho "run" >> deploy-count\nmkdir -p service\necho "$1" > service/version\nsleep 5\necho "deployed $1"\n`,
+    );
+    chmodSync(join(root, "scripts/slow-deploy.sh"), 0o755);
+    const cfgPath = join(root, "brtops.config.yaml");
+    const cfg = readFileSync(cfgPath, "utf8");
+    const slow = cfg.replace('{name: ship, run: [./scripts/deploy.sh, "{version}"]', '{name: ship, run: [./scripts/slow-deploy.sh, "{version}"]');
+    expect(slow).not.toBe(cfg);
+    writeFileSync(cfgPath, slow);
+    writeFileSync(join(root, ".gitignore"), ".brtops/\nservice/\ndeploy-count\ndeploy.pid\n");
+    execFileSync("git", ["add", "-A"], { cwd: root });
+    execFileSync("git", ["commit", "-q", "-m", "chore: slow deploy"], { cwd: root });
+    execFileSync("git", ["push", "-q", "origin", "main"], { cwd: root });
+
+    toGoApproved(root);
+    const child = spawn(process.execPath, [CLI, "run", "--as", AI], { cwd: root, env: { ...process.env, BRTOPS_ACTOR: "" }, detached: true, stdio: "ignore" });
+    const exited = new Promise<NodeJS.Signals | null>((res) => child.on("exit", (_c, sig) => res(sig)));
+    let started = false;
+    for (let i = 0; i < 600 && !started; i++) {
+      await sleep(50);
+      started = existsSync(join(root, LOG)) && events(root).some((e) => e.type === "StepStarted" && JSON.stringify(e).includes("6.1:ship"));
+    }
+    expect(started).toBe(true);
+    // Wait until the script has done its effect, then kill brtops (and its group).
+    for (let i = 0; i < 200 && !existsSync(join(root, "deploy.pid")); i++) await sleep(50);
+    expect(existsSync(join(root, "deploy.pid"))).toBe(true);
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      /* group already gone */
+    }
+    try {
+      process.kill(child.pid!, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+    expect(await exited).toBe("SIGKILL");
+    // The script runs in its own process group: stop it too (its effect is already on disk).
+    const scriptPid = Number(readFileSync(join(root, "deploy.pid"), "utf8").trim());
+    try {
+      process.kill(-scriptPid, "SIGKILL");
+    } catch {
+      try {
+        process.kill(scriptPid, "SIGKILL");
+      } catch {
+        /* finished */
+      }
+    }
+    for (let i = 0; i < 100 && alive(scriptPid); i++) await sleep(50);
+    expect(events(root).some((e) => e.type === "StepSucceeded" && JSON.stringify(e).includes("6.1:ship"))).toBe(false);
+
+    const again = brtops(root, AI, ["run", "--json"]);
+    expect(again.code).toBe(3);
+    expect(readFileSync(join(root, "deploy-count"), "utf8").trim().split("\n")).toHaveLength(1);
+    const adopted = events(root).filter((e) => e.type === "StepSucceeded" && e.data?.adopted === true);
+    expect(adopted.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(adopted)).toContain("ship");
+    certify(root);
+    expect(brtops(root, AI, ["audit", "verify"]).code).toBe(0);
+  }, 180_000);
+
+  it("a torn append (killed mid-write) is ignored: the rerun continues and the chain verifies", () => {
+    const p = sampleProject();
+    cleanup = p.cleanup;
+    const root = p.root;
+    expect(brtops(root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
+    expect(brtops(root, HUM, ["approve", "--step", "2.10"]).code).toBe(0);
+    const before = events(root).length;
+
+    const r = execFileSyncStatus(root, ["run", "--as", AI], { BRTOPS_FAULT: "torn-append:StepSucceeded" });
+    expect(r.signal).toBe("SIGKILL");
+    const text = readFileSync(join(root, LOG), "utf8");
+    expect(text.endsWith("\n")).toBe(false);
+    expect(events(root).length).toBeGreaterThanOrEqual(before);
+
+    const again = brtops(root, AI, ["run", "--json"]);
+    expect(again.code).toBe(3);
+    expect(again.json.step).toBe("5.10");
+    expect(readFileSync(join(root, LOG), "utf8").endsWith("\n")).toBe(true);
+    expect(brtops(root, AI, ["audit", "verify"]).code).toBe(0);
+    expect(brtops(root, HUM, ["approve", "--step", "5.10"]).code).toBe(0);
+    expect(brtops(root, AI, ["run"]).code).toBe(3);
+    certify(root);
+    expect(brtops(root, AI, ["audit", "verify"]).code).toBe(0);
+  }, 180_000);
+});
+
+function execFileSyncStatus(cwd: string, args: string[], env: Record<string, string>): { status: number | null; signal: string | null } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, BRTOPS_ACTOR: "", ...env } });
+  return { status: r.status, signal: r.signal };
+}
