@@ -1,7 +1,7 @@
 /** Reads `brtops.config.yaml`: YAML with positions, one zod schema, errors that name key, file and line. */
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { LineCounter, parseDocument, isNode } from "yaml";
+import { LineCounter, parseDocument, isMap, isNode, isScalar } from "yaml";
 import { BrtopsError } from "../core/errors.js";
 import { configSchema, type Config } from "./schema.js";
 import { CONFIG_FILE, findRoot } from "./find-root.js";
@@ -44,6 +44,15 @@ export function parseConfig(text: string, file: string): Config {
   const path = issue.path.map(String);
   // Point at the deepest node that exists: a missing key is reported at its parent.
   let line: number | undefined;
+  if (issue.code === "unrecognized_keys") {
+    // Point at the unknown key itself, not at the map holding it.
+    const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    if (isMap(map)) {
+      const pair = map.items.find((it) => isScalar(it.key) && it.key.value === issue.keys[0]);
+      const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+      if (range) line = lineCounter.linePos(range[0]).line;
+    }
+  }
   for (let n = path.length; n >= 0 && line === undefined; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
     if (isNode(node) && node.range) line = lineCounter.linePos(node.range[0]).line;

@@ -20,6 +20,13 @@ const TYPES = new Set(["major", "minor", "patch"]);
 export async function requestRelease(project: Project, req: ReleaseRequest): Promise<ReleaseSession> {
   const actor = authorize(project.config.leads, req.actorId, "request", "request a release");
   const environment = resolveEnvironment(req.environment, buildEnvironmentCatalog(project.config.environments));
+  if (!project.config.environments[environment]) {
+    const configured = Object.keys(project.config.environments);
+    throw new BrtopsError("E_ENVIRONMENT_NOT_CONFIGURED", `Environment ${environment} is not configured in brtops.config.yaml, so there is nothing to deploy to.`, {
+      hint: configured.length ? `Configured environments: ${configured.join(", ")}. Or add "${environment}:" under environments.` : `Add "${environment}:" under environments with its deploy, health and rollback steps.`,
+      details: { environment, configured },
+    });
+  }
   const tags = await createGit(project.root, project.redact).tags();
   const typed = req.version.trim().toLowerCase();
   let versionType: "major" | "minor" | "patch" | undefined;

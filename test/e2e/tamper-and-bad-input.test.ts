@@ -3,7 +3,7 @@
  * versions and environments are refused before anything is written, corrupt logs and configs give
  * a coded error without a stack trace, and authority/staleness are enforced.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AI, HUM, brtops, sampleProject } from "../support/cli.js";
@@ -189,12 +189,19 @@ describe("corrupt log and config, authority", () => {
     const err = JSON.stringify(r.json.error);
     expect(err).toContain("brtops.config.yaml");
     expect(err).toContain("bogus");
-    expect(typeof r.json.error.details.line).toBe("number");
+    // The key's own line (3), not its parent map's.
+    const line = original.split("\n").indexOf("project: {name: sample-service}") + 2;
+    expect(r.json.error.details.line).toBe(line);
+    expect(r.json.error.message).toContain(`brtops.config.yaml:${line}:`);
     noStack(r);
     writeFileSync(cfg, original);
   });
 
-  // Known bug (src/config/load-config.ts): an unrecognized key is reported at its parent map's line
-  // (line 2, `project:` here), not at the key's own line (3).
-  it.todo("an unknown key is reported at the key's own line, not its parent map's");
+  it("refuses a known environment that the project has not configured, writing nothing", () => {
+    const r = brtops(root, AI, ["release", "1.2.0", "--to", "prod", "--json"]);
+    expect(r.code).toBe(2);
+    expect(r.json.error.code).toBe("E_ENVIRONMENT_NOT_CONFIGURED");
+    expect(r.json.error.hint).toContain("local");
+    expect(existsSync(join(root, ".brtops/releases/1.2.0"))).toBe(false);
+  });
 });
