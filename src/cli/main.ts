@@ -39,6 +39,12 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./commands-view.js")).cmdDeploymentStatus(ctx);
     case "list":
       return (await import("./commands-view.js")).cmdList(ctx);
+    case "orient":
+      return (await import("./commands-context.js")).cmdOrient(ctx);
+    case "defrag":
+      return (await import("./commands-context.js")).cmdDefrag(ctx);
+    case "mcp":
+      return (await import("./commands-context.js")).cmdMcp(ctx);
     case "init":
     case "parse":
     case "audit":

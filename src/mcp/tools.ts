@@ -1,0 +1,135 @@
+/** The MCP tools: what an AI LEAD may do. No tool approves, rejects, decides GO/NO-GO, grants auto-proceed or certifies. */
+import { z } from "zod";
+import { authorize } from "../core/authority.js";
+import { BrtopsError } from "../core/errors.js";
+import { statusView, type StatusView } from "../core/status-view.js";
+import { askQuestion, respondToFeedback } from "../engine/decisions.js";
+import { selectRelease, type Project } from "../engine/project.js";
+import { requestRelease } from "../engine/request-release.js";
+import { runRelease } from "../engine/run-release.js";
+import type { ReleaseSession } from "../engine/release-session.js";
+import { deploymentStatus, sitrep } from "../cli/views.js";
+
+export interface ToolDeps {
+  withProject<T>(fn: (p: Project, actorId: string) => Promise<T>): Promise<T>;
+  statusOf(p: Project, release?: string): Promise<StatusView>;
+}
+
+export interface McpTool {
+  name: string;
+  description: string;
+  input: Record<string, z.ZodType>;
+  run(deps: ToolDeps, args: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
+const release = z.string().optional().describe("The release version (default: the current release).");
+const rel = (a: Record<string, unknown>): string | undefined => a.release as string | undefined;
+
+async function advance(p: Project, session: ReleaseSession, actorId: string, r?: string): Promise<Record<string, unknown>> {
+  const actor = authorize(p.config.leads, actorId, "run", "advance a release");
+  const outcome = await runRelease(p, session, actor);
+  return { ...statusView(session.state, r), stopped: outcome.stopped };
+}
+
+/** Every tool the server registers. */
+export const MCP_TOOLS: readonly McpTool[] = [
+  {
+    name: "request_release",
+    description: "RELEASE v{version} to {environment}: requests a release and advances it to the first HUM LEAD gate.",
+    input: { version: z.string().describe("2.1.0, or major | minor | patch"), environment: z.string().describe("e.g. staging, production") },
+    run: (d, a) =>
+      d.withProject(async (p, id) => {
+        const session = await requestRelease(p, { version: a.version as string, environment: a.environment as string, actorId: id });
+        return advance(p, session, id, session.state.version);
+      }),
+  },
+  {
+    name: "advance",
+    description: "Runs the release as far as it can go: until a HUM LEAD must decide, it ends, or a step fails.",
+    input: { release },
+    run: (d, a) => d.withProject(async (p, id) => advance(p, await selectRelease(p.store, rel(a)), id, rel(a))),
+  },
+  { name: "status", description: "RELEASE STATUS: phase, step, state, the gate and what comes next.", input: { release }, run: (d, a) => d.withProject(async (p) => ({ ...(await d.statusOf(p, rel(a))) })) },
+  {
+    name: "sitrep",
+    description: "SITREP RELEASE: ON TRACK | BLOCKED | COMPLETE | AT RISK, last and next action.",
+    input: { release },
+    run: (d, a) => d.withProject(async (p) => {
+      const s = await selectRelease(p.store, rel(a), { allowFinished: true });
+      return { ...sitrep(s.state, s.events) };
+    }),
+  },
+  {
+    name: "deployment_status",
+    description: "DEPLOYMENT STATUS of the release.",
+    input: { release },
+    run: (d, a) => d.withProject(async (p) => ({ ...deploymentStatus((await selectRelease(p.store, rel(a), { allowFinished: true })).state) })),
+  },
+  {
+    name: "current_report",
+    description: "The report of the open gate (what the HUM LEAD is asked to decide on).",
+    input: { release },
+    run: (d, a) => d.withProject(async (p) => {
+      const v = await d.statusOf(p, rel(a));
+      if (!v.gate) throw new BrtopsError("E_NOT_AT_GATE", `Release ${v.version} is not at a gate (state ${v.state}, step ${v.step}); there is no report waiting.`, { hint: "Use the status tool, or advance the release." });
+      return { step: v.gate.step, kind: v.gate.kind, title: v.gate.title, report: v.gate.report, findings: v.gate.findings };
+    }),
+  },
+  {
+    name: "ask_hum_lead",
+    description: "HUM CALL: asks the HUM LEAD a clarifying question; it appears in their status.",
+    input: { question: z.string().min(1), release },
+    run: (d, a) => d.withProject(async (p, id) => {
+      const session = await selectRelease(p.store, rel(a));
+      const s = await askQuestion(p, session, { actorId: id, text: a.question as string });
+      return { asked: s.questions.at(-1)?.id ?? null, ...statusView(s, rel(a)) };
+    }),
+  },
+  {
+    name: "respond_to_feedback",
+    description: "Answers a piece of HUM LEAD feedback (F1, F2…).",
+    input: { id: z.string(), text: z.string().min(1), release },
+    run: (d, a) => d.withProject(async (p, id) => {
+      const session = await selectRelease(p.store, rel(a));
+      return { ...statusView(await respondToFeedback(p, session, { actorId: id, id: a.id as string, text: a.text as string }), rel(a)) };
+    }),
+  },
+  {
+    name: "validate",
+    description: "RELEASE VALIDATE (post-deployment validation): not available over MCP yet.",
+    input: { release },
+    run: async () => {
+      throw new BrtopsError("E_NOT_AVAILABLE", "Post-deployment validation is not available over MCP yet.", { hint: "Run `brtops validate` in the project, or advance the release: phase 7 validates." });
+    },
+  },
+  {
+    name: "check_scope",
+    description: "The scope verification of step 2.3 (commits against the features), as recorded.",
+    input: { release },
+    run: (d, a) => d.withProject(async (p) => {
+      const s = (await selectRelease(p.store, rel(a), { allowFinished: true })).state;
+      const r = s.steps["2.3"];
+      if (!r) return { step: "2.3", status: "not-run", message: `Step 2.3 has not run yet for v${s.version} (at step ${s.step}).` };
+      return { step: "2.3", status: r.status, result: (r as { result?: unknown }).result ?? null };
+    }),
+  },
+  {
+    name: "orient",
+    description: "ORIENT: a cold-resume briefing (release, step, open items, last decisions, next action, readiness).",
+    input: { release, words: z.number().int().min(10).optional() },
+    run: (d, a) => d.withProject(async (p) => {
+      const { orient } = await import("../engine/orient.js");
+      const r = await orient(p.store, rel(a), (a.words as number | undefined) ?? undefined);
+      return { ...r.view, text: r.text };
+    }),
+  },
+  {
+    name: "defrag",
+    description: "DEFRAG: writes a checkpoint summary into the release folder and records it in the log.",
+    input: { release },
+    run: (d, a) => d.withProject(async (p, id) => {
+      const { defrag } = await import("../engine/defrag.js");
+      return { ...(await defrag(p, rel(a), id)) };
+    }),
+  },
+];
