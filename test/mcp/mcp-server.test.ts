@@ -1,7 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AI, brtops, CLI, sampleProject } from "../support/cli.js";
+import { AI, brtops, CLI, HUM, sampleProject } from "../support/cli.js";
 
 type ToolOut = { isError?: boolean; content: { type: string; text: string }[]; structuredContent?: any };
 
@@ -84,5 +84,22 @@ describe("brtops mcp (stdio)", () => {
     expect(d.isError).toBeFalsy();
     expect(d.structuredContent.file).toMatch(/checkpoints\/checkpoint-\d+\.md$/);
     expect(brtops(root, AI, ["audit", "verify"]).code).toBe(0);
+  });
+
+  it("acts as the configured AI LEAD even when BRTOPS_ACTOR names a HUM LEAD", async () => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+    env.BRTOPS_ACTOR = HUM;
+    const other = new Client({ name: "brtops-test-2", version: "0.0.0" });
+    await other.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, "mcp"], cwd: root, env, stderr: "ignore" }));
+    try {
+      const r = (await other.callTool({ name: "ask_hum_lead", arguments: { question: "Who is asking?" } })) as ToolOut;
+      expect(r.isError).toBeFalsy();
+      expect(brtops(root, AI, ["status", "--json"]).json.openQuestions).toContainEqual(expect.objectContaining({ text: "Who is asking?", by: AI }));
+      const a = (await other.callTool({ name: "advance", arguments: {} })) as ToolOut;
+      expect(a.structuredContent.stopped).toBe("awaiting");
+    } finally {
+      await other.close();
+    }
   });
 });
