@@ -45,6 +45,12 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./commands-context.js")).cmdDefrag(ctx);
     case "mcp":
       return (await import("./commands-context.js")).cmdMcp(ctx);
+    case "serve":
+      return (await import("./commands-serve.js")).cmdServe(ctx);
+    case "token":
+      return (await import("./commands-serve.js")).cmdToken(ctx);
+    case "user":
+      return (await import("./commands-serve.js")).cmdUser(ctx);
     case "init":
     case "parse":
     case "audit":

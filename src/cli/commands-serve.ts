@@ -1,0 +1,58 @@
+/** `brtops serve`, `brtops token create` and `brtops user add`: the HTTP API and its credentials. */
+import { BrtopsError, ExitCodes } from "../core/errors.js";
+import { withProject, type Ctx } from "./context.js";
+
+const DEFAULT_PORT = 4300;
+const DEFAULT_HOST = "127.0.0.1";
+
+/** Serves the API until the process is stopped. */
+export async function cmdServe(ctx: Ctx): Promise<number> {
+  const port = ctx.args.flags.port === undefined ? DEFAULT_PORT : Number(ctx.args.flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BrtopsError("E_USAGE", `--port takes a port number, not "${ctx.args.flags.port}".`, { hint: "brtops serve --port 4300" });
+  const host = ctx.args.flags.host ?? DEFAULT_HOST;
+  const { openProject } = await import("../engine/project.js");
+  const { createApp } = await import("../server/app.js");
+  const { serve } = await import("@hono/node-server");
+  const project = await openProject(ctx.cwd);
+  const app = createApp(project);
+  await new Promise<void>((res) => {
+    const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+      ctx.out.result({ listening: true, url: `http://${host}:${info.port}` }, `brtops API on http://${host}:${info.port} (Authorization: Bearer <token>)`);
+    });
+    const stop = () => server.close(() => res());
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await project.close();
+  return ExitCodes.OK;
+}
+
+/** `brtops token create ID`: prints a new API token once. */
+export async function cmdToken(ctx: Ctx): Promise<number> {
+  const [sub, id] = ctx.args.positionals;
+  if (sub !== "create" || !id) throw new BrtopsError("E_USAGE", "Usage: brtops token create ID [--json]", { hint: "Run `brtops token --help`." });
+  return withProject(ctx, async (p) => {
+    const { createToken } = await import("../server/tokens.js");
+    const token = createToken(p.root, id, p.now());
+    ctx.out.result({ token }, `${token}\n(shown once; it acts as ${id})`);
+    return ExitCodes.OK;
+  });
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+}
+
+/** `brtops user add ID`: sets a password (read from stdin) for the login endpoint. */
+export async function cmdUser(ctx: Ctx): Promise<number> {
+  const [sub, id] = ctx.args.positionals;
+  if (sub !== "add" || !id) throw new BrtopsError("E_USAGE", "Usage: brtops user add ID  (password on stdin)", { hint: "Run `brtops user --help`." });
+  return withProject(ctx, async (p) => {
+    const { addUser } = await import("../server/users.js");
+    await addUser(p.root, id, await readStdin(), p.now());
+    ctx.out.result({ user: id, added: true }, `User ${id} added.`);
+    return ExitCodes.OK;
+  });
+}
