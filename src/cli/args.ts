@@ -24,6 +24,7 @@ export const OPTIONS = {
   host: { type: "string" },
   force: { type: "boolean" },
   uat: { type: "boolean" },
+  words: { type: "string" },
   reject: { type: "boolean" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -53,6 +54,7 @@ export interface Args {
     host?: string;
     force?: boolean;
     uat?: boolean;
+    words?: string;
     reject?: boolean;
     version?: boolean;
   };

@@ -88,18 +88,12 @@ export async function cmdFeatures(ctx: Ctx): Promise<number> {
 
 export async function cmdValidate(ctx: Ctx): Promise<number> {
   return withProject(ctx, async (p) => {
-    const { authorize } = await import("../core/authority.js");
     const { resolveIdentity } = await import("../engine/identity.js");
-    const actor = authorize(p.config.leads, resolveIdentity(p.root, ctx.args.flags.as, p.env), "validate", "run post-deployment validation");
+    const { validateRelease } = await import("../engine/validate-release.js");
     const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true });
-    const { createStepContext } = await import("../engine/step-context.js");
-    const { validateOperations, validatePerformance, validateUserExperience } = await import("../deploy/execute-validation.js");
-    const sctx = createStepContext({ project: p, session, actor, step: "7.1", progress: (e) => ctx.out.info(`  ${e.message}`), signal: new AbortController().signal });
-    const results = { operations: await validateOperations(sctx), performance: await validatePerformance(sctx), userExperience: await validateUserExperience(sctx) };
-    const failed = Object.entries(results).filter(([, r]) => r.failure).map(([k, r]) => `${k}: ${r.failure!.message}`);
-    await session.append([{ type: "Note", at: p.now(), actor, data: { kind: "validate", text: failed.length ? `RELEASE VALIDATE: ${failed.join("; ")}` : "RELEASE VALIDATE: all checks passed", data: p.redact.deep(JSON.parse(JSON.stringify(results))) } }]);
-    ctx.out.result({ ok: failed.length === 0, results }, failed.length ? `✘ validation failed:\n  ${failed.join("\n  ")}` : "✔ post-deployment validation passed");
-    return failed.length ? ExitCodes.STEP_FAILED : 0;
+    const r = await validateRelease(p, session, resolveIdentity(p.root, ctx.args.flags.as, p.env), (line) => ctx.out.info(`  ${line}`));
+    ctx.out.result(r, r.ok ? "✔ post-deployment validation passed" : `✘ validation failed:\n  ${r.failed.join("\n  ")}`);
+    return r.ok ? 0 : ExitCodes.STEP_FAILED;
   });
 }
 

@@ -96,11 +96,13 @@ export const MCP_TOOLS: readonly McpTool[] = [
   },
   {
     name: "validate",
-    description: "RELEASE VALIDATE (post-deployment validation): not available over MCP yet.",
+    description: "RELEASE VALIDATE: runs post-deployment validation (health, performance, smoke) on its own and records it.",
     input: { release },
-    run: async () => {
-      throw new BrtopsError("E_NOT_AVAILABLE", "Post-deployment validation is not available over MCP yet.", { hint: "Run `brtops validate` in the project, or advance the release: phase 7 validates." });
-    },
+    run: (d, a) => d.withProject(async (p, id) => {
+      const { validateRelease } = await import("../engine/validate-release.js");
+      const session = await selectRelease(p.store, rel(a), { allowFinished: true });
+      return { ...(await validateRelease(p, session, id)) } as never;
+    }),
   },
   {
     name: "check_scope",

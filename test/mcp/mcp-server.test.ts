@@ -70,10 +70,11 @@ describe("brtops mcp (stdio)", () => {
     expect((await call("sitrep")).structuredContent.contextAdvice).toBeUndefined();
   });
 
-  it("validate is a clear not-available error; unknown feedback is a coded error", async () => {
+  it("validate runs post-deployment validation and records it; unknown feedback is a coded error", async () => {
     const v = await call("validate");
-    expect(v.isError).toBe(true);
-    expect(v.structuredContent.error.code).toBe("E_NOT_AVAILABLE");
+    expect(v.isError).toBeFalsy();
+    expect(v.structuredContent.ok).toBe(true);
+    expect(v.structuredContent.results.operations.result).toBeDefined();
     const f = await call("respond_to_feedback", { id: "F99", text: "done" });
     expect(f.isError).toBe(true);
     expect(f.structuredContent.error.code).toMatch(/^E_/);
