@@ -1,5 +1,6 @@
 /** The HTTP face of brtops: releases, their status, decisions and a live status stream. */
 import { Hono, type Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
 import { streamSSE } from "hono/streaming";
 import type { z } from "zod";
 import { BrtopsError, httpStatusFor, isBrtopsError } from "../core/errors.js";
@@ -9,7 +10,12 @@ import * as d from "../engine/decisions.js";
 import { listReleases, selectRelease, type Project } from "../engine/project.js";
 import type { ReleaseSession } from "../engine/release-session.js";
 import { AnswerBody, ApproveBody, FeedbackBody, RejectBody } from "./bodies.js";
-import { identityForToken } from "./tokens.js";
+import { LoginBody } from "./bodies.js";
+import { createToken, identityForToken } from "./tokens.js";
+import { verifyUser } from "./users.js";
+
+/** The session cookie POST /api/login sets; it carries a token like those of `brtops token create`. */
+export const SESSION_COOKIE = "brtops_session";
 
 type Env = { Variables: { actorId: string } };
 
@@ -48,10 +54,22 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
     return c.json(errorBody(e), httpStatusFor(e.code) as 400);
   });
 
+  app.post("/api/login", async (c) => {
+    const body = await readBody(c, LoginBody);
+    if (!(await verifyUser(project.root, body.id, body.password))) {
+      return c.json(errorBody(new BrtopsError("E_NO_IDENTITY", "Unknown user or wrong password.", { hint: "Set a password with `brtops user add ID`." })), 401);
+    }
+    const token = createToken(project.root, body.id, project.now());
+    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: "Strict", path: "/api" });
+    return c.json({ id: body.id, loggedIn: true });
+  });
+
   app.use("/api/*", async (c, next) => {
+    if (c.req.path === "/api/login") return next();
     const header = c.req.header("authorization") ?? "";
     const m = /^Bearer\s+(\S+)$/i.exec(header);
-    const id = m ? identityForToken(project.root, m[1]!) : null;
+    const presented = m ? m[1]! : getCookie(c, SESSION_COOKIE);
+    const id = presented ? identityForToken(project.root, presented) : null;
     if (!id) {
       return c.json(errorBody(new BrtopsError("E_NO_IDENTITY", "Missing or invalid credentials.", { hint: "Send Authorization: Bearer <token>; create one with `brtops token create ID`." })), 401);
     }

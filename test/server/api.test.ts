@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createApp } from "../../src/server/app.js";
 import { createToken, readTokens } from "../../src/server/tokens.js";
+import { addUser } from "../../src/server/users.js";
 import { openProject, type Project } from "../../src/engine/project.js";
 import { AI, HUM, brtops, sampleProject } from "../support/cli.js";
 
@@ -123,5 +124,26 @@ describe("HTTP API", () => {
     const again = await call("/api/releases/1.1.0/approve", humToken, { method: "POST", body: JSON.stringify({ step: "2.10" }) });
     expect(again.status).toBe(409);
     expect((await again.json()).error.code).toBe("E_STEP_MISMATCH");
+  });
+
+  it("login with a scrypt password sets an HttpOnly SameSite=Strict session cookie that authenticates", async () => {
+    await addUser(p.root, HUM, "correct horse battery", project.now());
+    const raw = readFileSync(join(p.root, ".brtops", "users.json"), "utf8");
+    expect(raw).not.toContain("correct horse battery");
+    const wrong = await call("/api/login", null, { method: "POST", body: JSON.stringify({ id: HUM, password: "wrong password" }) });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get("set-cookie")).toBeNull();
+    const unknown = await call("/api/login", null, { method: "POST", body: JSON.stringify({ id: "nobody@example.com", password: "correct horse battery" }) });
+    expect(unknown.status).toBe(401);
+    const ok = await call("/api/login", null, { method: "POST", body: JSON.stringify({ id: HUM, password: "correct horse battery" }) });
+    expect(ok.status).toBe(200);
+    const cookie = ok.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const pair = cookie.split(";")[0]!;
+    const list = await call("/api/releases", null, { headers: { cookie: pair } });
+    expect(list.status).toBe(200);
+    const forged = await call("/api/releases", null, { headers: { cookie: "brtops_session=brt_forged" } });
+    expect(forged.status).toBe(401);
   });
 });
