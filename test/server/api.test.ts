@@ -146,4 +146,48 @@ describe("HTTP API", () => {
     const forged = await call("/api/releases", null, { headers: { cookie: "brtops_session=brt_forged" } });
     expect(forged.status).toBe(401);
   });
+
+  it("streams changes made by another process; questions asked via the CLI are answered via the API", async () => {
+    const ctrl = new AbortController();
+    const sse = await call("/api/releases/1.1.0/events", humToken, { signal: ctrl.signal });
+    const reader = sse.body!.getReader();
+    const dec = new TextDecoder();
+    let buf = "";
+    const nextStatus = async (): Promise<any> => {
+      for (;;) {
+        const i = buf.indexOf("\n\n");
+        if (i >= 0) {
+          const frame = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          if (!frame.includes("event: status")) continue;
+          return JSON.parse(frame.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n"));
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error("stream ended");
+        buf += dec.decode(value, { stream: true });
+      }
+    };
+    const first = await nextStatus();
+    expect(first.openQuestions).toEqual([]);
+
+    expect(brtops(p.root, AI, ["ask", "--release", "1.1.0", "Should the migration run first?"]).code).toBe(0);
+    let pushed = await nextStatus();
+    while (pushed.openQuestions.length === 0) pushed = await nextStatus();
+    expect(pushed.openQuestions[0]).toMatchObject({ id: "Q1", by: AI });
+    ctrl.abort();
+    await reader.cancel().catch(() => {});
+
+    const unknown = await call("/api/releases/1.1.0/answer", humToken, { method: "POST", body: JSON.stringify({ id: "Q9", text: "yes" }) });
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).error.code).toBe("E_QUESTION_UNKNOWN");
+    const ok = await call("/api/releases/1.1.0/answer", humToken, { method: "POST", body: JSON.stringify({ id: "Q1", text: "Yes, first." }) });
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).openQuestions).toEqual([]);
+
+    const fb = await call("/api/releases/1.1.0/feedback", humToken, { method: "POST", body: JSON.stringify({ text: "Nice notes." }) });
+    expect(fb.status).toBe(200);
+    expect((await fb.json()).feedback.at(-1)).toMatchObject({ text: "Nice notes.", by: HUM });
+    const empty = await call("/api/releases/1.1.0/feedback", humToken, { method: "POST", body: JSON.stringify({ text: "" }) });
+    expect(empty.status).toBe(400);
+  });
 });
