@@ -11,7 +11,18 @@ import { renderStatusText } from "./render-status.js";
 
 type Decide = (ctx: Ctx, base: d.DecisionInput) => Promise<{ state: ReleaseState; said: string }>;
 
-const cmdRun = async (ctx: Ctx): Promise<number> => (await import("./commands-release.js")).cmdRun(ctx);
+const cmdRun = async (ctx: Ctx): Promise<number> => {
+  try {
+    return await (await import("./commands-release.js")).cmdRun(ctx);
+  } catch (e) {
+    // Another `brtops run` is advancing the release: it carries the request out at its next checkpoint.
+    if (e instanceof BrtopsError && e.code === "E_LOCKED") {
+      ctx.out.result({ recorded: true, handledBy: "the active runner", detail: e.message }, `${e.message}\nIt carries this out at its next safe checkpoint; follow it with \`brtops status\`.`);
+      return ExitCodes.OK;
+    }
+    throw e;
+  }
+};
 
 async function decide(ctx: Ctx, fn: Decide, then?: (ctx: Ctx) => Promise<number>): Promise<number> {
   return withProject(ctx, async (p) => {

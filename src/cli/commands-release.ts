@@ -12,8 +12,10 @@ import type { ReleaseSession } from "../engine/release-session.js";
 import { renderStatusText } from "./render-status.js";
 
 /** Exit code for where a run stopped. */
-export function exitFor(o: RunOutcome, v: StatusView): number {
+export function exitFor(o: RunOutcome, v: StatusView, automaticRollback = false): number {
   if (o.stopped === "failed" || v.state === "failed") return ExitCodes.STEP_FAILED;
+  // Rolled back on its own after a failure (onFailure: rollback): the deployment failed.
+  if (v.state === "rolled-back" && automaticRollback) return ExitCodes.STEP_FAILED;
   if (o.stopped === "awaiting" || v.state === "awaiting-hum-lead" || v.state === "paused" || v.state === "on-hold") return ExitCodes.AWAITING_HUM_LEAD;
   return ExitCodes.OK;
 }
@@ -32,7 +34,7 @@ export async function advance(ctx: Ctx, p: Project, session: ReleaseSession, act
     },
   });
   const v = statusView(session.state, ctx.args.flags.release);
-  const code = exitFor(outcome, v);
+  const code = exitFor(outcome, v, session.state.decisions.some((d) => d.type === "incident" && d.choice === "rollback" && d.actor.role === "system"));
   if (ctx.args.flags.jsonl) process.stdout.write(`${JSON.stringify({ final: true, ...v, stopped: outcome.stopped })}\n`);
   else ctx.out.result({ ...v, stopped: outcome.stopped, events: appended.map((e) => ({ seq: e.seq, type: e.type, at: e.at, actor: e.actor.id })) }, `\n${renderStatusText(v)}`);
   return code;

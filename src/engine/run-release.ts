@@ -22,6 +22,8 @@ import { renderPhaseDocuments, writeDocs } from "./write-documents.js";
 import { createEventNotifier } from "./notify-events.js";
 import { measureDrift, readFingerprint } from "./scope-drift.js";
 
+const MAX_TRIES_PER_RUN = 5;
+
 export interface RunOptions {
   progress?: (p: ProgressEvent) => void;
   onEvents?: (events: AnyEvent[]) => void;
@@ -54,6 +56,7 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
   const controller = new AbortController();
   options.signal?.addEventListener("abort", () => controller.abort(), { once: true });
   let actions = 0;
+  const tries = new Map<string, number>();
   const notifier = createEventNotifier(project, session);
   const record = async (drafts: AnyDraft[]): Promise<void> => {
     const stored = await session.append(drafts.map((d) => project.redact.deep(d)));
@@ -117,6 +120,13 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
         case "recover":
         case "run": {
           const step = action.type === "recover" ? mainStep(action.step) : action.step;
+          // A step taken up again and again without the log moving past it is a bug or a stuck
+          // world: hand it to the HUM LEAD instead of spinning.
+          tries.set(step, (tries.get(step) ?? 0) + 1);
+          if (tries.get(step)! > MAX_TRIES_PER_RUN) {
+            await record([{ type: "IncidentOpened", at: project.now(), actor, data: { step, error: { code: "E_NO_PROGRESS", message: `step ${step} was taken up ${MAX_TRIES_PER_RUN} times in one run without finishing` } } }]);
+            return { stopped: "failed", action };
+          }
           const outcome = await runStep(project, session, actor, step, action.type === "recover", progress, controller.signal, record);
           if (outcome === "failed") continue; // the loop opens the incident
           break;

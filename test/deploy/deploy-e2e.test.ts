@@ -129,6 +129,7 @@ const fiveSteps = (s: TestService, undo: boolean): Record<string, unknown>[] =>
   [1, 2, 3, 4, 5].map((i) => ({ name: `s${i}`, run: s.recordArgv(`s${i}`, { sleepMs: 700 }), ...(i > 1 ? { needs: [`s${i - 1}`] } : {}), ...(undo ? { undo: { run: s.recordArgv(`undo-s${i}`) } } : {}) }));
 
 describe("controlling a running deployment", () => {
+  // Skipped: after resume, `run` exits 1 (a failed step) instead of reaching 7.10 — open in the closing note.
   it.skip("pause from another process stops between steps; resume and run finish it", async () => {
     const { root, svc } = await fixture((s) => ({ deploy: fiveSteps(s, false), health: [health(s)], concurrency: 1, onFailure: "ask" }));
     toDeployment(root);
@@ -150,6 +151,7 @@ describe("controlling a running deployment", () => {
     for (const i of [1, 2, 3, 4, 5]) expect(all.filter((l) => l === `start s${i}`)).toHaveLength(1);
   });
 
+  // Skipped: a step that finishes while the abort is being requested is not undone (s3 of s1–s3) — open in the closing note.
   it.skip("abort mid-way undoes the completed steps in reverse order", async () => {
     const { root, svc } = await fixture((s) => ({ deploy: fiveSteps(s, true), health: [health(s)], concurrency: 1, onFailure: "ask" }));
     toDeployment(root);
@@ -158,8 +160,9 @@ describe("controlling a running deployment", () => {
     const abort = brtopsAsync(root, HUM, ["abort"]);
     await running;
     await abort;
-    if (status(root).state !== "rolled-back") brtops(root, AI, ["run"]);
-    expect(status(root).state).toBe("rolled-back");
+    // ABORT rolls back what was deployed and ends the release as aborted.
+    if (status(root).state !== "aborted") brtops(root, AI, ["run"]);
+    expect(status(root).state).toBe("aborted");
     const log = svc.stepsLog();
     const done = log.filter((l) => l.startsWith("done s")).map((l) => l.slice(5));
     const undone = log.filter((l) => l.startsWith("done undo-")).map((l) => l.slice(10));
@@ -177,7 +180,7 @@ function filesUnder(dir: string): string[] {
 }
 
 describe("secrets in the environment", () => {
-  it.skip("appear nowhere in the release folder, the .brtops log or the output", async () => {
+  it("appear nowhere in the release folder, the .brtops log or the output", async () => {
     const TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
     const SECRET = "hunter2-sesame-open-9137";
     const env = { GITHUB_TOKEN: TOKEN, MY_SECRET: SECRET };
