@@ -6,7 +6,7 @@ import { parseSev } from "../core/workflow.js";
 import * as d from "../engine/decisions.js";
 import { selectRelease } from "../engine/project.js";
 import type { ReleaseState } from "../core/release-state.js";
-import { actorId, withProject, type Ctx } from "./context.js";
+import { actorId, type Ctx } from "./context.js";
 import { renderStatusText } from "./render-status.js";
 
 type Decide = (ctx: Ctx, base: d.DecisionInput) => Promise<{ state: ReleaseState; said: string }>;
@@ -25,19 +25,14 @@ const cmdRun = async (ctx: Ctx): Promise<number> => {
 };
 
 async function decide(ctx: Ctx, fn: Decide, then?: (ctx: Ctx) => Promise<number>): Promise<number> {
-  return withProject(ctx, async (p) => {
-    const session = await selectRelease(p.store, ctx.args.flags.release);
-    const base: d.DecisionInput = { actorId: actorId(ctx, p), ...(ctx.args.flags.step ? { step: ctx.args.flags.step } : {}), ...(ctx.args.flags.note ? { note: ctx.args.flags.note } : {}) };
-    const { state, said } = await fn(ctx, base).catch((e) => Promise.reject(e));
-    void session;
-    if (then) {
-      ctx.out.info(said);
-      return then(ctx);
-    }
-    const v = statusView(state, ctx.args.flags.release);
-    ctx.out.result({ recorded: true, said, ...v }, `${said}\n\n${renderStatusText(v)}`);
-    return ExitCodes.OK;
-  });
+  const { state, said } = await fn(ctx, { actorId: "", ...(ctx.args.flags.step ? { step: ctx.args.flags.step } : {}), ...(ctx.args.flags.note ? { note: ctx.args.flags.note } : {}) });
+  if (then) {
+    ctx.out.info(said);
+    return then(ctx);
+  }
+  const v = statusView(state, ctx.args.flags.release);
+  ctx.out.result({ recorded: true, said, ...v }, `${said}\n\n${renderStatusText(v)}`);
+  return ExitCodes.OK;
 }
 
 function text(ctx: Ctx, i: number, what: string): string {
@@ -56,7 +51,7 @@ function runDecision(fn: (p: Awaited<ReturnType<typeof session>>["p"], s: Awaite
   return async (ctx, base) => {
     const { p, s } = await session(ctx);
     try {
-      const state = await fn(p, s, base);
+      const state = await fn(p, s, { ...base, actorId: actorId(ctx, p) });
       return { state, said: said(state) };
     } finally {
       await p.close();

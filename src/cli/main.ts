@@ -92,8 +92,6 @@ async function runPhrase(ctx: Ctx, phrase: string): Promise<number> {
       return r.cmdRelease(ctx, t.version ?? t.versionType, t.environment, phrase);
     case "init": {
       // INIT RELEASE: the documentation structure only.
-      const m = await import("./commands-misc.js");
-      void m;
       return r.withProject(ctx, async (p) => {
         const { mkdirSync } = await import("node:fs");
         const dir = p.releaseDir(t.version!);

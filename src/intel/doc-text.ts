@@ -92,3 +92,16 @@ export function headingOf(line: string): { level: number; text: string } | null 
   if (b) return { level: 7, text: b[1]! };
   return null;
 }
+
+/** The lines outside fenced code blocks, with their indexes: readiness readers skip code examples. */
+export function* proseLines(lines: readonly string[]): Generator<[number, string]> {
+  let inFence = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (/^\s*(```|~~~)/.test(line)) {
+      inFence = !inFence;
+      continue;
+    }
+    if (!inFence) yield [i, line];
+  }
+}

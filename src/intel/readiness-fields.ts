@@ -4,7 +4,7 @@
  * (`**Deployment Method**: blue-green`). Pure.
  */
 import type { Sev } from "../core/events.js";
-import { plainText, tableCells } from "./doc-text.js";
+import { plainText, tableCells, proseLines } from "./doc-text.js";
 
 export interface FieldReading<T> {
   value: T;
@@ -66,14 +66,7 @@ export function deploymentMethodOf(value: string): string {
 /** SEV, scores and deployment method of one document. */
 export function readFields(file: string, lines: readonly string[]): DocFields {
   const out: DocFields = { sev: [], scores: {}, deploymentMethod: [] };
-  let inFence = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (/^\s*(```|~~~)/.test(line)) {
-      inFence = !inFence;
-      continue;
-    }
-    if (inFence) continue;
+  for (const [i, line] of proseLines(lines)) {
     const kv = keyValue(line);
     if (!kv) {
       // A SEV tag in a heading ("# Payments [SEV-1]") is the feature's SEV.

@@ -4,7 +4,7 @@
  * `**STATUS: ✅ APPROVED FOR PRODUCTION**`, `- deployment status: not_ready`, `**Decision**: NO-GO`.
  * Pure. Each reading keeps its line so a report can say where it came from.
  */
-import { plainText } from "./doc-text.js";
+import { plainText, proseLines } from "./doc-text.js";
 
 export const FeatureStatuses = {
   complete: "complete",
@@ -92,14 +92,7 @@ export function splitStatusLine(line: string): { key: string; value: string } | 
 export function readStatusLines(file: string, lines: readonly string[]): { readings: StatusReading[]; placeholders: number[] } {
   const readings: StatusReading[] = [];
   const placeholders: number[] = [];
-  let inFence = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (/^\s*(```|~~~)/.test(line)) {
-      inFence = !inFence;
-      continue;
-    }
-    if (inFence) continue;
+  for (const [i, line] of proseLines(lines)) {
     const kv = splitStatusLine(line);
     if (!kv) continue;
     if (isTemplatePlaceholder(kv.value)) {

@@ -3,7 +3,7 @@
  * Risk | Impact | Mitigation | Status), validation tables and lists with ❌ (failed) and 🟡
  * (pending), and unchecked `- [ ]` items (pending). Pure.
  */
-import { headingOf, isTableSeparator, plainText, tableCells } from "./doc-text.js";
+import { headingOf, isTableSeparator, plainText, tableCells, proseLines } from "./doc-text.js";
 import type { DocItem } from "./readiness-sections.js";
 import { sectionOfHeading } from "./readiness-sections.js";
 
@@ -47,14 +47,7 @@ export function readTables(file: string, lines: readonly string[]): TableFacts {
   let headingLevel: RiskLevel | null = null;
   let inNotesSection = false;
   let table: { columns: string[]; risk: boolean } | null = null;
-  let inFence = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (/^\s*(```|~~~)/.test(line)) {
-      inFence = !inFence;
-      continue;
-    }
-    if (inFence) continue;
+  for (const [i, line] of proseLines(lines)) {
     const h = headingOf(line);
     if (h) {
       headingLevel = /risk/i.test(h.text) || levelIn(h.text) ? levelIn(h.text) : null;
