@@ -1,7 +1,8 @@
 /**
  * Decisions and conversation: every command a person (or agent) gives a release. Each checks
  * authority in core, binds to the step the decider saw (--step), and appends conditionally on the
- * log it read: two deciders at once → one wins, the other gets E_CONFLICT.
+ * log it read; when the log moved meanwhile the decision is judged again on the new state (two
+ * approvals bound to one step: the first wins, the second finds the step gone → E_STEP_MISMATCH).
  */
 import { authorize, judgeApproval, type Action } from "../core/authority.js";
 import { BrtopsError } from "../core/errors.js";
@@ -38,12 +39,20 @@ function notFinished(s: ReleaseState): void {
 
 async function act(project: Project, session: ReleaseSession, input: DecisionInput, action: Action, what: string, build: (s: ReleaseState, actor: ReturnType<typeof authorize>) => AnyDraft[]): Promise<ReleaseState> {
   const actor = authorize(project.config.leads, input.actorId, action, what);
-  await session.refresh();
-  const s = session.state;
-  bindStep(s, input.step);
-  const stored = await session.append(build(s, actor).map((d) => project.redact.deep(d)));
-  await createEventNotifier(project, session)(stored);
-  return session.state;
+  // A runner or another person may append between our read and our append: read again and judge
+  // the decision on what is there now (a --step that no longer matches is refused then).
+  for (let tries = 0; ; tries += 1) {
+    await session.refresh();
+    const s = session.state;
+    bindStep(s, input.step);
+    try {
+      const stored = await session.append(build(s, actor).map((d) => project.redact.deep(d)));
+      await createEventNotifier(project, session)(stored);
+      return session.state;
+    } catch (e) {
+      if (!(e instanceof BrtopsError && e.code === "E_CONFLICT") || tries >= 20) throw e;
+    }
+  }
 }
 
 function needGate(s: ReleaseState, verb: string) {

@@ -70,7 +70,7 @@ export async function defrag(project: Project, release: string | undefined, acto
   const sha256 = createHash("sha256").update(text).digest("hex");
   const file = relative(project.root, path).split("\\").join("/");
   const compressed = { stepEvents: ["StepStarted", "StepSucceeded", "StepFailed", "StepSkipped"].reduce((n, t) => n + (counts[t] ?? 0), 0), feedback: s.feedback.length, questions: s.questions.length, events: session.events.length };
-  const [stored] = await session.append([{ type: "Note", at: project.now(), actor, data: { kind: "checkpoint", text: `Context checkpoint up to event ${uptoSeq}: ${file}`, data: { file, sha256, uptoSeq } } }]);
+  const [stored] = await session.appendFact([{ type: "Note", at: project.now(), actor, data: { kind: "checkpoint", text: `Context checkpoint up to event ${uptoSeq}: ${file}`, data: { file, sha256, uptoSeq } } }]);
   return {
     file,
     sha256,

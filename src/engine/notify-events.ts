@@ -18,7 +18,7 @@ export function createEventNotifier(project: Project, session: ReleaseSession): 
         const results = await notifier!.notify({ ...n, release: session.release, environment: session.state.environment, at: project.now() } as never);
         const failed = results.filter((r) => !r.ok);
         if (failed.length > 0) {
-          await session.append([
+          await session.appendFact([
             { type: "Note", at: project.now(), actor: { id: "brtops", role: "system" }, data: { kind: "notification-failed", text: project.redact(`${n.kind} notification failed on ${failed.map((f) => `${f.channel} (${f.attempts} attempts: ${f.error ?? "error"})`).join(", ")}`) } },
           ]);
         }

@@ -5,6 +5,9 @@ import { foldEvents } from "../core/fold.js";
 import type { ReleaseState } from "../core/release-state.js";
 import type { Store } from "../store/store.js";
 
+// Each retry follows a fresh read, so only a log that keeps moving faster than one append exhausts it.
+const MAX_FACT_RETRIES = 50;
+
 export class ReleaseSession {
   events: AnyEvent[] = [];
   private folded: ReleaseState | null = null;
@@ -61,5 +64,21 @@ export class ReleaseSession {
     this.events.push(...stored);
     this.folded = foldEvents(stored, this.folded ?? undefined);
     return stored;
+  }
+
+  /**
+   * Appends events that state facts about work already done (a step started, an effect's
+   * result): when someone else appended first (a HUM LEAD pausing, another runner's note), the
+   * fact still holds, so read what they wrote and append after it instead of losing the result.
+   */
+  async appendFact(drafts: AnyDraft[]): Promise<AnyEvent[]> {
+    for (let tries = 0; ; tries += 1) {
+      try {
+        return await this.append(drafts);
+      } catch (e) {
+        if (!(e instanceof BrtopsError && e.code === "E_CONFLICT") || tries >= MAX_FACT_RETRIES) throw e;
+        await this.refresh();
+      }
+    }
   }
 }

@@ -58,11 +58,17 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
   let actions = 0;
   const tries = new Map<string, number>();
   const notifier = createEventNotifier(project, session);
-  const record = async (drafts: AnyDraft[]): Promise<void> => {
-    const stored = await session.append(drafts.map((d) => project.redact.deep(d)));
+  // Facts about work done survive a concurrent append (they are re-appended after it); decisions
+  // the runner takes from the state it read (auto-approve, finish an abort, open an incident) are
+  // taken again from the new state instead.
+  const write = async (drafts: AnyDraft[], fact: boolean): Promise<void> => {
+    const redacted = drafts.map((d) => project.redact.deep(d));
+    const stored = fact ? await session.appendFact(redacted) : await session.append(redacted);
     options.onEvents?.(stored);
     await notifier(stored);
   };
+  const record = (drafts: AnyDraft[]): Promise<void> => write(drafts, true);
+  const decide = (drafts: AnyDraft[]): Promise<void> => write(drafts, false);
   try {
     for (;;) {
       await session.refresh();
@@ -70,67 +76,73 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
       const action = nextAction(s);
       if (options.maxActions !== undefined && actions >= options.maxActions) return { stopped: "limit", action };
       actions += 1;
-      switch (action.type) {
-        case "done":
-          return { stopped: "done", action };
-        case "await":
-          if (action.reason === "paused" && s.steps[s.step]?.status !== "started") {
-            const last = session.events.at(-1);
-            if (last?.type !== "PauseReached") await record([{ type: "PauseReached", at: project.now(), actor, data: { step: s.step } }]);
+      try {
+        switch (action.type) {
+          case "done":
+            return { stopped: "done", action };
+          case "await":
+            if (action.reason === "paused" && s.steps[s.step]?.status !== "started") {
+              const last = session.events.at(-1);
+              if (last?.type !== "PauseReached") await decide([{ type: "PauseReached", at: project.now(), actor, data: { step: s.step } }]);
+            }
+            return { stopped: "awaiting", action };
+          case "auto-approve": {
+            const g = s.gate!;
+            await decide([
+              {
+                type: "GateApproved",
+                at: project.now(),
+                actor: { id: action.grantedBy, role: "hum-lead" },
+                data: { phase: g.phase, step: g.step, authority: "auto-proceed", grantedBy: action.grantedBy, final: true, note: "approved on the GO RELEASE grant: the assessment has no finding", fingerprint: await readFingerprint(project, s.version) },
+              },
+            ]);
+            progress({ kind: "step", step: g.step, message: `auto-approved on ${action.grantedBy}'s GO RELEASE grant`, status: "ok" });
+            break;
           }
-          return { stopped: "awaiting", action };
-        case "auto-approve": {
-          const g = s.gate!;
-          await record([
-            {
-              type: "GateApproved",
-              at: project.now(),
-              actor: { id: action.grantedBy, role: "hum-lead" },
-              data: { phase: g.phase, step: g.step, authority: "auto-proceed", grantedBy: action.grantedBy, final: true, note: "approved on the GO RELEASE grant: the assessment has no finding", fingerprint: await readFingerprint(project, s.version) },
-            },
-          ]);
-          progress({ kind: "step", step: g.step, message: `auto-approved on ${action.grantedBy}'s GO RELEASE grant`, status: "ok" });
-          break;
-        }
-        case "rollback": {
-          progress({ kind: "step", step: "6.7", message: "rolling back", status: "start" });
-          const ctx = createStepContext({ project, session, actor, step: "6.7", progress, signal: controller.signal });
-          const r = await rollbackDeployment(ctx);
-          const drafts: AnyDraft[] = [{ type: "RollbackCompleted", at: project.now(), actor, data: { steps: r.steps, to: r.to } }];
-          if (session.state.abortRequested) drafts.push({ type: "Aborted", at: project.now(), actor, data: {} });
-          await record(drafts);
-          progress({ kind: "step", step: "6.7", message: `rolled back ${r.steps.length} step(s)${r.to ? ` to v${r.to}` : ""}`, status: "ok" });
-          break;
-        }
-        case "finish-abort":
-          await record([{ type: "Aborted", at: project.now(), actor, data: {} }]);
-          break;
-        case "open-incident": {
-          const step = mainStep(action.step);
-          const env = project.config.environments[s.environment];
-          const drafts: AnyDraft[] = [{ type: "IncidentOpened", at: project.now(), actor, data: { step, error: action.error } }];
-          // The environment may say to roll back on its own (6.11) rather than ask (6.6).
-          if (phaseOf(step) >= 6 && env?.onFailure === "rollback" && s.deployed) {
-            drafts.push({ type: "IncidentGuidance", at: project.now(), actor: { id: "brtops", role: "system" }, data: { step, choice: "rollback", note: "onFailure: rollback (automatic)" } });
+          case "rollback": {
+            progress({ kind: "step", step: "6.7", message: "rolling back", status: "start" });
+            const ctx = createStepContext({ project, session, actor, step: "6.7", progress, signal: controller.signal });
+            const r = await rollbackDeployment(ctx);
+            const drafts: AnyDraft[] = [{ type: "RollbackCompleted", at: project.now(), actor, data: { steps: r.steps, to: r.to } }];
+            if (session.state.abortRequested) drafts.push({ type: "Aborted", at: project.now(), actor, data: {} });
+            await record(drafts);
+            progress({ kind: "step", step: "6.7", message: `rolled back ${r.steps.length} step(s)${r.to ? ` to v${r.to}` : ""}`, status: "ok" });
+            break;
           }
-          await record(drafts);
-          if (drafts.length === 1) return { stopped: "failed", action };
-          break;
-        }
-        case "recover":
-        case "run": {
-          const step = action.type === "recover" ? mainStep(action.step) : action.step;
-          // A step taken up again and again without the log moving past it is a bug or a stuck
-          // world: hand it to the HUM LEAD instead of spinning.
-          tries.set(step, (tries.get(step) ?? 0) + 1);
-          if (tries.get(step)! > MAX_TRIES_PER_RUN) {
-            await record([{ type: "IncidentOpened", at: project.now(), actor, data: { step, error: { code: "E_NO_PROGRESS", message: `step ${step} was taken up ${MAX_TRIES_PER_RUN} times in one run without finishing` } } }]);
-            return { stopped: "failed", action };
+          case "finish-abort":
+            await decide([{ type: "Aborted", at: project.now(), actor, data: {} }]);
+            break;
+          case "open-incident": {
+            const step = mainStep(action.step);
+            const env = project.config.environments[s.environment];
+            const drafts: AnyDraft[] = [{ type: "IncidentOpened", at: project.now(), actor, data: { step, error: action.error } }];
+            // The environment may say to roll back on its own (6.11) rather than ask (6.6).
+            if (phaseOf(step) >= 6 && env?.onFailure === "rollback" && s.deployed) {
+              drafts.push({ type: "IncidentGuidance", at: project.now(), actor: { id: "brtops", role: "system" }, data: { step, choice: "rollback", note: "onFailure: rollback (automatic)" } });
+            }
+            await decide(drafts);
+            if (drafts.length === 1) return { stopped: "failed", action };
+            break;
           }
-          const outcome = await runStep(project, session, actor, step, action.type === "recover", progress, controller.signal, record);
-          if (outcome === "failed") continue; // the loop opens the incident
-          break;
+          case "recover":
+          case "run": {
+            const step = action.type === "recover" ? mainStep(action.step) : action.step;
+            // A step taken up again and again without the log moving past it is a bug or a stuck
+            // world: hand it to the HUM LEAD instead of spinning.
+            tries.set(step, (tries.get(step) ?? 0) + 1);
+            if (tries.get(step)! > MAX_TRIES_PER_RUN) {
+              await decide([{ type: "IncidentOpened", at: project.now(), actor, data: { step, error: { code: "E_NO_PROGRESS", message: `step ${step} was taken up ${MAX_TRIES_PER_RUN} times in one run without finishing` } } }]);
+              return { stopped: "failed", action };
+            }
+            const outcome = await runStep(project, session, actor, step, action.type === "recover", progress, controller.signal, record);
+            if (outcome === "failed") continue; // the loop opens the incident
+            break;
+          }
         }
+      } catch (e) {
+        // Someone appended while this runner decided: read again and decide on what is there now.
+        if (e instanceof BrtopsError && e.code === "E_CONFLICT") continue;
+        throw e;
       }
     }
   } finally {

@@ -44,7 +44,7 @@ export function createStepContext(o: ContextOptions): StepContext {
   let queue: Promise<unknown> = Promise.resolve();
   const append = (drafts: AnyDraft[]): Promise<void> => {
     const next = queue.then(async () => {
-      await session.append(drafts.map((d) => project.redact.deep(d)));
+      await session.appendFact(drafts.map((d) => project.redact.deep(d)));
     });
     queue = next.catch(() => undefined);
     return next;

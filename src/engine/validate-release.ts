@@ -17,7 +17,7 @@ export async function validateRelease(project: Project, session: ReleaseSession,
   const ctx = createStepContext({ project, session, actor, step: "7.1", progress: (e) => onProgress(e.message), signal: new AbortController().signal });
   const results = { operations: await validateOperations(ctx), performance: await validatePerformance(ctx), userExperience: await validateUserExperience(ctx) };
   const failed = Object.entries(results).filter(([, r]) => r.failure).map(([k, r]) => `${k}: ${r.failure!.message}`);
-  await session.append([
+  await session.appendFact([
     {
       type: "Note",
       at: project.now(),
