@@ -1,6 +1,5 @@
-/** The HTTP face of brtops: releases, their status, decisions and a live status stream. */
+/** The HTTP face of brtops: the dashboard, releases, their status, decisions and a live status stream. */
 import { Hono, type Context } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
 import { streamSSE } from "hono/streaming";
 import type { z } from "zod";
 import { BrtopsError, httpStatusFor, isBrtopsError } from "../core/errors.js";
@@ -10,37 +9,19 @@ import * as d from "../engine/decisions.js";
 import { listReleases, selectRelease, type Project } from "../engine/project.js";
 import type { ReleaseSession } from "../engine/release-session.js";
 import { AnswerBody, ApproveBody, FeedbackBody, RejectBody } from "./bodies.js";
-import { LoginBody } from "./bodies.js";
-import { createToken, identityForToken } from "./tokens.js";
-import { verifyUser } from "./users.js";
+import { installAuth, type AuthOptions } from "./auth.js";
+import { installDashboard } from "./dashboard/routes.js";
+import { errorBody, readBody, type AppEnv } from "./http.js";
+import { installViews } from "./routes-views.js";
+import { securityHeaders } from "./security-headers.js";
 
-/** The session cookie POST /api/login sets; it carries a token like those of `brtops token create`. */
-export const SESSION_COOKIE = "brtops_session";
+export { SESSION_COOKIE } from "./auth.js";
 
-type Env = { Variables: { actorId: string } };
+type Env = AppEnv;
 
-export interface AppOptions {
+export interface AppOptions extends AuthOptions {
   /** How often the event stream re-reads the log when the store cannot be watched (ms). */
   pollMs?: number;
-}
-
-function errorBody(e: BrtopsError) {
-  return { error: { code: e.code, message: e.message, hint: e.hint ?? null } };
-}
-
-async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    throw new BrtopsError("E_BAD_REQUEST", "The request body is not valid JSON.", { hint: "Send a JSON object with Content-Type: application/json." });
-  }
-  const r = schema.safeParse(raw);
-  if (!r.success) {
-    const msg = r.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
-    throw new BrtopsError("E_BAD_REQUEST", `The request body is invalid: ${msg}.`, { hint: "See `brtops serve --help` for the fields each endpoint takes." });
-  }
-  return r.data;
 }
 
 /** Creates the API app for a project; call `app.fetch` or `app.request` on it. */
@@ -54,28 +35,10 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
     return c.json(errorBody(e), httpStatusFor(e.code) as 400);
   });
 
-  app.post("/api/login", async (c) => {
-    const body = await readBody(c, LoginBody);
-    if (!(await verifyUser(project.root, body.id, body.password))) {
-      return c.json(errorBody(new BrtopsError("E_NO_IDENTITY", "Unknown user or wrong password.", { hint: "Set a password with `brtops user add ID`." })), 401);
-    }
-    const token = createToken(project.root, body.id, project.now());
-    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: "Strict", path: "/api" });
-    return c.json({ id: body.id, loggedIn: true });
-  });
-
-  app.use("/api/*", async (c, next) => {
-    if (c.req.path === "/api/login") return next();
-    const header = c.req.header("authorization") ?? "";
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    const presented = m ? m[1]! : getCookie(c, SESSION_COOKIE);
-    const id = presented ? identityForToken(project.root, presented) : null;
-    if (!id) {
-      return c.json(errorBody(new BrtopsError("E_NO_IDENTITY", "Missing or invalid credentials.", { hint: "Send Authorization: Bearer <token>; create one with `brtops token create ID`." })), 401);
-    }
-    c.set("actorId", id);
-    await next();
-  });
+  app.use("*", securityHeaders());
+  installDashboard(app);
+  // Sign-in, then the credentials check (with CSRF for cookie sessions) of every other /api route.
+  installAuth(app, project, options);
 
   const session = (c: Context<Env>) => selectRelease(project.store, c.req.param("version"));
 
@@ -103,6 +66,8 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
   decision("reject", RejectBody, (s, base, b) => d.reject(project, s, { ...base, reason: b.reason, ...(b.returnTo !== undefined ? { returnTo: b.returnTo } : {}) }));
   decision("feedback", FeedbackBody, (s, base, b) => d.giveFeedback(project, s, { ...base, text: b.text }));
   decision("answer", AnswerBody, (s, base, b) => d.answerQuestion(project, s, { ...base, id: b.id, text: b.text }));
+
+  installViews(app, project, session);
 
   app.get("/api/releases/:version/events", async (c) => {
     const s = await session(c);

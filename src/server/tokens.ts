@@ -8,6 +8,9 @@ export interface TokenRecord {
   id: string;
   hash: string;
   createdAt: string;
+  /** "session" for a browser sign-in (expires, revoked on sign-out); absent for API tokens. */
+  kind?: "session";
+  expiresAt?: string;
 }
 
 const TOKENS_FILE = "tokens.json";
@@ -33,25 +36,48 @@ export function readTokens(root: string): TokenRecord[] {
   }
 }
 
-/** Creates a token for an identity and returns it; only its hash is kept. */
-export function createToken(root: string, id: string, now: string): string {
-  if (!id.trim()) throw new BrtopsError("E_USAGE", "Give the identity the token stands for.", { hint: "brtops token create alice@example.com" });
-  const token = `brt_${randomBytes(32).toString("base64url")}`;
-  const tokens = [...readTokens(root), { id, hash: hashToken(token), createdAt: now }];
+function writeTokens(root: string, tokens: TokenRecord[]): void {
   mkdirSync(join(root, ".brtops"), { recursive: true });
   const tmp = `${file(root)}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify({ tokens }, null, 2) + "\n", { mode: 0o600 });
   renameSync(tmp, file(root));
+}
+
+const expired = (t: TokenRecord, now: string): boolean => t.expiresAt !== undefined && Date.parse(t.expiresAt) <= Date.parse(now);
+
+/** Creates a token for an identity and returns it; only its hash is kept. */
+export function createToken(root: string, id: string, now: string): string {
+  if (!id.trim()) throw new BrtopsError("E_USAGE", "Give the identity the token stands for.", { hint: "brtops token create alice@example.com" });
+  const token = `brt_${randomBytes(32).toString("base64url")}`;
+  writeTokens(root, [...readTokens(root), { id, hash: hashToken(token), createdAt: now }]);
   return token;
 }
 
-/** The identity a bearer token stands for, or null. */
-export function identityForToken(root: string, token: string): string | null {
+/** Creates a browser session token that expires after `ttlMs`; expired sessions are dropped from the file meanwhile. */
+export function createSessionToken(root: string, id: string, now: string, ttlMs: number): string {
+  const token = `brt_${randomBytes(32).toString("base64url")}`;
+  const expiresAt = new Date(Date.parse(now) + ttlMs).toISOString();
+  writeTokens(root, [...readTokens(root).filter((t) => !expired(t, now)), { id, hash: hashToken(token), createdAt: now, kind: "session", expiresAt }]);
+  return token;
+}
+
+/** Forgets a token (sign-out); true when it was known. */
+export function revokeToken(root: string, token: string): boolean {
+  const h = hashToken(token);
+  const all = readTokens(root);
+  const kept = all.filter((t) => t.hash !== h);
+  if (kept.length === all.length) return false;
+  writeTokens(root, kept);
+  return true;
+}
+
+/** The identity a bearer token stands for, or null (also for an expired session when `now` is given). */
+export function identityForToken(root: string, token: string, now?: string): string | null {
   if (!token.startsWith("brt_")) return null;
   const h = Buffer.from(hashToken(token), "hex");
   for (const t of readTokens(root)) {
     const other = Buffer.from(t.hash, "hex");
-    if (other.length === h.length && timingSafeEqual(other, h)) return t.id;
+    if (other.length === h.length && timingSafeEqual(other, h)) return now !== undefined && expired(t, now) ? null : t.id;
   }
   return null;
 }

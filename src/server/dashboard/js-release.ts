@@ -1,0 +1,103 @@
+/**
+ * Dashboard script, part 4: the release page — its frame, the live status stream (EventSource on
+ * the SSE endpoint; the session cookie goes with it) and the phase timeline and current step.
+ */
+export const RELEASE_JS = String.raw`
+async function showRelease(version) {
+  const first = await api("GET", "/api/releases/" + enc(version));
+  const P = { version: first.version, status: null, events: [], auditSeq: 0, chain: Promise.resolve(), answerForms: {}, gateKey: null, retry: null };
+  P.el = {
+    title: h("h1", { id: "title" }, "v" + first.version),
+    live: h("span", { class: "live off", id: "live" }, "connecting"),
+    timeline: h("ol", { class: "timeline", id: "timeline" }),
+    now: h("div", { id: "now" }),
+    gate: h("section", { class: "card", id: "gate", hidden: true }),
+    thread: h("ul", { class: "thread", id: "thread" }),
+    feedback: feedbackForm(P),
+    deployment: h("div", { id: "deployment" }, h("p", { class: "muted" }, "Loading…")),
+    audit: h("div", { id: "audit" }, h("p", { class: "muted" }, "Loading…")),
+  };
+  render(h("div", { id: "release" },
+    h("section", { class: "card" }, h("div", { class: "head" }, P.el.title, P.el.live), P.el.timeline, P.el.now),
+    h("div", { class: "grid" },
+      h("div", null, P.el.gate,
+        h("section", { class: "card", id: "conversation" }, h("h2", null, "Feedback and questions"), P.el.thread, P.el.feedback)),
+      h("div", null,
+        h("section", { class: "card", id: "deploy" }, h("h2", null, "Deployment"), P.el.deployment),
+        h("section", { class: "card", id: "audit-card" }, h("h2", null, "Audit log"), P.el.audit)))));
+  S.page = P;
+  update(P, first);
+  openStream(P);
+}
+
+function openStream(P) {
+  if (S.page !== P) return;
+  const es = new EventSource("/api/releases/" + enc(P.version) + "/events");
+  S.es = es;
+  es.addEventListener("status", (ev) => {
+    P.el.live.className = "live on";
+    P.el.live.textContent = "live";
+    update(P, JSON.parse(ev.data));
+  });
+  es.addEventListener("error", () => {
+    if (S.page !== P) return;
+    P.el.live.className = "live off";
+    P.el.live.textContent = "reconnecting";
+    // EventSource retries by itself unless the server refused (401, 404): then ask why, and retry later.
+    if (es.readyState === EventSource.CLOSED) {
+      api("GET", "/api/releases/" + enc(P.version)).then((s) => {
+        update(P, s);
+        P.retry = setTimeout(() => { if (S.page === P) openStream(P); }, 3000);
+      }, (e) => { if (e.status !== 401 && S.page === P) toast(failMessage(e), true); });
+    }
+  });
+}
+
+function update(P, s) {
+  if (S.page !== P || !s || (P.status && s.lastSeq < P.status.lastSeq)) return;
+  P.status = s;
+  document.title = "v" + s.version + " · " + s.state + " · brtops";
+  renderTimeline(P, s);
+  renderNow(P, s);
+  renderGate(P, s);
+  P.el.feedback.hidden = !S.me.can.feedback || isFinished(s);
+  // One at a time, so the audit log is fetched incrementally and in order.
+  P.chain = P.chain.then(() => Promise.all([loadAudit(P), loadDeployment(P)])).catch((e) => { if (e.status !== 401) toast(failMessage(e), true); });
+}
+
+function phaseStatus(s, p) {
+  if (s.plan.indexOf(p) < 0) return "skipped";
+  if (s.state === "certified" || p < s.phase) return "done";
+  return p === s.phase ? "current" : "pending";
+}
+
+function renderTimeline(P, s) {
+  clear(P.el.timeline);
+  for (let p = 1; p <= 7; p++) {
+    const st = phaseStatus(s, p);
+    P.el.timeline.appendChild(h("li", { class: st, "data-phase": p, "data-status": st, title: PHASES[p] },
+      h("span", { class: "n" }, p), PHASES[p], h("span", { class: "st" }, st)));
+  }
+}
+
+function renderNow(P, s) {
+  const el = clear(P.el.now);
+  const facts = [
+    ["Step", h("span", null, h("strong", { id: "step", class: "mono" }, s.step), " ", h("span", { id: "step-title" }, s.stepTitle))],
+    ["State", h("span", { id: "state" }, badge(s.state))],
+    ["Phase", s.phase + " · " + s.phaseName],
+    ["Environment", s.environment + (s.sev ? " · " + s.sev : "")],
+    ["Requested by", s.requestedBy],
+    ["Previous", s.previous ? "v" + s.previous : "none"],
+    ["Last change", h("span", { id: "last-change" }, when(s.lastAt) + " (event " + s.lastSeq + ")")],
+  ];
+  el.appendChild(h("dl", { class: "facts" }, facts.map((f) => [h("dt", null, f[0]), h("dd", null, f[1])])));
+  if (s.incident) {
+    el.appendChild(h("div", { class: "notice bad", id: "incident" },
+      h("strong", null, "Incident at step " + s.incident.step + ": "), s.incident.error.message,
+      h("div", null, "Decide from the terminal:"), h("pre", null, s.next.join("\n"))));
+  } else if (!s.gate && !isFinished(s)) {
+    el.appendChild(h("p", { class: "notice" }, "The AI LEAD or a runner advances this release (brtops run); this page follows it live."));
+  }
+}
+`;

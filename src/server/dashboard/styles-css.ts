@@ -1,0 +1,102 @@
+/** The dashboard's style sheet, served as /app.css: one column on a phone, two from 900 px. */
+export const STYLES_CSS = String.raw`
+:root {
+  --bg: #f6f7f9; --card: #fff; --fg: #1c2330; --muted: #5d6778; --line: #dde1e8;
+  --accent: #2453c7; --ok: #1d7a3e; --warn: #9a6700; --bad: #b42318; --pending: #8a94a6;
+  --ok-bg: #e5f4ea; --warn-bg: #fff4d6; --bad-bg: #fde8e6; --info-bg: #e8efff;
+  color-scheme: light dark;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #12151b; --card: #1b2029; --fg: #e4e8ef; --muted: #9aa4b5; --line: #2d3441;
+    --accent: #7ea2ff; --ok: #5cc785; --warn: #e0b04a; --bad: #ff8a7f; --pending: #6f7a8d;
+    --ok-bg: #17301f; --warn-bg: #33290f; --bad-bg: #3a1a17; --info-bg: #1c2740;
+  }
+}
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; background: var(--bg); color: var(--fg); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; overflow-wrap: anywhere; }
+a { color: var(--accent); }
+code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; }
+pre { white-space: pre-wrap; margin: 0.4em 0; }
+h1 { font-size: 1.35rem; margin: 0 0 0.25rem; }
+h2 { font-size: 1.05rem; margin: 0 0 0.6rem; }
+h3 { font-size: 0.98rem; margin: 0.8rem 0 0.3rem; }
+.muted { color: var(--muted); }
+[hidden] { display: none !important; }
+
+.top { display: flex; align-items: center; gap: 0.75rem; padding: 0.6rem 1rem; background: var(--card); border-bottom: 1px solid var(--line); position: sticky; top: 0; z-index: 2; }
+.brand { font-weight: 700; text-decoration: none; color: var(--fg); }
+.who { margin-left: auto; color: var(--muted); font-size: 0.88rem; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+main { max-width: 1180px; margin: 0 auto; padding: 1rem; }
+
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 1rem; margin-bottom: 1rem; min-width: 0; }
+.grid { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0 1rem; }
+@media (min-width: 900px) { .grid { grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); } }
+.head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.5rem; }
+.live { font-size: 0.8rem; color: var(--muted); margin-left: auto; }
+.live.on::before { content: "● "; color: var(--ok); }
+.live.off::before { content: "● "; color: var(--warn); }
+
+.badge { display: inline-block; padding: 0.05rem 0.5rem; border-radius: 999px; font-size: 0.8rem; font-weight: 600; background: var(--info-bg); color: var(--accent); white-space: nowrap; }
+.badge.ok, .badge.certified, .badge.succeeded, .badge.healthy, .badge.pass { background: var(--ok-bg); color: var(--ok); }
+.badge.warn, .badge.awaiting-hum-lead, .badge.paused, .badge.on-hold, .badge.started, .badge.warning { background: var(--warn-bg); color: var(--warn); }
+.badge.bad, .badge.failed, .badge.aborted, .badge.rolled-back, .badge.rolling-back, .badge.critical, .badge.unhealthy, .badge.fail { background: var(--bad-bg); color: var(--bad); }
+
+.timeline { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.35rem; }
+@media (min-width: 700px) { .timeline { grid-template-columns: repeat(7, minmax(0, 1fr)); } }
+.timeline li { border-left: 4px solid var(--pending); padding: 0.3rem 0.5rem; background: var(--bg); border-radius: 4px; font-size: 0.85rem; min-width: 0; }
+@media (min-width: 700px) { .timeline li { border-left: 0; border-top: 4px solid var(--pending); } }
+.timeline .n { font-weight: 700; margin-right: 0.3rem; }
+.timeline .st { display: block; font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
+.timeline .done { border-color: var(--ok); }
+.timeline .current { border-color: var(--accent); background: var(--info-bg); }
+.timeline .skipped { opacity: 0.55; border-style: dashed; }
+
+dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.2rem 0.8rem; margin: 0.6rem 0 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; min-width: 0; }
+
+.report { border-top: 1px solid var(--line); margin-top: 0.8rem; padding-top: 0.6rem; }
+.report p { margin: 0.3rem 0; white-space: pre-wrap; }
+.report ul { margin: 0.3rem 0; padding-left: 1.2rem; }
+.findings { margin: 0.5rem 0; padding-left: 1.2rem; }
+
+form { display: grid; gap: 0.5rem; margin-top: 0.6rem; }
+label { display: grid; gap: 0.2rem; font-size: 0.88rem; color: var(--muted); }
+input, textarea, select { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem; width: 100%; min-width: 0; }
+textarea { min-height: 4.2rem; resize: vertical; }
+.row { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
+.btn { font: inherit; font-weight: 600; border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem 1rem; background: var(--card); color: var(--fg); cursor: pointer; min-height: 2.5rem; }
+.btn:disabled { opacity: 0.5; cursor: progress; }
+.btn.go { background: var(--ok); border-color: var(--ok); color: #fff; }
+.btn.stop { background: var(--bad); border-color: var(--bad); color: #fff; }
+.btn.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
+.link { font: inherit; background: none; border: 0; color: var(--accent); cursor: pointer; padding: 0.2rem; }
+.decide { border-top: 1px solid var(--line); margin-top: 0.8rem; padding-top: 0.4rem; }
+.notice { background: var(--info-bg); border-radius: 6px; padding: 0.5rem 0.7rem; margin: 0.6rem 0 0; font-size: 0.9rem; }
+.notice.bad { background: var(--bad-bg); color: var(--bad); }
+
+.thread { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.5rem; }
+.thread li { border: 1px solid var(--line); border-radius: 8px; padding: 0.5rem 0.7rem; }
+.thread .meta { font-size: 0.8rem; color: var(--muted); }
+.thread .text { white-space: pre-wrap; margin: 0.2rem 0 0; }
+.thread .reply { border-left: 3px solid var(--accent); padding-left: 0.6rem; margin-top: 0.4rem; }
+
+.steps, .events { list-style: none; margin: 0; padding: 0; }
+.steps li, .events li { display: flex; flex-wrap: wrap; gap: 0.2rem 0.6rem; padding: 0.35rem 0; border-bottom: 1px solid var(--line); font-size: 0.88rem; }
+.steps .health { flex-basis: 100%; color: var(--muted); font-size: 0.82rem; }
+.events .seq { width: 3.2rem; color: var(--muted); }
+.events .hash { color: var(--muted); }
+.verify { font-weight: 600; margin: 0 0 0.5rem; }
+.verify.ok { color: var(--ok); }
+.verify.bad { color: var(--bad); }
+details summary { cursor: pointer; color: var(--accent); margin: 0.3rem 0; }
+
+.releases { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.6rem; }
+.releases a { display: block; text-decoration: none; color: inherit; }
+.signin { max-width: 380px; margin: 2rem auto; }
+.error { color: var(--bad); min-height: 1.2em; margin: 0.3rem 0 0; }
+.toast { position: fixed; left: 50%; bottom: 1rem; transform: translateX(-50%); max-width: calc(100vw - 2rem); background: var(--fg); color: var(--bg); padding: 0.6rem 1rem; border-radius: 8px; z-index: 5; }
+.toast.bad { background: var(--bad); color: #fff; }
+`;

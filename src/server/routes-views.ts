@@ -1,0 +1,36 @@
+/** Read-only views beside the status object: deployment progress and the audit log with its verification. */
+import type { Context, Hono } from "hono";
+import { normalizeVersion } from "../core/version-syntax.js";
+import { deploymentStatus } from "../cli/views.js";
+import { selectRelease, type Project } from "../engine/project.js";
+import type { ReleaseSession } from "../engine/release-session.js";
+import { verifyChain } from "../store/event-chain.js";
+import { BrtopsError } from "../core/errors.js";
+import type { AppEnv } from "./http.js";
+
+/** Installs GET /api/releases/:version/deployment and GET /api/releases/:version/audit[?after=SEQ]. */
+export function installViews(app: Hono<AppEnv>, project: Project, session: (c: Context<AppEnv>) => Promise<ReleaseSession>): void {
+  app.get("/api/releases/:version/deployment", async (c) => {
+    const s = await session(c);
+    return c.json(deploymentStatus(s.state));
+  });
+
+  // Reads the log itself rather than a folded session: a damaged or edited log must still be shown, with where it breaks.
+  app.get("/api/releases/:version/audit", async (c) => {
+    const version = c.req.param("version");
+    const id = normalizeVersion(version);
+    const afterRaw = c.req.query("after");
+    const after = afterRaw === undefined ? 0 : Number(afterRaw);
+    if (!Number.isInteger(after) || after < 0) throw new BrtopsError("E_BAD_REQUEST", `?after takes an event sequence number, not "${afterRaw}".`, { hint: "GET /api/releases/1.1.0/audit?after=120 returns the events after 120." });
+    const r = id ? await project.store.read(id) : { events: [] };
+    if (!id || (r.events.length === 0 && !("damage" in r && r.damage))) await selectRelease(project.store, version); // throws the same 400/404 as the other routes
+    const v = verifyChain(id!, r.events);
+    const bad = v.bad ?? ("damage" in r ? r.damage : undefined);
+    return c.json({
+      release: id,
+      verification: { ok: !bad, count: v.count, lastHash: v.lastHash, ...(bad ? { bad } : {}) },
+      after,
+      events: r.events.filter((e) => e.seq > after),
+    });
+  });
+}
