@@ -24,6 +24,7 @@ export const ErrorCodes = {
   E_INVALID_STATE: "E_INVALID_STATE",
   E_LOG_CORRUPT: "E_LOG_CORRUPT",
   E_LOCKED: "E_LOCKED",
+  E_LEASE_LOST: "E_LEASE_LOST",
   E_STEP_FAILED: "E_STEP_FAILED",
   E_QUESTION_UNKNOWN: "E_QUESTION_UNKNOWN",
   E_NO_IDENTITY: "E_NO_IDENTITY",
@@ -84,6 +85,7 @@ const exitByCode: Record<string, number> = {
   E_CONFLICT: ExitCodes.CONFLICT,
   E_STEP_MISMATCH: ExitCodes.CONFLICT,
   E_LOCKED: ExitCodes.CONFLICT,
+  E_LEASE_LOST: ExitCodes.CONFLICT,
   E_STEP_FAILED: ExitCodes.STEP_FAILED,
   E_LOG_CORRUPT: ExitCodes.STEP_FAILED,
   E_STORE: ExitCodes.STEP_FAILED,
@@ -106,6 +108,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case "E_CONFLICT":
     case "E_STEP_MISMATCH":
     case "E_LOCKED":
+    case "E_LEASE_LOST":
     case "E_NOT_AT_GATE":
       return 409;
     case "E_NO_ACTIVE_RELEASE":

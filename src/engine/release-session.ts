@@ -10,6 +10,8 @@ const MAX_FACT_RETRIES = 50;
 
 export class ReleaseSession {
   events: AnyEvent[] = [];
+  /** Called before every append; throws to fence off a writer that must write no more (a runner that lost its lease). */
+  beforeAppend: (() => void) | undefined;
   private folded: ReleaseState | null = null;
 
   private constructor(
@@ -60,6 +62,7 @@ export class ReleaseSession {
   /** Appends after the events this session has seen; E_CONFLICT when someone appended first. */
   async append(drafts: AnyDraft[]): Promise<AnyEvent[]> {
     if (drafts.length === 0) return [];
+    this.beforeAppend?.();
     const stored = await this.store.append(this.release, this.lastSeq, drafts);
     this.events.push(...stored);
     this.folded = foldEvents(stored, this.folded ?? undefined);

@@ -21,6 +21,8 @@ import type { ProgressEvent, StepOutcome } from "./step-types.js";
 import { renderPhaseDocuments, writeDocs } from "./write-documents.js";
 import { createEventNotifier } from "./notify-events.js";
 import { measureDrift, readFingerprint } from "./scope-drift.js";
+import { hasLeases } from "../store/postgres/leases.js";
+import { createStepLeases, leaseTtl, type StepLeases } from "./step-lease.js";
 
 const MAX_TRIES_PER_RUN = 5;
 
@@ -55,6 +57,15 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
   const progress = options.progress ?? (() => undefined);
   const controller = new AbortController();
   options.signal?.addEventListener("abort", () => controller.abort(), { once: true });
+  // On a team store each step is claimed with a lease, so several runners can follow one release.
+  const leases: StepLeases | null = hasLeases(project.store)
+    ? createStepLeases(project.store, release, actor.id, leaseTtl(project.env), (step) => {
+        progress({ kind: "step", step, message: "lost the lease on this step: stopping, another runner may take it over", status: "fail" });
+        controller.abort();
+      })
+    : null;
+  if (leases) session.beforeAppend = () => leases.assertHeld();
+  let waitingFor: string | null = null;
   let actions = 0;
   const tries = new Map<string, number>();
   const notifier = createEventNotifier(project, session);
@@ -72,9 +83,30 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
   try {
     for (;;) {
       await session.refresh();
-      const s = session.state;
-      const action = nextAction(s);
+      let s = session.state;
+      let action = nextAction(s);
       if (options.maxActions !== undefined && actions >= options.maxActions) return { stopped: "limit", action };
+      if (leases && (action.type === "run" || action.type === "recover" || action.type === "rollback")) {
+        const key = action.type === "rollback" ? "rollback" : action.type === "recover" ? mainStep(action.step) : action.step;
+        const claim = await leases.claim(key);
+        if (!claim.ok) {
+          if (waitingFor !== key) progress({ kind: "step", step: key, message: `waiting: ${claim.holder} is running this step${claim.expiresAt ? ` (lease until ${claim.expiresAt})` : ""}`, status: "skip" });
+          waitingFor = key;
+          if (!(await sleep(Math.min(1000, Math.floor(leases.ttlMs / 3)), controller.signal))) return { stopped: "limit", action };
+          continue;
+        }
+        waitingFor = null;
+        // The release may have moved while we waited for the lease: act on what is there now.
+        await session.refresh();
+        s = session.state;
+        const again = nextAction(s);
+        const againKey = again.type === "rollback" ? "rollback" : again.type === "recover" ? mainStep(again.step) : again.type === "run" ? again.step : null;
+        if (againKey !== key) {
+          await leases.release();
+          continue;
+        }
+        action = again;
+      }
       actions += 1;
       try {
         switch (action.type) {
@@ -147,7 +179,27 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
     }
   } finally {
     if (lockPath) unlock(lockPath);
+    if (leases) {
+      session.beforeAppend = undefined;
+      await leases.release();
+    }
   }
+}
+
+/** Waits `ms`; false when `signal` aborted first. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const t = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      resolve(false);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 async function runStep(

@@ -18,6 +18,7 @@ import { assertSafeReleaseId } from "./release-name.js";
 import type { ReadResult, ReleaseRef, Store } from "./store.js";
 
 export type { Leases } from "./postgres/leases.js";
+export { hasLeases } from "./postgres/leases.js";
 
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
@@ -26,10 +27,6 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
 }
 
-/** True when this store can hand out step leases (the PostgreSQL store can). */
-export function hasLeases(store: Store): store is Store & Leases {
-  return typeof (store as Partial<Leases>).claimLease === "function";
-}
 
 function conflict(release: string, expected: number, actual: number | undefined): BrtopsError {
   const where = actual === undefined ? "it has moved on" : `its log is at event ${actual}`;

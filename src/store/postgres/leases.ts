@@ -4,6 +4,7 @@
  */
 import type { Pool } from "pg";
 import { BrtopsError } from "../../core/errors.js";
+import type { Store } from "../store.js";
 
 /** Optional store capability: claim a step so only one runner executes it. */
 export interface Leases {
@@ -73,4 +74,9 @@ export function pgLeases(pool: Pool, wrap: (e: unknown, doing: string) => Error)
       return row ? { holder: row.holder, expiresAt: row.expires_at } : null;
     },
   };
+}
+
+/** True when this store can hand out step leases (the PostgreSQL store can). */
+export function hasLeases(store: Store): store is Store & Leases {
+  return typeof (store as Partial<Leases>).claimLease === "function";
 }
