@@ -19,10 +19,14 @@ function outcome(step: string, what: string, rows: { name: string; ok: boolean; 
   return { result: { summary, passed: rows.length - failed.length, failed: failed.length, checks: rows, ...extra, findings }, findings };
 }
 
-/** 7.1: every health check, each until decided. */
-export async function validateOperations(ctx: StepContext): Promise<StepOutcome> {
+/**
+ * 7.1: every health check, each until decided. With `before: true` (5.1, before deploying) the
+ * running system is still the previous version, so `{version}` in a check means that one.
+ */
+export async function validateOperations(ctx: StepContext, opts: { before?: boolean } = {}): Promise<StepOutcome> {
   const t = deployTarget(ctx);
-  const report = await monitorHealth(t.env.health, { durationMs: 0, signal: ctx.signal, ctx: actionContext(ctx, t.vars, "7.1") });
+  const vars = opts.before && t.vars.previous ? { ...t.vars, version: t.vars.previous } : t.vars;
+  const report = await monitorHealth(t.env.health, { durationMs: 0, signal: ctx.signal, ctx: actionContext(ctx, vars, opts.before ? "5.1" : "7.1") });
   const rows = report.checks.map((c) => ({ name: c.check, ok: c.status === "healthy", detail: `${c.status}: ${c.samples} probe(s), ${c.failures} failed; last ${c.lastDetail ?? "none"}`, p50Ms: c.p50Ms, p95Ms: c.p95Ms }));
   return outcome("7.1", "health checks", rows);
 }

@@ -125,11 +125,28 @@ describe("a failing deployment", () => {
   });
 });
 
+describe("a health check that names the version", () => {
+  it("checks the running previous version before deploying (5.1) and the new one after (7.1)", async () => {
+    const versioned = (s: TestService) => ({ name: "api", http: { url: s.healthUrl, bodyMatch: "\"version\":\"{version}\"" }, interval: 0.05, failuresBeforeUnhealthy: 2 });
+    const { root, svc } = await fixture((s) => ({ deploy: [ship(s)], health: [versioned(s)], rollback: [back(s)], onFailure: "ask" }));
+    toDeployment(root);
+    const events = readFileSync(join(root, ".brtops/releases/1.1.0/events.jsonl"), "utf8");
+    const before = events.split("\n").filter((l) => l.includes('"StepSucceeded"') && l.includes('"step":"5.1"')).join("\n");
+    expect(before).toContain('"passed":true');
+    expect(before).toContain("1 health check(s) healthy");
+    const run = brtops(root, AI, ["run", "--json"]);
+    expect(run.code, run.stdout + run.stderr).toBe(3);
+    expect(run.json.step).toBe("7.10");
+    expect(await svc.currentVersion()).toBe("1.1.0");
+    const after = readFileSync(join(root, ".brtops/releases/1.1.0/events.jsonl"), "utf8").split("\n").filter((l) => l.includes('"StepSucceeded"') && l.includes('"step":"7.1"')).join("\n");
+    expect(after).toContain("1 health checks passed");
+  });
+});
+
 const fiveSteps = (s: TestService, undo: boolean): Record<string, unknown>[] =>
   [1, 2, 3, 4, 5].map((i) => ({ name: `s${i}`, run: s.recordArgv(`s${i}`, { sleepMs: 700 }), ...(i > 1 ? { needs: [`s${i - 1}`] } : {}), ...(undo ? { undo: { run: s.recordArgv(`undo-s${i}`) } } : {}) }));
 
 describe("controlling a running deployment", () => {
-  // Skipped: after resume, `run` exits 1 (a failed step) instead of reaching 7.10 — open in the closing note.
   it("pause from another process stops between steps; resume and run finish it", async () => {
     const { root, svc } = await fixture((s) => ({ deploy: fiveSteps(s, false), health: [health(s)], concurrency: 1, onFailure: "ask" }));
     toDeployment(root);
@@ -151,7 +168,6 @@ describe("controlling a running deployment", () => {
     for (const i of [1, 2, 3, 4, 5]) expect(all.filter((l) => l === `start s${i}`)).toHaveLength(1);
   });
 
-  // Skipped: a step that finishes while the abort is being requested is not undone (s3 of s1–s3) — open in the closing note.
   it("abort mid-way undoes the completed steps in reverse order", async () => {
     const { root, svc } = await fixture((s) => ({ deploy: fiveSteps(s, true), health: [health(s)], concurrency: 1, onFailure: "ask" }));
     toDeployment(root);

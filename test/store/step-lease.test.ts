@@ -2,8 +2,15 @@
 import { describe, expect, it } from "vitest";
 import { isBrtopsError } from "../../src/core/errors.js";
 import { createStepLeases, leaseTtl, DEFAULT_LEASE_TTL_MS } from "../../src/engine/step-lease.js";
+import { hasLeases, type Leases } from "../../src/store/store-postgres.js";
+import type { Store } from "../../src/store/store.js";
 import { postgresSkipped } from "../support/postgres.js";
 import { postgresHarness, usePostgres } from "./store-helpers.js";
+
+function leasing(s: Store): Store & Leases {
+  if (!hasLeases(s)) throw new Error("the PostgreSQL store lost its leases");
+  return s;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -27,7 +34,8 @@ describe.skipIf(postgresSkipped())("step leases of a runner", () => {
   const server = usePostgres();
 
   it("holds one step at a time, renews it while held, and hands it on when released", async () => {
-    const h = await postgresHarness(server());
+    const h0 = await postgresHarness(server());
+    const h = { ...h0, store: leasing(h0.store) };
     try {
       const a = createStepLeases(h.store, "2.1.0", "runner-a", 600, () => undefined);
       const b = createStepLeases(h.store, "2.1.0", "runner-b", 600, () => undefined);
@@ -49,7 +57,8 @@ describe.skipIf(postgresSkipped())("step leases of a runner", () => {
   });
 
   it("a runner whose lease was taken over is told, and fenced off from writing", async () => {
-    const h = await postgresHarness(server());
+    const h0 = await postgresHarness(server());
+    const h = { ...h0, store: leasing(h0.store) };
     try {
       const lost: string[] = [];
       const a = createStepLeases(h.store, "2.1.0", "runner-a", 900, (step) => lost.push(step));

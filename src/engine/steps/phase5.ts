@@ -18,7 +18,7 @@ import { currentFeatures } from "./phase1-readiness.js";
 const health: StepExecutor = async (ctx) => {
   const env = ctx.config.environments[ctx.state.environment];
   if (!env || env.health.length === 0) return { result: { summary: `no health checks configured for ${ctx.state.environment}`, passed: null, checks: [] } };
-  const o = await validateOperations(ctx);
+  const o = await validateOperations(ctx, { before: true });
   const checks = Array.isArray(o.result?.checks) ? (o.result!.checks as { name: string; ok: boolean; detail: string }[]) : [];
   const failed = checks.filter((c) => !c.ok);
   // Before a first release nothing runs yet: a failing check is expected, not a blocker.
