@@ -48,7 +48,7 @@ function decisionControls(P, s, labels, critical) {
   const no = h("button", { class: "btn stop", type: "submit", id: "reject" }, labels.no);
   let returnTo = null;
   if (g.kind === "go-no-go") {
-    const phases = s.plan.filter((p) => p < g.phase);
+    const phases = s.plan.filter((p) => p < s.phase); // the gate's phase is the release's phase
     const dflt = phases.filter((p) => p > 1).pop() || phases[phases.length - 1];
     returnTo = h("select", { name: "returnTo", id: "reject-return" }, phases.map((p) =>
       h("option", { value: p, selected: p === dflt }, "Phase " + p + " · " + PHASES[p])));

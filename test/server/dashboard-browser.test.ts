@@ -1,0 +1,257 @@
+/**
+ * The dashboard in Debian's Chromium (playwright-core, never a downloaded browser), against the app
+ * on a real loopback port and a real sample project: sign-in, reading the gate report, deciding,
+ * live updates in a second browser, authority and CSRF refusals, escaping, phone width, rate limit.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openProject, type Project } from "../../src/engine/project.js";
+import { createApp } from "../../src/server/app.js";
+import { createToken } from "../../src/server/tokens.js";
+import { addUser } from "../../src/server/users.js";
+import { countNavigations, launchChromium, listen, signIn } from "../support/browser.js";
+import { AI, HUM, HUM2, brtops, sampleProject } from "../support/cli.js";
+
+const PASSWORD: Record<string, string> = { [HUM]: "alice-password-1", [HUM2]: "bob-password-22", [AI]: "agent-password-3" };
+// Set BRTOPS_SCREENSHOTS=/some/dir to keep screenshots of the pages for a person to look at.
+const SHOTS = process.env.BRTOPS_SCREENSHOTS;
+
+const text = (page: Page, selector: string) => page.locator(selector).innerText();
+const waitText = (page: Page, selector: string, want: string) =>
+  page.waitForFunction(([sel, w]) => document.querySelector(sel!)?.textContent === w, [selector, want] as const);
+const waitTextNot = (page: Page, selector: string, not: string) =>
+  page.waitForFunction(([sel, w]) => { const t = document.querySelector(sel!)?.textContent; return !!t && t !== w; }, [selector, not] as const);
+
+describe("dashboard in Chromium", () => {
+  let browser: Browser;
+  let p: { root: string; cleanup: () => void };
+  let project: Project;
+  let server: { url: string; close: () => Promise<void> };
+  let aiToken: string;
+  let alice: Page; // HUM LEAD, decides
+  let bob: Page; // second HUM LEAD, watches
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+
+  const events = async () => (await project.store.read("1.1.0")).events;
+  const shot = async (page: Page, name: string) => {
+    if (!SHOTS) return;
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  };
+  const newPage = async (options: BrowserContextOptions = {}) => {
+    const ctx = await browser.newContext(options);
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("console", (m) => {
+      // Refused requests (403, 429) are logged by the browser as failed loads; anything else is a fault.
+      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`);
+    });
+    return page;
+  };
+  const openRelease = async (page: Page) => {
+    await page.locator('a[href="#/r/1.1.0"]').click();
+    await page.locator("#report").waitFor();
+    await page.locator("#live.on").waitFor();
+  };
+
+  beforeAll(async () => {
+    browser = await launchChromium(); // first: without Chromium the suite fails here, saying what to install
+    p = sampleProject();
+    expect(brtops(p.root, AI, ["release", "1.1.0", "--to", "staging", "--json"]).json?.step).toBe("2.10");
+    project = await openProject(p.root);
+    for (const [id, pw] of Object.entries(PASSWORD)) await addUser(p.root, id, pw, project.now());
+    aiToken = createToken(p.root, AI, project.now());
+    server = await listen(createApp(project, { pollMs: 100 }).fetch);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await server?.close();
+    await project?.close();
+    p?.cleanup();
+  });
+
+  it("an AI LEAD signed in sees the gate without decision controls; its forged and bearer approvals get 403 and the log is unchanged", async () => {
+    const page = await newPage();
+    await signIn(page, server.url, AI, PASSWORD[AI]!);
+    await openRelease(page);
+    expect(await page.locator("#approve").count()).toBe(0);
+    expect(await text(page, "#decide-info")).toContain("Only a HUM LEAD");
+    const before = (await events()).length;
+    const forged = await page.evaluate(async () => {
+      const me = await (await fetch("/api/me")).json();
+      const r = await fetch("/api/releases/1.1.0/approve", { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": me.csrfToken }, body: JSON.stringify({ step: "2.10" }) });
+      return { role: me.role, status: r.status, body: await r.json() };
+    });
+    expect(forged.role).toBe("ai-lead");
+    expect(forged.status).toBe(403);
+    expect(forged.body.error.code).toBe("E_NOT_AUTHORIZED");
+    const bearer = await fetch(`${server.url}/api/releases/1.1.0/approve`, { method: "POST", headers: { authorization: `Bearer ${aiToken}`, "content-type": "application/json" }, body: JSON.stringify({ step: "2.10" }) });
+    expect(bearer.status).toBe(403);
+    expect(((await bearer.json()) as any).error.message).toContain("HUM LEAD");
+    expect((await events()).length).toBe(before);
+  });
+
+  it("a HUM LEAD signs in through the form and reads the gate's report; the session cookie is out of the page's reach", async () => {
+    alice = await newPage();
+    await alice.goto(server.url);
+    await shot(alice, "signin");
+    await signIn(alice, server.url, HUM, PASSWORD[HUM]!);
+    expect(await text(alice, "#who")).toContain(`${HUM} · HUM LEAD`);
+    await openRelease(alice);
+    await shot(alice, "release-2.10");
+    const report = await text(alice, "#report");
+    expect(report).toContain("PHASE 2: RELEASE PACKAGE ASSEMBLY & VERSION MANAGEMENT");
+    expect(report).toContain("2.1 Execute semantic versioning analysis and validation");
+    expect(await text(alice, "#step")).toBe("2.10");
+    expect(await text(alice, "#approve")).toBe("Approve");
+    const phases = await alice.locator("#timeline li").evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.status));
+    expect(phases).toEqual(["done", "current", "skipped", "skipped", "pending", "pending", "pending"]);
+    expect(await alice.evaluate(() => document.cookie)).not.toContain("brtops_session");
+  });
+
+  it("a cookie-session POST without the CSRF token (or with another one) gets 403 E_CSRF and the log is unchanged", async () => {
+    const before = (await events()).length;
+    const tries = await alice.evaluate(async () => {
+      const post = (headers: Record<string, string>) =>
+        fetch("/api/releases/1.1.0/approve", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ step: "2.10" }) }).then(async (r) => ({ status: r.status, body: await r.json() }));
+      return [await post({}), await post({ "x-csrf-token": "not-the-token" })];
+    });
+    for (const t of tries) {
+      expect(t.status).toBe(403);
+      expect(t.body.error.code).toBe("E_CSRF");
+      expect(t.body.error.message).toMatch(/CSRF token/);
+    }
+    expect((await events()).length).toBe(before);
+  });
+
+  it("at 390 px width the sign-in, list and release pages have no horizontal scroll", async () => {
+    const phone = await newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const width = () => phone.evaluate(() => document.documentElement.scrollWidth);
+    await phone.goto(server.url);
+    await phone.locator("#signin").waitFor();
+    expect(await width()).toBeLessThanOrEqual(390);
+    await signIn(phone, server.url, HUM2, PASSWORD[HUM2]!);
+    expect(await width()).toBeLessThanOrEqual(390);
+    await openRelease(phone);
+    await phone.locator("#audit-count").click(); // open the event list: long hashes and types must wrap too
+    await phone.locator("#reject-details summary").click();
+    await phone.locator("#audit-events li").first().waitFor();
+    expect(await width()).toBeLessThanOrEqual(390);
+    await shot(phone, "phone-release");
+  });
+
+  it("HTML in a feedback text is shown as text, runs nothing, and reaches the other HUM LEAD live", async () => {
+    bob = await newPage();
+    await signIn(bob, server.url, HUM2, PASSWORD[HUM2]!);
+    await openRelease(bob);
+    const hostile = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold?</b>`;
+    await alice.locator("#feedback-text").fill(hostile);
+    await alice.locator("#feedback-send").click();
+    for (const page of [alice, bob]) {
+      await page.locator('#thread li.feedback[data-id="F1"]').waitFor();
+      expect(await text(page, '#thread li[data-id="F1"] .text')).toBe(hostile);
+      expect(await page.locator("#thread img, #thread script, #thread b").count()).toBe(0);
+      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    }
+    const given = (await events()).find((e) => e.type === "FeedbackGiven");
+    expect(given?.actor.id).toBe(HUM);
+    expect((given?.data as { text: string }).text).toBe(hostile);
+  });
+
+  it("the HUM LEAD approves; the second HUM LEAD's page shows the new step without a reload", async () => {
+    await bob.evaluate(() => ((window as unknown as { __stay: number }).__stay = 42));
+    const navigations = countNavigations(bob);
+    const bobUrl = bob.url();
+    await alice.locator("#decide-note").fill("Package looks right");
+    await alice.locator("#approve").click();
+    await waitTextNot(alice, "#step", "2.10");
+    await waitTextNot(bob, "#step", "2.10");
+    expect(await text(bob, "#step")).toBe(await text(alice, "#step"));
+    expect(await bob.locator("#gate").isHidden()).toBe(true);
+    expect(await bob.evaluate(() => (window as unknown as { __stay?: number }).__stay)).toBe(42);
+    expect(navigations()).toBe(0);
+    expect(bob.url()).toBe(bobUrl);
+    const approval = (await events()).find((e) => e.type === "GateApproved");
+    expect(approval?.actor.id).toBe(HUM);
+    expect(approval?.data).toMatchObject({ step: "2.10", note: "Package looks right" });
+  });
+
+  it("NO-GO returns to a phase, GO deploys (progress and health shown), Certify at 7.10; the audit shows the chain intact", async () => {
+    expect(brtops(p.root, AI, ["run", "--json"]).json?.step).toBe("5.10");
+    await waitText(alice, "#approve", "GO");
+    await waitText(bob, "#step", "5.10");
+    expect(await alice.locator("#reject").textContent()).toBe("NO-GO"); // inside the closed <details>
+    await shot(alice, "release-5.10");
+    await alice.locator("#reject-details summary").click();
+    expect(await alice.locator("#reject-return").inputValue()).toBe("2");
+    await alice.locator("#reject-reason").fill("Staging smoke test still red");
+    await alice.locator("#reject").click();
+    await waitTextNot(alice, "#step", "5.10");
+    const rejected = (await events()).find((e) => e.type === "GateRejected");
+    expect(rejected?.data).toMatchObject({ step: "5.10", returnTo: 2, reason: "Staging smoke test still red" });
+    await bob.waitForFunction(() => document.querySelector('#timeline li[data-phase="2"]')?.getAttribute("data-status") === "current");
+
+    expect(brtops(p.root, AI, ["run", "--json"]).json?.step).toBe("2.10");
+    await waitText(alice, "#step", "2.10");
+    await alice.locator("#approve").click();
+    await waitTextNot(alice, "#step", "2.10");
+    expect(brtops(p.root, AI, ["run", "--json"]).json?.step).toBe("5.10");
+    await waitText(alice, "#approve", "GO");
+    await alice.locator("#approve").click();
+    await waitTextNot(alice, "#step", "5.10");
+
+    expect(brtops(p.root, AI, ["run", "--json"]).json?.step).toBe("7.10");
+    await waitText(alice, "#approve", "Certify");
+    await bob.locator('#deployment li[data-step="6.2"]').waitFor();
+    const deployment = await text(bob, "#deployment");
+    expect(deployment).toMatch(/Deployed to/);
+    expect(deployment).toMatch(/Health: up: healthy/);
+    await alice.locator("#approve").click();
+    await waitTextNot(alice, "#step", "7.10");
+    brtops(p.root, AI, ["run", "--json"]);
+    await bob.waitForFunction(() => document.querySelector("#state")?.textContent === "certified");
+    await shot(bob, "release-certified");
+    const phases = await bob.locator("#timeline li").evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.status));
+    expect(phases).toEqual(["done", "done", "skipped", "skipped", "done", "done", "done"]);
+
+    const count = (await events()).length;
+    await bob.waitForFunction((n) => document.querySelector("#audit-verify")?.textContent?.includes(`${n} events`), count);
+    expect(await text(bob, "#audit-verify")).toMatch(/^✔ Chain intact: \d+ events, last hash [0-9a-f]{12}$/);
+    expect(problems).toEqual([]);
+  });
+
+  it("repeated wrong passwords get 429 with Retry-After, shown on the form, even for the right password after", async () => {
+    const fresh = await listen(createApp(project).fetch); // its own limiter: the other pages keep signing in
+    try {
+      const page = await newPage();
+      await page.goto(fresh.url);
+      const attempt = async (id: string, pw: string) => {
+        await page.locator("#signin-id").fill(id);
+        await page.locator("#signin-password").fill(pw);
+        const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith("/api/login")), page.locator("#signin button[type=submit]").click()]);
+        await page.waitForFunction(() => document.querySelector("#signin-error")?.textContent !== "");
+        return { status: res.status(), retryAfter: res.headers()["retry-after"], message: await text(page, "#signin-error") };
+      };
+      for (let i = 0; i < 5; i++) {
+        const r = await attempt(HUM, `wrong-password-${i}`);
+        expect(r.status).toBe(401);
+        expect(r.message).toContain("Unknown user or wrong password.");
+      }
+      const limited = await attempt(HUM, PASSWORD[HUM]!);
+      expect(limited.status).toBe(429);
+      expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+      expect(limited.message).toContain("Too many failed sign-ins");
+      // The address is limited too: another identity from the same browser is refused.
+      expect((await attempt(HUM2, PASSWORD[HUM2]!)).status).toBe(429);
+      expect(await page.locator("#releases").count()).toBe(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

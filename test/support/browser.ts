@@ -1,0 +1,49 @@
+/** Debian's Chromium driven by playwright-core, and the app served on a real loopback port. */
+import { existsSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+/** Where CI installs Chromium (apt-get install chromium); never downloaded by the tests. */
+export const CHROMIUM = process.env.BRTOPS_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Launches headless Chromium, or fails with what to install: a missing browser must not skip the tests silently. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`The dashboard browser tests need Chromium at ${CHROMIUM}, and it is not there. Install Debian's package (apt-get install -y chromium) or point BRTOPS_CHROMIUM at a Chromium binary; the tests never download a browser.`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+}
+
+/** Serves a fetch handler on 127.0.0.1 with an OS-chosen port; `close` also ends open event streams. */
+export async function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<{ url: string; close: () => Promise<void> }> {
+  let server: Server | undefined;
+  const port = await new Promise<number>((res) => {
+    server = serve({ fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => res(info.port)) as Server;
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((res) => {
+        server!.close(() => res());
+        server!.closeAllConnections();
+      }),
+  };
+}
+
+/** Signs in through the dashboard's form and waits for the releases list. */
+export async function signIn(page: Page, url: string, id: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.locator("#signin-id").fill(id);
+  await page.locator("#signin-password").fill(password);
+  await page.locator("#signin button[type=submit]").click();
+  await page.locator("#releases").waitFor();
+}
+
+/** Counts full navigations (new documents) of a page: a live update must cause none. */
+export function countNavigations(page: Page): () => number {
+  let n = 0;
+  page.on("load", () => (n += 1));
+  return () => n;
+}
