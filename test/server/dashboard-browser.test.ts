@@ -36,10 +36,10 @@ describe("dashboard in Chromium", () => {
   const problems: string[] = [];
 
   const events = async () => (await project.store.read("1.1.0")).events;
-  const shot = async (page: Page, name: string) => {
+  const shot = async (page: Page, name: string, fullPage = true) => {
     if (!SHOTS) return;
     mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
   };
   const newPage = async (options: BrowserContextOptions = {}) => {
     const ctx = await browser.newContext(options);
@@ -139,11 +139,13 @@ describe("dashboard in Chromium", () => {
     await signIn(phone, server.url, HUM2, PASSWORD[HUM2]!);
     expect(await width()).toBeLessThanOrEqual(390);
     await openRelease(phone);
+    await shot(phone, "phone-top", false);
     await phone.locator("#audit-count").click(); // open the event list: long hashes and types must wrap too
     await phone.locator("#reject-details summary").click();
     await phone.locator("#audit-events li").first().waitFor();
     expect(await width()).toBeLessThanOrEqual(390);
-    await shot(phone, "phone-release");
+    await phone.locator("#gate").scrollIntoViewIfNeeded();
+    await shot(phone, "phone-gate", false);
   });
 
   it("HTML in a feedback text is shown as text, runs nothing, and reaches the other HUM LEAD live", async () => {

@@ -41,7 +41,7 @@ function toast(msg, bad) {
   toastTimer = setTimeout(() => { t.hidden = true; }, bad ? 9000 : 4000);
 }
 
-async function api(method, path, body) {
+async function api(method, path, body, retried) {
   const headers = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET" && S.csrf) headers["x-csrf-token"] = S.csrf;
@@ -49,6 +49,12 @@ async function api(method, path, body) {
   const data = await r.json().catch(() => null);
   if (!r.ok) {
     const err = data && data.error ? data.error : {};
+    // Signed in again in another tab: this page's token belongs to the old session. Fetch the new one, once.
+    if (r.status === 403 && err.code === "E_CSRF" && !retried && S.me) {
+      const me = await api("GET", "/api/me");
+      setMe(me);
+      return api(method, path, body, true);
+    }
     const e = new Error(err.message || "The server answered " + r.status + ".");
     e.status = r.status;
     e.code = err.code || null;

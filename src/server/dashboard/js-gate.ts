@@ -41,6 +41,7 @@ function decisionControls(P, s, labels, critical) {
     return h("p", { class: "notice decide", id: "decide-info" }, "Only a HUM LEAD can " + labels.yes.toLowerCase() + " or " + labels.no.toLowerCase() +
       " here. You are signed in as " + S.me.id + " (" + roleLabel(S.me.role) + "); you can give feedback below.");
   }
+  const mine = g.approvals.some((a) => a.by.toLowerCase() === S.me.id.toLowerCase());
   const note = h("input", { name: "note", id: "decide-note", placeholder: "Optional note for the record" });
   const waive = critical.length ? h("textarea", { name: "waive", id: "decide-waive", required: true, placeholder: "Why the critical findings are acceptable" }) : null;
   const yes = h("button", { class: "btn go", type: "submit", id: "approve" }, labels.yes);
@@ -62,7 +63,8 @@ function decisionControls(P, s, labels, critical) {
     decide(P, "reject", { step: g.step, reason: reason.value.trim(), returnTo: returnTo ? Number(returnTo.value) : undefined }, [yes, no], labels.no);
   } }, h("label", null, labels.no === "NO-GO" ? "Why NO-GO" : "Reason", reason), returnTo ? h("label", null, "Return to", returnTo) : null, h("div", { class: "row" }, no));
   return h("div", { class: "decide", id: "decide" },
-    h("h3", null, "Your decision"), approveForm,
+    h("h3", null, "Your decision"),
+    mine ? h("p", { class: "notice", id: "decide-info" }, "You approved this gate; it waits for another HUM LEAD (" + g.approvals.length + " of " + g.requiredApprovals + ").") : approveForm,
     h("details", { id: "reject-details" }, h("summary", null, labels.no + "…"), rejectForm));
 }
 

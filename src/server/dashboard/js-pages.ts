@@ -50,16 +50,34 @@ function showSignIn(message) {
   id.focus();
 }
 
+const LIST_REFRESH_MS = 15000;
+
 async function showList() {
+  const list = h("ul", { class: "releases", id: "releases" });
+  const empty = h("p", { class: "muted card" }, "No releases yet. Start one with: brtops release 1.0.0 --to staging");
+  const page = { retry: null };
+  await fillList(list, empty);
+  render(h("section", null, h("h1", null, "Releases"), list, empty));
+  S.page = page;
+  // The list has no event stream: look again now and then for releases started elsewhere.
+  const again = () => {
+    page.retry = setTimeout(() => {
+      if (S.page === page) fillList(list, empty).then(again, () => {});
+    }, LIST_REFRESH_MS);
+  };
+  again();
+}
+
+async function fillList(list, empty) {
   const data = await api("GET", "/api/releases");
   const items = data.releases.slice().sort((a, b) => String(b.lastAt).localeCompare(String(a.lastAt)));
   const card = (r) => h("li", { class: "card" },
     h("a", { href: "#/r/" + enc(r.version) },
       h("div", { class: "head" }, h("strong", null, "v" + r.version), h("span", null, "→ " + r.environment), badge(r.state)),
       h("div", { class: "muted" }, "Phase " + r.phase + " · step " + r.step + " · " + when(r.lastAt))));
-  render(h("section", null,
-    h("h1", null, "Releases"),
-    items.length ? h("ul", { class: "releases", id: "releases" }, items.map(card)) : h("p", { class: "muted card" }, "No releases yet. Start one with: brtops release 1.0.0 --to staging")));
+  add(clear(list), items.map(card));
+  list.hidden = !items.length;
+  empty.hidden = !!items.length;
 }
 
 function showError(e) {

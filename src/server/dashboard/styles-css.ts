@@ -26,7 +26,8 @@ h3 { font-size: 0.98rem; margin: 0.8rem 0 0.3rem; }
 [hidden] { display: none !important; }
 
 .top { display: flex; align-items: center; gap: 0.75rem; padding: 0.6rem 1rem; background: var(--card); border-bottom: 1px solid var(--line); position: sticky; top: 0; z-index: 2; }
-.brand { font-weight: 700; text-decoration: none; color: var(--fg); }
+.brand { font-weight: 700; text-decoration: none; color: var(--fg); flex-shrink: 0; overflow-wrap: normal; }
+.top .link { flex-shrink: 0; white-space: nowrap; }
 .who { margin-left: auto; color: var(--muted); font-size: 0.88rem; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 main { max-width: 1180px; margin: 0 auto; padding: 1rem; }
 
@@ -45,10 +46,13 @@ main { max-width: 1180px; margin: 0 auto; padding: 1rem; }
 
 .timeline { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.35rem; }
 @media (min-width: 700px) { .timeline { grid-template-columns: repeat(7, minmax(0, 1fr)); } }
-.timeline li { border-left: 4px solid var(--pending); padding: 0.3rem 0.5rem; background: var(--bg); border-radius: 4px; font-size: 0.85rem; min-width: 0; }
-@media (min-width: 700px) { .timeline li { border-left: 0; border-top: 4px solid var(--pending); } }
-.timeline .n { font-weight: 700; margin-right: 0.3rem; }
-.timeline .st { display: block; font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
+.timeline li { display: flex; align-items: baseline; gap: 0.3rem; border-left: 4px solid var(--pending); padding: 0.2rem 0.5rem; background: var(--bg); border-radius: 4px; font-size: 0.85rem; min-width: 0; }
+.timeline .n { font-weight: 700; }
+.timeline .st { margin-left: auto; padding-left: 0.4rem; font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); white-space: nowrap; }
+@media (min-width: 700px) {
+  .timeline li { display: block; border-left: 0; border-top: 4px solid var(--pending); padding: 0.3rem 0.5rem; }
+  .timeline .st { display: block; margin: 0; padding: 0; }
+}
 .timeline .done { border-color: var(--ok); }
 .timeline .current { border-color: var(--accent); background: var(--info-bg); }
 .timeline .skipped { opacity: 0.55; border-style: dashed; }
