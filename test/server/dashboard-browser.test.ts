@@ -166,6 +166,21 @@ describe("dashboard in Chromium", () => {
     expect((given?.data as { text: string }).text).toBe(hostile);
   });
 
+  it("a question the AI LEAD asks from the CLI appears live with an answer form; the answer reaches the other page", async () => {
+    expect(brtops(p.root, AI, ["ask", "--release", "1.1.0", "Should the migration run before the deploy?"]).code).toBe(0);
+    const form = alice.locator('#thread li[data-id="Q1"] form.answer-form');
+    await form.waitFor();
+    expect(await text(alice, '#thread li[data-id="Q1"] .text')).toBe("Should the migration run before the deploy?");
+    await form.locator("textarea").fill("Yes, migrations first.");
+    await form.locator("button").click();
+    await bob.locator('#thread li[data-id="Q1"] .reply').waitFor();
+    expect(await text(bob, '#thread li[data-id="Q1"] .reply .text')).toBe("Yes, migrations first.");
+    expect(await alice.locator('#thread li[data-id="Q1"] form').count()).toBe(0);
+    const answered = (await events()).find((e) => e.type === "QuestionAnswered");
+    expect(answered?.actor.id).toBe(HUM);
+    expect(answered?.data).toMatchObject({ id: "Q1", text: "Yes, migrations first." });
+  });
+
   it("the HUM LEAD approves; the second HUM LEAD's page shows the new step without a reload", async () => {
     await bob.evaluate(() => ((window as unknown as { __stay: number }).__stay = 42));
     const navigations = countNavigations(bob);
