@@ -158,7 +158,8 @@ describe("dashboard in Chromium", () => {
     for (const page of [alice, bob]) {
       await page.locator('#thread li.feedback[data-id="F1"]').waitFor();
       expect(await text(page, '#thread li[data-id="F1"] .text')).toBe(hostile);
-      expect(await page.locator("#thread img, #thread script, #thread b").count()).toBe(0);
+      expect(await text(page, "#report")).toContain(hostile); // the consolidated report quotes the feedback too
+      expect(await page.locator("#thread img, #thread script, #thread b, #report img, #report script, #report b").count()).toBe(0);
       expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     }
     const given = (await events()).find((e) => e.type === "FeedbackGiven");
