@@ -7,13 +7,32 @@ import { nextPhase, phaseDef, phaseSequence } from "./workflow.js";
 import { TERMINAL_STATES, type ReleaseState, type StateName, type StepRecord } from "./release-state.js";
 
 export function foldEvents(events: readonly AnyEvent[], from?: ReleaseState): ReleaseState | null {
-  let s: ReleaseState | null = from ? structuredCloneState(from) : null;
+  let s: ReleaseState | null = from ? copyState(from) : null;
   for (const e of events) s = apply(s, e);
+  if (s) s.state = deriveStateName(s);
   return s;
 }
 
-function structuredCloneState(s: ReleaseState): ReleaseState {
-  return JSON.parse(JSON.stringify(s)) as ReleaseState;
+/**
+ * A copy `apply` may change without touching `s`: every container it writes into is copied; what
+ * it only ever replaces (step records, the incident, results) is shared. Cheaper than a deep copy
+ * for releases with thousands of recorded sub-steps, which a session folds after every append.
+ */
+function copyState(s: ReleaseState): ReleaseState {
+  return {
+    ...s,
+    sevFactors: [...s.sevFactors],
+    plan: [...s.plan],
+    gate: s.gate ? { ...s.gate, approvals: [...s.gate.approvals] } : null,
+    steps: { ...s.steps },
+    feedback: s.feedback.map((f) => ({ ...f })),
+    questions: s.questions.map((q) => ({ ...q })),
+    decisions: [...s.decisions],
+    approvedAt: { ...s.approvedAt },
+    documents: { ...s.documents },
+    waivers: [...s.waivers],
+    iterations: { ...s.iterations },
+  };
 }
 
 /** The main step of a sub-step id ("6.1:ship" → "6.1"). */
@@ -237,7 +256,6 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
     default:
       break;
   }
-  s.state = deriveStateName(s);
   return s;
 }
 

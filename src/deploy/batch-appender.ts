@@ -1,10 +1,10 @@
 /**
- * Group commit for one release's log: appends asked for while another append is being written
- * are queued and written together as one batch (one lock, one fsync), in the order they were
- * asked for. Parallel deploy steps then cost a few fsyncs per wave instead of two per step.
- * Not pure (it defers with setImmediate), hence here and not in core/.
+ * Group commit straight onto a store (no session): for tools and harnesses that write one
+ * release's log with a known last seq. The engine's step context uses the same group commit
+ * through its session.
  */
 import type { AnyDraft, AnyEvent } from "../core/events.js";
+import { createGroupCommit } from "../engine/group-commit.js";
 import type { Store } from "../store/store.js";
 
 export interface BatchAppender {
@@ -19,45 +19,18 @@ export interface BatchAppender {
 /** Example: `const log = createBatchAppender(store, "v2.1.0", state.lastSeq); await log.append([draft(...)])`. */
 export function createBatchAppender(store: Store, release: string, lastSeq: number): BatchAppender {
   let seq = lastSeq;
-  let writing = false;
-  let batches = 0;
-  let queue: { drafts: readonly AnyDraft[]; resolve: (e: AnyEvent[]) => void; reject: (e: unknown) => void }[] = [];
-
-  const pump = async (): Promise<void> => {
-    writing = true;
-    while (queue.length > 0) {
-      const group = queue;
-      queue = [];
-      try {
-        const events = await store.append(release, seq, group.flatMap((g) => g.drafts));
-        batches += 1;
-        seq = events.at(-1)?.seq ?? seq;
-        let i = 0;
-        for (const g of group) {
-          g.resolve(events.slice(i, i + g.drafts.length));
-          i += g.drafts.length;
-        }
-      } catch (e) {
-        // A conflict means another writer appended: every waiting append fails the same way.
-        for (const g of [...group, ...queue.splice(0)]) g.reject(e);
-      }
+  let failed: unknown = null;
+  const group = createGroupCommit(async (drafts) => {
+    // A conflict means another writer appended: every later append fails the same way.
+    if (failed) throw failed;
+    try {
+      const events = await store.append(release, seq, drafts);
+      seq = events.at(-1)?.seq ?? seq;
+      return events;
+    } catch (e) {
+      failed = e;
+      throw e;
     }
-    writing = false;
-  };
-
-  return {
-    append(drafts) {
-      if (drafts.length === 0) return Promise.resolve([]);
-      return new Promise<AnyEvent[]>((resolve, reject) => {
-        queue.push({ drafts, resolve, reject });
-        if (!writing) {
-          writing = true;
-          // Wait for the rest of this event-loop turn: steps whose timers fired together join one batch.
-          setImmediate(() => void pump());
-        }
-      });
-    },
-    lastSeq: () => seq,
-    batches: () => batches,
-  };
+  });
+  return { append: (d) => group.append(d), lastSeq: () => seq, batches: () => group.batches() };
 }

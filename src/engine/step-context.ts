@@ -1,12 +1,14 @@
 /**
  * Builds the StepContext an executor runs with. `effect` makes each world-touching action
- * two-phase (DESIGN rule 4); appends are serialised so parallel effects (a deployment DAG) are safe.
+ * two-phase (DESIGN rule 4); appends are group-committed in order, so parallel effects (a deployment
+ * DAG) are safe and cost a few fsyncs per wave rather than two per step.
  */
 import { BrtopsError } from "../core/errors.js";
 import type { Actor, AnyDraft } from "../core/events.js";
 import { mainStep } from "../core/fold.js";
 import { createGit } from "../adapters/git.js";
 import { createProcessRunner } from "../adapters/process-runner.js";
+import { createGroupCommit } from "./group-commit.js";
 import type { Project } from "./project.js";
 import type { ReleaseSession } from "./release-session.js";
 import type { EffectOptions, ProgressEvent, StepContext } from "./step-types.js";
@@ -41,14 +43,12 @@ export interface ContextOptions {
 export function createStepContext(o: ContextOptions): StepContext {
   const { project, session, actor } = o;
   const main = mainStep(o.step);
-  let queue: Promise<unknown> = Promise.resolve();
-  const append = (drafts: AnyDraft[]): Promise<void> => {
-    const next = queue.then(async () => {
-      await session.appendFact(drafts.map((d) => project.redact.deep(d)));
-    });
-    queue = next.catch(() => undefined);
-    return next;
+  // Parallel effects (a deployment DAG) share batches: one lock and one fsync per wave.
+  const log = createGroupCommit((drafts) => session.appendFact(drafts.map((d) => project.redact.deep(d))));
+  const append = async (drafts: AnyDraft[]): Promise<void> => {
+    await log.append(drafts);
   };
+  const settled = (): Promise<void> => log.settled();
   const now = project.now;
   const ctx: StepContext = {
     root: project.root,
@@ -70,14 +70,14 @@ export function createStepContext(o: ContextOptions): StepContext {
     signal: o.signal,
     record: append,
     async shouldStop() {
-      await queue;
+      await settled();
       await session.refresh();
       const s = session.state;
       return s.pauseRequested || s.abortRequested || s.rollbackRequested || s.onHold;
     },
     async effect(id: string, label: string, options: EffectOptions, fn: () => Promise<Record<string, unknown>>) {
       const step = `${main}:${id}`;
-      await queue;
+      await settled();
       const rec = session.state.steps[step];
       if (rec && (rec.status === "succeeded" || rec.status === "skipped")) return rec.result ?? {};
       if (rec && rec.status === "started") {

@@ -17,6 +17,8 @@ export const STORE_DIR = ".brtops";
 
 export class FileStore implements Store {
   readonly dir: string;
+  // Where each log was last read to: refreshing a session then reads only the new lines.
+  private readonly cursors = new Map<string, Cursor>();
 
   constructor(root: string) {
     this.dir = join(root, STORE_DIR, "releases");
@@ -38,7 +40,7 @@ export class FileStore implements Store {
   }
 
   async read(release: string, fromSeq = 1): Promise<ReadResult> {
-    return readLog(this.logPath(release), fromSeq);
+    return readLog(this.logPath(release), fromSeq, this.cursors);
   }
 
   async append(release: string, expectedLastSeq: number, drafts: readonly AnyDraft[]): Promise<AnyEvent[]> {
@@ -101,29 +103,72 @@ function parseLine(line: string): AnyEvent[] {
   return Array.isArray(v) ? v : [v];
 }
 
-export function readLog(file: string, fromSeq = 1): ReadResult {
-  if (!existsSync(file)) return { events: [] };
-  const text = readFileSync(file, "utf8");
+/** Where a reader stopped in a log: the byte after the last committed line it parsed. */
+interface Cursor {
+  ino: number;
+  offset: number;
+  lastSeq: number;
+}
+
+/**
+ * Parses the committed lines of `buf` (a log from byte `base` on). Returns the events, the byte
+ * just after the last complete line, and damage when a line is not JSON.
+ */
+function parseLines(buf: Buffer, base: number, file: string, seqBefore: number): { events: AnyEvent[]; end: number; damage?: { seq: number; reason: string } } {
   const events: AnyEvent[] = [];
   let start = 0;
-  let lineNo = 0;
-  while (start < text.length) {
-    const end = text.indexOf("\n", start);
-    if (end === -1) break; // torn append: never committed
-    lineNo += 1;
-    const line = text.slice(start, end);
-    start = end + 1;
-    if (line.length === 0) continue;
-    let batch: AnyEvent[];
-    try {
-      batch = parseLine(line);
-    } catch {
-      const seq = (events.at(-1)?.seq ?? 0) + 1;
-      return { events: events.filter((e) => e.seq >= fromSeq), damage: { seq, reason: `line ${lineNo} of ${file} is not valid JSON` } };
+  while (start < buf.length) {
+    const nl = buf.indexOf(10, start);
+    if (nl === -1) break; // torn append: never committed
+    const line = buf.toString("utf8", start, nl);
+    if (line.length > 0) {
+      let batch: AnyEvent[];
+      try {
+        batch = parseLine(line);
+      } catch {
+        const seq = (events.at(-1)?.seq ?? seqBefore) + 1;
+        return { events, end: base + start, damage: { seq, reason: `line ${lineAt(file, base + start)} of ${file} is not valid JSON` } };
+      }
+      for (const e of batch) events.push(e);
     }
-    for (const e of batch) events.push(e);
+    start = nl + 1;
   }
-  return { events: fromSeq <= 1 ? events : events.filter((e) => e.seq >= fromSeq) };
+  return { events, end: base + start };
+}
+
+/** The 1-based line number of byte `offset` of a file (for messages about a damaged line). */
+function lineAt(file: string, offset: number): number {
+  const text = readFileSync(file).subarray(0, offset);
+  let n = 1;
+  for (let i = text.indexOf(10); i !== -1; i = text.indexOf(10, i + 1)) n += 1;
+  return n;
+}
+
+/** Reads a log from `fromSeq` on; with a cursor at `fromSeq - 1` only the bytes after it are read. */
+export function readLog(file: string, fromSeq = 1, cursors?: Map<string, Cursor>): ReadResult {
+  if (!existsSync(file)) return { events: [] };
+  const fd = openSync(file, "r");
+  try {
+    const st = fstatSync(fd);
+    const c = cursors?.get(file);
+    // A log only grows (a torn tail is cut back to a line end, never before a committed line), so
+    // the bytes up to the cursor are what was read before; a replaced file has another inode.
+    const from = c && c.lastSeq === fromSeq - 1 && c.ino === st.ino && c.offset <= st.size ? c : null;
+    const base = from?.offset ?? 0;
+    const buf = Buffer.alloc(st.size - base);
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, base + got);
+      if (n === 0) break;
+      got += n;
+    }
+    const parsed = parseLines(buf.subarray(0, got), base, file, from?.lastSeq ?? 0);
+    const events = from || fromSeq <= 1 ? parsed.events : parsed.events.filter((e) => e.seq >= fromSeq);
+    if (cursors && !parsed.damage) cursors.set(file, { ino: st.ino, offset: parsed.end, lastSeq: parsed.events.at(-1)?.seq ?? from?.lastSeq ?? 0 });
+    return parsed.damage ? { events, damage: parsed.damage } : { events };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The last committed event's seq and hash, read from the end of the file. */
