@@ -5,7 +5,7 @@ import { withProject, type Ctx } from "./context.js";
 const DEFAULT_PORT = 4300;
 const DEFAULT_HOST = "127.0.0.1";
 
-/** Serves the API until the process is stopped. */
+/** Serves the dashboard and the API until the process is stopped. */
 export async function cmdServe(ctx: Ctx): Promise<number> {
   const port = ctx.args.flags.port === undefined ? DEFAULT_PORT : Number(ctx.args.flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BrtopsError("E_USAGE", `--port takes a port number, not "${ctx.args.flags.port}".`, { hint: "brtops serve --port 4300" });
@@ -17,9 +17,13 @@ export async function cmdServe(ctx: Ctx): Promise<number> {
   const app = createApp(project);
   await new Promise<void>((res) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
-      ctx.out.result({ listening: true, url: `http://${host}:${info.port}` }, `brtops API on http://${host}:${info.port} (Authorization: Bearer <token>)`);
+      ctx.out.result({ listening: true, url: `http://${host}:${info.port}` }, `brtops dashboard and API on http://${host}:${info.port} — sign in at / (brtops user add ID) or send Authorization: Bearer <token>`);
     });
-    const stop = () => server.close(() => res());
+    const stop = () => {
+      server.close(() => res());
+      // Open dashboards hold live event streams: end them, or close() waits for them forever.
+      (server as import("node:http").Server).closeAllConnections?.();
+    };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });

@@ -32,7 +32,7 @@ export const COMMAND_HELP: Record<string, string> = {
   orient: "brtops orient [--words N] [--json]\n  ORIENT: a briefing to resume cold (step, open items, last decisions, next action, Ready for operations), within N words (default 2000; oldest items trimmed first).",
   defrag: "brtops defrag [--json]\n  DEFRAG: writes checkpoints/checkpoint-<seq>.md in the release folder (decisions, open items, step, documents kept; events counted) and records it.",
   mcp: "brtops mcp\n  Serves the AI LEAD's tools over the Model Context Protocol (stdio). No tool approves, rejects, decides GO/NO-GO or certifies.",
-  serve: "brtops serve [--port N] [--host H]\n  Serves the HTTP API (default 127.0.0.1:4300): GET /api/releases, GET /api/releases/V, POST /api/releases/V/approve|reject|feedback|answer, GET /api/releases/V/events (SSE), POST /api/login. Authorization: Bearer <token>.",
+  serve: "brtops serve [--port N] [--host H]\n  Serves the web dashboard at / and the HTTP API (default 127.0.0.1:4300): GET /api/releases, GET /api/releases/V, /deployment, /audit, POST /api/releases/V/approve|reject|feedback|answer, GET /api/releases/V/events (SSE), POST /api/login|logout, GET /api/me. Browsers sign in with a password (brtops user add ID); agents and CI send Authorization: Bearer <token>. Stop with Ctrl-C.",
   token: "brtops token create ID [--json]\n  Creates an API token acting as ID (shown once; stored hashed in .brtops/tokens.json). The role comes from the config's leads.",
   user: "brtops user add ID\n  Sets ID's password (read from stdin; scrypt-hashed in .brtops/users.json) for POST /api/login.",
 };

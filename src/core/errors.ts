@@ -102,7 +102,10 @@ export function exitCodeFor(code: ErrorCode): number {
 export function httpStatusFor(code: ErrorCode): number {
   switch (code) {
     case "E_NOT_AUTHORIZED":
+    case "E_CSRF":
       return 403;
+    case "E_RATE_LIMITED":
+      return 429;
     case "E_NO_IDENTITY":
       return 401;
     case "E_CONFLICT":
