@@ -60,8 +60,16 @@ describe("brtops serve / token / user", () => {
     const r = await fetch(`${url}/api/releases/1.1.0`, { headers: { authorization: `Bearer ${token}` } });
     expect(r.status).toBe(200);
     expect((await r.json()).step).toBe("2.10");
+    // A dashboard left open holds a live event stream; stopping the server must not wait for it.
+    const stream = new AbortController();
+    const sse = await fetch(`${url}/api/releases/1.1.0/events`, { headers: { authorization: `Bearer ${token}` }, signal: stream.signal });
+    expect(sse.status).toBe(200);
+    const reader = sse.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain("event: status");
+    const exited = new Promise<number | null>((res) => server!.once("exit", (code) => res(code)));
     server.kill("SIGTERM");
-    await new Promise((res) => server!.once("exit", res));
+    expect(await exited).toBe(0);
+    stream.abort();
   });
 
   it("serve refuses a bad --port", () => {
