@@ -11,6 +11,7 @@ import type { ReleaseSession } from "../engine/release-session.js";
 import { AnswerBody, ApproveBody, FeedbackBody, RejectBody } from "./bodies.js";
 import { installAuth, type AuthOptions } from "./auth.js";
 import { installDashboard } from "./dashboard/routes.js";
+import { createReleaseHub } from "./release-hub.js";
 import { errorBody, readBody, type AppEnv } from "./http.js";
 import { installViews } from "./routes-views.js";
 import { securityHeaders } from "./security-headers.js";
@@ -40,7 +41,9 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
   // Sign-in, then the credentials check (with CSRF for cookie sessions) of every other /api route.
   installAuth(app, project, options);
 
+  // Decisions get a session of their own, so a conflicting append is still caught; reads share the hub's.
   const session = (c: Context<Env>) => selectRelease(project.store, c.req.param("version"));
+  const hub = createReleaseHub(project.store, { pollMs });
 
   app.get("/api/releases", async (c) => {
     const all = await listReleases(project.store);
@@ -48,8 +51,8 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
   });
 
   app.get("/api/releases/:version", async (c) => {
-    const s = await session(c);
-    return c.json(statusView(s.state, s.state.version));
+    const { json } = await hub.status(c.req.param("version"));
+    return c.body(json, 200, { "Content-Type": "application/json" });
   });
 
   const decision = <S extends z.ZodType>(path: string, schema: S, run: (s: ReleaseSession, base: d.DecisionInput, body: z.infer<S>) => Promise<ReleaseState>) =>
@@ -70,27 +73,13 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
   installViews(app, project, session);
 
   app.get("/api/releases/:version/events", async (c) => {
-    const s = await session(c);
+    // One watcher, one refresh and one encoded `event: status` frame per release, for every client.
+    const feed = await hub.subscribe(c.req.param("version"));
     return streamSSE(c, async (stream) => {
-      let sent = -1;
-      let wake: (() => void) | null = null;
-      const poke = () => wake?.();
-      const unwatch = project.store.watch?.(() => poke()) ?? (() => {});
-      const timer = setInterval(poke, pollMs);
-      stream.onAbort(() => poke());
-      try {
-        while (!stream.aborted && !stream.closed) {
-          await s.refresh();
-          if (s.lastSeq !== sent) {
-            sent = s.lastSeq;
-            await stream.writeSSE({ event: "status", id: String(sent), data: JSON.stringify(statusView(s.state, s.state.version)) });
-          }
-          await new Promise<void>((r) => (wake = r));
-          wake = null;
-        }
-      } finally {
-        clearInterval(timer);
-        unwatch();
+      stream.onAbort(() => feed.close());
+      for await (const frame of feed) {
+        await stream.write(frame);
+        if (stream.aborted || stream.closed) break;
       }
     });
   });

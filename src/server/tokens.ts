@@ -1,6 +1,6 @@
 /** API tokens: random, shown once, stored only as a sha256 hash with the identity they stand for. */
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BrtopsError } from "../core/errors.js";
 
@@ -71,13 +71,36 @@ export function revokeToken(root: string, token: string): boolean {
   return true;
 }
 
-/** The identity a bearer token stands for, or null (also for an expired session when `now` is given). */
+interface TokenIndex {
+  /** inode, size and mtime of tokens.json when it was read ("missing" when absent). */
+  stamp: string;
+  byHash: Map<string, TokenRecord>;
+}
+
+// The server checks a token on every request, so tokens.json is parsed again only when it
+// changes. Every write replaces it by rename, which moves its inode, size or mtime; a token
+// revoked or edited out of the file therefore stops working on the next request.
+const indexes = new Map<string, TokenIndex>();
+
+function tokenIndex(root: string): Map<string, TokenRecord> {
+  const f = file(root);
+  const st = statSync(f, { throwIfNoEntry: false });
+  const stamp = st ? `${st.ino}:${st.size}:${st.mtimeMs}` : "missing";
+  const known = indexes.get(f);
+  if (known?.stamp === stamp) return known.byHash;
+  const byHash = new Map<string, TokenRecord>();
+  for (const t of readTokens(root)) if (typeof t.hash === "string" && !byHash.has(t.hash)) byHash.set(t.hash, t);
+  // A write racing this read leaves an older stamp than the content, so the next call reads again.
+  indexes.set(f, { stamp, byHash });
+  return byHash;
+}
+
+/** The identity a bearer token stands for, or null (also for an expired session when `now` is given). Example: `identityForToken(root, "brt_…") // "alice@example.com"` */
 export function identityForToken(root: string, token: string, now?: string): string | null {
   if (!token.startsWith("brt_")) return null;
-  const h = Buffer.from(hashToken(token), "hex");
-  for (const t of readTokens(root)) {
-    const other = Buffer.from(t.hash, "hex");
-    if (other.length === h.length && timingSafeEqual(other, h)) return now !== undefined && expired(t, now) ? null : t.id;
-  }
-  return null;
+  // Looking up the sha256 by value leaks nothing useful through timing: a caller chooses the
+  // token, not its hash, so it cannot steer how much of a stored hash it matches.
+  const t = tokenIndex(root).get(hashToken(token));
+  if (!t) return null;
+  return now !== undefined && expired(t, now) ? null : t.id;
 }

@@ -1,0 +1,288 @@
+/**
+ * The server's live view of its releases: one ReleaseSession per release, kept up to date
+ * incrementally (never re-folding the whole log per request), the status JSON serialised once
+ * per log position, and one SSE fan-out per release (one watcher and poller, one refresh, the
+ * same encoded frame written to every subscriber). Read-only: decisions take their own session,
+ * because the store's conditional append only protects a decision judged on a session nobody
+ * else refreshes or appends through meanwhile.
+ */
+import { statSync } from "node:fs";
+import { BrtopsError } from "../core/errors.js";
+import { statusView } from "../core/status-view.js";
+import { normalizeVersion } from "../core/version-syntax.js";
+import { ReleaseSession } from "../engine/release-session.js";
+import { selectRelease } from "../engine/project.js";
+import { FileStore } from "../store/store-file.js";
+import type { Store } from "../store/store.js";
+
+export interface ReleaseHubOptions {
+  /** How often a release with subscribers is checked when no change was signalled (ms, default 500). */
+  pollMs?: number;
+}
+
+/** The status of a release serialised at one log position. */
+export interface StatusJson {
+  seq: number;
+  json: string;
+}
+
+/** One subscriber's stream of encoded `event: status` frames; only the newest unsent frame is kept. */
+export interface StatusFeed extends AsyncGenerator<Uint8Array, void, undefined> {
+  /** Leaves the fan-out (idempotent); the iteration ends. */
+  close(): void;
+}
+
+interface LogStamp {
+  ino: number;
+  size: number;
+  key: string;
+}
+
+interface Subscriber {
+  /** The log position of the last frame handed to it. */
+  seq: number;
+  pending: Uint8Array | null;
+  wake: (() => void) | null;
+  closed: boolean;
+}
+
+interface Entry {
+  release: string;
+  session: ReleaseSession;
+  /** The log file's stamp as of the last completed read (file store only). */
+  stamp: LogStamp | null;
+  running: Promise<void> | null;
+  queued: Promise<void> | null;
+  status: StatusJson | null;
+  frame: { seq: number; bytes: Uint8Array } | null;
+  subscribers: Set<Subscriber>;
+  stopLive: (() => void) | null;
+  pumping: boolean;
+  pumpAgain: boolean;
+}
+
+const encoder = new TextEncoder();
+
+/** Shared, incrementally refreshed release sessions and SSE fan-out for one store. */
+export class ReleaseHub {
+  private readonly entries = new Map<string, Entry>();
+  private readonly opening = new Map<string, Promise<Entry>>();
+  private readonly pollMs: number;
+
+  constructor(
+    readonly store: Store,
+    options: ReleaseHubOptions = {},
+  ) {
+    this.pollMs = options.pollMs ?? 500;
+  }
+
+  /** The release's status JSON, current as of this call (appends by any process included). */
+  async status(version: string): Promise<StatusJson> {
+    const e = await this.current(version);
+    return this.statusOf(e);
+  }
+
+  /** Subscribes to a release's status frames: the current one at once, then one per change. Throws like `status` for an unknown release. */
+  async subscribe(version: string): Promise<StatusFeed> {
+    const e = await this.current(version);
+    const first = this.frameOf(e);
+    const sub: Subscriber = { seq: first.seq, pending: first.bytes, wake: null, closed: false };
+    e.subscribers.add(sub);
+    if (!e.stopLive) this.startLive(e);
+    const close = () => {
+      if (sub.closed) return;
+      sub.closed = true;
+      e.subscribers.delete(sub);
+      if (e.subscribers.size === 0) this.stopLive(e);
+      sub.wake?.();
+    };
+    async function* frames(): AsyncGenerator<Uint8Array> {
+      try {
+        while (!sub.closed) {
+          if (sub.pending) {
+            const f = sub.pending;
+            sub.pending = null;
+            yield f;
+            continue;
+          }
+          await new Promise<void>((r) => (sub.wake = r));
+          sub.wake = null;
+        }
+      } finally {
+        close();
+      }
+    }
+    return Object.assign(frames(), { close });
+  }
+
+  /** How many subscribers a release has (0 when none or unknown). */
+  subscriberCount(version: string): number {
+    const id = normalizeVersion(version);
+    return (id && this.entries.get(id)?.subscribers.size) || 0;
+  }
+
+  /** Ends every subscription and stops every watcher and timer. */
+  close(): void {
+    for (const e of this.entries.values()) {
+      for (const s of [...e.subscribers]) {
+        s.closed = true;
+        s.wake?.();
+      }
+      e.subscribers.clear();
+      this.stopLive(e);
+    }
+    this.entries.clear();
+  }
+
+  private async current(version: string): Promise<Entry> {
+    const e = await this.entry(version);
+    if (!this.unchanged(e)) await this.sync(e);
+    return e;
+  }
+
+  private async entry(version: string): Promise<Entry> {
+    const id = normalizeVersion(version);
+    const known = id ? this.entries.get(id) : undefined;
+    if (known) return known;
+    if (!id) throw new BrtopsError("E_VERSION_INVALID", `"${version}" is not a release version.`, { hint: "Use a version such as 2.1.0, e.g. /api/releases/2.1.0." });
+    let p = this.opening.get(id);
+    if (!p) {
+      p = this.open(id).finally(() => this.opening.delete(id));
+      this.opening.set(id, p);
+    }
+    return p;
+  }
+
+  private async open(id: string): Promise<Entry> {
+    const stamp = this.stampOf(id);
+    const session = await selectRelease(this.store, id);
+    const e: Entry = { release: id, session, stamp, running: null, queued: null, status: null, frame: null, subscribers: new Set(), stopLive: null, pumping: false, pumpAgain: false };
+    this.entries.set(id, e);
+    return e;
+  }
+
+  /** On the file store, a log whose file has not changed has nothing new: a stat instead of a read. */
+  private unchanged(e: Entry): boolean {
+    if (!e.stamp) return false;
+    return this.stampOf(e.release)?.key === e.stamp.key;
+  }
+
+  private stampOf(release: string): LogStamp | null {
+    if (!(this.store instanceof FileStore)) return null;
+    const st = statSync(this.store.logPath(release), { throwIfNoEntry: false });
+    if (!st) return { ino: 0, size: 0, key: "missing" };
+    return { ino: st.ino, size: st.size, key: `${st.ino}:${st.size}:${st.mtimeMs}` };
+  }
+
+  /** Coalesced refresh: at most one read runs, and callers arriving meanwhile share the next one. */
+  private sync(e: Entry): Promise<void> {
+    if (e.queued) return e.queued;
+    if (!e.running) return this.startRead(e);
+    const queued = e.running.catch(() => {}).then(() => this.startRead(e));
+    e.queued = queued;
+    return queued;
+  }
+
+  private startRead(e: Entry): Promise<void> {
+    e.queued = null;
+    const run = this.read(e).finally(() => {
+      if (e.running === run) e.running = null;
+    });
+    e.running = run;
+    return run;
+  }
+
+  private async read(e: Entry): Promise<void> {
+    // The stamp is taken before reading, so a change racing the read shows up as a new stamp next time.
+    const stamp = this.stampOf(e.release);
+    if (stamp && e.stamp && stamp.key === e.stamp.key) return;
+    const rewritten = stamp && e.stamp && (stamp.ino !== e.stamp.ino || stamp.size < e.stamp.size);
+    if (rewritten) {
+      // Not an append (a restored or replaced log): fold it again from the start.
+      const fresh = await ReleaseSession.open(this.store, e.release);
+      if (!fresh.exists) {
+        this.forget(e);
+        await selectRelease(this.store, e.release); // throws E_NO_ACTIVE_RELEASE with the known releases
+      }
+      e.session = fresh;
+      e.status = null;
+      e.frame = null;
+    } else {
+      await e.session.refresh();
+    }
+    e.stamp = stamp;
+  }
+
+  private statusOf(e: Entry): StatusJson {
+    const s = e.session;
+    if (e.status?.seq !== s.lastSeq) e.status = { seq: s.lastSeq, json: JSON.stringify(statusView(s.state, s.state.version)) };
+    return e.status;
+  }
+
+  private frameOf(e: Entry): { seq: number; bytes: Uint8Array } {
+    const st = this.statusOf(e);
+    if (e.frame?.seq !== st.seq) e.frame = { seq: st.seq, bytes: encoder.encode(`event: status\ndata: ${st.json}\nid: ${st.seq}\n\n`) };
+    return e.frame;
+  }
+
+  private startLive(e: Entry): void {
+    const unwatch = this.store.watch?.((release) => release === e.release && this.pump(e)) ?? (() => {});
+    // The poll catches what a watcher can miss (another machine on a shared store, a dropped notification).
+    const timer = setInterval(() => this.pump(e), this.pollMs);
+    timer.unref?.();
+    e.stopLive = () => {
+      clearInterval(timer);
+      unwatch();
+    };
+  }
+
+  private stopLive(e: Entry): void {
+    e.stopLive?.();
+    e.stopLive = null;
+  }
+
+  /** Brings the release up to date once and hands a new frame to every subscriber; re-entrant calls coalesce. */
+  private pump(e: Entry): void {
+    if (e.pumping) {
+      e.pumpAgain = true;
+      return;
+    }
+    e.pumping = true;
+    void (async () => {
+      try {
+        do {
+          e.pumpAgain = false;
+          if (e.subscribers.size === 0) break;
+          if (!this.unchanged(e)) await this.sync(e);
+          const f = this.frameOf(e);
+          for (const s of e.subscribers) {
+            if (s.closed || s.seq === f.seq) continue;
+            s.seq = f.seq;
+            s.pending = f.bytes;
+            s.wake?.();
+          }
+        } while (e.pumpAgain);
+      } catch {
+        // A log that cannot be read (damaged, removed): end the streams; a client reconnecting gets the error as an HTTP status.
+        for (const s of [...e.subscribers]) {
+          s.closed = true;
+          s.wake?.();
+        }
+        e.subscribers.clear();
+        this.stopLive(e);
+        this.forget(e);
+      } finally {
+        e.pumping = false;
+      }
+    })();
+  }
+
+  private forget(e: Entry): void {
+    if (this.entries.get(e.release) === e) this.entries.delete(e.release);
+  }
+}
+
+/** A hub for the store; example: `const hub = createReleaseHub(project.store, { pollMs: 500 })`. */
+export function createReleaseHub(store: Store, options: ReleaseHubOptions = {}): ReleaseHub {
+  return new ReleaseHub(store, options);
+}

@@ -1,0 +1,199 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { build } from "esbuild";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { draft, type AnyDraft } from "../../src/core/events.js";
+import { foldEvents } from "../../src/core/fold.js";
+import { statusView } from "../../src/core/status-view.js";
+import { ReleaseHub, type StatusFeed } from "../../src/server/release-hub.js";
+import { FileStore } from "../../src/store/store-file.js";
+import type { Store } from "../../src/store/store.js";
+
+const run = promisify(execFile);
+const REPO = resolve(__dirname, "../..");
+const HUM = { id: "alice@example.com", role: "hum-lead" as const };
+const AT = "2026-05-20T10:00:00.000Z";
+
+// The other process appends through the real file store (lock, hash chain, fsync), bundled from src.
+const APPENDER = `
+import { FileStore } from "./src/store/store-file.js";
+import { draft } from "./src/core/events.js";
+const [root, release, text] = process.argv.slice(2);
+const store = new FileStore(root);
+const last = (await store.read(release)).events.at(-1)?.seq ?? 0;
+await store.append(release, last, [draft("Note", new Date().toISOString(), { id: "other@example.com", role: "member" }, { text })]);
+`;
+
+/** A file store that counts its live watchers, to see the hub let go of them. */
+class CountingStore extends FileStore {
+  watchers = 0;
+  override watch(onChange: (release: string, lastSeq: number) => void): () => void {
+    this.watchers += 1;
+    const off = super.watch(onChange);
+    return () => {
+      this.watchers -= 1;
+      off();
+    };
+  }
+}
+
+/** The same log behind a store that is not a FileStore and cannot be watched (like a remote store without notifications). */
+function unwatchable(inner: Store): Store {
+  return { list: () => inner.list(), read: (r, from) => inner.read(r, from), append: (r, last, drafts) => inner.append(r, last, drafts), close: () => inner.close() };
+}
+
+const decoder = new TextDecoder();
+const frameSeq = (bytes: Uint8Array): number => Number(/^id: (\d+)$/m.exec(decoder.decode(bytes))?.[1]);
+const frameData = (bytes: Uint8Array): { lastSeq: number; feedback: { text: string }[] } => JSON.parse(/^data: (.*)$/m.exec(decoder.decode(bytes))![1]!);
+
+describe("ReleaseHub", () => {
+  let base: string;
+  let appender: string;
+  let root: string;
+  let store: CountingStore;
+  let hub: ReleaseHub;
+
+  beforeAll(async () => {
+    base = mkdtempSync(join(tmpdir(), "brtops-hub-"));
+    appender = join(base, "appender.mjs");
+    await build({ stdin: { contents: APPENDER, resolveDir: REPO, loader: "ts" }, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", outfile: appender, logLevel: "error" });
+  });
+
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  beforeEach(async () => {
+    root = mkdtempSync(join(base, "p-"));
+    store = new CountingStore(root);
+    const drafts: AnyDraft[] = [draft("ReleaseRequested", AT, HUM, { version: "1.1.0", environment: "staging" })];
+    for (let i = 0; i < 20; i++) drafts.push(draft("Note", AT, HUM, { text: `note ${i}` }));
+    await store.append("1.1.0", 0, drafts);
+    hub = new ReleaseHub(store, { pollMs: 50 });
+  });
+
+  afterEach(() => hub.close());
+
+  const appendElsewhere = (text: string) => run(process.execPath, [appender, root, "1.1.0", text], { cwd: root });
+
+  const next = async (feed: StatusFeed): Promise<Uint8Array> => {
+    const r = await feed.next();
+    if (r.done) throw new Error("feed ended");
+    return r.value;
+  };
+
+  it("serves the folded status and sees an append made by another process", async () => {
+    const first = await hub.status("1.1.0");
+    expect(first.seq).toBe(21);
+    expect(JSON.parse(first.json)).toEqual(JSON.parse(JSON.stringify(statusView(foldEvents((await store.read("1.1.0")).events)!, "1.1.0"))));
+    // Nothing appended: the same serialised object is served again.
+    expect(await hub.status("v1.1.0")).toBe(first);
+
+    await appendElsewhere("from another process");
+    const after = await hub.status("1.1.0");
+    expect(after.seq).toBe(22);
+    expect(JSON.parse(after.json).lastSeq).toBe(22);
+    expect(JSON.parse(after.json)).toEqual(JSON.parse(JSON.stringify(statusView(foldEvents((await store.read("1.1.0")).events)!, "1.1.0"))));
+  });
+
+  it("sends two subscribers the same frame for an append by another process", async () => {
+    const a = await hub.subscribe("1.1.0");
+    const b = await hub.subscribe("1.1.0");
+    expect(frameSeq(await next(a))).toBe(21);
+    expect(frameSeq(await next(b))).toBe(21);
+    expect(store.watchers).toBe(1);
+
+    await appendElsewhere("seen by both");
+    const [fa, fb] = await Promise.all([next(a), next(b)]);
+    expect(fa).toBe(fb); // encoded once, written to both
+    expect(decoder.decode(fa)).toMatch(/^event: status\ndata: \{.*\}\nid: 22\n\n$/);
+    expect(frameData(fa).lastSeq).toBe(22);
+    a.close();
+    b.close();
+  });
+
+  it("cleans up a client that leaves: the others keep receiving, the last one stops the watcher", async () => {
+    const a = await hub.subscribe("1.1.0");
+    const b = await hub.subscribe("1.1.0");
+    await next(a);
+    await next(b);
+    expect(hub.subscriberCount("1.1.0")).toBe(2);
+
+    a.close();
+    expect(hub.subscriberCount("1.1.0")).toBe(1);
+    expect((await a.next()).done).toBe(true);
+    expect(store.watchers).toBe(1);
+
+    await store.append("1.1.0", 21, [draft("Note", AT, HUM, { text: "after a left" })]);
+    expect(frameSeq(await next(b))).toBe(22);
+
+    // Leaving by ending the iteration (a consumer's `break`) also unsubscribes.
+    await store.append("1.1.0", 22, [draft("Note", AT, HUM, { text: "one more" })]);
+    for await (const f of b) {
+      expect(frameSeq(f)).toBe(23);
+      break;
+    }
+    expect(hub.subscriberCount("1.1.0")).toBe(0);
+    expect(store.watchers).toBe(0);
+
+    // A new subscriber starts a new watcher and gets the current status at once.
+    const c = await hub.subscribe("1.1.0");
+    expect(store.watchers).toBe(1);
+    expect(frameSeq(await next(c))).toBe(23);
+    c.close();
+    expect(store.watchers).toBe(0);
+  });
+
+  it("on a store that cannot be watched, the poll delivers appends", async () => {
+    const plain = new ReleaseHub(unwatchable(store), { pollMs: 30 });
+    try {
+      const a = await plain.subscribe("1.1.0");
+      expect(frameSeq(await next(a))).toBe(21);
+      await appendElsewhere("polled");
+      expect(frameSeq(await next(a))).toBe(22);
+      a.close();
+      expect(plain.subscriberCount("1.1.0")).toBe(0);
+    } finally {
+      plain.close();
+    }
+  });
+
+  it("concurrent requests during appends fold each event once", async () => {
+    const plain = new ReleaseHub(unwatchable(store), { pollMs: 30 });
+    const writer = new FileStore(root);
+    let last = 21;
+    const appends = (async () => {
+      for (let i = 0; i < 30; i++) {
+        last = (await writer.append("1.1.0", last, [draft("FeedbackGiven", AT, HUM, { id: `F${i + 1}`, phase: 1, step: "1.1", text: `feedback ${i}` })]))[0]!.seq;
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const reads: Promise<unknown>[] = [];
+    for (let i = 0; i < 200; i++) {
+      reads.push(plain.status("1.1.0"), hub.status("1.1.0"));
+      if (i % 10 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all([appends, ...reads]);
+    for (const h of [plain, hub]) {
+      const s = JSON.parse((await h.status("1.1.0")).json) as { lastSeq: number; feedback: { text: string }[] };
+      expect(s.lastSeq).toBe(51);
+      expect(s.feedback.map((f) => f.text)).toEqual(Array.from({ length: 30 }, (_, i) => `feedback ${i}`));
+    }
+    plain.close();
+  });
+
+  it("refuses an unknown or invalid release with the API's error codes, subscribing nothing", async () => {
+    await expect(hub.status("9.9.9")).rejects.toMatchObject({ code: "E_NO_ACTIVE_RELEASE", message: expect.stringContaining("9.9.9") });
+    await expect(hub.subscribe("9.9.9")).rejects.toMatchObject({ code: "E_NO_ACTIVE_RELEASE" });
+    await expect(hub.subscribe("not-a-version")).rejects.toMatchObject({ code: "E_VERSION_INVALID" });
+    expect(hub.subscriberCount("9.9.9")).toBe(0);
+    expect(store.watchers).toBe(0);
+  });
+
+  it("a release that appears later is found (unknown releases are not cached)", async () => {
+    await expect(hub.status("1.2.0")).rejects.toMatchObject({ code: "E_NO_ACTIVE_RELEASE" });
+    await store.append("1.2.0", 0, [draft("ReleaseRequested", AT, HUM, { version: "1.2.0", environment: "staging" })]);
+    expect((await hub.status("1.2.0")).seq).toBe(1);
+  });
+});
