@@ -13,6 +13,7 @@ import { installAuth, type AuthOptions } from "./auth.js";
 import { installDashboard } from "./dashboard/routes.js";
 import { createReleaseHub } from "./release-hub.js";
 import { errorBody, readBody, type AppEnv } from "./http.js";
+import { installManage } from "./routes-manage.js";
 import { installViews } from "./routes-views.js";
 import { securityHeaders } from "./security-headers.js";
 
@@ -71,6 +72,7 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
   decision("answer", AnswerBody, (s, base, b) => d.answerQuestion(project, s, { ...base, id: b.id, text: b.text }));
 
   installViews(app, project, session);
+  installManage(app, project, session);
 
   app.get("/api/releases/:version/events", async (c) => {
     // One watcher, one refresh and one encoded `event: status` frame per release, for every client.

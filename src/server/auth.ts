@@ -6,7 +6,7 @@
 import type { Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { authorize, roleOf, type Action } from "../core/authority.js";
+import { Actions, authorize, roleOf, type Action } from "../core/authority.js";
 import { BrtopsError } from "../core/errors.js";
 import type { Project } from "../engine/project.js";
 import { LoginBody } from "./bodies.js";
@@ -28,7 +28,8 @@ export interface AuthOptions {
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-const DECISIONS: readonly Action[] = ["approve", "reject", "answer", "feedback", "ask"];
+/** Every action of the authority matrix but reading: `can` in /api/me tells the dashboard which controls to offer. */
+const DECISIONS: readonly Action[] = Object.values(Actions).filter((a) => a !== "read");
 
 // The socket's address: X-Forwarded-For is not trusted, since any client can set it.
 function clientAddress(c: Context): string {

@@ -1,8 +1,34 @@
 /** Request bodies the API accepts, validated with zod. */
 import { z } from "zod";
+import type { Sev } from "../core/events.js";
+import { parseSev } from "../core/workflow.js";
 
-export const ApproveBody = z.strictObject({ step: z.string().min(1).optional(), note: z.string().optional(), waive: z.string().min(1).optional() });
-export const RejectBody = z.strictObject({ step: z.string().min(1).optional(), reason: z.string().min(1), returnTo: z.number().int().optional(), note: z.string().optional() });
-export const FeedbackBody = z.strictObject({ step: z.string().min(1).optional(), text: z.string().min(1) });
-export const AnswerBody = z.strictObject({ step: z.string().min(1).optional(), id: z.string().min(1), text: z.string().min(1) });
+const step = z.string().min(1).optional();
+const note = z.string().optional();
+/** Text a person must actually write: blank is refused here, before the core sees it. */
+const text = z.string().refine((s) => s.trim().length > 0, "must not be blank");
+
+export const ApproveBody = z.strictObject({ step, note, waive: z.string().min(1).optional() });
+export const RejectBody = z.strictObject({ step, reason: z.string().min(1), returnTo: z.number().int().optional(), note });
+export const FeedbackBody = z.strictObject({ step, text: z.string().min(1) });
+export const AnswerBody = z.strictObject({ step, id: z.string().min(1), text: z.string().min(1) });
 export const LoginBody = z.strictObject({ id: z.string().min(1), password: z.string().min(1) });
+
+/** GO RELEASE, pause, resume, abort, rollback: an optional note for the record. */
+export const NoteBody = z.strictObject({ step, note });
+export const GuideBody = z.strictObject({ choice: z.enum(["retry", "rollback", "continue"]), step, note });
+export const AskBody = z.strictObject({ step, text });
+export const RespondBody = z.strictObject({ step, id: z.string().min(1), text });
+export const SignoffBody = z.strictObject({ step, for: z.enum(["uat", "stakeholders"]), reject: z.boolean().optional(), note });
+
+/** A SEV level as "SEV-2" (any case, dash optional) or the number 2; SEV-0 … SEV-5 as in the CLI. */
+export const SevLevel = z.union([z.number().int().min(0).max(5), z.string()]).transform((v, ctx): Sev => {
+  const sev = typeof v === "number" ? (v as Sev) : parseSev(v);
+  if (sev === null) {
+    ctx.addIssue({ code: "custom", message: `"${v}" is not a SEV level (SEV-0 … SEV-5, or 0 … 5)` });
+    return z.NEVER;
+  }
+  return sev;
+});
+export const SevBody = z.strictObject({ step, sev: SevLevel, reason: text });
+export const WaiveBody = z.strictObject({ step, feature: text, reason: text, mode: z.enum(["waive", "exclude"]) });
