@@ -67,6 +67,7 @@ const encoder = new TextEncoder();
 export class ReleaseHub {
   private readonly entries = new Map<string, Entry>();
   private readonly opening = new Map<string, Promise<Entry>>();
+  private readonly logPaths = new Map<string, string>();
   private readonly pollMs: number;
 
   constructor(
@@ -169,7 +170,9 @@ export class ReleaseHub {
 
   private stampOf(release: string): LogStamp | null {
     if (!(this.store instanceof FileStore)) return null;
-    const st = statSync(this.store.logPath(release), { throwIfNoEntry: false });
+    let path = this.logPaths.get(release);
+    if (!path) this.logPaths.set(release, (path = this.store.logPath(release)));
+    const st = statSync(path, { throwIfNoEntry: false });
     if (!st) return { ino: 0, size: 0, key: "missing" };
     return { ino: st.ino, size: st.size, key: `${st.ino}:${st.size}:${st.mtimeMs}` };
   }

@@ -72,6 +72,7 @@ export function revokeToken(root: string, token: string): boolean {
 }
 
 interface TokenIndex {
+  file: string;
   /** inode, size and mtime of tokens.json when it was read ("missing" when absent). */
   stamp: string;
   byHash: Map<string, TokenRecord>;
@@ -83,15 +84,15 @@ interface TokenIndex {
 const indexes = new Map<string, TokenIndex>();
 
 function tokenIndex(root: string): Map<string, TokenRecord> {
-  const f = file(root);
+  const known = indexes.get(root);
+  const f = known?.file ?? file(root);
   const st = statSync(f, { throwIfNoEntry: false });
   const stamp = st ? `${st.ino}:${st.size}:${st.mtimeMs}` : "missing";
-  const known = indexes.get(f);
   if (known?.stamp === stamp) return known.byHash;
   const byHash = new Map<string, TokenRecord>();
   for (const t of readTokens(root)) if (typeof t.hash === "string" && !byHash.has(t.hash)) byHash.set(t.hash, t);
   // A write racing this read leaves an older stamp than the content, so the next call reads again.
-  indexes.set(f, { stamp, byHash });
+  indexes.set(root, { file: f, stamp, byHash });
   return byHash;
 }
 

@@ -1,14 +1,20 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { request, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { serve } from "@hono/node-server";
 import { build } from "esbuild";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { draft, type AnyDraft } from "../../src/core/events.js";
 import { foldEvents } from "../../src/core/fold.js";
 import { statusView } from "../../src/core/status-view.js";
+import { openProject } from "../../src/engine/project.js";
+import { createApp } from "../../src/server/app.js";
 import { ReleaseHub, type StatusFeed } from "../../src/server/release-hub.js";
+import { createToken, identityForToken, readTokens, revokeToken } from "../../src/server/tokens.js";
 import { FileStore } from "../../src/store/store-file.js";
 import type { Store } from "../../src/store/store.js";
 
@@ -195,5 +201,133 @@ describe("ReleaseHub", () => {
     await expect(hub.status("1.2.0")).rejects.toMatchObject({ code: "E_NO_ACTIVE_RELEASE" });
     await store.append("1.2.0", 0, [draft("ReleaseRequested", AT, HUM, { version: "1.2.0", environment: "staging" })]);
     expect((await hub.status("1.2.0")).seq).toBe(1);
+  });
+});
+
+describe("the events endpoint over real HTTP", () => {
+  let base: string;
+  let store: CountingStore;
+  let server: ReturnType<typeof serve>;
+  let port: number;
+  let token: string;
+
+  beforeAll(async () => {
+    base = mkdtempSync(join(tmpdir(), "brtops-hub-http-"));
+    writeFileSync(join(base, "brtops.config.yaml"), `leads:\n  hum: [${HUM.id}]\n`);
+    store = new CountingStore(base);
+    await store.append("1.1.0", 0, [draft("ReleaseRequested", AT, HUM, { version: "1.1.0", environment: "staging" })]);
+    const project = { ...(await openProject(base)), store };
+    token = createToken(base, HUM.id, AT);
+    server = serve({ fetch: createApp(project, { pollMs: 50 }).fetch, port: 0, hostname: "127.0.0.1" });
+    await new Promise((r) => server.once("listening", r));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  /** An SSE client: resolves its frames' ids as they come. */
+  function client(): { ids: number[]; nextId: () => Promise<number>; res: Promise<IncomingMessage>; close: () => void } {
+    const ids: number[] = [];
+    const waiters: ((id: number) => void)[] = [];
+    let buf = "";
+    const req = request({ host: "127.0.0.1", port, path: "/api/releases/1.1.0/events", headers: { authorization: `Bearer ${token}` } });
+    const res = new Promise<IncomingMessage>((ok, fail) => {
+      req.on("response", (r) => {
+        r.setEncoding("utf8");
+        r.on("data", (chunk: string) => {
+          buf += chunk;
+          for (let i = buf.indexOf("\n\n"); i >= 0; i = buf.indexOf("\n\n")) {
+            const id = Number(/^id: (\d+)$/m.exec(buf.slice(0, i))?.[1]);
+            buf = buf.slice(i + 2);
+            const w = waiters.shift();
+            if (w) w(id);
+            else ids.push(id);
+          }
+        });
+        ok(r);
+      });
+      req.on("error", fail);
+    });
+    req.end();
+    const nextId = () => (ids.length ? Promise.resolve(ids.shift()!) : new Promise<number>((r) => waiters.push(r)));
+    return { ids, nextId, res, close: () => req.destroy() };
+  }
+
+  async function until(check: () => boolean): Promise<void> {
+    for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(check()).toBe(true);
+  }
+
+  it("two clients share one watcher and get each append; clients that disconnect are let go", async () => {
+    const a = client();
+    const b = client();
+    expect((await a.res).headers["content-type"]).toContain("text/event-stream");
+    expect(await a.nextId()).toBe(1);
+    expect(await b.nextId()).toBe(1);
+    expect(store.watchers).toBe(1);
+
+    await store.append("1.1.0", 1, [draft("Note", AT, HUM, { text: "to both" })]);
+    expect(await a.nextId()).toBe(2);
+    expect(await b.nextId()).toBe(2);
+
+    a.close();
+    await store.append("1.1.0", 2, [draft("Note", AT, HUM, { text: "to b" })]);
+    expect(await b.nextId()).toBe(3);
+    expect(store.watchers).toBe(1);
+    b.close();
+    await until(() => store.watchers === 0);
+  });
+
+  it("GET /api/releases/:version serves appends made meanwhile, and 404s an unknown release", async () => {
+    const get = (path: string) =>
+      new Promise<{ status: number; body: any }>((ok, fail) => {
+        request({ host: "127.0.0.1", port, path, headers: { authorization: `Bearer ${token}` } }, (r) => {
+          let text = "";
+          r.on("data", (c) => (text += c));
+          r.on("end", () => ok({ status: r.statusCode ?? 0, body: JSON.parse(text) }));
+        })
+          .on("error", fail)
+          .end();
+      });
+    const before = await get("/api/releases/1.1.0");
+    expect(before.status).toBe(200);
+    const seq = before.body.lastSeq as number;
+    await new FileStore(base).append("1.1.0", seq, [draft("Note", AT, HUM, { text: "meanwhile" })]);
+    expect((await get("/api/releases/1.1.0")).body.lastSeq).toBe(seq + 1);
+    const unknown = await get("/api/releases/9.9.9");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe("E_NO_ACTIVE_RELEASE");
+  });
+});
+
+describe("token lookups (tokens.json read again only when it changes)", () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), "brtops-tokens-"));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it("sees tokens created, revoked and edited out of the file by others, at once", () => {
+    expect(identityForToken(root, "brt_none")).toBeNull();
+    const a = createToken(root, "alice@example.com", AT);
+    expect(identityForToken(root, a)).toBe("alice@example.com");
+    const b = createToken(root, "bob@example.com", AT);
+    expect(identityForToken(root, b)).toBe("bob@example.com");
+    expect(identityForToken(root, a)).toBe("alice@example.com");
+
+    expect(revokeToken(root, a)).toBe(true);
+    expect(identityForToken(root, a)).toBeNull();
+
+    // Edited in place (same inode), as a person removing a leaked token would.
+    const file = join(root, ".brtops", "tokens.json");
+    writeFileSync(file, JSON.stringify({ tokens: readTokens(root).filter((t) => t.id !== "bob@example.com") }));
+    expect(identityForToken(root, b)).toBeNull();
+    expect(identityForToken(root, `${b}x`)).toBeNull();
+
+    writeFileSync(file, "{ not json");
+    expect(() => identityForToken(root, b)).toThrow(expect.objectContaining({ code: "E_STORE" }));
   });
 });
