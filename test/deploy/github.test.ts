@@ -1,4 +1,5 @@
-import { writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGit } from "../../src/adapters/git.js";
@@ -148,6 +149,64 @@ describe("tag and push (6.8.1, 6.8.2)", () => {
     expect(fx.git("tag", "-l")).toBe("");
     expect(await deleteRemoteTag(git, "origin", "v2.1.0")).toEqual({ deleted: false });
     expect(await deleteLocalTag(git, "v2.1.0")).toEqual({ deleted: false });
+  });
+
+  const quietGit = (...args: string[]): string => execFileSync("git", args, { cwd: fx.work, encoding: "utf8", stdio: "pipe" });
+
+  /** Runs `git tag` with a reference-transaction hook that SIGKILLs it while it holds the ref's lock. */
+  function crashInsideGitTag(tag: string, message: string, commit: string): string {
+    const hook = join(fx.work, ".git/hooks/reference-transaction");
+    writeFileSync(hook, `#!/bin/sh\n[ "$1" = "prepared" ] || { cat >/dev/null; exit 0; }\ngrep -q " refs/tags/${tag}$" || exit 0\nkill -9 $PPID\n`);
+    chmodSync(hook, 0o755);
+    expect(() => quietGit("tag", "-a", tag, "-m", message, commit)).toThrow();
+    rmSync(hook);
+    const lock = join(fx.work, `.git/refs/tags/${tag}.lock`);
+    expect(existsSync(lock)).toBe(true);
+    expect(fx.git("tag", "-l")).toBe("");
+    return lock;
+  }
+
+  it("finishes a tag whose git process died holding the ref lock: the lock names exactly this tag, so it is cleared", async () => {
+    const git = createGit(fx.work, redact);
+    const head = fx.git("rev-parse", "HEAD");
+    const lock = crashInsideGitTag("v2.1.0", annotation, head);
+    // git itself refuses while the lock is there.
+    expect(() => quietGit("tag", "-a", "v2.1.0", "-m", annotation, head)).toThrow(/v2\.1\.0\.lock': File exists/);
+    expect(await ensureAnnotatedTag(git, { tag: "v2.1.0", commit: head, message: annotation })).toEqual({ action: "created", commit: head, annotated: true, clearedLock: true });
+    expect(existsSync(lock)).toBe(false);
+    expect(fx.git("rev-parse", "v2.1.0^{commit}")).toBe(head);
+    expect(fx.git("tag", "-l", "--format=%(contents)", "v2.1.0")).toContain("SEV: SEV-2");
+  });
+
+  it("leaves a lock it cannot prove its own, with E_GIT_REF_LOCKED naming the file, and creates nothing", async () => {
+    const git = createGit(fx.work, redact);
+    const head = fx.git("rev-parse", "HEAD");
+    // Another annotation (someone else's tagging of the same name) and an empty lock (a git that died before writing).
+    const foreign = crashInsideGitTag("v2.1.0", "someone else's v2.1.0", head);
+    for (const content of [readFileSync(foreign, "utf8"), ""]) {
+      writeFileSync(foreign, content);
+      const e = await caught(ensureAnnotatedTag(git, { tag: "v2.1.0", commit: head, message: annotation }));
+      expect(e.code).toBe("E_GIT_REF_LOCKED");
+      expect(e.message).toContain(foreign);
+      expect(e.hint).toContain(`delete ${foreign}`);
+      expect(readFileSync(foreign, "utf8")).toBe(content);
+      expect(fx.git("tag", "-l")).toBe("");
+    }
+    // The same annotation at another commit is not ours either.
+    rmSync(foreign);
+    const next = fx.commit("n.txt", "n", "next");
+    crashInsideGitTag("v2.1.0", annotation, head);
+    expect((await caught(ensureAnnotatedTag(git, { tag: "v2.1.0", commit: next, message: annotation }))).code).toBe("E_GIT_REF_LOCKED");
+    expect(fx.git("tag", "-l")).toBe("");
+  });
+
+  it("reports a failing git tag without the whole annotation in the message", async () => {
+    const git = createGit(fx.work, redact);
+    const head = fx.git("rev-parse", "HEAD");
+    const e = await caught(ensureAnnotatedTag(git, { tag: "bad..name", commit: head, message: annotation }));
+    expect(e.code).toBe("E_GIT");
+    expect(e.message).toMatch(/^git tag -a bad\.\.name [0-9a-f]{12} failed \(exit 128\): fatal: 'bad\.\.name' is not a valid tag name/);
+    expect(e.message).not.toContain("Approvals");
   });
 });
 

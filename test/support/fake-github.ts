@@ -2,7 +2,8 @@
  * A local stand-in for GitHub's REST API: the release calls brtops makes, with GitHub's documented
  * request and response shapes and status codes, served on 127.0.0.1 behind the real Octokit
  * client. Uploads go to the `upload_url` the API hands out (here a path on the same server), as
- * they go to uploads.github.com for real. Faults can be injected (rate limits, 5xx, …).
+ * they go to uploads.github.com for real. Faults can be injected (rate limits, 5xx, …), and a
+ * request can be intercepted to crash its client at a chosen moment (crash-safety tests).
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -42,11 +43,34 @@ export interface Fault {
   times?: number;
 }
 
+/**
+ * Where an intercepted request stops. "before": GitHub never acts on it. "after": GitHub acts
+ * (the release or asset exists) but the answer is never sent. "mid-upload" (asset uploads only):
+ * the upload started, so the asset exists in state "open" without its bytes, as GitHub leaves
+ * an interrupted upload.
+ */
+export type InterceptPoint = "before" | "after" | "mid-upload";
+
+export interface Interception {
+  method?: string;
+  path: RegExp;
+  /** Query parameters the request must carry, e.g. `{name: "app.tgz"}` for one asset's upload. */
+  query?: Record<string, string>;
+  at: InterceptPoint;
+  /** Runs at that moment (e.g. SIGKILLs the client and waits for it to die); then the connection is dropped unanswered. */
+  run: () => void | Promise<void>;
+  /** How many matching requests are intercepted (default 1). */
+  times?: number;
+}
+
 export interface FakeGitHub {
   baseUrl: string;
   releases: FakeRelease[];
-  requests: { method: string; path: string; auth: string | undefined }[];
+  /** Every request received, in order; `query` is the URL's search part ("?name=app.tgz" for an upload). */
+  requests: { method: string; path: string; query: string; auth: string | undefined }[];
   inject(fault: Fault): void;
+  /** Intercepts the next matching request at `at`; resolves when `run` has finished. */
+  intercept(i: Interception): Promise<void>;
   /** 403 with x-ratelimit-remaining: 0 and a reset `resetInSec` ahead, for the next matching request. */
   rateLimitOnce(path: RegExp, resetInSec?: number): void;
   /** A 502 for the next matching request. */
@@ -63,6 +87,7 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean } = {
   const releases: FakeRelease[] = [];
   const requests: FakeGitHub["requests"] = [];
   const faults: Fault[] = [];
+  const interceptions: (Interception & { done: (e?: unknown) => void })[] = [];
   let nextId = 1;
   let base = "";
   const now = (): string => new Date().toISOString();
@@ -134,12 +159,43 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean } = {
       req.on("error", reject);
     });
 
+  // An upload whose bytes never all arrived: the asset exists, "open", empty.
+  const startUpload = async (url: URL, path: string, req: IncomingMessage): Promise<void> => {
+    const upload = /^\/uploads\/repos\/([^/]+)\/([^/]+)\/releases\/(\d+)\/assets$/.exec(path);
+    const r = upload ? releases.find((x) => x.id === Number(upload[3]) && x.owner === upload[1] && x.repo === upload[2]) : undefined;
+    const name = url.searchParams.get("name");
+    if (!r || !name || req.method !== "POST") throw new Error(`mid-upload interception on a request that is no upload: ${req.method} ${path}`);
+    if (!r.assets.some((a) => a.name === name)) r.assets.push({ id: nextId++, name, label: url.searchParams.get("label"), content_type: String(req.headers["content-type"] ?? "application/octet-stream"), data: Buffer.alloc(0), state: "open", created_at: now() });
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", base);
     const method = req.method ?? "GET";
     const path = decodeURIComponent(url.pathname);
     const auth = req.headers.authorization;
-    requests.push({ method, path, auth });
+    requests.push({ method, path, query: url.search, auth });
+    const hit = interceptions.find((i) => (i.method === undefined || i.method === method) && i.path.test(path) && Object.entries(i.query ?? {}).every(([k, v]) => url.searchParams.get(k) === v) && (i.times ?? 1) > 0);
+    if (hit) {
+      hit.times = (hit.times ?? 1) - 1;
+      const finish = async (): Promise<void> => {
+        try {
+          await hit.run();
+          hit.done();
+        } catch (e) {
+          hit.done(e);
+        }
+        // The client is gone: drop the connection rather than answer a dead peer.
+        req.socket.destroy();
+      };
+      if (hit.at === "before") return finish();
+      if (hit.at === "mid-upload") return startUpload(url, path, req).then(finish, (e: unknown) => hit.done(e));
+      // "after": act in full, but swallow the answer.
+      res.writeHead = (() => res) as unknown as ServerResponse["writeHead"];
+      res.end = ((): ServerResponse => {
+        void finish();
+        return res;
+      }) as unknown as ServerResponse["end"];
+    }
     const body = await readBody(req);
     const fault = faults.find((f) => (f.method === undefined || f.method === method) && f.path.test(path) && (f.times ?? 1) > 0);
     if (fault) {
@@ -255,6 +311,7 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean } = {
     releases,
     requests,
     inject: (f) => faults.push({ ...f }),
+    intercept: (i) => new Promise<void>((resolve, reject) => interceptions.push({ ...i, done: (e) => (e === undefined ? resolve() : reject(e instanceof Error ? e : new Error(String(e)))) })),
     rateLimitOnce(path, resetInSec = 1) {
       faults.push({
         path,

@@ -6,6 +6,7 @@
  */
 import { BrtopsError } from "../../core/errors.js";
 import type { Git } from "../git.js";
+import { clearInterruptedTagLock } from "./tag-ref-lock.js";
 
 export interface LocalTag {
   name: string;
@@ -43,16 +44,28 @@ export async function tagExists(git: Git, tag: string, commit?: string): Promise
   return t !== null && (commit === undefined || t.commit === commit);
 }
 
-/** Creates an annotated tag at `commit`, or adopts one already there. */
-export async function ensureAnnotatedTag(git: Git, o: { tag: string; commit: string; message: string }): Promise<{ action: "created" | "adopted"; commit: string; annotated: boolean }> {
+/**
+ * Creates an annotated tag at `commit`, or adopts one already there. A ref lock left by an
+ * interrupted run of this same tag is cleared first (`clearedLock: true`), see tag-ref-lock.ts.
+ */
+export async function ensureAnnotatedTag(git: Git, o: { tag: string; commit: string; message: string }): Promise<{ action: "created" | "adopted"; commit: string; annotated: boolean; clearedLock?: true }> {
   const existing = await localTag(git, o.tag);
   if (existing) {
     if (existing.commit !== o.commit) throw conflict(o.tag, "in this repository", existing.commit, o.commit);
     return { action: "adopted", commit: existing.commit, annotated: existing.annotated };
   }
+  const lock = await clearInterruptedTagLock(git, o);
   // Annotated, else `git push --follow-tags` and GitHub's release page treat it as a bare pointer.
-  await git.run(["tag", "-a", o.tag, "-m", o.message, o.commit]);
-  return { action: "created", commit: o.commit, annotated: true };
+  const r = await git.run(["tag", "-a", o.tag, "-m", o.message, o.commit], { allowFail: true });
+  if (r.code !== 0) {
+    // Said without the annotation: the command line carries all of it.
+    const why = r.stderr.split("\n").map((l) => l.trim()).filter(Boolean).slice(0, 2).join(" ");
+    throw new BrtopsError("E_GIT", `git tag -a ${o.tag} ${o.commit.slice(0, 12)} failed (exit ${r.code}): ${why || "no message"}`, {
+      hint: "Fix what git reports in the repository, then run brtops again.",
+      details: { command: ["git", "tag", "-a", o.tag, "-m", "<annotation>", o.commit], exitCode: r.code },
+    });
+  }
+  return { action: "created", commit: o.commit, annotated: true, ...(lock === "cleared" ? { clearedLock: true as const } : {}) };
 }
 
 /** The commit a tag points at on the remote (peeled), or null when the remote has no such tag. */
