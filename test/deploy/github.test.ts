@@ -234,6 +234,28 @@ describe("GitHub release (6.8.3) through Octokit against the fake", () => {
     expect(fake.releases.filter((x) => x.tag_name === "v3.0.0")).toHaveLength(1);
   });
 
+  it.each([
+    ["a published release", false],
+    ["a draft (GitHub lets drafts repeat a tag)", true],
+  ])("never duplicates %s when GitHub created it but answered 5xx", async (_what, draft) => {
+    fake.inject({ method: "POST", path: /^\/repos\/acme\/shop\/releases$/, status: 502, acted: true });
+    const r = await ensureRelease(client, spec({ draft }));
+    expect(fake.releases).toHaveLength(1);
+    expect(fake.releases[0]).toMatchObject({ tag_name: "v2.1.0", draft });
+    expect(r.release.id).toBe(fake.releases[0]!.id);
+    expect(r.action).toBe("created");
+    // Looked for it before asking again; GitHub was asked to create it once.
+    expect(fake.requests.filter((q) => q.method === "POST")).toHaveLength(1);
+  });
+
+  it("still retries a create that GitHub did not act on", async () => {
+    fake.inject({ method: "POST", path: /^\/repos\/acme\/shop\/releases$/, status: 502 });
+    const r = await ensureRelease(client, spec({ draft: true }));
+    expect(r.action).toBe("created");
+    expect(fake.releases).toHaveLength(1);
+    expect(fake.requests.filter((q) => q.method === "POST")).toHaveLength(2);
+  });
+
   it("adopts a release created meanwhile (422 already_exists) instead of failing", async () => {
     fake.seed({ owner: "acme", repo: "shop", tag_name: "v2.1.0", name: "v2.1.0", body: "## What's new\n- checkout\n" });
     // The first look-ups miss it, as if it were created between look-up and create.

@@ -41,6 +41,8 @@ export interface Fault {
   headers?: Record<string, string>;
   /** How many matching requests get the fault (default 1). */
   times?: number;
+  /** The request takes effect first; only its answer is replaced by the fault (a 502 after GitHub acted). */
+  acted?: boolean;
 }
 
 /**
@@ -200,8 +202,14 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean } = {
     const fault = faults.find((f) => (f.method === undefined || f.method === method) && f.path.test(path) && (f.times ?? 1) > 0);
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
-      send(res, fault.status, fault.body ?? { message: "Server Error" }, fault.headers);
-      return;
+      if (!fault.acted) return send(res, fault.status, fault.body ?? { message: "Server Error" }, fault.headers);
+      const [writeHead, end] = [res.writeHead, res.end];
+      res.writeHead = (() => res) as unknown as ServerResponse["writeHead"];
+      res.end = ((): ServerResponse => {
+        [res.writeHead, res.end] = [writeHead, end];
+        send(res, fault.status, fault.body ?? { message: "Server Error" }, fault.headers);
+        return res;
+      }) as unknown as ServerResponse["end"];
     }
     const download = /^\/([^/]+)\/([^/]+)\/releases\/download\/([^/]+)\/([^/]+)$/.exec(path);
     if (download && method === "GET") {

@@ -21,6 +21,8 @@ export interface GitHubClient extends GitHubRepo {
   octokit: GitHubOctokit;
   baseUrl: string;
   redact: Redactor;
+  /** Milliseconds per unit of retry waits, for retries brtops makes itself (non-idempotent requests). */
+  retryBaseMs: number;
 }
 
 export interface GitHubClientOptions extends GitHubRepo {
@@ -70,7 +72,7 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubClient {
       ...(o.pace === false ? ({ write: immediate, notifications: immediate } as object) : {}),
     },
   });
-  return { octokit, owner: o.owner, repo: o.repo, baseUrl, redact: o.redact };
+  return { octokit, owner: o.owner, repo: o.repo, baseUrl, redact: o.redact, retryBaseMs: base };
 }
 
 interface OctokitErrorShape {
@@ -83,6 +85,15 @@ interface OctokitErrorShape {
 export function statusOf(e: unknown): number {
   const s = (e as OctokitErrorShape | null)?.status;
   return typeof s === "number" ? s : 0;
+}
+
+/**
+ * True when a request may have taken effect although it failed: no answer, or a 5xx. A
+ * non-idempotent request (creating a release) must look before it is sent again.
+ */
+export function mayHaveActed(e: unknown): boolean {
+  const err = e as OctokitErrorShape | null;
+  return !err?.response || statusOf(e) >= 500;
 }
 
 /** True for GitHub's 422 `{"errors": [{"code": "already_exists", …}]}`. */

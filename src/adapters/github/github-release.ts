@@ -2,9 +2,14 @@
  * The GitHub release of a tag (spec 6.8.3) through the REST API. Idempotent: an existing release
  * for the tag is compared and updated, never duplicated (also when a concurrent run created it
  * first: GitHub's 422 `already_exists` is adopted). Drafts, which the by-tag endpoint does not
- * return, are found by listing.
+ * return, are found by listing. Creating is the one request that is not idempotent (GitHub lets
+ * drafts repeat a tag), so it is never retried blindly: after a failure that may have landed,
+ * brtops looks for the release before it asks again.
  */
-import { githubError, isAlreadyExists, statusOf, type GitHubClient } from "./github-client.js";
+import { githubError, isAlreadyExists, mayHaveActed, statusOf, type GitHubClient } from "./github-client.js";
+
+/** Attempts at creating a release when GitHub fails in a way that may or may not have created it. */
+const CREATE_ATTEMPTS = 4;
 
 export interface ReleaseSpec {
   tag: string;
@@ -113,27 +118,38 @@ export interface EnsureReleaseResult {
 
 /** Creates the release, or brings an existing one in line with the spec. */
 export async function ensureRelease(client: GitHubClient, spec: ReleaseSpec): Promise<EnsureReleaseResult> {
-  const existing = await findRelease(client, spec.tag);
-  if (existing) return reconcile(client, existing, spec);
   const { octokit, owner, repo } = client;
-  try {
-    const r = await octokit.rest.repos.createRelease({
-      owner,
-      repo,
-      tag_name: spec.tag,
-      name: spec.name,
-      body: spec.body,
-      draft: spec.draft,
-      prerelease: spec.prerelease,
-      ...(spec.targetCommitish ? { target_commitish: spec.targetCommitish } : {}),
-    });
-    return { action: "created", release: toRelease(r.data as RawRelease), changed: [] };
-  } catch (e) {
-    if (!isAlreadyExists(e)) throw githubError(e, `creating the release of ${spec.tag}`, client);
-    // Someone (a run that crashed after GitHub answered) created it first: adopt it.
-    const again = await findRelease(client, spec.tag);
-    if (!again) throw githubError(e, `creating the release of ${spec.tag}`, client);
-    return reconcile(client, again, spec);
+  for (let attempt = 1; ; attempt++) {
+    const existing = await findRelease(client, spec.tag);
+    if (existing) {
+      const r = await reconcile(client, existing, spec);
+      // Found after a create that failed on the way back: it is the one this call created.
+      return attempt > 1 && r.action === "unchanged" ? { ...r, action: "created" } : r;
+    }
+    try {
+      const r = await octokit.rest.repos.createRelease({
+        owner,
+        repo,
+        tag_name: spec.tag,
+        name: spec.name,
+        body: spec.body,
+        draft: spec.draft,
+        prerelease: spec.prerelease,
+        ...(spec.targetCommitish ? { target_commitish: spec.targetCommitish } : {}),
+        // The retry plugin would resend it even when GitHub had acted: a second draft for the tag.
+        request: { retries: 0 },
+      });
+      return { action: "created", release: toRelease(r.data as RawRelease), changed: [] };
+    } catch (e) {
+      if (isAlreadyExists(e)) {
+        // Someone (a run that crashed after GitHub answered) created it first: adopt it.
+        const again = await findRelease(client, spec.tag);
+        if (!again) throw githubError(e, `creating the release of ${spec.tag}`, client);
+        return reconcile(client, again, spec);
+      }
+      if (!mayHaveActed(e) || attempt >= CREATE_ATTEMPTS) throw githubError(e, `creating the release of ${spec.tag}`, client);
+      await new Promise((r) => setTimeout(r, client.retryBaseMs * attempt * attempt));
+    }
   }
 }
 
