@@ -10,15 +10,20 @@ import semver from "semver";
 import { BrtopsError } from "../core/errors.js";
 import { sevLabel } from "../core/workflow.js";
 import type { StepContext, StepOutcome } from "../engine/step-types.js";
-import { assetsMatch, ensureAssets, type AssetFile } from "../adapters/github/github-assets.js";
+import { assetsMatch, ensureAssets, sha256, type AssetFile } from "../adapters/github/github-assets.js";
 import { ensureRelease, findRelease, releaseDifferences, type ReleaseSpec } from "../adapters/github/github-release.js";
 import { ensureAnnotatedTag, localTag, pushBranchAndTag, remoteTagCommit, tagExists } from "../adapters/github/git-tag.js";
 import { deployTarget, tagName } from "./deploy-target.js";
 import { openGitHub } from "./github-session.js";
 import { tagAnnotation, type TagAnnotationData } from "./tag-annotation.js";
 
-/** The files of the artifacts manifest (2.4's result, or a manifest file in the release folder). */
-export function manifestArtifacts(ctx: Pick<StepContext, "state" | "releaseDir" | "root">): AssetFile[] {
+/** An artifact to upload, with the sha256 phase 2 recorded for it (when it did). */
+export interface ManifestArtifact extends AssetFile {
+  sha256?: string;
+}
+
+/** The files of the artifacts manifest (2.4's result, or a manifest file in the release folder), missing ones included. */
+export function manifestArtifacts(ctx: Pick<StepContext, "state" | "releaseDir" | "root">): ManifestArtifact[] {
   const lists: unknown[] = [ctx.state.steps["2.4"]?.result?.["artifacts"]];
   for (const f of ["artifacts-manifest.json", "artifacts.json", "manifest.json"]) {
     const p = join(ctx.releaseDir, f);
@@ -30,17 +35,36 @@ export function manifestArtifacts(ctx: Pick<StepContext, "state" | "releaseDir" 
       /* not a manifest we can read */
     }
   }
-  const out = new Map<string, AssetFile>();
+  const out = new Map<string, ManifestArtifact>();
   for (const list of lists) {
     if (!Array.isArray(list)) continue;
     for (const item of list) {
-      const rel = typeof item === "string" ? item : (item as { path?: unknown })?.path;
+      const o = (typeof item === "object" && item !== null ? item : {}) as { path?: unknown; name?: unknown; sha256?: unknown };
+      const rel = typeof item === "string" ? item : o.path;
       if (typeof rel !== "string") continue;
       const abs = isAbsolute(rel) ? rel : join(ctx.root, rel);
-      if (existsSync(abs) && !out.has(abs)) out.set(abs, { path: abs, ...(typeof (item as { name?: unknown }).name === "string" ? { name: (item as { name: string }).name } : {}) });
+      if (out.has(abs)) continue;
+      out.set(abs, { path: abs, ...(typeof o.name === "string" ? { name: o.name } : {}), ...(typeof o.sha256 === "string" ? { sha256: o.sha256 } : {}) });
     }
   }
   return [...out.values()];
+}
+
+/**
+ * Why the artifacts cannot be uploaded as recorded, or null: each must exist and still have the
+ * sha256 phase 2 recorded (what the HUM LEAD approved is what the release carries).
+ */
+export function artifactProblem(files: readonly ManifestArtifact[], root: string): { code: string; message: string } | null {
+  const rel = (p: string): string => (p.startsWith(`${root}/`) ? p.slice(root.length + 1) : p);
+  const missing = files.filter((f) => !existsSync(f.path));
+  if (missing.length > 0) {
+    return { code: "E_ARTIFACT_MISSING", message: `${missing.map((f) => rel(f.path)).join(", ")} ${missing.length === 1 ? "is" : "are"} in the artifacts manifest but not on disk: restore ${missing.length === 1 ? "it" : "them"} (the same build), then retry 6.8.` };
+  }
+  const changed = files.filter((f) => f.sha256 !== undefined && sha256(readFileSync(f.path)) !== f.sha256);
+  if (changed.length > 0) {
+    return { code: "E_ARTIFACT_CHANGED", message: `${changed.map((f) => rel(f.path)).join(", ")} changed since phase 2 recorded ${changed.length === 1 ? "its" : "their"} sha256: the release would carry what nobody approved. Restore the approved build, or reject back to phase 2 to rebuild.` };
+  }
+  return null;
 }
 
 /** The annotation's data from the log: SEV, features (1.2's result) and the approvals given. */
@@ -71,6 +95,12 @@ export async function createGitHubRelease(ctx: StepContext): Promise<StepOutcome
     return { failure: { code: "E_RELEASE_NOTES_MISSING", message: `${notesPath} does not exist: the GitHub release takes its text from it (written at 2.11).` } };
   }
   const body = readFileSync(notesPath, "utf8");
+  const files = cfg.assets ? manifestArtifacts(ctx) : [];
+  // Checked before anything is tagged: a release without its approved assets is not made at all.
+  if (ctx.state.steps["6.8:assets"]?.status !== "succeeded") {
+    const problem = artifactProblem(files, ctx.root);
+    if (problem) return { failure: problem };
+  }
   const prerelease = cfg.prerelease === "auto" ? (semver.prerelease(t.vars.version, { loose: true })?.length ?? 0) > 0 : cfg.prerelease;
   const spec: ReleaseSpec = { tag, name: `v${t.vars.version}`, body, draft: cfg.draft, prerelease };
   const gh = await openGitHub(ctx, cfg);
@@ -103,7 +133,6 @@ export async function createGitHubRelease(ctx: StepContext): Promise<StepOutcome
     return { id: r.release.id, url: r.release.htmlUrl, action: r.action, changed: r.changed };
   });
 
-  const files = cfg.assets ? manifestArtifacts(ctx) : [];
   let assets: Record<string, unknown> = { files: [] };
   if (files.length > 0) {
     assets = await ctx.effect("assets", `upload ${files.length} asset(s)`, {

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubRelease } from "../../src/deploy/execute-github.js";
@@ -85,6 +86,27 @@ describe("6.8 GitHub release as recorded effects", () => {
     expect((err as { code?: string }).code).toBe("E_TAG_CONFLICT");
     expect(fake.releases).toHaveLength(0);
     expect(fx.originGit("tag", "-l")).toBe("");
+  });
+
+  it.each([
+    ["missing", "E_ARTIFACT_MISSING", (file: string) => rmSync(file)],
+    ["changed since phase 2 recorded it", "E_ARTIFACT_CHANGED", (file: string) => writeFileSync(file, "rebuilt bytes")],
+  ] as const)("refuses an artifact %s before tagging anything", async (_what, code, spoil) => {
+    const h = await createHarness({ root: fx.work, config: cfg(), version: "2.1.0", previous: "2.0.0", environment: "github", env });
+    const dir = join(fx.work, "docs/01_application/6-releases/v2.1.0");
+    writeFileSync(join(dir, "release-notes.md"), NOTES);
+    const file = join(fx.work, "dist", "shop-2.1.0.tgz");
+    mkdirSync(join(fx.work, "dist"), { recursive: true });
+    writeFileSync(file, "package bytes");
+    await finishStep(h, "2.4", { result: { artifacts: [{ path: "dist/shop-2.1.0.tgz", sha256: createHash("sha256").update("package bytes").digest("hex") }] } });
+    spoil(file);
+    const out = await createGitHubRelease(h.ctx("6.8"));
+    expect(out.failure?.code).toBe(code);
+    expect(out.failure?.message).toContain("dist/shop-2.1.0.tgz");
+    expect(fx.git("tag", "-l")).toBe("");
+    expect(fx.originGit("tag", "-l")).toBe("");
+    expect(fake.releases).toHaveLength(0);
+    expect(h.events().some((e) => e.type === "StepStarted" && String((e.data as { step: string }).step).startsWith("6.8:"))).toBe(false);
   });
 
   it("is skipped for an environment without a GitHub target", async () => {
