@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -195,6 +195,16 @@ describe("ReleaseHub", () => {
     await expect(hub.subscribe("not-a-version")).rejects.toMatchObject({ code: "E_VERSION_INVALID" });
     expect(hub.subscriberCount("9.9.9")).toBe(0);
     expect(store.watchers).toBe(0);
+  });
+
+  it("a log replaced by another (restored from a backup) is folded again from the start", async () => {
+    expect((await hub.status("1.1.0")).seq).toBe(21);
+    const other = mkdtempSync(join(base, "backup-"));
+    const backup = new FileStore(other);
+    await backup.append("1.1.0", 0, [draft("ReleaseRequested", AT, HUM, { version: "1.1.0", environment: "production" }), draft("Note", AT, HUM, { text: "restored" })]);
+    copyFileSync(backup.logPath("1.1.0"), store.logPath("1.1.0"));
+    const s = JSON.parse((await hub.status("1.1.0")).json) as { lastSeq: number; environment: string };
+    expect(s).toMatchObject({ lastSeq: 2, environment: "production" });
   });
 
   it("a release that appears later is found (unknown releases are not cached)", async () => {
