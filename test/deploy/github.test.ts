@@ -312,10 +312,16 @@ describe("GitHub failures", () => {
     expect(fake.releases).toHaveLength(1);
   });
 
-  it("waits out a rate limit (403, x-ratelimit-remaining: 0) and succeeds", async () => {
+  it("waits out a rate limit (403, x-ratelimit-remaining: 0) and succeeds, saying so; an expected 404 says nothing", async () => {
+    const warnings: string[] = [];
+    const c = createGitHubClient({ owner: "acme", repo: "shop", token: TOKEN, baseUrl: fake.baseUrl, redact, retryBaseMs: 5, pace: false, onWarning: (m) => warnings.push(m) });
+    expect(await findRelease(c, "v9.9.9")).toBeNull();
+    expect(warnings).toEqual([]);
     fake.rateLimitOnce(/releases\/tags\//, 0);
-    expect((await ensureRelease(client, spec())).action).toBe("created");
+    expect((await ensureRelease(c, spec())).action).toBe("created");
     expect(fake.requests.filter((q) => q.path.endsWith("/releases/tags/v2.1.0")).length).toBeGreaterThanOrEqual(2);
+    expect(warnings.join("\n")).toMatch(/^GitHub rate limit on GET \S*\/releases\/tags\/\S*: retrying in \d+ s$/m);
+    expect(warnings.join("\n")).not.toMatch(/ - 404 with id/);
   });
 
   it("gives up on a rate limit that lasts, with E_GITHUB_RATE_LIMIT and when it resets", async () => {

@@ -44,6 +44,9 @@ export interface GitHubClientOptions extends GitHubRepo {
   onWarning?: (message: string) => void;
 }
 
+// "GET /repos/acme/shop/releases/tags/v2.1.0 - 404 with id UNKNOWN in 65ms" (@octokit/plugin-request-log).
+const REQUEST_LOG_LINE = /^[A-Z]+ \S+ - \d+ with id \S+ in \d+ms$/;
+
 // A limiter that runs jobs at once: replaces the pacing groups when pacing is off.
 const immediate = { key: () => ({ schedule: (...args: unknown[]) => { const fnIndex = typeof args[0] === "function" ? 0 : 1; const fn = args[fnIndex] as (...a: unknown[]) => unknown; return Promise.resolve(fn(...args.slice(fnIndex + 1))); } }) };
 
@@ -63,7 +66,9 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubClient {
     auth: o.token,
     baseUrl,
     userAgent: "brtops",
-    log: { debug: () => undefined, info: () => undefined, warn, error: warn },
+    // Octokit logs every failed request as an error; brtops reports (or expects: a 404 probe, a 422
+    // already_exists to adopt) each failure itself, so those lines would only be noise.
+    log: { debug: () => undefined, info: () => undefined, warn, error: (m: string) => (REQUEST_LOG_LINE.test(m) ? undefined : warn(m)) },
     retry: { retryAfterBaseValue: base },
     throttle: {
       retryAfterBaseValue: base,
