@@ -5,13 +5,17 @@
 export const RELEASE_JS = String.raw`
 async function showRelease(version) {
   const first = await api("GET", "/api/releases/" + enc(version));
-  const P = { version: first.version, status: null, events: [], auditSeq: 0, chain: Promise.resolve(), answerForms: {}, gateKey: null, retry: null };
+  const P = { version: first.version, status: null, ctl: null, events: [], auditSeq: 0, chain: Promise.resolve(), answerForms: {}, respondForms: {}, gateKey: null, incidentKey: null, controlsKey: null, signoffKey: null, retry: null };
   P.el = {
     title: h("h1", { id: "title" }, "v" + first.version),
     live: h("span", { class: "live off", id: "live" }, "connecting"),
     timeline: h("ol", { class: "timeline", id: "timeline" }),
     now: h("div", { id: "now" }),
     gate: h("section", { class: "card", id: "gate", hidden: true }),
+    incident: h("section", { class: "card incident", id: "incident", hidden: true }),
+    controls: h("section", { class: "card", id: "controls", hidden: true }),
+    signoffs: h("section", { class: "card", id: "signoffs", hidden: true }),
+    ask: askForm(P),
     thread: h("ul", { class: "thread", id: "thread" }),
     feedback: feedbackForm(P),
     deployment: h("div", { id: "deployment" }, h("p", { class: "muted" }, "Loading…")),
@@ -20,9 +24,9 @@ async function showRelease(version) {
   render(h("div", { id: "release" },
     h("section", { class: "card" }, h("div", { class: "head" }, P.el.title, P.el.live), P.el.timeline, P.el.now),
     h("div", { class: "grid" },
-      h("div", null, P.el.gate,
-        h("section", { class: "card", id: "conversation" }, h("h2", null, "Feedback and questions"), P.el.thread, P.el.feedback)),
-      h("div", null,
+      h("div", null, P.el.incident, P.el.gate, P.el.signoffs,
+        h("section", { class: "card", id: "conversation" }, h("h2", null, "Feedback and questions"), P.el.thread, P.el.feedback, P.el.ask)),
+      h("div", null, P.el.controls,
         h("section", { class: "card", id: "deploy" }, h("h2", null, "Deployment"), P.el.deployment),
         h("section", { class: "card", id: "audit-card" }, h("h2", null, "Audit log"), P.el.audit)))));
   S.page = P;
@@ -60,9 +64,11 @@ function update(P, s) {
   renderTimeline(P, s);
   renderNow(P, s);
   renderGate(P, s);
+  renderManage(P); // at once from the new status; again when GET …/controls answers
   P.el.feedback.hidden = !S.me.can.feedback || isFinished(s);
+  P.el.ask.hidden = !(S.me.role === "ai-lead" && can("ask")) || isFinished(s);
   // One at a time, so the audit log is fetched incrementally and in order.
-  P.chain = P.chain.then(() => Promise.all([loadAudit(P), loadDeployment(P)])).catch((e) => { if (e.status !== 401) toast(failMessage(e), true); });
+  P.chain = P.chain.then(() => Promise.all([loadAudit(P), loadDeployment(P), loadControls(P)])).catch((e) => { if (e.status !== 401) toast(failMessage(e), true); });
 }
 
 function phaseStatus(s, p) {
@@ -92,11 +98,9 @@ function renderNow(P, s) {
     ["Last change", h("span", { id: "last-change" }, when(s.lastAt) + " (event " + s.lastSeq + ")")],
   ];
   el.appendChild(h("dl", { class: "facts" }, facts.map((f) => [h("dt", null, f[0]), h("dd", null, f[1])])));
-  if (s.incident) {
-    el.appendChild(h("div", { class: "notice bad", id: "incident" },
-      h("strong", null, "Incident at step " + s.incident.step + ": "), s.incident.error.message,
-      h("div", null, "Decide from the terminal:"), h("pre", null, s.next.join("\n"))));
-  } else if (!s.gate && !isFinished(s)) {
+  if (s.incident && !isFinished(s)) {
+    el.appendChild(h("p", { class: "notice bad", id: "incident-now" }, "Incident at step " + s.incident.step + ": " + s.incident.error.message));
+  } else if (!s.gate && !isFinished(s) && s.state !== "paused") {
     el.appendChild(h("p", { class: "notice" }, "The AI LEAD or a runner advances this release (brtops run); this page follows it live."));
   }
 }

@@ -43,6 +43,31 @@ function answerForm(P, id) {
   return form;
 }
 
+// The AI LEAD's reply to a HUM LEAD's feedback (POST …/respond), kept across redraws like the answer forms.
+function respondForm(P, id) {
+  if (P.respondForms[id]) return P.respondForms[id];
+  const text = h("textarea", { name: "text", required: true, placeholder: "How the feedback is addressed" });
+  const btn = h("button", { class: "btn", type: "submit" }, "Respond to " + id);
+  const form = h("form", { class: "respond-form", "data-feedback": id, onsubmit: async (ev) => {
+    ev.preventDefault();
+    const r = await manage(P, "respond", { id, text: text.value }, [btn]);
+    if (r) text.value = "";
+  } }, text, h("div", { class: "row" }, btn));
+  P.respondForms[id] = form;
+  return form;
+}
+
+// The AI LEAD asks the HUM LEADs a clarifying question (POST …/ask); they answer in the thread.
+function askForm(P) {
+  const text = h("textarea", { name: "text", id: "ask-text", required: true, placeholder: "A question for the HUM LEADs" });
+  const btn = h("button", { class: "btn", type: "submit", id: "ask-send" }, "Ask");
+  return h("form", { id: "ask-form", hidden: true, onsubmit: async (ev) => {
+    ev.preventDefault();
+    const r = await manage(P, "ask", { step: P.status ? P.status.step : undefined, text: text.value }, [btn]);
+    if (r) text.value = "";
+  } }, h("label", null, "Ask a question", text), h("div", { class: "row" }, btn));
+}
+
 function renderThread(P) {
   const items = [];
   const byId = {};
@@ -64,7 +89,8 @@ function renderThread(P) {
       h("div", { class: "meta" }, badge(it.kind === "question" ? "question " + it.id : "feedback " + it.id, unanswered ? "warn" : "info"), " " + it.by + " · step " + it.step + " · " + when(it.at)),
       h("p", { class: "text" }, it.text),
       it.replies.map((r) => h("div", { class: "reply" }, h("div", { class: "meta" }, r.by + " · " + when(r.at)), h("p", { class: "text" }, r.text))),
-      unanswered && open && S.me.can.answer ? answerForm(P, it.id) : null));
+      unanswered && open && S.me.can.answer ? answerForm(P, it.id) : null,
+      it.kind === "feedback" && !it.replies.length && open && S.me.role === "ai-lead" && can("respond") ? respondForm(P, it.id) : null));
   }
 }
 

@@ -81,6 +81,17 @@ textarea { min-height: 4.2rem; resize: vertical; }
 .notice { background: var(--info-bg); border-radius: 6px; padding: 0.5rem 0.7rem; margin: 0.6rem 0 0; font-size: 0.9rem; }
 .notice.bad { background: var(--bad-bg); color: var(--bad); }
 
+.small { font-size: 0.85rem; }
+.runner code { overflow-wrap: anywhere; }
+.incident { border-color: var(--bad); }
+.confirm { background: var(--bad-bg); border-radius: 6px; padding: 0.5rem 0.7rem; margin-top: 0.5rem; }
+.confirm p { margin: 0 0 0.4rem; }
+.go-release { border-top: 1px solid var(--line); margin-top: 0.8rem; padding-top: 0.6rem; }
+.go-release p { margin: 0.3rem 0 0; }
+.signoff-list { list-style: none; margin: 0.2rem 0 0.5rem; padding: 0; display: grid; gap: 0.2rem; }
+.signoff + .signoff { border-top: 1px solid var(--line); margin-top: 0.6rem; padding-top: 0.4rem; }
+.signoff label { margin-top: 0.3rem; }
+
 .thread { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.5rem; }
 .thread li { border: 1px solid var(--line); border-radius: 8px; padding: 0.5rem 0.7rem; }
 .thread .meta { font-size: 0.8rem; color: var(--muted); }
