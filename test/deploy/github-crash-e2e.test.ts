@@ -34,6 +34,8 @@ afterEach(async () => {
 });
 
 interface Fixture {
+  /** The GitHub target makes a draft release (found by listing: GitHub's by-tag endpoint hides drafts). */
+  draft: boolean;
   root: string;
   origin: string;
   fake: FakeGitHub;
@@ -47,11 +49,12 @@ interface Fixture {
  * become the release's assets. The release commit is not on origin yet, so 6.8's push moves the
  * branch as well as adding the tag.
  */
-async function fixture(): Promise<Fixture> {
+async function fixture(o: { draft?: boolean } = {}): Promise<Fixture> {
+  const draft = o.draft ?? false;
   const fake = await startFakeGitHub({ token: TOKEN });
   cleanups.push(() => fake.close());
   const p = sampleProject({
-    envExtra: `    github: {repository: ${REPO}, baseUrl: "${fake.baseUrl}"}\n`,
+    envExtra: `    github: {repository: ${REPO}, baseUrl: "${fake.baseUrl}", draft: ${draft}}\n`,
     extra: `build:\n  - {name: pack, run: [./scripts/pack.sh, "{version}"], artifacts: ["dist/sample-{version}.tgz", "dist/sample-{version}.txt"]}\n`,
   });
   cleanups.push(p.cleanup);
@@ -65,7 +68,7 @@ async function fixture(): Promise<Fixture> {
   git("add", "-A");
   git("commit", "-q", "-m", "chore: pack the release artifacts");
   const env = { GITHUB_TOKEN: TOKEN, BRTOPS_GITHUB_NO_PACING: "1", BRTOPS_GITHUB_RETRY_BASE_MS: "5" };
-  return { root, origin, fake, env, git, originGit };
+  return { draft, root, origin, fake, env, git, originGit };
 }
 
 async function cli(fx: Fixture, as: string, args: string[], code?: number): Promise<CliResult> {
@@ -158,6 +161,8 @@ interface KillPoint {
   name: string;
   /** The 6.8 sub-step in flight when the runner dies. */
   effect: "6.8:tag" | "6.8:push" | "6.8:release" | "6.8:assets";
+  /** A draft release instead of a published one. */
+  draft?: boolean;
   /** Whether the rerun adopts the sub-step through its check (else it re-runs it). */
   adopted: boolean;
   /** POSTs GitHub receives in all, when not one each: release creation ("create") and each asset's upload. */
@@ -187,7 +192,7 @@ function gitPoint(name: string, effect: KillPoint["effect"], where: "work" | "or
 
 function githubPoint(
   name: string,
-  o: { effect: KillPoint["effect"]; path: RegExp; at: InterceptPoint; query?: Record<string, string>; adopted: boolean; posts: Partial<Record<string, number>> },
+  o: { effect: KillPoint["effect"]; path: RegExp; at: InterceptPoint; query?: Record<string, string>; adopted: boolean; posts: Partial<Record<string, number>>; draft?: boolean },
   afterCrash: KillPoint["afterCrash"],
 ): KillPoint {
   const { effect, path, at, query } = o;
@@ -197,18 +202,22 @@ function githubPoint(
     effect,
     adopted: o.adopted,
     posts: o.posts,
-    async crash(fx) {
-      let runner: ReturnType<typeof startRunner> | undefined;
-      const intercepted = fx.fake.intercept({ method, path, at, ...(query ? { query } : {}), run: () => runner!.kill() });
-      runner = startRunner(fx);
-      let reached = false;
-      void intercepted.then(() => (reached = true));
-      await waitFor(`${method} ${path.source} (${at})`, () => reached, runner);
-      await intercepted;
-      expect(await runner.exited).toBe("SIGKILL");
-    },
+    ...(o.draft ? { draft: true } : {}),
+    crash: (fx) => crashOnRequest(fx, { method, path, at, ...(query ? { query } : {}) }),
     afterCrash,
   };
+}
+
+/** Starts a runner and SIGKILLs it from inside the fake GitHub server when the request comes. */
+async function crashOnRequest(fx: Fixture, i: { method: string; path: RegExp; at: InterceptPoint; query?: Record<string, string> }): Promise<void> {
+  let runner: ReturnType<typeof startRunner> | undefined;
+  const intercepted = fx.fake.intercept({ ...i, run: () => runner!.kill() });
+  runner = startRunner(fx);
+  let reached = false;
+  void intercepted.then(() => (reached = true));
+  await waitFor(`${i.method} ${i.path.source} (${i.at})`, () => reached, runner);
+  await intercepted;
+  expect(await runner.exited).toBe("SIGKILL");
 }
 
 const hasRef = (git: (...a: string[]) => string, ref: string): boolean => {
@@ -246,6 +255,9 @@ const KILL_POINTS: KillPoint[] = [
   githubPoint("create release, created but the answer lost", { effect: "6.8:release", path: CREATE, at: "after", adopted: true, posts: {} }, (fx) => {
     expect(releasesOf(fx)).toHaveLength(1);
   }),
+  githubPoint("create a draft release, created but the answer lost", { effect: "6.8:release", path: CREATE, at: "after", adopted: true, posts: {}, draft: true }, (fx) => {
+    expect(releasesOf(fx).map((r) => r.draft)).toEqual([true]);
+  }),
   githubPoint(`upload ${TGZ}, before GitHub acts`, { effect: "6.8:assets", path: UPLOAD, at: "before", query: { name: TGZ }, adopted: false, posts: { [TGZ]: 2 } }, (fx) => {
     expect(releasesOf(fx)[0]!.assets).toHaveLength(0);
   }),
@@ -276,7 +288,7 @@ async function expectOneOfEach(fx: Fixture, commit: string): Promise<void> {
 
   expect(fx.fake.releases).toHaveLength(1);
   const rel = fx.fake.releases[0]!;
-  expect(rel).toMatchObject({ tag_name: TAG, name: TAG, draft: false, prerelease: false });
+  expect(rel).toMatchObject({ tag_name: TAG, name: TAG, draft: fx.draft, prerelease: false });
   expect(rel.body).toBe(readFileSync(join(fx.root, RELEASE_DIR, "release-notes.md"), "utf8"));
   expect(rel.body).toContain(`# Release Notes — v${VERSION}`);
   const assets = [...rel.assets].sort((a, b) => a.name.localeCompare(b.name));
@@ -296,7 +308,7 @@ async function expectOneOfEach(fx: Fixture, commit: string): Promise<void> {
 
 describe("SIGKILL during each GitHub sub-step of 6.8, then brtops run", () => {
   it.each(KILL_POINTS.map((k) => [k.name, k] as const))("%s", async (_name, point) => {
-    const fx = await fixture();
+    const fx = await fixture({ draft: point.draft ?? false });
     await toDeployment(fx);
     const commit = fx.git("rev-parse", "HEAD");
     expect(fx.originGit("rev-parse", "refs/heads/main")).not.toBe(commit);
@@ -319,4 +331,27 @@ describe("SIGKILL during each GitHub sub-step of 6.8, then brtops run", () => {
     for (const n of [TGZ, TXT]) expect(posts((r) => UPLOAD.test(r.path) && new URLSearchParams(r.query).get("name") === n), `uploads of ${n}`).toBe(point.posts?.[n] ?? 1);
     await expectOneOfEach(fx, commit);
   }, 180_000);
+});
+
+describe("crashes during recovery", () => {
+  it("a rerun killed while it checks, then killed again uploading: the last run still leaves one of each", async () => {
+    const fx = await fixture();
+    await toDeployment(fx);
+    const commit = fx.git("rev-parse", "HEAD");
+    await crashOnRequest(fx, { method: "POST", path: CREATE, at: "after" });
+    expect(releasesOf(fx)).toHaveLength(1);
+    // The rerun dies inside the check of the interrupted 6.8:release (looking the release up).
+    await crashOnRequest(fx, { method: "GET", path: /^\/repos\/acme\/sample\/releases\/tags\//, at: "before" });
+    expect(stepEvents(fx, "StepSucceeded", "6.8:release")).toHaveLength(0);
+    // The next one adopts the release, then dies when the last asset has landed unanswered.
+    await crashOnRequest(fx, { method: "POST", path: UPLOAD, at: "after", query: { name: TXT } });
+    expect(stepEvents(fx, "StepSucceeded", "6.8:release").map((e) => e.data.adopted)).toEqual([true]);
+    expect(stepEvents(fx, "StepSucceeded", "6.8:assets")).toHaveLength(0);
+
+    const again = await cli(fx, AI, ["run"]);
+    expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(3);
+    expect(stepEvents(fx, "StepSucceeded", "6.8:assets").map((e) => e.data.adopted)).toEqual([true]);
+    expect(fx.fake.requests.filter((r) => r.method === "POST").length).toBe(3); // one release, two assets
+    await expectOneOfEach(fx, commit);
+  }, 240_000);
 });
