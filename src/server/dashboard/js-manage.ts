@@ -140,7 +140,7 @@ function renderControls(P, s, c) {
     const b = h("button", { class: "btn go", type: "button", id: "go-release" }, "GO RELEASE");
     b.addEventListener("click", () => manage(P, "go", {}, [b]));
     go = h("div", { class: "go-release" }, h("div", { class: "row" }, b),
-      h("p", { class: "muted small", id: "go-explain" }, "Gates without findings are approved on this grant for SEV-2 and lower (this release is " + (s.sev || "SEV-?") + "); critical decisions still wait for you."));
+      h("p", { class: "muted small", id: "go-explain" }, "Gates without findings are approved on this grant for SEV-2 and lower (this release is " + (s.sev || "SEV-?") + "); GO / NO-GO and certification still wait for a HUM LEAD."));
   }
   const any = buttons.length || lines.length || go;
   box.hidden = !any;
