@@ -193,6 +193,8 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "rollback", phase: s.phase, step: s.step, ...(e.data.reason ? { note: e.data.reason } : {}) });
       break;
     case "RollbackCompleted":
+      // Rolling back settles whatever incident led to it.
+      s.incident = null;
       s.rollbackRequested = false;
       s.deployed = false;
       if (!s.abortRequested) s.finishedAt = e.at;

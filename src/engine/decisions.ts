@@ -181,6 +181,7 @@ export async function requestRollback(project: Project, session: ReleaseSession,
 export async function guideIncident(project: Project, session: ReleaseSession, input: DecisionInput & { choice: IncidentChoice }): Promise<ReleaseState> {
   if (!["retry", "rollback", "continue"].includes(input.choice)) throw new BrtopsError("E_USAGE", `"${input.choice}" is not a choice: use retry, rollback or continue.`);
   return act(project, session, input, "incident-guidance", "choose how to handle an incident", (s, actor) => {
+    notFinished(s);
     if (!s.incident) throw new BrtopsError("E_NOT_AT_GATE", `Release ${s.version} has no open incident.`, { hint: "See `brtops status`." });
     if (input.choice === "rollback" && !s.deployed) throw new BrtopsError("E_INVALID_STATE", "Nothing has been deployed yet, so there is nothing to roll back.", { hint: "Choose retry or continue, or abort the release." });
     return [{ type: "IncidentGuidance", at: project.now(), actor, data: { step: s.incident.step, choice: input.choice, ...(input.note ? { note: input.note } : {}) } }];

@@ -298,9 +298,7 @@ describe("managing a failed deployment", () => {
   });
 
   // Known engine gap: the incident stays open in the fold after the rollback completes, and
-  // guideIncident does not check that the release is finished, so guidance is still recorded.
-  // Fix in src/engine/decisions.ts (notFinished(s) in guideIncident); then make this a plain `it`.
-  it.fails("a rolled-back release refuses incident guidance, writing nothing", async () => {
+  it("a rolled-back release refuses incident guidance, writing nothing", async () => {
     await t.refused(() => t.post(t.tokens.hum, "guide", { choice: "retry" }), 400, "E_RELEASE_FINISHED");
   });
 });
