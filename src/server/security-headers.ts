@@ -13,15 +13,18 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** Sets the headers after the route ran; API answers are never cached (they carry decisions and identities). */
+/**
+ * Sets the headers before the route runs (set afterwards, each one makes Hono rebuild the finished
+ * response, halving throughput). API answers are never cached: they carry decisions and identities.
+ */
 export function securityHeaders(): MiddlewareHandler {
   return async (c, next) => {
-    await next();
     c.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     c.header("X-Content-Type-Options", "nosniff");
     c.header("X-Frame-Options", "DENY");
     c.header("Referrer-Policy", "no-referrer");
     c.header("Cross-Origin-Opener-Policy", "same-origin");
     if (c.req.path.startsWith("/api/")) c.header("Cache-Control", "no-store");
+    await next();
   };
 }
