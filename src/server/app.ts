@@ -1,19 +1,15 @@
 /** The HTTP face of brtops: the dashboard, releases, their status, decisions and a live status stream. */
 import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { z } from "zod";
 import { BrtopsError, httpStatusFor, isBrtopsError } from "../core/errors.js";
-import { statusView } from "../core/status-view.js";
-import type { ReleaseState } from "../core/release-state.js";
 import * as d from "../engine/decisions.js";
 import { listReleases, selectRelease, type Project } from "../engine/project.js";
-import type { ReleaseSession } from "../engine/release-session.js";
 import { AnswerBody, ApproveBody, FeedbackBody, RejectBody } from "./bodies.js";
 import { installAuth, type AuthOptions } from "./auth.js";
 import { installDashboard } from "./dashboard/routes.js";
 import { createReleaseHub } from "./release-hub.js";
-import { errorBody, readBody, type AppEnv } from "./http.js";
-import { installManage } from "./routes-manage.js";
+import { errorBody, type AppEnv } from "./http.js";
+import { decisionRoutes, installManage } from "./routes-manage.js";
 import { installViews } from "./routes-views.js";
 import { securityHeaders } from "./security-headers.js";
 
@@ -56,15 +52,7 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
     return c.body(json, 200, { "Content-Type": "application/json" });
   });
 
-  const decision = <S extends z.ZodType>(path: string, schema: S, run: (s: ReleaseSession, base: d.DecisionInput, body: z.infer<S>) => Promise<ReleaseState>) =>
-    app.post(`/api/releases/:version/${path}`, async (c) => {
-      const s = await session(c);
-      const body = await readBody(c, schema);
-      const b = body as { step?: string; note?: string };
-      const base: d.DecisionInput = { actorId: c.get("actorId"), ...(b.step ? { step: b.step } : {}), ...(b.note ? { note: b.note } : {}) };
-      const state = await run(s, base, body);
-      return c.json({ recorded: true, ...statusView(state, state.version) });
-    });
+  const decision = decisionRoutes(app, session);
 
   decision("approve", ApproveBody, (s, base, b) => d.approve(project, s, { ...base, ...(b.waive ? { waive: b.waive } : {}) }));
   decision("reject", RejectBody, (s, base, b) => d.reject(project, s, { ...base, reason: b.reason, ...(b.returnTo !== undefined ? { returnTo: b.returnTo } : {}) }));

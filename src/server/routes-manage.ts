@@ -65,17 +65,26 @@ export function controlsView(project: Project, session: ReleaseSession) {
   };
 }
 
-/** Installs the management endpoints under /api/releases/:version/ (see the file comment). */
-export function installManage(app: Hono<AppEnv>, project: Project, session: Session): void {
-  const manage = <S extends z.ZodType>(path: string, schema: S, run: (s: ReleaseSession, base: d.DecisionInput, body: z.infer<S>) => Promise<ReleaseState>, outcome: (st: ReleaseState, body: z.infer<S>) => Outcome) =>
+/**
+ * Defines `POST /api/releases/:version/<path>` routes that record one decision: validate the body,
+ * bind it to the step it names, let the core judge it, answer with the new status (and, given
+ * `outcome`, what was said and what carries it out).
+ */
+export function decisionRoutes(app: Hono<AppEnv>, session: Session) {
+  return <S extends z.ZodType>(path: string, schema: S, run: (s: ReleaseSession, base: d.DecisionInput, body: z.infer<S>) => Promise<ReleaseState>, outcome?: (st: ReleaseState, body: z.infer<S>) => Outcome) =>
     app.post(`/api/releases/:version/${path}`, async (c) => {
       const s = await session(c);
       const body = await readBody(c, schema);
       const b = body as { step?: string; note?: string };
       const base: d.DecisionInput = { actorId: c.get("actorId"), ...(b.step ? { step: b.step } : {}), ...(b.note ? { note: b.note } : {}) };
       const state = await run(s, base, body);
-      return c.json({ recorded: true, ...carriedOut(outcome(state, body), state.version), ...statusView(state, state.version) });
+      return c.json({ recorded: true, ...(outcome ? carriedOut(outcome(state, body), state.version) : {}), ...statusView(state, state.version) });
     });
+}
+
+/** Installs the management endpoints under /api/releases/:version/ (see the file comment). */
+export function installManage(app: Hono<AppEnv>, project: Project, session: Session): void {
+  const manage = decisionRoutes(app, session);
 
   manage("go", NoteBody, (s, base) => d.grantAutoProceed(project, s, base), () => ({ said: "GO RELEASE granted: gates without findings are approved on this grant for SEV-2 and lower.", runs: true }));
   manage("guide", GuideBody, (s, base, b) => d.guideIncident(project, s, { ...base, choice: b.choice }), (_st, b) => ({ said: `Guidance recorded: ${b.choice}.`, runs: true }));
