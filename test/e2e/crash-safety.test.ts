@@ -3,11 +3,12 @@
  * through the step's check instead of deploying twice) and a torn append (half a line on disk,
  * ignored by the next run). After both the chain verifies and the release still certifies.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AI, CLI, HUM, brtops, sampleProject, status } from "../support/cli.js";
+import { slowDeployProject } from "../support/slow-deploy.js";
 
 const LOG = ".brtops/releases/1.1.0/events.jsonl";
 
@@ -56,23 +57,9 @@ describe("crash safety", () => {
   afterEach(() => cleanup?.());
 
   it("SIGKILL during a deploy step: the rerun adopts the effect via the check, the deploy runs once", async () => {
-    const p = sampleProject();
+    const p = slowDeployProject(5);
     cleanup = p.cleanup;
     const root = p.root;
-    writeFileSync(
-      join(root, "scripts/slow-deploy.sh"),
-      `#!/bin/sh\n# Counts its runs, deploys, then stays busy so a test can kill the caller mid-step.\nset -e\necho $$ > deploy.pid\necho "run" >> deploy-count\nmkdir -p service\necho "$1" > service/version\nsleep 5\necho "deployed $1"\n`,
-    );
-    chmodSync(join(root, "scripts/slow-deploy.sh"), 0o755);
-    const cfgPath = join(root, "brtops.config.yaml");
-    const cfg = readFileSync(cfgPath, "utf8");
-    const slow = cfg.replace('{name: ship, run: [./scripts/deploy.sh, "{version}"]', '{name: ship, run: [./scripts/slow-deploy.sh, "{version}"]');
-    expect(slow).not.toBe(cfg);
-    writeFileSync(cfgPath, slow);
-    writeFileSync(join(root, ".gitignore"), ".brtops/\nservice/\ndeploy-count\ndeploy.pid\n");
-    execFileSync("git", ["add", "-A"], { cwd: root });
-    execFileSync("git", ["commit", "-q", "-m", "chore: slow deploy"], { cwd: root });
-    execFileSync("git", ["push", "-q", "origin", "main"], { cwd: root });
 
     toGoApproved(root);
     const child = spawn(process.execPath, [CLI, "run", "--as", AI], { cwd: root, env: { ...process.env, BRTOPS_ACTOR: "" }, detached: true, stdio: "ignore" });

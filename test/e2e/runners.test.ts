@@ -4,13 +4,14 @@
  * expires and another runner takes the step over (DESIGN rule 4: the effect is adopted through its
  * check, not run twice). Real processes, a real PostgreSQL server, a real git repository.
  */
-import { execFileSync, spawn } from "node:child_process";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AnyEvent } from "../../src/core/events.js";
 import { PostgresStore } from "../../src/store/store-postgres.js";
 import { AI, CLI, HUM, brtops, brtopsAsync, sampleProject } from "../support/cli.js";
+import { deployRuns, slowDeployProject } from "../support/slow-deploy.js";
 import { postgresSkipped, startPostgres, type PgDatabase, type PgServer } from "../support/postgres.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -22,27 +23,6 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** A sample project whose deploy step counts its runs and takes `seconds`, so runners overlap in it. */
-function slowProject(seconds: number): { root: string; cleanup: () => void } {
-  const p = sampleProject();
-  const root = p.root;
-  writeFileSync(
-    join(root, "scripts/slow-deploy.sh"),
-    `#!/bin/sh\nset -e\necho $$ > deploy.pid\necho "run" >> deploy-count\nmkdir -p service\necho "$1" > service/version\nsleep ${seconds}\necho "deployed $1"\n`,
-  );
-  chmodSync(join(root, "scripts/slow-deploy.sh"), 0o755);
-  const cfgPath = join(root, "brtops.config.yaml");
-  const cfg = readFileSync(cfgPath, "utf8");
-  const slow = cfg.replace('{name: ship, run: [./scripts/deploy.sh, "{version}"]', '{name: ship, run: [./scripts/slow-deploy.sh, "{version}"]');
-  expect(slow).not.toBe(cfg);
-  writeFileSync(cfgPath, slow);
-  writeFileSync(join(root, ".gitignore"), ".brtops/\nservice/\ndeploy-count\ndeploy.pid\n");
-  execFileSync("git", ["add", "-A"], { cwd: root });
-  execFileSync("git", ["commit", "-q", "-m", "chore: slow deploy"], { cwd: root });
-  execFileSync("git", ["push", "-q", "origin", "main"], { cwd: root });
-  return p;
 }
 
 async function readEvents(url: string): Promise<AnyEvent[]> {
@@ -69,8 +49,6 @@ function overlapping(events: AnyEvent[]): string[] {
   return bad;
 }
 
-const deployRuns = (root: string) => (existsSync(join(root, "deploy-count")) ? readFileSync(join(root, "deploy-count"), "utf8").trim().split("\n").length : 0);
-
 describe.skipIf(postgresSkipped())("several runners on one release (PostgreSQL leases)", () => {
   let pg: PgServer;
   let db: PgDatabase | undefined;
@@ -89,7 +67,7 @@ describe.skipIf(postgresSkipped())("several runners on one release (PostgreSQL l
   });
 
   it("two runners started together: every step runs once, the deploy once, both end at the gate", async () => {
-    const p = slowProject(2);
+    const p = slowDeployProject(2);
     cleanup = p.cleanup;
     db = await pg.freshDatabase();
     const env = { BRTOPS_STORE: db.url };
@@ -115,7 +93,7 @@ describe.skipIf(postgresSkipped())("several runners on one release (PostgreSQL l
   }, 240_000);
 
   it("a runner killed mid-step loses its lease; another takes the step over and adopts the effect", async () => {
-    const p = slowProject(30);
+    const p = slowDeployProject(30);
     cleanup = p.cleanup;
     db = await pg.freshDatabase();
     const env = { BRTOPS_STORE: db.url, BRTOPS_LEASE_TTL_MS: "1500" };
