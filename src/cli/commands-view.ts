@@ -1,6 +1,7 @@
 /** Commands that only look: status, sitrep, deployment-status, list. Kept light: no engine, no adapters. */
 import { statusView } from "../core/status-view.js";
-import { selectRelease, listReleases, openProjectForReading } from "../engine/project.js";
+import { selectRelease, listReleases, openProjectForReading, type ReleaseSummary } from "../engine/project.js";
+import type { ReleaseSession } from "../engine/release-session.js";
 import type { Ctx } from "./context.js";
 
 async function withProject<T>(ctx: Ctx, fn: (p: Awaited<ReturnType<typeof openProjectForReading>>) => Promise<T>): Promise<T> {
@@ -11,14 +12,27 @@ async function withProject<T>(ctx: Ctx, fn: (p: Awaited<ReturnType<typeof openPr
     await p.close();
   }
 }
+import { cachedStatus, rememberStatus } from "../engine/status-cache.js";
 import { renderStatusText } from "./render-status.js";
 import { renderDeploymentStatus, renderSitrep, deploymentStatus, sitrep } from "./views.js";
 
 export async function cmdStatus(ctx: Ctx): Promise<number> {
   return withProject(ctx, async (p) => {
-    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true });
-    const v = statusView(session.state, ctx.args.flags.release);
+    const flag = ctx.args.flags.release;
+    const hit = await cachedStatus(p.store, flag);
+    if (hit) {
+      ctx.out.result(hit, renderStatusText(hit));
+      return 0;
+    }
+    // Every release's summary is remembered, so the next status can pick the release without a fold.
+    const listed = async (all: { session: ReleaseSession; summary: ReleaseSummary }[]) => {
+      for (const r of all) await rememberStatus(p.store, r.summary, r.session.lastSeq, undefined, null);
+    };
+    const session = await selectRelease(p.store, flag, { allowFinished: true, listed });
+    const s = session.state;
+    const v = statusView(s, flag);
     ctx.out.result(v, renderStatusText(v));
+    await rememberStatus(p.store, { release: s.release, version: s.version, environment: s.environment, state: s.state, phase: s.phase, step: s.step, lastAt: s.lastAt }, s.lastSeq, flag, v);
     return 0;
   });
 }

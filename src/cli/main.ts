@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The brtops CLI: parse, dispatch, and map errors to exit codes — the only process.exit. */
+/** The brtops CLI: parse, dispatch, and map errors to exit codes — the only process.exit (after output is flushed). */
 import { resolve } from "node:path";
 import { BrtopsError, exitCodeFor, isBrtopsError } from "../core/errors.js";
 import { parseCli } from "./args.js";
@@ -115,19 +115,29 @@ async function runPhrase(ctx: Ctx, phrase: string): Promise<number> {
   }
 }
 
+/**
+ * Exits once stdout and stderr have handed everything to the OS: process.exit() alone drops what
+ * is still queued for a pipe (a large `status --json` was cut at 64 KiB). Exiting at all, rather
+ * than letting the loop drain, ends whatever a command left open (pools, watchers, timers).
+ */
+function exitAfterFlush(code: number): void {
+  process.exitCode = code;
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitAfterFlush(code),
   (e: unknown) => {
     const json = process.argv.includes("--json");
     if (isBrtopsError(e)) {
       if (json) process.stdout.write(`${JSON.stringify({ error: e.toJSON() })}\n`);
       else process.stderr.write(`brtops: ${e.message}\n${e.hint ? `  → ${e.hint}\n` : ""}  (${e.code})\n`);
-      process.exit(exitCodeFor(e.code));
+      return exitAfterFlush(exitCodeFor(e.code));
     }
     const err = e as Error;
     if (json) process.stdout.write(`${JSON.stringify({ error: { code: "E_INTERNAL", message: err?.message ?? String(e) } })}\n`);
     else process.stderr.write(`brtops: internal error: ${err?.message ?? String(e)}\n  → Please report this; run with BRTOPS_DEBUG=1 for details.\n`);
     if (process.env.BRTOPS_DEBUG) process.stderr.write(`${err?.stack ?? ""}\n`);
-    process.exit(1);
+    exitAfterFlush(1);
   },
 );

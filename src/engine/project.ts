@@ -93,7 +93,7 @@ export async function listReleases(store: Store): Promise<{ session: ReleaseSess
  * The release a command acts on: the one named by --release, else the only open one
  * (or, for commands that read, the most recent when none is open).
  */
-export async function selectRelease(store: Store, release: string | undefined, options: { allowFinished?: boolean } = {}): Promise<ReleaseSession> {
+export async function selectRelease(store: Store, release: string | undefined, options: { allowFinished?: boolean; listed?: (all: { session: ReleaseSession; summary: ReleaseSummary }[]) => Promise<void> } = {}): Promise<ReleaseSession> {
   if (release) {
     const id = normalizeVersion(release);
     if (!id) throw new BrtopsError("E_VERSION_INVALID", `"${release}" is not a release version.`, { hint: "Pass --release with a version such as 2.1.0." });
@@ -108,6 +108,7 @@ export async function selectRelease(store: Store, release: string | undefined, o
     return session;
   }
   const all = await listReleases(store);
+  await options.listed?.(all);
   const open = all.filter((r) => !isTerminal(r.session.state));
   if (open.length === 1) return open[0]!.session;
   if (open.length > 1) {
