@@ -86,8 +86,8 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
       let s = session.state;
       let action = nextAction(s);
       if (options.maxActions !== undefined && actions >= options.maxActions) return { stopped: "limit", action };
-      if (leases && (action.type === "run" || action.type === "recover" || action.type === "rollback")) {
-        const key = action.type === "rollback" ? "rollback" : action.type === "recover" ? mainStep(action.step) : action.step;
+      const key = leaseKey(action);
+      if (leases && key) {
         const claim = await leases.claim(key);
         if (!claim.ok) {
           if (waitingFor !== key) progress({ kind: "step", step: key, message: `waiting: ${claim.holder} is running this step${claim.expiresAt ? ` (lease until ${claim.expiresAt})` : ""}`, status: "skip" });
@@ -100,8 +100,7 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
         await session.refresh();
         s = session.state;
         const again = nextAction(s);
-        const againKey = again.type === "rollback" ? "rollback" : again.type === "recover" ? mainStep(again.step) : again.type === "run" ? again.step : null;
-        if (againKey !== key) {
+        if (leaseKey(again) !== key) {
           await leases.release();
           continue;
         }
@@ -184,6 +183,14 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
       await leases.release();
     }
   }
+}
+
+/** The step a runner must hold the lease of to carry `a` out (null: a plain conditional append). */
+function leaseKey(a: NextAction): string | null {
+  if (a.type === "rollback") return "rollback";
+  if (a.type === "recover") return mainStep(a.step);
+  if (a.type === "run") return a.step;
+  return null;
 }
 
 /** Waits `ms`; false when `signal` aborted first. */
