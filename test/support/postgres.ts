@@ -57,7 +57,7 @@ async function onServer(adminUrl: string, stopServer: () => Promise<void>): Prom
         const i = made.indexOf(db);
         if (i === -1) return;
         made.splice(i, 1);
-        await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await dropDatabase(adminUrl, name);
       },
     };
     made.push(db);
@@ -75,6 +75,31 @@ async function onServer(adminUrl: string, stopServer: () => Promise<void>): Prom
       }
     },
   };
+}
+
+/**
+ * Drops a test database and whatever is still connected to it. A role that is not a superuser
+ * (CI's `brtops`) may not end a backend of another role — an autovacuum worker that happens to be
+ * visiting the fresh database — so WITH (FORCE) can be refused; a plain DROP waits out autovacuum
+ * itself, so it is retried briefly after the client pools have gone.
+ */
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  try {
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    return;
+  } catch (e) {
+    if ((e as { code?: string }).code !== "42501") throw e;
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name}`);
+      return;
+    } catch (e) {
+      // 55006: still in use by another session (one of ours closing, or autovacuum finishing).
+      if ((e as { code?: string }).code !== "55006" || attempt >= 50) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 async function adminQuery(url: string, sql: string): Promise<void> {
