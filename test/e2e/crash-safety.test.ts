@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AI, CLI, HUM, brtops, sampleProject, status } from "../support/cli.js";
-import { slowDeployProject } from "../support/slow-deploy.js";
+import { alive, slowDeployProject } from "../support/slow-deploy.js";
 
 const LOG = ".brtops/releases/1.1.0/events.jsonl";
 
@@ -24,15 +24,6 @@ function events(root: string): any[] {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Approves gates and runs until the GO/NO-GO gate (5.10) is approved. */
 function toGoApproved(root: string): void {

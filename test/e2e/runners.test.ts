@@ -11,19 +11,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AnyEvent } from "../../src/core/events.js";
 import { PostgresStore } from "../../src/store/store-postgres.js";
 import { AI, CLI, HUM, brtops, brtopsAsync, sampleProject } from "../support/cli.js";
-import { deployRuns, slowDeployProject } from "../support/slow-deploy.js";
+import { alive, deployRuns, slowDeployProject } from "../support/slow-deploy.js";
 import { postgresSkipped, startPostgres, type PgDatabase, type PgServer } from "../support/postgres.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function readEvents(url: string): Promise<AnyEvent[]> {
   const store = await PostgresStore.open(url);

@@ -5,13 +5,13 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openProject, type Project } from "../../src/engine/project.js";
 import { createApp } from "../../src/server/app.js";
 import { createToken } from "../../src/server/tokens.js";
 import { addUser } from "../../src/server/users.js";
-import { countNavigations, launchChromium, listen, signIn } from "../support/browser.js";
+import { countNavigations, launchChromium, listen, pageFactory, signIn } from "../support/browser.js";
 import { AI, HUM, HUM2, brtops, sampleProject } from "../support/cli.js";
 
 const PASSWORD: Record<string, string> = { [HUM]: "alice-password-1", [HUM2]: "bob-password-22", [AI]: "agent-password-3" };
@@ -32,25 +32,14 @@ describe("dashboard in Chromium", () => {
   let aiToken: string;
   let alice: Page; // HUM LEAD, decides
   let bob: Page; // second HUM LEAD, watches
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
+  const pages = pageFactory(() => browser);
+  const { newPage, problems } = pages;
 
   const events = async () => (await project.store.read("1.1.0")).events;
   const shot = async (page: Page, name: string, fullPage = true) => {
     if (!SHOTS) return;
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
-  };
-  const newPage = async (options: BrowserContextOptions = {}) => {
-    const ctx = await browser.newContext(options);
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("console", (m) => {
-      // Refused requests (403, 429) are logged by the browser as failed loads; anything else is a fault.
-      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`);
-    });
-    return page;
   };
   const openRelease = async (page: Page) => {
     await page.locator('a[href="#/r/1.1.0"]').click();
@@ -69,7 +58,7 @@ describe("dashboard in Chromium", () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
+    await pages.closeAll();
     await browser?.close();
     await server?.close();
     await project?.close();

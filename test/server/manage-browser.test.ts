@@ -8,12 +8,12 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openProject, type Project } from "../../src/engine/project.js";
 import { createApp } from "../../src/server/app.js";
 import { addUser } from "../../src/server/users.js";
-import { launchChromium, listen, signIn } from "../support/browser.js";
+import { launchChromium, listen, pageFactory, signIn } from "../support/browser.js";
 import { AI, HUM, HUM2, brtops, sampleProject, status } from "../support/cli.js";
 import { createTestService, type TestService } from "../support/service.js";
 
@@ -34,8 +34,8 @@ describe("managing a release from the dashboard", () => {
   let alice: Page; // HUM LEAD, decides
   let bob: Page; // second HUM LEAD, watches; the stakeholder who signs off
   let agent: Page; // AI LEAD
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
+  const pages = pageFactory(() => browser);
+  const { newPage, problems } = pages;
 
   const shot = async (page: Page, name: string, fullPage = true) => {
     if (!SHOTS) return;
@@ -43,16 +43,6 @@ describe("managing a release from the dashboard", () => {
     await page.screenshot({ path: join(SHOTS, `manage-${name}.png`), fullPage });
   };
   const events = async () => (await project.store.read("1.1.0")).events;
-  const newPage = async (options: BrowserContextOptions = {}) => {
-    const ctx = await browser.newContext(options);
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("console", (m) => {
-      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`);
-    });
-    return page;
-  };
   const open = async (id: string, options: BrowserContextOptions = {}) => {
     const page = await newPage(options);
     await signIn(page, server.url, id, PASSWORD[id]!);
@@ -86,7 +76,7 @@ describe("managing a release from the dashboard", () => {
   }, 180_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
+    await pages.closeAll();
     await browser?.close();
     await server?.close();
     await project?.close();

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 
 /** Where CI installs Chromium (apt-get install chromium); never downloaded by the tests. */
 export const CHROMIUM = process.env.BRTOPS_CHROMIUM ?? "/usr/bin/chromium";
@@ -46,4 +46,30 @@ export function countNavigations(page: Page): () => number {
   let n = 0;
   page.on("load", () => (n += 1));
   return () => n;
+}
+
+/**
+ * Pages in fresh browser contexts (separate cookie jars: separate people), each watched for page
+ * errors and console errors, which land in `problems` for the test to assert empty. Refused
+ * requests (403, 429) are logged by the browser as failed loads and are not problems.
+ */
+export function pageFactory(browser: () => Browser): { newPage(options?: BrowserContextOptions): Promise<Page>; problems: string[]; closeAll(): Promise<void> } {
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+  return {
+    problems,
+    async newPage(options = {}) {
+      const ctx = await browser().newContext(options);
+      contexts.push(ctx);
+      const page = await ctx.newPage();
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      page.on("console", (m) => {
+        if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`);
+      });
+      return page;
+    },
+    async closeAll() {
+      for (const c of contexts.splice(0)) await c.close().catch(() => {});
+    },
+  };
 }

@@ -33,3 +33,13 @@ export function deployRuns(root: string): number {
   const f = join(root, "deploy-count");
   return existsSync(f) ? readFileSync(f, "utf8").trim().split("\n").length : 0;
 }
+
+/** True while process `pid` exists (the deploy script outlives a killed runner in its own group). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
