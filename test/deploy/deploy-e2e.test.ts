@@ -3,12 +3,11 @@
  * version, the HUM LEAD's retry / rollback / continue, pause between steps, abort undoing the
  * completed steps in reverse, and secrets kept out of the release folder, the log and the output.
  */
-import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AI, HUM, brtops, brtopsAsync, sampleProject, status, type CliResult } from "../support/cli.js";
-import { createTestService, type TestService } from "../support/service.js";
+import { createTestService, deployTestServiceFrom, type TestService } from "../support/service.js";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -26,17 +25,7 @@ async function fixture(env: (svc: TestService) => Record<string, unknown>): Prom
   const svc = await createTestService();
   const { root, cleanup } = sampleProject();
   cleanups.push(cleanup, () => svc.dispose());
-  execFileSync(svc.deployArgv("1.0.0")[0]!, svc.deployArgv("1.0.0").slice(1));
-  const file = join(root, "brtops.config.yaml");
-  const text = readFileSync(file, "utf8");
-  const start = text.indexOf("environments:");
-  const end = text.indexOf("\ntests:");
-  const local = { aliases: ["dev", "staging"], ...env(svc) };
-  writeFileSync(file, `${text.slice(0, start)}environments:\n  local: ${JSON.stringify(local)}\n${text.slice(end + 1)}`);
-  const git = (...args: string[]): string => execFileSync("git", args, { cwd: root, encoding: "utf8" });
-  git("add", "brtops.config.yaml");
-  git("commit", "-q", "-m", "chore: deploy the test service");
-  git("push", "-q", "origin", "main");
+  deployTestServiceFrom(root, svc, env(svc));
   return { root, svc };
 }
 

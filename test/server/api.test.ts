@@ -86,24 +86,7 @@ describe("HTTP API", () => {
     const sse = await call("/api/releases/1.1.0/events", aiToken, { signal: ctrl.signal });
     expect(sse.status).toBe(200);
     expect(sse.headers.get("content-type")).toContain("text/event-stream");
-    const reader = sse.body!.getReader();
-    const dec = new TextDecoder();
-    let buf = "";
-    const nextStatus = async (): Promise<any> => {
-      for (;;) {
-        const i = buf.indexOf("\n\n");
-        if (i >= 0) {
-          const frame = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          if (!frame.includes("event: status")) continue;
-          const data = frame.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n");
-          return JSON.parse(data);
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error("stream ended");
-        buf += dec.decode(value, { stream: true });
-      }
-    };
+    const { nextStatus, reader } = statusStream(sse);
     expect((await nextStatus()).step).toBe("2.10");
 
     const r = await call("/api/releases/1.1.0/approve", humToken, { method: "POST", body: JSON.stringify({ step: "2.10", note: "looks good" }) });
@@ -150,23 +133,7 @@ describe("HTTP API", () => {
   it("streams changes made by another process; questions asked via the CLI are answered via the API", async () => {
     const ctrl = new AbortController();
     const sse = await call("/api/releases/1.1.0/events", humToken, { signal: ctrl.signal });
-    const reader = sse.body!.getReader();
-    const dec = new TextDecoder();
-    let buf = "";
-    const nextStatus = async (): Promise<any> => {
-      for (;;) {
-        const i = buf.indexOf("\n\n");
-        if (i >= 0) {
-          const frame = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          if (!frame.includes("event: status")) continue;
-          return JSON.parse(frame.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n"));
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error("stream ended");
-        buf += dec.decode(value, { stream: true });
-      }
-    };
+    const { nextStatus, reader } = statusStream(sse);
     const first = await nextStatus();
     expect(first.openQuestions).toEqual([]);
 
@@ -191,3 +158,25 @@ describe("HTTP API", () => {
     expect(empty.status).toBe(400);
   });
 });
+
+/** Reads `event: status` frames off an SSE response, one parsed status object per call. */
+function statusStream(sse: Response): { nextStatus: () => Promise<any>; reader: ReadableStreamDefaultReader<Uint8Array> } {
+  const reader = sse.body!.getReader();
+  const dec = new TextDecoder();
+  let buf = "";
+  const nextStatus = async (): Promise<any> => {
+    for (;;) {
+      const i = buf.indexOf("\n\n");
+      if (i >= 0) {
+        const frame = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        if (!frame.includes("event: status")) continue;
+        return JSON.parse(frame.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n"));
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error("stream ended");
+      buf += dec.decode(value, { stream: true });
+    }
+  };
+  return { nextStatus, reader };
+}

@@ -8,14 +8,13 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openProject, type Project } from "../../src/engine/project.js";
+import { openProject } from "../../src/engine/project.js";
 import { createApp } from "../../src/server/app.js";
 import { createToken } from "../../src/server/tokens.js";
 import { addUser } from "../../src/server/users.js";
 import { AI, HUM, HUM2, brtops, sampleProject, status } from "../support/cli.js";
-import { createTestService, type TestService } from "../support/service.js";
+import { createTestService, deployTestServiceFrom, serviceEnvironment, type TestService } from "../support/service.js";
 
-type App = ReturnType<typeof createApp>;
 const PW = "manage-password-1";
 const MEMBER = "carol@example.com";
 
@@ -231,19 +230,7 @@ describe("managing a failed deployment", () => {
   beforeAll(async () => {
     svc = await createTestService();
     p = sampleProject();
-    execFileSync(svc.deployArgv("1.0.0")[0]!, svc.deployArgv("1.0.0").slice(1));
-    const file = join(p.root, "brtops.config.yaml");
-    const text = readFileSync(file, "utf8");
-    const local = {
-      aliases: ["dev", "staging"],
-      deploy: [{ name: "ship", run: svc.deployArgv("{version}") }],
-      health: [{ name: "api", http: { url: svc.healthUrl, bodyMatch: '"status":"ok"' }, interval: 0.05, failuresBeforeUnhealthy: 2 }],
-      rollback: [{ name: "back", run: svc.deployArgv("{previous}") }],
-      onFailure: "ask",
-    };
-    writeFileSync(file, `${text.slice(0, text.indexOf("environments:"))}environments:\n  local: ${JSON.stringify(local)}\n${text.slice(text.indexOf("\ntests:") + 1)}`);
-    execFileSync("git", ["commit", "-qam", "chore: deploy the test service"], { cwd: p.root });
-    execFileSync("git", ["push", "-q", "origin", "main"], { cwd: p.root });
+    deployTestServiceFrom(p.root, svc, serviceEnvironment(svc));
     expect(brtops(p.root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
     expect(brtops(p.root, HUM, ["approve", "--step", "2.10"]).code).toBe(0);
     expect(brtops(p.root, AI, ["run"]).code).toBe(3);

@@ -5,8 +5,7 @@
  * and an incident (a failing health check, onFailure: ask) rolled back from the page and then
  * carried out by `brtops run`. Controls show only for the roles that may use them.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +14,7 @@ import { createApp } from "../../src/server/app.js";
 import { addUser } from "../../src/server/users.js";
 import { launchChromium, listen, pageFactory, signIn } from "../support/browser.js";
 import { AI, HUM, HUM2, brtops, sampleProject, status } from "../support/cli.js";
-import { createTestService, type TestService } from "../support/service.js";
+import { createTestService, deployTestServiceFrom, serviceEnvironment, type TestService } from "../support/service.js";
 
 const PASSWORD: Record<string, string> = { [HUM]: "alice-password-1", [HUM2]: "bob-password-22", [AI]: "agent-password-3" };
 // Set BRTOPS_SCREENSHOTS=/some/dir to keep screenshots of the pages for a person to look at.
@@ -55,19 +54,7 @@ describe("managing a release from the dashboard", () => {
     browser = await launchChromium();
     svc = await createTestService();
     p = sampleProject({ extra: `signoffs: {stakeholders: [${HUM2}]}\n` });
-    execFileSync(svc.deployArgv("1.0.0")[0]!, svc.deployArgv("1.0.0").slice(1));
-    const file = join(p.root, "brtops.config.yaml");
-    const yaml = readFileSync(file, "utf8");
-    const local = {
-      aliases: ["dev", "staging"],
-      deploy: [{ name: "ship", run: svc.deployArgv("{version}") }],
-      health: [{ name: "api", http: { url: svc.healthUrl, bodyMatch: '"status":"ok"' }, interval: 0.05, failuresBeforeUnhealthy: 2 }],
-      rollback: [{ name: "back", run: svc.deployArgv("{previous}") }],
-      onFailure: "ask",
-    };
-    writeFileSync(file, `${yaml.slice(0, yaml.indexOf("environments:"))}environments:\n  local: ${JSON.stringify(local)}\n${yaml.slice(yaml.indexOf("\ntests:") + 1)}`);
-    execFileSync("git", ["commit", "-qam", "chore: deploy the test service"], { cwd: p.root });
-    execFileSync("git", ["push", "-q", "origin", "main"], { cwd: p.root });
+    deployTestServiceFrom(p.root, svc, serviceEnvironment(svc));
     const r = brtops(p.root, AI, ["release", "1.1.0", "--to", "staging", "--json"]);
     expect(r.json?.step, r.stdout + r.stderr).toBe("2.10");
     project = await openProject(p.root);

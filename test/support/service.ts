@@ -5,6 +5,7 @@
  * (pidfile) and starts the given version, `stop.mjs <dir>` stops it, and `record.mjs <dir> <name>
  * [sleepMs] [fail]` appends a line to steps.log (ordering tests).
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -164,4 +165,29 @@ export async function createTestService(): Promise<TestService> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The usual environment for `svc`: deploy it, check /health, roll back to {previous}, ask on failure. */
+export function serviceEnvironment(svc: TestService): Record<string, unknown> {
+  return {
+    deploy: [{ name: "ship", run: svc.deployArgv("{version}") }],
+    health: [{ name: "api", http: { url: svc.healthUrl, bodyMatch: '"status":"ok"' }, interval: 0.05, failuresBeforeUnhealthy: 2 }],
+    rollback: [{ name: "back", run: svc.deployArgv("{previous}") }],
+    onFailure: "ask",
+  };
+}
+
+/**
+ * Starts `svc` as v1.0.0 (what runs before the release) and makes `env` the sample project's
+ * only environment (`local`, aliases dev and staging), committed and pushed so the tree is clean.
+ */
+export function deployTestServiceFrom(root: string, svc: TestService, env: Record<string, unknown>): void {
+  const [cmd, ...args] = svc.deployArgv("1.0.0");
+  execFileSync(cmd!, args);
+  const file = join(root, "brtops.config.yaml");
+  const text = readFileSync(file, "utf8");
+  const local = { aliases: ["dev", "staging"], ...env };
+  writeFileSync(file, `${text.slice(0, text.indexOf("environments:"))}environments:\n  local: ${JSON.stringify(local)}\n${text.slice(text.indexOf("\ntests:") + 1)}`);
+  execFileSync("git", ["commit", "-q", "-m", "chore: deploy the test service", "--", "brtops.config.yaml"], { cwd: root });
+  execFileSync("git", ["push", "-q", "origin", "main"], { cwd: root });
 }
