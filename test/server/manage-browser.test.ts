@@ -192,7 +192,8 @@ describe("managing a release from the dashboard", () => {
     expect((await events()).length).toBe(before); // nothing recorded before the confirmation
     await alice.locator("#guide-rollback-confirm").click();
     await bob.waitForFunction(() => document.querySelector("#state")?.textContent === "rolling-back");
-    expect(await alice.locator("#toast").innerText()).toContain("brtops run --release 1.1.0");
+    // The other page may see the new state (SSE) before this page has the POST's answer: wait for it.
+    await alice.locator("#toast", { hasText: "brtops run --release 1.1.0" }).waitFor();
     const guidance = (await events()).at(-1)!;
     expect(guidance).toMatchObject({ type: "IncidentGuidance", actor: { id: HUM }, data: { choice: "rollback", note: "health is red" } });
     expect(await bob.locator("#incident").isHidden()).toBe(true); // hidden with the same status update
