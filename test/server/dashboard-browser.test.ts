@@ -163,9 +163,14 @@ describe("dashboard in Chromium", () => {
     expect(await text(alice, '#thread li[data-id="Q1"] .text')).toBe("Should the migration run before the deploy?");
     await form.locator("textarea").fill("Yes, migrations first.");
     await form.locator("button").click();
-    await bob.locator('#thread li[data-id="Q1"] .reply').waitFor();
-    expect(await text(bob, '#thread li[data-id="Q1"] .reply .text')).toBe("Yes, migrations first.");
-    expect(await alice.locator('#thread li[data-id="Q1"] form').count()).toBe(0);
+    // Each page redraws the thread from its own copy of the log (alice's from the POST answer or the
+    // stream, whichever comes first), so wait for the reply on each page before reading it: the reply
+    // and the removed form are drawn in the same pass.
+    for (const page of [bob, alice]) {
+      await page.locator('#thread li[data-id="Q1"] .reply').waitFor();
+      expect(await text(page, '#thread li[data-id="Q1"] .reply .text')).toBe("Yes, migrations first.");
+      expect(await page.locator('#thread li[data-id="Q1"] form').count()).toBe(0);
+    }
     const answered = (await events()).find((e) => e.type === "QuestionAnswered");
     expect(answered?.actor.id).toBe(HUM);
     expect(answered?.data).toMatchObject({ id: "Q1", text: "Yes, migrations first." });
