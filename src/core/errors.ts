@@ -30,6 +30,7 @@ export const ErrorCodes = {
   E_NO_IDENTITY: "E_NO_IDENTITY",
   E_STORE: "E_STORE",
   E_GIT: "E_GIT",
+  E_PUSH_REJECTED: "E_PUSH_REJECTED",
   E_INTERNAL: "E_INTERNAL",
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes] | (string & {});

@@ -112,7 +112,7 @@ export async function createGitHubRelease(ctx: StepContext): Promise<StepOutcome
     adopt: async () => ({ tag, commit, action: "adopted", annotated: (await localTag(ctx.git, tag))?.annotated ?? false }),
   }, async () => ({ tag, ...(await ensureAnnotatedTag(ctx.git, { tag, commit, message })) }));
 
-  const pushResult = await ctx.effect("push", `push ${cfg.branch ?? "the current branch"} and ${tag} to ${cfg.remote}`, {
+  const pushResult = await ctx.effect("push", `push ${commit.slice(0, 12)} to ${cfg.branch ?? "the current branch"} and ${tag} to ${cfg.remote}`, {
     idempotent: true,
     check: async () => (await remoteTagCommit(ctx.git, cfg.remote, tag)) === commit,
     adopt: async () => ({ remote: cfg.remote, tag, commit, action: "adopted" }),

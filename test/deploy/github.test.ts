@@ -119,7 +119,7 @@ describe("tag and push (6.8.1, 6.8.2)", () => {
     const git = createGit(fx.work, redact);
     const head = fx.git("rev-parse", "HEAD");
     await ensureAnnotatedTag(git, { tag: "v2.1.0", commit: head, message: annotation });
-    expect(await pushBranchAndTag(git, { remote: "origin", tag: "v2.1.0", commit: head })).toEqual({ remote: "origin", branch: "main", tag: "v2.1.0", action: "pushed", commit: head });
+    expect(await pushBranchAndTag(git, { remote: "origin", tag: "v2.1.0", commit: head })).toEqual({ remote: "origin", branch: "main", tag: "v2.1.0", action: "pushed", branchAction: "pushed", commit: head });
     expect(fx.originGit("rev-parse", "refs/heads/main")).toBe(head);
     expect(fx.originGit("rev-parse", "v2.1.0^{commit}")).toBe(head);
     expect(fx.originGit("cat-file", "-t", "v2.1.0")).toBe("tag");
@@ -136,6 +136,33 @@ describe("tag and push (6.8.1, 6.8.2)", () => {
     expect(e.code).toBe("E_TAG_CONFLICT");
     expect(await remoteTagCommit(git, "origin", "v2.2.0")).toBe(other);
     expect(fx.originGit("rev-parse", "refs/heads/main")).toBe(head); // the atomic push did not move the branch
+  });
+
+  it("pushes the release commit, not commits made on the branch after it; a branch already past it is left alone; a diverged one is refused whole", async () => {
+    const git = createGit(fx.work, redact);
+    const release = fx.git("rev-parse", "HEAD");
+    const later = fx.commit("later.txt", "not in this release", "work after the release commit");
+    await ensureAnnotatedTag(git, { tag: "v2.1.0", commit: release, message: annotation });
+    expect(await pushBranchAndTag(git, { remote: "origin", tag: "v2.1.0", commit: release })).toMatchObject({ action: "pushed", branchAction: "pushed" });
+    expect(fx.originGit("rev-parse", "refs/heads/main")).toBe(release); // not `later`
+    expect(fx.git("rev-parse", "HEAD")).toBe(later); // the local branch is untouched
+
+    // origin/main moves past the release commit (someone pushed `later`): the branch is already there.
+    fx.git("push", "-q", "origin", "main");
+    await ensureAnnotatedTag(git, { tag: "v2.1.1", commit: release, message: "x" });
+    expect(await pushBranchAndTag(git, { remote: "origin", tag: "v2.1.1", commit: release })).toMatchObject({ action: "pushed", branchAction: "present" });
+    expect(fx.originGit("rev-parse", "refs/heads/main")).toBe(later);
+    expect(fx.originGit("rev-parse", "v2.1.1^{commit}")).toBe(release);
+
+    // A release commit on a line origin/main does not contain: refused, and the tag is not pushed either.
+    fx.git("checkout", "-q", "-b", "side", release);
+    const side = fx.commit("side.txt", "side", "side line");
+    await ensureAnnotatedTag(git, { tag: "v2.2.0", commit: side, message: "x" });
+    const e = await caught(pushBranchAndTag(git, { remote: "origin", tag: "v2.2.0", commit: side, branch: "main" }));
+    expect(e.code).toBe("E_PUSH_REJECTED");
+    expect(e.message).toContain("Nothing was pushed");
+    expect(fx.originGit("rev-parse", "refs/heads/main")).toBe(later);
+    expect(await remoteTagCommit(git, "origin", "v2.2.0")).toBeNull();
   });
 
   it("rollback deletes the remote tag and the local tag, and says when there was nothing to delete", async () => {

@@ -91,19 +91,66 @@ export interface PushResult {
   remote: string;
   branch: string | null;
   tag: string;
-  /** "pushed", or "adopted" when the remote already had the tag at this commit (the branch is still pushed). */
+  /** "pushed", or "adopted" when the remote already had the tag at this commit. */
   action: "pushed" | "adopted";
+  /** "pushed" (fast-forwarded to the release commit), "present" (the remote branch already contains it), or "none" (detached, no branch). */
+  branchAction: "pushed" | "present" | "none";
   commit: string;
 }
 
-/** Pushes the branch and the tag to the remote in one atomic push (spec 6.8.2). */
+/** The commit a branch points at on the remote, or null when the remote has no such branch. */
+export async function remoteBranchCommit(git: Git, remote: string, branch: string): Promise<string | null> {
+  const r = await git.run(["ls-remote", "--heads", remote, `refs/heads/${branch}`]);
+  for (const line of r.stdout.split("\n")) {
+    const [sha, ref] = line.trim().split(/\s+/);
+    if (sha && ref === `refs/heads/${branch}`) return sha;
+  }
+  return null;
+}
+
+/** True when `commit` is `head` or an ancestor of it, as far as this repository knows `head`. */
+async function contains(git: Git, head: string, commit: string): Promise<boolean> {
+  if (head === commit) return true;
+  return (await git.run(["merge-base", "--is-ancestor", commit, head], { allowFail: true })).code === 0;
+}
+
+/**
+ * Pushes the release commit to the branch and the tag to the remote in one atomic push (spec 6.8.2).
+ * The branch gets the release commit itself, never the local branch head: commits made after the
+ * release commit (while the gates were open) are not part of this release and are not published
+ * by it. A remote branch that already contains the commit is left alone; one that has diverged is
+ * E_PUSH_REJECTED and nothing is pushed.
+ */
 export async function pushBranchAndTag(git: Git, o: { remote: string; branch?: string | null; tag: string; commit: string }): Promise<PushResult> {
   const branch = o.branch === undefined ? await currentBranch(git) : o.branch;
   const onRemote = await remoteTagCommit(git, o.remote, o.tag);
   if (onRemote !== null && onRemote !== o.commit) throw conflict(o.tag, `on ${o.remote}`, onRemote, o.commit);
-  const refspecs = [...(branch ? [`refs/heads/${branch}:refs/heads/${branch}`] : []), ...(onRemote === null ? [`refs/tags/${o.tag}:refs/tags/${o.tag}`] : [])];
-  if (refspecs.length > 0) await git.run(["push", "--atomic", "--porcelain", o.remote, ...refspecs]);
-  return { remote: o.remote, branch, tag: o.tag, action: onRemote === null ? "pushed" : "adopted", commit: o.commit };
+  const remoteHead = branch ? await remoteBranchCommit(git, o.remote, branch) : null;
+  const branchAction: PushResult["branchAction"] = !branch ? "none" : remoteHead !== null && (await contains(git, remoteHead, o.commit)) ? "present" : "pushed";
+  const refspecs = [...(branchAction === "pushed" ? [`${o.commit}:refs/heads/${branch}`] : []), ...(onRemote === null ? [`refs/tags/${o.tag}:refs/tags/${o.tag}`] : [])];
+  if (refspecs.length > 0) {
+    const r = await git.run(["push", "--atomic", "--porcelain", o.remote, ...refspecs], { allowFail: true });
+    if (r.code !== 0) throw pushRejected(o, branch, r);
+  }
+  return { remote: o.remote, branch, tag: o.tag, action: onRemote === null ? "pushed" : "adopted", branchAction, commit: o.commit };
+}
+
+function pushRejected(o: { remote: string; tag: string; commit: string }, branch: string | null, r: { stdout: string; stderr: string; code: number }): BrtopsError {
+  const text = `${r.stdout}\n${r.stderr}`;
+  const diverged = /non-fast-forward|fetch first|\[rejected\]/.test(text);
+  const why = r.stderr.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("hint:")).slice(0, 2).join(" ");
+  return new BrtopsError(
+    "E_PUSH_REJECTED",
+    diverged
+      ? `${o.remote} refused the push: its ${branch} has commits that the release commit ${o.commit.slice(0, 12)} does not contain. Nothing was pushed (the push is atomic).`
+      : `git push to ${o.remote} failed (exit ${r.code}): ${why || "no message"}. Nothing was pushed (the push is atomic).`,
+    {
+      hint: diverged
+        ? `Bring the release commit onto ${o.remote}/${branch} yourself (or release from a commit that contains it), then run brtops run again.`
+        : `Check that ${o.remote} is reachable and that you may push to it, then run brtops run again.`,
+      details: { remote: o.remote, branch, tag: o.tag, commit: o.commit, exitCode: r.code },
+    },
+  );
 }
 
 /** Deletes the tag on the remote (rollback); `deleted: false` when it was not there. */
