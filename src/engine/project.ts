@@ -77,14 +77,18 @@ export interface ReleaseSummary {
   lastAt: string;
 }
 
+/** The one-line summary of a release that lists show. */
+export function releaseSummary(s: ReleaseState): ReleaseSummary {
+  return { release: s.release, version: s.version, environment: s.environment, state: s.state, phase: s.phase, step: s.step, lastAt: s.lastAt };
+}
+
 export async function listReleases(store: Store): Promise<{ session: ReleaseSession; summary: ReleaseSummary }[]> {
   const refs = await store.list();
   const out: { session: ReleaseSession; summary: ReleaseSummary }[] = [];
   for (const ref of refs) {
     const session = await ReleaseSession.open(store, ref.release);
     if (!session.exists) continue;
-    const s = session.state;
-    out.push({ session, summary: { release: s.release, version: s.version, environment: s.environment, state: s.state, phase: s.phase, step: s.step, lastAt: s.lastAt } });
+    out.push({ session, summary: releaseSummary(session.state) });
   }
   return out;
 }

@@ -3,7 +3,7 @@ import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { BrtopsError, httpStatusFor, isBrtopsError } from "../core/errors.js";
 import * as d from "../engine/decisions.js";
-import { listReleases, selectRelease, type Project } from "../engine/project.js";
+import { selectRelease, type Project } from "../engine/project.js";
 import { AnswerBody, ApproveBody, FeedbackBody, RejectBody } from "./bodies.js";
 import { installAuth, type AuthOptions } from "./auth.js";
 import { installDashboard } from "./dashboard/routes.js";
@@ -42,10 +42,7 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
   const session = (c: Context<Env>) => selectRelease(project.store, c.req.param("version"));
   const hub = createReleaseHub(project.store, { pollMs });
 
-  app.get("/api/releases", async (c) => {
-    const all = await listReleases(project.store);
-    return c.json({ releases: all.map((r) => r.summary) });
-  });
+  app.get("/api/releases", async (c) => c.json({ releases: await hub.summaries() }));
 
   app.get("/api/releases/:version", async (c) => {
     const { json } = await hub.status(c.req.param("version"));
@@ -59,7 +56,7 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
   decision("feedback", FeedbackBody, (s, base, b) => d.giveFeedback(project, s, { ...base, text: b.text }));
   decision("answer", AnswerBody, (s, base, b) => d.answerQuestion(project, s, { ...base, id: b.id, text: b.text }));
 
-  installViews(app, project, session);
+  installViews(app, project, (c) => hub.session(c.req.param("version") ?? ""));
   installManage(app, project, session);
 
   app.get("/api/releases/:version/events", async (c) => {

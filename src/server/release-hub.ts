@@ -11,13 +11,19 @@ import { BrtopsError } from "../core/errors.js";
 import { statusView } from "../core/status-view.js";
 import { normalizeVersion } from "../core/version-syntax.js";
 import { ReleaseSession } from "../engine/release-session.js";
-import { selectRelease } from "../engine/project.js";
+import { releaseSummary, selectRelease, type ReleaseSummary } from "../engine/project.js";
 import { FileStore } from "../store/store-file.js";
 import type { Store } from "../store/store.js";
 
 export interface ReleaseHubOptions {
   /** How often a release with subscribers is checked when no change was signalled (ms, default 500). */
   pollMs?: number;
+  /**
+   * How many releases without live subscribers stay folded in memory (default 256). Beyond it the
+   * least recently read is dropped and folded again on its next read: a long-running server that
+   * has shown thousands of releases holds a bounded number of sessions.
+   */
+  maxIdle?: number;
 }
 
 /** The status of a release serialised at one log position. */
@@ -69,18 +75,49 @@ export class ReleaseHub {
   private readonly opening = new Map<string, Promise<Entry>>();
   private readonly logPaths = new Map<string, string>();
   private readonly pollMs: number;
+  private readonly maxIdle: number;
 
   constructor(
     readonly store: Store,
     options: ReleaseHubOptions = {},
   ) {
     this.pollMs = options.pollMs ?? 500;
+    this.maxIdle = Math.max(1, options.maxIdle ?? 256);
   }
 
   /** The release's status JSON, current as of this call (appends by any process included). */
   async status(version: string): Promise<StatusJson> {
     const e = await this.current(version);
     return this.statusOf(e);
+  }
+
+  /**
+   * The release's shared session, current as of this call. For reading only: it is refreshed
+   * concurrently by the hub, so a decision judged on it could miss a conflicting append.
+   */
+  async session(version: string): Promise<ReleaseSession> {
+    return (await this.current(version)).session;
+  }
+
+  /** One summary per release in the store, each folded incrementally like `status`. */
+  async summaries(): Promise<ReleaseSummary[]> {
+    const out: ReleaseSummary[] = [];
+    for (const ref of await this.store.list()) {
+      let s: ReleaseSession;
+      try {
+        s = await this.session(ref.release);
+      } catch (err) {
+        if (err instanceof BrtopsError && err.code === "E_NO_ACTIVE_RELEASE") continue; // listed but empty (being created)
+        throw err;
+      }
+      out.push(releaseSummary(s.state));
+    }
+    return out;
+  }
+
+  /** How many releases are folded in memory now. */
+  get size(): number {
+    return this.entries.size;
   }
 
   /** Subscribes to a release's status frames: the current one at once, then one per change. Throws like `status` for an unknown release. */
@@ -144,7 +181,12 @@ export class ReleaseHub {
   private async entry(version: string): Promise<Entry> {
     const id = normalizeVersion(version);
     const known = id ? this.entries.get(id) : undefined;
-    if (known) return known;
+    if (known) {
+      // Map order is recency order: the least recently read release is the first to be dropped.
+      this.entries.delete(id!);
+      this.entries.set(id!, known);
+      return known;
+    }
     if (!id) throw new BrtopsError("E_VERSION_INVALID", `"${version}" is not a release version.`, { hint: "Use a version such as 2.1.0, e.g. /api/releases/2.1.0." });
     let p = this.opening.get(id);
     if (!p) {
@@ -159,7 +201,21 @@ export class ReleaseHub {
     const session = await selectRelease(this.store, id);
     const e: Entry = { release: id, session, stamp, running: null, queued: null, status: null, frame: null, subscribers: new Set(), stopLive: null, pumping: false, pumpAgain: false };
     this.entries.set(id, e);
+    this.evictIdle();
     return e;
+  }
+
+  /** Drops the least recently read releases beyond `maxIdle` that nobody streams and nothing is reading. */
+  private evictIdle(): void {
+    let idle = 0;
+    for (const e of this.entries.values()) if (e.subscribers.size === 0) idle++;
+    for (const e of this.entries.values()) {
+      if (idle <= this.maxIdle) return;
+      if (e.subscribers.size > 0 || e.running || e.queued || e.pumping) continue;
+      this.stopLive(e);
+      this.entries.delete(e.release);
+      idle--;
+    }
   }
 
   /** On the file store, a log whose file has not changed has nothing new: a stat instead of a read. */

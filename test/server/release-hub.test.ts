@@ -212,6 +212,39 @@ describe("ReleaseHub", () => {
     await store.append("1.2.0", 0, [draft("ReleaseRequested", AT, HUM, { version: "1.2.0", environment: "staging" })]);
     expect((await hub.status("1.2.0")).seq).toBe(1);
   });
+
+  it("keeps at most maxIdle releases folded: the least recently read is dropped, a streamed one never, and a dropped one reads right again", async () => {
+    for (const v of ["1.2.0", "1.3.0", "1.4.0"]) await store.append(v, 0, [draft("ReleaseRequested", AT, HUM, { version: v, environment: "staging" })]);
+    const small = new ReleaseHub(store, { pollMs: 50, maxIdle: 2 });
+    const feed = await small.subscribe("1.1.0"); // streamed: never dropped
+    await small.status("1.2.0");
+    await small.status("1.3.0");
+    const kept = await small.session("1.3.0");
+    await small.status("1.2.0"); // read again: now 1.3.0 is the least recently read idle one
+    await small.status("1.4.0");
+    expect(small.size).toBe(3); // 1.1.0 (streamed) + the two most recently read
+    expect(await small.session("1.2.0")).toBe(await small.session("1.2.0"));
+    expect(small.subscriberCount("1.1.0")).toBe(1);
+    await store.append("1.3.0", 1, [draft("Note", AT, HUM, { text: "after the drop" })]);
+    const again = await small.session("1.3.0");
+    expect(again).not.toBe(kept); // folded again from the log, with the new event
+    expect(again.lastSeq).toBe(2);
+    expect(small.size).toBe(3);
+    expect(small.subscriberCount("1.1.0")).toBe(1);
+    feed.close();
+    small.close();
+  });
+
+  it("summaries lists every release from the shared sessions, with appends by others", async () => {
+    await store.append("1.2.0", 0, [draft("ReleaseRequested", AT, HUM, { version: "1.2.0", environment: "production" })]);
+    expect((await hub.summaries()).map((r) => [r.version, r.environment])).toEqual([["1.1.0", "staging"], ["1.2.0", "production"]]);
+    const before = await hub.session("1.1.0");
+    await run(process.execPath, [appender, root, "1.1.0", "from another process"]);
+    const [first] = await hub.summaries();
+    expect(await hub.session("1.1.0")).toBe(before); // refreshed in place, not folded again
+    expect(before.lastSeq).toBe(22);
+    expect(first?.lastAt).toBe(before.state.lastAt);
+  });
 });
 
 describe("the events endpoint over real HTTP", () => {
