@@ -1,8 +1,9 @@
 /** API tokens: random, shown once, stored only as a sha256 hash with the identity they stand for. */
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { BrtopsError } from "../core/errors.js";
+import { rewriteLocked } from "./locked-file.js";
 
 export interface TokenRecord {
   id: string;
@@ -36,11 +37,9 @@ export function readTokens(root: string): TokenRecord[] {
   }
 }
 
-function writeTokens(root: string, tokens: TokenRecord[]): void {
-  mkdirSync(join(root, ".brtops"), { recursive: true });
-  const tmp = `${file(root)}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ tokens }, null, 2) + "\n", { mode: 0o600 });
-  renameSync(tmp, file(root));
+/** Changes the token records under the file's lock, so a concurrent writer's change is never lost. */
+function updateTokens(root: string, update: (tokens: TokenRecord[]) => TokenRecord[]): void {
+  rewriteLocked(file(root), () => readTokens(root), update, (tokens) => JSON.stringify({ tokens }, null, 2) + "\n");
 }
 
 const expired = (t: TokenRecord, now: string): boolean => t.expiresAt !== undefined && Date.parse(t.expiresAt) <= Date.parse(now);
@@ -49,7 +48,7 @@ const expired = (t: TokenRecord, now: string): boolean => t.expiresAt !== undefi
 export function createToken(root: string, id: string, now: string): string {
   if (!id.trim()) throw new BrtopsError("E_USAGE", "Give the identity the token stands for.", { hint: "brtops token create alice@example.com" });
   const token = `brt_${randomBytes(32).toString("base64url")}`;
-  writeTokens(root, [...readTokens(root), { id, hash: hashToken(token), createdAt: now }]);
+  updateTokens(root, (all) => [...all, { id, hash: hashToken(token), createdAt: now }]);
   return token;
 }
 
@@ -57,18 +56,20 @@ export function createToken(root: string, id: string, now: string): string {
 export function createSessionToken(root: string, id: string, now: string, ttlMs: number): string {
   const token = `brt_${randomBytes(32).toString("base64url")}`;
   const expiresAt = new Date(Date.parse(now) + ttlMs).toISOString();
-  writeTokens(root, [...readTokens(root).filter((t) => !expired(t, now)), { id, hash: hashToken(token), createdAt: now, kind: "session", expiresAt }]);
+  updateTokens(root, (all) => [...all.filter((t) => !expired(t, now)), { id, hash: hashToken(token), createdAt: now, kind: "session", expiresAt }]);
   return token;
 }
 
 /** Forgets a token (sign-out); true when it was known. */
 export function revokeToken(root: string, token: string): boolean {
   const h = hashToken(token);
-  const all = readTokens(root);
-  const kept = all.filter((t) => t.hash !== h);
-  if (kept.length === all.length) return false;
-  writeTokens(root, kept);
-  return true;
+  let known = false;
+  updateTokens(root, (all) => {
+    const kept = all.filter((t) => t.hash !== h);
+    known = kept.length !== all.length;
+    return kept;
+  });
+  return known;
 }
 
 interface TokenIndex {

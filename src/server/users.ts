@@ -1,8 +1,9 @@
 /** Password accounts: scrypt-hashed (memory-hard) in .brtops/users.json, for the login endpoint. */
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BrtopsError } from "../core/errors.js";
+import { rewriteLocked } from "./locked-file.js";
 
 interface UserRecord {
   id: string;
@@ -38,12 +39,8 @@ export async function addUser(root: string, id: string, password: string, now: s
   if (password.length < 8) throw new BrtopsError("E_USAGE", "The password must have at least 8 characters.", { hint: "Pipe a longer password on stdin." });
   const salt = randomBytes(16);
   const hash = await derive(password, salt);
-  const users = readUsers(root).filter((u) => u.id !== id);
-  users.push({ id, salt: salt.toString("hex"), hash: hash.toString("hex"), createdAt: now });
-  mkdirSync(join(root, ".brtops"), { recursive: true });
-  const tmp = `${file(root)}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ users }, null, 2) + "\n", { mode: 0o600 });
-  renameSync(tmp, file(root));
+  const user = { id, salt: salt.toString("hex"), hash: hash.toString("hex"), createdAt: now };
+  rewriteLocked(file(root), () => readUsers(root), (users) => [...users.filter((u) => u.id !== id), user], (users) => JSON.stringify({ users }, null, 2) + "\n");
 }
 
 /** True when the password is the user's. */
