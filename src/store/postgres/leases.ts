@@ -24,17 +24,29 @@ function checkTtl(ttlMs: number): void {
   }
 }
 
-// A row conflict takes the row lock, then re-checks the WHERE against the committed row: of many
-// concurrent claimers exactly one sees it free.
+// The lease row is claimed FOR UPDATE SKIP LOCKED: a runner never queues behind another runner
+// that is claiming or renewing the same step, it is told at once that the step is taken and moves
+// on to waiting. When no row is visible (none yet, or one locked by a claimer), the insert decides:
+// ON CONFLICT DO NOTHING makes exactly one of several first claimers win.
 const CLAIM = `
-INSERT INTO brtops_leases AS l (release, step, holder, acquired_at, expires_at)
-VALUES ($1, $2, $3, clock_timestamp(), clock_timestamp() + $4::integer * interval '1 millisecond')
-ON CONFLICT (release, step) DO UPDATE
-  SET holder = excluded.holder,
-      acquired_at = CASE WHEN l.holder = excluded.holder AND l.expires_at > clock_timestamp() THEN l.acquired_at ELSE excluded.acquired_at END,
-      expires_at = excluded.expires_at
-  WHERE l.holder = excluded.holder OR l.expires_at <= clock_timestamp()
-RETURNING holder`;
+WITH cur AS (
+  SELECT holder, expires_at FROM brtops_leases WHERE release = $1 AND step = $2 FOR UPDATE SKIP LOCKED
+), taken AS (
+  UPDATE brtops_leases AS l
+  SET holder = $3,
+      acquired_at = CASE WHEN cur.holder = $3 AND cur.expires_at > clock_timestamp() THEN l.acquired_at ELSE clock_timestamp() END,
+      expires_at = clock_timestamp() + $4::integer * interval '1 millisecond'
+  FROM cur
+  WHERE l.release = $1 AND l.step = $2 AND (cur.holder = $3 OR cur.expires_at <= clock_timestamp())
+  RETURNING l.holder
+), fresh AS (
+  INSERT INTO brtops_leases (release, step, holder, acquired_at, expires_at)
+  SELECT $1, $2, $3, clock_timestamp(), clock_timestamp() + $4::integer * interval '1 millisecond'
+  WHERE NOT EXISTS (SELECT 1 FROM cur)
+  ON CONFLICT (release, step) DO NOTHING
+  RETURNING holder
+)
+SELECT holder FROM taken UNION ALL SELECT holder FROM fresh`;
 
 const RENEW = `
 UPDATE brtops_leases SET expires_at = clock_timestamp() + $4::integer * interval '1 millisecond'
