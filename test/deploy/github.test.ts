@@ -227,6 +227,29 @@ describe("tag and push (6.8.1, 6.8.2)", () => {
     expect(fx.git("tag", "-l")).toBe("");
   });
 
+  it("a rollback's git tag -d killed mid-way: the next delete names the lock it left, deletes nothing else, and succeeds once the lock is gone", async () => {
+    const git = createGit(fx.work, redact);
+    const head = fx.git("rev-parse", "HEAD");
+    await ensureAnnotatedTag(git, { tag: "v2.1.0", commit: head, message: annotation });
+    const hook = join(fx.work, ".git/hooks/reference-transaction");
+    writeFileSync(hook, `#!/bin/sh\n[ "$1" = "prepared" ] || { cat >/dev/null; exit 0; }\nkill -9 $PPID\n`);
+    chmodSync(hook, 0o755);
+    expect(() => quietGit("tag", "-d", "v2.1.0")).toThrow();
+    rmSync(hook);
+    expect(fx.git("tag", "-l")).toBe("v2.1.0"); // killed before the delete was committed
+    const e = await caught(deleteLocalTag(git, "v2.1.0"));
+    expect(e.code).toBe("E_GIT_REF_LOCKED");
+    const lock = (e.details as { lock: string }).lock;
+    expect(lock).toMatch(/packed-refs\.lock$/);
+    expect(existsSync(lock)).toBe(true); // never removed by brtops: an empty lock proves nothing about its owner
+    const leftovers = (e.details as { leftovers: string[] }).leftovers;
+    expect(e.hint).toContain(`delete ${leftovers.join(" ")}`);
+    expect(fx.git("tag", "-l")).toBe("v2.1.0");
+    for (const f of leftovers) rmSync(f);
+    expect(await deleteLocalTag(git, "v2.1.0")).toEqual({ deleted: true });
+    expect(fx.git("tag", "-l")).toBe("");
+  });
+
   it("reports a failing git tag without the whole annotation in the message", async () => {
     const git = createGit(fx.work, redact);
     const head = fx.git("rev-parse", "HEAD");

@@ -4,6 +4,7 @@
  * record, and each is idempotent: a tag already at the right commit is adopted, one at another
  * commit is E_TAG_CONFLICT (never moved).
  */
+import { existsSync } from "node:fs";
 import { BrtopsError } from "../../core/errors.js";
 import type { Git } from "../git.js";
 import { clearInterruptedTagLock } from "./tag-ref-lock.js";
@@ -163,6 +164,19 @@ export async function deleteRemoteTag(git: Git, remote: string, tag: string): Pr
 /** Deletes the local tag (rollback); `deleted: false` when it was not there. */
 export async function deleteLocalTag(git: Git, tag: string): Promise<{ deleted: boolean }> {
   if (!(await localTag(git, tag))) return { deleted: false };
-  await git.run(["tag", "-d", tag]);
-  return { deleted: true };
+  const r = await git.run(["tag", "-d", tag], { allowFail: true });
+  if (r.code === 0) return { deleted: true };
+  // A `git tag -d` killed mid-way leaves packed-refs.lock (empty, so nothing proves whose it is):
+  // name the file instead of guessing, and leave it to the person who knows no git is running.
+  const lock = /Unable to create '([^']+\.lock)': File exists/.exec(r.stderr)?.[1] ?? /unable to create file ([^:]+packed-refs\.new): File exists/.exec(r.stderr)?.[1];
+  if (lock) {
+    // git writes packed-refs.new while holding packed-refs.lock; a killed writer leaves both.
+    const leftovers = [lock, ...[`${lock.replace(/\.(lock|new)$/, "")}.new`].filter((f) => f !== lock && existsSync(f))];
+    throw new BrtopsError("E_GIT_REF_LOCKED", `Tag ${tag} cannot be deleted: git's ${leftovers.length > 1 ? "files" : "file"} ${leftovers.join(" and ")} ${leftovers.length > 1 ? "are" : "is"} in the way.`, {
+      hint: `A git command is running in this repository, or one was interrupted (a crash during an earlier rollback leaves these). If none is running, delete ${leftovers.join(" ")}, then run the rollback again.`,
+      details: { tag, lock, leftovers },
+    });
+  }
+  const why = r.stderr.split("\n").map((l) => l.trim()).filter(Boolean).slice(0, 2).join(" ");
+  throw new BrtopsError("E_GIT", `git tag -d ${tag} failed (exit ${r.code}): ${why || "no message"}`, { hint: "Fix what git reports in the repository, then run the rollback again.", details: { exitCode: r.code } });
 }
