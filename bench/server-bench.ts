@@ -68,14 +68,15 @@ async function prepareProject(root: string, cli: string): Promise<number> {
   return last;
 }
 
-function benchEnv(): NodeJS.ProcessEnv {
+function benchEnv(store?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, BRTOPS_ACTOR: "" };
   delete env.BRTOPS_STORE;
+  if (store) env.BRTOPS_STORE = store;
   return env;
 }
 
-async function startServer(root: string, cli: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [cli, "serve", "--port", "0", "--json"], { cwd: root, env: benchEnv(), stdio: ["ignore", "pipe", "inherit"] });
+async function startServer(root: string, cli: string, store?: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [cli, "serve", "--port", "0", "--json"], { cwd: root, env: benchEnv(store), stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((res, rej) => {
     let out = "";
     child.stdout!.on("data", (c: Buffer) => {
@@ -278,6 +279,40 @@ function builtCli(): string {
   return found;
 }
 
+/**
+ * The same GET rounds with the release copied (`brtops store copy`) into a fresh PostgreSQL
+ * database: every request checks the database for new events, so this is the team-mode figure.
+ * Uses BRTOPS_TEST_PG_URL's server or a throwaway one; null when neither can be had.
+ */
+async function pgRounds(root: string, cli: string, token: string, concurrency: number, roundMs: number): Promise<number[] | null> {
+  const { startPostgres } = await import("../test/support/postgres.js");
+  let pg: Awaited<ReturnType<typeof startPostgres>>;
+  try {
+    pg = await startPostgres({ fsync: true });
+  } catch (e) {
+    console.log(`  (PostgreSQL GET rounds skipped: ${(e as Error).message.split("\n")[0]})`);
+    return null;
+  }
+  let server: ChildProcess | undefined;
+  const db = await pg.freshDatabase();
+  try {
+    const copy = spawnSync(process.execPath, [cli, "store", "copy", "--to", db.url, "--json"], { cwd: root, encoding: "utf8", env: benchEnv() });
+    if (copy.status !== 0) throw new Error(`brtops store copy failed (exit ${copy.status}): ${copy.stderr}`);
+    const started = await startServer(root, cli, db.url);
+    server = started.child;
+    const path = `/api/releases/${RELEASE}`;
+    await loadRound(started.port, path, token, concurrency, 1_000);
+    const rps: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) rps.push((await loadRound(started.port, path, token, concurrency, roundMs)).perSecond);
+    console.log(`  GET ${path} on the PostgreSQL store: ${rps.map((x) => Math.round(x)).join(", ")} req/s → median ${Math.round(median(rps))}`);
+    return rps;
+  } finally {
+    if (server) await stopServer(server);
+    await db.drop();
+    await pg.stop();
+  }
+}
+
 /** Runs both server benchmarks; prints and returns the figures. */
 export async function benchServer(opts: ServerBenchOptions = {}): Promise<Record<string, number>> {
   const concurrency = opts.concurrency ?? 64;
@@ -303,6 +338,8 @@ export async function benchServer(opts: ServerBenchOptions = {}): Promise<Record
     console.log(`  GET ${path}: ${rps.map((x) => Math.round(x)).join(", ")} req/s → median ${Math.round(median(rps))} (target ≥ 3000), ${concurrency} in flight, p50 ${round(median(rounds.map((r) => r.p50Ms)))} ms, p99 ${round(median(rounds.map((r) => r.p99Ms)))} ms, errors ${rounds.reduce((n, r) => n + r.errors, 0)}`);
 
     const sse = await sseRun(root, started.port, token, sseClients, sseAppends, lastSeq);
+    await stopServer(server);
+    server = undefined;
     const total = sse.opened * sseAppends;
     const within = sse.latencies.filter((l) => l <= SSE_TARGET_MS).length;
 
@@ -330,6 +367,8 @@ export async function benchServer(opts: ServerBenchOptions = {}): Promise<Record
       "sse.missed5s": sse.missed,
     };
     console.log(`  SSE, ${sse.opened}/${sseClients} clients × ${sseAppends} appends from this process: p50 ${figures["sse.p50Ms"]} ms, p95 ${figures["sse.p95Ms"]} ms, max ${figures["sse.maxMs"]} ms; ${within}/${total} deliveries within ${SSE_TARGET_MS} ms, ${sse.missed} missed (none within 5 s)`);
+    const pgRps = process.env.BRTOPS_SKIP_PG ? null : await pgRounds(root, cli, token, concurrency, roundMs);
+    if (pgRps) figures["get.postgres.reqPerSec.median"] = Math.round(median(pgRps));
     return figures;
   } finally {
     if (server) await stopServer(server);
