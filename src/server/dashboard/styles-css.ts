@@ -34,6 +34,8 @@ main { max-width: 1180px; margin: 0 auto; padding: 1rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 1rem; margin-bottom: 1rem; min-width: 0; }
 .grid { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0 1rem; }
 @media (min-width: 900px) { .grid { grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); } }
+/* One column on a phone: the controls (pause, abort, rollback) come right after the decisions, before the conversation and the logs. */
+@media (max-width: 899px) { .grid > div { display: contents; } #conversation { order: 1; } #deploy { order: 2; } #audit-card { order: 3; } }
 .head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.5rem; }
 .live { font-size: 0.8rem; color: var(--muted); margin-left: auto; }
 .live.on::before { content: "● "; color: var(--ok); }
