@@ -17,6 +17,8 @@ import { AI, HUM, HUM2, brtops, sampleProject } from "../support/cli.js";
 const PASSWORD: Record<string, string> = { [HUM]: "alice-password-1", [HUM2]: "bob-password-22", [AI]: "agent-password-3" };
 // Set BRTOPS_SCREENSHOTS=/some/dir to keep screenshots of the pages for a person to look at.
 const SHOTS = process.env.BRTOPS_SCREENSHOTS;
+// Tests that run CLI processes (and deploys) while the pages watch: room for a loaded 2-core machine.
+const SLOW_TEST_MS = 180_000;
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
 const waitText = (page: Page, selector: string, want: string) =>
@@ -147,7 +149,10 @@ describe("dashboard in Chromium", () => {
     for (const page of [alice, bob]) {
       await page.locator('#thread li.feedback[data-id="F1"]').waitFor();
       expect(await text(page, '#thread li[data-id="F1"] .text')).toBe(hostile);
-      expect(await text(page, "#report")).toContain(hostile); // the consolidated report quotes the feedback too
+      // The consolidated report quotes the feedback too. The report is drawn from the status and the
+      // thread from the audit log, fetched separately: a page can show F1 (an audit fetch that raced
+      // the append) one status before its report has it, so wait for the report's own redraw.
+      await expect.poll(() => text(page, "#report"), { timeout: 30_000 }).toContain(hostile);
       expect(await page.locator("#thread img, #thread script, #thread b, #report img, #report script, #report b").count()).toBe(0);
       expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     }
@@ -174,7 +179,7 @@ describe("dashboard in Chromium", () => {
     const answered = (await events()).find((e) => e.type === "QuestionAnswered");
     expect(answered?.actor.id).toBe(HUM);
     expect(answered?.data).toMatchObject({ id: "Q1", text: "Yes, migrations first." });
-  });
+  }, SLOW_TEST_MS);
 
   it("the HUM LEAD approves; the second HUM LEAD's page shows the new step without a reload", async () => {
     await bob.evaluate(() => ((window as unknown as { __stay: number }).__stay = 42));
@@ -220,7 +225,12 @@ describe("dashboard in Chromium", () => {
 
     expect(brtops(p.root, AI, ["run", "--json"]).json?.step).toBe("7.10");
     await waitText(alice, "#approve", "Certify");
-    await bob.locator('#deployment li[data-step="6.2"]').waitFor();
+    // Bob's page may have drawn the deployment from a status of the run's middle (6.2 started, not
+    // yet healthy): wait for its redraw from the finished deployment before reading it.
+    await bob.waitForFunction(() => {
+      const t = document.querySelector("#deployment")?.textContent ?? "";
+      return !!document.querySelector('#deployment li[data-step="6.2"]') && t.includes("Deployed to") && t.includes("Health:");
+    });
     const deployment = await text(bob, "#deployment");
     expect(deployment).toMatch(/Deployed to/);
     expect(deployment).toMatch(/Health: up: healthy/);
@@ -236,7 +246,7 @@ describe("dashboard in Chromium", () => {
     await bob.waitForFunction((n) => document.querySelector("#audit-verify")?.textContent?.includes(`${n} events`), count);
     expect(await text(bob, "#audit-verify")).toMatch(/^✔ Chain intact: \d+ events, last hash [0-9a-f]{12}$/);
     expect(problems).toEqual([]);
-  });
+  }, SLOW_TEST_MS);
 
   it("repeated wrong passwords get 429 with Retry-After, shown on the form, even for the right password after", async () => {
     const fresh = await listen(createApp(project).fetch); // its own limiter: the other pages keep signing in

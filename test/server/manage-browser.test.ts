@@ -19,6 +19,8 @@ import { createTestService, deployTestServiceFrom, serviceEnvironment, type Test
 const PASSWORD: Record<string, string> = { [HUM]: "alice-password-1", [HUM2]: "bob-password-22", [AI]: "agent-password-3" };
 // Set BRTOPS_SCREENSHOTS=/some/dir to keep screenshots of the pages for a person to look at.
 const SHOTS = process.env.BRTOPS_SCREENSHOTS;
+// Tests that run CLI processes (and deploys) while the pages watch: room for a loaded 2-core machine.
+const SLOW_TEST_MS = 180_000;
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
 const waitText = (page: Page, selector: string, want: string) =>
@@ -145,7 +147,7 @@ describe("managing a release from the dashboard", () => {
     const note = (await events()).at(-1)!;
     expect(note).toMatchObject({ type: "Note", actor: { id: HUM2 }, data: { kind: "signoff", data: { for: "stakeholders", decision: "approve" } } });
     expect((note.data as { text: string }).text).toContain("Looks good to me");
-  });
+  }, SLOW_TEST_MS);
 
   it("a failed deployment shows Retry / Roll back / Continue to HUM LEADs only, usable at 390 px", async () => {
     expect(brtops(p.root, HUM, ["approve", "--step", "5.10"]).code).toBe(0);
@@ -182,7 +184,7 @@ describe("managing a release from the dashboard", () => {
     await phone.locator("#abort-cancel").click();
     expect(await phone.locator("#guide-rollback").isVisible()).toBe(true);
     expect((await events()).at(-1)!.type).not.toBe("IncidentGuidance");
-  });
+  }, SLOW_TEST_MS);
 
   it("Roll back asks for confirmation and records the guidance; `brtops run` then rolls back and the pages show it", async () => {
     const before = (await events()).length;
@@ -205,5 +207,5 @@ describe("managing a release from the dashboard", () => {
     expect(await svc.currentVersion()).toBe("1.0.0");
     await alice.waitForFunction(() => document.querySelectorAll("#controls button, #incident button").length === 0);
     expect(problems).toEqual([]);
-  });
+  }, SLOW_TEST_MS);
 });

@@ -37,13 +37,15 @@ describe.skipIf(postgresSkipped())("step leases of a runner", () => {
     const h0 = await postgresHarness(server());
     const h = { ...h0, store: leasing(h0.store) };
     try {
-      const a = createStepLeases(h.store, "2.1.0", "runner-a", 600, () => undefined);
-      const b = createStepLeases(h.store, "2.1.0", "runner-b", 600, () => undefined);
+      // A lease length a loaded machine renews in time (a renewal every second), watched for 2.5 of them.
+      const ttl = 3000;
+      const a = createStepLeases(h.store, "2.1.0", "runner-a", ttl, () => undefined);
+      const b = createStepLeases(h.store, "2.1.0", "runner-b", ttl, () => undefined);
       expect(await a.claim("6.1")).toEqual({ ok: true });
       const refused = await b.claim("6.1");
       expect(refused).toMatchObject({ ok: false, holder: a.holder });
       // Renewals keep it past several lease lengths.
-      await sleep(1500);
+      await sleep(ttl * 2.5);
       expect((await b.claim("6.1")).ok).toBe(false);
       // Claiming another step gives the first one up.
       expect(await a.claim("6.2")).toEqual({ ok: true });
@@ -67,7 +69,8 @@ describe.skipIf(postgresSkipped())("step leases of a runner", () => {
       // Simulate a stalled runner: its lease expires and someone else claims the step.
       await h.store.releaseLease("2.1.0", "6.8", a.holder);
       expect(await h.store.claimLease("2.1.0", "6.8", "runner-b", 60_000)).toBe(true);
-      for (let i = 0; i < 40 && lost.length === 0; i++) await sleep(100);
+      // Told at its next renewal (every 300 ms); a generous deadline for a loaded machine.
+      for (const t0 = Date.now(); Date.now() - t0 < 30_000 && lost.length === 0; ) await sleep(100);
       expect(lost).toEqual(["6.8"]);
       try {
         a.assertHeld();

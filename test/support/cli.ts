@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { generateSampleProject, type SampleOptions } from "../../src/demo/sample-project.js";
 
-export const CLI = resolve(__dirname, "../../dist/cli.js");
+/** BRTOPS_TEST_CLI points the tests at another build (a snapshot of dist/ that a rebuild cannot change mid-run). */
+export const CLI = process.env.BRTOPS_TEST_CLI || resolve(__dirname, "../../dist/cli.js");
 
 export interface CliResult {
   code: number;

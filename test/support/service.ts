@@ -26,7 +26,14 @@ const server = createServer((req, res) => {
   res.writeHead(404, { "content-type": "application/json" });
   res.end(JSON.stringify({ error: "not found" }));
 });
-server.listen(Number(port), "127.0.0.1", () => writeFileSync(join(dir, "server.pid"), String(process.pid)));
+// The previous version may still be letting go of the port: retry for a while instead of dying.
+let tries = 0;
+server.on("error", (e) => {
+  if (e.code !== "EADDRINUSE" || ++tries > 200) throw e;
+  setTimeout(() => server.listen(Number(port), "127.0.0.1"), 50);
+});
+server.on("listening", () => writeFileSync(join(dir, "server.pid"), String(process.pid)));
+server.listen(Number(port), "127.0.0.1");
 process.on("SIGTERM", () => process.exit(0));
 `;
 
@@ -45,6 +52,7 @@ export async function stopServer(dir) {
     process.kill(pid, "SIGTERM");
     for (let i = 0; i < 100 && alive(pid); i++) await sleep(50);
     if (alive(pid)) process.kill(pid, "SIGKILL");
+    for (let i = 0; i < 200 && alive(pid); i++) await sleep(50);
   }
   rmSync(pidfile, { force: true });
 }
@@ -62,7 +70,8 @@ const port = readFileSync(join(dir, "port"), "utf8").trim();
 await stopServer(dir);
 const child = spawn(process.execPath, [join(dir, "server.mjs"), dir, version, port], { cwd: dir, detached: true, stdio: "ignore" });
 child.unref();
-for (let i = 0; i < 200; i++) {
+// Generous: starting a node process on a loaded CI machine can take seconds.
+for (let i = 0; i < 1200; i++) {
   try { const r = await fetch("http://127.0.0.1:" + port + "/health"); const b = await r.json(); if (b.version === version) break; } catch {}
   await sleep(50);
 }
@@ -144,7 +153,7 @@ export async function createTestService(): Promise<TestService> {
     },
     async currentVersion() {
       try {
-        const r = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(3000) });
+        const r = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(10_000) });
         return ((await r.json()) as { version?: string }).version ?? null;
       } catch {
         return null;
