@@ -1,8 +1,8 @@
 /** A project brtops works on: its root, config, store, clock and redactor. */
 import { join } from "node:path";
 import type { Config } from "../config/schema.js";
-import { readFileSync } from "node:fs";
-import { CONFIG_FILE, findRoot } from "../config/find-root.js";
+import { findRoot } from "../config/find-root.js";
+import { readingConfig } from "./reading-config.js";
 import { BrtopsError } from "../core/errors.js";
 import { createRedactor, secretValuesFrom, type Redactor } from "../core/redact.js";
 import { isTerminal } from "../core/fold.js";
@@ -55,15 +55,10 @@ export async function openProjectForReading(cwd: string, options: OpenOptions = 
   const env = options.env ?? process.env;
   const root = findRoot(cwd);
   if (!root) return openProject(cwd, options); // the full path gives the helpful error
-  const { parse } = await import("yaml");
-  let raw: { store?: unknown; paths?: { releases?: unknown } } = {};
-  try {
-    raw = (parse(readFileSync(join(root, CONFIG_FILE), "utf8")) ?? {}) as typeof raw;
-  } catch {
-    return openProject(cwd, options);
-  }
-  const releases = typeof raw.paths?.releases === "string" ? raw.paths.releases : "docs/01_application/6-releases";
-  const store = await openStore(root, env.BRTOPS_STORE ?? (typeof raw.store === "string" ? raw.store : undefined));
+  const settings = await readingConfig(root);
+  if (!settings) return openProject(cwd, options);
+  const { releases } = settings;
+  const store = await openStore(root, env.BRTOPS_STORE ?? settings.store);
   return { root, store, env, releaseDir: (version) => join(root, releases, `v${version}`), close: () => store.close() };
 }
 
