@@ -96,7 +96,8 @@ async function dropDatabase(adminUrl: string, name: string): Promise<void> {
       return;
     } catch (e) {
       // 55006: still in use by another session (one of ours closing, or autovacuum finishing).
-      if ((e as { code?: string }).code !== "55006" || attempt >= 50) throw e;
+      // A generous deadline: on a loaded machine a closing pool or autovacuum can take seconds.
+      if ((e as { code?: string }).code !== "55006" || attempt >= 300) throw e;
       await new Promise((r) => setTimeout(r, 100));
     }
   }
