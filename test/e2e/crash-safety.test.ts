@@ -45,7 +45,13 @@ function certify(root: string): void {
 
 describe("crash safety", () => {
   let cleanup: (() => void) | undefined;
-  afterEach(() => cleanup?.());
+  // A runner a failed test left behind (it and its step run in their own process groups).
+  let leftover: (() => void) | undefined;
+  afterEach(() => {
+    leftover?.();
+    leftover = undefined;
+    cleanup?.();
+  });
 
   it("SIGKILL during a deploy step: the rerun adopts the effect via the check, the deploy runs once", async () => {
     // The step stays busy long after its effect: the test kills the runner (and the step) well before it ends.
@@ -56,6 +62,14 @@ describe("crash safety", () => {
     toGoApproved(root);
     const child = spawn(process.execPath, [CLI, "run", "--as", AI], { cwd: root, env: { ...process.env, BRTOPS_ACTOR: "" }, detached: true, stdio: "ignore" });
     const exited = new Promise<NodeJS.Signals | null>((res) => child.on("exit", (_c, sig) => res(sig)));
+    leftover = () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    };
     const startedShip = () => existsSync(join(root, LOG)) && events(root).some((e) => e.type === "StepStarted" && JSON.stringify(e).includes("6.1:ship"));
     // Generous deadlines: on a loaded CI machine the runner and the step are slow to start.
     for (const t0 = Date.now(); Date.now() - t0 < 120_000 && !startedShip(); ) await sleep(50);

@@ -148,10 +148,15 @@ describe.skipIf(postgresSkipped())("several runners on one release (PostgreSQL l
 
     const first = spawn(process.execPath, [CLI, "run", "--as", AI], { cwd: p.root, env: { ...process.env, BRTOPS_ACTOR: "", ...env }, detached: true, stdio: "ignore" });
     const firstExit = new Promise<NodeJS.Signals | null>((res) => first.on("exit", (_c, sig) => res(sig)));
-    kills.push(() => killGroup(first.pid!));
+    kills.push(() => {
+      if (first.exitCode === null && first.signalCode === null) killGroup(first.pid!);
+    });
     // The deploy has done its effect once it publishes its pid.
     const scriptPid = await deployedPid(p.root);
-    kills.push(() => killGroup(scriptPid));
+    let scriptKilled = false;
+    kills.push(() => {
+      if (!scriptKilled) killGroup(scriptPid); // once killed, its pid may belong to someone else
+    });
 
     // The second runner arrives while the first is deploying: it must wait, not deploy. Wait until it
     // says so (it may be slow to start on a loaded machine), then watch it for longer than a lease
@@ -164,6 +169,7 @@ describe.skipIf(postgresSkipped())("several runners on one release (PostgreSQL l
     process.kill(-first.pid!, "SIGKILL");
     expect(await firstExit).toBe("SIGKILL");
     killGroup(scriptPid);
+    scriptKilled = true;
 
     const r = await second.done;
     expect(r.code, r.stdout + r.stderr).toBe(3);
