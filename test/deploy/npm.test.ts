@@ -9,6 +9,8 @@ import { BrtopsError } from "../../src/core/errors.js";
 import { createRedactor } from "../../src/core/redact.js";
 import { startVerdaccio, type Verdaccio } from "../support/verdaccio.js";
 
+// Each test runs several npm processes against the registry: seconds apiece on a loaded 2-core machine.
+const NPM_TEST_MS = 180_000;
 let reg: Verdaccio;
 let token: string;
 let root: string;
@@ -76,21 +78,21 @@ describe("npm against a real verdaccio registry", () => {
     const again = await npmPublish(ctx, { folder: d, tag: "latest" });
     expect(again.action).toBe("adopted");
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith("brtops-npm-") && !f.startsWith("brtops-npm-project")).length).toBe(before);
-  });
+  }, NPM_TEST_MS);
 
   it("publishes a prerelease under its id without moving latest", async () => {
     await npmPublish(ctx, { folder: pkg("@acme/pre", "1.0.0"), tag: "latest" });
     const r = await npmPublish(ctx, { folder: pkg("@acme/pre", "2.0.0-rc.1"), tag: npmDistTag("2.0.0-rc.1") });
     expect(r.tag).toBe("rc");
     expect(await npmDistTags(ctx, "@acme/pre")).toEqual({ latest: "1.0.0", rc: "2.0.0-rc.1" });
-  });
+  }, NPM_TEST_MS);
 
   it("refuses to publish other contents under a version already there", async () => {
     await npmPublish(ctx, { folder: pkg("@acme/twice", "1.0.0"), tag: "latest" });
     const e = await caught(npmPublish(ctx, { folder: pkg("@acme/twice", "1.0.0", {}, "export const x = 2;\n"), tag: "latest" }));
     expect(e.code).toBe("E_NPM_VERSION_EXISTS");
     expect(e.message).toMatch(/^@acme\/twice@1\.0\.0 is already on http:\/\/127\.0\.0\.1:\d+\/ with different contents/);
-  });
+  }, NPM_TEST_MS);
 
   it("rolls back: moves latest to the previous version and deprecates the bad one", async () => {
     await npmPublish(ctx, { folder: pkg("@acme/app", "1.4.2"), tag: "latest" });
@@ -102,7 +104,7 @@ describe("npm against a real verdaccio registry", () => {
     expect(doc["dist-tags"]["latest"]).toBe("1.4.2");
     expect(doc.versions["2.0.0"]!.deprecated).toBe("Rolled back by brtops; use 1.4.2.");
     expect(doc.versions["1.4.2"]!.deprecated).toBeUndefined();
-  });
+  }, NPM_TEST_MS);
 
   it("rolls back by unpublishing where configured and allowed, and drops a prerelease tag with no previous", async () => {
     await npmPublish(ctx, { folder: pkg("@acme/gone", "1.0.0"), tag: "latest" });
@@ -112,7 +114,7 @@ describe("npm against a real verdaccio registry", () => {
     const doc = (await reg.packument("@acme/gone"))!;
     expect(Object.keys(doc.versions)).toEqual(["1.0.0"]);
     expect(doc["dist-tags"]).toEqual({ latest: "1.0.0" });
-  });
+  }, NPM_TEST_MS);
 
   it("fails without a token with E_NPM_AUTH, and the token never shows in errors", async () => {
     const e = await caught(npmPublish({ ...ctx, token: null }, { folder: pkg("@acme/noauth", "1.0.0"), tag: "latest" }));
@@ -124,5 +126,5 @@ describe("npm against a real verdaccio registry", () => {
       expect(text).not.toContain(token);
     }
     expect(await reg.packument("@acme/noauth")).toBeNull();
-  });
+  }, NPM_TEST_MS);
 });
