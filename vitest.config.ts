@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    testTimeout: 60_000,
+    // Generous: CI machines are shared and slow; a test that hangs still fails, just later.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
   },

@@ -174,6 +174,9 @@ describe("managing a release from the dashboard", () => {
     await phone.locator("#abort").click();
     await phone.locator("#audit-count").click();
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // One column: incident and controls come before the conversation, the deployment and the audit log.
+    const tops = await phone.evaluate(() => ["#incident", "#controls", "#conversation", "#deploy", "#audit-card"].map((s) => document.querySelector(s)!.getBoundingClientRect().top));
+    expect(tops).toEqual([...tops].sort((a, b) => a - b));
     await phone.locator("#incident").scrollIntoViewIfNeeded();
     await shot(phone, "phone-incident", false);
     await phone.locator("#controls").scrollIntoViewIfNeeded();
