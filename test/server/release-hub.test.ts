@@ -3,10 +3,9 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { serve } from "@hono/node-server";
-import { build } from "esbuild";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { draft, type AnyDraft } from "../../src/core/events.js";
 import { foldEvents } from "../../src/core/fold.js";
@@ -17,9 +16,9 @@ import { ReleaseHub, type StatusFeed } from "../../src/server/release-hub.js";
 import { createToken, identityForToken, readTokens, revokeToken } from "../../src/server/tokens.js";
 import { FileStore } from "../../src/store/store-file.js";
 import type { Store } from "../../src/store/store.js";
+import { bundleScript } from "../support/bundle-script.js";
 
 const run = promisify(execFile);
-const REPO = resolve(__dirname, "../..");
 const HUM = { id: "alice@example.com", role: "hum-lead" as const };
 const AT = "2026-05-20T10:00:00.000Z";
 
@@ -64,8 +63,7 @@ describe("ReleaseHub", () => {
 
   beforeAll(async () => {
     base = mkdtempSync(join(tmpdir(), "brtops-hub-"));
-    appender = join(base, "appender.mjs");
-    await build({ stdin: { contents: APPENDER, resolveDir: REPO, loader: "ts" }, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", outfile: appender, logLevel: "error" });
+    appender = await bundleScript(APPENDER, join(base, "appender.mjs"));
   });
 
   afterAll(() => rmSync(base, { recursive: true, force: true }));

@@ -1,14 +1,13 @@
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityForToken, readTokens } from "../../src/server/tokens.js";
+import { bundleScript } from "../support/bundle-script.js";
 
 const run = promisify(execFile);
-const REPO = resolve(__dirname, "../..");
 
 // Each process creates tokens, a session and a user through the real modules, printing the tokens.
 const WRITER = `
@@ -27,8 +26,7 @@ describe("tokens.json and users.json under concurrent writers", () => {
 
   beforeAll(async () => {
     base = mkdtempSync(join(tmpdir(), "brtops-tokens-"));
-    writer = join(base, "writer.mjs");
-    await build({ stdin: { contents: WRITER, resolveDir: REPO, loader: "ts" }, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", outfile: writer, logLevel: "error" });
+    writer = await bundleScript(WRITER, join(base, "writer.mjs"));
   });
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 
