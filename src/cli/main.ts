@@ -2,6 +2,7 @@
 /** The brtops CLI: parse, dispatch, and map errors to exit codes — the only process.exit (after output is flushed). */
 import { resolve } from "node:path";
 import { BrtopsError, exitCodeFor, isBrtopsError } from "../core/errors.js";
+import { createRedactor, secretValuesFrom } from "../core/redact.js";
 import { parseCli } from "./args.js";
 import { COMMAND_HELP, MAIN_HELP } from "./help.js";
 import { createOut } from "./output.js";
@@ -129,15 +130,18 @@ main(process.argv.slice(2)).then(
   (code) => exitAfterFlush(code),
   (e: unknown) => {
     const json = process.argv.includes("--json");
+    // The last line of defence: an error may quote a tool's output (git's stderr, a server's
+    // answer), so whatever reaches the terminal passes the same redactor as the log and documents.
+    const redact = createRedactor(secretValuesFrom(process.env));
     if (isBrtopsError(e)) {
-      if (json) process.stdout.write(`${JSON.stringify({ error: e.toJSON() })}\n`);
-      else process.stderr.write(`brtops: ${e.message}\n${e.hint ? `  → ${e.hint}\n` : ""}  (${e.code})\n`);
+      if (json) process.stdout.write(`${JSON.stringify({ error: redact.deep(e.toJSON()) })}\n`);
+      else process.stderr.write(redact(`brtops: ${e.message}\n${e.hint ? `  → ${e.hint}\n` : ""}  (${e.code})\n`));
       return exitAfterFlush(exitCodeFor(e.code));
     }
     const err = e as Error;
-    if (json) process.stdout.write(`${JSON.stringify({ error: { code: "E_INTERNAL", message: err?.message ?? String(e) } })}\n`);
-    else process.stderr.write(`brtops: internal error: ${err?.message ?? String(e)}\n  → Please report this; run with BRTOPS_DEBUG=1 for details.\n`);
-    if (process.env.BRTOPS_DEBUG) process.stderr.write(`${err?.stack ?? ""}\n`);
+    if (json) process.stdout.write(`${JSON.stringify({ error: { code: "E_INTERNAL", message: redact(err?.message ?? String(e)) } })}\n`);
+    else process.stderr.write(redact(`brtops: internal error: ${err?.message ?? String(e)}\n  → Please report this; run with BRTOPS_DEBUG=1 for details.\n`));
+    if (process.env.BRTOPS_DEBUG) process.stderr.write(redact(`${err?.stack ?? ""}\n`));
     exitAfterFlush(1);
   },
 );
