@@ -7,6 +7,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { z } from "zod";
 import { roleOf } from "../core/authority.js";
 import { BrtopsError, isBrtopsError } from "../core/errors.js";
+import { createRedactor, secretValuesFrom } from "../core/redact.js";
 import { statusView } from "../core/status-view.js";
 import { openProject, selectRelease, type Project } from "../engine/project.js";
 import { contextAdvice } from "./context-advice.js";
@@ -27,8 +28,11 @@ function ok(obj: Record<string, unknown>): ToolResult {
   return { content: [{ type: "text", text: JSON.stringify(obj) }], structuredContent: obj };
 }
 
+// Built once from this process's environment: an error may quote a tool's output, and it must not carry a secret to the agent.
+const redactErrors = createRedactor(secretValuesFrom(process.env));
+
 function fail(e: unknown, advice: unknown): ToolResult {
-  const error = isBrtopsError(e) ? e.toJSON() : { code: "E_INTERNAL", message: (e as Error)?.message ?? String(e) };
+  const error = redactErrors.deep(isBrtopsError(e) ? e.toJSON() : { code: "E_INTERNAL", message: (e as Error)?.message ?? String(e) });
   const obj = { error, ...(advice ? { contextAdvice: advice } : {}) };
   return { content: [{ type: "text", text: JSON.stringify(obj) }], structuredContent: obj, isError: true };
 }

@@ -30,7 +30,8 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
   app.onError((err, c) => {
     const e = isBrtopsError(err) ? err : new BrtopsError("E_INTERNAL", "The server failed to handle the request.", { hint: "See the server's log." });
     if (!isBrtopsError(err)) console.error(project.redact(String((err as Error)?.stack ?? err)));
-    return c.json(errorBody(e), httpStatusFor(e.code) as 400);
+    // An error may quote a tool's output or a value a client sent: it passes the project's redactor like everything else.
+    return c.json(project.redact.deep(errorBody(e)), httpStatusFor(e.code) as 400);
   });
 
   app.use("*", securityHeaders());

@@ -62,6 +62,16 @@ describe("HTTP API", () => {
     expect((await r.json()).error.code).toBe("E_NO_ACTIVE_RELEASE");
   });
 
+  it("an error that quotes what the client sent passes the redactor: a token pasted into the path is not echoed", async () => {
+    const pasted = `ghp_${"Zx9Yw8".repeat(6)}`;
+    const r = await call(`/api/releases/${pasted}`, humToken);
+    expect(r.status).toBe(400);
+    const body = await r.text();
+    expect(JSON.parse(body).error.code).toBe("E_VERSION_INVALID");
+    expect(body).not.toContain(pasted);
+    expect(body).toContain("[REDACTED]");
+  });
+
   it("bad JSON and invalid bodies → 400, nothing recorded", async () => {
     const before = (await project.store.read("1.1.0")).events.length;
     const r = await call("/api/releases/1.1.0/approve", humToken, { method: "POST", body: "{not json" });
