@@ -3,28 +3,15 @@
  * on a real loopback port and a real sample project: sign-in, reading the gate report, deciding,
  * live updates in a second browser, authority and CSRF refusals, escaping, phone width, rate limit.
  */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openProject, type Project } from "../../src/engine/project.js";
 import { createApp } from "../../src/server/app.js";
 import { createToken } from "../../src/server/tokens.js";
 import { addUser } from "../../src/server/users.js";
-import { countNavigations, launchChromium, listen, pageFactory, signIn } from "../support/browser.js";
+import { countNavigations, launchChromium, listen, pageFactory, screenshots, signIn, SLOW_TEST_MS, TEST_PASSWORDS, text, waitText, waitTextNot } from "../support/browser.js";
 import { AI, HUM, HUM2, brtops, sampleProject } from "../support/cli.js";
 
-const PASSWORD: Record<string, string> = { [HUM]: "alice-password-1", [HUM2]: "bob-password-22", [AI]: "agent-password-3" };
-// Set BRTOPS_SCREENSHOTS=/some/dir to keep screenshots of the pages for a person to look at.
-const SHOTS = process.env.BRTOPS_SCREENSHOTS;
-// Tests that run CLI processes (and deploys) while the pages watch: room for a loaded 2-core machine.
-const SLOW_TEST_MS = 180_000;
-
-const text = (page: Page, selector: string) => page.locator(selector).innerText();
-const waitText = (page: Page, selector: string, want: string) =>
-  page.waitForFunction(([sel, w]) => document.querySelector(sel!)?.textContent === w, [selector, want] as const);
-const waitTextNot = (page: Page, selector: string, not: string) =>
-  page.waitForFunction(([sel, w]) => { const t = document.querySelector(sel!)?.textContent; return !!t && t !== w; }, [selector, not] as const);
 
 describe("dashboard in Chromium", () => {
   let browser: Browser;
@@ -38,11 +25,7 @@ describe("dashboard in Chromium", () => {
   const { newPage, problems } = pages;
 
   const events = async () => (await project.store.read("1.1.0")).events;
-  const shot = async (page: Page, name: string, fullPage = true) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
-  };
+  const shot = screenshots("");
   const openRelease = async (page: Page) => {
     await page.locator('a[href="#/r/1.1.0"]').click();
     await page.locator("#report").waitFor();
@@ -54,7 +37,7 @@ describe("dashboard in Chromium", () => {
     p = sampleProject();
     expect(brtops(p.root, AI, ["release", "1.1.0", "--to", "staging", "--json"]).json?.step).toBe("2.10");
     project = await openProject(p.root);
-    for (const [id, pw] of Object.entries(PASSWORD)) await addUser(p.root, id, pw, project.now());
+    for (const [id, pw] of Object.entries(TEST_PASSWORDS)) await addUser(p.root, id, pw, project.now());
     aiToken = createToken(p.root, AI, project.now());
     server = await listen(createApp(project, { pollMs: 100 }).fetch);
   }, 120_000);
@@ -69,7 +52,7 @@ describe("dashboard in Chromium", () => {
 
   it("an AI LEAD signed in sees the gate without decision controls; its forged and bearer approvals get 403 and the log is unchanged", async () => {
     const page = await newPage();
-    await signIn(page, server.url, AI, PASSWORD[AI]!);
+    await signIn(page, server.url, AI, TEST_PASSWORDS[AI]!);
     await openRelease(page);
     expect(await page.locator("#approve").count()).toBe(0);
     expect(await text(page, "#decide-info")).toContain("Only a HUM LEAD");
@@ -92,7 +75,7 @@ describe("dashboard in Chromium", () => {
     alice = await newPage();
     await alice.goto(server.url);
     await shot(alice, "signin");
-    await signIn(alice, server.url, HUM, PASSWORD[HUM]!);
+    await signIn(alice, server.url, HUM, TEST_PASSWORDS[HUM]!);
     expect(await text(alice, "#who")).toContain(`${HUM} · HUM LEAD`);
     await openRelease(alice);
     await shot(alice, "release-2.10");
@@ -127,7 +110,7 @@ describe("dashboard in Chromium", () => {
     await phone.goto(server.url);
     await phone.locator("#signin").waitFor();
     expect(await width()).toBeLessThanOrEqual(390);
-    await signIn(phone, server.url, HUM2, PASSWORD[HUM2]!);
+    await signIn(phone, server.url, HUM2, TEST_PASSWORDS[HUM2]!);
     expect(await width()).toBeLessThanOrEqual(390);
     await openRelease(phone);
     await shot(phone, "phone-top", false);
@@ -141,7 +124,7 @@ describe("dashboard in Chromium", () => {
 
   it("HTML in a feedback text is shown as text, runs nothing, and reaches the other HUM LEAD live", async () => {
     bob = await newPage();
-    await signIn(bob, server.url, HUM2, PASSWORD[HUM2]!);
+    await signIn(bob, server.url, HUM2, TEST_PASSWORDS[HUM2]!);
     await openRelease(bob);
     const hostile = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold?</b>`;
     await alice.locator("#feedback-text").fill(hostile);
@@ -265,12 +248,12 @@ describe("dashboard in Chromium", () => {
         expect(r.status).toBe(401);
         expect(r.message).toContain("Unknown user or wrong password.");
       }
-      const limited = await attempt(HUM, PASSWORD[HUM]!);
+      const limited = await attempt(HUM, TEST_PASSWORDS[HUM]!);
       expect(limited.status).toBe(429);
       expect(Number(limited.retryAfter)).toBeGreaterThan(0);
       expect(limited.message).toContain("Too many failed sign-ins");
       // The address is limited too: another identity from the same browser is refused.
-      expect((await attempt(HUM2, PASSWORD[HUM2]!)).status).toBe(429);
+      expect((await attempt(HUM2, TEST_PASSWORDS[HUM2]!)).status).toBe(429);
       expect(await page.locator("#releases").count()).toBe(0);
     } finally {
       await fresh.close();

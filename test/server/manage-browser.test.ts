@@ -5,26 +5,15 @@
  * and an incident (a failing health check, onFailure: ask) rolled back from the page and then
  * carried out by `brtops run`. Controls show only for the roles that may use them.
  */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openProject, type Project } from "../../src/engine/project.js";
 import { createApp } from "../../src/server/app.js";
 import { addUser } from "../../src/server/users.js";
-import { launchChromium, listen, pageFactory, signIn } from "../support/browser.js";
+import { launchChromium, listen, pageFactory, screenshots, signIn, SLOW_TEST_MS, TEST_PASSWORDS, text, waitText } from "../support/browser.js";
 import { AI, HUM, HUM2, brtops, sampleProject, status } from "../support/cli.js";
 import { createTestService, deployTestServiceFrom, serviceEnvironment, type TestService } from "../support/service.js";
 
-const PASSWORD: Record<string, string> = { [HUM]: "alice-password-1", [HUM2]: "bob-password-22", [AI]: "agent-password-3" };
-// Set BRTOPS_SCREENSHOTS=/some/dir to keep screenshots of the pages for a person to look at.
-const SHOTS = process.env.BRTOPS_SCREENSHOTS;
-// Tests that run CLI processes (and deploys) while the pages watch: room for a loaded 2-core machine.
-const SLOW_TEST_MS = 180_000;
-
-const text = (page: Page, selector: string) => page.locator(selector).innerText();
-const waitText = (page: Page, selector: string, want: string) =>
-  page.waitForFunction(([sel, w]) => document.querySelector(sel!)?.textContent === w, [selector, want] as const);
 
 describe("managing a release from the dashboard", () => {
   let browser: Browser;
@@ -38,15 +27,11 @@ describe("managing a release from the dashboard", () => {
   const pages = pageFactory(() => browser);
   const { newPage, problems } = pages;
 
-  const shot = async (page: Page, name: string, fullPage = true) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `manage-${name}.png`), fullPage });
-  };
+  const shot = screenshots("manage-");
   const events = async () => (await project.store.read("1.1.0")).events;
   const open = async (id: string, options: BrowserContextOptions = {}) => {
     const page = await newPage(options);
-    await signIn(page, server.url, id, PASSWORD[id]!);
+    await signIn(page, server.url, id, TEST_PASSWORDS[id]!);
     await page.locator('a[href="#/r/1.1.0"]').click();
     await page.locator("#live.on").waitFor();
     return page;
@@ -60,7 +45,7 @@ describe("managing a release from the dashboard", () => {
     const r = brtops(p.root, AI, ["release", "1.1.0", "--to", "staging", "--json"]);
     expect(r.json?.step, r.stdout + r.stderr).toBe("2.10");
     project = await openProject(p.root);
-    for (const [id, pw] of Object.entries(PASSWORD)) await addUser(p.root, id, pw, project.now());
+    for (const [id, pw] of Object.entries(TEST_PASSWORDS)) await addUser(p.root, id, pw, project.now());
     server = await listen(createApp(project, { pollMs: 100 }).fetch);
   }, 180_000);
 

@@ -1,9 +1,11 @@
 /** Debian's Chromium driven by playwright-core, and the app served on a real loopback port. */
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
+import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { AI, HUM, HUM2 } from "./cli.js";
 
 /** Where CI installs Chromium (apt-get install chromium); never downloaded by the tests. */
 export const CHROMIUM = process.env.BRTOPS_CHROMIUM ?? "/usr/bin/chromium";
@@ -71,5 +73,29 @@ export function pageFactory(browser: () => Browser): { newPage(options?: Browser
     async closeAll() {
       for (const c of contexts.splice(0)) await c.close().catch(() => {});
     },
+  };
+}
+
+/** The browser suites' sign-in passwords, by identity (HUM, HUM2, AI of test/support/cli.ts). */
+export const TEST_PASSWORDS: Record<string, string> = { [HUM]: "alice-password-1", [HUM2]: "bob-password-22", [AI]: "agent-password-3" };
+/** Tests that run CLI processes (and deploys) while the pages watch: room for a loaded 2-core machine. */
+export const SLOW_TEST_MS = 180_000;
+
+/** A page's visible text at `selector`. */
+export const text = (page: Page, selector: string): Promise<string> => page.locator(selector).innerText();
+/** Waits until `selector`'s text is exactly `want`. */
+export const waitText = (page: Page, selector: string, want: string) =>
+  page.waitForFunction(([sel, w]) => document.querySelector(sel!)?.textContent === w, [selector, want] as const);
+/** Waits until `selector` has a text other than `not`. */
+export const waitTextNot = (page: Page, selector: string, not: string) =>
+  page.waitForFunction(([sel, w]) => { const t = document.querySelector(sel!)?.textContent; return !!t && t !== w; }, [selector, not] as const);
+
+/** Saves a screenshot as `<prefix><name>.png` when BRTOPS_SCREENSHOTS names a folder (for a person to look at); does nothing otherwise. */
+export function screenshots(prefix = ""): (page: Page, name: string, fullPage?: boolean) => Promise<void> {
+  const dir = process.env.BRTOPS_SCREENSHOTS;
+  return async (page, name, fullPage = true) => {
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, `${prefix}${name}.png`), fullPage });
   };
 }
