@@ -28,6 +28,8 @@ describe.skipIf(postgresSkipped())("lease claims with SKIP LOCKED", () => {
       clearTimeout(guard);
       expect(released).toBe(false);
       expect(got).toBe(false);
+      // The refused claim changed nothing: the row still names runner-a (read inside the locker's transaction).
+      expect((await locker.query("SELECT holder FROM brtops_leases WHERE release = $1 AND step = $2", ["2.1.0", "6.1"])).rows).toEqual([{ holder: "runner-a" }]);
       await locker.query("ROLLBACK");
       expect(await s.claimLease("2.1.0", "6.1", "runner-b", 60_000)).toBe(true); // once the lock is gone the expired lease is taken over
       expect((await s.leaseHolder("2.1.0", "6.1"))?.holder).toBe("runner-b");
