@@ -45,6 +45,37 @@ export interface FingerprintRef {
   artifacts: Record<string, string>;
 }
 
+export type PreviousSource = "ledger" | "tag" | "none";
+
+/** A release of the project the next one is measured from. */
+export interface ReleaseBase {
+  /** As written ("1.1.000"). */
+  version: string;
+  /** The commit it was released from (null when only a tag names it and it could not be resolved). */
+  commit: string | null;
+  /** Its tag, when it has one. */
+  tag: string | null;
+  source: "tag" | "certified";
+}
+
+/** The approved package: the release commit and the artifacts built from it (digests). */
+export interface PackageRef {
+  commit: string;
+  artifacts: { name: string; sha256: string; size?: number }[];
+  /** The commit brtops made to write the version into the version files, when it made one. */
+  versionCommit?: string | null;
+}
+
+export interface Promotion {
+  /** The release (run) id whose package this run deploys. */
+  from: string;
+  /** The environment the package was certified on (null for an override without one). */
+  environment: string | null;
+  package: PackageRef;
+  /** A HUM LEAD's override of the promotion order (the hotfix path). */
+  override?: { by: string; reason: string };
+}
+
 export type GateKind = "readiness" | "approval" | "go-no-go" | "certification" | "incident" | "deviation";
 export type IncidentChoice = "retry" | "rollback" | "continue";
 
@@ -54,7 +85,18 @@ export interface EventData {
     environment: string;
     versionType?: "major" | "minor" | "patch";
     trigger?: string;
+    /** The version that ran on this environment before this release ({previous}, the rollback target). */
     previous?: string | null;
+    /** Where `previous` comes from: the ledger of what ran there, the newest tag below (never deployed there by brtops), or nothing. */
+    previousSource?: PreviousSource;
+    /** The project's previous release (changelog base, version order): the newest of the tags and the versions brtops certified. */
+    base?: ReleaseBase | null;
+    /** Set when this run takes an already approved package to another environment (no rebuild). */
+    promotion?: Promotion;
+    /** 1 for the first run of this version on this environment; n for the n-th attempt. */
+    attempt?: number;
+    /** Earlier attempts of this version on this environment (release ids), oldest first. */
+    earlier?: string[];
   };
   VersionResolved: { version: string; previous: string | null; from?: string };
   SevAssessed: {
@@ -106,6 +148,8 @@ export interface EventData {
   IncidentGuidance: { step: string; choice: IncidentChoice; note?: string };
   DocumentsWritten: { phase: number; files: { name: string; sha256: string }[] };
   FeatureWaived: { feature: string; reason: string; mode: "waive" | "exclude" };
+  /** Phase 2 fixed the package: the release commit and the digests of what was built from it. */
+  PackageFixed: PackageRef;
   Certified: { note?: string };
   Aborted: { reason?: string };
   Note: { text: string; kind?: string; data?: Record<string, unknown> };

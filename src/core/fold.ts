@@ -69,7 +69,8 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
   switch (e.type) {
     case "VersionResolved":
       s.version = e.data.version;
-      s.previous = e.data.previous;
+      // What ran on the environment before (the ledger) is not the project's previous release.
+      if (s.previousSource !== "ledger") s.previous = e.data.previous;
       break;
     case "SevAssessed":
       s.sev = e.data.sev;
@@ -92,6 +93,7 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       s.steps[e.data.step] = { ...(rec ?? blankRecord(e.data.step, e)), status: "succeeded", finishedAt: e.at, ...(e.data.result ? { result: e.data.result } : {}), ...(e.data.adopted ? { adopted: true } : {}) };
       if (s.inFlight?.step === e.data.step) s.inFlight = null;
       if (e.data.step.startsWith("6.1:")) s.deployed = true;
+      if (e.data.step === "6.1") s.deployedAt = e.at;
       if (!e.data.step.includes(":")) moveTo(s, stepAfter(s.plan, e.data.step));
       break;
     }
@@ -199,6 +201,8 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       s.deployed = false;
       if (!s.abortRequested) s.finishedAt = e.at;
       s.rolledBack = true;
+      s.rolledBackAt = e.at;
+      s.rolledBackTo = e.data.to;
       break;
     case "IncidentOpened":
       s.incident = { step: e.data.step, error: e.data.error, openedSeq: e.seq, openedAt: e.at, interrupted: e.data.interrupted ?? false };
@@ -244,6 +248,9 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
         moveTo(s, "1.2");
       }
       break;
+    case "PackageFixed":
+      s.package = e.data;
+      break;
     case "Certified":
       s.certifiedAt = e.at;
       s.finishedAt = e.at;
@@ -280,6 +287,12 @@ function initial(e: StoredEvent<"ReleaseRequested">): ReleaseState {
     ...(e.data.versionType ? { versionType: e.data.versionType } : {}),
     ...(e.data.trigger ? { trigger: e.data.trigger } : {}),
     previous: e.data.previous ?? null,
+    previousSource: e.data.previousSource ?? (e.data.previous ? "tag" : "none"),
+    base: e.data.base ?? null,
+    promotion: e.data.promotion ?? null,
+    package: e.data.promotion?.package ?? null,
+    attempt: e.data.attempt ?? 1,
+    earlier: e.data.earlier ?? [],
     requestedBy: e.actor,
     requestedAt: e.at,
     sev: null,

@@ -1,5 +1,5 @@
 /** The state of a release: what a fold over its events yields. Read-only everywhere. */
-import type { Actor, Finding, GateKind, IncidentChoice, Sev } from "./events.js";
+import type { Actor, Finding, GateKind, IncidentChoice, PackageRef, PreviousSource, Promotion, ReleaseBase, Sev } from "./events.js";
 
 export const StateNames = {
   running: "running",
@@ -102,7 +102,22 @@ export interface ReleaseState {
   environment: string;
   versionType?: "major" | "minor" | "patch";
   trigger?: string;
+  /** The version that ran on this environment before this release ({previous}; the rollback target). */
   previous: string | null;
+  previousSource: PreviousSource;
+  /** The project's previous release (the changelog base and the version this one must exceed). */
+  base: ReleaseBase | null;
+  /** Set when this run deploys a package approved in an earlier run (promotion). */
+  promotion: Promotion | null;
+  /** The approved package (PackageFixed, or the promoted one). */
+  package: PackageRef | null;
+  attempt: number;
+  earlier: string[];
+  /** When deployment (6.1) last succeeded in this run, and the commit it deployed. */
+  deployedAt?: string;
+  rolledBackAt?: string;
+  /** The version the rollback restored. */
+  rolledBackTo?: string | null;
   requestedBy: Actor;
   requestedAt: string;
   sev: Sev | null;
