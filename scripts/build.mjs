@@ -15,14 +15,16 @@ const externalExceptYaml = {
   },
 };
 
-rmSync("dist", { recursive: true, force: true });
+// BRTOPS_DIST builds elsewhere (e.g. .dist-a), so parallel work never rebuilds a dist/ a test is running.
+const out = process.env.BRTOPS_DIST || "dist";
+rmSync(out, { recursive: true, force: true });
 await build({
   entryPoints: {
     cli: "src/cli/main.ts",
     demo: "src/demo/main.ts",
     bench: "bench/main.ts",
   },
-  outdir: "dist",
+  outdir: out,
   bundle: true,
   splitting: true,
   format: "esm",
@@ -33,4 +35,4 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   logLevel: "warning",
 });
-chmodSync("dist/cli.js", 0o755);
+chmodSync(`${out}/cli.js`, 0o755);
