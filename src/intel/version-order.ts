@@ -37,6 +37,10 @@ export interface TaggedRelease {
   /** The primary tag's spelling without "v" ("1.1.000"). */
   written: string;
   prerelease: boolean;
+  /** Set when brtops certified this version: the run and the commit it was released from. */
+  certified?: { release: string; commit: string | null };
+  /** Certified by brtops but never tagged (`tag` is then the tag it would have). */
+  untagged?: boolean;
 }
 
 /** The version a tag names, or null. Example: `parseTagVersion("v1.1.004-rc")` → `{semver: "1.1.4-rc", written: "1.1.004-rc", padded: true, …}`. */
@@ -82,8 +86,26 @@ export function releasesFromTags(tags: readonly string[]): TaggedRelease[] {
   return out.sort((a, b) => compare(a.version, b.version));
 }
 
-/** "v1.1.000" or "v1.1.000 (also tagged v1.1.0)". */
+/**
+ * The project's releases: its tags, and the versions brtops certified (with the commit each was
+ * released from), merged by version, oldest first. Example: a certified 1.1.0 with no tag is
+ * listed after v1.0.0, `untagged: true`.
+ */
+export function mergeReleases(tagged: readonly TaggedRelease[], certified: readonly { version: string; release: string; commit: string | null }[]): TaggedRelease[] {
+  const byVersion = new Map(tagged.map((r) => [r.version, { ...r }]));
+  for (const c of certified) {
+    const v = parseTagVersion(c.version);
+    if (!v) continue;
+    const known = byVersion.get(v.semver);
+    if (known) known.certified = { release: c.release, commit: c.commit };
+    else byVersion.set(v.semver, { version: v.semver, tag: `v${v.written}`, tags: [], written: v.written, prerelease: v.prerelease, certified: { release: c.release, commit: c.commit }, untagged: true });
+  }
+  return [...byVersion.values()].sort((a, b) => compare(a.version, b.version));
+}
+
+/** "v1.1.000" or "v1.1.000 (also tagged v1.1.0)" or "v1.2.0 (certified by brtops, not tagged)". */
 export function describeRelease(r: TaggedRelease): string {
+  if (r.untagged) return `v${r.written} (certified by brtops as release ${r.certified?.release ?? r.written}, not tagged)`;
   const others = r.tags.filter((t) => t !== r.tag);
   return others.length ? `${r.tag} (also tagged ${others.join(", ")})` : r.tag;
 }

@@ -46,7 +46,7 @@ export function changelogBase(releases: readonly TaggedRelease[], version: strin
 }
 
 /** Validates a requested version against the tags. Example: `validateRequestedVersion("1.1.0", ["v1.1.000"])` throws E_VERSION_NOT_ABOVE_PREVIOUS naming v1.1.000. */
-export function validateRequestedVersion(requested: string, tags: readonly string[]): VersionCheck {
+export function validateRequestedVersion(requested: string, tags: readonly string[], known?: readonly TaggedRelease[]): VersionCheck {
   const written = parseVersionOrThrow(requested);
   const parsed = parseTagVersion(written);
   if (!parsed) {
@@ -55,7 +55,8 @@ export function validateRequestedVersion(requested: string, tags: readonly strin
       details: { given: requested },
     });
   }
-  const releases = releasesFromTags(tags);
+  // `known`: the project's releases when the caller merged in what brtops certified (mergeReleases).
+  const releases = known ? [...known] : releasesFromTags(tags);
   const previous = releases.at(-1) ?? null;
   if (previous) {
     const cmp = compare(parsed.semver, previous.version);
