@@ -81,6 +81,18 @@ export class FileStore implements Store {
     }
   }
 
+  async exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const dir = join(this.dir, "..", "locks");
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `${key.replace(/[^0-9A-Za-z.-]/g, "_")}.lock`);
+    lockSync(path, 30_000, key);
+    try {
+      return await fn();
+    } finally {
+      unlock(path);
+    }
+  }
+
   watch(onChange: (release: string, lastSeq: number) => void): () => void {
     mkdirSync(this.dir, { recursive: true });
     const watcher = fsWatch(this.dir, { recursive: true }, (_evt, name) => {

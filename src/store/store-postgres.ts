@@ -87,6 +87,26 @@ export class PostgresStore implements Store, Leases {
     return new PostgresStore(pool, url, { ...config, max: undefined } as PoolConfig);
   }
 
+  /** A session-level advisory lock on one pooled connection, held while `fn` runs (all runners and servers share it). */
+  async exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (e) {
+      throw storeError(e, this.url, `locking ${key}`);
+    }
+    try {
+      await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [`brtops:${key}`]);
+      try {
+        return await fn();
+      } finally {
+        await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [`brtops:${key}`]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
   async list(): Promise<ReleaseRef[]> {
     const r = await this.query<{ release: string; last_seq: number }>(
       `SELECT release, last_seq FROM brtops_releases WHERE last_seq > 0 ORDER BY release COLLATE "C"`,

@@ -22,6 +22,12 @@ export interface Store {
    * their hashes. Throws BrtopsError E_CONFLICT when the log's last seq is not `expectedLastSeq`.
    */
   append(release: string, expectedLastSeq: number, drafts: readonly AnyDraft[]): Promise<AnyEvent[]>;
+  /**
+   * Runs `fn` while holding a lock named `key` that every process using this store respects (a lock
+   * file; a PostgreSQL advisory lock): e.g. "one open release per environment" is checked and the
+   * new release appended under it, so two requests can never both pass the check.
+   */
+  exclusive<T>(key: string, fn: () => Promise<T>): Promise<T>;
   /** Wakes `onChange(release, lastSeq)` when a release's log grows. Returns an unsubscribe function. */
   watch?(onChange: (release: string, lastSeq: number) => void): () => void;
   close(): Promise<void>;

@@ -47,7 +47,7 @@ class CountingStore extends FileStore {
 
 /** The same log behind a store that is not a FileStore and cannot be watched (like a remote store without notifications). */
 function unwatchable(inner: Store): Store {
-  return { list: () => inner.list(), read: (r, from) => inner.read(r, from), append: (r, last, drafts) => inner.append(r, last, drafts), close: () => inner.close() };
+  return { list: () => inner.list(), read: (r, from) => inner.read(r, from), append: (r, last, drafts) => inner.append(r, last, drafts), exclusive: (k, fn) => inner.exclusive(k, fn), close: () => inner.close() };
 }
 
 const decoder = new TextDecoder();
