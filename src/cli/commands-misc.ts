@@ -7,7 +7,10 @@ import { buildEnvironmentCatalog } from "../core/environments.js";
 import { CONFIG_FILE, findRoot, loadConfig } from "../config/load-config.js";
 import { verifyChain } from "../store/event-chain.js";
 import { selectRelease } from "../engine/project.js";
-import { compareOnDisk, rebuildAll, writeDocs } from "../engine/write-documents.js";
+import { compareOnDisk, composeVersionDocuments, writeDocs } from "../engine/write-documents.js";
+import { parseReleaseRef, versionOfReleaseId } from "../core/release-id.js";
+import { orderRuns } from "../core/render/compose-runs.js";
+import type { Store } from "../store/store.js";
 import { renderConfigTemplate } from "./config-template.js";
 import { withProject, type Ctx } from "./context.js";
 
@@ -61,15 +64,36 @@ export async function cmdAudit(ctx: Ctx): Promise<number> {
 
 export async function cmdDocs(ctx: Ctx): Promise<number> {
   return withProject(ctx, async (p) => {
-    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true });
-    const dir = p.releaseDir(session.state.version);
-    const docs = rebuildAll(session.events, p.redact);
+    // The folder is the version's: every run of it ("1.1.0", "1.1.0@production", …) has its section there.
+    const version = await docsVersion(p.store, ctx.args.flags.release);
+    const dir = p.releaseDir(version);
+    const { runs, documents: docs } = await composeVersionDocuments(p.store, version, p.redact);
     if (ctx.args.flags.rebuild) writeDocs(dir, docs);
-    const cmp = compareOnDisk(dir, docs);
+    const same = new Map(compareOnDisk(dir, docs).map((c) => [c.name, c.same]));
+    const cmp = docs.map((d) => ({ name: d.name, same: same.get(d.name)!, runs: d.runs }));
     const folder = relative(p.root, dir);
-    ctx.out.result({ folder, rebuilt: !!ctx.args.flags.rebuild, documents: cmp }, [`${folder}/`, ...cmp.map((c) => `  ${c.same ? "✔" : "✘"} ${c.name}${c.same ? "" : " (differs from the log: `brtops docs --rebuild`)"}`)].join("\n"));
+    const ids = orderRuns(runs).map((r) => r.release);
+    ctx.out.result(
+      { folder, version, runs: ids, rebuilt: !!ctx.args.flags.rebuild, documents: cmp },
+      [`${folder}/${ids.length > 1 ? `  (runs ${ids.join(", ")})` : ""}`, ...cmp.map((c) => `  ${c.same ? "✔" : "✘"} ${c.name}${ids.length > 1 ? ` [${c.runs.join(", ")}]` : ""}${c.same ? "" : " (differs from the log: `brtops docs --rebuild`)"}`)].join("\n"),
+    );
     return ctx.args.flags.check && cmp.some((c) => !c.same) ? ExitCodes.STEP_FAILED : 0;
   });
+}
+
+/** The version whose folder `docs` acts on: named by --release ("1.1.0", "v1.1.0", "1.1.0@production~2"), else the selected release's. */
+async function docsVersion(store: Store, release: string | undefined): Promise<string> {
+  if (!release) return (await selectRelease(store, undefined, { allowFinished: true })).state.version;
+  const ref = parseReleaseRef(release);
+  if (!ref) throw new BrtopsError("E_VERSION_INVALID", `"${release}" is not a release version.`, { hint: "Pass --release with a version such as 2.1.0, or a run such as 2.1.0@production." });
+  const known = (await store.list()).map((r) => r.release);
+  if (!known.some((id) => versionOfReleaseId(id) === ref.version)) {
+    throw new BrtopsError("E_NO_ACTIVE_RELEASE", `There is no release ${ref.version}.`, {
+      hint: known.length ? `Known releases: ${known.join(", ")}.` : 'Start one with `brtops release 2.1.0 --to staging` or `brtops "RELEASE v2.1.0 to Staging"`.',
+      details: { known },
+    });
+  }
+  return ref.version;
 }
 
 export async function cmdFeatures(ctx: Ctx): Promise<number> {

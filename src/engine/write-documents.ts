@@ -1,13 +1,21 @@
 /**
  * Writes a phase's documents from the log (DESIGN rule 1: documents are derived). Each is rendered
  * from the events up to its phase's final approval, so `docs --rebuild` reproduces it byte for byte.
+ * A version's folder holds every run of the version (staging, then production; a new attempt):
+ * each document file is composed (core/render/compose-runs.ts) of the sections of every run that
+ * wrote it, each rendered from its own log, so a run writing its documents never loses another's.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { AnyEvent } from "../core/events.js";
 import { foldEvents } from "../core/fold.js";
+import { versionOfReleaseId } from "../core/release-id.js";
+import type { ReleaseState, StateName } from "../core/release-state.js";
+import { composeDocuments, type ComposedDocument, type RunDocuments } from "../core/render/compose-runs.js";
 import { DOCUMENT_RENDERERS, documentsForPhase } from "../core/render/render-documents.js";
+import type { Store } from "../store/store.js";
+import { ReleaseSession } from "./release-session.js";
 
 export interface RenderedDoc {
   phase: number;
@@ -28,7 +36,7 @@ export function renderPhaseDocuments(events: readonly AnyEvent[], phase: number,
 }
 
 /** Atomic write: a reader never sees half a document. */
-export function writeDocs(dir: string, docs: readonly RenderedDoc[]): void {
+export function writeDocs(dir: string, docs: readonly { name: string; text: string }[]): void {
   mkdirSync(dir, { recursive: true });
   for (const d of docs) {
     const file = join(dir, d.name);
@@ -53,9 +61,72 @@ export function rebuildAll(events: readonly AnyEvent[], redact: (s: string) => s
   return [...out.values()];
 }
 
-export function compareOnDisk(dir: string, docs: readonly RenderedDoc[]): { name: string; same: boolean }[] {
+export function compareOnDisk(dir: string, docs: readonly { name: string; text: string }[]): { name: string; same: boolean }[] {
   return docs.map((d) => {
     const file = join(dir, d.name);
     return { name: d.name, same: existsSync(file) && readFileSync(file, "utf8") === d.text };
   });
+}
+
+/** One run of a version as its documents' composition needs it: its log, and (for the run writing now) the documents it is writing. */
+export interface RunLog {
+  release: string;
+  events: readonly AnyEvent[];
+  /** Documents this run writes now, before its DocumentsWritten is recorded (they replace what its log would give). */
+  writing?: readonly RenderedDoc[];
+}
+
+/** How a run stood at `at` (its events up to then), or null when there is no such log. */
+function stateAt(events: readonly AnyEvent[] | undefined, at: string): StateName | null {
+  if (!events || events.length === 0) return null;
+  const prefix = events.filter((e) => e.at <= at);
+  return foldEvents(prefix.length ? prefix : events.slice(0, 1))?.state ?? null;
+}
+
+/** Each run's record for the composition: its own documents, rendered from its own log as rebuild does. */
+export function runDocumentsOf(runs: readonly RunLog[], redact: (s: string) => string): RunDocuments[] {
+  const byId = new Map(runs.map((r) => [r.release, r.events]));
+  const out: RunDocuments[] = [];
+  for (const run of runs) {
+    const state: ReleaseState | null = foldEvents(run.events);
+    if (!state) continue;
+    const documents: Record<string, string> = {};
+    for (const d of rebuildAll(run.events, redact)) documents[d.name] = d.text;
+    for (const d of run.writing ?? []) documents[d.name] = d.text;
+    out.push({
+      release: run.release,
+      version: state.version,
+      environment: state.environment,
+      attempt: state.attempt,
+      requestedAt: state.requestedAt,
+      requestedBy: state.requestedBy,
+      promotion: state.promotion,
+      earlier: state.earlier.map((id) => ({ release: id, state: stateAt(byId.get(id), state.requestedAt) })),
+      documents,
+    });
+  }
+  return out;
+}
+
+/**
+ * The logs of every run of `version` in the store (ids "1.1.0", "1.1.0@production", …). `own`
+ * stands in for its run's log (the run writing now has it in memory, with what it writes).
+ */
+export async function readVersionRuns(store: Store, version: string, own?: RunLog): Promise<RunLog[]> {
+  const ids = (await store.list()).map((r) => r.release).filter((id) => versionOfReleaseId(id) === version && id !== own?.release);
+  const out: RunLog[] = own ? [own] : [];
+  for (const id of ids) {
+    const session = await ReleaseSession.open(store, id);
+    if (session.exists) out.push({ release: id, events: session.events });
+  }
+  return out;
+}
+
+/**
+ * The document files of `version`'s folder, each composed of every run's section. `names` limits
+ * them (the documents one run is writing); `own` is that run with what it writes.
+ */
+export async function composeVersionDocuments(store: Store, version: string, redact: (s: string) => string, options: { own?: RunLog; names?: readonly string[] } = {}): Promise<{ runs: RunDocuments[]; documents: ComposedDocument[] }> {
+  const runs = runDocumentsOf(await readVersionRuns(store, version, options.own), redact);
+  return { runs, documents: composeDocuments(runs, options.names) };
 }
