@@ -8,14 +8,11 @@ import { phasesForSev, sevLabel } from "../../core/workflow.js";
 import { intelSettings } from "../../config/schema-intel.js";
 import { assessSev } from "../../intel/assess-sev.js";
 import type { FeatureReport } from "../../intel/feature-types.js";
-import { readCommits } from "../../intel/read-commits.js";
 import { readFeatureReport } from "../../intel/read-feature-report.js";
-import { readChangedFiles } from "../../intel/read-scope.js";
 import { boundFeatureReport } from "../../intel/record-bounds.js";
 import { needsReadinessGate, readinessFindings, renderReadinessReport } from "../../intel/readiness-findings.js";
-import { changelogBase } from "../../intel/version-validate.js";
-import { releasesFromTags } from "../../intel/version-order.js";
 import type { StepContext, StepExecutor } from "../step-types.js";
+import { historyRecord, releaseHistory } from "./history.js";
 
 /** Waived and excluded features as the log records them (FeatureWaived events). */
 export function waiversOf(ctx: Pick<StepContext, "state">): { waived: string[]; excluded: string[] } {
@@ -34,11 +31,6 @@ export function currentFeatures(ctx: Pick<StepContext, "root" | "config" | "stat
 export function recordedFeatures(ctx: Pick<StepContext, "state">): (FeatureReport & { featuresOmitted?: number }) | null {
   const r = ctx.state.steps["1.2"]?.result;
   return r && Array.isArray(r.features) ? (r as unknown as FeatureReport) : null;
-}
-
-/** The tag the release's changes are counted from (see intel/version-validate), null for a first release. */
-export async function baseTag(ctx: Pick<StepContext, "git" | "state">): Promise<string | null> {
-  return changelogBase(releasesFromTags(await ctx.git.tags()), ctx.state.version)?.tag ?? null;
 }
 
 const aggregate: StepExecutor = async (ctx) => {
@@ -66,9 +58,10 @@ const verify: StepExecutor = async (ctx) => {
 const scopeAndSev: StepExecutor = async (ctx) => {
   const settings = intelSettings(ctx.config);
   const features = recordedFeatures(ctx)?.features ?? (await currentFeatures(ctx)).features;
-  const from = await baseTag(ctx);
-  const [files, commits] = await Promise.all([readChangedFiles(ctx.root, { from }), readCommits(ctx.root, { from }, { signal: ctx.signal })]);
-  const breakingCommits = commits.changes.filter((c) => c.breaking).map((c) => `${c.sha.slice(0, 7)} ${c.type ?? "change"}${c.scope ? `(${c.scope})` : ""}: ${c.description}`);
+  const { base, history } = await releaseHistory(ctx);
+  const from = base.name;
+  const files = history.files;
+  const breakingCommits = history.changes.filter((c) => c.breaking).map((c) => `${c.sha.slice(0, 7)} ${c.type ?? "change"}${c.scope ? `(${c.scope})` : ""}: ${c.description}`);
   const assessed = assessSev({ features, changedPaths: files.map((f) => f.path), breakingCommits, settings: settings.sev });
   const env = ctx.config.environments[ctx.state.environment];
   // A HUM LEAD's override (SevAssessed with overriddenBy) is not undone by a re-run of this step.
@@ -78,13 +71,14 @@ const scopeAndSev: StepExecutor = async (ctx) => {
   const events: AnyDraft[] = override ? [] : [{ type: "SevAssessed", at: ctx.now(), actor: ctx.actor, data: { sev, phases, factors: assessed.factors } }];
   return {
     result: {
-      summary: `${sevLabel(sev)}${override ? ` (HUM LEAD override; assessed ${sevLabel(assessed.sev)})` : ""}: phases ${phases.join(", ")}; ${commits.commits} commit(s), ${files.length} file(s) since ${from ?? "the first commit"}; target ${ctx.state.environment}`,
+      summary: `${sevLabel(sev)}${override ? ` (HUM LEAD override; assessed ${sevLabel(assessed.sev)})` : ""}: phases ${phases.join(", ")}; ${history.commits} commit(s), ${files.length} file(s) since ${from ?? "the first commit"}; target ${ctx.state.environment}`,
       sev,
       assessedSev: assessed.sev,
       phases,
       factors: assessed.factors,
       overriddenBy: override && override.type === "SevAssessed" ? (override.data.overriddenBy ?? null) : null,
-      scope: { from, commits: commits.commits, files: files.length, features: features.length },
+      scope: { from, commits: history.commits, files: files.length, features: features.length },
+      history: historyRecord(base, history),
       environment: { name: ctx.state.environment, configured: env !== undefined, deploySteps: env?.deploy.length ?? 0, healthChecks: env?.health.length ?? 0 },
     },
     events,

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { relative } from "node:path";
 import { ALL_DOCUMENTS, sevLabel } from "../../core/workflow.js";
 import type { StepExecutor } from "../step-types.js";
+import { prefetchHistory } from "./history.js";
 
 const SUCCESS_CRITERIA = [
   "All 7 phases executed per system SEV-level protocol",
@@ -17,6 +18,8 @@ export const phase1Steps: Record<string, StepExecutor> = {
   "1.1": async (ctx) => {
     const s = ctx.state;
     const env = ctx.config.environments[s.environment];
+    // The release's history (one git log, one diff) is read while phase 1 goes on; 1.4 and phase 2 use that reading.
+    prefetchHistory(ctx);
     return {
       result: {
         summary: `v${s.version} to ${s.environment}${s.versionType ? ` (${s.versionType} requested)` : ""}`,

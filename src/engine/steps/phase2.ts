@@ -6,74 +6,89 @@
 import { renderPhaseReport } from "../../core/render/gate-report.js";
 import type { AnyDraft } from "../../core/events.js";
 import { intelSettings } from "../../config/schema-intel.js";
-import { analyzeRelease } from "../../intel/read-release-analysis.js";
-import { readScope } from "../../intel/read-scope.js";
+import { assessScope } from "../../intel/assess-scope.js";
+import { analyzeChanges } from "../../intel/read-release-analysis.js";
+import { toSemver } from "../../intel/version-order.js";
+import { validateRequestedVersion } from "../../intel/version-validate.js";
 import { runBuild, type BuildStep } from "../../intel/run-build.js";
 import type { StepContext, StepExecutor } from "../step-types.js";
+import { historyRecord, phase2Head, releaseHistory } from "./history.js";
 import { currentFeatures } from "./phase1-readiness.js";
 import { stepVars } from "./vars.js";
 
 /** Changes listed in the changelog model; the rest are counted. */
 const MAX_CHANGELOG_ENTRIES = 500;
 
-async function analysis(ctx: StepContext, withFeatures: boolean) {
-  const features = withFeatures ? (await currentFeatures(ctx)).features : [];
-  return analyzeRelease(ctx.root, {
-    requested: ctx.state.version,
-    date: ctx.now().slice(0, 10),
-    environment: ctx.state.environment,
-    features,
-    maxEntries: MAX_CHANGELOG_ENTRIES,
-    signal: ctx.signal,
-  });
+/**
+ * The version analysis of the release's history (read once, shared: see ./history.ts). A release
+ * that recorded its base at request time keeps its version and base; an old log without one
+ * checks the version against the tags again, as it always did.
+ */
+async function analysis(ctx: StepContext, head?: string) {
+  const { base, history } = await releaseHistory(ctx, head ? { head } : {});
+  const features = (await currentFeatures(ctx)).features;
+  const common = { date: ctx.now().slice(0, 10), environment: ctx.state.environment, features, maxEntries: MAX_CHANGELOG_ENTRIES };
+  if (base.recorded) {
+    const semver = toSemver(ctx.state.version) ?? ctx.state.version;
+    const a = analyzeChanges(history, { ...common, version: ctx.state.version, semver, base: base.name && base.semver ? { tag: base.name, version: base.semver } : null });
+    const b = base.release;
+    return { ...a, base, history, version: ctx.state.version, semver, previous: b?.version ?? null, previousTag: b?.tag ?? null, previousTags: b?.tag ? [b.tag] : [], tagsIgnored: [] as string[], tagCheck: false };
+  }
+  const tags = await ctx.git.tags();
+  const check = validateRequestedVersion(ctx.state.version, tags);
+  const tagged = check.changelogBase;
+  const a = analyzeChanges(history, { ...common, version: check.version, semver: check.semver, base: tagged ? { tag: tagged.tag, version: tagged.version } : null });
+  if (check.previous && tagged && check.previous.version !== tagged.version) {
+    a.findings.push({ severity: "info", code: "VERSION_CHANGELOG_BASE", message: `Changes are counted from the last final release ${tagged.tag}, not from the pre-release ${check.previous.tag}.`, source: "2.2" });
+  }
+  const known = new Set(check.releases.flatMap((r) => r.tags));
+  return { ...a, base, history, version: check.version, semver: check.semver, previous: check.previous?.written ?? null, previousTag: check.previous?.tag ?? null, previousTags: check.previous?.tags ?? [], tagsIgnored: tags.filter((t) => !known.has(t)).slice(0, 50), tagCheck: true };
 }
 
 const versioning: StepExecutor = async (ctx) => {
-  const a = await analysis(ctx, true);
-  const previous = a.previous?.written ?? null;
-  const events: AnyDraft[] = previous !== ctx.state.previous ? [{ type: "VersionResolved", at: ctx.now(), actor: ctx.actor, data: { version: ctx.state.version, previous, from: "2.1" } }] : [];
+  const a = await analysis(ctx);
+  // The version and the base are fixed at request time; only an old log resolves `previous` here.
+  const events: AnyDraft[] = a.tagCheck && a.previous !== ctx.state.previous ? [{ type: "VersionResolved", at: ctx.now(), actor: ctx.actor, data: { version: ctx.state.version, previous: a.previous, from: "2.1" } }] : [];
+  const after = a.tagCheck ? a.previousTag : a.base.name;
   return {
     result: {
-      summary: `v${a.version} after ${a.previous ? a.previous.tag : "no earlier release"}; the changes call for ${a.bump.bump ?? "no"} release${a.bump.reasons.length ? ` (${a.bump.reasons.slice(0, 3).join("; ")})` : ""}`,
+      summary: `v${a.version} after ${after ?? "no earlier release"}; the changes call for ${a.bump.bump ?? "no"} release${a.bump.reasons.length ? ` (${a.bump.reasons.slice(0, 3).join("; ")})` : ""}`,
       version: a.version,
       semver: a.semver,
-      previous,
-      previousTag: a.previous?.tag ?? null,
-      previousTags: a.previous?.tags ?? [],
-      changelogBase: a.changelogBase?.tag ?? null,
+      previous: a.previous,
+      previousTag: a.previousTag,
+      previousTags: a.previousTags,
+      changelogBase: a.base.name,
       bump: { needed: a.bump.bump, reasons: a.bump.reasons },
       tagsIgnored: a.tagsIgnored,
       findings: a.findings,
+      history: historyRecord(a.base, a.history),
     },
     events,
   };
 };
 
 const changelog: StepExecutor = async (ctx) => {
-  const a = await analysis(ctx, true);
+  const a = await analysis(ctx, phase2Head(ctx));
   const scopes = [...new Set(a.changes.map((c) => c.scope).filter((s): s is string => s !== null))].slice(0, 200);
   const c = a.changelog.counts;
   return {
     result: {
-      summary: `${c.changes} change(s) from ${c.commits} commit(s) since ${a.changelogBase?.tag ?? "the first commit"}: ${c.breaking} breaking, ${c.reverted} reverted; ${a.releaseNotes.features.length} feature(s) with release notes`,
+      summary: `${c.changes} change(s) from ${c.commits} commit(s) since ${a.base.name ?? "the first commit"}: ${c.breaking} breaking, ${c.reverted} reverted; ${a.releaseNotes.features.length} feature(s) with release notes`,
       changelog: a.changelog as unknown as Record<string, unknown>,
       releaseNotes: a.releaseNotes as unknown as Record<string, unknown>,
       scopes,
+      history: historyRecord(a.base, a.history),
     },
   };
 };
 
 const scope: StepExecutor = async (ctx) => {
-  const v = ctx.state.steps["2.1"]?.result;
-  const from = typeof v?.changelogBase === "string" ? v.changelogBase : null;
-  const cl = ctx.state.steps["2.2"]?.result;
-  const commits = Number((cl?.changelog as { counts?: { commits?: number } } | undefined)?.counts?.commits ?? 0);
+  const { base, history } = await releaseHistory(ctx, { head: phase2Head(ctx) });
+  const from = base.name;
   const features = (await currentFeatures(ctx)).features.map((f) => ({ name: f.name, path: f.path }));
-  const s = await readScope(ctx.root, { from }, commits, {
-    categories: intelSettings(ctx.config).scope.categories,
-    features,
-    commitScopes: Array.isArray(cl?.scopes) ? (cl.scopes as string[]) : [],
-  });
+  const commitScopes = [...new Set(history.changes.map((c) => c.scope).filter((s): s is string => s !== null))];
+  const s = assessScope({ range: history.range, commits: history.commits, files: history.files, categories: intelSettings(ctx.config).scope.categories, features, commitScopes });
   const cats = Object.entries(s.byCategory)
     .filter(([, c]) => c.files > 0)
     .map(([k, c]) => `${k} ${c.files}`)
@@ -82,6 +97,7 @@ const scope: StepExecutor = async (ctx) => {
     result: {
       summary: `${s.commits} commit(s), ${s.files} file(s) (+${s.linesAdded} −${s.linesDeleted}) since ${from ?? "the first commit"}${cats ? `: ${cats}` : ""}; ${s.features.length} feature(s) touched`,
       ...(s as unknown as Record<string, unknown>),
+      history: historyRecord(base, history),
     },
   };
 };

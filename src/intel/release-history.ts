@@ -1,0 +1,142 @@
+/**
+ * The history of a release, read once (I/O): the commits between its base (the previous
+ * release's commit or tag, null for a first release) and its head commit in ONE streamed
+ * `git log`, and the files changed between the two in ONE `git diff --numstat`, both started
+ * together. Every step of phases 1 and 2 that needs commits, changes or changed files derives its
+ * result from this one reading.
+ *
+ * Memoised per (root, base commit, head commit): both ends are resolved to commit ids first, and
+ * commit ids are immutable, so a cached reading is always right. Within one process, steps 1.4,
+ * 2.1, 2.2 and 2.3 share it (and step 1.1 starts it early, see `prefetch`). The cache keeps the
+ * last few readings only, so a long-lived server does not grow with every release.
+ */
+import { createGit } from "../adapters/git.js";
+import { BrtopsError } from "../core/errors.js";
+import { parseNumstat, type FileStat } from "./assess-scope.js";
+import type { CollectedChanges } from "./collect-changes.js";
+import { readCommits } from "./read-commits.js";
+
+export interface HistoryRange {
+  /** What changes are counted from: a commit id or a tag (any commit-ish); null counts from the first commit. */
+  base: string | null;
+  /** How the base is named in ranges and messages ("v1.1.000", a short commit id); default: `base`. */
+  baseLabel?: string | null;
+  /** The last commit of the release; default HEAD (resolved once, then fixed). */
+  head?: string;
+  /** How the head is named in ranges; default "HEAD" (the commit it was is `head` in the result). */
+  headLabel?: string;
+}
+
+export interface ReleaseHistory extends CollectedChanges {
+  /** As documents show it: "v1.1.000..HEAD", "3f2a9c1..HEAD", "HEAD" (HEAD as it was when read: `head`). */
+  range: string;
+  /** The base as given (a commit id or a tag), null for a first release. */
+  base: string | null;
+  /** The commit the base names. */
+  baseCommit: string | null;
+  /** The head commit analysed (null in a repository without commits). */
+  head: string | null;
+  /** Every file changed between the base and the head, with its line counts. */
+  files: FileStat[];
+}
+
+const CACHE_SIZE = 4;
+const cache = new Map<string, Promise<ReleaseHistory>>();
+let gitReads = 0;
+
+/** How many history readings (git log + diff) this process has started: tests and benchmarks read it. */
+export function historyReads(): number {
+  return gitReads;
+}
+
+/** Forgets every cached reading (tests). */
+export function clearHistoryCache(): void {
+  cache.clear();
+}
+
+/** The commit a ref names, null when it names none. */
+async function resolveCommit(root: string, ref: string): Promise<string | null> {
+  const r = await createGit(root).run(["rev-parse", "--verify", "-q", "--end-of-options", `${ref}^{commit}`], { allowFail: true });
+  return r.code === 0 ? r.stdout.trim() || null : null;
+}
+
+/**
+ * Reads (or returns the cached reading of) the history of a range. Example:
+ * `(await readReleaseHistory(root, {base: "v1.1.000"})).changes.length`.
+ * Throws E_GIT when the base names no commit.
+ */
+export async function readReleaseHistory(root: string, range: HistoryRange, options: { signal?: AbortSignal } = {}): Promise<ReleaseHistory> {
+  const headRef = range.head ?? "HEAD";
+  const [head, baseCommit] = await Promise.all([resolveCommit(root, headRef), range.base === null ? Promise.resolve(null) : resolveCommit(root, range.base)]);
+  if (range.base !== null && baseCommit === null) {
+    throw new BrtopsError("E_GIT", `The previous release's ${range.base} names no commit in this repository.`, {
+      hint: `Check that ${range.base} exists (git tag --list, git cat-file -t ${range.base}); fetch tags and history with git fetch --tags.`,
+      details: { base: range.base },
+    });
+  }
+  if (head === null && range.head !== undefined) {
+    throw new BrtopsError("E_GIT", `The release commit ${range.head} is not in this repository.`, { hint: "Fetch it (git fetch) or run brtops in the repository the release was made from.", details: { head: range.head } });
+  }
+  const label = range.baseLabel ?? range.base;
+  const headLabel = range.headLabel ?? "HEAD";
+  const display = label ? `${label}..${headLabel}` : headLabel;
+  const key = `${root}\0${baseCommit ?? ""}\0${head ?? ""}`;
+  let reading = cache.get(key);
+  if (!reading) {
+    // Not tied to the caller's signal: other steps may share this reading; an aborted caller stops waiting for it.
+    reading = readOnce(root, baseCommit, head);
+    cache.set(key, reading);
+    while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    // A failed or aborted reading is not kept: the next caller reads again.
+    reading.catch(() => {
+      if (cache.get(key) === reading) cache.delete(key);
+    });
+  }
+  const h = await (options.signal ? untilAborted(reading, options.signal) : reading);
+  return { ...h, range: display, base: range.base };
+}
+
+/** Starts reading a range without waiting for it (errors surface to whoever awaits it later). */
+export function prefetchReleaseHistory(root: string, range: HistoryRange): void {
+  readReleaseHistory(root, range).catch(() => undefined);
+}
+
+async function readOnce(root: string, baseCommit: string | null, head: string | null): Promise<ReleaseHistory> {
+  if (head === null) {
+    return { range: "HEAD", base: null, baseCommit, head, files: [], changes: [], reverted: [], commits: 0, merges: 0, conventional: 0, first: null, last: null };
+  }
+  gitReads++;
+  const [collected, files] = await Promise.all([readCommits(root, { from: baseCommit, to: head }), changedFiles(root, baseCommit, head)]);
+  return { ...collected, base: baseCommit, baseCommit, head, files };
+}
+
+/** Every file changed in base..head (from the empty tree when there is no base), one `git diff --numstat`. */
+async function changedFiles(root: string, base: string | null, head: string): Promise<FileStat[]> {
+  const git = createGit(root);
+  let from = base;
+  if (!from) {
+    // The empty tree of this repository's hash algorithm (sha1 or sha256).
+    const r = await git.run(["hash-object", "-t", "tree", "/dev/null"], { allowFail: true });
+    from = r.code === 0 ? r.stdout.trim() : "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+  }
+  return parseNumstat((await git.run(["diff", "--numstat", "-z", "--no-renames", "--no-color", "--end-of-options", from, head, "--"])).stdout);
+}
+
+/** The promise, or a rejection as soon as `signal` aborts (the shared reading itself goes on for the other readers). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason ?? new Error("aborted"));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason ?? new Error("aborted"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
