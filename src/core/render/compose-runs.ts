@@ -69,7 +69,7 @@ export function runHeading(run: RunDocuments): string {
   const title = `## Run ${run.release} — ${md(run.environment)}, attempt ${run.attempt}${notes.length ? ` (${notes.join("; ")})` : ""}`;
   const facts = [`Requested by ${run.requestedBy.id} (${run.requestedBy.role}) at ${run.requestedAt}.`];
   if (p) {
-    facts.push(`Deploys the package approved in run ${p.from} (commit \`${p.package.commit.slice(0, 12)}\`${p.package.artifacts.length ? `, ${p.package.artifacts.length} artifact${p.package.artifacts.length === 1 ? "" : "s"}` : ""}), not rebuilt.`);
+    facts.push(`Deploys the package approved in run ${p.from} (commit \`${p.package.commit.slice(0, 12)}\`${p.package.artifacts.length ? `, ${p.package.artifacts.length} artifact${p.package.artifacts.length === 1 ? "" : "s"}` : ""}).`);
     if (p.override) facts.push(`Promotion order overridden by ${md(p.override.by)}: ${md(p.override.reason)}.`);
   }
   return `${title}\n\n${facts.join(" ")}\n`;

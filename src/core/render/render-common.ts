@@ -8,6 +8,14 @@ export function md(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
+/**
+ * "release log events 1–N", naming the run when it is not the version's first (its log is
+ * "1.1.0@production", not "1.1.0"): a later run's section says which log it comes from.
+ */
+export function generatedFrom(s: { release: string; version: string; lastSeq: number; lastHash: string }): string {
+  return `${s.release === s.version ? "release log events" : `release log of run ${s.release}, events`} 1–${s.lastSeq} (last hash \`${s.lastHash.slice(0, 12)}\`)`;
+}
+
 export function header(ctx: DocContext, title: string, extra: [string, string][] = []): string {
   const s = ctx.state;
   const lines = [
@@ -19,7 +27,7 @@ export function header(ctx: DocContext, title: string, extra: [string, string][]
     `**Previous Version**: ${s.previous ? `v${s.previous}` : "none (first release)"}  `,
     `**Requested by**: ${s.requestedBy.id} (${s.requestedBy.role}) at ${s.requestedAt}  `,
     ...extra.map(([k, v]) => `**${k}**: ${v}  `),
-    `**Generated from**: release log events 1–${s.lastSeq} (last hash \`${s.lastHash.slice(0, 12)}\`)`,
+    `**Generated from**: ${generatedFrom(s)}`,
     "",
   ];
   return lines.join("\n");

@@ -15,7 +15,7 @@ import { buildReadinessChecklist, type ChecklistInput, type ChecklistItem, type 
 import { assessSignoffs } from "../../intel/assess-signoffs.js";
 import { signoffsFromEvents } from "../../intel/signoffs-from-events.js";
 import { stepResult, type DocContext } from "./doc-context.js";
-import { conversationSection, md, skippedNotice, timelineSection } from "./render-common.js";
+import { conversationSection, generatedFrom, md, skippedNotice, timelineSection } from "./render-common.js";
 
 const mark = (i: ChecklistItem): string => (i.passed === null ? "➖" : i.passed ? "✅" : "❌");
 const matrixMark: Record<MatrixRow["status"], string> = { GO: "✅ GO", CONDITIONAL: "⚠️ CONDITIONAL", "NO-GO": "❌ NO-GO", "N/A": "➖ N/A" };
@@ -42,7 +42,7 @@ export function renderReadinessChecklistDoc(ctx: DocContext): string {
     `**HUM LEAD Authorization**: ${d ? `${d.kind} by ${d.by.join(" and ")} at ${d.at}` : "pending — no GO/NO-GO decision recorded"}  `,
     `**SEV Level**: ${sevLabel(s.sev)}  `,
     `**Previous Version**: ${s.previous ? `v${s.previous}` : "none (first release)"}  `,
-    `**Generated from**: release log events 1–${s.lastSeq} (last hash \`${s.lastHash.slice(0, 12)}\`)`,
+    `**Generated from**: ${generatedFrom(s)}`,
     "",
   ];
   const notice = skippedNotice(ctx, 5);
