@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { notificationsSchema } from "./schema-notifications.js";
 import { commandStepSchema, environmentSchema } from "./schema-environment.js";
+import { releaseConfigSchema } from "./schema-release.js";
 import { readinessConfigSchema, scopeConfigSchema, sevConfigSchema, signoffsSchema, testStepSchema } from "./schema-intel.js";
 
 const id = z.string().min(1);
@@ -47,6 +48,7 @@ export const configSchema = z
     scope: scopeConfigSchema.prefault({}),
     readiness: readinessConfigSchema.prefault({}),
     signoffs: signoffsSchema.prefault({}),
+    release: releaseConfigSchema.prefault({}),
     notifications: notificationsSchema.optional(),
     store: z.string().optional(),
   })

@@ -6,6 +6,7 @@
  */
 import { environmentSchema, githubTargetSchema, npmTargetSchema, type EnvironmentConfig, type GitHubTargetConfig, type NpmTargetConfig } from "../config/schema-environment.js";
 import type { StepContext } from "../engine/step-types.js";
+import { artifactsDir } from "../package/package-store.js";
 import type { ActionContext } from "./run-action.js";
 import type { SubstitutionVars } from "./substitute.js";
 
@@ -21,13 +22,15 @@ export interface DeployTarget {
 }
 
 /** Reads the target of the release. Example: `deployTarget(ctx).env.deploy.map((s) => s.name)`. */
-export function deployTarget(ctx: Pick<StepContext, "config" | "state">): DeployTarget {
+export function deployTarget(ctx: Pick<StepContext, "config" | "state"> & Partial<Pick<StepContext, "root">>): DeployTarget {
   const name = ctx.state.environment;
   const configuredEnv = ctx.config.environments[name];
   const env = configuredEnv ?? environmentSchema.parse({});
   const github = env.github ?? (name === "github" ? githubTargetSchema.parse({}) : null);
   const npm = env.npm ?? (name === "npm" ? npmTargetSchema.parse({}) : null);
-  return { name, env, configured: configuredEnv !== undefined, github, npm, vars: { version: ctx.state.version, previous: ctx.state.previous, environment: name } };
+  const pkg = ctx.state.package;
+  const vars = { version: ctx.state.version, previous: ctx.state.previous, environment: name, commit: pkg?.commit ?? null, package: pkg && ctx.root ? artifactsDir(ctx.root, ctx.state.version) : null };
+  return { name, env, configured: configuredEnv !== undefined, github, npm, vars };
 }
 
 /** An ActionContext for running config steps inside an executor. */

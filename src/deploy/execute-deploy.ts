@@ -8,7 +8,9 @@
 import { BrtopsError, isBrtopsError } from "../core/errors.js";
 import type { StepContext, StepOutcome } from "../engine/step-types.js";
 import { resolveNpmToken, type NpmContext } from "../adapters/npm/npm-cli.js";
-import { npmDistTag, npmPackShasum, npmPublish, npmPublishedVersion, npmVersionResolves, readPackage } from "../adapters/npm/npm-publish.js";
+import { join } from "node:path";
+import { npmDistTag, npmPackShasum, npmPublish, npmPublishedVersion, npmVersionResolves, readPackage, readTarballPackage, tarballShasum } from "../adapters/npm/npm-publish.js";
+import { artifactsDir, npmArtifactPrefix, packageProblem } from "../package/package-store.js";
 import { NPM_PUBLISH, NPM_VERIFY, dagNodes, plannedSteps, type PlannedStep } from "./deploy-plan.js";
 import { actionContext, deployTarget, type DeployTarget } from "./deploy-target.js";
 import { monitorHealth, type HealthReport } from "./monitor-health.js";
@@ -37,23 +39,47 @@ function errorText(e: unknown, redact: (s: string) => string): { code: string; m
   return { code: typeof err?.code === "string" ? err.code : "E_DEPLOY_STEP_FAILED", message: redact(String(err?.message ?? e)) };
 }
 
+/**
+ * The approved npm tarball of the target (stored at 2.4), or null when no package was fixed (a
+ * project outside git). A fixed package without a tarball for the target is E_NPM_NOT_IN_PACKAGE.
+ */
+export function approvedTarball(ctx: Pick<StepContext, "root" | "state">, t: DeployTarget): string | null {
+  const pkg = ctx.state.package;
+  if (!pkg || !t.npm) return null;
+  const prefix = npmArtifactPrefix(t.npm.package);
+  const a = pkg.artifacts.find((x) => x.name.startsWith(prefix) && x.name.endsWith(".tgz"));
+  if (!a) {
+    throw new BrtopsError("E_NPM_NOT_IN_PACKAGE", `The approved package of ${pkg.commit.slice(0, 12)} has no npm tarball of ${t.npm.package}: npm publishes only the approved tarball.`, {
+      hint: "Reject back to phase 2 so that 2.4 packs it (the folder needs a committed package.json), then approve the package again.",
+    });
+  }
+  return join(artifactsDir(ctx.root, ctx.state.version), a.name);
+}
+
+/** name and version npm publishes: the approved tarball's, else the package folder's. */
+function npmPackageOf(ctx: StepContext, t: DeployTarget): { name: string; version: string; tarball: string | null; folder: string } {
+  const tarball = approvedTarball(ctx, t);
+  const pkg = tarball ? readTarballPackage(tarball) : readPackage(ctx.root, t.npm!.package);
+  return { name: pkg.name, version: pkg.version, tarball, folder: pkg.folder };
+}
+
 async function runPlannedStep(ctx: StepContext, t: DeployTarget, s: PlannedStep): Promise<Record<string, unknown>> {
   const sub = `6.1:${s.name}`;
   if (s.name === NPM_PUBLISH) {
     const npm = npmContext(ctx, t);
-    const pkg = readPackage(ctx.root, t.npm!.package);
+    const pkg = npmPackageOf(ctx, t);
     const tag = npmDistTag(t.vars.version, t.npm!.tag);
-    return ctx.effect(s.name, `npm publish ${pkg.name}@${pkg.version} (${tag})`, {
+    return ctx.effect(s.name, `npm publish ${pkg.name}@${pkg.version} (${tag})${pkg.tarball ? " from the approved tarball" : ""}`, {
       idempotent: true,
       check: async () => {
         const there = await npmPublishedVersion(npm, pkg.name, pkg.version);
-        return there !== null && there.shasum === (await npmPackShasum(npm, pkg.folder));
+        return there !== null && there.shasum === (pkg.tarball ? tarballShasum(pkg.tarball) : await npmPackShasum(npm, pkg.folder));
       },
-    }, async () => ({ ...(await npmPublish(npm, { folder: t.npm!.package, tag, access: t.npm!.access })) }));
+    }, async () => ({ ...(await npmPublish(npm, { folder: t.npm!.package, tag, access: t.npm!.access, ...(pkg.tarball ? { tarball: pkg.tarball } : {}) })), ...(pkg.tarball ? { tarball: pkg.tarball.slice(ctx.root.length + 1) } : {}) }));
   }
   if (s.name === NPM_VERIFY) {
     const npm = npmContext(ctx, t);
-    const pkg = readPackage(ctx.root, t.npm!.package);
+    const pkg = npmPackageOf(ctx, t);
     return ctx.effect(s.name, `check ${pkg.name}@${pkg.version} resolves`, { idempotent: true }, async () => {
       if (!(await npmVersionResolves(npm, pkg.name, pkg.version))) {
         throw new BrtopsError("E_NPM_NOT_RESOLVED", `${pkg.name}@${pkg.version} was published but does not resolve on ${t.npm!.registry}.`, { hint: "The registry may be slow to update; run `brtops run` again to re-check." });
@@ -96,7 +122,13 @@ export async function executeDeployment(ctx: StepContext): Promise<StepOutcome> 
   const plan = planDag(dagNodes(steps));
   // Skipped: the HUM LEAD chose "continue" past its failure; it counts as done for its dependents.
   const done = plan.order.filter((n) => ["succeeded", "skipped"].includes(ctx.state.steps[`6.1:${n}`]?.status ?? ""));
-  const commit = await ctx.git.head();
+  // The approved package is checked before anything is deployed: a changed digest deploys nothing.
+  const approved = ctx.state.package;
+  if (approved) {
+    const problem = await packageProblem(ctx, approved);
+    if (problem) return { result: { environment: t.name, commit: approved.commit, completed: done, summary: problem.message }, failure: problem };
+  }
+  const commit = approved?.commit ?? (await ctx.git.head());
   const total = plan.order.length;
   let finished = done.length;
   const results: Record<string, Record<string, unknown>> = {};

@@ -88,7 +88,7 @@ export async function createGitHubRelease(ctx: StepContext): Promise<StepOutcome
   const tag = tagName(cfg, t.vars.version);
   const deployed = ctx.state.steps["6.1"]?.result?.["commit"];
   const recorded = ctx.state.steps["6.8:tag"]?.result?.["commit"];
-  const commit = typeof recorded === "string" ? recorded : typeof deployed === "string" ? deployed : await ctx.git.head();
+  const commit = typeof recorded === "string" ? recorded : ctx.state.package?.commit ?? (typeof deployed === "string" ? deployed : await ctx.git.head());
   if (!commit) throw new BrtopsError("E_GIT", "The repository has no commit to tag.", { hint: "Commit the release first." });
   const notesPath = join(ctx.releaseDir, "release-notes.md");
   if (!existsSync(notesPath)) {

@@ -1,6 +1,7 @@
 /**
  * Rolling a deployment back (spec 6.7, 6.11, RELEASE ROLLBACK / ABORT): in reverse order of what
- * was done — the GitHub release, remote tag and local tag (6.8), the npm publish, then the undo of
+ * was done — the GitHub release, remote tag and local tag (6.8), the release tag brtops made at
+ * 6.10 (when the version was never certified), the npm publish, then the undo of
  * each completed `6.1:*` sub-step in reverse completion order, then the environment's rollback
  * steps (e.g. redeploy `{previous}`), then the health checks against the restored version. Each
  * action is a recorded effect; a failing one does not stop the others, and the rollback ends in
@@ -12,10 +13,10 @@ import type { StepContext } from "../engine/step-types.js";
 import { deleteRelease } from "../adapters/github/github-release.js";
 import { deleteLocalTag, deleteRemoteTag } from "../adapters/github/git-tag.js";
 import { npmRollback } from "../adapters/npm/npm-rollback.js";
-import { readPackage } from "../adapters/npm/npm-publish.js";
+import { readPackage, readTarballPackage } from "../adapters/npm/npm-publish.js";
 import { NPM_PUBLISH } from "./deploy-plan.js";
 import { actionContext, deployTarget, tagName } from "./deploy-target.js";
-import { npmContext } from "./execute-deploy.js";
+import { approvedTarball, npmContext } from "./execute-deploy.js";
 import { openGitHub } from "./github-session.js";
 import { monitorHealth } from "./monitor-health.js";
 import { planRollback } from "./rollback.js";
@@ -42,7 +43,7 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
   const failed: { name: string; message: string }[] = [];
   const attempt = async (id: string, label: string, fn: () => Promise<Record<string, unknown>>): Promise<void> => {
     try {
-      await ctx.effect(id, label, { idempotent: id.startsWith("github") || id.startsWith("npm") }, fn);
+      await ctx.effect(id, label, { idempotent: id.startsWith("github") || id.startsWith("npm") || id.startsWith("release-") }, fn);
       done.push(id);
       ctx.progress({ kind: "step", step: id, message: label, status: "ok" });
     } catch (e) {
@@ -68,10 +69,23 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
     await attempt("github-local-tag", `delete the local tag ${tag}`, async () => ({ ...(await deleteLocalTag(ctx.git, tag)) }));
   }
 
+  // The release tag of 6.10 (every target), when this run made it and the version was never
+  // certified: removed so that the version can be tried again.
+  const tagged = ctx.state.steps["6.10:tag"];
+  if (tagged?.status === "succeeded" && tagged.result?.["action"] === "created" && !ctx.state.certifiedAt) {
+    const tag = String(tagged.result["tag"]);
+    const remote = ctx.config.release.tag.remote;
+    if (ctx.state.steps["6.10:push"]?.status === "succeeded" && ctx.state.steps["6.10:push"]?.result?.["action"] !== "adopted") {
+      await attempt("release-remote-tag", `delete ${tag} on ${remote}`, async () => ({ ...(await deleteRemoteTag(ctx.git, remote, tag)) }));
+    }
+    await attempt("release-local-tag", `delete the local tag ${tag}`, async () => ({ ...(await deleteLocalTag(ctx.git, tag)) }));
+  }
+
   const deployed = completedSubSteps(ctx, "6.1:");
   if (t.npm && deployed.includes(NPM_PUBLISH)) {
     const npm = npmContext(ctx, t);
-    const pkg = readPackage(ctx.root, t.npm.package);
+    const tarball = approvedTarball(ctx, t);
+    const pkg = tarball ? readTarballPackage(tarball) : readPackage(ctx.root, t.npm.package);
     await attempt("npm", `roll back ${pkg.name}@${pkg.version} on ${t.npm.registry}`, async () => ({ ...(await npmRollback(npm, { name: pkg.name, version: pkg.version, previous: t.vars.previous, unpublish: t.npm!.unpublishOnRollback })) }));
   }
 

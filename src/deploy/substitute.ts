@@ -1,5 +1,6 @@
 /**
- * `{version}`, `{previous}` and `{environment}` in argument arrays, URLs, headers and bodies.
+ * `{version}`, `{previous}`, `{environment}`, `{commit}` (the release commit) and `{package}` (the
+ * folder of the approved package's stored artifacts) in argument arrays, URLs, headers and bodies.
  * Pure. Other braces are left alone (JSON bodies, shell-looking text inside an argument).
  */
 import { BrtopsError } from "../core/errors.js";
@@ -9,15 +10,25 @@ export interface SubstitutionVars {
   /** The version deployed before this one; null for a first release. */
   previous: string | null;
   environment: string;
+  /** The release commit (set once phase 2 fixed the package). */
+  commit?: string | null;
+  /** Absolute folder of the approved package's stored artifacts (set once phase 2 fixed the package). */
+  package?: string | null;
 }
 
-const PLACEHOLDER = /\{(version|previous|environment)\}/g;
+const PLACEHOLDER = /\{(version|previous|environment|commit|package)\}/g;
 
 /** Replaces the placeholders in one string. Example: `substitute("app@{version}", vars)` → `"app@2.1.0"`. */
 export function substitute(text: string, vars: SubstitutionVars, where = "a step"): string {
   return text.replace(PLACEHOLDER, (_m, key: keyof SubstitutionVars) => {
     const v = vars[key];
-    if (v === null) {
+    if ((key === "commit" || key === "package") && (v === null || v === undefined)) {
+      throw new BrtopsError("E_NO_PACKAGE", `${where} uses {${key}}, but no package has been fixed yet (phase 2, step 2.4, fixes it).`, {
+        hint: `Use {${key}} only in steps that run after phase 2 (tests, deployment, validation).`,
+        details: { where },
+      });
+    }
+    if (v === null || v === undefined) {
       throw new BrtopsError("E_NO_PREVIOUS_VERSION", `${where} uses {previous}, but there is no earlier release to go back to.`, {
         hint: "Tag the version that is deployed now (git tag v1.2.3), or remove {previous} from this step.",
         details: { where },

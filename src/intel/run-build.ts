@@ -50,6 +50,8 @@ export interface CompileOptions {
   /** ISO time recorded in the manifest (the engine's clock). */
   at: string;
   signal?: AbortSignal;
+  /** false: the caller writes the manifest (e.g. with the stored copies' paths). Default true. */
+  writeManifest?: boolean;
 }
 
 /** Builds and records the artifacts. Example: `(await runBuild({root, releaseDir, builds: config.build, run, vars, at})).artifacts[0].sha256`. */
@@ -82,12 +84,18 @@ export async function runBuild(o: CompileOptions): Promise<ArtifactsResult> {
     out.failure = { code: "E_ARTIFACT_MISSING", message: `Artifact(s) not found after the build: ${out.missing.map((m) => `${m.pattern} (${m.build})`).join(", ")}.` };
     return out;
   }
-  const manifest = { version: o.vars.version, createdAt: o.at, artifacts: out.artifacts };
-  await mkdir(o.releaseDir, { recursive: true });
-  const file = join(o.releaseDir, MANIFEST_FILE);
+  if (o.writeManifest === false) return out;
+  const file = await writeManifest(o.releaseDir, { version: o.vars.version, createdAt: o.at, artifacts: out.artifacts });
+  out.manifest = repoPath(o.root, file);
+  return out;
+}
+
+/** Writes `artifacts-manifest.json` into the release folder; returns its absolute path. */
+export async function writeManifest(releaseDir: string, manifest: Record<string, unknown>): Promise<string> {
+  await mkdir(releaseDir, { recursive: true });
+  const file = join(releaseDir, MANIFEST_FILE);
   // Written whole or not at all: a crash leaves the old manifest, never half of a new one.
   await writeFile(`${file}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
   await rename(`${file}.tmp`, file);
-  out.manifest = repoPath(o.root, file);
-  return out;
+  return file;
 }

@@ -4,6 +4,8 @@
  * (its dist-tag is set again); with another shasum it is E_NPM_VERSION_EXISTS, since a registry
  * never takes a version twice.
  */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import semver from "semver";
@@ -84,11 +86,40 @@ export interface PublishResult {
   shasum: string;
 }
 
-/** Publishes the folder (or adopts the identical version already there) under `tag`. */
-export async function npmPublish(ctx: NpmContext, o: { folder: string; tag: string; access?: "public" | "restricted" | undefined }): Promise<PublishResult> {
-  const pkg = readPackage(ctx.cwd, o.folder);
+/** Packs a folder into `dest` (no scripts run): the tarball npm will publish, as it is approved. */
+export async function npmPack(ctx: NpmContext, folder: string, dest: string): Promise<{ filename: string; name: string; version: string; shasum: string }> {
+  const r = await runNpm({ ...ctx, cwd: folder }, ["pack", "--json", "--ignore-scripts", "--pack-destination", dest]);
+  if (r.exitCode !== 0) throw npmError(r, `packing ${folder}`);
+  const j = JSON.parse(r.stdout) as { filename: string; name: string; version: string; shasum: string }[];
+  const one = j[0]!;
+  return { filename: one.filename.replace(/^@/, "").replace(/\//g, "-"), name: one.name, version: one.version, shasum: one.shasum };
+}
+
+/** name, version and private of the package.json inside an npm tarball. */
+export function readTarballPackage(tarball: string): PackageInfo {
+  let pkg: { name?: unknown; version?: unknown; private?: unknown };
+  try {
+    pkg = JSON.parse(execFileSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 })) as typeof pkg;
+  } catch (e) {
+    throw new BrtopsError("E_NPM_PACKAGE", `Cannot read package/package.json in ${tarball}: ${(e as Error).message.split("\n")[0]}`, { hint: "The approved tarball is damaged: build and approve the package again." });
+  }
+  if (typeof pkg.name !== "string" || typeof pkg.version !== "string") throw new BrtopsError("E_NPM_PACKAGE", `The package.json in ${tarball} has no name or version.`, { hint: "Give the package a name and a version, then build the package again." });
+  return { name: pkg.name, version: pkg.version, private: pkg.private === true, folder: tarball };
+}
+
+/** The shasum (sha1) npm records for a tarball. */
+export function tarballShasum(tarball: string): string {
+  return createHash("sha1").update(readFileSync(tarball)).digest("hex");
+}
+
+/**
+ * Publishes the folder — or, given `tarball`, exactly that tarball (the approved package) — or
+ * adopts the identical version already there, under `tag`.
+ */
+export async function npmPublish(ctx: NpmContext, o: { folder: string; tag: string; access?: "public" | "restricted" | undefined; tarball?: string }): Promise<PublishResult> {
+  const pkg = o.tarball ? readTarballPackage(o.tarball) : readPackage(ctx.cwd, o.folder);
   if (pkg.private) throw new BrtopsError("E_NPM_PACKAGE", `${pkg.name} is marked private in its package.json; npm will not publish it.`, { hint: "Remove \"private\": true, or remove the npm block from this environment." });
-  const shasum = await npmPackShasum(ctx, pkg.folder);
+  const shasum = o.tarball ? tarballShasum(o.tarball) : await npmPackShasum(ctx, pkg.folder);
   const existing = await npmPublishedVersion(ctx, pkg.name, pkg.version);
   if (existing) {
     if (existing.shasum !== shasum) {
@@ -100,7 +131,7 @@ export async function npmPublish(ctx: NpmContext, o: { folder: string; tag: stri
     await npmSetDistTag(ctx, pkg.name, pkg.version, o.tag);
     return { name: pkg.name, version: pkg.version, tag: o.tag, action: "adopted", shasum };
   }
-  const r = await runNpm({ ...ctx, cwd: pkg.folder }, ["publish", pkg.folder, "--tag", o.tag, ...(o.access ? ["--access", o.access] : []), "--ignore-scripts"]);
+  const r = await runNpm({ ...ctx, cwd: o.tarball ? ctx.cwd : pkg.folder }, ["publish", pkg.folder, "--tag", o.tag, ...(o.access ? ["--access", o.access] : []), "--ignore-scripts"]);
   if (r.exitCode !== 0) throw npmError(r, `publishing ${pkg.name}@${pkg.version}`);
   return { name: pkg.name, version: pkg.version, tag: o.tag, action: "published", shasum };
 }

@@ -1,6 +1,8 @@
 /**
  * Phase 2: semantic versioning analysis (2.1), changelog and release notes (2.2), scope against
- * the previous release (2.3), artifacts (2.4), the package report (2.5). What the documents show
+ * the previous release (2.3), artifacts (2.4: in a git repository the package is fixed — version
+ * files committed, the release commit checked clean, built in a clean checkout of it, see
+ * package/fix-package.ts), the package report (2.5). What the documents show
  * is what these steps record: 2.2's models are rendered by changelog.md and release-notes.md.
  */
 import { renderPhaseReport } from "../../core/render/gate-report.js";
@@ -11,6 +13,8 @@ import { analyzeChanges } from "../../intel/read-release-analysis.js";
 import { toSemver } from "../../intel/version-order.js";
 import { validateRequestedVersion } from "../../intel/version-validate.js";
 import { runBuild, type BuildStep } from "../../intel/run-build.js";
+import { fixPackage } from "../../package/fix-package.js";
+import { verifyApprovedPackage } from "../../package/package-store.js";
 import type { StepContext, StepExecutor } from "../step-types.js";
 import { historyRecord, phase2Head, releaseHistory } from "./history.js";
 import { currentFeatures } from "./phase1-readiness.js";
@@ -103,6 +107,13 @@ const scope: StepExecutor = async (ctx) => {
 };
 
 const artifacts: StepExecutor = async (ctx) => {
+  // A promotion deploys the package approved in an earlier run: checked, never rebuilt.
+  const promoted = ctx.state.promotion?.package;
+  if (promoted) {
+    const findings = await verifyApprovedPackage(ctx, promoted);
+    return { result: { summary: `approved package of ${promoted.commit.slice(0, 12)} (from ${ctx.state.promotion!.from}) reused, not rebuilt${findings.length ? `: ${findings.length} problem(s)` : ""}`, ok: findings.length === 0, promoted: true, commit: promoted.commit, artifacts: promoted.artifacts.slice(0, 1000), findings }, findings };
+  }
+  if ((await ctx.git.isRepo()) && (await ctx.git.head()) !== null) return fixPackage(ctx);
   if (ctx.config.build.length === 0) return { result: { summary: "no build commands configured", ok: true, builds: [], artifacts: [], missing: [], manifest: null } };
   const r = await runBuild({ root: ctx.root, releaseDir: ctx.releaseDir, builds: ctx.config.build as readonly BuildStep[], run: ctx.run, vars: stepVars(ctx), at: ctx.now(), signal: ctx.signal });
   const result = {
