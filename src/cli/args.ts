@@ -15,6 +15,8 @@ export const OPTIONS = {
   "return-to": { type: "string" },
   waive: { type: "string" },
   to: { type: "string" },
+  env: { type: "string" },
+  "override-promotion": { type: "string" },
   "dry-run": { type: "boolean" },
   "hum-lead": { type: "string", multiple: true },
   "ai-lead": { type: "string", multiple: true },
@@ -45,6 +47,8 @@ export interface Args {
     "return-to"?: string;
     waive?: string;
     to?: string;
+    env?: string;
+    "override-promotion"?: string;
     "dry-run"?: boolean;
     "hum-lead"?: string[];
     "ai-lead"?: string[];

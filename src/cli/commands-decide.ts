@@ -1,4 +1,5 @@
 /** Commands by which people decide and talk: approve, reject, guide, go, feedback, questions, pause… */
+import { envFlag } from "./context.js";
 import { BrtopsError, ExitCodes } from "../core/errors.js";
 import type { IncidentChoice, Sev } from "../core/events.js";
 import { statusView } from "../core/status-view.js";
@@ -44,7 +45,7 @@ function text(ctx: Ctx, i: number, what: string): string {
 async function session(ctx: Ctx) {
   const { openProject } = await import("../engine/project.js");
   const p = await openProject(ctx.cwd);
-  return { p, s: await selectRelease(p.store, ctx.args.flags.release) };
+  return { p, s: await selectRelease(p.store, ctx.args.flags.release, envFlag(ctx)) };
 }
 
 function runDecision(fn: (p: Awaited<ReturnType<typeof session>>["p"], s: Awaited<ReturnType<typeof session>>["s"], base: d.DecisionInput) => Promise<ReleaseState>, said: (s: ReleaseState) => string): Decide {

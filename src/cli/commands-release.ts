@@ -1,4 +1,5 @@
 /** Commands that start, advance and show releases. */
+import { envFlag } from "./context.js";
 import { statusView, type StatusView } from "../core/status-view.js";
 import type { Actor, AnyEvent } from "../core/events.js";
 import { authorize } from "../core/authority.js";
@@ -6,7 +7,7 @@ import { ExitCodes } from "../core/errors.js";
 import { selectRelease, type Project } from "../engine/project.js";
 import { actorId, withProject, type Ctx } from "./context.js";
 export { actorId, withProject, type Ctx };
-import { requestRelease } from "../engine/request-release.js";
+import { planRequest, requestRelease } from "../engine/request-release.js";
 import { runRelease, type RunOutcome } from "../engine/run-release.js";
 import type { ReleaseSession } from "../engine/release-session.js";
 import { renderStatusText } from "./render-status.js";
@@ -46,15 +47,19 @@ export async function cmdRelease(ctx: Ctx, version: string | undefined, environm
   if (!environment) throw new BrtopsError("E_USAGE", "Which environment?", { hint: "brtops release 2.1.0 --to staging" });
   return withProject(ctx, async (p) => {
     const id = actorId(ctx, p);
+    const override = ctx.args.flags["override-promotion"];
+    const request = { version, environment, actorId: id, ...(trigger ? { trigger } : {}), ...(override !== undefined ? { overridePromotion: override } : {}) };
     if (ctx.args.flags["dry-run"]) {
-      authorize(p.config.leads, id, "request", "request a release");
-      const { resolveEnvironment, buildEnvironmentCatalog } = await import("../core/environments.js");
-      const env = resolveEnvironment(environment, buildEnvironmentCatalog(p.config.environments));
-      ctx.out.result({ dryRun: true, version, environment: env, requestedBy: id }, `Dry run: would request v${version} to ${env} as ${id}. Nothing was recorded.`);
+      // The same checks as the real request (authority, environment, version order, promotion, a busy environment).
+      const plan = await planRequest(p, request);
+      const what = plan.kind === "promotion" ? `promote v${plan.version} (approved as ${plan.promotion!.from}) to ${plan.environment}` : plan.kind === "attempt" ? `request v${plan.version} to ${plan.environment} again (attempt ${plan.attempt}; earlier: ${plan.earlier.join(", ") || "none here"})` : `request v${plan.version} to ${plan.environment}`;
+      const prev = plan.previous ? `v${plan.previous} (${plan.previousSource === "ledger" ? "what runs there now" : "the newest tag below: brtops never deployed there"})` : "none (first deployment there)";
+      ctx.out.result({ dryRun: true, ...plan, requestedBy: id }, `Dry run: would ${what} as release ${plan.release}, requested by ${id}.\n  previous on ${plan.environment}: ${prev}\nNothing was recorded.`);
       return 0;
     }
-    const session = await requestRelease(p, { version, environment, actorId: id, ...(trigger ? { trigger } : {}) });
-    ctx.out.info(`Release v${session.state.version} to ${session.state.environment} requested by ${id}.`);
+    const session = await requestRelease(p, request);
+    const st = session.state;
+    ctx.out.info(`Release v${st.version} to ${st.environment} requested by ${id}${st.release !== st.version ? ` (release ${st.release})` : ""}${st.promotion ? `: promoting the package approved as ${st.promotion.from}` : ""}.`);
     return advance(ctx, p, session, session.state.requestedBy);
   });
 }
@@ -63,7 +68,7 @@ export async function cmdRun(ctx: Ctx): Promise<number> {
   return withProject(ctx, async (p) => {
     const id = actorId(ctx, p);
     const actor = authorize(p.config.leads, id, "run", "advance a release");
-    const session = await selectRelease(p.store, ctx.args.flags.release);
+    const session = await selectRelease(p.store, ctx.args.flags.release, envFlag(ctx));
     return advance(ctx, p, session, actor);
   });
 }

@@ -1,4 +1,5 @@
 /** Commands that only look: status, sitrep, deployment-status, list. Kept light: no engine, no adapters. */
+import { envFlag } from "./context.js";
 import { statusView } from "../core/status-view.js";
 import { selectRelease, listReleases, openProjectForReading, type ReleaseSummary } from "../engine/project.js";
 import type { ReleaseSession } from "../engine/release-session.js";
@@ -19,7 +20,7 @@ import { renderDeploymentStatus, renderSitrep, deploymentStatus, sitrep } from "
 export async function cmdStatus(ctx: Ctx): Promise<number> {
   return withProject(ctx, async (p) => {
     const flag = ctx.args.flags.release;
-    const hit = await cachedStatus(p.store, flag);
+    const hit = ctx.args.flags.env ? null : await cachedStatus(p.store, flag);
     if (hit) {
       ctx.out.result(hit, renderStatusText(hit));
       return 0;
@@ -28,7 +29,7 @@ export async function cmdStatus(ctx: Ctx): Promise<number> {
     const listed = async (all: { session: ReleaseSession; summary: ReleaseSummary }[]) => {
       for (const r of all) await rememberStatus(p.store, r.summary, r.session.lastSeq, undefined, null);
     };
-    const session = await selectRelease(p.store, flag, { allowFinished: true, listed });
+    const session = await selectRelease(p.store, flag, { allowFinished: true, listed, ...envFlag(ctx) });
     const s = session.state;
     const v = statusView(s, flag);
     ctx.out.result(v, renderStatusText(v));
@@ -39,7 +40,7 @@ export async function cmdStatus(ctx: Ctx): Promise<number> {
 
 export async function cmdSitrep(ctx: Ctx): Promise<number> {
   return withProject(ctx, async (p) => {
-    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true });
+    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true, ...envFlag(ctx) });
     const r = sitrep(session.state, session.events);
     ctx.out.result(r, renderSitrep(r));
     return 0;
@@ -48,7 +49,7 @@ export async function cmdSitrep(ctx: Ctx): Promise<number> {
 
 export async function cmdDeploymentStatus(ctx: Ctx): Promise<number> {
   return withProject(ctx, async (p) => {
-    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true });
+    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true, ...envFlag(ctx) });
     const r = deploymentStatus(session.state);
     ctx.out.result(r, renderDeploymentStatus(r));
     return 0;
@@ -58,7 +59,7 @@ export async function cmdDeploymentStatus(ctx: Ctx): Promise<number> {
 export async function cmdList(ctx: Ctx): Promise<number> {
   return withProject(ctx, async (p) => {
     const all = (await listReleases(p.store)).map((r) => r.summary);
-    ctx.out.result({ releases: all }, all.length ? all.map((r) => `v${r.version}  ${r.environment}  ${r.state}  phase ${r.phase} step ${r.step}  ${r.lastAt}`).join("\n") : "No releases yet.");
+    ctx.out.result({ releases: all }, all.length ? all.map((r) => `${r.release}  v${r.version}  ${r.environment}  ${r.state}  phase ${r.phase} step ${r.step}  ${r.lastAt}`).join("\n") : "No releases yet.");
     return 0;
   });
 }

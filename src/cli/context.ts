@@ -22,3 +22,8 @@ export async function withProject<T>(ctx: Ctx, fn: (p: Project) => Promise<T>): 
 export function actorId(ctx: Ctx, p: Project): string {
   return resolveIdentity(p.root, ctx.args.flags.as, p.env);
 }
+
+/** `--env ENV` as selectRelease takes it. */
+export function envFlag(ctx: Ctx): { environment?: string } {
+  return ctx.args.flags.env ? { environment: ctx.args.flags.env } : {};
+}

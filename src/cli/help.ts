@@ -1,7 +1,8 @@
 /** --help texts, one per command. */
 export const COMMAND_HELP: Record<string, string> = {
   init: "brtops init --hum-lead ID [--hum-lead ID…] --ai-lead ID [--force]\n  Writes a commented brtops.config.yaml and creates the docs folders.",
-  release: "brtops release <VERSION|major|minor|patch> --to ENV [--dry-run]\n  Requests a release (RELEASE v{version} to {target}) and advances it to the first HUM LEAD gate.",
+  release: "brtops release <VERSION|major|minor|patch> --to ENV [--override-promotion REASON] [--dry-run]\n  Requests a release (RELEASE v{version} to {target}) and advances it to the first HUM LEAD gate.\n  A version already certified on another environment is promoted: the same approved package, no rebuild.\n  A version whose earlier attempts ended aborted or rolled back is tried again as a new attempt.\n  One release per environment at a time. --override-promotion (a HUM LEAD, with a reason) deploys outside\n  the configured promotion order. --dry-run runs every check of the real request and records nothing.",
+  environments: "brtops environments [--env ENV] [--json]\n  What runs where: per environment the version running now, since when, by which release, its commit and artifact digests, and its history (deployed, promoted, certified, rolled back, aborted).",
   run: "brtops run [--release V] [--jsonl]\n  Advances the release as far as it can go: until a HUM LEAD must decide, it ends, or a step fails.",
   approve: 'brtops approve [--step ID] [--note T] [--waive REASON]\n  Approves the open gate (at 5.10 this is the GO decision, at 7.10 certification). --step binds the decision to the gate you saw.',
   reject: "brtops reject --reason T [--step ID] [--return-to PHASE]\n  Rejects the open gate (at 5.10: NO-GO); the release returns to the start of PHASE.",
@@ -45,7 +46,7 @@ Start:      init, release, "PHRASE", parse
 Advance:    run, go, pause, resume, abort, rollback, validate
 Decide:     approve, reject, guide, waive, exclude, sev, signoff
 Talk:       feedback, respond, ask, answer
-Look:       status, sitrep, deployment-status, features, list, docs, audit
+Look:       status, sitrep, deployment-status, environments, features, list, docs, audit
 
 Options for every command:
   --json           print one JSON object

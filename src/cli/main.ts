@@ -40,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./commands-view.js")).cmdDeploymentStatus(ctx);
     case "list":
       return (await import("./commands-view.js")).cmdList(ctx);
+    case "environments":
+      return (await import("./commands-environments.js")).cmdEnvironments(ctx);
     case "orient":
       return (await import("./commands-context.js")).cmdOrient(ctx);
     case "defrag":

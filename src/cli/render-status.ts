@@ -3,10 +3,12 @@ import type { StatusView } from "../core/status-view.js";
 
 export function renderStatusText(v: StatusView): string {
   const lines = [
-    `Release v${v.version} → ${v.environment}   ${v.sev ?? "SEV-?"}   state: ${v.state.toUpperCase()}`,
+    `Release v${v.version} → ${v.environment}${v.release !== v.version ? ` (${v.release})` : ""}   ${v.sev ?? "SEV-?"}   state: ${v.state.toUpperCase()}`,
     `Phase ${v.phase}: ${v.phaseName} — step ${v.step} ${v.stepTitle}`,
-    `Plan: phases ${v.plan.join(", ")}   previous: ${v.previous ? `v${v.previous}` : "none"}   requested by ${v.requestedBy}`,
+    `Plan: phases ${v.plan.join(", ")}   previous on ${v.environment}: ${v.previous ? `v${v.previous}` : "none"}${v.previousSource === "tag" ? " (newest tag below: brtops never deployed there)" : v.previousSource === "none" ? " (first deployment there)" : ""}   requested by ${v.requestedBy}`,
   ];
+  if (v.promotion) lines.push(`Promotion of the package approved as ${v.promotion.from}${v.promotion.environment ? ` (certified on ${v.promotion.environment})` : ""}, commit ${v.promotion.commit.slice(0, 12)}${v.promotion.override ? `; promotion order overridden by ${v.promotion.override.by}: ${v.promotion.override.reason}` : ""}`);
+  if (v.attempt > 1) lines.push(`Attempt ${v.attempt}; earlier: ${v.earlier.join(", ")}`);
   if (v.autoProceed) lines.push(`GO RELEASE granted by ${v.autoProceed.by} at ${v.autoProceed.at}`);
   if (v.incident) lines.push("", `INCIDENT at ${v.incident.step}: ${v.incident.error.message}${v.incident.interrupted ? " (interrupted by a crash)" : ""}`);
   if (v.gate) lines.push("", `── Waiting for a HUM LEAD: ${v.gate.title} (${v.gate.kind}) ──`, v.gate.report);

@@ -30,6 +30,8 @@ export const configSchema = z
       .strict()
       .default({ releases: "docs/01_application/6-releases", features: "docs/02_features" }),
     environments: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "environment names are lower-case words joined by -"), environmentSchema).default({}),
+    /** The order a version goes through environments: a later one needs it certified on the one before. */
+    promotion: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "environment names are lower-case words joined by -")).optional(),
     build: z.array(commandStepSchema.extend({ artifacts: z.array(z.string()).default([]) })).default([]),
     tests: z
       .object({

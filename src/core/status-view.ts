@@ -15,6 +15,12 @@ export interface StatusView {
   stepTitle: string;
   plan: number[];
   previous: string | null;
+  /** Where `previous` comes from: "ledger" (what ran there), "tag" (brtops never deployed there), "none". */
+  previousSource: string;
+  /** Set when this run deploys a package approved in an earlier run. */
+  promotion: null | { from: string; environment: string | null; commit: string; override?: { by: string; reason: string } };
+  attempt: number;
+  earlier: string[];
   requestedBy: string;
   gate: null | { step: string; kind: string; title: string; report: string; findings: unknown[]; approvals: { by: string; at: string; authority: string }[]; requiredApprovals: number };
   incident: null | { step: string; error: { code: string; message: string }; interrupted: boolean };
@@ -32,7 +38,9 @@ export interface StatusView {
 export function nextCommands(s: ReleaseState, release?: string): string[] {
   const r = release ? ` --release ${release}` : "";
   if (s.state === "certified" || s.state === "aborted" || s.state === "rolled-back") {
-    return s.state === "certified" ? [`brtops docs${r}`, `brtops audit verify${r}`, `brtops rollback${r}   # take the deployment back to the previous version`] : [`brtops audit verify${r}`];
+    if (s.state === "certified") return [`brtops docs${r}`, `brtops audit verify${r}`, `brtops rollback --env ${s.environment}   # take ${s.environment} back to ${s.previous ? `v${s.previous}` : "the previous version"}`];
+    // An attempt that ended without certification can be made again: a new run, this one kept.
+    return [`brtops release ${s.version} --to ${s.environment}   # try v${s.version} again as a new attempt`, `brtops audit verify${r}`];
   }
   if (s.incident) return [`brtops guide retry --step ${s.incident.step}${r}`, ...(s.deployed ? [`brtops guide rollback --step ${s.incident.step}${r}`] : []), `brtops guide continue --step ${s.incident.step}${r}`, `brtops abort${r}`];
   if (s.pauseRequested || s.onHold) return [`brtops resume${r}`, `brtops abort${r}`];
@@ -67,6 +75,10 @@ export function statusView(s: ReleaseState, release?: string): StatusView {
     stepTitle: stepDef(s.gate?.step ?? s.step)?.title ?? "",
     plan: s.plan,
     previous: s.previous,
+    previousSource: s.previousSource,
+    promotion: s.promotion ? { from: s.promotion.from, environment: s.promotion.environment, commit: s.promotion.package.commit, ...(s.promotion.override ? { override: s.promotion.override } : {}) } : null,
+    attempt: s.attempt,
+    earlier: s.earlier,
     requestedBy: s.requestedBy.id,
     gate: s.gate
       ? {

@@ -8,12 +8,14 @@ import { authorize, judgeApproval, type Action } from "../core/authority.js";
 import { BrtopsError } from "../core/errors.js";
 import type { AnyDraft, IncidentChoice, Sev } from "../core/events.js";
 import { isTerminal } from "../core/fold.js";
+import { buildLedger, environmentRecord } from "../core/ledger.js";
 import type { ReleaseState } from "../core/release-state.js";
 import { phasesForSev, sevLabel } from "../core/workflow.js";
 import type { Project } from "./project.js";
 import type { ReleaseSession } from "./release-session.js";
 import { createEventNotifier } from "./notify-events.js";
 import { readFingerprint } from "./scope-drift.js";
+import { readRuns } from "./read-runs.js";
 
 export interface DecisionInput {
   actorId: string;
@@ -34,7 +36,9 @@ function bindStep(s: ReleaseState, step: string | undefined): void {
 }
 
 function notFinished(s: ReleaseState): void {
-  if (isTerminal(s)) throw new BrtopsError("E_RELEASE_FINISHED", `Release ${s.version} is ${s.state}; nothing more can be decided.`, { hint: "Start a new release." });
+  if (!isTerminal(s)) return;
+  const again = s.state === "certified" ? `Roll it back with \`brtops rollback --env ${s.environment}\`, or release a newer version.` : `Request v${s.version} again as a new attempt: \`brtops release ${s.version} --to ${s.environment}\` (this run is kept and linked).`;
+  throw new BrtopsError("E_RELEASE_FINISHED", `Release ${s.release} is ${s.state}; nothing more can be decided on it.`, { hint: again });
 }
 
 async function act(project: Project, session: ReleaseSession, input: DecisionInput, action: Action, what: string, build: (s: ReleaseState, actor: ReturnType<typeof authorize>) => AnyDraft[]): Promise<ReleaseState> {
@@ -170,6 +174,18 @@ export async function abortRelease(project: Project, session: ReleaseSession, in
 }
 
 export async function requestRollback(project: Project, session: ReleaseSession, input: DecisionInput): Promise<ReleaseState> {
+  const s0 = session.state;
+  if (s0.state === "certified") {
+    // After certification a rollback takes the environment back to what ran there before: only
+    // while this run's version is what runs there (the ledger), never over a later deployment.
+    const here = environmentRecord(buildLedger(await readRuns(project.store)), s0.environment);
+    if (here.release !== s0.release) {
+      throw new BrtopsError("E_INVALID_STATE", `Release ${s0.release} is not what runs on ${s0.environment} now (${here.version ? `v${here.version}, release ${here.release ?? "not deployed by brtops"}` : "nothing"}).`, {
+        hint: `Roll back the release that runs there: \`brtops rollback --env ${s0.environment}\` (see \`brtops environments\`).`,
+        details: { environment: s0.environment, current: here.release },
+      });
+    }
+  }
   return act(project, session, input, "rollback", "roll a release back", (s, actor) => {
     if (s.state === "aborted" || s.state === "rolled-back") notFinished(s);
     if (!s.deployed) throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} has deployed nothing to roll back (phase ${s.phase}).`, { hint: "Use `brtops abort` to stop a release before deployment." });

@@ -7,7 +7,7 @@ import { BrtopsError } from "../core/errors.js";
 import { createRedactor, secretValuesFrom, type Redactor } from "../core/redact.js";
 import { isTerminal } from "../core/fold.js";
 import type { ReleaseState } from "../core/release-state.js";
-import { normalizeVersion } from "../core/version-syntax.js";
+import { parseReleaseRef, versionOfReleaseId } from "../core/release-id.js";
 import type { Store } from "../store/store.js";
 import { openStore } from "../store/open-store.js";
 import { ReleaseSession } from "./release-session.js";
@@ -88,38 +88,70 @@ export async function listReleases(store: Store): Promise<{ session: ReleaseSess
   return out;
 }
 
+export interface SelectOptions {
+  allowFinished?: boolean;
+  /** `--env`: only runs on this environment (the latest one when several ended). */
+  environment?: string;
+  listed?: (all: { session: ReleaseSession; summary: ReleaseSummary }[]) => Promise<void>;
+}
+
 /**
- * The release a command acts on: the one named by --release, else the only open one
- * (or, for commands that read, the most recent when none is open).
+ * The release (run) a command acts on: the one named by --release ("1.1.0", "1.1.0@production",
+ * "1.1.0@production~2"; with --env, the version's run there), else the only open one (with
+ * --env: on that environment), or, for commands that read and for --env, the latest.
  */
-export async function selectRelease(store: Store, release: string | undefined, options: { allowFinished?: boolean; listed?: (all: { session: ReleaseSession; summary: ReleaseSummary }[]) => Promise<void> } = {}): Promise<ReleaseSession> {
+export async function selectRelease(store: Store, release: string | undefined, options: SelectOptions = {}): Promise<ReleaseSession> {
+  const env = options.environment;
   if (release) {
-    const id = normalizeVersion(release);
-    if (!id) throw new BrtopsError("E_VERSION_INVALID", `"${release}" is not a release version.`, { hint: "Pass --release with a version such as 2.1.0." });
-    const session = await ReleaseSession.open(store, id);
-    if (!session.exists) {
-      const known = (await store.list()).map((r) => r.release);
-      throw new BrtopsError("E_NO_ACTIVE_RELEASE", `There is no release ${id}.`, {
-        hint: known.length ? `Known releases: ${known.join(", ")}.` : 'Start one with `brtops release 2.1.0 --to staging` or `brtops "RELEASE v2.1.0 to Staging"`.',
-        details: { known },
+    const ref = parseReleaseRef(release);
+    if (!ref) throw new BrtopsError("E_VERSION_INVALID", `"${release}" is not a release version.`, { hint: "Pass --release with a version such as 2.1.0, or a run such as 2.1.0@production." });
+    if (env && ref.environment && env !== ref.environment) throw new BrtopsError("E_USAGE", `--release ${release} names ${ref.environment}, but --env says ${env}.`, { hint: "Give one of them." });
+    const environment = ref.environment ?? env ?? null;
+    const ids = (await store.list()).map((r) => r.release);
+    const candidates: ReleaseSession[] = [];
+    for (const id of ids.filter((i) => versionOfReleaseId(i) === ref.version)) {
+      const session = await ReleaseSession.open(store, id);
+      if (!session.exists) continue;
+      if (environment && session.state.environment !== environment) continue;
+      if (ref.attempt !== null && session.state.attempt !== ref.attempt) continue;
+      candidates.push(session);
+    }
+    if (candidates.length === 0) {
+      throw new BrtopsError("E_NO_ACTIVE_RELEASE", `There is no release ${release}${env && !ref.environment ? ` on ${env}` : ""}.`, {
+        hint: ids.length ? `Known releases: ${ids.join(", ")}.` : 'Start one with `brtops release 2.1.0 --to staging` or `brtops "RELEASE v2.1.0 to Staging"`.',
+        details: { known: ids },
       });
     }
-    return session;
+    return pickRun(candidates, `v${ref.version}`);
   }
   const all = await listReleases(store);
   await options.listed?.(all);
-  const open = all.filter((r) => !isTerminal(r.session.state));
+  const here = env ? all.filter((r) => r.summary.environment === env) : all;
+  const open = here.filter((r) => !isTerminal(r.session.state));
   if (open.length === 1) return open[0]!.session;
   if (open.length > 1) {
-    throw new BrtopsError("E_RELEASE_AMBIGUOUS", `${open.length} releases are open: ${open.map((r) => r.summary.version).join(", ")}.`, {
-      hint: "Pick one with --release VERSION.",
-      details: { open: open.map((r) => r.summary.version) },
+    throw new BrtopsError("E_RELEASE_AMBIGUOUS", `${open.length} releases are open: ${open.map((r) => r.summary.release).join(", ")}.`, {
+      hint: "Pick one with --release VERSION (or --env ENVIRONMENT).",
+      details: { open: open.map((r) => r.summary.release) },
     });
   }
-  if (options.allowFinished && all.length > 0) {
-    return all.sort((a, b) => a.summary.lastAt.localeCompare(b.summary.lastAt)).at(-1)!.session;
+  if ((options.allowFinished || env) && here.length > 0) {
+    return here.sort((a, b) => a.session.state.requestedAt.localeCompare(b.session.state.requestedAt)).at(-1)!.session;
   }
-  throw new BrtopsError("E_NO_ACTIVE_RELEASE", "No release is open.", {
+  throw new BrtopsError("E_NO_ACTIVE_RELEASE", env ? `No release has run on ${env}.` : "No release is open.", {
     hint: 'Start one with `brtops release 2.1.0 --to staging` or `brtops "RELEASE v2.1.0 to Staging"`.',
   });
+}
+
+/** Of several runs of one version: the open one, else the latest; two open ones are ambiguous. */
+function pickRun(runs: ReleaseSession[], what: string): ReleaseSession {
+  const open = runs.filter((r) => !isTerminal(r.state));
+  if (open.length > 1) {
+    throw new BrtopsError("E_RELEASE_AMBIGUOUS", `${what} has ${open.length} open runs: ${open.map((r) => r.release).join(", ")}.`, {
+      hint: `Pick one with --release ${open[0]!.release} or --env ${open[0]!.state.environment}.`,
+      details: { open: open.map((r) => r.release) },
+    });
+  }
+  if (open.length === 1) return open[0]!;
+  return runs.sort((a, b) => a.state.requestedAt.localeCompare(b.state.requestedAt)).at(-1)!;
 }

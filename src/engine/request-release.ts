@@ -1,24 +1,30 @@
-/** Starting a release: RELEASE v{version} to {target} (step 1.1's input), recorded as ReleaseRequested. */
+/**
+ * Starting a release: RELEASE v{version} to {target} (step 1.1's input), recorded as
+ * ReleaseRequested. What the request means — a new release, a promotion of an approved package, or
+ * another attempt — is decided by intel/plan-request from every run in the store and the tags,
+ * under the environment's lock, so two requests for one environment can never both start.
+ */
 import { authorize } from "../core/authority.js";
 import { buildEnvironmentCatalog, resolveEnvironment } from "../core/environments.js";
 import { BrtopsError } from "../core/errors.js";
-import { parseVersionOrThrow } from "../core/version-syntax.js";
-import { previousRelease, resolveVersionType, validateRequestedVersion } from "../intel/version-validate.js";
 import { createGit } from "../adapters/git.js";
+import { planReleaseRequest, type RequestPlan } from "../intel/plan-request.js";
 import { ReleaseSession } from "./release-session.js";
 import type { Project } from "./project.js";
+import { readRuns } from "./read-runs.js";
 
 export interface ReleaseRequest {
   version: string; // a version or major | minor | patch
   environment: string;
   trigger?: string;
   actorId: string;
+  /** A HUM LEAD's reason to deploy outside the configured promotion order (the hotfix path). */
+  overridePromotion?: string;
 }
 
-const TYPES = new Set(["major", "minor", "patch"]);
-
-export async function requestRelease(project: Project, req: ReleaseRequest): Promise<ReleaseSession> {
-  const actor = authorize(project.config.leads, req.actorId, "request", "request a release");
+/** Checks a request and plans it without recording anything (what `release --dry-run` shows). */
+export async function planRequest(project: Project, req: ReleaseRequest): Promise<RequestPlan & { environment: string }> {
+  authorize(project.config.leads, req.actorId, "request", "request a release");
   const environment = resolveEnvironment(req.environment, buildEnvironmentCatalog(project.config.environments));
   if (!project.config.environments[environment]) {
     const configured = Object.keys(project.config.environments);
@@ -27,31 +33,48 @@ export async function requestRelease(project: Project, req: ReleaseRequest): Pro
       details: { environment, configured },
     });
   }
-  const tags = await createGit(project.root, project.redact).tags();
-  const typed = req.version.trim().toLowerCase();
-  let versionType: "major" | "minor" | "patch" | undefined;
-  let version: string;
-  if (TYPES.has(typed)) {
-    versionType = typed as "major" | "minor" | "patch";
-    version = resolveVersionType(versionType, previousRelease(tags)?.written ?? null);
-  } else {
-    version = parseVersionOrThrow(req.version);
+  let override: { by: string; reason: string } | undefined;
+  if (req.overridePromotion !== undefined) {
+    if (!req.overridePromotion.trim()) throw new BrtopsError("E_USAGE", "An override of the promotion order needs a reason.", { hint: '--override-promotion "hotfix for INC-42"' });
+    const hum = authorize(project.config.leads, req.actorId, "approve", "override the promotion order");
+    override = { by: hum.id, reason: req.overridePromotion.trim() };
   }
-  // Refuses a version at or below the previous release, or one already released (exit 2).
-  const check = validateRequestedVersion(version, tags);
-  const session = await ReleaseSession.open(project.store, check.version);
-  if (session.exists) {
-    throw new BrtopsError("E_RELEASE_EXISTS", `Release ${check.version} already exists (state ${session.state.state}, step ${session.state.step}).`, {
-      hint: `Continue it with \`brtops run --release ${check.version}\`, or look at it with \`brtops status --release ${check.version}\`.`,
-    });
-  }
-  await session.append([
-    {
-      type: "ReleaseRequested",
-      at: project.now(),
-      actor,
-      data: { version: check.version, environment, ...(versionType ? { versionType } : {}), ...(req.trigger ? { trigger: req.trigger } : {}), previous: check.previous?.written ?? null },
-    },
-  ]);
-  return session;
+  const [runs, tags] = await Promise.all([readRuns(project.store), createGit(project.root, project.redact).tags()]);
+  const plan = planReleaseRequest({ requested: req.version, environment, runs, tags, ...(project.config.promotion ? { promotionOrder: project.config.promotion } : {}), ...(override ? { override } : {}) });
+  return { ...plan, environment };
+}
+
+export async function requestRelease(project: Project, req: ReleaseRequest): Promise<ReleaseSession> {
+  const actor = authorize(project.config.leads, req.actorId, "request", "request a release");
+  const environment = resolveEnvironment(req.environment, buildEnvironmentCatalog(project.config.environments));
+  return project.store.exclusive(`environment-${environment}`, async () => {
+    const plan = await planRequest(project, req);
+    const session = await ReleaseSession.open(project.store, plan.release);
+    if (session.exists) {
+      // Only a run this planner did not see (a log copied in by hand) can be here.
+      throw new BrtopsError("E_RELEASE_EXISTS", `Release ${plan.release} already exists (state ${session.state.state}, step ${session.state.step}).`, {
+        hint: `Look at it with \`brtops status --release ${plan.release}\`.`,
+      });
+    }
+    await session.append([
+      {
+        type: "ReleaseRequested",
+        at: project.now(),
+        actor,
+        data: {
+          version: plan.version,
+          environment: plan.environment,
+          ...(plan.versionType ? { versionType: plan.versionType } : {}),
+          ...(req.trigger ? { trigger: req.trigger } : {}),
+          previous: plan.previous,
+          previousSource: plan.previousSource,
+          base: plan.base,
+          ...(plan.promotion ? { promotion: plan.promotion } : {}),
+          attempt: plan.attempt,
+          earlier: plan.earlier,
+        },
+      },
+    ]);
+    return session;
+  });
 }

@@ -10,7 +10,7 @@ import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { TERMINAL_STATES } from "../core/release-state.js";
 import type { StatusView } from "../core/status-view.js";
-import { normalizeVersion } from "../core/version-syntax.js";
+import { parseReleaseRef, versionOfReleaseId } from "../core/release-id.js";
 import { FileStore } from "../store/store-file.js";
 import type { Store } from "../store/store.js";
 import type { ReleaseSummary } from "./project.js";
@@ -64,8 +64,12 @@ function read(store: FileStore, release: string): Entry | null {
 export async function cachedStatus(store: Store, flag: string | undefined): Promise<StatusView | null> {
   if (!(store instanceof FileStore)) return null;
   if (flag) {
-    const id = normalizeVersion(flag);
-    return id ? (read(store, id)?.views[flag] ?? null) : null;
+    const id = parseReleaseRef(flag) ? flag.trim().replace(/^v(?=\d)/i, "") : null;
+    if (!id) return null;
+    // "1.1.0" names the version's open or latest run: only when the version has one run is that this log.
+    const runs = (await store.list()).filter((r) => versionOfReleaseId(r.release) === versionOfReleaseId(id));
+    if (runs.length !== 1 || runs[0]!.release !== id) return null;
+    return read(store, id)?.views[flag] ?? null;
   } else {
     const entries: Entry[] = [];
     for (const ref of await store.list()) {

@@ -6,6 +6,7 @@ import { statusView, type StatusView } from "../core/status-view.js";
 import { askQuestion, respondToFeedback } from "../engine/decisions.js";
 import { selectRelease, type Project } from "../engine/project.js";
 import { requestRelease } from "../engine/request-release.js";
+import { readLedger } from "../engine/read-ledger.js";
 import { runRelease } from "../engine/run-release.js";
 import type { ReleaseSession } from "../engine/release-session.js";
 import { deploymentStatus, sitrep } from "../cli/views.js";
@@ -22,7 +23,7 @@ export interface McpTool {
   run(deps: ToolDeps, args: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
-const release = z.string().optional().describe("The release version (default: the current release).");
+const release = z.string().optional().describe("The release: a version (its open or latest run) or a run such as 2.1.0@production (default: the current release).");
 const rel = (a: Record<string, unknown>): string | undefined => a.release as string | undefined;
 
 async function advance(p: Project, session: ReleaseSession, actorId: string, r?: string): Promise<Record<string, unknown>> {
@@ -40,8 +41,14 @@ export const MCP_TOOLS: readonly McpTool[] = [
     run: (d, a) =>
       d.withProject(async (p, id) => {
         const session = await requestRelease(p, { version: a.version as string, environment: a.environment as string, actorId: id });
-        return advance(p, session, id, session.state.version);
+        return advance(p, session, id, session.state.release);
       }),
+  },
+  {
+    name: "environments",
+    description: "What runs where (the ledger): per environment the version running now, since when, by which release, its commit and artifact digests, and its history.",
+    input: {},
+    run: (d) => d.withProject(async (p) => ({ ...(await readLedger(p.store, Object.keys(p.config.environments))) })),
   },
   {
     name: "advance",

@@ -9,7 +9,7 @@
 import { statSync } from "node:fs";
 import { BrtopsError } from "../core/errors.js";
 import { statusView } from "../core/status-view.js";
-import { normalizeVersion } from "../core/version-syntax.js";
+import { parseReleaseRef } from "../core/release-id.js";
 import { ReleaseSession } from "../engine/release-session.js";
 import { releaseSummary, selectRelease, type ReleaseSummary } from "../engine/project.js";
 import { FileStore } from "../store/store-file.js";
@@ -155,7 +155,7 @@ export class ReleaseHub {
 
   /** How many subscribers a release has (0 when none or unknown). */
   subscriberCount(version: string): number {
-    const id = normalizeVersion(version);
+    const id = runKey(version);
     return (id && this.entries.get(id)?.subscribers.size) || 0;
   }
 
@@ -179,7 +179,7 @@ export class ReleaseHub {
   }
 
   private async entry(version: string): Promise<Entry> {
-    const id = normalizeVersion(version);
+    const id = runKey(version);
     const known = id ? this.entries.get(id) : undefined;
     if (known) {
       // Map order is recency order: the least recently read release is the first to be dropped.
@@ -197,9 +197,10 @@ export class ReleaseHub {
   }
 
   private async open(id: string): Promise<Entry> {
-    const stamp = this.stampOf(id);
+    // "1.1.0" may name a later run of the version ("1.1.0@production"): the entry follows that run's log.
     const session = await selectRelease(this.store, id);
-    const e: Entry = { release: id, session, stamp, running: null, queued: null, status: null, frame: null, subscribers: new Set(), stopLive: null, pumping: false, pumpAgain: false };
+    const stamp = this.stampOf(session.release);
+    const e: Entry = { release: session.release, session, stamp, running: null, queued: null, status: null, frame: null, subscribers: new Set(), stopLive: null, pumping: false, pumpAgain: false };
     this.entries.set(id, e);
     this.evictIdle();
     return e;
@@ -344,4 +345,9 @@ export class ReleaseHub {
 /** A hub for the store; example: `const hub = createReleaseHub(project.store, { pollMs: 500 })`. */
 export function createReleaseHub(store: Store, options: ReleaseHubOptions = {}): ReleaseHub {
   return new ReleaseHub(store, options);
+}
+
+/** The hub's key for a release named in a URL: the run id as written ("1.1.0", "1.1.0@production"), without a "v". */
+function runKey(version: string): string | null {
+  return parseReleaseRef(version) ? version.trim().replace(/^v(?=\d)/i, "") : null;
 }

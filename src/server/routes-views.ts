@@ -1,6 +1,7 @@
 /** Read-only views beside the status object: deployment progress and the audit log with its verification. */
 import type { Context, Hono } from "hono";
-import { normalizeVersion } from "../core/version-syntax.js";
+import { parseReleaseRef } from "../core/release-id.js";
+import { readLedger } from "../engine/read-ledger.js";
 import { deploymentStatus } from "../cli/views.js";
 import { selectRelease, type Project } from "../engine/project.js";
 import type { ReleaseSession } from "../engine/release-session.js";
@@ -8,8 +9,11 @@ import { verifyChain } from "../store/event-chain.js";
 import { BrtopsError } from "../core/errors.js";
 import type { AppEnv } from "./http.js";
 
-/** Installs GET /api/releases/:version/deployment and GET /api/releases/:version/audit[?after=SEQ]. */
+/** Installs GET /api/environments, GET /api/releases/:version/deployment and GET /api/releases/:version/audit[?after=SEQ]. */
 export function installViews(app: Hono<AppEnv>, project: Project, session: (c: Context<AppEnv>) => Promise<ReleaseSession>): void {
+  // The ledger of what runs where: the same object as `brtops environments --json` and the MCP tool.
+  app.get("/api/environments", async (c) => c.json(await readLedger(project.store, Object.keys(project.config.environments))));
+
   app.get("/api/releases/:version/deployment", async (c) => {
     const s = await session(c);
     return c.json(deploymentStatus(s.state));
@@ -18,7 +22,10 @@ export function installViews(app: Hono<AppEnv>, project: Project, session: (c: C
   // Reads the log itself rather than a folded session: a damaged or edited log must still be shown, with where it breaks.
   app.get("/api/releases/:version/audit", async (c) => {
     const version = c.req.param("version");
-    const id = normalizeVersion(version);
+    // The exact run id when it exists ("1.1.0@production"), else the run the name selects.
+    const direct = version.trim().replace(/^v(?=\d)/i, "");
+    const known = parseReleaseRef(version) ? (await project.store.list()).some((r) => r.release === direct) : false;
+    const id = !parseReleaseRef(version) ? null : known ? direct : (await selectRelease(project.store, version, { allowFinished: true })).release;
     const afterRaw = c.req.query("after");
     const after = afterRaw === undefined ? 0 : Number(afterRaw);
     if (!Number.isInteger(after) || after < 0) throw new BrtopsError("E_BAD_REQUEST", `?after takes an event sequence number, not "${afterRaw}".`, { hint: "GET /api/releases/1.1.0/audit?after=120 returns the events after 120." });
