@@ -10,7 +10,7 @@ import { createGit } from "../adapters/git.js";
 import { createProcessRunner } from "../adapters/process-runner.js";
 import { createGroupCommit } from "./group-commit.js";
 import type { Project } from "./project.js";
-import type { ReleaseSession } from "./release-session.js";
+import { ReleaseSession } from "./release-session.js";
 import type { EffectOptions, ProgressEvent, StepContext } from "./step-types.js";
 
 /** Thrown by `effect` when a crash interrupted an effect that can be neither checked nor re-run. */
@@ -69,6 +69,10 @@ export function createStepContext(o: ContextOptions): StepContext {
     progress: o.progress,
     signal: o.signal,
     record: append,
+    async readRun(release: string) {
+      const other = await ReleaseSession.open(project.store, release);
+      return other.exists ? other.state : null;
+    },
     async shouldStop() {
       await settled();
       await session.refresh();

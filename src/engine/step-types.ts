@@ -52,6 +52,8 @@ export interface StepContext {
   effect(id: string, label: string, options: EffectOptions, fn: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>>;
   /** Appends events now (e.g. progress notes); returns when durable. */
   record(drafts: AnyDraft[]): Promise<void>;
+  /** Another run's state (e.g. the run a promotion takes its approved package from); null when unknown. */
+  readRun(release: string): Promise<ReleaseState | null>;
   /** Between sub-steps: true when a PAUSE or ABORT was requested (re-reads the log). */
   shouldStop(): Promise<boolean>;
 }

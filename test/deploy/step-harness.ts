@@ -106,6 +106,9 @@ export async function createHarness(o: {
           }
         },
         record: (drafts) => h.record(drafts),
+        async readRun(other: string) {
+          return foldEvents((await store.read(other)).events);
+        },
         async shouldStop() {
           events = (await store.read(release)).events;
           const s = h.state();

@@ -21,7 +21,9 @@ function summarize(result: Record<string, unknown> | undefined): string {
 /** Findings recorded by the steps of a phase in the current pass. */
 export function phaseFindings(s: ReleaseState, phase: number): Finding[] {
   const out: Finding[] = [];
-  for (const id of phaseDef(phase).run) {
+  // Phase 1 has no approval gate of its own: what the request step (1.1) found is shown at the first one.
+  const steps = phase === 2 ? ["1.1", ...phaseDef(phase).run] : phaseDef(phase).run;
+  for (const id of steps) {
     const f = s.steps[id]?.result?.findings;
     if (Array.isArray(f)) out.push(...(f as Finding[]));
   }

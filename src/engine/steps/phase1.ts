@@ -2,7 +2,21 @@
 import { mkdirSync } from "node:fs";
 import { relative } from "node:path";
 import { ALL_DOCUMENTS, sevLabel } from "../../core/workflow.js";
+import type { Finding } from "../../core/events.js";
+import type { ReleaseState } from "../../core/release-state.js";
 import type { StepExecutor } from "../step-types.js";
+
+/**
+ * Planning a first deployment: rollback steps that redeploy {previous} cannot run when nothing ran
+ * on the environment before, so they are refused now — a critical finding at the first gate —
+ * rather than discovered during an incident.
+ */
+export function firstDeploymentFindings(s: Pick<ReleaseState, "previous" | "environment">, rollback: readonly unknown[]): Finding[] {
+  if (s.previous !== null) return [];
+  const needing = rollback.filter((r) => JSON.stringify(r).includes("{previous}")).map((r) => (r as { name?: string }).name ?? "?");
+  if (needing.length === 0) return [];
+  return [{ severity: "critical", code: "FIRST_DEPLOYMENT_ROLLBACK", message: `This is the first deployment to ${s.environment}: rollback step(s) ${needing.join(", ")} redeploy {previous}, but nothing ran there before, so a rollback could not run them. Give the environment rollback steps that work without {previous}, or approve with a waiver that says how a failure will be handled.`, source: `environments.${s.environment}.rollback` }];
+}
 import { prefetchHistory } from "./history.js";
 
 const SUCCESS_CRITERIA = [
@@ -18,6 +32,7 @@ export const phase1Steps: Record<string, StepExecutor> = {
   "1.1": async (ctx) => {
     const s = ctx.state;
     const env = ctx.config.environments[s.environment];
+    const findings: Finding[] = env ? firstDeploymentFindings(s, env.rollback) : [{ severity: "warning", code: "ENVIRONMENT_NOT_CONFIGURED", message: `Environment ${s.environment} has no deploy steps in brtops.config.yaml; phase 6 will deploy nothing.` }];
     // The release's history (one git log, one diff) is read while phase 1 goes on; 1.4 and phase 2 use that reading.
     prefetchHistory(ctx);
     return {
@@ -27,8 +42,13 @@ export const phase1Steps: Record<string, StepExecutor> = {
         environment: s.environment,
         trigger: s.trigger ?? null,
         configured: env !== undefined,
+        previous: s.previous,
+        previousSource: s.previousSource,
+        firstDeployment: s.previousSource !== "ledger",
+        ...(s.promotion ? { promotedFrom: s.promotion.from } : {}),
+        findings,
       },
-      findings: env ? [] : [{ severity: "warning", code: "ENVIRONMENT_NOT_CONFIGURED", message: `Environment ${s.environment} has no deploy steps in brtops.config.yaml; phase 6 will deploy nothing.` }],
+      findings,
     };
   },
   "1.5": async (ctx) => ({

@@ -18,6 +18,8 @@ import { currentFeatures } from "./phase1-readiness.js";
 const health: StepExecutor = async (ctx) => {
   const env = ctx.config.environments[ctx.state.environment];
   if (!env || env.health.length === 0) return { result: { summary: `no health checks configured for ${ctx.state.environment}`, passed: null, checks: [] } };
+  // Nothing brtops deployed runs there yet: there is nothing to check the health of.
+  if (ctx.state.previousSource !== "ledger") return { result: { summary: `not applicable (first deployment to ${ctx.state.environment}: brtops never deployed there)`, passed: null, firstDeployment: true, notApplicable: true, checks: [] } };
   const o = await validateOperations(ctx, { before: true });
   const checks = Array.isArray(o.result?.checks) ? (o.result!.checks as { name: string; ok: boolean; detail: string }[]) : [];
   const failed = checks.filter((c) => !c.ok);
