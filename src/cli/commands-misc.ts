@@ -7,7 +7,7 @@ import { buildEnvironmentCatalog } from "../core/environments.js";
 import { CONFIG_FILE, findRoot, loadConfig } from "../config/load-config.js";
 import { verifyChain } from "../store/event-chain.js";
 import { selectRelease } from "../engine/project.js";
-import { compareOnDisk, composeVersionDocuments, writeDocs } from "../engine/write-documents.js";
+import { compareOnDisk, composeVersionDocuments, withDocumentsLock, writeDocs } from "../engine/write-documents.js";
 import { parseReleaseRef, versionOfReleaseId } from "../core/release-id.js";
 import { orderRuns } from "../core/render/compose-runs.js";
 import type { Store } from "../store/store.js";
@@ -67,8 +67,15 @@ export async function cmdDocs(ctx: Ctx): Promise<number> {
     // The folder is the version's: every run of it ("1.1.0", "1.1.0@production", …) has its section there.
     const version = await docsVersion(p.store, ctx.args.flags.release);
     const dir = p.releaseDir(version);
-    const { runs, documents: docs } = await composeVersionDocuments(p.store, version, p.redact);
-    if (ctx.args.flags.rebuild) writeDocs(dir, docs);
+    const compose = () => composeVersionDocuments(p.store, version, p.redact);
+    // A rebuild writes under the lock a run writing its documents holds, so it never drops that run's new section.
+    const rebuild = () =>
+      withDocumentsLock(p.store, version, async () => {
+        const composed = await compose();
+        writeDocs(dir, composed.documents);
+        return composed;
+      });
+    const { runs, documents: docs } = ctx.args.flags.rebuild ? await rebuild() : await compose();
     const same = new Map(compareOnDisk(dir, docs).map((c) => [c.name, c.same]));
     const cmp = docs.map((d) => ({ name: d.name, same: same.get(d.name)!, runs: d.runs }));
     const folder = relative(p.root, dir);

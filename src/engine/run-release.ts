@@ -18,7 +18,7 @@ import { createStepContext, EffectFailed, InterruptedEffect } from "./step-conte
 import { EXECUTORS } from "./steps/index.js";
 import { rollbackDeployment } from "./steps/rollback.js";
 import type { ProgressEvent, StepOutcome } from "./step-types.js";
-import { composeVersionDocuments, renderPhaseDocuments, writeDocs } from "./write-documents.js";
+import { composeVersionDocuments, renderPhaseDocuments, withDocumentsLock, writeDocs } from "./write-documents.js";
 import { createEventNotifier } from "./notify-events.js";
 import { measureDrift, readFingerprint } from "./scope-drift.js";
 import { hasLeases } from "../store/postgres/leases.js";
@@ -273,13 +273,17 @@ async function runStep(
     // The files hold every run of the version (staging, production, a new attempt): this run's
     // section is composed with the others', each rendered from its own log, so none is lost. The
     // sha256 recorded is this run's own rendering, which another run's section never changes.
-    const { documents } = await composeVersionDocuments(project.store, s.version, project.redact, { own: { release: session.release, events: session.events, writing: docs }, names: docs.map((d) => d.name) });
-    writeDocs(project.releaseDir(s.version), documents);
-    await record([
-      { type: "StepStarted", at: now(), actor, data: { step, attempt: 1 } },
-      { type: "DocumentsWritten", at: now(), actor, data: { phase, files: docs.map((d) => ({ name: d.name, sha256: d.sha256 })) } },
-      { type: "StepSucceeded", at: now(), actor, data: { step, result: { summary: docs.map((d) => d.name).join(", "), files: docs.map((d) => d.name) } } },
-    ]);
+    // Under the version's documents lock until DocumentsWritten is in the log: a run of the same
+    // version writing at the same moment composes after it and keeps its section.
+    await withDocumentsLock(project.store, s.version, async () => {
+      const { documents } = await composeVersionDocuments(project.store, s.version, project.redact, { own: { release: session.release, events: session.events, writing: docs }, names: docs.map((d) => d.name) });
+      writeDocs(project.releaseDir(s.version), documents);
+      await record([
+        { type: "StepStarted", at: now(), actor, data: { step, attempt: 1 } },
+        { type: "DocumentsWritten", at: now(), actor, data: { phase, files: docs.map((d) => ({ name: d.name, sha256: d.sha256 })) } },
+        { type: "StepSucceeded", at: now(), actor, data: { step, result: { summary: docs.map((d) => d.name).join(", "), files: docs.map((d) => d.name) } } },
+      ]);
+    });
     progress({ kind: "step", step, message: `wrote ${docs.map((d) => d.name).join(", ")}`, status: "ok" });
     return "ok";
   }

@@ -122,6 +122,29 @@ export async function readVersionRuns(store: Store, version: string, own?: RunLo
   return out;
 }
 
+// Callers in this process queue here first: the file store's lock waits synchronously, so a second
+// holder in the same process would block the event loop the first one needs to finish.
+const queued = new Map<string, Promise<void>>();
+
+/**
+ * Runs `fn` holding the version's documents lock (Store.exclusive: every process on this store),
+ * so that composing, writing and recording a run's documents is never interleaved with another's.
+ */
+export async function withDocumentsLock<T>(store: Store, version: string, fn: () => Promise<T>): Promise<T> {
+  const key = `documents-${version}`;
+  const before = queued.get(key) ?? Promise.resolve();
+  let done!: () => void;
+  const tail = before.then(() => new Promise<void>((r) => (done = r)));
+  queued.set(key, tail);
+  await before;
+  try {
+    return await store.exclusive(key, fn);
+  } finally {
+    done();
+    if (queued.get(key) === tail) queued.delete(key);
+  }
+}
+
 /**
  * The document files of `version`'s folder, each composed of every run's section. `names` limits
  * them (the documents one run is writing); `own` is that run with what it writes.

@@ -3,13 +3,11 @@
  * as run "1.1.0@production" — the production run's documents keep the staging record byte for
  * byte and add its own section; `docs --rebuild` reproduces the composed files byte for byte. And
  * v1.2.0 aborted after phase 2, then requested again as attempt 2: its section links attempt 1.
- * The later runs' ReleaseRequested events are appended through the store (the request side makes
- * them in the product); everything else goes through the CLI.
+ * Everything goes through the CLI (`brtops release V --to ENV` makes the later runs).
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { draft } from "../../src/core/events.js";
 import { foldEvents } from "../../src/core/fold.js";
 import { FileStore } from "../../src/store/store-file.js";
 import { AI, HUM, brtops, sampleProject, status } from "../support/cli.js";
@@ -49,13 +47,6 @@ function readDir(dir: string): Record<string, string> {
   );
 }
 
-/** Appends a later run's ReleaseRequested (what the request side records) to a fresh log. */
-async function requestRun(root: string, id: string, data: Record<string, unknown>): Promise<void> {
-  const store = new FileStore(root);
-  await store.append(id, 0, [draft("ReleaseRequested", new Date().toISOString(), { id: AI, role: "ai-lead" }, data as never)]);
-  await store.close();
-}
-
 async function stateOf(root: string, id: string) {
   const store = new FileStore(root);
   const s = foldEvents((await store.read(id)).events)!;
@@ -84,14 +75,9 @@ describe("the documents of a version with several runs", () => {
 
   it("promotes v1.1.0 to production: each document keeps the staging record byte for byte and adds the production section", async () => {
     const first = await stateOf(root, "1.1.0");
-    await requestRun(root, "1.1.0@production", {
-      version: "1.1.0",
-      environment: "production",
-      previous: null,
-      promotion: { from: "1.1.0", environment: first.environment, package: first.package ?? { commit: "0".repeat(40), artifacts: [] } },
-      attempt: 1,
-      earlier: [],
-    });
+    const request = brtops(root, AI, ["release", "1.1.0", "--to", "production", "--json"]);
+    expect(request.code).toBe(3);
+    expect((await stateOf(root, "1.1.0@production")).promotion?.from).toBe("1.1.0");
     driveToCertified(root);
     const both = readDir(dir("1.1.0"));
     const ownRun = await stateOf(root, "1.1.0@production");
@@ -127,6 +113,15 @@ describe("the documents of a version with several runs", () => {
     expect(readDir(dir("1.1.0"))).toEqual(before);
     const check = brtops(root, AI, ["docs", "--check", "--release", "1.1.0", "--json"]);
     expect(check.code).toBe(0);
+    // Lose the staging record from a file (as a run writing only its own section would): --check
+    // finds it, --rebuild brings back every run's section byte for byte.
+    const file = join(dir("1.1.0"), "post-deployment-validation.md");
+    writeFileSync(file, before["post-deployment-validation.md"]!.slice(staging["post-deployment-validation.md"]!.length));
+    const bad = brtops(root, AI, ["docs", "--check", "--json"]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.json.documents.filter((d: { same: boolean }) => !d.same).map((d: { name: string }) => d.name)).toEqual(["post-deployment-validation.md"]);
+    expect(brtops(root, AI, ["docs", "--rebuild"]).code).toBe(0);
+    expect(readDir(dir("1.1.0"))).toEqual(before);
     expect(check.json.documents.find((d: { name: string }) => d.name === "post-deployment-validation.md").runs).toEqual(["1.1.0", "1.1.0@production"]);
   });
 
@@ -142,7 +137,8 @@ describe("the documents of a version with several runs", () => {
 
     const env = (await stateOf(root, "1.2.0")).environment;
     const id = `1.2.0@${env}~2`;
-    await requestRun(root, id, { version: "1.2.0", environment: env, previous: "1.1.0", attempt: 2, earlier: ["1.2.0"] });
+    expect(brtops(root, AI, ["release", "1.2.0", "--to", "staging", "--json"]).code).toBe(3);
+    expect((await stateOf(root, id)).earlier).toEqual(["1.2.0"]);
     for (let i = 0; i < 4 && status(root).gate?.step !== "2.10"; i++) {
       const s = status(root);
       if (s.incident) expect(brtops(root, HUM, ["guide", "continue", "--step", s.incident.step]).code).toBe(0);
