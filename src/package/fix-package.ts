@@ -24,7 +24,7 @@ import { npmPack } from "../adapters/npm/npm-publish.js";
 import { deployTarget } from "../deploy/deploy-target.js";
 import { hashFile } from "../intel/read-artifact-files.js";
 import { repoPath } from "../intel/read-features.js";
-import { runBuild, writeManifest, type ArtifactRecord, type BuildStep } from "../intel/run-build.js";
+import { MANIFEST_FILE, runBuild, writeManifest, type ArtifactRecord, type BuildStep } from "../intel/run-build.js";
 import { stepVars } from "../engine/steps/vars.js";
 import { artifactsDir, checkoutDir, dirtyFiles, npmArtifactPrefix, ownPaths, prepareCheckout, repoPrefix } from "./package-store.js";
 import { readVersionIn, versionFileSpecs, writeVersionIn, type VersionFileSpec } from "./version-files.js";
@@ -170,7 +170,9 @@ export async function fixPackage(ctx: StepContext): Promise<StepOutcome> {
     records.push({ build: "npm pack", pattern: n.folder, path: repoPath(ctx.root, file), source: n.folder, size: h.size, sha256: h.sha256, npm: { name: p.name, version: p.version, shasum: p.shasum } });
   }
 
-  const manifestFile = await writeManifest(ctx.releaseDir, { version, createdAt: ctx.now(), commit, artifacts: records });
+  // Nothing built or packed: no manifest (and none left from an earlier pass).
+  const manifestFile = records.length > 0 ? await writeManifest(ctx.releaseDir, { version, createdAt: ctx.now(), commit, artifacts: records }) : null;
+  if (!manifestFile) await rm(join(ctx.releaseDir, MANIFEST_FILE), { force: true });
   const storeRel = repoPath(ctx.root, store);
   const pkg: PackageRef = {
     commit,
@@ -187,7 +189,7 @@ export async function fixPackage(ctx: StepContext): Promise<StepOutcome> {
       store: storeRel,
       artifacts: records.slice(0, 1000),
       artifactsOmitted: Math.max(0, records.length - 1000),
-      manifest: repoPath(ctx.root, manifestFile),
+      manifest: manifestFile ? repoPath(ctx.root, manifestFile) : null,
     },
     findings,
     events,
