@@ -113,6 +113,16 @@ describe("a dirty working tree, approved with a waiver", () => {
     expect(git(p.origin, "rev-parse", "v1.1.0^{commit}")).toBe(fixed.commit);
     expect(git(p.origin, "merge-base", "--is-ancestor", fixed.commit, "main")).toBe("");
   }, TIMEOUT);
+
+  it("rolling the uncertified version back removes the tag brtops made, locally and on the origin", () => {
+    expect(git(p.root, "ls-remote", "--tags", p.origin, "v1.1.0")).toContain("refs/tags/v1.1.0");
+    const r = brtops(p.root, HUM, ["rollback", "--note", "try 1.1.0 again"], env());
+    if (status(p.root).state !== "rolled-back") brtops(p.root, AI, ["run"], env());
+    expect(status(p.root).state, r.stdout + r.stderr).toBe("rolled-back");
+    expect(git(p.root, "tag", "--list", "v1.1.0")).toBe("");
+    expect(git(p.root, "ls-remote", "--tags", p.origin, "v1.1.0")).toBe("");
+    expect(git(p.root, "tag", "--list", "v1.0.0")).toBe("v1.0.0");
+  }, TIMEOUT);
 });
 
 function createHashHex(alg: string, bytes: Buffer): string {
