@@ -9,11 +9,15 @@
  *     analysis once and prints `process.resourceUsage().maxRSS` (goal < 300 MB).
  * (b) Feature aggregation (readFeatureReport) over 2,000 generated features with three readiness
  *     documents each (goal < 1 s median).
+ * (c) The whole process `brtops release minor --to testing --json` (request, phase 1, phase 2 up to
+ *     its gate, one `node dist/cli.js` process) in a project cloned from the same repository, as
+ *     the ratio of medians to `git log` of the same range spawned the same way, alternating in one
+ *     run (goal ≤ 1.5×: the history is read once, see src/intel/release-history.ts).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LOG_FORMAT } from "../src/intel/read-commits.js";
 import { analyzeRelease } from "../src/intel/read-release-analysis.js";
@@ -62,6 +66,8 @@ function run(cmd: string, args: string[], options: { cwd?: string; input?: strin
     });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout: Buffer.concat(keep).toString("utf8"), bytes }));
+    // A child that exits without reading its input (git log) closes the pipe first: not an error.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(options.input ?? "");
   });
 }
@@ -171,6 +177,87 @@ function generateFeatures(): string {
     for (const [name, text] of Object.entries(featureDocs(i))) writeFileSync(join(dir, name), text);
   }
   return root;
+}
+
+const RELEASE_PROJECT = "/tmp/brtops-bench-release";
+const RELEASE_CONFIG = `project: {name: bench-service}
+leads:
+  hum: [alice@example.com]
+  ai: [agent@example.com]
+environments:
+  testing:
+    deploy:
+      - {name: ship, run: ["true"]}
+    health:
+      - {name: up, run: ["true"]}
+`;
+
+/** A project on the 50,000-commit history: a local clone with a config committed (one commit more in the range, for both sides). */
+async function ensureReleaseProject(): Promise<void> {
+  const marker = join(RELEASE_PROJECT, ".git", "brtops-bench");
+  if (existsSync(marker) && readFileSync(marker, "utf8") === GENERATOR) return;
+  rmSync(RELEASE_PROJECT, { recursive: true, force: true });
+  const ok = async (args: string[], cwd?: string): Promise<void> => {
+    const r = await run("git", args, cwd ? { cwd } : {});
+    if (r.code !== 0) throw new Error(`git ${args.join(" ")} failed (exit ${r.code})`);
+  };
+  await ok(["clone", "-q", "--local", REPO, RELEASE_PROJECT]);
+  for (const [k, v] of [["user.name", "Bench"], ["user.email", "bench@example.com"], ["commit.gpgSign", "false"], ["gc.auto", "0"]] as const) await ok(["config", k, v], RELEASE_PROJECT);
+  writeFileSync(join(RELEASE_PROJECT, "brtops.config.yaml"), RELEASE_CONFIG);
+  writeFileSync(join(RELEASE_PROJECT, ".gitignore"), ".brtops/\n");
+  await ok(["add", "brtops.config.yaml", ".gitignore"], RELEASE_PROJECT);
+  await ok(["commit", "-q", "-m", "chore: brtops config"], RELEASE_PROJECT);
+  writeFileSync(marker, GENERATOR);
+}
+
+/** Forgets the release the last run requested (not timed). */
+async function resetReleaseProject(): Promise<void> {
+  rmSync(join(RELEASE_PROJECT, ".brtops"), { recursive: true, force: true });
+  rmSync(join(RELEASE_PROJECT, "docs"), { recursive: true, force: true });
+  await run("git", ["worktree", "prune"], { cwd: RELEASE_PROJECT });
+  await run("git", ["reset", "-q", "--hard", "main"], { cwd: RELEASE_PROJECT });
+}
+
+async function releaseProcessOnce(cli: string): Promise<number> {
+  await resetReleaseProject();
+  const t = performance.now();
+  const r = await run(process.execPath, [cli, "release", "minor", "--to", "testing", "--json", "--as", "alice@example.com"], { cwd: RELEASE_PROJECT, env: { ...process.env, BRTOPS_ACTOR: "" } });
+  const ms = performance.now() - t;
+  const out = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as { state?: string; phase?: number; gate?: { step?: string } | null };
+  // Exit 3: awaiting a HUM LEAD at the first gate (phase 2's package approval).
+  if (r.code !== 3 || out.state !== "awaiting-hum-lead" || out.phase !== 2) throw new Error(`brtops release stopped with exit ${r.code}, state ${out.state}, phase ${out.phase}, gate ${out.gate?.step ?? "none"}`);
+  return ms;
+}
+
+async function releaseGitLog(): Promise<number> {
+  const t = performance.now();
+  const r = await run("git", ["log", "-z", `--format=${LOG_FORMAT}`, "v1.0.000..HEAD", "--"], { cwd: RELEASE_PROJECT });
+  if (r.code !== 0 || r.bytes === 0) throw new Error("git log baseline failed");
+  return performance.now() - t;
+}
+
+/** (c): the whole release process against raw git log of the same range. */
+export async function benchReleaseProcess(): Promise<Record<string, number>> {
+  process.stdout.write("intel: brtops release minor --to testing (request, phase 1, phase 2 to its gate), 50,001 commits since the previous tag\n");
+  await ensureRepo();
+  await ensureReleaseProject();
+  // This module is a chunk of the build; cli.js sits beside the entry (dist/bench.js).
+  const cli = join(dirname(process.argv[1] ?? "."), "cli.js");
+  if (!existsSync(cli)) throw new Error(`${cli} not found: run the benchmark from the build (npm run bench)`);
+  await releaseGitLog();
+  await releaseProcessOnce(cli);
+  const base: number[] = [];
+  const ours: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    base.push(await releaseGitLog());
+    ours.push(await releaseProcessOnce(cli));
+  }
+  await resetReleaseProject();
+  const gitMs = median(base);
+  const releaseMs = median(ours);
+  const ratio = releaseMs / gitMs;
+  process.stdout.write(`  git log (same range) median ${gitMs.toFixed(0)} ms  [${base.map((x) => x.toFixed(0)).join(", ")}]\n  brtops release       median ${releaseMs.toFixed(0)} ms  [${ours.map((x) => x.toFixed(0)).join(", ")}]  → ${ratio.toFixed(2)}× (goal ≤ 1.5×)\n`);
+  return { releaseGitLogMs: Math.round(gitMs), releaseProcessMs: Math.round(releaseMs), releaseProcessRatio: Math.round(ratio * 100) / 100 };
 }
 
 /** Runs both benchmarks, prints the figures and returns them. */

@@ -73,19 +73,29 @@ export interface ChangelogInput {
 export function buildChangelogModel(input: ChangelogInput): ChangelogModel {
   const max = input.maxEntries ?? 1000;
   const changes = input.collected.changes;
-  const short = shortIds([...changes.map((c) => c.sha), ...input.collected.reverted.flatMap((r) => [r.sha, r.revertedBy])]);
-  const entry = (c: Change): ChangeEntry => ({ description: c.description, scope: c.scope, type: c.type, commit: short(c.sha), author: c.author, breaking: c.breaking });
-
   const breakingAll = changes.filter((c) => c.breaking);
-  const breaking = breakingAll.slice(0, max).map((c) => ({ ...entry(c), notes: c.breakingNotes }));
-  let budget = Math.max(0, max - breaking.length);
-  const groups: ChangelogGroup[] = [];
-  for (const g of CHANGE_GROUPS) {
-    const types: readonly string[] = g.types;
-    const mine = changes.filter((c) => (g.key === "other" ? c.type === null || !CHANGE_GROUPS.some((x) => (x.types as readonly string[]).includes(c.type!)) : c.type !== null && types.includes(c.type)));
-    if (mine.length === 0) continue;
+  const listedBreaking = breakingAll.slice(0, max);
+  let budget = Math.max(0, max - listedBreaking.length);
+  // One pass sorts the changes into their groups (a type no group names goes to "other").
+  const byGroup: Change[][] = CHANGE_GROUPS.map(() => []);
+  for (const c of changes) byGroup[c.type === null ? OTHER : (GROUP_OF.get(c.type) ?? OTHER)]!.push(c);
+  const listedByGroup = byGroup.map((mine) => {
     const listed = mine.slice(0, budget);
     budget -= listed.length;
+    return listed;
+  });
+  // Short ids tell apart every commit of the range; only the listed ones are asked for.
+  const asked = [...listedBreaking, ...listedByGroup.flat()].map((c) => c.sha);
+  for (const r of input.collected.reverted.slice(0, 200)) asked.push(r.sha, r.revertedBy);
+  const short = shortIds(allShas(input.collected), asked);
+  const entry = (c: Change): ChangeEntry => ({ description: c.description, scope: c.scope, type: c.type, commit: short(c.sha), author: c.author, breaking: c.breaking });
+
+  const breaking = listedBreaking.map((c) => ({ ...entry(c), notes: c.breakingNotes }));
+  const groups: ChangelogGroup[] = [];
+  CHANGE_GROUPS.forEach((g, i) => {
+    const mine = byGroup[i]!;
+    if (mine.length === 0) return;
+    const listed = listedByGroup[i]!;
     const byScope = new Map<string | null, ChangeEntry[]>();
     for (const c of listed) {
       const list = byScope.get(c.scope) ?? [];
@@ -97,7 +107,7 @@ export function buildChangelogModel(input: ChangelogInput): ChangelogModel {
       .sort(([a], [b]) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a.localeCompare(b)))
       .map(([scope, entries]) => ({ scope, entries: entries.reverse() }));
     groups.push({ key: g.key, title: g.title, scopes, omitted: mine.length - listed.length });
-  }
+  });
   const migration = [...(input.migration ?? [])];
   return {
     version: input.version,
@@ -119,14 +129,32 @@ export function buildChangelogModel(input: ChangelogInput): ChangelogModel {
   };
 }
 
-/** Shortest prefixes (≥ 7) that tell these commit ids apart; linear in the number of ids. */
-export function shortIds(shas: readonly string[]): (sha: string) => string {
+const GROUP_OF = new Map<string, number>(CHANGE_GROUPS.flatMap((g, i) => g.types.map((t) => [t, i] as [string, number])));
+const OTHER = CHANGE_GROUPS.findIndex((g) => g.key === "other");
+
+/** Every commit id of the changes and reverted pairs (the ids short ids must tell apart). */
+function* allShas(collected: Pick<CollectedChanges, "changes" | "reverted">): Iterable<string> {
+  for (const c of collected.changes) yield c.sha;
+  for (const r of collected.reverted) {
+    yield r.sha;
+    yield r.revertedBy;
+  }
+}
+
+/**
+ * Shortest prefixes (≥ 7) that tell these commit ids apart; linear in the number of ids. With
+ * `asked`, only those ids can be asked for (the others are still told apart from them), which
+ * keeps a 50,000-commit range cheap when a few hundred entries are listed.
+ */
+export function shortIds(shas: Iterable<string>, asked?: Iterable<string>): (sha: string) => string {
   const groups = new Map<string, string[]>();
+  if (asked) for (const s of asked) groups.set(s.slice(0, 7), []);
   for (const s of shas) {
     const k = s.slice(0, 7);
     const g = groups.get(k);
-    if (!g) groups.set(k, [s]);
-    else if (!g.includes(s)) g.push(s);
+    if (!g) {
+      if (!asked) groups.set(k, [s]);
+    } else if (!g.includes(s)) g.push(s);
   }
   return (sha) => {
     const g = groups.get(sha.slice(0, 7));

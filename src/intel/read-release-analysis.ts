@@ -91,16 +91,22 @@ export async function analyzeRelease(root: string, o: AnalysisOptions): Promise<
 
 /** The bump, findings and models of a history read for `o.version`. Pure. */
 export function analyzeChanges(history: ReleaseHistory, o: ChangesOptions): ChangesAnalysis {
+  return { ...analyzeBump(history, o), ...changeModels(history, o) };
+}
+
+/** The bump the history calls for and the findings on the version (step 2.1 needs no more). Pure. */
+export function analyzeBump(history: ReleaseHistory, o: ChangesOptions): Pick<ChangesAnalysis, "bump" | "findings" | "changes"> {
+  const bump = inferBump(history.changes, o.features ?? []);
+  return { bump, findings: bumpFindings(bump, o.base, o.semver, o.version), changes: history.changes };
+}
+
+/** The changelog and release-notes models (step 2.2). Pure. */
+export function changeModels(history: ReleaseHistory, o: ChangesOptions): Pick<ChangesAnalysis, "changelog" | "releaseNotes"> {
   const features = o.features ?? [];
-  const bump = inferBump(history.changes, features);
-  const findings = bumpFindings(bump, o.base, o.semver, o.version);
   const migration = features.flatMap((f) => f.notes.migration.map((m) => ({ text: m.text, source: f.name })));
   const previousTag = o.base?.tag ?? null;
   return {
-    bump,
-    findings,
     changelog: buildChangelogModel({ version: o.version, previous: previousTag, date: o.date, collected: history, migration, ...(o.maxEntries ? { maxEntries: o.maxEntries } : {}) }),
     releaseNotes: buildReleaseNotesModel({ version: o.version, previous: previousTag, date: o.date, environment: o.environment ?? null, features, changes: history.changes }),
-    changes: history.changes,
   };
 }

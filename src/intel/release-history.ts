@@ -54,10 +54,22 @@ export function clearHistoryCache(): void {
   cache.clear();
 }
 
-/** The commit a ref names, null when it names none. */
-async function resolveCommit(root: string, ref: string): Promise<string | null> {
-  const r = await createGit(root).run(["rev-parse", "--verify", "-q", "--end-of-options", `${ref}^{commit}`], { allowFail: true });
-  return r.code === 0 ? r.stdout.trim() || null : null;
+/** The commits some refs name (null for one that names none), in one `git rev-parse` when all resolve. */
+async function resolveCommits(root: string, refs: readonly string[]): Promise<(string | null)[]> {
+  const git = createGit(root);
+  // A ref never starts with "-" (git check-ref-format); refuse one rather than pass it as an option.
+  if (refs.every((r) => r !== "" && !r.startsWith("-"))) {
+    const r = await git.run(["rev-parse", ...refs.map((x) => `${x}^{commit}`), "--"], { allowFail: true });
+    const lines = r.stdout.split("\n").filter((l) => l !== "" && l !== "--");
+    if (r.code === 0 && lines.length === refs.length) return lines;
+  }
+  // Some ref names no commit: tell which.
+  return Promise.all(
+    refs.map(async (ref) => {
+      const r = await git.run(["rev-parse", "--verify", "-q", "--end-of-options", `${ref}^{commit}`], { allowFail: true });
+      return r.code === 0 ? r.stdout.trim() || null : null;
+    }),
+  );
 }
 
 /**
@@ -67,7 +79,7 @@ async function resolveCommit(root: string, ref: string): Promise<string | null> 
  */
 export async function readReleaseHistory(root: string, range: HistoryRange, options: { signal?: AbortSignal } = {}): Promise<ReleaseHistory> {
   const headRef = range.head ?? "HEAD";
-  const [head, baseCommit] = await Promise.all([resolveCommit(root, headRef), range.base === null ? Promise.resolve(null) : resolveCommit(root, range.base)]);
+  const [head = null, baseCommit = null] = await resolveCommits(root, range.base === null ? [headRef] : [headRef, range.base]);
   if (range.base !== null && baseCommit === null) {
     throw new BrtopsError("E_GIT", `The previous release's ${range.base} names no commit in this repository.`, {
       hint: `Check that ${range.base} exists (git tag --list, git cat-file -t ${range.base}); fetch tags and history with git fetch --tags.`,

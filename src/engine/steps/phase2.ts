@@ -9,7 +9,7 @@ import { renderPhaseReport } from "../../core/render/gate-report.js";
 import type { AnyDraft } from "../../core/events.js";
 import { intelSettings } from "../../config/schema-intel.js";
 import { assessScope } from "../../intel/assess-scope.js";
-import { analyzeChanges } from "../../intel/read-release-analysis.js";
+import { analyzeBump, changeModels, type ChangesOptions } from "../../intel/read-release-analysis.js";
 import { toSemver } from "../../intel/version-order.js";
 import { validateRequestedVersion } from "../../intel/version-validate.js";
 import { runBuild, type BuildStep } from "../../intel/run-build.js";
@@ -31,17 +31,19 @@ const MAX_CHANGELOG_ENTRIES = 500;
 async function analysis(ctx: StepContext, head?: string) {
   const { base, history } = await releaseHistory(ctx, head ? { head } : {});
   const features = (await currentFeatures(ctx)).features;
+  // The bump only: the models (the changelog's 500 entries) are built by 2.2 from `options`.
+  const analyze = (h: typeof history, options: ChangesOptions) => ({ ...analyzeBump(h, options), options });
   const common = { date: ctx.now().slice(0, 10), environment: ctx.state.environment, features, maxEntries: MAX_CHANGELOG_ENTRIES };
   if (base.recorded) {
     const semver = toSemver(ctx.state.version) ?? ctx.state.version;
-    const a = analyzeChanges(history, { ...common, version: ctx.state.version, semver, base: base.name && base.semver ? { tag: base.name, version: base.semver } : null });
+    const a = analyze(history, { ...common, version: ctx.state.version, semver, base: base.name && base.semver ? { tag: base.name, version: base.semver } : null });
     const b = base.release;
     return { ...a, base, history, version: ctx.state.version, semver, previous: b?.version ?? null, previousTag: b?.tag ?? null, previousTags: b?.tag ? [b.tag] : [], tagsIgnored: [] as string[], tagCheck: false };
   }
   const tags = await ctx.git.tags();
   const check = validateRequestedVersion(ctx.state.version, tags);
   const tagged = check.changelogBase;
-  const a = analyzeChanges(history, { ...common, version: check.version, semver: check.semver, base: tagged ? { tag: tagged.tag, version: tagged.version } : null });
+  const a = analyze(history, { ...common, version: check.version, semver: check.semver, base: tagged ? { tag: tagged.tag, version: tagged.version } : null });
   if (check.previous && tagged && check.previous.version !== tagged.version) {
     a.findings.push({ severity: "info", code: "VERSION_CHANGELOG_BASE", message: `Changes are counted from the last final release ${tagged.tag}, not from the pre-release ${check.previous.tag}.`, source: "2.2" });
   }
@@ -74,13 +76,14 @@ const versioning: StepExecutor = async (ctx) => {
 
 const changelog: StepExecutor = async (ctx) => {
   const a = await analysis(ctx, phase2Head(ctx));
+  const { changelog, releaseNotes } = changeModels(a.history, a.options);
   const scopes = [...new Set(a.changes.map((c) => c.scope).filter((s): s is string => s !== null))].slice(0, 200);
-  const c = a.changelog.counts;
+  const c = changelog.counts;
   return {
     result: {
-      summary: `${c.changes} change(s) from ${c.commits} commit(s) since ${a.base.name ?? "the first commit"}: ${c.breaking} breaking, ${c.reverted} reverted; ${a.releaseNotes.features.length} feature(s) with release notes`,
-      changelog: a.changelog as unknown as Record<string, unknown>,
-      releaseNotes: a.releaseNotes as unknown as Record<string, unknown>,
+      summary: `${c.changes} change(s) from ${c.commits} commit(s) since ${a.base.name ?? "the first commit"}: ${c.breaking} breaking, ${c.reverted} reverted; ${releaseNotes.features.length} feature(s) with release notes`,
+      changelog: changelog as unknown as Record<string, unknown>,
+      releaseNotes: releaseNotes as unknown as Record<string, unknown>,
       scopes,
       history: historyRecord(a.base, a.history),
     },
