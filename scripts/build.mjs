@@ -8,10 +8,14 @@ import { fileURLToPath } from "node:url";
 // files whose resolution and compilation took a third of `brtops status`. Its ES module build
 // (the same code, published for browsers, with no Node-only calls) becomes part of one chunk.
 const YAML_ESM = fileURLToPath(new URL("../node_modules/yaml/browser/index.js", import.meta.url));
+// zod (its ES modules: ~95 files, every locale, for the config schema), semver (~45 CommonJS
+// files) and the GitHub client (~25 files) are loaded by every command that opens a project or
+// runs a release: bundled in, their code is read from a few chunks instead of resolved file by file.
+const BUNDLED = /^(zod|semver|@octokit\/[^/]+|before-after-hook|universal-user-agent|bottleneck|json-with-bigint|content-type|fast-content-type-parse)(\/|$)/;
 const externalExceptYaml = {
   name: "external-except-yaml",
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path === "yaml" ? { path: YAML_ESM } : { path: args.path, external: true }));
+    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path === "yaml" ? { path: YAML_ESM } : BUNDLED.test(args.path) ? undefined : { path: args.path, external: true }));
   },
 };
 
