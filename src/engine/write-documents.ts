@@ -134,7 +134,8 @@ export async function withDocumentsLock<T>(store: Store, version: string, fn: ()
   const key = `documents-${version}`;
   const before = queued.get(key) ?? Promise.resolve();
   let done!: () => void;
-  const tail = before.then(() => new Promise<void>((r) => (done = r)));
+  const mine = new Promise<void>((r) => (done = r));
+  const tail = before.then(() => mine);
   queued.set(key, tail);
   await before;
   try {
