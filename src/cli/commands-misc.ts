@@ -1,4 +1,5 @@
 /** init, parse, audit, docs, features, validate. */
+import { envFlag } from "./context.js";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { BrtopsError, ExitCodes } from "../core/errors.js";
@@ -44,7 +45,7 @@ export async function cmdAudit(ctx: Ctx): Promise<number> {
   const verify = ctx.args.positionals[0] === "verify";
   if (ctx.args.positionals[0] && !verify) throw new BrtopsError("E_USAGE", `Unknown audit subcommand "${ctx.args.positionals[0]}".`, { hint: "brtops audit   or   brtops audit verify" });
   return withProject(ctx, async (p) => {
-    const refs = ctx.args.flags.release ? [{ release: (await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true })).release }] : await p.store.list();
+    const refs = ctx.args.flags.release ? [{ release: (await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true, ...envFlag(ctx) })).release }] : await p.store.list();
     let ok = true;
     const results = [];
     for (const { release } of refs) {
@@ -121,7 +122,7 @@ export async function cmdValidate(ctx: Ctx): Promise<number> {
   return withProject(ctx, async (p) => {
     const { resolveIdentity } = await import("../engine/identity.js");
     const { validateRelease } = await import("../engine/validate-release.js");
-    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true });
+    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true, ...envFlag(ctx) });
     const r = await validateRelease(p, session, resolveIdentity(p.root, ctx.args.flags.as, p.env), (line) => ctx.out.info(`  ${line}`));
     ctx.out.result(r, r.ok ? "✔ post-deployment validation passed" : `✘ validation failed:\n  ${r.failed.join("\n  ")}`);
     return r.ok ? 0 : ExitCodes.STEP_FAILED;
