@@ -22,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { LOG_FORMAT } from "../src/intel/read-commits.js";
 import { analyzeRelease } from "../src/intel/read-release-analysis.js";
 import { readFeatureReport } from "../src/intel/read-feature-report.js";
+import { clearHistoryCache } from "../src/intel/release-history.js";
 import { renderChangelog } from "../src/intel/render-changelog-md.js";
 import { renderReleaseNotes } from "../src/intel/render-release-notes-md.js";
 
@@ -39,6 +40,8 @@ const median = (xs: number[]): number => {
 };
 
 async function analyseOnce(): Promise<number> {
+  // A cold reading each time: the process keeps the last readings of a range (src/intel/release-history.ts).
+  clearHistoryCache();
   const t = performance.now();
   const a = await analyzeRelease(REPO, { requested: "minor", date: "2025-08-27" });
   renderChangelog(a.changelog);
