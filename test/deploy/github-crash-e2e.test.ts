@@ -293,7 +293,8 @@ async function expectOneOfEach(fx: Fixture, commit: string): Promise<void> {
   expect(rel.body).toContain(`# Release Notes — v${VERSION}`);
   const assets = [...rel.assets].sort((a, b) => a.name.localeCompare(b.name));
   expect(assets.map((a) => [a.name, a.state, a.data.toString("utf8")])).toEqual(Object.entries(ASSETS).map(([n, text]) => [n, "uploaded", text]));
-  for (const [n, text] of Object.entries(ASSETS)) expect(readFileSync(join(fx.root, "dist", n), "utf8")).toBe(text);
+  // The assets are the approved package: built from the release commit and stored, not the working folder's dist/.
+  for (const [n, text] of Object.entries(ASSETS)) expect(readFileSync(join(fx.root, ".brtops/packages", VERSION, "artifacts/dist", n), "utf8")).toBe(text);
 
   for (const step of ["6.8:tag", "6.8:push", "6.8:release", "6.8:assets", "6.8"]) expect(stepEvents(fx, "StepSucceeded", step), step).toHaveLength(1);
   expect(JSON.stringify(events(fx))).not.toContain(TOKEN);

@@ -18,19 +18,21 @@ import { currentFeatures } from "./phase1-readiness.js";
 const health: StepExecutor = async (ctx) => {
   const env = ctx.config.environments[ctx.state.environment];
   if (!env || env.health.length === 0) return { result: { summary: `no health checks configured for ${ctx.state.environment}`, passed: null, checks: [] } };
-  // Nothing brtops deployed runs there yet: there is nothing to check the health of.
-  if (ctx.state.previousSource !== "ledger") return { result: { summary: `not applicable (first deployment to ${ctx.state.environment}: brtops never deployed there)`, passed: null, firstDeployment: true, notApplicable: true, checks: [] } };
+  // Nothing runs there yet (no earlier release at all): there is nothing to check the health of.
+  if (ctx.state.previousSource === "none") return { result: { summary: `not applicable (first deployment to ${ctx.state.environment}: brtops never deployed there)`, passed: null, firstDeployment: true, notApplicable: true, checks: [] } };
   const o = await validateOperations(ctx, { before: true });
   const checks = Array.isArray(o.result?.checks) ? (o.result!.checks as { name: string; ok: boolean; detail: string }[]) : [];
   const failed = checks.filter((c) => !c.ok);
-  // Before a first release nothing runs yet: a failing check is expected, not a blocker.
-  const first = ctx.state.previous === null;
+  // brtops never deployed there (the tag below stands in for what runs): a failing check is not
+  // a finding against this release, and not a pass either.
+  const first = ctx.state.previousSource !== "ledger";
   return {
     result: {
       summary: failed.length
-        ? `${failed.length} of ${checks.length} health check(s) failing on ${ctx.state.environment}: ${failed.map((c) => c.name).join(", ")}${first ? " (first release: nothing is deployed yet)" : ""}`
+        ? `${failed.length} of ${checks.length} health check(s) failing on ${ctx.state.environment}: ${failed.map((c) => c.name).join(", ")}${first ? ` — not applicable (first deployment by brtops to ${ctx.state.environment})` : ""}`
         : `${checks.length} health check(s) healthy on ${ctx.state.environment}`,
-      passed: failed.length === 0 || first,
+      passed: failed.length === 0 ? true : first ? null : false,
+      firstDeployment: first,
       firstRelease: first,
       checks,
     },
