@@ -123,19 +123,21 @@ export async function fixPackage(ctx: StepContext): Promise<StepOutcome> {
 
   const checkout = checkoutDir(ctx.root, version);
   const store = artifactsDir(ctx.root, version);
-  await prepareCheckout(ctx.git, checkout, commit);
+  // Nothing to build or pack: the package is the commit alone, and a checkout would cost a worktree for nothing.
+  const building = ctx.config.build.length > 0 || npm.length > 0;
+  if (building) await prepareCheckout(ctx.git, checkout, commit);
   // The project's folder inside the checkout (a project in a sub-folder of its repository).
   const buildRoot = join(checkout, await repoPrefix(ctx.git));
   await rm(store, { recursive: true, force: true });
   await mkdir(store, { recursive: true });
 
   const vars = { ...stepVars(ctx), commit, package: store };
-  const built = await runBuild({ root: buildRoot, releaseDir: ctx.releaseDir, builds: ctx.config.build as readonly BuildStep[], run: ctx.run, vars, at: ctx.now(), signal: ctx.signal, writeManifest: false });
+  const built = !building ? { ok: true, builds: [], missing: [], artifacts: [], manifest: null } as Awaited<ReturnType<typeof runBuild>> : await runBuild({ root: buildRoot, releaseDir: ctx.releaseDir, builds: ctx.config.build as readonly BuildStep[], run: ctx.run, vars, at: ctx.now(), signal: ctx.signal, writeManifest: false });
   const base = {
     commit,
     versionCommit: written.commit,
     versionFiles: specs.map((s) => s.label),
-    checkout: repoPath(ctx.root, checkout),
+    checkout: building ? repoPath(ctx.root, checkout) : null,
     builds: built.builds,
     missing: built.missing,
     findings,

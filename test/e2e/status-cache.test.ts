@@ -51,11 +51,12 @@ describe("status cache", () => {
   });
 
   it("keeps the selection rules: two open releases are still ambiguous", () => {
-    const q = sampleProject();
+    // Two environments: one open release per environment at a time.
+    const q = sampleProject({ envExtra: "  qa:\n    deploy:\n      - {name: ship, run: [./scripts/deploy.sh, \"{version}\"]}\n" });
     try {
       expect(brtops(q.root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
       expect(brtops(q.root, AI, ["status", "--json"]).code).toBe(0);
-      expect(brtops(q.root, AI, ["release", "1.2.0", "--to", "staging"]).code).toBe(3);
+      expect(brtops(q.root, AI, ["release", "1.2.0", "--to", "qa"]).code).toBe(3);
       const r = brtops(q.root, AI, ["status", "--json"]);
       expect(r.code).toBe(2);
       expect(r.stdout + r.stderr).toContain("E_RELEASE_AMBIGUOUS");
