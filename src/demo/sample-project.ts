@@ -49,6 +49,7 @@ echo "deployed $1"
     true,
   );
   write(root, "scripts/health.sh", `#!/bin/sh\n# Healthy when a version is deployed.\ntest -s service/version && echo "serving $(cat service/version)"\n`, true);
+  write(root, "scripts/check.sh", `#!/bin/sh\n# The sample's test: every source file is there and exports something (run in a clean checkout of the release commit).\nfor f in src/*.js; do grep -q "export" "$f" || { echo "$f exports nothing"; exit 1; }; done\necho "sources ok"\n`, true);
   write(root, "scripts/is-deployed.sh", `#!/bin/sh\n# Exit 0 when version $1 is already deployed (crash recovery adopts it).\ntest "$(cat service/version 2>/dev/null)" = "$1"\n`, true);
   write(
     root,
@@ -71,7 +72,7 @@ environments:
 ${o.envExtra ?? ""}
 tests:
   integration:
-    - {name: smoke, run: [./scripts/health.sh]}
+    - {name: smoke, run: [./scripts/check.sh]}
 ${o.extra ?? ""}`,
   );
   git(root, "add", "-A");

@@ -131,3 +131,17 @@ export function npmArtifactPrefix(folder: string): string {
   const f = folder.replace(/^\.\/+/, "").replace(/\/+$/, "");
   return `npm/${f === "" || f === "." ? "root" : f.replace(/[\\/]/g, "__")}/`;
 }
+
+/**
+ * Where the release's tests run: a clean checkout of the release commit (the approved package's
+ * commit), made when missing or at another commit; the project folder only for a release without a
+ * package (a log from before packages were fixed).
+ */
+export async function releaseCheckout(ctx: { root: string; git: Git; state: { version: string; package: PackageRef | null } }): Promise<string> {
+  const commit = ctx.state.package?.commit;
+  if (!commit) return ctx.root;
+  const dir = checkoutDir(ctx.root, ctx.state.version);
+  const at = existsSync(dir) ? await ctx.git.run(["-C", dir, "rev-parse", "HEAD"], { allowFail: true }) : null;
+  if (!at || at.code !== 0 || at.stdout.trim() !== commit) await prepareCheckout(ctx.git, dir, commit);
+  return join(dir, await repoPrefix(ctx.git));
+}

@@ -212,6 +212,25 @@ describe("release lineage (file store)", () => {
     expect(titles).not.toContain("search the catalogue");
   });
 
+  it("tests run against the release commit, not the working folder's uncommitted changes", () => {
+    const p = project();
+    cleanup = p.cleanup;
+    const root = p.root;
+    // Uncommitted: the working folder's login.js would fail the sample's test (it exports nothing).
+    writeFileSync(join(root, "src/login.js"), "const login = () => true;\n");
+    expect(brtops(root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
+    const gate = brtops(root, AI, ["status", "--json"]).json.gate;
+    expect(gate.findings.find((f: any) => f.code === "WORKING_TREE_DIRTY")?.message).toContain("src/login.js");
+    // SEV-1 runs phase 3 (integration tests).
+    expect(brtops(root, HUM, ["sev", "SEV-1", "--reason", "run the tests"]).code).toBe(0);
+    expect(brtops(root, HUM, ["approve", "--step", "2.10", "--waive", "login.js is not part of this release"]).code).toBe(0);
+    brtops(root, AI, ["run"]);
+    const r31 = events(root, "1.1.0").find((e) => e.type === "StepSucceeded" && e.data.step === "3.1").data.result;
+    expect(r31.runs[0].name).toBe("smoke");
+    expect(r31.failed).toBe(0);
+    expect(r31.passed).toBe(1);
+  });
+
   it("a second release to an environment is refused while the first is open, also when requested at once", async () => {
     const p = project();
     cleanup = p.cleanup;

@@ -13,6 +13,7 @@ import { runTestSteps, type TestRunRecord } from "../../intel/run-system-tests.j
 import { signoffsFromEvents } from "../../intel/signoffs-from-events.js";
 import type { StepContext, StepExecutor } from "../step-types.js";
 import { stepVars } from "./vars.js";
+import { releaseCheckout } from "../../package/package-store.js";
 
 const MAX_RUNS = 50;
 
@@ -30,8 +31,10 @@ function tests(kind: TestKind): StepExecutor {
   return async (ctx: StepContext) => {
     const steps = ctx.config.tests[kind];
     if (steps.length === 0) return { result: { summary: `no ${kind} commands configured`, kind, commands: 0, passed: 0, failed: 0, tests: 0, testsFailed: 0, runs: [] } };
+    // The tests run against the release commit (a clean checkout of it), never the working folder.
+    const root = await releaseCheckout(ctx);
     const runs = await runTestSteps({
-      root: ctx.root,
+      root,
       kind,
       steps,
       run: ctx.run,
