@@ -4,6 +4,7 @@ import { statusView, type StatusView } from "../core/status-view.js";
 import type { Actor, AnyEvent } from "../core/events.js";
 import { authorize } from "../core/authority.js";
 import { ExitCodes } from "../core/errors.js";
+import { VERDICT_MARKS } from "../core/verdict.js";
 import { selectRelease, type Project } from "../engine/project.js";
 import { actorId, withProject, type Ctx } from "./context.js";
 export { actorId, withProject, type Ctx };
@@ -26,8 +27,10 @@ export async function advance(ctx: Ctx, p: Project, session: ReleaseSession, act
   const outcome = await runRelease(p, session, actor, {
     progress: (e) => {
       if (ctx.args.flags.jsonl || (e.kind === "step" && e.status === "start" && !e.message.startsWith("waiting"))) return;
-      const mark = e.status === "ok" ? "✔" : e.status === "fail" ? "✘" : e.status === "skip" ? "–" : "▸";
-      ctx.out.info(`  ${mark} ${e.step.padEnd(6)} ${e.message}`);
+      // A finished step shows its verdict (✔ only for pass); other progress its status.
+      const mark = e.verdict ? VERDICT_MARKS[e.verdict] : e.status === "ok" ? "✔" : e.status === "fail" ? "✘" : e.status === "skip" ? "–" : "▸";
+      const word = e.verdict && e.verdict !== "pass" ? ` [${e.verdict}]` : "";
+      ctx.out.info(`  ${mark} ${e.step.padEnd(6)} ${e.message}${word}`);
     },
     onEvents: (evs) => {
       appended.push(...evs);
@@ -49,19 +52,37 @@ export async function cmdRelease(ctx: Ctx, version: string | undefined, environm
     const id = actorId(ctx, p);
     const override = ctx.args.flags["override-promotion"];
     const request = { version, environment, actorId: id, ...(trigger ? { trigger } : {}), ...(override !== undefined ? { overridePromotion: override } : {}) };
-    if (ctx.args.flags["dry-run"]) {
-      // The same checks as the real request (authority, environment, version order, promotion, a busy environment).
-      const plan = await planRequest(p, request);
-      const what = plan.kind === "promotion" ? `promote v${plan.version} (approved as ${plan.promotion!.from}) to ${plan.environment}` : plan.kind === "attempt" ? `request v${plan.version} to ${plan.environment} again (attempt ${plan.attempt}; earlier: ${plan.earlier.join(", ") || "none here"})` : `request v${plan.version} to ${plan.environment}`;
-      const prev = plan.previous ? `v${plan.previous} (${plan.previousSource === "ledger" ? "what runs there now" : "the newest tag below: brtops never deployed there"})` : "none (first deployment there)";
-      ctx.out.result({ dryRun: true, ...plan, requestedBy: id }, `Dry run: would ${what} as release ${plan.release}, requested by ${id}.\n  previous on ${plan.environment}: ${prev}\nNothing was recorded.`);
-      return 0;
-    }
+    if (ctx.args.flags["dry-run"]) return dryRunRelease(ctx, p, request);
     const session = await requestRelease(p, request);
     const st = session.state;
     ctx.out.info(`Release v${st.version} to ${st.environment} requested by ${id}${st.release !== st.version ? ` (release ${st.release})` : ""}${st.promotion ? `: promoting the package approved as ${st.promotion.from}` : ""}.`);
     return advance(ctx, p, session, session.state.requestedBy);
   });
+}
+
+/**
+ * `release --dry-run`: every check of the real request (authority, version validity and order, the
+ * environment configured and free, the release not existing, promotion order) and the preflight
+ * the real run makes at 1.8, with nothing recorded. A refusal exits with the real run's code.
+ */
+async function dryRunRelease(ctx: Ctx, p: Project, request: Parameters<typeof planRequest>[1]): Promise<number> {
+  const plan = await planRequest(p, request);
+  const { preflight } = await import("../deploy/preflight.js");
+  const { createGit } = await import("../adapters/git.js");
+  // The SEV (and so whether phase 3's tests run) is assessed at 1.4: the dry run checks every phase's needs.
+  const pre = await preflight({ root: p.root, config: p.config, environment: plan.environment, version: plan.version, plan: [1, 2, 3, 4, 5, 6, 7], env: p.env, git: createGit(p.root, p.redact), redact: p.redact });
+  const what = plan.kind === "promotion" ? `promote v${plan.version} (approved as ${plan.promotion!.from}) to ${plan.environment}` : plan.kind === "attempt" ? `request v${plan.version} to ${plan.environment} again (attempt ${plan.attempt}; earlier: ${plan.earlier.join(", ") || "none here"})` : `request v${plan.version} to ${plan.environment}`;
+  const prev = plan.previous ? `v${plan.previous} (${plan.previousSource === "ledger" ? "what runs there now" : "the newest tag below: brtops never deployed there"})` : "none (first deployment there)";
+  const findings = pre.findings.map((f) => `    - [${f.severity.toUpperCase()}] ${f.code}: ${f.message}`);
+  const text = [
+    `Dry run: would ${what} as release ${plan.release}, requested by ${request.actorId}.`,
+    `  previous on ${plan.environment}: ${prev}`,
+    `  ${pre.summary} (network checks time out after ${pre.timeoutMs / 1000} s)${findings.length ? "; shown at the first gate:" : ""}`,
+    ...findings,
+    "Nothing was recorded.",
+  ].join("\n");
+  ctx.out.result({ dryRun: true, ...plan, requestedBy: request.actorId, preflight: pre }, text);
+  return 0;
 }
 
 export async function cmdRun(ctx: Ctx): Promise<number> {

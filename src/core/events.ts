@@ -10,6 +10,9 @@ export interface Actor {
   role: Role;
 }
 
+import type { StepResult } from "./step-results.js";
+import type { Verdict } from "./verdict.js";
+
 /** What a caller hands the store; the store adds seq, release, prev and hash. */
 export interface EventDraft<T extends EventType = EventType> {
   type: T;
@@ -107,9 +110,10 @@ export interface EventData {
     reason?: string;
   };
   StepStarted: { step: string; attempt: number; label?: string; effect?: boolean };
-  StepSucceeded: { step: string; result?: Record<string, unknown>; adopted?: boolean };
-  StepFailed: { step: string; error: { code: string; message: string }; result?: Record<string, unknown> };
-  StepSkipped: { step: string; reason: string };
+  /** `verdict`: what the result means (core/step-outcome); logs written before verdicts have none and the fold derives it. */
+  StepSucceeded: { step: string; result?: StepResult; adopted?: boolean; verdict?: Verdict };
+  StepFailed: { step: string; error: { code: string; message: string }; result?: StepResult; verdict?: Verdict };
+  StepSkipped: { step: string; reason: string; verdict?: Verdict };
   PhaseSkipped: { phase: number; reason: string };
   GateOpened: {
     phase: number;
@@ -121,6 +125,10 @@ export interface EventData {
     requiredApprovals: number;
     /** Where the release goes on approval (the phase's document step, or the step the gate held). */
     onApprove: string;
+    /** The scope the report was made on: an approval is refused once the project moved from it. */
+    fingerprint?: FingerprintRef;
+    /** Set when the gate was opened again because the project changed under its report. */
+    refreshed?: { from: number; class: string; percent: number };
   };
   GateApproved: {
     phase: number;
@@ -146,7 +154,14 @@ export interface EventData {
   RollbackCompleted: { steps: string[]; to: string | null };
   IncidentOpened: { step: string; error: { code: string; message: string }; interrupted?: boolean };
   IncidentGuidance: { step: string; choice: IncidentChoice; note?: string };
-  DocumentsWritten: { phase: number; files: { name: string; sha256: string }[] };
+  /**
+   * Documents written to the version's folder. At a document step (x.11, 5.12, 7.11) they are the
+   * phase's, rendered from the log up to its final approval. A record write (`upTo` set; phase 0)
+   * re-renders the documents a failure or decision concerns from the log up to event `upTo` (an
+   * incident, guidance, a rollback, an abort, a NO-GO or rejected round, a remediation note), so
+   * `docs --rebuild` renders each document from the last point the log recorded for it.
+   */
+  DocumentsWritten: { phase: number; files: { name: string; sha256: string }[]; upTo?: number; reason?: string };
   FeatureWaived: { feature: string; reason: string; mode: "waive" | "exclude" };
   /** Phase 2 fixed the package: the release commit and the digests of what was built from it. */
   PackageFixed: PackageRef;

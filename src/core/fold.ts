@@ -1,9 +1,11 @@
 /**
- * State = a fold over the events (DESIGN rule 1). Pure and total: every event type is handled,
- * and an unknown one (from a newer brtops) is ignored rather than fatal.
+ * State = a fold over the events (DESIGN rule 1). Pure and total: every event type is handled
+ * (exhaustively: a new event type that `apply` forgets does not compile), and an unknown one (from
+ * a newer brtops) is ignored rather than fatal.
  */
 import type { AnyEvent, StoredEvent } from "./events.js";
 import { nextPhase, phaseDef, phaseSequence } from "./workflow.js";
+import { resultVerdict } from "./step-outcome.js";
 import { TERMINAL_STATES, type ReleaseState, type StateName, type StepRecord } from "./release-state.js";
 
 export function foldEvents(events: readonly AnyEvent[], from?: ReleaseState): ReleaseState | null {
@@ -90,7 +92,7 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
     }
     case "StepSucceeded": {
       const rec = s.steps[e.data.step];
-      s.steps[e.data.step] = { ...(rec ?? blankRecord(e.data.step, e)), status: "succeeded", finishedAt: e.at, ...(e.data.result ? { result: e.data.result } : {}), ...(e.data.adopted ? { adopted: true } : {}) };
+      s.steps[e.data.step] = { ...(rec ?? blankRecord(e.data.step, e)), status: "succeeded", verdict: e.data.verdict ?? resultVerdict(e.data.result), finishedAt: e.at, ...(e.data.result ? { result: e.data.result } : {}), ...(e.data.adopted ? { adopted: true } : {}) };
       if (s.inFlight?.step === e.data.step) s.inFlight = null;
       if (e.data.step.startsWith("6.1:")) s.deployed = true;
       if (e.data.step === "6.1") s.deployedAt = e.at;
@@ -98,14 +100,14 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       break;
     }
     case "StepSkipped": {
-      s.steps[e.data.step] = { ...blankRecord(e.data.step, e), status: "skipped", reason: e.data.reason, finishedAt: e.at };
+      s.steps[e.data.step] = { ...blankRecord(e.data.step, e), status: "skipped", verdict: e.data.verdict ?? "skipped", reason: e.data.reason, finishedAt: e.at };
       if (s.inFlight?.step === e.data.step) s.inFlight = null;
       if (!e.data.step.includes(":")) moveTo(s, stepAfter(s.plan, e.data.step));
       break;
     }
     case "StepFailed": {
       const rec = s.steps[e.data.step];
-      s.steps[e.data.step] = { ...(rec ?? blankRecord(e.data.step, e)), status: "failed", finishedAt: e.at, error: e.data.error, ...(e.data.result ? { result: e.data.result } : {}) };
+      s.steps[e.data.step] = { ...(rec ?? blankRecord(e.data.step, e)), status: "failed", verdict: "fail", finishedAt: e.at, error: e.data.error, ...(e.data.result ? { result: e.data.result } : {}) };
       if (s.inFlight?.step === e.data.step) s.inFlight = null;
       break;
     }
@@ -123,6 +125,7 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
         openedSeq: e.seq,
         openedAt: e.at,
         approvals: [],
+        ...(e.data.fingerprint ? { fingerprint: e.data.fingerprint } : {}),
       };
       s.gateOnApprove = e.data.onApprove;
       s.step = e.data.step;
@@ -219,9 +222,9 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
         s.rollbackRequested = true;
       } else if (e.data.choice === "continue") {
         const reason = `continued past a failure by ${e.actor.id}`;
-        for (const r of failedSubs) s.steps[r.step] = { ...r, status: "skipped", reason, finishedAt: e.at };
+        for (const r of failedSubs) s.steps[r.step] = { ...r, status: "skipped", verdict: "skipped", reason, finishedAt: e.at };
         if (failedSubs.length === 0) {
-          s.steps[main] = { ...(s.steps[main] ?? blankRecord(main, e)), status: "skipped", reason, finishedAt: e.at };
+          s.steps[main] = { ...(s.steps[main] ?? blankRecord(main, e)), status: "skipped", verdict: "skipped", reason, finishedAt: e.at };
           moveTo(s, stepAfter(s.plan, main));
         } else {
           delete s.steps[main];
@@ -235,9 +238,17 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       }
       break;
     }
-    case "DocumentsWritten":
-      s.documents[e.data.phase] = { seq: e.seq, files: e.data.files };
+    case "DocumentsWritten": {
+      if (e.data.upTo === undefined) {
+        s.documents[e.data.phase] = { seq: e.seq, files: e.data.files };
+        break;
+      }
+      // A record write (phase 0): every document written so far as things happened, latest first kept.
+      const written = e.data.files;
+      const before = (s.documents[0]?.files ?? []).filter((f) => !written.some((w) => w.name === f.name));
+      s.documents[0] = { seq: e.seq, files: [...before, ...written] };
       break;
+    }
     case "FeatureWaived":
       s.waivers.push({ feature: e.data.feature, reason: e.data.reason, mode: e.data.mode, actor: e.actor, at: e.at });
       s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: e.data.mode, phase: s.phase, step: s.step, note: `${e.data.feature}: ${e.data.reason}` });
@@ -262,8 +273,13 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
     case "Note":
       if (e.data.kind === "hold") s.onHold = true;
       break;
-    default:
+    default: {
+      // Every event type is handled above (the compiler checks it here); at run time an event of
+      // a newer brtops reaches this and is ignored rather than fatal.
+      const unhandled: never = e;
+      void unhandled;
       break;
+    }
   }
   return s;
 }

@@ -1,5 +1,7 @@
 /** The state of a release: what a fold over its events yields. Read-only everywhere. */
-import type { Actor, Finding, GateKind, IncidentChoice, PackageRef, PreviousSource, Promotion, ReleaseBase, Sev } from "./events.js";
+import type { StepResult } from "./step-results.js";
+import type { Verdict } from "./verdict.js";
+import type { Actor, Finding, FingerprintRef, GateKind, IncidentChoice, PackageRef, PreviousSource, Promotion, ReleaseBase, Sev } from "./events.js";
 
 export const StateNames = {
   running: "running",
@@ -36,6 +38,8 @@ export interface Gate {
   openedSeq: number;
   openedAt: string;
   approvals: Approval[];
+  /** The scope the report was made on (absent in logs from before gates recorded it). */
+  fingerprint?: FingerprintRef;
 }
 
 export interface StepRecord {
@@ -47,7 +51,9 @@ export interface StepRecord {
   startedSeq: number;
   startedAt: string;
   finishedAt?: string;
-  result?: Record<string, unknown>;
+  result?: StepResult;
+  /** What the step's outcome means (set when it finished). */
+  verdict?: Verdict;
   error?: { code: string; message: string };
   adopted?: boolean;
   reason?: string;

@@ -1,6 +1,7 @@
 /** The status object: the same JSON for `status --json`, the HTTP API and the MCP tools. Pure. */
 import type { ReleaseState } from "./release-state.js";
-import { renderConsolidatedReport } from "./render/gate-report.js";
+import { recordVerdict, renderConsolidatedReport } from "./render/gate-report.js";
+import type { Verdict } from "./verdict.js";
 import { phaseDef, sevLabel, stepDef } from "./workflow.js";
 
 export interface StatusView {
@@ -29,9 +30,37 @@ export interface StatusView {
   decisions: { at: string; by: string; type: string; step: string; note?: string }[];
   autoProceed: null | { by: string; at: string };
   documents: string[];
+  /** Every step of the current pass that finished or runs, in workflow order, with its verdict (null while it runs). */
+  steps: StepView[];
   next: string[];
   lastSeq: number;
   lastAt: string;
+}
+
+export interface StepView {
+  step: string;
+  title: string;
+  verdict: Verdict | null;
+  summary: string;
+  status: string;
+  attempt: number;
+  finishedAt?: string;
+}
+
+/** The steps as every face shows them: main steps and 7.10's environment check, with verdicts. */
+export function stepViews(s: ReleaseState): StepView[] {
+  const out: StepView[] = [];
+  for (const rec of Object.values(s.steps)) {
+    if (rec.step.includes(":") && rec.step !== "7.10:environment") continue;
+    const summary = rec.status === "skipped" ? rec.reason ?? "" : rec.status === "failed" ? rec.error?.message ?? "" : typeof rec.result?.summary === "string" ? rec.result.summary : "";
+    out.push({ step: rec.step, title: stepDef(rec.step.split(":")[0]!)?.title ?? rec.step, verdict: recordVerdict(rec), summary, status: rec.status, attempt: rec.attempt, ...(rec.finishedAt ? { finishedAt: rec.finishedAt } : {}) });
+  }
+  const key = (id: string): number[] => id.split(/[.:]/).map((x) => (Number.isNaN(Number(x)) ? 99 : Number(x)));
+  return out.sort((a, b) => {
+    const x = key(a.step);
+    const y = key(b.step);
+    return x[0]! - y[0]! || (x[1] ?? 0) - (y[1] ?? 0) || (x[2] ?? 0) - (y[2] ?? 0);
+  });
 }
 
 /** The commands a person can type next (shown under reports; `--release` added when asked). */
@@ -96,7 +125,8 @@ export function statusView(s: ReleaseState, release?: string): StatusView {
     feedback: s.feedback.map((f) => ({ id: f.id, text: f.text, by: f.actor.id, ...(f.response ? { response: f.response } : {}) })),
     decisions: s.decisions.slice(-10).map((d) => ({ at: d.at, by: d.actor.id, type: d.type, step: d.step, ...(d.note ? { note: d.note } : {}) })),
     autoProceed: s.autoProceed ? { by: s.autoProceed.by.id, at: s.autoProceed.at } : null,
-    documents: Object.values(s.documents).flatMap((d) => d.files.map((f) => f.name)),
+    documents: [...new Set(Object.values(s.documents).flatMap((d) => d.files.map((f) => f.name)))],
+    steps: stepViews(s),
     next: nextCommands(s, release),
     lastSeq: s.lastSeq,
     lastAt: s.lastAt,

@@ -18,7 +18,9 @@ import { createStepContext, EffectFailed, InterruptedEffect } from "./step-conte
 import { EXECUTORS } from "./steps/index.js";
 import { rollbackDeployment } from "./steps/rollback.js";
 import type { ProgressEvent, StepOutcome } from "./step-types.js";
+import { outcomeDrafts } from "../core/step-outcome.js";
 import { composeVersionDocuments, renderPhaseDocuments, withDocumentsLock, writeDocs } from "./write-documents.js";
+import { writeRecordDocuments } from "./record-documents.js";
 import { createEventNotifier } from "./notify-events.js";
 import { measureDrift, readFingerprint } from "./scope-drift.js";
 import { hasLeases } from "../store/postgres/leases.js";
@@ -72,11 +74,16 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
   // Facts about work done survive a concurrent append (they are re-appended after it); decisions
   // the runner takes from the state it read (auto-approve, finish an abort, open an incident) are
   // taken again from the new state instead.
-  const write = async (drafts: AnyDraft[], fact: boolean): Promise<void> => {
-    const redacted = drafts.map((d) => project.redact.deep(d));
-    const stored = fact ? await session.appendFact(redacted) : await session.append(redacted);
+  const publish = async (stored: AnyEvent[]): Promise<void> => {
     options.onEvents?.(stored);
     await notifier(stored);
+  };
+  const write = async (drafts: AnyDraft[], fact: boolean): Promise<void> => {
+    const redacted = (await withScope(project, session.state.version, drafts)).map((d) => project.redact.deep(d));
+    const stored = fact ? await session.appendFact(redacted) : await session.append(redacted);
+    await publish(stored);
+    // An incident, a rollback, an abort: the documents it concerns are written now (a record write).
+    await writeRecordDocuments(project, session, stored, actor, async (d) => publish(await session.appendFact(d)));
   };
   const record = (drafts: AnyDraft[]): Promise<void> => write(drafts, true);
   const decide = (drafts: AnyDraft[]): Promise<void> => write(drafts, false);
@@ -183,6 +190,16 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
       await leases.release();
     }
   }
+}
+
+/**
+ * Every report a person is asked to decide on is bound to the scope it was made on (the gate's
+ * fingerprint): an approval is refused once the project moved from it (decisions.ts).
+ */
+async function withScope(project: Project, version: string, drafts: AnyDraft[]): Promise<AnyDraft[]> {
+  if (!drafts.some((d) => d.type === "GateOpened" && !d.data.fingerprint)) return drafts;
+  const fingerprint = await readFingerprint(project, version);
+  return drafts.map((d) => (d.type === "GateOpened" && !d.data.fingerprint ? { ...d, data: { ...d.data, fingerprint } } : d));
 }
 
 /** The step a runner must hold the lease of to carry `a` out (null: a plain conditional append). */
@@ -317,41 +334,11 @@ async function runStep(
     const message = project.redact(e instanceof Error ? e.message : String(e));
     outcome = { failure: { code, message } };
   }
-  const extra = outcome.events ?? [];
-  if (outcome.paused) {
-    progress({ kind: "step", step, message: "paused between sub-steps", status: "skip" });
-    return "stopped";
-  }
-  if (outcome.failure) {
-    await record([{ type: "StepFailed", at: now(), actor, data: { step, error: outcome.failure, ...(outcome.result ? { result: outcome.result } : {}) } }, ...extra]);
-    progress({ kind: "step", step, message: outcome.failure.message, status: "fail" });
-    return "failed";
-  }
-  if (outcome.skipped) {
-    await record([{ type: "StepSkipped", at: now(), actor, data: { step, reason: outcome.skipped } }, ...extra]);
-    progress({ kind: "step", step, message: `skipped: ${outcome.skipped}`, status: "skip" });
-    return "ok";
-  }
-  const result: Record<string, unknown> = { ...(outcome.result ?? {}), ...(outcome.findings && !outcome.result?.findings ? { findings: outcome.findings } : {}) };
-  const drafts: AnyDraft[] = [];
-  if (outcome.gate) {
-    // The step stops for a person (a readiness or deviation gate, a confirmation); it is not finished yet
-    // unless the gate is about what it found.
-    const g = outcome.gate;
-    const finishes = g.kind === "readiness";
-    if (finishes) drafts.push({ type: "StepSucceeded", at: now(), actor, data: { step, result } });
-    drafts.push(...extra, {
-      type: "GateOpened",
-      at: now(),
-      actor,
-      data: { phase, step, kind: g.kind, title: g.title, report: g.report, findings: g.findings, requiredApprovals: approvalsRequired(s.sev), onApprove: g.onApprove ?? (finishes ? stepAfter(s.plan, step) ?? step : step) },
-    });
-    await record(drafts);
-    progress({ kind: "step", step, message: `waiting for a HUM LEAD: ${g.title}`, status: "start" });
-    return "ok";
-  }
-  await record([{ type: "StepSucceeded", at: now(), actor, data: { step, result } }, ...extra]);
-  progress({ kind: "step", step, message: typeof result.summary === "string" ? `${title} — ${result.summary}` : title, status: "ok" });
-  return "ok";
+  // What the outcome means and which events record it is decided in core (a pure rule).
+  const d = outcomeDrafts({ step, phase, title, outcome, at: now(), actor, sev: s.sev, next: stepAfter(s.plan, step) });
+  if (d.drafts.length) await record(d.drafts);
+  const status = d.status === "failed" ? "fail" : d.status === "stopped" ? "skip" : outcome.gate ? "start" : outcome.skipped !== undefined ? "skip" : "ok";
+  progress({ kind: "step", step, message: d.message, status, ...(d.verdict && !(outcome.gate && outcome.gate.kind !== "readiness") ? { verdict: d.verdict } : {}) });
+  return d.status;
 }
 

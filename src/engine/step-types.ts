@@ -5,7 +5,9 @@
  * two-phase (StepStarted before, StepSucceeded/StepFailed after — DESIGN rule 4).
  */
 import type { Config } from "../config/schema.js";
-import type { Actor, AnyDraft, AnyEvent, Finding, GateKind } from "../core/events.js";
+import type { Actor, AnyDraft, AnyEvent } from "../core/events.js";
+import type { StepOutcome } from "../core/step-outcome.js";
+import type { Verdict } from "../core/verdict.js";
 import type { Redactor } from "../core/redact.js";
 import type { ReleaseState } from "../core/release-state.js";
 import type { Git } from "../adapters/git.js";
@@ -25,6 +27,8 @@ export interface ProgressEvent {
   step: string;
   message: string;
   status?: "start" | "ok" | "fail" | "skip";
+  /** A finished step's verdict: faces show its mark (core/verdict VERDICT_MARKS) rather than the status's. */
+  verdict?: Verdict;
   done?: number;
   total?: number;
 }
@@ -58,30 +62,7 @@ export interface StepContext {
   shouldStop(): Promise<boolean>;
 }
 
-export interface GateRequest {
-  kind: GateKind;
-  title: string;
-  report: string;
-  findings: Finding[];
-  /** Where the release goes on approval; default: the step after this one. */
-  onApprove?: string;
-}
-
-export interface StepOutcome {
-  /** What the step found, recorded in StepSucceeded.result (keep it JSON and bounded). */
-  result?: Record<string, unknown>;
-  /** Findings the HUM LEAD must see at the phase's gate (collected into the gate report). */
-  findings?: Finding[];
-  /** Further events to record with the step's success (e.g. SevAssessed). */
-  events?: AnyDraft[];
-  /** Stop for a person after this step (a readiness gate, a deviation gate). */
-  gate?: GateRequest;
-  /** The step failed: recorded as StepFailed, then an incident or automatic rollback. */
-  failure?: { code: string; message: string };
-  /** The step does not apply (e.g. 6.8 for a non-GitHub target). */
-  skipped?: string;
-  /** The step was interrupted by a pause between its effects; it resumes on the next run. */
-  paused?: boolean;
-}
+/** What an executor returns, and the rule that records it, live in core (core/step-outcome). */
+export type { GateRequest, StepOutcome } from "../core/step-outcome.js";
 
 export type StepExecutor = (ctx: StepContext) => Promise<StepOutcome>;

@@ -3,7 +3,8 @@
  * what is open. The "consolidated" form adds the feedback and questions given since it opened.
  */
 import type { Finding } from "../events.js";
-import type { ReleaseState } from "../release-state.js";
+import type { ReleaseState, StepRecord } from "../release-state.js";
+import { VERDICT_MARKS, type Verdict } from "../verdict.js";
 import { phaseDef, sevLabel, stepDef } from "../workflow.js";
 
 function summarize(result: Record<string, unknown> | undefined): string {
@@ -18,14 +19,21 @@ function summarize(result: Record<string, unknown> | undefined): string {
   return parts.join(", ");
 }
 
+/** A step record's verdict: recorded with it, or (a record still running) none. */
+export function recordVerdict(rec: StepRecord | undefined): Verdict | null {
+  if (!rec || rec.status === "started") return null;
+  return rec.verdict ?? (rec.status === "failed" ? "fail" : rec.status === "skipped" ? "skipped" : "pass");
+}
+
 /** Findings recorded by the steps of a phase in the current pass. */
 export function phaseFindings(s: ReleaseState, phase: number): Finding[] {
   const out: Finding[] = [];
-  // Phase 1 has no approval gate of its own: what the request step (1.1) found is shown at the first one.
-  const steps = phase === 2 ? ["1.1", ...phaseDef(phase).run] : phaseDef(phase).run;
-  for (const id of steps) {
+  // Phase 1 has no approval gate of its own: what the request step (1.1) and the preflight (1.8) found is shown at the first one.
+  const steps = phase === 2 ? ["1.1", "1.8", ...phaseDef(phase).run] : phaseDef(phase).run;
+  // 7.10's look at the environment before certification is part of phase 7's findings.
+  for (const id of phase === 7 ? [...steps, "7.10:environment"] : steps) {
     const f = s.steps[id]?.result?.findings;
-    if (Array.isArray(f)) out.push(...(f as Finding[]));
+    if (Array.isArray(f)) out.push(...f);
   }
   return out;
 }
@@ -41,9 +49,10 @@ export function renderPhaseReport(s: ReleaseState, phase: number): string {
   for (const id of p.run) {
     const rec = s.steps[id];
     const title = stepDef(id)?.title ?? id;
-    const mark = !rec ? "·" : rec.status === "succeeded" ? "✔" : rec.status === "skipped" ? "–" : rec.status === "failed" ? "✘" : "…";
+    const v = recordVerdict(rec);
+    const mark = !rec ? "·" : v ? VERDICT_MARKS[v] : "…";
     const sum = rec?.status === "skipped" ? rec.reason ?? "" : summarize(rec?.result);
-    lines.push(`  ${mark} ${id} ${title}${sum ? ` — ${sum}` : ""}`);
+    lines.push(`  ${mark} ${id} ${title}${sum ? ` — ${sum}` : ""}${v && v !== "pass" ? ` [${v}]` : ""}`);
   }
   lines.push("", ...renderFindings(phaseFindings(s, phase)));
   if (p.documents.length) lines.push("", `On approval brtops writes: ${p.documents.join(", ")}.`);

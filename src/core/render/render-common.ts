@@ -2,6 +2,9 @@
 import type { DocContext } from "./doc-context.js";
 import { sevLabel, stepDef } from "../workflow.js";
 import type { Decision } from "../release-state.js";
+import { resultVerdict } from "../step-outcome.js";
+import { verdictTag } from "../verdict.js";
+import { recordVerdict } from "./gate-report.js";
 
 export function md(text: string): string {
   // Keep user text from breaking tables or headings.
@@ -87,6 +90,11 @@ export function timelineSection(ctx: DocContext, phases?: readonly number[]): st
       case "StepSucceeded":
         step = e.data.step;
         what = e.data.adopted ? "done (adopted after a restart)" : "done";
+        {
+          // The verdict beside "done" when it is not a pass: a failing check is not hidden as done.
+          const v = e.data.verdict ?? resultVerdict(e.data.result);
+          if (v !== "pass") what += ` — ${verdictTag(v)}`;
+        }
         break;
       case "StepFailed":
         step = e.data.step;
@@ -151,7 +159,8 @@ export function stepsSection(ctx: DocContext, steps: readonly string[], heading 
   for (const id of steps) {
     const rec = ctx.state.steps[id];
     const title = stepDef(id)?.title ?? id;
-    const status = rec ? rec.status.toUpperCase() : "NOT RUN";
+    const v = recordVerdict(rec);
+    const status = !rec ? "NOT RUN" : v ? verdictTag(v) : rec.status.toUpperCase();
     out.push(`### ${id} ${title} — ${status}`, "");
     if (rec?.reason) out.push(`Reason: ${md(rec.reason)}`, "");
     if (rec?.error) out.push(`Error: ${md(rec.error.message)}`, "");

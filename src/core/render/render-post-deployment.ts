@@ -6,6 +6,8 @@
  */
 import type { DocContext } from "./doc-context.js";
 import { stepResult, subSteps } from "./doc-context.js";
+import { recordVerdict } from "./gate-report.js";
+import { verdictTag } from "../verdict.js";
 import { conversationSection, decisionsSection, header, md, skippedNotice, timelineSection } from "./render-common.js";
 
 type R = Record<string, unknown>;
@@ -68,7 +70,8 @@ function releaseSection(ctx: DocContext): string {
 function validationSection(ctx: DocContext, step: string, title: string, cols: "health" | "perf" | "plain"): string {
   const r = stepResult(ctx, step);
   const rec = ctx.state.steps[step];
-  const out = [`## ${title} (${step})`, ""];
+  const v = recordVerdict(rec);
+  const out = [`## ${title} (${step})${v ? ` — ${verdictTag(v)}` : ""}`, ""];
   if (!r) return [...out, rec?.status === "skipped" ? `Skipped: ${md(rec.reason ?? "")}.` : "Not run.", ""].join("\n");
   out.push(`${str(r["summary"])}.`, "");
   const checks = arr(r["checks"]);

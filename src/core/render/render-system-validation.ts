@@ -11,6 +11,8 @@ import { signoffsFromEvents } from "../../intel/signoffs-from-events.js";
 import { stepResult, type DocContext } from "./doc-context.js";
 import { conversationSection, decisionsSection, header, md, skippedNotice, timelineSection } from "./render-common.js";
 import { releaseRecord } from "./render-changelog.js";
+import { recordVerdict } from "./gate-report.js";
+import { verdictTag } from "../verdict.js";
 
 type Run = TestOutcome & { outputTail?: string; report?: string | null };
 
@@ -20,10 +22,10 @@ const AREAS = [
   { step: "3.3", title: "Security validation", short: "Security" },
 ] as const;
 
-function verdict(r: Record<string, unknown> | undefined): string {
-  if (!r) return "— NOT RUN";
-  if (Number(r.commands ?? 0) === 0) return "— NONE CONFIGURED";
-  return Number(r.failed ?? 0) === 0 ? "✅ PASSED" : "❌ FAILED";
+/** The step's recorded verdict, as every face shows it. */
+function verdict(ctx: DocContext, step: string): string {
+  const v = recordVerdict(ctx.state.steps[step]);
+  return v ? verdictTag(v) : "— NOT RUN";
 }
 
 function runSection(run: Run): string[] {
@@ -62,9 +64,9 @@ export function renderSystemValidationDoc(ctx: DocContext): string {
     const r = stepResult(ctx, a.step);
     const cmds = r && Number(r.commands ?? 0) > 0 ? `${Number(r.passed ?? 0)}/${Number(r.commands)} passed` : "—";
     const tests = r && Number(r.tests ?? 0) > 0 ? `${Number(r.tests) - Number(r.testsFailed ?? 0)}/${Number(r.tests)} passed` : "—";
-    out.push(`| ${a.short} | ${a.step} | ${verdict(r)} | ${cmds} | ${tests} | ${md(String(r?.summary ?? "not run in this release"))} |`);
+    out.push(`| ${a.short} | ${a.step} | ${verdict(ctx, a.step)} | ${cmds} | ${tests} | ${md(String(r?.summary ?? "not run in this release"))} |`);
   }
-  const uatVerdict = uatRequired.length === 0 ? "— NONE CONFIGURED" : uat.complete ? "✅ SIGNED OFF" : uat.rejected.length ? "❌ REFUSED" : "🟡 WAITING";
+  const uatVerdict = uatRequired.length === 0 ? verdict(ctx, "3.4") : uat.complete ? "✅ SIGNED OFF" : uat.rejected.length ? "❌ REFUSED" : "🟡 WAITING";
   out.push(`| User acceptance | 3.4 | ${uatVerdict} | — | — | ${uatRequired.length ? `${uat.signed.length}/${uat.needed} signed` : "no UAT sign-offs configured"} |`, "");
 
   for (const a of AREAS) {
