@@ -4,8 +4,6 @@
  * where it is used, confirmations name a known role, the health checks answer now, and the
  * GitHub and npm targets can be reached with the credentials at hand.
  */
-import { accessSync, constants } from "node:fs";
-import { delimiter, isAbsolute, join } from "node:path";
 import type { DeployStep, HealthCheckConfig } from "../config/schema-environment.js";
 import { isBrtopsError } from "../core/errors.js";
 import type { Finding } from "../core/events.js";
@@ -14,45 +12,18 @@ import { probeHealth } from "./health-probe.js";
 import { planDag } from "./plan-dag.js";
 import { usesPrevious } from "./substitute.js";
 import { actionContext, deployTarget, tagName, type DeployTarget } from "./deploy-target.js";
-import { openGitHub } from "./github-session.js";
+import { preflight, type ReadinessCheck } from "./preflight.js";
 import { localTag, remoteTagCommit } from "../adapters/github/git-tag.js";
-import { repositoryAccess } from "../adapters/github/github-client.js";
 import { readPackage } from "../adapters/npm/npm-publish.js";
-import { resolveNpmToken, runNpm } from "../adapters/npm/npm-cli.js";
 
-export interface ReadinessCheck {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
+export { programFound, type ReadinessCheck } from "./preflight.js";
 
-/** Finds a program as the OS would: a path (relative to `cwd`) or a name on PATH. */
-export function programFound(program: string, cwd: string, path = process.env["PATH"] ?? ""): boolean {
-  const executable = (p: string): boolean => {
-    try {
-      accessSync(p, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (program.includes("/")) return executable(isAbsolute(program) ? program : join(cwd, program));
-  return path.split(delimiter).some((dir) => dir && executable(join(dir, program)));
-}
-
-function stepChecks(t: DeployTarget, ctx: Pick<StepContext, "root" | "config">, steps: readonly DeployStep[], what: "deploy" | "rollback", findings: Finding[]): ReadinessCheck[] {
-  const out: ReadinessCheck[] = [];
+function stepChecks(t: DeployTarget, ctx: Pick<StepContext, "config">, steps: readonly DeployStep[], what: "deploy" | "rollback", findings: Finding[]): void {
   const people = new Set([...ctx.config.leads.hum, ...ctx.config.leads.ai, ...ctx.config.leads.members, ...ctx.config.leads.emergency, "hum-lead", "ai-lead"]);
   for (const s of steps) {
     const actions = [s, ...(s.undo ? [s.undo] : [])];
     for (const a of actions) {
       const label = a === s ? `${what} step "${s.name}"` : `undo of "${s.name}"`;
-      if (a.run) {
-        const cwd = a.cwd ? (isAbsolute(a.cwd) ? a.cwd : join(ctx.root, a.cwd)) : ctx.root;
-        const ok = programFound(a.run[0]!, cwd);
-        out.push({ name: `${label}: program ${a.run[0]}`, ok, detail: ok ? "found" : "not found on PATH or at that path" });
-        if (!ok) findings.push({ severity: "critical", code: "E_PROGRAM_MISSING", message: `The ${label} runs ${a.run[0]}, which is not installed or not executable here.`, source: `environments.${t.name}.${what}` });
-      }
       if (a.confirm && !people.has(a.confirm.role)) {
         findings.push({ severity: "critical", code: "E_CONFIRM_ROLE_UNKNOWN", message: `The ${label} asks ${a.confirm.role} to confirm, who is not a lead or member in the config.`, source: `environments.${t.name}.${what}` });
       }
@@ -61,7 +32,6 @@ function stepChecks(t: DeployTarget, ctx: Pick<StepContext, "root" | "config">, 
       findings.push({ severity: what === "deploy" ? "critical" : "warning", code: "E_NO_PREVIOUS_VERSION", message: `The ${what} step "${s.name}" uses {previous}, but there is no earlier release${what === "rollback" ? ": a rollback could not redeploy it" : ""}.`, source: `environments.${t.name}.${what}` });
     }
   }
-  return out;
 }
 
 async function healthChecks(t: DeployTarget, ctx: StepContext, checks: readonly HealthCheckConfig[]): Promise<ReadinessCheck[]> {
@@ -75,49 +45,36 @@ async function healthChecks(t: DeployTarget, ctx: StepContext, checks: readonly 
   return out;
 }
 
-async function githubChecks(t: DeployTarget, ctx: StepContext, findings: Finding[]): Promise<ReadinessCheck[]> {
-  const out: ReadinessCheck[] = [];
+/** Tags only: the token, its user and its permission are preflight's (./preflight.ts). */
+async function githubTagChecks(t: DeployTarget, ctx: StepContext, findings: Finding[]): Promise<ReadinessCheck[]> {
   const tag = tagName(t.github!, t.vars.version);
   try {
-    const gh = await openGitHub(ctx, t.github!);
-    out.push({ name: "GitHub repository", ok: true, detail: `${gh.repo.owner}/${gh.repo.repo} via ${gh.repo.baseUrl} (from ${gh.repo.from}), token from ${gh.tokenSource}` });
-    const access = await repositoryAccess(gh.client);
-    out.push({ name: "GitHub push permission", ok: access.canPush, detail: access.canPush ? "the token may push" : "the token may not push" });
-    if (!access.canPush) findings.push({ severity: "critical", code: "E_GITHUB_FORBIDDEN", message: `The token may not push to ${access.fullName}.`, source: "6.8" });
     const remote = await remoteTagCommit(ctx.git, t.github!.remote, tag);
     const local = await localTag(ctx.git, tag);
     const head = await ctx.git.head();
-    out.push({ name: `remote ${t.github!.remote}`, ok: true, detail: remote ? `has ${tag} at ${remote.slice(0, 12)}` : `reachable; no ${tag} yet` });
     for (const [where, at] of [["on the remote", remote], ["locally", local?.commit ?? null]] as const) {
       if (at && head && at !== head) findings.push({ severity: "critical", code: "E_TAG_CONFLICT", message: `Tag ${tag} already exists ${where} at ${at.slice(0, 12)}, not at HEAD ${head.slice(0, 12)}.`, source: "6.8.1" });
     }
+    return [{ name: `remote ${t.github!.remote}`, ok: true, detail: remote ? `has ${tag} at ${remote.slice(0, 12)}` : `reachable; no ${tag} yet` }];
   } catch (e) {
     const message = isBrtopsError(e) ? e.message : ctx.redact(String(e));
-    out.push({ name: "GitHub target", ok: false, detail: message });
     findings.push({ severity: "critical", code: isBrtopsError(e) ? e.code : "E_GITHUB", message, source: "6.8" });
+    return [{ name: `remote ${t.github!.remote}`, ok: false, detail: message }];
   }
-  return out;
 }
 
-async function npmChecks(t: DeployTarget, ctx: StepContext, findings: Finding[]): Promise<ReadinessCheck[]> {
-  const out: ReadinessCheck[] = [];
+/** The package's version (written at 2.4); the token and the registry are preflight's. */
+function npmPackageChecks(t: DeployTarget, ctx: StepContext, findings: Finding[]): ReadinessCheck[] {
   const npm = t.npm!;
   try {
     const pkg = readPackage(ctx.root, npm.package);
     const same = pkg.version === t.vars.version;
-    out.push({ name: "npm package", ok: same, detail: `${pkg.name}@${pkg.version} in ${npm.package}` });
     if (!same) findings.push({ severity: "critical", code: "E_NPM_VERSION_MISMATCH", message: `${npm.package}/package.json says ${pkg.version}, but this release is ${t.vars.version}.`, source: "npm.package" });
+    return [{ name: "npm package", ok: same, detail: `${pkg.name}@${pkg.version} in ${npm.package}` }];
   } catch (e) {
-    out.push({ name: "npm package", ok: false, detail: isBrtopsError(e) ? e.message : String(e) });
     findings.push({ severity: "critical", code: "E_NPM_PACKAGE", message: isBrtopsError(e) ? e.message : String(e), source: "npm.package" });
+    return [{ name: "npm package", ok: false, detail: isBrtopsError(e) ? e.message : String(e) }];
   }
-  const token = resolveNpmToken(ctx.env, npm.tokenEnv);
-  out.push({ name: "npm token", ok: token !== null, detail: token ? `from ${npm.tokenEnv ?? "NPM_TOKEN or NODE_AUTH_TOKEN"}` : "none set" });
-  if (!token) findings.push({ severity: "critical", code: "E_NPM_AUTH", message: `No npm token: set ${npm.tokenEnv ?? "NPM_TOKEN"}.`, source: "npm" });
-  const ping = await runNpm({ registry: npm.registry, token, cwd: ctx.root, redact: ctx.redact, env: ctx.env, timeoutMs: 60_000 }, ["ping"]);
-  out.push({ name: "npm registry", ok: ping.exitCode === 0, detail: ping.exitCode === 0 ? `${npm.registry} answers` : `${npm.registry} does not answer` });
-  if (ping.exitCode !== 0) findings.push({ severity: "critical", code: "E_NPM_REGISTRY", message: `The registry ${npm.registry} does not answer npm ping.`, source: "npm.registry" });
-  return out;
 }
 
 /** Runs the 4.1 checks. Result: `{summary, environment, checks, findings}`. */
@@ -137,11 +94,19 @@ export async function checkInfraReadiness(ctx: StepContext): Promise<{ result: R
       checks.push({ name: `${what} steps form a DAG`, ok: false, detail: e.message });
       findings.push({ severity: "critical", code: e.code, message: e.message, source: `environments.${t.name}.${what}` });
     }
-    checks.push(...stepChecks(t, ctx, steps, what, findings));
+    stepChecks(t, ctx, steps, what, findings);
   }
-  checks.push(...(await healthChecks(t, ctx, t.env.health)));
-  if (t.github) checks.push(...(await githubChecks(t, ctx, findings)));
-  if (t.npm) checks.push(...(await npmChecks(t, ctx, findings)));
+  // Programs, tokens, registries, hosts and version files: the same checks as phase 1's preflight, again now.
+  const s = ctx.state;
+  const tagFindings: Finding[] = [];
+  const [pre, health, tags] = await Promise.all([
+    preflight({ root: ctx.root, config: ctx.config, environment: s.environment, version: s.version, plan: s.plan, env: ctx.env, git: ctx.git, redact: ctx.redact }),
+    healthChecks(t, ctx, t.env.health),
+    t.github ? githubTagChecks(t, ctx, tagFindings) : Promise.resolve([]),
+  ]);
+  checks.push(...pre.checks, ...health, ...tags);
+  findings.push(...pre.findings, ...tagFindings);
+  if (t.npm) checks.push(...npmPackageChecks(t, ctx, findings));
   const failed = checks.filter((c) => !c.ok).length;
   const critical = findings.filter((f) => f.severity === "critical").length;
   const summary = critical ? `${critical} blocking problem(s) in ${checks.length} checks` : `${checks.length} checks, ${failed} not passing, nothing blocking`;

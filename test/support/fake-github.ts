@@ -85,7 +85,11 @@ export interface FakeGitHub {
 const DOCS = "https://docs.github.com/rest";
 const user = { login: "brtops-bot", id: 1, node_id: "MDQ6VXNlcjE=", type: "User", site_admin: false };
 
-export async function startFakeGitHub(o: { token: string; digest?: boolean } = { token: "test-token" }): Promise<FakeGitHub> {
+/**
+ * `scopes`: what `GET /user` reports in `x-oauth-scopes` for a classic token (default "repo,
+ * workflow"); null sends no such header, as for fine-grained and app tokens.
+ */
+export async function startFakeGitHub(o: { token: string; digest?: boolean; scopes?: string | null } = { token: "test-token" }): Promise<FakeGitHub> {
   const releases: FakeRelease[] = [];
   const requests: FakeGitHub["requests"] = [];
   const faults: Fault[] = [];
@@ -236,6 +240,11 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean } = {
       return send(res, 201, assetJson(r, a));
     }
 
+    // https://docs.github.com/rest/users/users#get-the-authenticated-user
+    if (path === "/user" && method === "GET") {
+      const scopes = o.scopes === undefined ? "repo, workflow" : o.scopes;
+      return send(res, 200, { ...user, name: "brtops bot", email: null }, scopes === null ? {} : { "x-oauth-scopes": scopes, "x-accepted-oauth-scopes": "" });
+    }
     const repoOnly = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path);
     if (repoOnly && method === "GET") {
       const [, owner, name] = repoOnly as unknown as [string, string, string];

@@ -18,6 +18,7 @@ export function firstDeploymentFindings(s: Pick<ReleaseState, "previous" | "envi
   return [{ severity: "critical", code: "FIRST_DEPLOYMENT_ROLLBACK", message: `This is the first deployment to ${s.environment}: rollback step(s) ${needing.join(", ")} redeploy {previous}, but nothing ran there before, so a rollback could not run them. Give the environment rollback steps that work without {previous}, or approve with a waiver that says how a failure will be handled.`, source: `environments.${s.environment}.rollback` }];
 }
 import { prefetchHistory } from "./history.js";
+import { preflight } from "../../deploy/preflight.js";
 
 const SUCCESS_CRITERIA = [
   "All 7 phases executed per system SEV-level protocol",
@@ -71,11 +72,20 @@ export const phase1Steps: Record<string, StepExecutor> = {
       },
     };
   },
-  "1.8": async (ctx) => ({
-    result: {
-      summary: `${sevLabel(ctx.state.sev)}: phases ${ctx.state.plan.join(", ")}`,
-      plan: [...ctx.state.plan],
-      successCriteria: SUCCESS_CRITERIA,
-    },
-  }),
+  // 1.8 also runs the preflight (deploy/preflight): what later steps need is checked now, whatever
+  // the SEV, and its findings are shown at the first gate — before anyone approves anything.
+  "1.8": async (ctx) => {
+    const s = ctx.state;
+    const pre = await preflight({ root: ctx.root, config: ctx.config, environment: s.environment, version: s.version, plan: s.plan, env: ctx.env, git: ctx.git, redact: ctx.redact });
+    return {
+      result: {
+        summary: `${sevLabel(s.sev)}: phases ${s.plan.join(", ")}; ${pre.summary}`,
+        plan: [...s.plan],
+        successCriteria: SUCCESS_CRITERIA,
+        preflight: { summary: pre.summary, timeoutMs: pre.timeoutMs, checks: pre.checks },
+        findings: pre.findings,
+      },
+      findings: pre.findings,
+    };
+  },
 };
