@@ -1,4 +1,5 @@
 /** init, parse, audit, docs, features, validate. */
+import { VERDICT_MARKS } from "../core/verdict.js";
 import { envFlag } from "./context.js";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -124,7 +125,9 @@ export async function cmdValidate(ctx: Ctx): Promise<number> {
     const { validateRelease } = await import("../engine/validate-release.js");
     const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true, ...envFlag(ctx) });
     const r = await validateRelease(p, session, resolveIdentity(p.root, ctx.args.flags.as, p.env), (line) => ctx.out.info(`  ${line}`));
-    ctx.out.result(r, r.ok ? "✔ post-deployment validation passed" : `✘ validation failed:\n  ${r.failed.join("\n  ")}`);
+    const lines = (Object.keys(r.verdicts) as (keyof typeof r.verdicts)[]).map((k) => `  ${VERDICT_MARKS[r.verdicts[k]]} ${k}: ${String(r.results[k].failure?.message ?? r.results[k].result?.summary ?? "")} [${r.verdicts[k]}]`);
+    const head = r.ok ? (Object.values(r.verdicts).every((v) => v === "pass") ? "✔ post-deployment validation passed" : "post-deployment validation: no check failed, but not every check passed") : `✘ validation failed: ${r.failed.length} check(s) failed`;
+    ctx.out.result(r, [head, ...lines].join("\n"));
     return r.ok ? 0 : ExitCodes.STEP_FAILED;
   });
 }

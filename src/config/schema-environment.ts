@@ -139,6 +139,35 @@ export const healthCheckSchema = z
     }
   });
 
+/**
+ * How the environment says which version it runs (checked again at 7.10, before certification):
+ * a command whose output is the version (its first line, or the first group of `match`), or an
+ * HTTP request whose JSON body holds it at `path` ("version", "build.version"; the whole body when absent).
+ */
+export const versionCheckSchema = z
+  .object({
+    run: argv.optional(),
+    http: z
+      .object({
+        url: z.string().min(1),
+        headers: z.record(z.string(), z.string()).default({}),
+        /** Dot-separated path of the version in the JSON body. */
+        path: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** A regular expression whose first group (else whole match) is the version, applied to the output or body. */
+    match: z.string().optional(),
+    cwd: z.string().optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    /** Seconds the command or request may take. */
+    timeout: seconds.default(10),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if ((v.run === undefined) === (v.http === undefined)) ctx.addIssue({ code: "custom", message: "a version check has either run (a command) or http (a request), exactly one", path: [] });
+  });
+
 const repository = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "repository is owner/name");
 
 /** The GitHub target (spec 6.8): annotated tag, push, release with notes and assets. */
@@ -194,6 +223,8 @@ export const environmentSchema = z
     /** Phase 7 checks: commands or requests with a latency limit (7.2) and business checks (7.4). */
     performance: z.array(healthCheckSchema).default([]),
     business: z.array(healthCheckSchema).default([]),
+    /** How the environment reports the version it runs (7.10 checks it against the release). */
+    version: versionCheckSchema.optional(),
     github: githubTargetSchema.optional(),
     npm: npmTargetSchema.optional(),
   })
@@ -205,6 +236,7 @@ export type UndoAction = z.infer<typeof undoActionSchema>;
 export type StepAction = UndoAction | DeployStep;
 export type HttpRequestConfig = z.infer<typeof httpRequestSchema>;
 export type HealthCheckConfig = z.infer<typeof healthCheckSchema>;
+export type VersionCheckConfig = z.infer<typeof versionCheckSchema>;
 export type GitHubTargetConfig = z.infer<typeof githubTargetSchema>;
 export type NpmTargetConfig = z.infer<typeof npmTargetSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;

@@ -16,7 +16,7 @@ function checkSummary(c: CheckReport): Record<string, unknown> {
 export async function monitorDeployment(ctx: StepContext, step = "6.2"): Promise<StepOutcome> {
   const t = deployTarget(ctx);
   if (t.env.health.length === 0) {
-    return { result: { summary: "no health checks configured", healthy: null, checks: [] }, findings: [{ severity: "warning", code: "W_NO_HEALTH_CHECKS", message: `Environment "${t.name}" has no health checks: brtops cannot tell whether the deployment works.`, source: `environments.${t.name}.health` }] };
+    return { result: { summary: "not configured: no health checks", healthy: null, notConfigured: true, checks: [] }, findings: [{ severity: "warning", code: "W_NO_HEALTH_CHECKS", message: `Environment "${t.name}" has no health checks: brtops cannot tell whether the deployment works.`, source: `environments.${t.name}.health` }] };
   }
   const report = await monitorHealth(t.env.health, {
     durationMs: t.env.healthWindow * 1000,

@@ -12,6 +12,7 @@ import { planReleaseRequest, type RequestPlan } from "../intel/plan-request.js";
 import { ReleaseSession } from "./release-session.js";
 import type { Project } from "./project.js";
 import { readRuns } from "./read-runs.js";
+import { prefetchRecordedHistory } from "./steps/history.js";
 
 export interface ReleaseRequest {
   version: string; // a version or major | minor | patch
@@ -33,6 +34,14 @@ export async function planRequest(project: Project, req: ReleaseRequest): Promis
       details: { environment, configured },
     });
   }
+  // No deployment of nothing: an environment with no deploy steps and no target block is refused now.
+  const env = project.config.environments[environment]!;
+  if (env.deploy.length === 0 && !env.github && !env.npm && environment !== "github" && environment !== "npm") {
+    throw new BrtopsError("E_ENVIRONMENT_EMPTY", `Environment ${environment} has nothing to deploy with: no deploy steps and no github or npm target, so a release there would deploy nothing.`, {
+      hint: `Add to environments.${environment} in brtops.config.yaml: deploy steps (deploy: [{name: ship, run: [./scripts/deploy.sh, "{version}"]}]), or a target block (github: {} or npm: {}).`,
+      details: { environment },
+    });
+  }
   let override: { by: string; reason: string } | undefined;
   if (req.overridePromotion !== undefined) {
     if (!req.overridePromotion.trim()) throw new BrtopsError("E_USAGE", "An override of the promotion order needs a reason.", { hint: '--override-promotion "hotfix for INC-42"' });
@@ -49,6 +58,9 @@ export async function requestRelease(project: Project, req: ReleaseRequest): Pro
   const environment = resolveEnvironment(req.environment, buildEnvironmentCatalog(project.config.environments));
   return project.store.exclusive(`environment-${environment}`, async () => {
     const plan = await planRequest(project, req);
+    // The release's history (one git log, one diff) is read from now on, while the request is
+    // recorded and phase 1 starts: step 1.4 and phase 2 find it read (steps/history.ts).
+    prefetchRecordedHistory(project.root, plan.base);
     const session = await ReleaseSession.open(project.store, plan.release);
     if (session.exists) {
       // Only a run this planner did not see (a log copied in by hand) can be here.

@@ -19,6 +19,7 @@ import { EXECUTORS } from "./steps/index.js";
 import { rollbackDeployment } from "./steps/rollback.js";
 import type { ProgressEvent, StepOutcome } from "./step-types.js";
 import { outcomeDrafts } from "../core/step-outcome.js";
+import { RECHECK_STEP, recheckEnvironment } from "../deploy/recheck-environment.js";
 import { composeVersionDocuments, renderPhaseDocuments, withDocumentsLock, writeDocs } from "./write-documents.js";
 import { writeRecordDocuments } from "./record-documents.js";
 import { createEventNotifier } from "./notify-events.js";
@@ -226,6 +227,24 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
+/** 7.10: the environment checked again (health, running version), recorded as the sub-step 7.10:environment. */
+async function recheckBeforeCertification(project: Project, session: ReleaseSession, actor: Actor, progress: (p: ProgressEvent) => void, signal: AbortSignal, record: (d: AnyDraft[]) => Promise<void>) {
+  const step = RECHECK_STEP;
+  const title = "Environment checked again before certification";
+  let outcome: StepOutcome;
+  try {
+    outcome = await recheckEnvironment(createStepContext({ project, session, actor, step, progress, signal }));
+  } catch (e) {
+    const message = project.redact(e instanceof Error ? e.message : String(e));
+    outcome = { result: { summary: `could not check the environment again: ${message}`, findings: [{ severity: "warning", code: "RECHECK_FAILED", message, source: "7.10" }] } };
+  }
+  const s = session.state;
+  const d = outcomeDrafts({ step, phase: 7, title, outcome, at: project.now(), actor, sev: s.sev, next: null });
+  await record([{ type: "StepStarted", at: project.now(), actor, data: { step, attempt: (s.steps[step]?.attempt ?? 0) + 1, label: title } }, ...d.drafts]);
+  progress({ kind: "step", step, message: d.message, status: d.status === "failed" ? "fail" : "ok", ...(d.verdict ? { verdict: d.verdict } : {}) });
+  return session.state;
+}
+
 async function runStep(
   project: Project,
   session: ReleaseSession,
@@ -268,6 +287,8 @@ async function runStep(
 
   // The phase gate: compose the report and wait for the HUM LEAD (steps x.6–x.10).
   if (def.gate && step === def.gate.step) {
+    // Certification vouches for what runs now: look at the environment again first (7.10).
+    const s = def.gate.kind === "certification" ? await recheckBeforeCertification(project, session, actor, progress, signal, record) : session.state;
     const findings = phaseFindings(s, phase);
     const onApprove = def.after[0] ?? stepAfter(s.plan, step) ?? step;
     await record([

@@ -18,8 +18,8 @@
  *     A3 every feature states its SEV level
  *
  * A waived feature counts as conditional-accepted: it fails only S1 and the advisory checks. An
- * excluded feature is left out of everything. With no features at all the system is READY and
- * A1 says there was nothing to read.
+ * excluded feature is left out of everything. With no features at all nothing was assessed: the
+ * readiness is NO_FEATURES (recommendation CONDITIONAL_GO, never a plain GO) and A1 says so.
  */
 import type { Sev } from "../core/events.js";
 import type { FeatureCounts, FeatureReadiness, FeatureReport, GateCheck, GateClass, GateTally } from "./feature-types.js";
@@ -101,8 +101,8 @@ export function aggregateReadiness(all: readonly FeatureReadiness[], waivers: Wa
     return { passed: cs.filter((c) => c.passed).length, total: cs.length };
   };
   const gates = { critical: tally("CRITICAL"), standard: tally("STANDARD"), advisory: tally("ADVISORY") };
-  const readiness = gates.critical.passed < gates.critical.total ? "NOT_READY" : gates.standard.passed < gates.standard.total ? "CONDITIONAL" : "READY";
-  const recommendation = readiness === "READY" ? "GO" : readiness === "CONDITIONAL" ? "CONDITIONAL_GO" : "NO_GO";
+  const readiness = features.length === 0 ? "NO_FEATURES" : gates.critical.passed < gates.critical.total ? "NOT_READY" : gates.standard.passed < gates.standard.total ? "CONDITIONAL" : "READY";
+  const recommendation = readiness === "READY" ? "GO" : readiness === "CONDITIONAL" || readiness === "NO_FEATURES" ? "CONDITIONAL_GO" : "NO_GO";
   const sevs = features.map((f) => f.sev).filter((s): s is Sev => s !== null);
   return {
     features,

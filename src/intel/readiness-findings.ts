@@ -11,8 +11,9 @@ import { gateLine } from "./aggregate-readiness.js";
 import type { FeatureReport } from "./feature-types.js";
 
 /** Findings of a feature report. Example: a pending feature → `{severity: "critical", code: "READINESS_C1", …}`. */
-export function readinessFindings(r: Pick<FeatureReport, "checks" | "features" | "waived">): Finding[] {
+export function readinessFindings(r: Pick<FeatureReport, "checks" | "features" | "waived"> & Partial<Pick<FeatureReport, "readiness">>): Finding[] {
   const out: Finding[] = [];
+  if (r.readiness === "NO_FEATURES") out.push({ severity: "info", code: "READINESS_NO_FEATURES", message: "No features were found (paths.features): nothing was assessed, so readiness is not READY but NO_FEATURES." });
   for (const c of r.checks) {
     if (c.passed) continue;
     if (c.id === "S1" && c.features.every((n) => r.waived.includes(n))) continue;

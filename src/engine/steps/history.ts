@@ -14,6 +14,7 @@ import type { ReleaseBase } from "../../core/events.js";
 import { prefetchReleaseHistory, readReleaseHistory, type HistoryRange, type ReleaseHistory } from "../../intel/release-history.js";
 import { changelogBase } from "../../intel/version-validate.js";
 import { releasesFromTags, toSemver } from "../../intel/version-order.js";
+import { stepResult } from "../../core/step-results.js";
 import type { StepContext } from "../step-types.js";
 
 export interface HistoryBase {
@@ -46,7 +47,11 @@ export async function historyBase(ctx: Ctx): Promise<HistoryBase> {
     const tagged = changelogBase(releasesFromTags(await ctx.git.tags()), ctx.state.version);
     return { recorded: false, ref: tagged?.tag ?? null, name: tagged?.tag ?? null, label: tagged?.tag ?? null, semver: tagged?.version ?? null, release: null };
   }
-  const b = ctx.state.base ?? recorded;
+  return recordedHistoryBase(ctx.state.base ?? recorded);
+}
+
+/** Where a release with a recorded base (as ReleaseRequested carries it) counts its changes from. */
+export function recordedHistoryBase(b: ReleaseBase | null): HistoryBase {
   if (b === null) return { recorded: true, ref: null, name: null, label: null, semver: null, release: null };
   const ref = b.commit ?? b.tag;
   if (!ref) {
@@ -58,21 +63,38 @@ export async function historyBase(ctx: Ctx): Promise<HistoryBase> {
   return { recorded: true, ref, name: b.tag ?? `v${b.version}`, label: b.tag ?? ref.slice(0, 7), semver: toSemver(b.version), release: b };
 }
 
-function rangeOf(base: HistoryBase, head?: string): HistoryRange {
-  return { base: base.ref, baseLabel: base.label, ...(head ? { head } : {}) };
+function rangeOf(base: HistoryBase, head?: string, baseCommit?: string): HistoryRange {
+  return { base: baseCommit ?? base.ref, baseLabel: base.label, ...(head ? { head } : {}) };
 }
 
 /** The history from the base to `head` (default: HEAD now), shared by every step of this process that reads the same range. */
 export async function releaseHistory(ctx: Ctx & Pick<StepContext, "signal">, options: { base?: HistoryBase; head?: string } = {}): Promise<{ base: HistoryBase; history: ReleaseHistory }> {
   const base = options.base ?? (await historyBase(ctx));
-  const history = await readReleaseHistory(ctx.root, rangeOf(base, options.head), { signal: ctx.signal });
+  // Phase 2 after 2.1 reads the range 2.1 resolved (its base commit too, as its head), so its results describe one range.
+  const analysed = options.head !== undefined && options.head === phase2Head(ctx) && base.ref !== null ? phase2BaseCommit(ctx) : undefined;
+  const history = await readReleaseHistory(ctx.root, rangeOf(base, options.head, analysed), { signal: ctx.signal });
   return { base, history };
 }
 
 /** The head commit step 2.1 analysed (2.2 and 2.3 use the same), undefined before it ran. */
 export function phase2Head(ctx: Pick<StepContext, "state">): string | undefined {
-  const head = (ctx.state.steps["2.1"]?.result?.history as { head?: unknown } | undefined)?.head;
+  const head = stepResult(ctx.state, "2.1")?.history?.head;
   return typeof head === "string" && head ? head : undefined;
+}
+
+/** The commit the base named when step 2.1 analysed the range, undefined before it ran (or for a first release). */
+function phase2BaseCommit(ctx: Pick<StepContext, "state">): string | undefined {
+  const commit = (ctx.state.steps["2.1"]?.result?.history as { baseCommit?: unknown } | undefined)?.baseCommit;
+  return typeof commit === "string" && commit ? commit : undefined;
+}
+
+/** Starts reading, in the background, the history a release with this recorded base will read (at the request, before phase 1 starts). */
+export function prefetchRecordedHistory(root: string, base: ReleaseBase | null): void {
+  try {
+    prefetchReleaseHistory(root, rangeOf(recordedHistoryBase(base)));
+  } catch {
+    // A base step 1.4 cannot read fails there, with its own message.
+  }
 }
 
 /** Starts reading the history in the background (step 1.1), so step 1.4 finds it read. */

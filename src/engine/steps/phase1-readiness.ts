@@ -11,6 +11,7 @@ import type { FeatureReport } from "../../intel/feature-types.js";
 import { readFeatureReport } from "../../intel/read-feature-report.js";
 import { boundFeatureReport } from "../../intel/record-bounds.js";
 import { needsReadinessGate, readinessFindings, renderReadinessReport } from "../../intel/readiness-findings.js";
+import { stepResult } from "../../core/step-results.js";
 import type { StepContext, StepExecutor } from "../step-types.js";
 import { historyRecord, releaseHistory } from "./history.js";
 
@@ -29,7 +30,8 @@ export function currentFeatures(ctx: Pick<StepContext, "root" | "config" | "stat
 
 /** The feature report step 1.2 recorded (null before it ran). */
 export function recordedFeatures(ctx: Pick<StepContext, "state">): (FeatureReport & { featuresOmitted?: number }) | null {
-  const r = ctx.state.steps["1.2"]?.result;
+  const r = stepResult(ctx.state, "1.2");
+  // 1.2 records a bounded FeatureReport (intel/record-bounds): the typed core shape is its outline.
   return r && Array.isArray(r.features) ? (r as unknown as FeatureReport) : null;
 }
 

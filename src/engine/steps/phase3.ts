@@ -7,6 +7,7 @@
  */
 import { renderPhaseReport } from "../../core/render/gate-report.js";
 import type { Finding } from "../../core/events.js";
+import { unconfiguredFinding } from "../../core/verdict.js";
 import { summarizeOutcomes, type TestKind } from "../../intel/assess-test-run.js";
 import { assessSignoffs } from "../../intel/assess-signoffs.js";
 import { runTestSteps, type TestRunRecord } from "../../intel/run-system-tests.js";
@@ -30,7 +31,11 @@ function boundRun(r: TestRunRecord): Record<string, unknown> {
 function tests(kind: TestKind): StepExecutor {
   return async (ctx: StepContext) => {
     const steps = ctx.config.tests[kind];
-    if (steps.length === 0) return { result: { summary: `no ${kind} commands configured`, kind, commands: 0, passed: 0, failed: 0, tests: 0, testsFailed: 0, runs: [] } };
+    if (steps.length === 0) {
+      // Nothing configured is not a pass: a finding weighed by the SEV (core/verdict).
+      const findings = [unconfiguredFinding(ctx.state.sev, kind, `${kind} test command (tests.${kind})`, ctx.state.step)];
+      return { result: { summary: `not configured: no ${kind} commands (tests.${kind})`, kind, notConfigured: true, commands: 0, passed: 0, failed: 0, tests: 0, testsFailed: 0, runs: [], findings }, findings };
+    }
     // The tests run against the release commit (a clean checkout of it), never the working folder.
     const root = await releaseCheckout(ctx);
     const runs = await runTestSteps({
@@ -61,7 +66,10 @@ function tests(kind: TestKind): StepExecutor {
 
 const uat: StepExecutor = async (ctx) => {
   const required = ctx.config.tests.uat.signoffs;
-  if (required.length === 0) return { result: { summary: "no UAT sign-offs configured (tests.uat.signoffs)", required: [], complete: true } };
+  if (required.length === 0) {
+    const findings = [unconfiguredFinding(ctx.state.sev, "uat", "user acceptance sign-off (tests.uat.signoffs)", "3.4")];
+    return { result: { summary: "not configured: no UAT sign-offs (tests.uat.signoffs)", required: [], notConfigured: true, findings }, findings };
+  }
   const a = assessSignoffs(required, signoffsFromEvents(ctx.events, "uat"));
   const findings: Finding[] = [
     ...a.rejected.map((s): Finding => ({ severity: "critical", code: "UAT_REJECTED", message: `${s.by} did not accept the release${s.note ? `: ${s.note}` : ""}`, source: "3.4" })),

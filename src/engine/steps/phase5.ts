@@ -12,12 +12,13 @@ import { aggregateRisks, type RiskProfile } from "../../intel/aggregate-risks.js
 import { assessSignoffs, type SignoffAssessment } from "../../intel/assess-signoffs.js";
 import { buildReadinessChecklist, type ChecklistInput, type TestStepSummary } from "../../intel/readiness-checklist.js";
 import { signoffsFromEvents } from "../../intel/signoffs-from-events.js";
+import { stepResult } from "../../core/step-results.js";
 import type { StepContext, StepExecutor } from "../step-types.js";
 import { currentFeatures } from "./phase1-readiness.js";
 
 const health: StepExecutor = async (ctx) => {
   const env = ctx.config.environments[ctx.state.environment];
-  if (!env || env.health.length === 0) return { result: { summary: `no health checks configured for ${ctx.state.environment}`, passed: null, checks: [] } };
+  if (!env || env.health.length === 0) return { result: { summary: `not configured: no health checks for ${ctx.state.environment}`, passed: null, notConfigured: true, checks: [] } };
   // Nothing runs there yet (no earlier release at all): there is nothing to check the health of.
   if (ctx.state.previousSource === "none") return { result: { summary: `not applicable (first deployment to ${ctx.state.environment}: brtops never deployed there)`, passed: null, firstDeployment: true, notApplicable: true, checks: [] } };
   const o = await validateOperations(ctx, { before: true });
@@ -32,6 +33,7 @@ const health: StepExecutor = async (ctx) => {
         ? `${failed.length} of ${checks.length} health check(s) failing on ${ctx.state.environment}: ${failed.map((c) => c.name).join(", ")}${first ? ` — not applicable (first deployment by brtops to ${ctx.state.environment})` : ""}`
         : `${checks.length} health check(s) healthy on ${ctx.state.environment}`,
       passed: failed.length === 0 ? true : first ? null : false,
+      ...(failed.length && first ? { notApplicable: true } : {}),
       firstDeployment: first,
       firstRelease: first,
       checks,
@@ -47,7 +49,7 @@ export function stakeholderSignoffs(ctx: Pick<StepContext, "config" | "events">)
 
 const signoffs: StepExecutor = async (ctx) => {
   const a = stakeholderSignoffs(ctx);
-  if (a.required.length === 0) return { result: { summary: "no stakeholder sign-offs configured (signoffs.stakeholders)", ...(a as unknown as Record<string, unknown>) } };
+  if (a.required.length === 0) return { result: { summary: "not configured: no stakeholder sign-offs (signoffs.stakeholders)", ...(a as unknown as Record<string, unknown>), notConfigured: true } };
   return {
     result: {
       summary: `${a.signed.length}/${a.needed} stakeholder sign-off(s)${a.rejected.length ? `, refused by ${a.rejected.map((r) => r.by).join(", ")}` : ""}${a.missing.length ? `, waiting for ${a.missing.join(", ")}` : ""}`,
@@ -70,9 +72,9 @@ const risks: StepExecutor = async (ctx) => {
   };
 };
 
-function testSummary(s: ReleaseState, step: string, waived: boolean): TestStepSummary {
-  const r = s.steps[step]?.result;
-  return { commands: Number(r?.commands ?? 0), failed: Number(r?.failed ?? 0), ...(waived ? { waived } : {}) };
+function testSummary(s: ReleaseState, step: "3.1" | "3.2" | "3.3", waived: boolean): TestStepSummary {
+  const r = stepResult(s, step);
+  return { commands: r?.commands ?? 0, failed: r?.failed ?? 0, ...(waived ? { waived } : {}) };
 }
 
 /** The checklist's inputs, from what the log recorded (and the sign-offs given so far). */
@@ -80,18 +82,21 @@ export function checklistInput(ctx: Pick<StepContext, "state" | "events" | "conf
   const s = ctx.state;
   const phase3 = s.plan.includes(3);
   const waived3 = s.decisions.some((d) => d.type === "approve" && d.phase === 3 && (d.note ?? "").includes("waiver:"));
-  const r53 = s.steps["5.3"]?.result;
-  const r24 = s.steps["2.4"]?.result;
-  const r51 = s.steps["5.1"]?.result;
+  const r53 = stepResult(s, "5.3");
+  const r24 = stepResult(s, "2.4");
+  const r51 = stepResult(s, "5.1");
   const uatRequired = ctx.config.tests.uat.signoffs;
   const stakeholders = stakeholderSignoffs(ctx);
   const features = r53?.features as ChecklistInput["features"] | undefined;
   const builds = Array.isArray(r24?.builds) ? r24.builds.length : 0;
   return {
     features: features ?? null,
+    sev: s.sev,
+    configured: { integration: ctx.config.tests.integration.length > 0, performance: ctx.config.tests.performance.length > 0, security: ctx.config.tests.security.length > 0, uat: uatRequired.length > 0 },
     tests: phase3 ? { integration: testSummary(s, "3.1", waived3), performance: testSummary(s, "3.2", waived3), security: testSummary(s, "3.3", waived3) } : null,
     uat: phase3 && uatRequired.length ? assessSignoffs(uatRequired, signoffsFromEvents(ctx.events, "uat")) : null,
     health: r51 && r51.passed !== null && r51.passed !== undefined ? { passed: r51.passed === true, detail: String(r51.summary ?? "") } : null,
+    healthConfigured: (ctx.config.environments[s.environment]?.health.length ?? 0) > 0,
     stakeholders: stakeholders.required.length ? stakeholders : null,
     risks: (r53?.profile as RiskProfile | undefined) ?? null,
     artifacts: builds > 0 ? { count: Array.isArray(r24?.artifacts) ? r24.artifacts.length : 0, manifest: (r24?.manifest as string | null | undefined) ?? null, ok: r24?.ok === true } : null,
@@ -104,7 +109,7 @@ const checklist: StepExecutor = async (ctx) => {
   const c = buildReadinessChecklist(input);
   return {
     result: {
-      summary: `${c.recommendation}: CRITICAL passed ${c.gates.critical.passed}/${c.gates.critical.total}, STANDARD ${c.gates.standard.passed}/${c.gates.standard.total}, ADVISORY ${c.gates.advisory.passed}/${c.gates.advisory.total}`,
+      summary: `${c.recommendation}: CRITICAL passed ${c.gates.critical.passed}/${c.gates.critical.total}, STANDARD ${c.gates.standard.passed}/${c.gates.standard.total}, ADVISORY ${c.gates.advisory.passed}/${c.gates.advisory.total}${c.notConfigured ? `; ${c.notConfigured} check(s) not configured` : ""}`,
       recommendation: c.recommendation,
       input: input as unknown as Record<string, unknown>,
       checklist: c as unknown as Record<string, unknown>,
