@@ -42,15 +42,15 @@ function text(ctx: Ctx, i: number, what: string): string {
   return t;
 }
 
-async function session(ctx: Ctx) {
+async function session(ctx: Ctx, allowFinished = false) {
   const { openProject } = await import("../engine/project.js");
   const p = await openProject(ctx.cwd);
-  return { p, s: await selectRelease(p.store, ctx.args.flags.release, envFlag(ctx)) };
+  return { p, s: await selectRelease(p.store, ctx.args.flags.release, { ...envFlag(ctx), ...(allowFinished ? { allowFinished } : {}) }) };
 }
 
-function runDecision(fn: (p: Awaited<ReturnType<typeof session>>["p"], s: Awaited<ReturnType<typeof session>>["s"], base: d.DecisionInput) => Promise<ReleaseState>, said: (s: ReleaseState) => string): Decide {
+function runDecision(fn: (p: Awaited<ReturnType<typeof session>>["p"], s: Awaited<ReturnType<typeof session>>["s"], base: d.DecisionInput) => Promise<ReleaseState>, said: (s: ReleaseState) => string, allowFinished = false): Decide {
   return async (ctx, base) => {
-    const { p, s } = await session(ctx);
+    const { p, s } = await session(ctx, allowFinished);
     try {
       const state = await fn(p, s, { ...base, actorId: actorId(ctx, p) });
       return { state, said: said(state) };
@@ -93,4 +93,9 @@ export const decisionCommands: Record<string, (ctx: Ctx) => Promise<number>> = {
   resume: (ctx) => decide(ctx, runDecision((p, s, b) => d.resumeRelease(p, s, b), () => "Resumed. Next: brtops run")),
   abort: (ctx) => decide(ctx, runDecision((p, s, b) => d.abortRelease(p, s, b), () => "Abort recorded: rolling back what was deployed, in reverse order."), cmdRun),
   rollback: (ctx) => decide(ctx, runDecision((p, s, b) => d.requestRollback(p, s, b), () => "Rollback recorded: taking the deployment back to the previous version."), cmdRun),
+  incident: (ctx) => {
+    if (ctx.args.positionals[0] !== "note") throw new BrtopsError("E_USAGE", `Unknown incident subcommand "${ctx.args.positionals[0] ?? ""}".`, { hint: 'brtops incident note "what was found and what will be done"' });
+    // The run whose remediation plan it is may have ended (rolled back, aborted): finished runs count.
+    return decide(ctx, runDecision((p, s, b) => d.addIncidentNote(p, s, { ...b, text: text(ctx, 1, "note") }), () => "Remediation note recorded and written into rollback-procedures.md.", true));
+  },
 };

@@ -20,6 +20,7 @@ export const Actions = {
   reject: "reject",
   grantAutoProceed: "grant-auto-proceed",
   incidentGuidance: "incident-guidance",
+  incidentNote: "incident-note",
   feedback: "feedback",
   ask: "ask",
   answer: "answer",
@@ -36,7 +37,7 @@ export const Actions = {
 } as const;
 export type Action = (typeof Actions)[keyof typeof Actions];
 
-const HUM_ONLY: readonly Action[] = ["approve", "reject", "grant-auto-proceed", "incident-guidance", "answer", "resume", "abort", "rollback", "waive", "override-sev"];
+const HUM_ONLY: readonly Action[] = ["approve", "reject", "grant-auto-proceed", "incident-guidance", "incident-note", "answer", "resume", "abort", "rollback", "waive", "override-sev"];
 const LEADS: readonly Action[] = ["request", "run", "ask", "respond", "pause", "validate"];
 /** Anyone named in the config (a sign-off is a person's: not an AI LEAD's). */
 const NAMED: readonly Action[] = ["feedback", "signoff"];

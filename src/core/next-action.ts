@@ -5,6 +5,7 @@
 import type { ReleaseState } from "./release-state.js";
 import { mainStep } from "./fold.js";
 import { stepDef } from "./workflow.js";
+import { gateFindings } from "./consolidate.js";
 
 export type NextAction =
   | { type: "done"; reason: string }
@@ -22,7 +23,8 @@ export function autoProceedApplies(s: ReleaseState): boolean {
   if (!g || !s.autoProceed) return false;
   if (s.sev === null || s.sev <= 1) return false;
   if (g.kind !== "approval") return false;
-  if (g.findings.length > 0) return false;
+  // Open feedback and unanswered questions count (CONSOLIDATE): a person must see them decided.
+  if (gateFindings(s).length > 0) return false;
   if (g.approvals.length > 0) return false;
   // Whoever requested the release can never be its only approver: an auto-approval on their own grant would be.
   if (s.autoProceed.by.id.toLowerCase() === s.requestedBy.id.toLowerCase()) return false;

@@ -3,6 +3,7 @@ import type { ReleaseState } from "./release-state.js";
 import { recordVerdict, renderConsolidatedReport } from "./render/gate-report.js";
 import type { Verdict } from "./verdict.js";
 import { phaseDef, sevLabel, stepDef } from "./workflow.js";
+import { gateFindings } from "./consolidate.js";
 
 export interface StatusView {
   release: string;
@@ -115,7 +116,7 @@ export function statusView(s: ReleaseState, release?: string): StatusView {
           kind: s.gate.kind,
           title: s.gate.title,
           report: renderConsolidatedReport(s),
-          findings: s.gate.findings,
+          findings: gateFindings(s),
           approvals: s.gate.approvals.map((a) => ({ by: a.actor.id, at: a.at, authority: a.authority })),
           requiredApprovals: s.gate.requiredApprovals,
         }

@@ -16,6 +16,8 @@ import type { ReleaseSession } from "./release-session.js";
 import { createEventNotifier } from "./notify-events.js";
 import { readFingerprint } from "./scope-drift.js";
 import { readRuns } from "./read-runs.js";
+import { writeRecordDocuments } from "./record-documents.js";
+import { REMEDIATION_NOTE } from "../core/remediation.js";
 
 export interface DecisionInput {
   actorId: string;
@@ -52,6 +54,8 @@ async function act(project: Project, session: ReleaseSession, input: DecisionInp
     try {
       const stored = await session.append(build(s, actor).map((d) => project.redact.deep(d)));
       await createEventNotifier(project, session)(stored);
+      // Guidance, a NO-GO or rejected round, a remediation note: on record in the documents now.
+      await writeRecordDocuments(project, session, stored, actor);
       return session.state;
     } catch (e) {
       if (!(e instanceof BrtopsError && e.code === "E_CONFLICT") || tries >= 20) throw e;
@@ -228,5 +232,21 @@ export async function signOff(project: Project, session: ReleaseSession, input: 
     notFinished(s);
     const decision = input.reject ? "reject" : "approve";
     return [{ type: "Note", at: project.now(), actor, data: { kind: "signoff", text: `${input.for === "uat" ? "UAT" : "Stakeholder"} sign-off (${decision}) by ${actor.id}${input.note ? `: ${input.note}` : ""}`, data: { for: input.for, decision } } }];
+  });
+}
+
+/**
+ * `brtops incident note "…"` (HUM LEAD): adds to the remediation plan of a run that had an
+ * incident, a rollback or an abort (spec emergency step 6), recorded as a Note and written into
+ * rollback-procedures.md at once. Allowed after the run ended: remediation follows the outcome.
+ */
+export async function addIncidentNote(project: Project, session: ReleaseSession, input: DecisionInput & { text: string }): Promise<ReleaseState> {
+  if (!input.text?.trim()) throw new BrtopsError("E_USAGE", "A remediation note needs text.", { hint: 'brtops incident note "root cause: …; next: …"' });
+  return act(project, session, input, "incident-note", "add to an incident's remediation plan", (s, actor) => {
+    const hadIncident = session.events.some((e) => e.type === "IncidentOpened" || e.type === "RollbackRequested" || e.type === "RollbackCompleted" || e.type === "AbortRequested" || e.type === "Aborted");
+    if (!hadIncident) {
+      throw new BrtopsError("E_INVALID_STATE", `Release ${s.release} has had no incident, rollback or abort: there is no remediation plan to add to.`, { hint: "Give feedback on the release with `brtops feedback \"…\"`." });
+    }
+    return [{ type: "Note", at: project.now(), actor, data: { kind: REMEDIATION_NOTE, text: input.text } }];
   });
 }

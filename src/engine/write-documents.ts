@@ -14,6 +14,7 @@ import { versionOfReleaseId } from "../core/release-id.js";
 import type { ReleaseState, StateName } from "../core/release-state.js";
 import { composeDocuments, type ComposedDocument, type RunDocuments } from "../core/render/compose-runs.js";
 import { DOCUMENT_RENDERERS, documentsForPhase } from "../core/render/render-documents.js";
+import { phaseDef } from "../core/workflow.js";
 import type { Store } from "../store/store.js";
 import { ReleaseSession } from "./release-session.js";
 
@@ -35,6 +36,28 @@ export function renderPhaseDocuments(events: readonly AnyEvent[], phase: number,
   });
 }
 
+/** The phase a document belongs to (the phase whose approval writes it). */
+function phaseOfDocument(name: string): number {
+  for (let p = 1; p <= 7; p++) if (phaseDef(p).documents.includes(name)) return p;
+  return 0;
+}
+
+/**
+ * Renders the documents `names` from the log up to event `upTo`: a record write (an incident, a
+ * rollback, an abort, a NO-GO…, core/record-points.ts). Pure apart from hashing.
+ */
+export function renderDocumentsUpTo(events: readonly AnyEvent[], upTo: number, names: readonly string[], redact: (s: string) => string): RenderedDoc[] {
+  const prefix = events.filter((e) => e.seq <= upTo);
+  const state = foldEvents(prefix);
+  if (!state) return [];
+  return names.flatMap((name) => {
+    const render = DOCUMENT_RENDERERS[name];
+    if (!render) return [];
+    const text = redact(render({ state, events: prefix }));
+    return [{ phase: phaseOfDocument(name), name, text, sha256: createHash("sha256").update(text).digest("hex") }];
+  });
+}
+
 /** Atomic write: a reader never sees half a document. */
 export function writeDocs(dir: string, docs: readonly { name: string; text: string }[]): void {
   mkdirSync(dir, { recursive: true });
@@ -46,13 +69,21 @@ export function writeDocs(dir: string, docs: readonly { name: string; text: stri
   }
 }
 
-/** Every document the log says was written, rendered again: for `docs --rebuild` and checks. */
+/**
+ * Every document the log says was written, rendered again: for `docs --rebuild` and checks. Each
+ * document is rendered from the last point the log recorded for it (a phase's approval, or the
+ * `upTo` of a record write).
+ */
 export function rebuildAll(events: readonly AnyEvent[], redact: (s: string) => string): RenderedDoc[] {
   const state = foldEvents(events);
   if (!state) return [];
   const out = new Map<string, RenderedDoc>();
   for (const e of events) {
     if (e.type !== "DocumentsWritten") continue;
+    if (e.data.upTo !== undefined) {
+      for (const d of renderDocumentsUpTo(events, e.data.upTo, e.data.files.map((f) => f.name), redact)) out.set(d.name, d);
+      continue;
+    }
     // The approval that produced these documents is the last final approval of that phase before them.
     const approval = [...events].reverse().find((x) => x.seq < e.seq && x.type === "GateApproved" && x.data.final && x.data.phase === e.data.phase);
     if (!approval) continue;

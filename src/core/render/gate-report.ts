@@ -6,6 +6,7 @@ import type { Finding } from "../events.js";
 import type { ReleaseState, StepRecord } from "../release-state.js";
 import { VERDICT_MARKS, type Verdict } from "../verdict.js";
 import { phaseDef, sevLabel, stepDef } from "../workflow.js";
+import { consolidationLines } from "../consolidate.js";
 
 function summarize(result: Record<string, unknown> | undefined): string {
   if (!result) return "";
@@ -59,21 +60,11 @@ export function renderPhaseReport(s: ReleaseState, phase: number): string {
   return lines.join("\n");
 }
 
-/** The gate's report with the feedback and questions given since it opened (step x.10). */
+/** The gate's report consolidated (step x.10): the feedback and answers given at it and what was done about each (core/consolidate.ts). */
 export function renderConsolidatedReport(s: ReleaseState): string {
   const g = s.gate;
   if (!g) return "";
-  const lines = [g.report];
-  const fb = s.feedback.filter((f) => f.seq > g.openedSeq || f.phase === g.phase);
-  const qs = s.questions.filter((q) => q.seq > g.openedSeq || q.phase === g.phase);
-  if (fb.length) {
-    lines.push("", "Feedback:");
-    for (const f of fb) lines.push(`  - ${f.id} ${f.actor.id}: ${f.text}${f.response ? `\n      response: ${f.response}` : ""}`);
-  }
-  if (qs.length) {
-    lines.push("", "Questions:");
-    for (const q of qs) lines.push(`  - ${q.id} ${q.actor.id}: ${q.text}\n      ${q.answer ? `answer (${q.answer.actor.id}): ${q.answer.text}` : "OPEN — waiting for an answer"}`);
-  }
+  const lines = [g.report, ...consolidationLines(s)];
   if (g.approvals.length) {
     lines.push("", `Approvals so far: ${g.approvals.map((a) => a.actor.id).join(", ")} (needs ${g.requiredApprovals} different HUM LEADs; the requester alone is not enough).`);
   }

@@ -2,6 +2,7 @@
 import type { DocContext } from "./doc-context.js";
 import { sevLabel, stepDef } from "../workflow.js";
 import type { Decision } from "../release-state.js";
+import { outcomeHeaderLines } from "./render-outcome.js";
 import { resultVerdict } from "../step-outcome.js";
 import { verdictTag } from "../verdict.js";
 import { recordVerdict } from "./gate-report.js";
@@ -30,6 +31,7 @@ export function header(ctx: DocContext, title: string, extra: [string, string][]
     `**Previous Version**: ${s.previous ? `v${s.previous}` : "none (first release)"}  `,
     `**Requested by**: ${s.requestedBy.id} (${s.requestedBy.role}) at ${s.requestedAt}  `,
     ...extra.map(([k, v]) => `**${k}**: ${v}  `),
+    ...outcomeHeaderLines(ctx),
     `**Generated from**: ${generatedFrom(s)}`,
     "",
   ];
@@ -70,7 +72,7 @@ export function conversationSection(ctx: DocContext, phases?: readonly number[])
   const qs = ctx.state.questions.filter((q) => !phases || phases.includes(q.phase));
   const out = ["## Feedback", ""];
   if (fb.length === 0) out.push("No feedback was given.", "");
-  for (const f of fb) out.push(`- **${f.id}** (${f.at}, ${f.actor.id}, step ${f.step}): ${md(f.text)}${f.response ? `\n  - Response: ${md(f.response)}` : ""}`);
+  for (const f of fb) out.push(`- **${f.id}** (${f.at}, ${f.actor.id}, step ${f.step}): ${md(f.text)}${f.response ? `\n  - Response: ${md(f.response)}` : "\n  - Open: no response recorded (a finding at the gate)."}`);
   out.push("", "## Questions and answers", "");
   if (qs.length === 0) out.push("No clarifying questions were asked.", "");
   for (const q of qs) {

@@ -9,6 +9,7 @@ import { stepResult, subSteps } from "./doc-context.js";
 import { recordVerdict } from "./gate-report.js";
 import { verdictTag } from "../verdict.js";
 import { conversationSection, decisionsSection, header, md, skippedNotice, timelineSection } from "./render-common.js";
+import { deploymentOutcomeSection } from "./render-outcome.js";
 
 type R = Record<string, unknown>;
 const arr = <T = R>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
@@ -110,6 +111,7 @@ export function renderPostDeploymentDoc(ctx: DocContext): string {
     validationSection(ctx, "7.3", "User experience (smoke journeys)", "plain"),
     validationSection(ctx, "7.4", "Business objectives", "plain"),
     certificationSection(ctx),
+    deploymentOutcomeSection(ctx),
     decisionsSection(ctx, [6, 7]),
     conversationSection(ctx, [6, 7]),
     timelineSection(ctx, [6, 7]),

@@ -16,6 +16,7 @@ import { assessSignoffs } from "../../intel/assess-signoffs.js";
 import { signoffsFromEvents } from "../../intel/signoffs-from-events.js";
 import { stepResult, type DocContext } from "./doc-context.js";
 import { conversationSection, generatedFrom, md, skippedNotice, timelineSection } from "./render-common.js";
+import { outcomeHeaderLines } from "./render-outcome.js";
 
 const mark = (i: ChecklistItem): string => (i.passed === null ? "➖" : i.passed ? "✅" : "❌");
 const matrixMark: Record<MatrixRow["status"], string> = { GO: "✅ GO", CONDITIONAL: "⚠️ CONDITIONAL", "NO-GO": "❌ NO-GO", "N/A": "➖ N/A" };
@@ -42,6 +43,7 @@ export function renderReadinessChecklistDoc(ctx: DocContext): string {
     `**HUM LEAD Authorization**: ${d ? `${d.kind} by ${d.by.join(" and ")} at ${d.at}` : "pending — no GO/NO-GO decision recorded"}  `,
     `**SEV Level**: ${sevLabel(s.sev)}  `,
     `**Previous Version**: ${s.previous ? `v${s.previous}` : "none (first release)"}  `,
+    ...outcomeHeaderLines(ctx),
     `**Generated from**: ${generatedFrom(s)}`,
     "",
   ];

@@ -6,6 +6,7 @@
 import type { DocContext } from "./doc-context.js";
 import { stepResult } from "./doc-context.js";
 import { conversationSection, decisionsSection, header, md, skippedNotice, timelineSection } from "./render-common.js";
+import { incidentRecordSection, remediationSection } from "./render-outcome.js";
 
 type R = Record<string, unknown>;
 const arr = <T = R>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
@@ -31,14 +32,20 @@ function procedureSection(ctx: DocContext): string {
   return out.join("\n");
 }
 
+/**
+ * The project's data and backups (spec: "Data integrity protection and backup verification"). brtops
+ * has no setting for data or backup checks, so this says plainly that none are configured, and
+ * names the deploy steps that claim to reverse themselves (an `undo`) — the only data-related
+ * reversal the configuration declares. How brtops itself keeps its log intact is not this section.
+ */
 function integritySection(ctx: DocContext): string {
-  const plan = stepResult(ctx, "4.3");
-  const steps = arr(plan?.["steps"]);
-  const out = ["## Data integrity protection", ""];
-  if (!plan) return [...out, "Not planned: step 4.3 did not run in this release; deploy steps still record start and finish, and after a crash a step is adopted only when its check passes.", ""].join("\n");
-  if (steps.length === 0) return [...out, "No deploy steps were planned.", ""].join("\n");
-  out.push("Every deploy step is recorded as started before it runs and as done after; after a crash a step is adopted only when its check passes, re-run only when it is idempotent, and otherwise handed to the HUM LEAD.", "");
-  out.push(table(["Step", "After a crash"], steps.map((s) => [str(s["name"]), s["check"] ? `check \`${str(s["check"])}\`` : s["idempotent"] ? "re-run (idempotent)" : "HUM LEAD decides"])));
+  const r = stepResult(ctx, "4.2");
+  const undo = arr(r?.["items"]).filter((i) => i["kind"] === "undo");
+  const out = ["## Data integrity protection and backup verification", ""];
+  out.push(`No data or backup checks are configured for ${md(ctx.state.environment)}: brtops did not verify this project's data or backups for this release, and restoring data is not part of its rollback.`);
+  out.push("");
+  if (undo.length) out.push(`Deploy steps with an \`undo\` the rollback runs: ${undo.map((i) => str(i["of"] ?? i["name"])).join(", ")}. Whether they restore data is for their own commands to guarantee.`, "");
+  out.push("To have data protected before deployment, add a deploy step that takes and checks a backup (with an `undo` that restores it) ahead of any step that changes data.", "");
   return out.join("\n");
 }
 
@@ -65,7 +72,8 @@ function assessmentSection(ctx: DocContext): string {
   const findings = arr(r?.["findings"]);
   const incidents = ctx.events.filter((e) => e.type === "IncidentOpened");
   const out = ["## Post-rollback assessment and remediation", ""];
-  if (findings.length === 0 && incidents.length === 0) return [...out, "No open risks were found in the rollback design, and no incident was opened.", ""].join("\n");
+  const ended = ctx.events.some((e) => e.type === "RollbackRequested" || e.type === "RollbackCompleted" || e.type === "AbortRequested" || e.type === "Aborted");
+  if (findings.length === 0 && incidents.length === 0) return [...out, ended ? "No open risks were found in the rollback design; no incident was opened (the rollback or abort was a person's decision, below)." : "No open risks were found in the rollback design, and no incident was opened.", ""].join("\n");
   for (const f of findings) out.push(`- **${String(f["severity"]).toUpperCase()}** ${str(f["code"])}: ${str(f["message"])}`);
   for (const e of incidents) if (e.type === "IncidentOpened") out.push(`- Incident at ${e.data.step} (${e.at}): ${md(e.data.error.message)}`);
   out.push("");
@@ -82,8 +90,12 @@ export function renderRollbackProceduresDoc(ctx: DocContext): string {
     validationSection(ctx),
     executedSection(ctx),
     assessmentSection(ctx),
+    incidentRecordSection(ctx),
+    remediationSection(ctx),
     decisionsSection(ctx, [4]),
     conversationSection(ctx, [4]),
     timelineSection(ctx, [4]),
-  ].join("\n");
+  ]
+    .filter(Boolean)
+    .join("\n");
 }
