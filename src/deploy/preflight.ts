@@ -221,7 +221,12 @@ const UNREACHABLE = new Set(["ENOTFOUND", "ECONNREFUSED", "ECONNRESET", "ETIMEDO
 async function npmChecks(i: PreflightInput, npm: NpmTargetConfig, ms: number, findings: Finding[]): Promise<ReadinessCheck[]> {
   const token = resolveNpmToken(i.env, npm.tokenEnv);
   const tokenName = npm.tokenEnv ?? "NPM_TOKEN or NODE_AUTH_TOKEN";
-  const out: ReadinessCheck[] = [{ name: "npm token", ok: token !== null, detail: token ? `from ${tokenName}` : "none set" }];
+  const out: ReadinessCheck[] = [];
+  const manifest = join(npm.package, "package.json");
+  const hasManifest = existsSync(join(i.root, manifest));
+  out.push({ name: "npm package", ok: hasManifest, detail: hasManifest ? manifest : `no ${manifest}` });
+  if (!hasManifest) findings.push({ severity: "critical", code: "NPM_PACKAGE_MISSING", message: `The npm target publishes ${npm.package}, which has no package.json: add it (or set npm.package to the package's folder).`, source: "npm.package" });
+  out.push({ name: "npm token", ok: token !== null, detail: token ? `from ${tokenName}` : "none set" });
   if (!token) {
     findings.push({ severity: "critical", code: "E_NPM_AUTH", message: `No npm token: set ${npm.tokenEnv ?? "NPM_TOKEN"} to a token that may publish to ${npm.registry}.`, source: "npm" });
     return out;
