@@ -62,6 +62,7 @@ export function resultVerdict(result: StepResult | undefined, findings: readonly
     r.readiness === "CONDITIONAL" ||
     r.readiness === "NO_FEATURES" ||
     r.complete === false ||
+    num(r.notConfiguredChecks) > 0 ||
     num((r.profile as { unmitigatedHigh?: unknown } | undefined)?.unmitigatedHigh) > 0;
   return warned ? Verdicts.warn : Verdicts.pass;
 }

@@ -111,6 +111,7 @@ const checklist: StepExecutor = async (ctx) => {
     result: {
       summary: `${c.recommendation}: CRITICAL passed ${c.gates.critical.passed}/${c.gates.critical.total}, STANDARD ${c.gates.standard.passed}/${c.gates.standard.total}, ADVISORY ${c.gates.advisory.passed}/${c.gates.advisory.total}${c.notConfigured ? `; ${c.notConfigured} check(s) not configured` : ""}`,
       recommendation: c.recommendation,
+      notConfiguredChecks: c.notConfigured,
       input: input as unknown as Record<string, unknown>,
       checklist: c as unknown as Record<string, unknown>,
       findings: c.findings,
