@@ -192,7 +192,9 @@ describe("hostile inputs", () => {
     const root = tempProject();
     const r = await readFeatureReport(root, {});
     expect(r.features).toEqual([]);
-    expect(r.readiness).toBe("READY");
+    // Nothing to assess is said so, never READY (GO) (issue 11).
+    expect(r.readiness).toBe("NO_FEATURES");
+    expect(r.recommendation).toBe("CONDITIONAL_GO");
     expect(r.remarks[0]).toMatch(/no features folder at docs\/02_features/);
     expect(r.checks.find((c) => c.id === "A1")!.detail).toBe("no features found");
   });
