@@ -69,19 +69,23 @@ export function runProcess(argv: readonly string[], options: RunOptions, redact:
       : undefined;
     const onAbort = (): void => killGroup("SIGTERM");
     options.signal?.addEventListener("abort", onAbort, { once: true });
+    const outLines = options.onOutput ? wholeLines(options.onOutput, redact) : null;
+    const errLines = options.onOutput ? wholeLines(options.onOutput, redact) : null;
     child.stdout.setEncoding("utf8").on("data", (c: string) => {
       stdout = keep(stdout, c);
-      options.onOutput?.(redact(c));
+      outLines?.push(c);
     });
     child.stderr.setEncoding("utf8").on("data", (c: string) => {
       stderr = keep(stderr, c);
-      options.onOutput?.(redact(c));
+      errLines?.push(c);
     });
     child.stdin.on("error", () => undefined);
     child.stdin.end(options.input ?? "");
     const finish = (exitCode: number | null, signal: string | null, spawnError?: string): void => {
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
+      outLines?.end();
+      errLines?.end();
       resolve({
         argv: argv.map(redact),
         exitCode,
@@ -96,6 +100,39 @@ export function runProcess(argv: readonly string[], options: RunOptions, redact:
     child.on("error", (err) => finish(null, null, `${(err as NodeJS.ErrnoException).code ?? ""} ${err.message}`.trim()));
     child.on("close", (code, sig) => finish(code, sig));
   });
+}
+
+/** A line longer than this is let out in pieces, all but its last HOLD characters. */
+const LINE_MAX = 16 * 1024;
+const HOLD = 1024;
+
+/**
+ * Live output is redacted line by line, never chunk by chunk: a secret that a program writes in two
+ * pieces (two writes, or a pipe boundary) is whole when the redactor sees it. A line without end
+ * (a progress bar) is let out once it is long, keeping back a tail longer than any secret.
+ */
+export function wholeLines(emit: (text: string) => void, redact: (s: string) => string): { push(chunk: string): void; end(): void } {
+  let pending = "";
+  return {
+    push(chunk) {
+      pending += chunk;
+      const cut = Math.max(pending.lastIndexOf("\n"), pending.lastIndexOf("\r"));
+      if (cut >= 0) {
+        emit(redact(pending.slice(0, cut + 1)));
+        pending = pending.slice(cut + 1);
+      }
+      if (pending.length > LINE_MAX) {
+        // Redacted whole first (a secret across the cut is complete by then), then cut.
+        const red = redact(pending);
+        emit(red.slice(0, red.length - HOLD));
+        pending = red.slice(-HOLD);
+      }
+    },
+    end() {
+      if (pending) emit(redact(pending));
+      pending = "";
+    },
+  };
 }
 
 /** A one-line description of how a run ended, for reports. */

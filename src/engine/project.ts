@@ -5,6 +5,7 @@ import { findRoot } from "../config/find-root.js";
 import { readingConfig } from "./reading-config.js";
 import { BrtopsError } from "../core/errors.js";
 import { createRedactor, secretValuesFrom, type Redactor } from "../core/redact.js";
+import { configSecretValues } from "../core/config-secrets.js";
 import { isTerminal } from "../core/fold.js";
 import type { ReleaseState } from "../core/release-state.js";
 import { parseReleaseRef, versionOfReleaseId } from "../core/release-id.js";
@@ -33,14 +34,16 @@ export async function openProject(cwd: string, options: OpenOptions = {}): Promi
   const env = options.env ?? process.env;
   const { loadConfig } = await import("../config/load-config.js");
   const { config, root, file } = loadConfig(cwd);
-  const store = await openStore(root, env.BRTOPS_STORE ?? config.store);
+  const storeUrl = env.BRTOPS_STORE ?? config.store;
+  const store = await openStore(root, storeUrl);
   return {
     root,
     config,
     configFile: file,
     store,
     env,
-    redact: createRedactor(secretValuesFrom(env)),
+    // Every secret the environment or the config holds, the store URL's password among them.
+    redact: createRedactor([...secretValuesFrom(env), ...configSecretValues(config, env, storeUrl)]),
     now: options.now ?? (() => new Date().toISOString()),
     releaseDir: (version) => join(root, config.paths.releases, `v${version}`),
     close: () => store.close(),
