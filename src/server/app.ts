@@ -11,6 +11,7 @@ import { createReleaseHub } from "./release-hub.js";
 import { errorBody, type AppEnv } from "./http.js";
 import { decisionRoutes, installManage } from "./routes-manage.js";
 import { installViews } from "./routes-views.js";
+import { bodyLimitFor, isBodyTooLarge, limitRequests } from "./limits.js";
 import { securityHeaders } from "./security-headers.js";
 
 export { SESSION_COOKIE } from "./auth.js";
@@ -31,10 +32,12 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
     const e = isBrtopsError(err) ? err : new BrtopsError("E_INTERNAL", "The server failed to handle the request.", { hint: "See the server's log." });
     if (!isBrtopsError(err)) console.error(project.redact(String((err as Error)?.stack ?? err)));
     // An error may quote a tool's output or a value a client sent: it passes the project's redactor like everything else.
-    return c.json(project.redact.deep(errorBody(e)), httpStatusFor(e.code) as 400);
+    return c.json(project.redact.deep(errorBody(e)), (isBodyTooLarge(e) ? 413 : httpStatusFor(e.code)) as 400);
   });
 
   app.use("*", securityHeaders());
+  // Before anything reads a body: a declared size over the route's limit is refused unread (limits.ts).
+  app.use("*", limitRequests(bodyLimitFor));
   installDashboard(app);
   // Sign-in, then the credentials check (with CSRF for cookie sessions) of every other /api route.
   installAuth(app, project, options);

@@ -2,8 +2,11 @@
 import { z } from "zod";
 import type { Sev } from "../core/events.js";
 import { parseSev } from "../core/workflow.js";
+import { ServerLimits } from "./limits.js";
 
-const step = z.string().min(1).optional();
+/** A name of someone or something (a login id, a question id, a feature): bounded, like every identity. */
+const identity = z.string().min(1).max(ServerLimits.identity);
+const step = identity.optional();
 const note = z.string().optional();
 /** Text a person must actually write: blank is refused here, before the core sees it. */
 const text = z.string().refine((s) => s.trim().length > 0, "must not be blank");
@@ -11,14 +14,14 @@ const text = z.string().refine((s) => s.trim().length > 0, "must not be blank");
 export const ApproveBody = z.strictObject({ step, note, waive: z.string().min(1).optional() });
 export const RejectBody = z.strictObject({ step, reason: z.string().min(1), returnTo: z.number().int().optional(), note });
 export const FeedbackBody = z.strictObject({ step, text: z.string().min(1) });
-export const AnswerBody = z.strictObject({ step, id: z.string().min(1), text: z.string().min(1) });
-export const LoginBody = z.strictObject({ id: z.string().min(1), password: z.string().min(1) });
+export const AnswerBody = z.strictObject({ step, id: identity, text: z.string().min(1) });
+export const LoginBody = z.strictObject({ id: identity, password: z.string().min(1).max(ServerLimits.password) });
 
 /** GO RELEASE, pause, resume, abort, rollback: an optional note for the record. */
 export const NoteBody = z.strictObject({ step, note });
 export const GuideBody = z.strictObject({ choice: z.enum(["retry", "rollback", "continue"]), step, note });
 export const AskBody = z.strictObject({ step, text });
-export const RespondBody = z.strictObject({ step, id: z.string().min(1), text });
+export const RespondBody = z.strictObject({ step, id: identity, text });
 export const SignoffBody = z.strictObject({ step, for: z.enum(["uat", "stakeholders"]), reject: z.boolean().optional(), note });
 
 /** A SEV level as "SEV-2" (any case, dash optional) or the number 2; SEV-0 … SEV-5 as in the CLI. */
@@ -31,4 +34,4 @@ export const SevLevel = z.union([z.number().int().min(0).max(5), z.string()]).tr
   return sev;
 });
 export const SevBody = z.strictObject({ step, sev: SevLevel, reason: text });
-export const WaiveBody = z.strictObject({ step, feature: text, reason: text, mode: z.enum(["waive", "exclude"]) });
+export const WaiveBody = z.strictObject({ step, feature: identity.refine((s) => s.trim().length > 0, "must not be blank"), reason: text, mode: z.enum(["waive", "exclude"]) });

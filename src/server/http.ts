@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { BrtopsError } from "../core/errors.js";
+import { isBodyTooLarge } from "./limits.js";
 
 /** How a request proved who it is: an `Authorization: Bearer` token (agents, CI) or the browser's session cookie. */
 export type CredentialKind = "bearer" | "cookie";
@@ -19,7 +20,8 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S): Prom
   let raw: unknown;
   try {
     raw = await c.req.json();
-  } catch {
+  } catch (e) {
+    if (isBodyTooLarge(e)) throw e;
     throw new BrtopsError("E_BAD_REQUEST", "The request body is not valid JSON.", { hint: "Send a JSON object with Content-Type: application/json." });
   }
   const r = schema.safeParse(raw);
