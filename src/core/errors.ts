@@ -17,6 +17,7 @@ export const ErrorCodes = {
   E_RELEASE_AMBIGUOUS: "E_RELEASE_AMBIGUOUS",
   E_RELEASE_EXISTS: "E_RELEASE_EXISTS",
   E_ENVIRONMENT_BUSY: "E_ENVIRONMENT_BUSY",
+  E_SCOPE_CHANGED: "E_SCOPE_CHANGED",
   E_PROMOTION_ORDER: "E_PROMOTION_ORDER",
   E_RELEASE_FINISHED: "E_RELEASE_FINISHED",
   E_NOT_AUTHORIZED: "E_NOT_AUTHORIZED",
@@ -89,6 +90,7 @@ const exitByCode: Record<string, number> = {
   E_STEP_MISMATCH: ExitCodes.CONFLICT,
   E_LOCKED: ExitCodes.CONFLICT,
   E_ENVIRONMENT_BUSY: ExitCodes.CONFLICT,
+  E_SCOPE_CHANGED: ExitCodes.CONFLICT,
   E_LEASE_LOST: ExitCodes.CONFLICT,
   E_STEP_FAILED: ExitCodes.STEP_FAILED,
   E_LOG_CORRUPT: ExitCodes.STEP_FAILED,
@@ -116,6 +118,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case "E_STEP_MISMATCH":
     case "E_LOCKED":
     case "E_ENVIRONMENT_BUSY":
+    case "E_SCOPE_CHANGED":
     case "E_LEASE_LOST":
     case "E_NOT_AT_GATE":
       return 409;

@@ -33,6 +33,7 @@ function copyState(s: ReleaseState): ReleaseState {
     approvedAt: { ...s.approvedAt },
     documents: { ...s.documents },
     waivers: [...s.waivers],
+    deviations: [...s.deviations],
     iterations: { ...s.iterations },
   };
 }
@@ -187,6 +188,7 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
     case "Resumed":
       s.pauseRequested = false;
       s.onHold = false;
+      s.hold = null;
       s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "resume", phase: s.phase, step: s.step, ...(e.data.note ? { note: e.data.note } : {}) });
       break;
     case "AbortRequested":
@@ -271,7 +273,14 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       s.finishedAt = e.at;
       break;
     case "Note":
-      if (e.data.kind === "hold") s.onHold = true;
+      if (e.data.kind === "hold") {
+        s.onHold = true;
+        s.hold = { reason: e.data.text, at: e.at };
+      }
+      if (e.data.kind === "hold" || e.data.kind === "deviation") {
+        const d = e.data.data as { class?: unknown; percent?: unknown } | undefined;
+        s.deviations.push({ seq: e.seq, at: e.at, kind: e.data.kind, text: e.data.text, ...(typeof d?.class === "string" ? { class: d.class } : {}), ...(typeof d?.percent === "number" ? { percent: d.percent } : {}) });
+      }
       break;
     default: {
       // Every event type is handled above (the compiler checks it here); at run time an event of
@@ -329,9 +338,11 @@ function initial(e: StoredEvent<"ReleaseRequested">): ReleaseState {
     abortRequested: false,
     rollbackRequested: false,
     onHold: false,
+    hold: null,
     approvedAt: {},
     documents: {},
     waivers: [],
+    deviations: [],
     iterations: { 1: 1 },
     deployed: false,
     lastSeq: e.seq,

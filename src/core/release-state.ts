@@ -147,10 +147,14 @@ export interface ReleaseState {
   abortRequested: boolean;
   rollbackRequested: boolean;
   onHold: boolean;
+  /** Why the release is on hold (a MAJOR scope deviation's escalation), and since when; null when it is not. */
+  hold: { reason: string; at: string } | null;
   /** Phase → the seq of its final approval (documents are rendered from the log up to it). */
   approvedAt: Record<number, number>;
   documents: Record<number, { seq: number; files: { name: string; sha256: string }[] }>;
   waivers: { feature: string; reason: string; mode: "waive" | "exclude"; actor: Actor; at: string }[];
+  /** Scope deviations and holds recorded (Note kind deviation / hold), in order. */
+  deviations: { seq: number; at: string; kind: "deviation" | "hold"; text: string; class?: string; percent?: number }[];
   /** Passes through each phase (a rejection or NO-GO starts another). */
   iterations: Record<number, number>;
   deployed: boolean;

@@ -6,15 +6,16 @@
  */
 import { authorize, judgeApproval, type Action } from "../core/authority.js";
 import { BrtopsError } from "../core/errors.js";
-import type { AnyDraft, IncidentChoice, Sev } from "../core/events.js";
+import type { AnyDraft, Finding, FingerprintRef, IncidentChoice, Sev } from "../core/events.js";
 import { isTerminal } from "../core/fold.js";
+import { defaultReturnPhase } from "../core/return-phase.js";
 import { buildLedger, environmentRecord } from "../core/ledger.js";
 import type { ReleaseState } from "../core/release-state.js";
 import { phasesForSev, sevLabel } from "../core/workflow.js";
 import type { Project } from "./project.js";
 import type { ReleaseSession } from "./release-session.js";
 import { createEventNotifier } from "./notify-events.js";
-import { readFingerprint } from "./scope-drift.js";
+import { measureBetween, readFingerprint, scopeMoved } from "./scope-drift.js";
 import { readRuns } from "./read-runs.js";
 import { writeRecordDocuments } from "./record-documents.js";
 import { REMEDIATION_NOTE } from "../core/remediation.js";
@@ -23,6 +24,8 @@ export interface DecisionInput {
   actorId: string;
   /** The step the decider saw; refused with E_STEP_MISMATCH when the release has moved on. */
   step?: string;
+  /** Check the decision as the real one is checked, and record nothing. */
+  dryRun?: boolean;
   note?: string;
 }
 
@@ -51,6 +54,12 @@ async function act(project: Project, session: ReleaseSession, input: DecisionInp
     await session.refresh();
     const s = session.state;
     bindStep(s, input.step);
+    // A dry run: authority, the step and every rule of the decision are checked (build throws what
+    // the real decision would), and nothing is appended.
+    if (input.dryRun) {
+      build(s, actor);
+      return s;
+    }
     try {
       const stored = await session.append(build(s, actor).map((d) => project.redact.deep(d)));
       await createEventNotifier(project, session)(stored);
@@ -75,6 +84,7 @@ function needGate(s: ReleaseState, verb: string) {
 
 export async function approve(project: Project, session: ReleaseSession, input: DecisionInput & { waive?: string }): Promise<ReleaseState> {
   const fingerprint = await readFingerprint(project, session.state.version);
+  await refuseStaleReport(project, session, input, fingerprint);
   return act(project, session, input, "approve", "approve a gate", (s, actor) => {
     const g = needGate(s, "approve");
     const critical = g.findings.filter((f) => f.severity === "critical");
@@ -90,13 +100,54 @@ export async function approve(project: Project, session: ReleaseSession, input: 
   });
 }
 
-/** The phase a rejection returns to when the decider does not say. */
-function defaultReturn(s: ReleaseState): number {
-  const g = s.gate!;
-  if (g.kind === "go-no-go") return [...s.plan].filter((p) => p > 1 && p < g.phase).pop() ?? 2;
-  if (g.kind === "readiness") return 1;
-  return g.phase;
+/**
+ * A report is bound to the scope it was made on. When the project moved since the gate opened, the
+ * approval is refused (E_SCOPE_CHANGED, exit 5) and the report is made again at once — the same
+ * gate, a new round, with the deviation in its report and findings — so the person decides on
+ * what would really ship.
+ */
+async function refuseStaleReport(project: Project, session: ReleaseSession, input: DecisionInput, now: FingerprintRef): Promise<void> {
+  await session.refresh();
+  const s = session.state;
+  const g = s.gate;
+  if (!g?.fingerprint || !scopeMoved(g.fingerprint, now)) return;
+  // Only someone who may approve learns of it this way; the others get the authority error first.
+  authorize(project.config.leads, input.actorId, "approve", "approve a gate");
+  const d = await measureBetween(project, g.fingerprint, now);
+  const files = d.changes.files.slice(0, 20).map((f) => `  - ${f.change} ${f.path} (${f.category})`);
+  const text = `Scope deviation since this report was made (event ${g.openedSeq}): ${d.percent}% system impact (${d.class}). ${d.summary}`;
+  const finding: Finding = { severity: d.class === "MAJOR" ? "critical" : "warning", code: `SCOPE_CHANGED_${d.class}`, message: text, source: "scope fingerprint" };
+  // A dry run is refused as the approval would be, and makes no new report (nothing is appended).
+  if (input.dryRun) throw new BrtopsError("E_SCOPE_CHANGED", `${text} An approval would be refused and the report made again.`, { hint: "Run `brtops approve` without --dry-run to have the report made again, then read it with `brtops status`." });
+  const system = { id: "brtops", role: "system" } as const;
+  await session.append([
+    { type: "Note", at: project.now(), actor: system, data: { kind: "deviation", text, data: { percent: d.percent, class: d.class, files: d.changes.files.slice(0, 50), gate: g.step, round: g.openedSeq } } },
+    {
+      type: "GateOpened",
+      at: project.now(),
+      actor: system,
+      data: {
+        phase: g.phase,
+        step: g.step,
+        kind: g.kind,
+        title: g.title,
+        report: [g.report.replace(/\n\n── Scope changed[\s\S]*$/, ""), "", "── Scope changed since the report was made ──", text, ...files].join("\n"),
+        findings: [...g.findings.filter((f) => !f.code.startsWith("SCOPE_CHANGED_")), finding],
+        requiredApprovals: g.requiredApprovals,
+        onApprove: s.gateOnApprove ?? g.step,
+        fingerprint: now,
+        refreshed: { from: g.openedSeq, class: d.class, percent: d.percent },
+      },
+    },
+  ]);
+  throw new BrtopsError("E_SCOPE_CHANGED", `The project changed since the report of ${g.step} was made (${d.percent}% system impact, ${d.class}): the approval was not recorded.`, {
+    hint: `The report was made again with the deviation in it: read it (\`brtops status\`), then decide again (\`brtops approve --step ${g.step}\`).`,
+    details: { step: g.step, class: d.class, percent: d.percent, files: d.changes.files.slice(0, 20).map((f) => f.path) },
+  });
 }
+
+/** The phase a rejection returns to when the decider does not say (core/return-phase). */
+const defaultReturn = defaultReturnPhase;
 
 export async function reject(project: Project, session: ReleaseSession, input: DecisionInput & { reason: string; returnTo?: number }): Promise<ReleaseState> {
   if (!input.reason?.trim()) throw new BrtopsError("E_USAGE", "A rejection needs a reason.", { hint: 'Pass --reason "what must change".' });
@@ -148,6 +199,13 @@ export async function grantAutoProceed(project: Project, session: ReleaseSession
   return act(project, session, input, "grant-auto-proceed", "grant GO RELEASE auto-proceed", (s, actor) => {
     notFinished(s);
     if (s.autoProceed) throw new BrtopsError("E_INVALID_STATE", `GO RELEASE was already granted by ${s.autoProceed.by.id} at ${s.autoProceed.at}.`);
+    // Auto-proceed never applies at SEV-0/1 (core/next-action): a grant there would change nothing.
+    if (s.sev !== null && s.sev <= 1) {
+      throw new BrtopsError("E_INVALID_STATE", `GO RELEASE does not apply to ${sevLabel(s.sev)} release ${s.release}: every gate of a SEV-0 or SEV-1 release waits for a HUM LEAD's own decision, so nothing was granted.`, {
+        hint: s.gate ? `Decide the open gate: \`brtops approve --step ${s.gate.step}\` or \`brtops reject --step ${s.gate.step} --reason "…"\`.` : "Advance it with `brtops run` and decide each gate.",
+        details: { sev: s.sev },
+      });
+    }
     return [{ type: "AutoProceedGranted", at: project.now(), actor, data: { ...(input.note ? { note: input.note } : {}) } }];
   });
 }

@@ -78,7 +78,18 @@ export function lastApproved(events: readonly AnyEvent[]): FingerprintRef | null
 export async function measureDrift(project: Project, events: readonly AnyEvent[], version: string): Promise<Deviation | null> {
   const approved = lastApproved(events);
   if (!approved) return null;
-  const now = await readFingerprint(project, version);
+  return measureBetween(project, approved, await readFingerprint(project, version));
+}
+
+/** True when the project is not where `ref` saw it: another commit, working changes, features or config (artifacts aside). */
+export function scopeMoved(ref: FingerprintRef, now: FingerprintRef): boolean {
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  const sorted = (d: Record<string, string>) => Object.fromEntries(Object.entries(d).sort(([a], [b]) => a.localeCompare(b)));
+  return ref.commit !== now.commit || ref.config !== now.config || !same(ref.features, now.features) || !same(sorted(ref.dirty), sorted(now.dirty));
+}
+
+/** How far `now` deviates from the `approved` fingerprint (the spec's system impact). */
+export async function measureBetween(project: Project, approved: FingerprintRef, now: FingerprintRef): Promise<Deviation> {
   // Blob ids of committed files and content hashes of working files differ in form: compare like with like.
   const [a, b] = await Promise.all([expand(project, approved), expand(project, now)]);
   for (const p of Object.keys(b.files)) if (b.files[p]!.startsWith("w:") && a.files[p] && !a.files[p]!.startsWith("w:")) a.files[p] = `w:${await hashCommitted(project, approved.commit, p)}`;

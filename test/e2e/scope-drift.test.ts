@@ -65,6 +65,35 @@ describe("scope drift after an approval", () => {
     expect(brtops(p.root, AI, ["resume"]).code).toBe(4);
     expect(brtops(p.root, HUM, ["resume"]).code).toBe(0);
     expect(brtops(p.root, AI, ["run"]).code).toBe(3);
-    expect(status(p.root).gate.kind).toBe("go-no-go");
+    const go = status(p.root).gate;
+    expect(go.kind).toBe("go-no-go");
+    // The GO report made after the resume carries the hold: not "Findings: none".
+    expect(go.findings.map((f: { code: string }) => f.code)).toContain("SCOPE_DEVIATION_HOLD");
+    expect(go.report).toContain("MAJOR");
+    expect(go.report).not.toContain("Findings: none");
+  });
+
+  it("a file committed after a gate opened: the approval is refused (exit 5) and the report is made again with the deviation", () => {
+    p = sampleProject();
+    const root = p.root;
+    expect(brtops(root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
+    const before = status(root).gate;
+    expect(before.step).toBe("2.10");
+    mkdirSync(join(root, "deploy"), { recursive: true });
+    writeFileSync(join(root, "deploy/Dockerfile"), "FROM debian:stable\n");
+    git(root, "add", "-A");
+    git(root, "commit", "-q", "-m", "build: a Dockerfile");
+    const r = brtops(root, HUM, ["approve", "--step", "2.10", "--json"]);
+    expect(r.code).toBe(5);
+    expect(r.json.error.code).toBe("E_SCOPE_CHANGED");
+    const after = status(root).gate;
+    expect(after.step).toBe("2.10");
+    expect(after.report).toContain("Scope changed since the report was made");
+    expect(after.report).toContain("deploy/Dockerfile");
+    expect(after.findings.some((f: { code: string }) => f.code.startsWith("SCOPE_CHANGED_"))).toBe(true);
+    expect(notes(root, "deviation")[0]).toContain("Dockerfile");
+    // Decided on the new report, the approval is recorded.
+    const critical = after.findings.some((f: { severity: string }) => f.severity === "critical");
+    expect(brtops(root, HUM, ["approve", "--step", "2.10", ...(critical ? ["--waive", "seen"] : [])]).code).toBe(0);
   });
 });

@@ -36,7 +36,19 @@ export function phaseFindings(s: ReleaseState, phase: number): Finding[] {
     const f = s.steps[id]?.result?.findings;
     if (Array.isArray(f)) out.push(...f);
   }
+  out.push(...deviationFindings(s));
   return out;
+}
+
+/**
+ * Deviations and holds recorded since the last phase approval: a report made after them (a gate
+ * after a MODERATE deviation, the GO report after a MAJOR hold was resumed) carries them.
+ */
+export function deviationFindings(s: Pick<ReleaseState, "deviations" | "approvedAt">): Finding[] {
+  const since = Math.max(0, ...Object.values(s.approvedAt));
+  return s.deviations
+    .filter((d) => d.seq > since)
+    .map((d): Finding => ({ severity: d.kind === "hold" || d.class === "MODERATE" || d.class === "MAJOR" ? "warning" : "info", code: d.kind === "hold" ? "SCOPE_DEVIATION_HOLD" : `SCOPE_DEVIATION_${d.class ?? "RECORDED"}`, message: d.text, source: `event ${d.seq}` }));
 }
 
 export function renderFindings(findings: readonly Finding[]): string[] {
