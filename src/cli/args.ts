@@ -1,36 +1,4 @@
-/** Command-line parsing: one option table for every command (node:util parseArgs, strict). */
-import { parseArgs } from "node:util";
-import { BrtopsError } from "../core/errors.js";
-
-export const OPTIONS = {
-  json: { type: "boolean" },
-  jsonl: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-  as: { type: "string" },
-  release: { type: "string" },
-  cwd: { type: "string", short: "C" },
-  step: { type: "string" },
-  note: { type: "string" },
-  reason: { type: "string" },
-  "return-to": { type: "string" },
-  waive: { type: "string" },
-  to: { type: "string" },
-  env: { type: "string" },
-  "override-promotion": { type: "string" },
-  "dry-run": { type: "boolean" },
-  "hum-lead": { type: "string", multiple: true },
-  "ai-lead": { type: "string", multiple: true },
-  rebuild: { type: "boolean" },
-  check: { type: "boolean" },
-  port: { type: "string" },
-  host: { type: "string" },
-  force: { type: "boolean" },
-  uat: { type: "boolean" },
-  words: { type: "string" },
-  reject: { type: "boolean" },
-  version: { type: "boolean", short: "v" },
-} as const;
-
+/** A parsed command line (parse-command.ts builds it from the command table). */
 export interface Args {
   command: string | undefined;
   positionals: string[];
@@ -62,13 +30,4 @@ export interface Args {
     reject?: boolean;
     version?: boolean;
   };
-}
-
-export function parseCli(argv: readonly string[]): Args {
-  try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-    return { command: positionals[0], positionals: positionals.slice(1), flags: values as Args["flags"] };
-  } catch (e) {
-    throw new BrtopsError("E_USAGE", (e as Error).message.split("\n")[0]!, { hint: "Run `brtops --help` or `brtops COMMAND --help`." });
-  }
 }

@@ -26,7 +26,14 @@ const cmdRun = async (ctx: Ctx): Promise<number> => {
 };
 
 async function decide(ctx: Ctx, fn: Decide, then?: (ctx: Ctx) => Promise<number>): Promise<number> {
-  const { state, said } = await fn(ctx, { actorId: "", ...(ctx.args.flags.step ? { step: ctx.args.flags.step } : {}), ...(ctx.args.flags.note ? { note: ctx.args.flags.note } : {}) });
+  const dryRun = !!ctx.args.flags["dry-run"];
+  const { state, said } = await fn(ctx, { actorId: "", ...(ctx.args.flags.step ? { step: ctx.args.flags.step } : {}), ...(ctx.args.flags.note ? { note: ctx.args.flags.note } : {}), ...(dryRun ? { dryRun } : {}) });
+  if (dryRun) {
+    // Everything the real decision checks passed (authority, the step, the gate and its rules); nothing was recorded.
+    const v = statusView(state, ctx.args.flags.release);
+    ctx.out.result({ dryRun: true, recorded: false, command: ctx.args.command, ...v }, `Dry run: \`brtops ${ctx.args.command}\` would be accepted now (release ${state.release}, step ${v.step}). Nothing was recorded.`);
+    return ExitCodes.OK;
+  }
   if (then) {
     ctx.out.info(said);
     return then(ctx);

@@ -3,82 +3,34 @@
 import { resolve } from "node:path";
 import { BrtopsError, exitCodeFor, isBrtopsError } from "../core/errors.js";
 import { createRedactor, secretValuesFrom } from "../core/redact.js";
-import { parseCli } from "./args.js";
-import { COMMAND_HELP, MAIN_HELP } from "./help.js";
+import { checkPhraseOptions, parseCommandLine } from "./parse-command.js";
 import { createOut } from "./output.js";
 import type { Ctx } from "./context.js";
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseCli(argv);
+  const parsed = parseCommandLine(argv);
+  const args = parsed.args;
   const out = createOut(!!args.flags.json);
   const ctx: Ctx = { args, out, cwd: resolve(args.flags.cwd ?? process.cwd()) };
-  const cmd = args.command;
-  if (args.flags.version && !cmd) {
-    out.result({ version: "0.1.0" }, "brtops 0.1.0");
-    return 0;
-  }
-  if (!cmd || cmd === "help") {
-    const topic = args.positionals[0];
-    out.result({ help: topic ? COMMAND_HELP[topic] ?? MAIN_HELP : MAIN_HELP }, topic ? COMMAND_HELP[topic] ?? MAIN_HELP : MAIN_HELP);
-    return 0;
-  }
-  if (args.flags.help) {
-    const text = COMMAND_HELP[cmd] ?? MAIN_HELP;
+  if (parsed.kind === "main") {
+    if (args.flags.version && !args.command) {
+      out.result({ version: "0.1.0" }, "brtops 0.1.0");
+      return 0;
+    }
+    const { commandHelp, mainHelp } = await import("./help.js");
+    const { commandSpec } = await import("./command-table.js");
+    const topic = args.command === "help" && args.positionals[0] ? commandSpec(args.positionals[0]) : undefined;
+    const text = topic ? commandHelp(topic) : mainHelp();
     out.result({ help: text }, text);
     return 0;
   }
-  switch (cmd) {
-    case "release":
-      return (await import("./commands-release.js")).cmdRelease(ctx, args.positionals[0], args.flags.to);
-    case "run":
-      return (await import("./commands-release.js")).cmdRun(ctx);
-    case "status":
-      return (await import("./commands-view.js")).cmdStatus(ctx);
-    case "sitrep":
-      return (await import("./commands-view.js")).cmdSitrep(ctx);
-    case "deployment-status":
-      return (await import("./commands-view.js")).cmdDeploymentStatus(ctx);
-    case "list":
-      return (await import("./commands-view.js")).cmdList(ctx);
-    case "environments":
-      return (await import("./commands-environments.js")).cmdEnvironments(ctx);
-    case "orient":
-      return (await import("./commands-context.js")).cmdOrient(ctx);
-    case "defrag":
-      return (await import("./commands-context.js")).cmdDefrag(ctx);
-    case "mcp":
-      return (await import("./commands-context.js")).cmdMcp(ctx);
-    case "serve":
-      return (await import("./commands-serve.js")).cmdServe(ctx);
-    case "token":
-      return (await import("./commands-serve.js")).cmdToken(ctx);
-    case "user":
-      return (await import("./commands-serve.js")).cmdUser(ctx);
-    case "init":
-    case "parse":
-    case "audit":
-    case "docs":
-    case "features":
-    case "store":
-    case "validate": {
-      const m = await import("./commands-misc.js");
-      if (cmd === "init") return m.cmdInit(ctx);
-      if (cmd === "parse") return m.cmdParse(ctx, args.positionals.join(" "));
-      if (cmd === "audit") return m.cmdAudit(ctx);
-      if (cmd === "docs") return m.cmdDocs(ctx);
-      if (cmd === "features") return m.cmdFeatures(ctx);
-      if (cmd === "store") return m.cmdStore(ctx);
-      return m.cmdValidate(ctx);
-    }
-    default: {
-      const { decisionCommands } = await import("./commands-decide.js");
-      const decision = decisionCommands[cmd];
-      if (decision) return decision(ctx);
-      // A BRTOPS phrase: brtops "RELEASE v2.1.0 to Staging"
-      if (args.positionals.length > 0 || /\s/.test(cmd)) return runPhrase(ctx, [cmd, ...args.positionals].join(" "));
-      throw new BrtopsError("E_UNKNOWN_COMMAND", `Unknown command "${cmd}".`, { hint: "Run `brtops --help` for the commands, or quote a BRTOPS phrase: brtops \"RELEASE v2.1.0 to Staging\"." });
-    }
+  if (parsed.kind === "phrase") return runPhrase(ctx, parsed.phrase);
+  if (args.flags.help) {
+    const text = (await import("./help.js")).commandHelp(parsed.spec);
+    out.result({ help: text, command: parsed.spec.name, options: [...parsed.spec.options] }, text);
+    return 0;
   }
+  return parsed.spec.run(ctx);
 }
 
 async function runPhrase(ctx: Ctx, phrase: string): Promise<number> {
@@ -87,6 +39,7 @@ async function runPhrase(ctx: Ctx, phrase: string): Promise<number> {
   const { findRoot, loadConfig } = await import("../config/load-config.js");
   const root = findRoot(ctx.cwd);
   const t = parseTrigger(phrase, buildEnvironmentCatalog(root ? loadConfig(root).config.environments : undefined));
+  if (t.command !== "init") checkPhraseOptions(t.command, ctx.args.flags);
   const r = { ...(await import("./commands-release.js")), ...(await import("./commands-view.js")) };
   const { decisionCommands } = await import("./commands-decide.js");
   if (t.version && t.command !== "release" && t.command !== "init" && !ctx.args.flags.release) ctx.args.flags.release = t.version;
@@ -94,10 +47,14 @@ async function runPhrase(ctx: Ctx, phrase: string): Promise<number> {
     case "release":
       return r.cmdRelease(ctx, t.version ?? t.versionType, t.environment, phrase);
     case "init": {
-      // INIT RELEASE: the documentation structure only.
+      // INIT RELEASE: the documentation structure only, for a version named as such.
+      if (!t.version) {
+        throw new BrtopsError("E_USAGE", `INIT RELEASE needs a version number${t.versionType ? `, not "${t.versionType}"` : ""}: the folder is named after it.`, { hint: 'brtops "INIT RELEASE v2.1.0"' });
+      }
+      const version = t.version;
       return r.withProject(ctx, async (p) => {
         const { mkdirSync } = await import("node:fs");
-        const dir = p.releaseDir(t.version!);
+        const dir = p.releaseDir(version);
         mkdirSync(dir, { recursive: true });
         ctx.out.result({ command: "init", folder: dir }, `Created ${dir}`);
         return 0;

@@ -11,6 +11,7 @@ export function renderStatusText(v: StatusView): string {
   if (v.attempt > 1) lines.push(`Attempt ${v.attempt}; earlier: ${v.earlier.join(", ")}`);
   if (v.autoProceed) lines.push(`GO RELEASE granted by ${v.autoProceed.by} at ${v.autoProceed.at}`);
   if (v.incident) lines.push("", `INCIDENT at ${v.incident.step}: ${v.incident.error.message}${v.incident.interrupted ? " (interrupted by a crash)" : ""}`);
+  if (v.hold) lines.push("", `ON HOLD since ${v.hold.at}: ${v.hold.reason}`);
   if (v.gate) lines.push("", `── Waiting for a HUM LEAD: ${v.gate.title} (${v.gate.kind}) ──`, v.gate.report);
   if (v.openQuestions.length) lines.push("", "Open questions:", ...v.openQuestions.map((q) => `  ${q.id} (${q.by}): ${q.text}`));
   if (v.decisions.length) lines.push("", "Recent decisions:", ...v.decisions.slice(-5).map((d) => `  ${d.at}  ${d.type.toUpperCase()} at ${d.step} by ${d.by}${d.note ? ` — ${d.note}` : ""}`));

@@ -3,6 +3,8 @@ import type { ReleaseState } from "./release-state.js";
 import { recordVerdict, renderConsolidatedReport } from "./render/gate-report.js";
 import type { Verdict } from "./verdict.js";
 import { phaseDef, sevLabel, stepDef } from "./workflow.js";
+import { isTerminal } from "./fold.js";
+import { defaultReturnPhase } from "./return-phase.js";
 import { gateFindings } from "./consolidate.js";
 
 export interface StatusView {
@@ -26,6 +28,8 @@ export interface StatusView {
   requestedBy: string;
   gate: null | { step: string; kind: string; title: string; report: string; findings: unknown[]; approvals: { by: string; at: string; authority: string }[]; requiredApprovals: number };
   incident: null | { step: string; error: { code: string; message: string }; interrupted: boolean };
+  /** Why the release is on hold (escalated to the HUM LEADs), null when it is not. */
+  hold: null | { reason: string; at: string };
   openQuestions: { id: string; text: string; by: string }[];
   feedback: { id: string; text: string; by: string; response?: string }[];
   decisions: { at: string; by: string; type: string; step: string; note?: string }[];
@@ -76,15 +80,18 @@ export function nextCommands(s: ReleaseState, release?: string): string[] {
   if (s.pauseRequested || s.onHold) return [`brtops resume${r}`, `brtops abort${r}`];
   if (s.gate) {
     const g = s.gate;
-    const approveWord = g.kind === "go-no-go" ? "  # GO" : g.kind === "certification" ? "  # certify" : "";
-    const rejectWord = g.kind === "go-no-go" ? ' --return-to PHASE  # NO-GO' : "";
     const hasCritical = g.findings.some((f) => f.severity === "critical");
+    // A comment goes last on a line: a flag after `#` would never reach brtops.
+    const approveWord = g.kind === "go-no-go" ? "   # GO" : g.kind === "certification" ? "   # certify" : "";
+    const rejectWord = g.kind === "go-no-go" ? `   # NO-GO: back to phase ${defaultReturnPhase(s)} (or another phase of the plan)` : "";
+    // GO RELEASE changes nothing at SEV-0/1 (decisions.grantAutoProceed refuses it there).
+    const goApplies = !s.autoProceed && (s.sev === null || s.sev >= 2);
     return [
       `brtops approve --step ${g.step}${hasCritical ? ' --waive "why it is acceptable"' : ""} --note "…"${r}${approveWord}`,
-      `brtops reject --step ${g.step} --reason "…"${rejectWord}${r}`,
+      `brtops reject --step ${g.step} --reason "…"${g.kind === "go-no-go" ? ` --return-to ${defaultReturnPhase(s)}` : ""}${r}${rejectWord}`,
       `brtops feedback "…"${r}`,
-      `brtops answer Q1 "…"${r}`,
-      ...(s.autoProceed ? [] : [`brtops go${r}   # GO RELEASE: auto-approve later gates without findings (SEV-2 and lower)`]),
+      ...s.questions.filter((q) => !q.answer).map((q) => `brtops answer ${q.id} "…"${r}`),
+      ...(goApplies ? [`brtops go${r}   # GO RELEASE: auto-approve later gates without findings (SEV-2 and lower)`] : []),
     ];
   }
   if (s.state === "rolling-back") return [`brtops run${r}`];
@@ -110,7 +117,8 @@ export function statusView(s: ReleaseState, release?: string): StatusView {
     attempt: s.attempt,
     earlier: s.earlier,
     requestedBy: s.requestedBy.id,
-    gate: s.gate
+    // A finished release waits for no one, whatever gate was open when it ended.
+    gate: s.gate && !isTerminal(s)
       ? {
           step: s.gate.step,
           kind: s.gate.kind,
@@ -121,6 +129,7 @@ export function statusView(s: ReleaseState, release?: string): StatusView {
           requiredApprovals: s.gate.requiredApprovals,
         }
       : null,
+    hold: s.onHold ? (s.hold ?? { reason: "on hold", at: s.lastAt }) : null,
     incident: s.incident ? { step: s.incident.step, error: s.incident.error, interrupted: s.incident.interrupted } : null,
     openQuestions: s.questions.filter((q) => !q.answer).map((q) => ({ id: q.id, text: q.text, by: q.actor.id })),
     feedback: s.feedback.map((f) => ({ id: f.id, text: f.text, by: f.actor.id, ...(f.response ? { response: f.response } : {}) })),
