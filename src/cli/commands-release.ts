@@ -9,9 +9,8 @@ import { selectRelease, type Project } from "../engine/project.js";
 import { actorId, withProject, type Ctx } from "./context.js";
 export { actorId, withProject, type Ctx };
 import { planRequest, requestRelease } from "../engine/request-release.js";
-import { runRelease, type RunOutcome } from "../engine/run-release.js";
+import type { RunOutcome } from "../engine/run-release.js";
 import type { ReleaseSession } from "../engine/release-session.js";
-import { renderStatusText } from "./render-status.js";
 
 /** Exit code for where a run stopped. */
 export function exitFor(o: RunOutcome, v: StatusView, automaticRollback = false): number {
@@ -23,6 +22,9 @@ export function exitFor(o: RunOutcome, v: StatusView, automaticRollback = false)
 }
 
 export async function advance(ctx: Ctx, p: Project, session: ReleaseSession, actor: Actor): Promise<number> {
+  // The engine (every step, deployment, GitHub) is loaded here, not with the command: a request
+  // has started reading the release's history by now, and git walks it while this code compiles.
+  const [{ runRelease }, { renderStatusText }] = await Promise.all([import("../engine/run-release.js"), import("./render-status.js")]);
   const appended: AnyEvent[] = [];
   const outcome = await runRelease(p, session, actor, {
     progress: (e) => {

@@ -87,7 +87,7 @@ export function buildChangelogModel(input: ChangelogInput): ChangelogModel {
   // Short ids tell apart every commit of the range; only the listed ones are asked for.
   const asked = [...listedBreaking, ...listedByGroup.flat()].map((c) => c.sha);
   for (const r of input.collected.reverted.slice(0, 200)) asked.push(r.sha, r.revertedBy);
-  const short = shortIds(allShas(input.collected), asked);
+  const short = shortIdsOf(input.collected, asked);
   const entry = (c: Change): ChangeEntry => ({ description: c.description, scope: c.scope, type: c.type, commit: short(c.sha), author: c.author, breaking: c.breaking });
 
   const breaking = listedBreaking.map((c) => ({ ...entry(c), notes: c.breakingNotes }));
@@ -132,13 +132,30 @@ export function buildChangelogModel(input: ChangelogInput): ChangelogModel {
 const GROUP_OF = new Map<string, number>(CHANGE_GROUPS.flatMap((g, i) => g.types.map((t) => [t, i] as [string, number])));
 const OTHER = CHANGE_GROUPS.findIndex((g) => g.key === "other");
 
-/** Every commit id of the changes and reverted pairs (the ids short ids must tell apart). */
-function* allShas(collected: Pick<CollectedChanges, "changes" | "reverted">): Iterable<string> {
-  for (const c of collected.changes) yield c.sha;
-  for (const r of collected.reverted) {
-    yield r.sha;
-    yield r.revertedBy;
+/**
+ * Short ids for the asked commits, told apart from every commit id of the changes and reverted
+ * pairs: `shortIds(every id, asked)` in one plain loop over a 50,000-change range.
+ */
+function shortIdsOf(collected: Pick<CollectedChanges, "changes" | "reverted">, asked: readonly string[]): (sha: string) => string {
+  const groups = new Map<string, string[]>();
+  for (const s of asked) groups.set(s.slice(0, 7), []);
+  const see = (s: string): void => {
+    const g = groups.get(s.slice(0, 7));
+    if (g && !g.includes(s)) g.push(s);
+  };
+  const changes = collected.changes;
+  let prev = "";
+  for (let i = 0; i < changes.length; i++) {
+    const s = changes[i]!.sha;
+    // A squash commit's changes follow one another with the same id.
+    if (s !== prev) see(s);
+    prev = s;
   }
+  for (const r of collected.reverted) {
+    see(r.sha);
+    see(r.revertedBy);
+  }
+  return shortFrom(groups);
 }
 
 /**
@@ -156,6 +173,11 @@ export function shortIds(shas: Iterable<string>, asked?: Iterable<string>): (sha
       if (!asked) groups.set(k, [s]);
     } else if (!g.includes(s)) g.push(s);
   }
+  return shortFrom(groups);
+}
+
+/** The short id of a commit among groups of ids that share their first seven characters. */
+function shortFrom(groups: ReadonlyMap<string, readonly string[]>): (sha: string) => string {
   return (sha) => {
     const g = groups.get(sha.slice(0, 7));
     if (!g || g.length < 2) return sha.slice(0, 7);

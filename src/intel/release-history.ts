@@ -41,6 +41,8 @@ export interface ReleaseHistory extends CollectedChanges {
 }
 
 const CACHE_SIZE = 4;
+/** A full commit id (sha1 or sha256), as git prints it. */
+const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const cache = new Map<string, Promise<ReleaseHistory>>();
 let gitReads = 0;
 
@@ -79,6 +81,18 @@ async function resolveCommits(root: string, refs: readonly string[]): Promise<(s
  */
 export async function readReleaseHistory(root: string, range: HistoryRange, options: { signal?: AbortSignal } = {}): Promise<ReleaseHistory> {
   const headRef = range.head ?? "HEAD";
+  const label = range.baseLabel ?? range.base;
+  const headLabel = range.headLabel ?? "HEAD";
+  const display = label ? `${label}..${headLabel}` : headLabel;
+  // Both ends named by full commit ids this process has read already (2.2 and 2.3 read the range 2.1
+  // resolved): a commit id names the same commit forever, so the reading stands without asking git again.
+  if (range.head !== undefined && FULL_ID.test(range.head) && (range.base === null || FULL_ID.test(range.base))) {
+    const known = cache.get(`${root}\0${range.base ?? ""}\0${range.head}`);
+    if (known) {
+      const h = await (options.signal ? untilAborted(known, options.signal) : known);
+      return { ...h, range: display, base: range.base };
+    }
+  }
   const [head = null, baseCommit = null] = await resolveCommits(root, range.base === null ? [headRef] : [headRef, range.base]);
   if (range.base !== null && baseCommit === null) {
     throw new BrtopsError("E_GIT", `The previous release's ${range.base} names no commit in this repository.`, {
@@ -89,9 +103,6 @@ export async function readReleaseHistory(root: string, range: HistoryRange, opti
   if (head === null && range.head !== undefined) {
     throw new BrtopsError("E_GIT", `The release commit ${range.head} is not in this repository.`, { hint: "Fetch it (git fetch) or run brtops in the repository the release was made from.", details: { head: range.head } });
   }
-  const label = range.baseLabel ?? range.base;
-  const headLabel = range.headLabel ?? "HEAD";
-  const display = label ? `${label}..${headLabel}` : headLabel;
   const key = `${root}\0${baseCommit ?? ""}\0${head ?? ""}`;
   let reading = cache.get(key);
   if (!reading) {

@@ -63,12 +63,22 @@ export function buildReleaseNotesModel(input: ReleaseNotesInput): ReleaseNotesMo
 
   const changes = input.changes ?? [];
   const commitLine = (c: Change): NoteLine => ({ text: c.scope ? `${c.scope}: ${c.description}` : c.description, source: c.sha.slice(0, 7) });
-  // Oldest first reads like a story; git gives newest first.
-  const feats = changes.filter((c) => c.type === "feat").reverse();
-  const fixes = changes.filter((c) => c.type === "fix" || c.type === "perf").reverse();
+  // Oldest first reads like a story; git gives newest first. The oldest `max` of each are listed, the rest counted.
+  const feats: Change[] = [];
+  const fixes: Change[] = [];
+  let featCount = 0;
+  let fixCount = 0;
+  for (let i = changes.length - 1; i >= 0; i--) {
+    const c = changes[i]!;
+    if (c.type === "feat") {
+      if (featCount++ < max) feats.push(c);
+    } else if (c.type === "fix" || c.type === "perf") {
+      if (fixCount++ < max) fixes.push(c);
+    }
+  }
   const breaking = [...fromFeatures("breakingChanges")];
   for (const c of changes) {
-    if (!c.breaking) continue;
+    if (!c.breaking || breaking.length >= 200) continue;
     const notes = c.breakingNotes.filter((n) => n !== c.description);
     breaking.push({ text: notes.length ? `${commitLine(c).text} — ${notes.join(" ")}` : commitLine(c).text, source: c.sha.slice(0, 7) });
   }
@@ -79,9 +89,9 @@ export function buildReleaseNotesModel(input: ReleaseNotesInput): ReleaseNotesMo
     environment: input.environment ?? null,
     features,
     fromCommits: {
-      features: feats.slice(0, max).map(commitLine),
-      fixes: fixes.slice(0, max).map(commitLine),
-      omitted: Math.max(0, feats.length - max) + Math.max(0, fixes.length - max),
+      features: feats.map(commitLine),
+      fixes: fixes.map(commitLine),
+      omitted: Math.max(0, featCount - max) + Math.max(0, fixCount - max),
     },
     breaking: breaking.slice(0, 200),
     migration: fromFeatures("migration").slice(0, 200),

@@ -23,9 +23,16 @@ export interface BumpNeed {
 
 /** The bump these changes and feature notes call for. Example: `inferBump([{type: "feat", …}], [])` → `{bump: "minor", …}`. */
 export function inferBump(changes: readonly Pick<Change, "type" | "breaking">[], features: readonly { name: string; notes: Pick<NoteSections, "breakingChanges" | "newFeatures" | "enhancements" | "bugFixes"> }[]): BumpNeed {
-  const breakingCommits = changes.filter((c) => c.breaking).length;
-  const feats = changes.filter((c) => c.type === "feat").length;
-  const fixes = changes.filter((c) => c.type === "fix" || c.type === "perf").length;
+  // One pass over what may be 50,000 changes.
+  let breakingCommits = 0;
+  let feats = 0;
+  let fixes = 0;
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    if (c.breaking) breakingCommits++;
+    if (c.type === "feat") feats++;
+    else if (c.type === "fix" || c.type === "perf") fixes++;
+  }
   const fBreaking = features.filter((f) => f.notes.breakingChanges.length > 0);
   const fNew = features.filter((f) => f.notes.newFeatures.length + f.notes.enhancements.length > 0);
   const fFix = features.filter((f) => f.notes.bugFixes.length > 0);

@@ -28,6 +28,7 @@ import { MANIFEST_FILE, runBuild, writeManifest, type ArtifactRecord, type Build
 import { stepVars } from "../engine/steps/vars.js";
 import { artifactsDir, checkoutDir, dirtyFiles, npmArtifactPrefix, ownPaths, prepareCheckout, repoPrefix } from "./package-store.js";
 import { readVersionIn, versionFileSpecs, writeVersionIn, type VersionFileSpec } from "./version-files.js";
+import { ociTargets, storeOciImages } from "./oci-package.js";
 
 const MAX_NAMED = 20;
 
@@ -50,10 +51,11 @@ async function gitShow(ctx: StepContext, commit: string, file: string): Promise<
 }
 
 /** Step 1: the version written and committed; findings for files that cannot carry it. */
-async function writeVersionFiles(ctx: StepContext, specs: readonly VersionFileSpec[], findings: Finding[]): Promise<{ commit: string | null; files: string[]; bad: Set<string> }> {
+async function writeVersionFiles(ctx: StepContext, specs: readonly VersionFileSpec[], findings: Finding[], prefix: Promise<string>): Promise<{ commit: string | null; files: string[]; bad: Set<string> }> {
   const version = ctx.state.version;
-  const head = (await ctx.git.head())!;
-  const dirty = new Set(await dirtyFiles(ctx.git, ownPaths(ctx.config.paths.releases)));
+  if (specs.length === 0) return { commit: null, files: [], bad: new Set() };
+  const [head, dirtyList] = await Promise.all([ctx.git.head(), dirtyFiles(ctx.git, ownPaths(ctx.config.paths.releases), prefix)]);
+  const dirty = new Set(dirtyList);
   const bad = new Set<string>();
   const writes: { file: string; text: string }[] = [];
   for (const spec of specs) {
@@ -72,7 +74,7 @@ async function writeVersionFiles(ctx: StepContext, specs: readonly VersionFileSp
     }
     if (w.text === text && !dirty.has(spec.file)) continue; // already carries it, committed
     // Only the version may change: other uncommitted edits of the file are not brtops's to commit.
-    const committed = await gitShow(ctx, head, spec.file);
+    const committed = await gitShow(ctx, head!, spec.file);
     const expected = committed === null ? null : writeVersionIn(spec, committed, version);
     if (dirty.has(spec.file) && !(expected?.ok && expected.text === w.text)) {
       bad.add(spec.file);
@@ -99,11 +101,13 @@ export async function fixPackage(ctx: StepContext): Promise<StepOutcome> {
   const findings: Finding[] = [];
   const npm = npmTargets(ctx);
   const specs = versionFileSpecs(ctx.config.release.versionFiles, ctx.root, npm.map((n) => n.folder));
-  const written = await writeVersionFiles(ctx, specs, findings);
-  const commit = (await ctx.git.head())!;
+  // The project's folder inside its repository ("" at the top), asked once.
+  const prefix = repoPrefix(ctx.git);
+  const written = await writeVersionFiles(ctx, specs, findings, prefix);
+  const [head, dirty] = await Promise.all([ctx.git.head(), dirtyFiles(ctx.git, ownPaths(ctx.config.paths.releases), prefix)]);
+  const commit = head!;
   const short = commit.slice(0, 12);
 
-  const dirty = await dirtyFiles(ctx.git, ownPaths(ctx.config.paths.releases));
   if (dirty.length > 0) {
     findings.push({
       severity: "critical",
@@ -124,10 +128,10 @@ export async function fixPackage(ctx: StepContext): Promise<StepOutcome> {
   const checkout = checkoutDir(ctx.root, version);
   const store = artifactsDir(ctx.root, version);
   // Nothing to build or pack: the package is the commit alone, and a checkout would cost a worktree for nothing.
-  const building = ctx.config.build.length > 0 || npm.length > 0;
+  const building = ctx.config.build.length > 0 || npm.length > 0 || ociTargets(ctx).length > 0;
   if (building) await prepareCheckout(ctx.git, checkout, commit);
   // The project's folder inside the checkout (a project in a sub-folder of its repository).
-  const buildRoot = join(checkout, await repoPrefix(ctx.git));
+  const buildRoot = join(checkout, await prefix);
   await rm(store, { recursive: true, force: true });
   await mkdir(store, { recursive: true });
 
@@ -172,6 +176,9 @@ export async function fixPackage(ctx: StepContext): Promise<StepOutcome> {
     records.push({ build: "npm pack", pattern: n.folder, path: repoPath(ctx.root, file), source: n.folder, size: h.size, sha256: h.sha256, npm: { name: p.name, version: p.version, shasum: p.shasum } });
   }
 
+  const oci = building ? await storeOciImages(ctx, buildRoot, findings) : { records: [], images: [] };
+  records.push(...oci.records);
+
   // Nothing built or packed: no manifest (and none left from an earlier pass).
   const manifestFile = records.length > 0 ? await writeManifest(ctx.releaseDir, { version, createdAt: ctx.now(), commit, artifacts: records }) : null;
   if (!manifestFile) await rm(join(ctx.releaseDir, MANIFEST_FILE), { force: true });
@@ -180,6 +187,7 @@ export async function fixPackage(ctx: StepContext): Promise<StepOutcome> {
     commit,
     artifacts: records.map((r) => ({ name: r.path.slice(storeRel.length + 1), sha256: r.sha256, size: r.size })),
     versionCommit: written.commit ?? (ctx.state.package?.versionCommit && ctx.state.package.commit === commit ? ctx.state.package.versionCommit : null),
+    ...(oci.images.length ? { images: oci.images } : {}),
   };
   const events: AnyDraft[] = [{ type: "PackageFixed", at: ctx.now(), actor: ctx.actor, data: pkg }];
   return {
@@ -192,6 +200,7 @@ export async function fixPackage(ctx: StepContext): Promise<StepOutcome> {
       artifacts: records.slice(0, 1000),
       artifactsOmitted: Math.max(0, records.length - 1000),
       manifest: manifestFile ? repoPath(ctx.root, manifestFile) : null,
+      ...(oci.images.length ? { images: oci.images } : {}),
     },
     findings,
     events,

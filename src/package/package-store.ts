@@ -28,9 +28,9 @@ export function ownPaths(releasesPath: string): string[] {
  * Files git does not ignore that differ from HEAD: modified, staged, deleted, untracked. Paths
  * under `exclude` (prefixes) are left out. Example: `await dirtyFiles(git, [".brtops/"])` → `["src/x.js"]`.
  */
-export async function dirtyFiles(git: Git, exclude: readonly string[]): Promise<string[]> {
-  const prefix = await repoPrefix(git);
-  const r = await git.run(["status", "--porcelain", "-z", "--untracked-files=all", "--", "."]);
+export async function dirtyFiles(git: Git, exclude: readonly string[], knownPrefix?: Promise<string>): Promise<string[]> {
+  // The prefix and the status are asked together (two git processes at once, not one after the other).
+  const [prefix, r] = await Promise.all([knownPrefix ?? repoPrefix(git), git.run(["status", "--porcelain", "-z", "--untracked-files=all", "--", "."])]);
   const parts = r.stdout.split("\0");
   const out: string[] = [];
   for (let i = 0; i < parts.length; i++) {

@@ -72,6 +72,14 @@ export class FileStore implements Store {
         }
         writeSync(fd, bytes);
         fsyncSync(fd);
+        // A reader of this log that had read up to where these events went (the session appending
+        // them has them) goes on from after them, instead of reading the whole log again.
+        const committed = t.size - t.tornBytes;
+        const c = this.cursors.get(file);
+        const ino = fstatSync(fd).ino;
+        if (c ? c.lastSeq === t.lastSeq && c.offset === committed && c.ino === ino : committed === 0) {
+          this.cursors.set(file, { ino, offset: committed + bytes.length, lastSeq: events[events.length - 1]!.seq });
+        }
       } finally {
         closeSync(fd);
       }

@@ -116,7 +116,8 @@ const artifacts: StepExecutor = async (ctx) => {
     const findings = await verifyApprovedPackage(ctx, promoted);
     return { result: { summary: `approved package of ${promoted.commit.slice(0, 12)} (from ${ctx.state.promotion!.from}) reused, not rebuilt${findings.length ? `: ${findings.length} problem(s)` : ""}`, ok: findings.length === 0, promoted: true, commit: promoted.commit, artifacts: promoted.artifacts.slice(0, 1000), findings }, findings };
   }
-  if ((await ctx.git.isRepo()) && (await ctx.git.head()) !== null) return fixPackage(ctx);
+  // A repository with a commit (outside a repository there is no HEAD either: one git process asks both).
+  if ((await ctx.git.head()) !== null) return fixPackage(ctx);
   if (ctx.config.build.length === 0) return { result: { summary: "no build commands configured", ok: true, builds: [], artifacts: [], missing: [], manifest: null } };
   const r = await runBuild({ root: ctx.root, releaseDir: ctx.releaseDir, builds: ctx.config.build as readonly BuildStep[], run: ctx.run, vars: stepVars(ctx), at: ctx.now(), signal: ctx.signal });
   const result = {
