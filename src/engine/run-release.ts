@@ -5,11 +5,11 @@
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
 import { BrtopsError } from "../core/errors.js";
-import type { Actor, AnyDraft, AnyEvent } from "../core/events.js";
+import type { Actor, AnyDraft, AnyEvent, Sev } from "../core/events.js";
 import { mainStep, phaseOf, stepAfter } from "../core/fold.js";
 import { nextAction, type NextAction } from "../core/next-action.js";
 import { phaseFindings, renderPhaseReport } from "../core/render/gate-report.js";
-import { approvalsRequired, phaseDef, stepDef } from "../core/workflow.js";
+import { approvalsRequired, phaseDef, phasesForSev, sevLabel, stepDef } from "../core/workflow.js";
 import { FileStore } from "../store/store-file.js";
 import { tryLock, unlock, readHolder } from "../store/file-lock.js";
 import type { Project } from "./project.js";
@@ -24,6 +24,9 @@ import { composeVersionDocuments, renderPhaseDocuments, withDocumentsLock, write
 import { writeRecordDocuments } from "./record-documents.js";
 import { createEventNotifier } from "./notify-events.js";
 import { measureDrift, readFingerprint } from "./scope-drift.js";
+import { assessSev } from "../intel/assess-sev.js";
+import { intelSettings } from "../config/schema-intel.js";
+import type { ReleaseState } from "../core/release-state.js";
 import { hasLeases } from "../store/postgres/leases.js";
 import { createStepLeases, leaseTtl, type StepLeases } from "./step-lease.js";
 
@@ -88,8 +91,12 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
   };
   const record = (drafts: AnyDraft[]): Promise<void> => write(drafts, true);
   const decide = (drafts: AnyDraft[]): Promise<void> => write(drafts, false);
+  // Written in front of the next append (ReleaseSession.defer), published once durable.
+  const defer = (drafts: AnyDraft[]): void => session.defer(drafts.map((d) => project.redact.deep(d)), publish);
   try {
     for (;;) {
+      // A step that stopped on an error before writing anything is run again from its start.
+      session.dropDeferred();
       await session.refresh();
       let s = session.state;
       let action = nextAction(s);
@@ -173,7 +180,7 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
               await decide([{ type: "IncidentOpened", at: project.now(), actor, data: { step, error: { code: "E_NO_PROGRESS", message: `step ${step} was taken up ${MAX_TRIES_PER_RUN} times in one run without finishing` } } }]);
               return { stopped: "failed", action };
             }
-            const outcome = await runStep(project, session, actor, step, action.type === "recover", progress, controller.signal, record);
+            const outcome = await runStep(project, session, actor, step, action.type === "recover", progress, controller.signal, record, defer);
             if (outcome === "failed") continue; // the loop opens the incident
             break;
           }
@@ -185,12 +192,39 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
       }
     }
   } finally {
+    session.dropDeferred();
     if (lockPath) unlock(lockPath);
     if (leases) {
       session.beforeAppend = undefined;
       await leases.release();
     }
   }
+}
+
+/**
+ * The SEV assessed again on the files a deviation changed: when they call for a higher SEV than the
+ * release has (infrastructure or security paths), a SevAssessed raising it — and a deviation note
+ * naming the phases the new SEV needs that this pass did not run — are recorded.
+ */
+function sevRaisedBy(project: Project, s: ReleaseState, paths: readonly string[]): AnyDraft[] | null {
+  if (s.sev === null || paths.length === 0) return null;
+  const a = assessSev({ features: [], changedPaths: paths, settings: intelSettings(project.config).sev });
+  const raising = a.factors.filter((f) => f.factor !== "default" && f.sev !== undefined && f.sev < s.sev!);
+  if (raising.length === 0) return null;
+  const sev = Math.min(...raising.map((f) => f.sev!)) as Sev;
+  const phases = phasesForSev(sev);
+  const missed = phases.filter((p) => p < s.phase && !s.plan.includes(p));
+  const system = { id: "brtops", role: "system" } as const;
+  const why = raising.map((f) => f.effect).join("; ");
+  return [
+    { type: "SevAssessed", at: project.now(), actor: system, data: { sev, phases, factors: [...s.sevFactors, { factor: "scope deviation", effect: `${sevLabel(s.sev)} → ${sevLabel(sev)}: ${why}`, sev }] } },
+    {
+      type: "Note",
+      at: project.now(),
+      actor: system,
+      data: { kind: "deviation", text: `The deviation raises the release from ${sevLabel(s.sev)} to ${sevLabel(sev)} (${why}).${missed.length ? ` Phase(s) ${missed.join(", ")} that ${sevLabel(sev)} requires did not run in this pass: reject to phase ${missed[0]} to run them, or approve with a waiver.` : ""}`, data: { class: "SEV", sevRaised: true, from: s.sev, to: sev, missed } },
+    },
+  ];
 }
 
 /**
@@ -254,6 +288,7 @@ async function runStep(
   progress: (p: ProgressEvent) => void,
   signal: AbortSignal,
   record: (d: AnyDraft[]) => Promise<void>,
+  defer: (d: AnyDraft[]) => void,
 ): Promise<"ok" | "failed" | "stopped"> {
   const s = session.state;
   const now = project.now;
@@ -265,6 +300,9 @@ async function runStep(
   if ((def.gate && step === def.gate.step) || (step === "6.1" && !s.steps["6.1"])) {
     const drift = await measureDrift(project, session.events, s.version);
     if (drift && drift.class !== "NONE") {
+      // A change can raise the SEV (infrastructure or security paths): assessed again, recorded.
+      const raise = sevRaisedBy(project, s, drift.changes.files.map((f) => f.path));
+      if (raise) await record(raise);
       const summary = `Scope deviation since the last approval: ${drift.percent}% system impact (${drift.class}). ${drift.summary}`;
       const data = { percent: drift.percent, class: drift.class, byCategory: drift.byCategory, files: drift.changes.files.slice(0, 50) } as Record<string, unknown>;
       if (drift.class === "MINOR") {
@@ -339,7 +377,11 @@ async function runStep(
   const exec = EXECUTORS[step];
   const attempt = (s.steps[step]?.attempt ?? 0) + 1;
   if (!recovering || s.steps[step]?.status !== "started") {
-    await record([{ type: "StepStarted", at: now(), actor, data: { step, attempt, label: title } }]);
+    const started: AnyDraft[] = [{ type: "StepStarted", at: now(), actor, data: { step, attempt, label: title } }];
+    // Phases 1 and 2 (but the build, 2.4, which may take long): the StepStarted goes to disk with the
+    // step's first write — its first effect or its outcome — one append and one fsync instead of two.
+    if (phase <= 2 && step !== "2.4") defer(started);
+    else await record(started);
   }
   progress({ kind: "step", step, message: title, status: "start" });
   let outcome: StepOutcome;
@@ -358,6 +400,7 @@ async function runStep(
   // What the outcome means and which events record it is decided in core (a pure rule).
   const d = outcomeDrafts({ step, phase, title, outcome, at: now(), actor, sev: s.sev, next: stepAfter(s.plan, step) });
   if (d.drafts.length) await record(d.drafts);
+  else await session.flushDeferred();
   const status = d.status === "failed" ? "fail" : d.status === "stopped" ? "skip" : outcome.gate ? "start" : outcome.skipped !== undefined ? "skip" : "ok";
   progress({ kind: "step", step, message: d.message, status, ...(d.verdict && !(outcome.gate && outcome.gate.kind !== "readiness") ? { verdict: d.verdict } : {}) });
   return d.status;

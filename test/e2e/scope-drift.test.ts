@@ -96,4 +96,19 @@ describe("scope drift after an approval", () => {
     const critical = after.findings.some((f: { severity: string }) => f.severity === "critical");
     expect(brtops(root, HUM, ["approve", "--step", "2.10", ...(critical ? ["--waive", "seen"] : [])]).code).toBe(0);
   });
+  it("a change after an approval that calls for a higher SEV raises it, recorded, and the next report says which phases it missed", () => {
+    p = atGoGate();
+    expect(status(p.root).sev).toBe("SEV-3");
+    mkdirSync(join(p.root, "deploy"), { recursive: true });
+    writeFileSync(join(p.root, "deploy/Dockerfile"), "FROM debian:stable\n");
+    git(p.root, "add", "-A");
+    git(p.root, "commit", "-q", "-m", "build: a Dockerfile");
+    brtops(p.root, AI, ["run"]);
+    const s = status(p.root);
+    expect(s.sev).toBe("SEV-1");
+    const raised = s.gate.findings.find((f: { code: string }) => f.code === "SEV_RAISED_BY_DEVIATION");
+    expect(raised?.message).toContain("SEV-3 to SEV-1");
+    expect(raised?.message).toMatch(/Phase\(s\) 3, 4/);
+    expect(s.gate.requiredApprovals).toBe(1);
+  });
 });

@@ -48,7 +48,7 @@ export function deviationFindings(s: Pick<ReleaseState, "deviations" | "approved
   const since = Math.max(0, ...Object.values(s.approvedAt));
   return s.deviations
     .filter((d) => d.seq > since)
-    .map((d): Finding => ({ severity: d.kind === "hold" || d.class === "MODERATE" || d.class === "MAJOR" ? "warning" : "info", code: d.kind === "hold" ? "SCOPE_DEVIATION_HOLD" : `SCOPE_DEVIATION_${d.class ?? "RECORDED"}`, message: d.text, source: `event ${d.seq}` }));
+    .map((d): Finding => ({ severity: d.kind === "hold" || d.class === "MODERATE" || d.class === "MAJOR" || d.class === "SEV" ? "warning" : "info", code: d.kind === "hold" ? "SCOPE_DEVIATION_HOLD" : d.class === "SEV" ? "SEV_RAISED_BY_DEVIATION" : `SCOPE_DEVIATION_${d.class ?? "RECORDED"}`, message: d.text, source: `event ${d.seq}` }));
 }
 
 export function renderFindings(findings: readonly Finding[]): string[] {
