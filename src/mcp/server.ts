@@ -3,7 +3,6 @@
  * never approve, reject, decide GO/NO-GO, grant auto-proceed or certify (DESIGN rule 6).
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { z } from "zod";
 import { roleOf } from "../core/authority.js";
 import { BrtopsError, isBrtopsError } from "../core/errors.js";
@@ -11,6 +10,7 @@ import { createRedactor, secretValuesFrom } from "../core/redact.js";
 import { statusView } from "../core/status-view.js";
 import { openProject, selectRelease, type Project } from "../engine/project.js";
 import { contextAdvice } from "./context-advice.js";
+import { BoundedStdioTransport } from "./stdio-transport.js";
 import { MCP_TOOLS, type ToolDeps } from "./tools.js";
 
 /** The AI LEAD the server acts as: --as/BRTOPS_ACTOR when it names an AI LEAD, else the first configured. */
@@ -70,7 +70,8 @@ export async function serveMcp(cwd: string, as?: string): Promise<void> {
   // stdout carries the protocol: anything else printed there would corrupt it.
   console.log = (...a: unknown[]) => console.error(...a);
   const server = createMcpServer(cwd, as);
-  const transport = new StdioServerTransport();
+  // Bounded: an oversize message is answered with a JSON-RPC error and the server goes on (stdio-transport.ts).
+  const transport = new BoundedStdioTransport();
   transport.onclose = () => process.exit(0);
   process.stdin.on("end", () => process.exit(0));
   await server.connect(transport);

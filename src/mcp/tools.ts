@@ -23,7 +23,9 @@ export interface McpTool {
   run(deps: ToolDeps, args: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
-const release = z.string().optional().describe("The release: a version (its open or latest run) or a run such as 2.1.0@production (default: the current release).");
+/** Names (a release, a version, an environment, a feedback id) are short; the message size bounds the rest. */
+const name = z.string().max(256);
+const release = name.optional().describe("The release: a version (its open or latest run) or a run such as 2.1.0@production (default: the current release).");
 const rel = (a: Record<string, unknown>): string | undefined => a.release as string | undefined;
 
 async function advance(p: Project, session: ReleaseSession, actorId: string, r?: string): Promise<Record<string, unknown>> {
@@ -37,7 +39,7 @@ export const MCP_TOOLS: readonly McpTool[] = [
   {
     name: "request_release",
     description: "RELEASE v{version} to {environment}: requests a release and advances it to the first HUM LEAD gate.",
-    input: { version: z.string().describe("2.1.0, or major | minor | patch"), environment: z.string().describe("e.g. staging, production") },
+    input: { version: name.describe("2.1.0, or major | minor | patch"), environment: name.describe("e.g. staging, production") },
     run: (d, a) =>
       d.withProject(async (p, id) => {
         const session = await requestRelease(p, { version: a.version as string, environment: a.environment as string, actorId: id });
@@ -95,7 +97,7 @@ export const MCP_TOOLS: readonly McpTool[] = [
   {
     name: "respond_to_feedback",
     description: "Answers a piece of HUM LEAD feedback (F1, F2…).",
-    input: { id: z.string(), text: z.string().min(1), release },
+    input: { id: name, text: z.string().min(1), release },
     run: (d, a) => d.withProject(async (p, id) => {
       const session = await selectRelease(p.store, rel(a));
       return { ...statusView(await respondToFeedback(p, session, { actorId: id, id: a.id as string, text: a.text as string }), rel(a)) };
