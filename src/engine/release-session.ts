@@ -13,6 +13,8 @@ export class ReleaseSession {
   /** Called before every append; throws to fence off a writer that must write no more (a runner that lost its lease). */
   beforeAppend: (() => void) | undefined;
   private folded: ReleaseState | null = null;
+  /** Drafts the next append writes in front of its own (see `defer`), and who hears of them once durable. */
+  private deferred: { drafts: AnyDraft[]; written: (events: AnyEvent[]) => void | Promise<void> } | null = null;
 
   private constructor(
     readonly store: Store,
@@ -59,14 +61,47 @@ export class ReleaseSession {
     }
   }
 
-  /** Appends after the events this session has seen; E_CONFLICT when someone appended first. */
+  /**
+   * Has the next append write `drafts` in front of its own, in the same batch: a step's StepStarted
+   * goes to disk with the step's first effect or with its outcome, whichever comes first — one
+   * append and one fsync where there were two, and never after anything the step itself wrote.
+   * `written` hears of the events once they are durable (before the append that carried them returns).
+   */
+  defer(drafts: AnyDraft[], written: (events: AnyEvent[]) => void | Promise<void>): void {
+    if (drafts.length === 0) return;
+    const d = this.deferred;
+    this.deferred = d ? { drafts: [...d.drafts, ...drafts], written: async (evs) => { await d.written(evs.slice(0, d.drafts.length)); await written(evs.slice(d.drafts.length)); } } : { drafts, written };
+  }
+
+  /** Writes what `defer` holds back, if anything. */
+  async flushDeferred(): Promise<void> {
+    if (this.deferred) await this.appendFact([]);
+  }
+
+  /** Forgets what `defer` holds back (the step it announced stopped before anything was written: it is run again from the start). */
+  dropDeferred(): void {
+    this.deferred = null;
+  }
+
+  /** Appends after the events this session has seen; E_CONFLICT when someone appended first. Returns the events of `drafts` (deferred ones go to their own listener). */
   async append(drafts: AnyDraft[]): Promise<AnyEvent[]> {
-    if (drafts.length === 0) return [];
+    const deferred = this.deferred;
+    if (drafts.length === 0 && !deferred) return [];
     this.beforeAppend?.();
-    const stored = await this.store.append(this.release, this.lastSeq, drafts);
+    this.deferred = null;
+    let stored: AnyEvent[];
+    try {
+      stored = await this.store.append(this.release, this.lastSeq, deferred ? [...deferred.drafts, ...drafts] : drafts);
+    } catch (e) {
+      // Not written: the next append (a retry after a conflict) carries them.
+      if (deferred && !this.deferred) this.deferred = deferred;
+      throw e;
+    }
     this.events.push(...stored);
     this.folded = foldEvents(stored, this.folded ?? undefined);
-    return stored;
+    if (!deferred) return stored;
+    await deferred.written(stored.slice(0, deferred.drafts.length));
+    return stored.slice(deferred.drafts.length);
   }
 
   /**
