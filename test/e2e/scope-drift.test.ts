@@ -71,6 +71,13 @@ describe("scope drift after an approval", () => {
     expect(go.findings.map((f: { code: string }) => f.code)).toContain("SCOPE_DEVIATION_HOLD");
     expect(go.report).toContain("MAJOR");
     expect(go.report).not.toContain("Findings: none");
+    // On record in the documents: the GO decision's checklist lists the hold.
+    expect(brtops(p.root, HUM, ["approve", "--step", "5.10", "--note", "seen"]).code).toBe(0);
+    brtops(p.root, AI, ["run"]);
+    const checklist = readFileSync(join(p.root, "docs/01_application/6-releases/v1.1.0/release-readiness-checklist.md"), "utf8");
+    expect(checklist).toContain("## Scope deviations");
+    expect(checklist).toMatch(/\| HOLD \| \d+(\.\d+)?% \|/);
+    expect(brtops(p.root, AI, ["docs", "--check", "--release", "1.1.0"]).code).toBe(0);
   });
 
   it("a file committed after a gate opened: the approval is refused (exit 5) and the report is made again with the deviation", () => {

@@ -67,6 +67,17 @@ export function decisionsSection(ctx: DocContext, phases?: readonly number[]): s
   return ["## Decisions", "", "| When | Step | Decision | By | Note |", "|---|---|---|---|---|", ...rows, ""].join("\n");
 }
 
+/**
+ * Scope deviations and holds recorded in the release (the spec's Scope Checking Integration), with
+ * what followed; empty when there were none, so a release without them reads as before.
+ */
+export function deviationsSection(ctx: DocContext): string {
+  const ds = ctx.state.deviations;
+  if (ds.length === 0) return "";
+  const rows = ds.map((d) => `| ${d.at} | ${d.kind === "hold" ? "HOLD" : d.class ?? "—"} | ${d.percent === undefined ? "—" : `${d.percent}%`} | ${md(d.text)} |`);
+  return ["## Scope deviations", "", "| When | Class | System impact | What happened |", "|---|---|---|---|", ...rows, ""].join("\n");
+}
+
 export function conversationSection(ctx: DocContext, phases?: readonly number[]): string {
   const fb = ctx.state.feedback.filter((f) => !phases || phases.includes(f.phase));
   const qs = ctx.state.questions.filter((q) => !phases || phases.includes(q.phase));

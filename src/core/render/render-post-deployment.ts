@@ -8,7 +8,7 @@ import type { DocContext } from "./doc-context.js";
 import { stepResult, subSteps } from "./doc-context.js";
 import { recordVerdict } from "./gate-report.js";
 import { verdictTag } from "../verdict.js";
-import { conversationSection, decisionsSection, header, md, skippedNotice, timelineSection } from "./render-common.js";
+import { conversationSection, decisionsSection, deviationsSection, header, md, skippedNotice, timelineSection } from "./render-common.js";
 import { deploymentOutcomeSection } from "./render-outcome.js";
 
 type R = Record<string, unknown>;
@@ -112,6 +112,7 @@ export function renderPostDeploymentDoc(ctx: DocContext): string {
     validationSection(ctx, "7.4", "Business objectives", "plain"),
     certificationSection(ctx),
     deploymentOutcomeSection(ctx),
+    deviationsSection(ctx),
     decisionsSection(ctx, [6, 7]),
     conversationSection(ctx, [6, 7]),
     timelineSection(ctx, [6, 7]),
