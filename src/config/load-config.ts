@@ -1,8 +1,8 @@
 /** Reads `brtops.config.yaml`: YAML with positions, one zod schema, errors that name key, file and line. */
-import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { LineCounter, parseDocument, isMap, isNode, isScalar } from "yaml";
+import { isMap, isNode, isScalar } from "yaml";
 import { BrtopsError } from "../core/errors.js";
+import { parseYaml, readYamlFile } from "./parse-yaml.js";
 import { configSchema, type Config } from "./schema.js";
 import { CONFIG_FILE, findRoot } from "./find-root.js";
 
@@ -23,21 +23,13 @@ export function loadConfig(cwd: string): LoadedConfig {
     });
   }
   const file = join(root, CONFIG_FILE);
-  return { config: parseConfig(readFileSync(file, "utf8"), file), root, file };
+  return { config: parseConfig(readYamlFile(file), file), root, file };
 }
 
 export function parseConfig(text: string, file: string): Config {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const pos = lineCounter.linePos(e.pos[0]);
-    throw new BrtopsError("E_CONFIG_INVALID", `${file}:${pos.line}: the YAML does not parse: ${e.message.split("\n")[0]}`, {
-      hint: "Fix the YAML syntax at that line (indentation, a missing colon or quote).",
-      details: { file, line: pos.line },
-    });
-  }
-  const raw: unknown = doc.toJS() ?? {};
+  // Within limits (size, depth, aliases): a YAML bomb is a bad config, not an internal error.
+  const { doc, lineCounter, raw: parsedRaw } = parseYaml(text, file);
+  const raw: unknown = parsedRaw ?? {};
   const parsed = configSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;

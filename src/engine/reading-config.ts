@@ -37,10 +37,11 @@ export async function readingConfig(root: string): Promise<ReadingConfig | null>
   } catch {
     /* no cache yet, or not ours: parse below */
   }
-  const { parse } = await import("yaml");
+  const { parseYaml, readYamlFile } = await import("../config/parse-yaml.js");
   let raw: { store?: unknown; paths?: { releases?: unknown } };
   try {
-    raw = (parse(readFileSync(file, "utf8")) ?? {}) as typeof raw;
+    // The same limits as the validating read, which explains a refusal.
+    raw = (parseYaml(readYamlFile(file), file).raw ?? {}) as typeof raw;
   } catch {
     return null;
   }

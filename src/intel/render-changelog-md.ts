@@ -3,12 +3,11 @@
  * breaking changes and migration first, then one section per change type, scopes grouped, each
  * line with its short commit id and author, the previous version named. Pure: the model is all.
  */
+import { markdownCode, markdownText } from "../core/safe-text.js";
 import type { ChangeEntry, ChangelogModel } from "./changelog-model.js";
 
-/** One line of markdown from user-written text: no line breaks, no table breakers. */
-export function inline(text: string): string {
-  return text.replace(/\r?\n|\r/g, " ").replace(/\|/g, "\\|").trim();
-}
+/** One line of markdown from repository text (commits, readiness documents, folder names): no line breaks, HTML, escapes or table breakers. */
+export const inline = markdownText;
 
 function line(e: ChangeEntry, withScope = true): string {
   const scope = withScope && e.scope ? `**${inline(e.scope)}:** ` : "";
@@ -27,8 +26,8 @@ export function renderChangelog(model: ChangelogModel): string {
     `## [${v}] - ${model.date}`,
     "",
     model.previous
-      ? `Changes since **${model.previous}** (\`${model.range}\`): ${c.commits} commit(s), ${c.merges} merge(s), ${c.changes} change(s) listed, ${c.reverted} reverted.`
-      : `First release: every commit up to \`${model.range}\`: ${c.commits} commit(s), ${c.merges} merge(s), ${c.changes} change(s) listed, ${c.reverted} reverted.`,
+      ? `Changes since **${inline(model.previous)}** (\`${markdownCode(model.range)}\`): ${c.commits} commit(s), ${c.merges} merge(s), ${c.changes} change(s) listed, ${c.reverted} reverted.`
+      : `First release: every commit up to \`${markdownCode(model.range)}\`: ${c.commits} commit(s), ${c.merges} merge(s), ${c.changes} change(s) listed, ${c.reverted} reverted.`,
     "",
   ];
   if (model.breaking.length > 0) {
@@ -48,7 +47,7 @@ export function renderChangelog(model: ChangelogModel): string {
   for (const g of model.groups) {
     out.push(`### ${g.title}`, "");
     for (const s of g.scopes) for (const e of s.entries) out.push(line(e));
-    if (g.omitted > 0) out.push(`- … and ${g.omitted} more not listed here (see \`git log ${model.range}\`)`);
+    if (g.omitted > 0) out.push(`- … and ${g.omitted} more not listed here (see \`git log ${markdownCode(model.range)}\`)`);
     out.push("");
   }
   if (model.reverted.length > 0) {
@@ -57,6 +56,6 @@ export function renderChangelog(model: ChangelogModel): string {
     out.push("");
   }
   if (model.groups.length === 0 && model.breaking.length === 0) out.push("No changes were found in the commits of this range.", "");
-  out.push(model.previous ? `[${v}]: ${model.range}` : `[${v}]: first release`, "");
+  out.push(model.previous ? `[${v}]: ${inline(model.range)}` : `[${v}]: first release`, "");
   return out.join("\n");
 }

@@ -18,7 +18,7 @@ export function renderReleaseNotes(model: ReleaseNotesModel): string {
     "",
     `**Version**: v${v}  `,
     `**Release Date**: ${model.date}  `,
-    `**Previous Version**: ${model.previous ?? "none (first release)"}  `,
+    `**Previous Version**: ${model.previous ? inline(model.previous) : "none (first release)"}  `,
     ...(model.environment ? [`**Target Environment**: ${inline(model.environment)}  `] : []),
     "",
     "## Highlights",

@@ -15,6 +15,7 @@
 import { compare, inc } from "semver";
 import { BrtopsError } from "../core/errors.js";
 import { parseVersionOrThrow } from "../core/version-syntax.js";
+import { quoteInput, shortenInput } from "../core/safe-text.js";
 import { describeRelease, parseTagVersion, releasesFromTags, type TaggedRelease } from "./version-order.js";
 
 export interface VersionCheck {
@@ -50,9 +51,9 @@ export function validateRequestedVersion(requested: string, tags: readonly strin
   const written = parseVersionOrThrow(requested);
   const parsed = parseTagVersion(written);
   if (!parsed) {
-    throw new BrtopsError("E_VERSION_INVALID", `"${requested}" is not a release version.`, {
+    throw new BrtopsError("E_VERSION_INVALID", `${quoteInput(requested)} is not a release version.`, {
       hint: "Write MAJOR.MINOR.PATCH with an optional pre-release, e.g. 2.1.0 or 2.0.0-rc.1.",
-      details: { given: requested },
+      details: { given: shortenInput(requested) },
     });
   }
   // `known`: the project's releases when the caller merged in what brtops certified (mergeReleases).
