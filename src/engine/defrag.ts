@@ -1,4 +1,5 @@
 /** DEFRAG: write a checkpoint summary of a release into its folder and record it in the log. */
+import { assertContained } from "../adapters/fs-contained.js";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -63,6 +64,7 @@ export async function defrag(project: Project, release: string | undefined, acto
   ];
   const text = project.redact(L.join("\n"));
   const dir = join(project.releaseDir(s.version), "checkpoints");
+  assertContained(project.root, dir);
   mkdirSync(dir, { recursive: true });
   let path = join(dir, `checkpoint-${uptoSeq}.md`);
   for (let i = 2; existsSync(path); i++) path = join(dir, `checkpoint-${uptoSeq}-${i}.md`);

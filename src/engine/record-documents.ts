@@ -23,7 +23,7 @@ export async function writeRecordDocuments(project: Project, session: ReleaseSes
   const version = session.state.version;
   await withDocumentsLock(project.store, version, async () => {
     const { documents } = await composeVersionDocuments(project.store, version, project.redact, { own: { release: session.release, events: session.events, writing: docs }, names: docs.map((d) => d.name) });
-    writeDocs(project.releaseDir(version), documents);
+    writeDocs(project.releaseDir(version), documents, project.root);
     const drafts: AnyDraft[] = [{ type: "DocumentsWritten", at: project.now(), actor, data: { phase: 0, files: docs.map((d) => ({ name: d.name, sha256: d.sha256 })), upTo: point.upTo, reason: point.reason } }];
     await (append ? append(drafts) : session.appendFact(drafts));
   });

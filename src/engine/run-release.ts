@@ -353,7 +353,7 @@ async function runStep(
     // version writing at the same moment composes after it and keeps its section.
     await withDocumentsLock(project.store, s.version, async () => {
       const { documents } = await composeVersionDocuments(project.store, s.version, project.redact, { own: { release: session.release, events: session.events, writing: docs }, names: docs.map((d) => d.name) });
-      writeDocs(project.releaseDir(s.version), documents);
+      writeDocs(project.releaseDir(s.version), documents, project.root);
       await record([
         { type: "StepStarted", at: now(), actor, data: { step, attempt: 1 } },
         { type: "DocumentsWritten", at: now(), actor, data: { phase, files: docs.map((d) => ({ name: d.name, sha256: d.sha256 })) } },

@@ -9,6 +9,8 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { AnyEvent } from "../core/events.js";
+import { assertContained } from "../adapters/fs-contained.js";
+import { findRoot } from "../config/find-root.js";
 import { foldEvents } from "../core/fold.js";
 import { versionOfReleaseId } from "../core/release-id.js";
 import type { ReleaseState, StateName } from "../core/release-state.js";
@@ -58,8 +60,9 @@ export function renderDocumentsUpTo(events: readonly AnyEvent[], upTo: number, n
   });
 }
 
-/** Atomic write: a reader never sees half a document. */
-export function writeDocs(dir: string, docs: readonly { name: string; text: string }[]): void {
+/** Atomic write: a reader never sees half a document. Never through a symbolic link out of the repository `root` (E_PATH_OUTSIDE). */
+export function writeDocs(dir: string, docs: readonly { name: string; text: string }[], root: string | null = findRoot(dir)): void {
+  if (root) assertContained(root, dir);
   mkdirSync(dir, { recursive: true });
   for (const d of docs) {
     const file = join(dir, d.name);

@@ -4,6 +4,7 @@ import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { globRegExp, normalisePath } from "../core/scope-fingerprint.js";
+import { contained } from "../adapters/fs-contained.js";
 
 const MAX_FILES = 10_000;
 const GLOB_CHARS = /[*?{]/;
@@ -15,6 +16,8 @@ export async function expandArtifact(root: string, pattern: string): Promise<str
   if (!GLOB_CHARS.test(p)) {
     const abs = resolve(base, p);
     if (abs !== base && !abs.startsWith(base + sep)) return [];
+    // A committed symbolic link out of the repository is not an artifact of it.
+    if (contained(base, abs).kind !== "inside") return [];
     const st = await stat(abs).catch(() => null);
     if (!st) return [];
     if (st.isFile()) return [abs];
@@ -24,6 +27,7 @@ export async function expandArtifact(root: string, pattern: string): Promise<str
   const firstGlob = segments.findIndex((s) => GLOB_CHARS.test(s));
   const start = resolve(base, segments.slice(0, firstGlob).join("/") || ".");
   if (start !== base && !start.startsWith(base + sep)) return [];
+  if (contained(base, start).kind !== "inside") return [];
   const re = globRegExp(p);
   const files = await walk(start);
   return files.filter((f) => re.test(f.slice(base.length + 1).split(sep).join("/"))).sort();

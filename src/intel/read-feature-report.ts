@@ -11,6 +11,7 @@ import { decodeDoc } from "./doc-text.js";
 import type { FeatureReadiness, FeatureReport } from "./feature-types.js";
 import { parseFeatureIndex, parseFeatureRegistry, type IndexEntry } from "./parse-feature-index.js";
 import { mapLimit, readBounded } from "./read-bounded.js";
+import { OUTSIDE_REASON, contained } from "../adapters/fs-contained.js";
 import { describeFolder, findFeatureFolders, readFeatureDocs, type FeatureFolder } from "./read-features.js";
 
 export const REGISTRY_FILE = ".brtops/feature-registry.json";
@@ -88,7 +89,12 @@ export async function readFeatures(root: string, config: IntelConfigView): Promi
 async function readListFile(root: string, file: string, cap: number, remarks: string[], parse: (text: string) => { entries: IndexEntry[]; error?: string }): Promise<IndexEntry[]> {
   const abs = join(root, file);
   if (!existsSync(abs)) return [];
-  const read = await readBounded(abs, cap).catch(() => null);
+  const where = contained(root, abs);
+  if (where.kind === "outside") {
+    remarks.push(`${file}: ${OUTSIDE_REASON}`);
+    return [];
+  }
+  const read = await readBounded(where.kind === "inside" ? where.real : abs, cap).catch(() => null);
   if (!read) {
     remarks.push(`${file}: not readable: ignored`);
     return [];

@@ -3,10 +3,12 @@
  * `07-readiness/` (also `7-readiness/`, `07-validation/`), legacy `1-requirements/ … 6-key_learnings/`
  * with or without a readiness folder, `README.md` / `FEATURE-SUMMARY.md` at a feature's root,
  * after-action reports in any phase folder, and one level of grouping folders. Symbolic links to
- * folders are not followed (no loops); only regular files are read, each up to a size cap.
+ * folders are not followed (no loops); only regular files are read, each up to a size cap, and
+ * never one that resolves outside the repository (a committed symlink to /etc/passwd is skipped).
  */
 import { readdirSync, type Dirent } from "node:fs";
 import { join, relative, sep } from "node:path";
+import { OUTSIDE_REASON, contained } from "../adapters/fs-contained.js";
 import { decodeDoc } from "./doc-text.js";
 import { parseReadinessDoc, type DocFacts } from "./parse-readiness-doc.js";
 import { mapLimit, readBoundedSync } from "./read-bounded.js";
@@ -104,9 +106,15 @@ export async function readFeatureDocs(root: string, files: readonly string[], ca
   const out: ReadDocs = { docs: [], skipped: [], remarks: [] };
   for (const abs of files) {
     const file = repoPath(root, abs);
+    // Resolved first, and the resolved path read: a link out of the repository is never followed.
+    const where = contained(root, abs);
+    if (where.kind === "outside") {
+      out.skipped.push({ file, reason: OUTSIDE_REASON });
+      continue;
+    }
     let read;
     try {
-      read = readBoundedSync(abs, capBytes);
+      read = readBoundedSync(where.kind === "inside" ? where.real : abs, capBytes);
     } catch (e) {
       out.skipped.push({ file, reason: `unreadable (${(e as NodeJS.ErrnoException).code ?? "error"})` });
       continue;

@@ -9,11 +9,15 @@
 import type { Finding } from "../core/events.js";
 import { gateLine } from "./aggregate-readiness.js";
 import type { FeatureReport } from "./feature-types.js";
+import { OUTSIDE_REASON } from "../core/contained-path.js";
 
 /** Findings of a feature report. Example: a pending feature → `{severity: "critical", code: "READINESS_C1", …}`. */
-export function readinessFindings(r: Pick<FeatureReport, "checks" | "features" | "waived"> & Partial<Pick<FeatureReport, "readiness">>): Finding[] {
+export function readinessFindings(r: Pick<FeatureReport, "checks" | "features" | "waived"> & Partial<Pick<FeatureReport, "readiness" | "remarks">>): Finding[] {
   const out: Finding[] = [];
   if (r.readiness === "NO_FEATURES") out.push({ severity: "info", code: "READINESS_NO_FEATURES", message: "No features were found (paths.features): nothing was assessed, so readiness is not READY but NO_FEATURES." });
+  // Files not read because they lead out of the repository: the HUM LEAD sees what was skipped.
+  const outside = [...r.features.flatMap((f) => f.remarks), ...(r.remarks ?? [])].filter((m) => m.endsWith(OUTSIDE_REASON));
+  if (outside.length) out.push({ severity: "warning", code: "READINESS_FILE_OUTSIDE", message: `${outside.length} file(s) skipped: ${outside.slice(0, 5).join("; ")}${outside.length > 5 ? "; …" : ""}` });
   for (const c of r.checks) {
     if (c.passed) continue;
     if (c.id === "S1" && c.features.every((n) => r.waived.includes(n))) continue;

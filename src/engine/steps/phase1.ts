@@ -1,5 +1,6 @@
 /** Phase 1 steps that set the release up: 1.1, 1.5–1.8. */
 import { mkdirSync } from "node:fs";
+import { assertContained } from "../../adapters/fs-contained.js";
 import { relative } from "node:path";
 import { ALL_DOCUMENTS, sevLabel } from "../../core/workflow.js";
 import type { Finding } from "../../core/events.js";
@@ -56,6 +57,8 @@ export const phase1Steps: Record<string, StepExecutor> = {
     result: { summary: `${ALL_DOCUMENTS.length} documents planned`, documents: [...ALL_DOCUMENTS] },
   }),
   "1.6": async (ctx) => {
+    // Never created through a committed symbolic link that leads out of the repository.
+    assertContained(ctx.root, ctx.releaseDir);
     mkdirSync(ctx.releaseDir, { recursive: true });
     const folder = relative(ctx.root, ctx.releaseDir);
     return { result: { summary: folder, folder } };
