@@ -1,16 +1,27 @@
 /**
- * A lock file that survives crashes: created with O_EXCL, holding "pid@host since"; a holder whose
- * process is gone (same host) is stale and the lock is taken over.
+ * A lock file that survives crashes: created with O_EXCL, holding its owner (pid, the process's
+ * start time, host, since); a holder whose process is gone (same host), or whose pid now belongs to
+ * another program (the start time differs: the pid was reused), is stale and the lock is taken over.
  */
 import { existsSync, linkSync, readFileSync, rmSync, renameSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { BrtopsError } from "../core/errors.js";
+import { processIdentity, recordedProcessState } from "../adapters/process-identity.js";
 
 export interface LockHolder {
   pid: number;
   host: string;
   since: string;
+  /** The holder's start time (/proc), so that a reused pid is not mistaken for the holder. */
+  startTime?: string;
   purpose?: string;
+}
+
+// Our own start time, read once: it cannot change.
+let ownStartTime: string | undefined | null = null;
+function myStartTime(): string | undefined {
+  if (ownStartTime === null) ownStartTime = processIdentity(process.pid)?.startTime;
+  return ownStartTime;
 }
 
 const sleepBuf = new Int32Array(new SharedArrayBuffer(4));
@@ -26,23 +37,24 @@ export function readHolder(path: string): LockHolder | null {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 export function isStale(holder: LockHolder | null): boolean {
   if (!holder) return true;
-  return holder.host === hostname() && !alive(holder.pid);
+  return recordedProcessState(holder) === "gone";
+}
+
+/** "12 s", "3 min", "2 h": how long a lock has been held, for messages. */
+export function lockAge(since: string, nowMs = Date.now()): string {
+  const s = Math.max(0, Math.round((nowMs - Date.parse(since)) / 1000));
+  if (!Number.isFinite(s)) return "an unknown time";
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 3600)} h`;
 }
 
 /** Tries once. Returns false when a live holder has it. */
 export function tryLock(path: string, purpose?: string): boolean {
-  const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(purpose ? { purpose } : {}) };
+  const start = myStartTime();
+  const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(start ? { startTime: start } : {}), ...(purpose ? { purpose } : {}) };
   for (let i = 0; i < 3; i++) {
     // Written aside, then linked into place: the lock file never exists without its holder, so
     // an empty or half-written lock is never mistaken for a stale one and taken over.
@@ -92,7 +104,7 @@ export function lockSync(path: string, timeoutMs = 15_000, purpose?: string): vo
   while (!tryLock(path, purpose)) {
     if (Date.now() > deadline) {
       const h = readHolder(path);
-      throw new BrtopsError("E_LOCKED", `The release log is locked by ${h ? `process ${h.pid} on ${h.host} since ${h.since}` : "another process"}.`, {
+      throw new BrtopsError("E_LOCKED", `The release log is locked by ${h ? `process ${h.pid} on ${h.host} since ${h.since} (${lockAge(h.since)} ago)` : "another process"}.`, {
         hint: "Wait for it to finish, or if that process is gone from another machine, remove the lock file: " + path,
       });
     }
