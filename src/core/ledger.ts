@@ -10,6 +10,7 @@
  *  - Entries are ordered by time, ties by the run's request order, so two processes reading the
  *    same logs build the same ledger.
  */
+import { stepResult } from "./step-results.js";
 import type { ReleaseState } from "./release-state.js";
 
 export type LedgerEventKind = "deployed" | "promoted" | "certified" | "rolled-back" | "aborted";
@@ -60,8 +61,7 @@ export interface CertifiedRelease {
 /** The commit a run deployed: the approved package's, else what 6.1 recorded. */
 export function commitOf(s: ReleaseState): string | null {
   if (s.package?.commit) return s.package.commit;
-  const c = s.steps["6.1"]?.result?.["commit"];
-  return typeof c === "string" ? c : null;
+  return stepResult(s, "6.1")?.commit ?? null;
 }
 
 function artifactsOf(s: ReleaseState): LedgerArtifact[] {

@@ -91,11 +91,67 @@ export interface RecheckResult extends StepResult {
   version: { expected: string; running: string | null; source: string | null; detail: string } | null;
 }
 
-/** Step id → the shape of what it records. */
+/** 2.3: the scope against the previous release. */
+export interface ScopeResult extends StepResult {
+  commits?: number;
+  files?: number;
+  byCategory?: Record<string, { files: number; [key: string]: unknown }>;
+  features?: unknown[];
+}
+
+/** 4.3: the orchestration plan with each step's expected duration. */
+export interface OrchestrationResult extends StepResult {
+  steps?: { name: string; expectedMs: number | null }[];
+}
+
+/** 6.1: the deployment. */
+export interface DeploymentResult extends StepResult {
+  environment?: string;
+  commit?: string | null;
+  completed?: string[];
+  failed?: { step: string; code?: string; message: string }[];
+  durationMs?: number;
+  healthDuring?: { check: string; status: string; samples?: number; failures: number; lastDetail?: string }[];
+}
+
+/** 6.2: health monitoring after the deployment. */
+export interface MonitorResult extends StepResult {
+  checks?: { check: string; status: string; failures: number; samples: number; p95Ms: number | null }[];
+}
+
+/** 6.8: the GitHub release. */
+export interface GitHubReleaseResult extends StepResult {
+  url?: string;
+  tag?: string;
+}
+
+/** A tag effect (6.8:tag, 6.10:tag): the commit it points at. */
+export interface TagResult extends StepResult {
+  commit?: string;
+  action?: string;
+}
+
+/** Step id → the shape of what it records. Steps read back only for display record the common fields. */
 export interface StepResults {
   "1.2": FeaturesResult;
   "2.1": VersioningResult;
+  "2.2": StepResult & { changelog?: unknown; releaseNotes?: unknown; scopes?: string[] };
+  "2.3": ScopeResult;
+  "3.4": StepResult;
+  "4.1": StepResult;
+  "4.2": StepResult;
+  "4.4": StepResult;
+  "5.2": StepResult;
+  "6.3": StepResult;
+  "6.4": StepResult;
   "2.4": ArtifactsResult;
+  "4.3": OrchestrationResult;
+  "6.1": DeploymentResult;
+  "6.2": MonitorResult;
+  "6.8": GitHubReleaseResult;
+  "6.8:tag": TagResult;
+  "6.10:tag": TagResult;
+  "6.10:push": TagResult;
   "3.1": TestStepResult;
   "3.2": TestStepResult;
   "3.3": TestStepResult;

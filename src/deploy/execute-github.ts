@@ -4,6 +4,7 @@
  * 6.8:push (branch and tag to the remote), 6.8:release (titled for the version, body =
  * release-notes.md), 6.8:assets (the artifacts manifest's files).
  */
+import { stepResult } from "../core/step-results.js";
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import semver from "semver";
@@ -24,7 +25,7 @@ export interface ManifestArtifact extends AssetFile {
 
 /** The files of the artifacts manifest (2.4's result, or a manifest file in the release folder), missing ones included. */
 export function manifestArtifacts(ctx: Pick<StepContext, "state" | "releaseDir" | "root">): ManifestArtifact[] {
-  const lists: unknown[] = [ctx.state.steps["2.4"]?.result?.["artifacts"]];
+  const lists: unknown[] = [stepResult(ctx.state, "2.4")?.artifacts];
   for (const f of ["artifacts-manifest.json", "artifacts.json", "manifest.json"]) {
     const p = join(ctx.releaseDir, f);
     if (!existsSync(p)) continue;
@@ -70,7 +71,7 @@ export function artifactProblem(files: readonly ManifestArtifact[], root: string
 /** The annotation's data from the log: SEV, features (1.2's result) and the approvals given. */
 export function annotationData(ctx: Pick<StepContext, "state" | "config">, tag: string): TagAnnotationData {
   const s = ctx.state;
-  const raw = s.steps["1.2"]?.result?.["features"];
+  const raw = stepResult(s, "1.2")?.features;
   const features = Array.isArray(raw)
     ? raw.map((f: unknown) => (typeof f === "string" ? { name: f } : { name: String((f as { name?: unknown; feature?: unknown }).name ?? (f as { feature?: unknown }).feature ?? "?"), ...((f as { status?: unknown }).status ? { status: String((f as { status: unknown }).status) } : {}) }))
     : [];
@@ -86,9 +87,7 @@ export async function createGitHubRelease(ctx: StepContext): Promise<StepOutcome
   if (!t.github) return { skipped: `environment "${t.name}" has no GitHub target` };
   const cfg = t.github;
   const tag = tagName(cfg, t.vars.version);
-  const deployed = ctx.state.steps["6.1"]?.result?.["commit"];
-  const recorded = ctx.state.steps["6.8:tag"]?.result?.["commit"];
-  const commit = typeof recorded === "string" ? recorded : ctx.state.package?.commit ?? (typeof deployed === "string" ? deployed : await ctx.git.head());
+  const commit = stepResult(ctx.state, "6.8:tag")?.commit ?? ctx.state.package?.commit ?? stepResult(ctx.state, "6.1")?.commit ?? (await ctx.git.head());
   if (!commit) throw new BrtopsError("E_GIT", "The repository has no commit to tag.", { hint: "Commit the release first." });
   const notesPath = join(ctx.releaseDir, "release-notes.md");
   if (!existsSync(notesPath)) {

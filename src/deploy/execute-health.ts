@@ -3,6 +3,7 @@
  * look for issues, and report progress. Results keep what the documents show: per-check status,
  * samples, failures and latency figures.
  */
+import { stepResult } from "../core/step-results.js";
 import type { Finding } from "../core/events.js";
 import type { StepContext, StepOutcome } from "../engine/step-types.js";
 import { actionContext, deployTarget } from "./deploy-target.js";
@@ -36,8 +37,8 @@ type Point = { point: string; status: "pass" | "fail" | "warn"; detail: string }
 
 /** 6.3: every validation point of the deployment — each deploy step, each health check. */
 export async function assessDeployment(ctx: StepContext): Promise<StepOutcome> {
-  const deploy = ctx.state.steps["6.1"]?.result as { completed?: string[]; failed?: { step: string; message: string }[]; healthDuring?: { check: string; status: string; failures: number }[] } | undefined;
-  const health = ctx.state.steps["6.2"]?.result as { checks?: { check: string; status: string; failures: number; p95Ms: number | null; samples: number }[] } | undefined;
+  const deploy = stepResult(ctx.state, "6.1");
+  const health = stepResult(ctx.state, "6.2");
   const points: Point[] = [];
   for (const s of deploy?.completed ?? []) points.push({ point: `deploy step ${s}`, status: "pass", detail: "completed" });
   for (const f of deploy?.failed ?? []) points.push({ point: `deploy step ${f.step}`, status: "fail", detail: f.message });
@@ -52,7 +53,7 @@ export async function assessDeployment(ctx: StepContext): Promise<StepOutcome> {
 
 /** 6.4: issues worth a look even when everything passed — slow steps, flapping checks, adopted effects. */
 export async function detectIssues(ctx: StepContext): Promise<StepOutcome> {
-  const plan = ctx.state.steps["4.3"]?.result as { steps?: { name: string; expectedMs: number | null }[] } | undefined;
+  const plan = stepResult(ctx.state, "4.3");
   const expected = new Map((plan?.steps ?? []).map((s) => [s.name, s.expectedMs]));
   const issues: Finding[] = [];
   for (const rec of Object.values(ctx.state.steps)) {
@@ -63,7 +64,7 @@ export async function detectIssues(ctx: StepContext): Promise<StepOutcome> {
     const exp = expected.get(name);
     if (took !== null && exp && took > 2 * exp && took - exp > 1000) issues.push({ severity: "warning", code: "W_SLOW_STEP", message: `Deploy step ${name} took ${took} ms, over twice the ${exp} ms earlier runs took.`, source: rec.step });
   }
-  const health = ctx.state.steps["6.2"]?.result as { checks?: { check: string; failures: number; samples: number }[] } | undefined;
+  const health = stepResult(ctx.state, "6.2");
   for (const h of health?.checks ?? []) if (h.failures > 0) issues.push({ severity: "warning", code: "W_FLAPPING_CHECK", message: `Health check ${h.check} failed ${h.failures} of ${h.samples} probe(s) before passing.`, source: "6.2" });
   const incidents = ctx.events.filter((e) => e.type === "IncidentOpened" && e.data.step.startsWith("6.")).length;
   if (incidents > 0) issues.push({ severity: "warning", code: "W_INCIDENTS", message: `${incidents} incident(s) were opened during this deployment.`, source: "6.6" });
@@ -75,9 +76,9 @@ export async function detectIssues(ctx: StepContext): Promise<StepOutcome> {
 /** 6.5 / 6.9: the deployment report, from the recorded results. */
 export async function reportDeployment(ctx: StepContext, final: boolean): Promise<StepOutcome> {
   const s = ctx.state;
-  const deploy = s.steps["6.1"]?.result as { completed?: string[]; durationMs?: number; commit?: string | null } | undefined;
-  const health = s.steps["6.2"]?.result as { summary?: string } | undefined;
-  const release = s.steps["6.8"]?.result as { url?: string; tag?: string } | undefined;
+  const deploy = stepResult(s, "6.1");
+  const health = stepResult(s, "6.2");
+  const release = stepResult(s, "6.8");
   const lines = [
     `${final ? "DEPLOYMENT COMPLETE" : "DEPLOYMENT PROGRESS"}: v${s.version} to ${s.environment}`,
     `- deploy steps: ${(deploy?.completed ?? []).join(", ") || "none"}${deploy?.durationMs !== undefined ? ` in ${Math.round(deploy.durationMs / 100) / 10} s` : ""}`,

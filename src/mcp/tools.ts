@@ -1,4 +1,5 @@
 /** The MCP tools: what an AI LEAD may do. No tool approves, rejects, decides GO/NO-GO, grants auto-proceed or certifies. */
+import { stepResult } from "../core/step-results.js";
 import { z } from "zod";
 import { authorize } from "../core/authority.js";
 import { BrtopsError } from "../core/errors.js";
@@ -121,7 +122,7 @@ export const MCP_TOOLS: readonly McpTool[] = [
       const s = (await selectRelease(p.store, rel(a), { allowFinished: true })).state;
       const r = s.steps["2.3"];
       if (!r) return { step: "2.3", status: "not-run", message: `Step 2.3 has not run yet for v${s.version} (at step ${s.step}).` };
-      return { step: "2.3", status: r.status, result: (r as { result?: unknown }).result ?? null };
+      return { step: "2.3", status: r.status, result: stepResult(s, "2.3") ?? null };
     }),
   },
   {

@@ -4,6 +4,7 @@
  * effects, each adopted after a crash when what it does is already in place; a later run of the
  * same package (a promotion) adopts the tag. The GitHub target's 6.8 tag is the same tag.
  */
+import { stepResult } from "../core/step-results.js";
 import { deployTarget, tagName } from "../deploy/deploy-target.js";
 import { annotationData } from "../deploy/execute-github.js";
 import { tagAnnotation } from "../deploy/tag-annotation.js";
@@ -21,8 +22,8 @@ export function releaseTagName(ctx: Pick<StepContext, "config" | "state">): stri
   if (format) return format.replace(/\{version\}/g, v);
   const t = deployTarget(ctx);
   if (t.github) return tagName(t.github, v);
-  const r = ctx.state.steps["2.1"]?.result;
-  const candidates: [unknown, unknown][] = [[ctx.state.base?.tag, ctx.state.base?.version], [r?.["previousTag"], r?.["previous"]]];
+  const r = stepResult(ctx.state, "2.1");
+  const candidates: [unknown, unknown][] = [[ctx.state.base?.tag, ctx.state.base?.version], [r?.["previousTag"], r?.previous]];
   for (const [tag, version] of candidates) {
     if (typeof tag === "string" && typeof version === "string" && version && tag.endsWith(version)) return `${tag.slice(0, tag.length - version.length)}${v}`;
   }
@@ -31,8 +32,7 @@ export function releaseTagName(ctx: Pick<StepContext, "config" | "state">): stri
 
 /** The release commit: the approved package's, else the one 6.1 deployed. */
 export function releaseCommit(ctx: Pick<StepContext, "state">): string | null {
-  const deployed = ctx.state.steps["6.1"]?.result?.["commit"];
-  return ctx.state.package?.commit ?? (typeof deployed === "string" ? deployed : null);
+  return ctx.state.package?.commit ?? stepResult(ctx.state, "6.1")?.commit ?? null;
 }
 
 /** Tags (and pushes) the release at 6.10; null when there is nothing to tag or tagging is off. */

@@ -1,6 +1,7 @@
 /** What a document renderer gets: the log up to the moment its document is written, and its fold. */
 import type { AnyEvent } from "../events.js";
 import type { ReleaseState, StepRecord } from "../release-state.js";
+import type { StepResults } from "../step-results.js";
 
 export interface DocContext {
   state: ReleaseState;
@@ -9,13 +10,14 @@ export interface DocContext {
 
 export type DocRenderer = (ctx: DocContext) => string;
 
-/** The latest recorded result of a step in the current pass (or from any earlier pass when none). */
-export function stepResult(ctx: DocContext, step: string): Record<string, unknown> | undefined {
+/** The latest recorded result of a step in the current pass (or from any earlier pass when none), typed by its id. */
+export function stepResult<K extends keyof StepResults>(ctx: DocContext, step: K): StepResults[K] | undefined {
   const rec: StepRecord | undefined = ctx.state.steps[step];
-  if (rec?.result) return rec.result;
+  // The log holds what the executor of `step` returned, whose type is StepResults[step].
+  if (rec?.result) return rec.result as StepResults[K];
   for (let i = ctx.events.length - 1; i >= 0; i--) {
     const e = ctx.events[i]!;
-    if (e.type === "StepSucceeded" && e.data.step === step && e.data.result) return e.data.result;
+    if (e.type === "StepSucceeded" && e.data.step === step && e.data.result) return e.data.result as StepResults[K];
   }
   return undefined;
 }

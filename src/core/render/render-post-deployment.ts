@@ -68,7 +68,7 @@ function releaseSection(ctx: DocContext): string {
   ].join("\n");
 }
 
-function validationSection(ctx: DocContext, step: string, title: string, cols: "health" | "perf" | "plain"): string {
+function validationSection(ctx: DocContext, step: "7.1" | "7.2" | "7.3" | "7.4", title: string, cols: "health" | "perf" | "plain"): string {
   const r = stepResult(ctx, step);
   const rec = ctx.state.steps[step];
   const v = recordVerdict(rec);

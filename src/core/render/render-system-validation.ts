@@ -87,7 +87,7 @@ export function renderSystemValidationDoc(ctx: DocContext): string {
     out.push("");
   }
 
-  const findings = ["3.1", "3.2", "3.3", "3.4"].flatMap((id) => {
+  const findings = (["3.1", "3.2", "3.3", "3.4"] as const).flatMap((id) => {
     const f = stepResult(ctx, id)?.findings;
     return Array.isArray(f) ? (f as Finding[]) : [];
   });
