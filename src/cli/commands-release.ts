@@ -50,6 +50,9 @@ export async function cmdRelease(ctx: Ctx, version: string | undefined, environm
   const { BrtopsError } = await import("../core/errors.js");
   if (!version) throw new BrtopsError("E_USAGE", "Which version?", { hint: "brtops release 2.1.0 --to staging   (or major | minor | patch)" });
   if (!environment) throw new BrtopsError("E_USAGE", "Which environment?", { hint: "brtops release 2.1.0 --to staging" });
+  // git starts walking the release's history first; the config is validated and the request
+  // checked and planned while it walks (engine/prefetch-request).
+  if (!ctx.args.flags["dry-run"]) await (await import("../engine/prefetch-request.js")).prefetchRequestHistory(ctx.cwd, version, process.env);
   return withProject(ctx, async (p) => {
     const id = actorId(ctx, p);
     const override = ctx.args.flags["override-promotion"];

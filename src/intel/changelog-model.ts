@@ -73,17 +73,34 @@ export interface ChangelogInput {
 export function buildChangelogModel(input: ChangelogInput): ChangelogModel {
   const max = input.maxEntries ?? 1000;
   const changes = input.collected.changes;
-  const breakingAll = changes.filter((c) => c.breaking);
-  const listedBreaking = breakingAll.slice(0, max);
+  // One pass counts the changes of each group (a type no group names goes to "other") and the
+  // breaking ones; a second lists the first ones of each group the bound leaves room for.
+  const groupOf = new Uint8Array(changes.length);
+  const sizes: number[] = CHANGE_GROUPS.map(() => 0);
+  const listedBreaking: Change[] = [];
+  let breakingCount = 0;
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    const g = c.type === null ? OTHER : (GROUP_OF.get(c.type) ?? OTHER);
+    groupOf[i] = g;
+    sizes[g]! += 1;
+    if (c.breaking && breakingCount++ < max) listedBreaking.push(c);
+  }
   let budget = Math.max(0, max - listedBreaking.length);
-  // One pass sorts the changes into their groups (a type no group names goes to "other").
-  const byGroup: Change[][] = CHANGE_GROUPS.map(() => []);
-  for (const c of changes) byGroup[c.type === null ? OTHER : (GROUP_OF.get(c.type) ?? OTHER)]!.push(c);
-  const listedByGroup = byGroup.map((mine) => {
-    const listed = mine.slice(0, budget);
-    budget -= listed.length;
-    return listed;
+  const room = sizes.map((size) => {
+    const n = Math.min(size, budget);
+    budget -= n;
+    return n;
   });
+  const listedByGroup: Change[][] = CHANGE_GROUPS.map(() => []);
+  let left = room.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < changes.length && left > 0; i++) {
+    const g = groupOf[i]!;
+    if (listedByGroup[g]!.length < room[g]!) {
+      listedByGroup[g]!.push(changes[i]!);
+      left--;
+    }
+  }
   // Short ids tell apart every commit of the range; only the listed ones are asked for.
   const asked = [...listedBreaking, ...listedByGroup.flat()].map((c) => c.sha);
   for (const r of input.collected.reverted.slice(0, 200)) asked.push(r.sha, r.revertedBy);
@@ -93,8 +110,7 @@ export function buildChangelogModel(input: ChangelogInput): ChangelogModel {
   const breaking = listedBreaking.map((c) => ({ ...entry(c), notes: c.breakingNotes }));
   const groups: ChangelogGroup[] = [];
   CHANGE_GROUPS.forEach((g, i) => {
-    const mine = byGroup[i]!;
-    if (mine.length === 0) return;
+    if (sizes[i] === 0) return;
     const listed = listedByGroup[i]!;
     const byScope = new Map<string | null, ChangeEntry[]>();
     for (const c of listed) {
@@ -106,7 +122,7 @@ export function buildChangelogModel(input: ChangelogInput): ChangelogModel {
     const scopes = [...byScope.entries()]
       .sort(([a], [b]) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a.localeCompare(b)))
       .map(([scope, entries]) => ({ scope, entries: entries.reverse() }));
-    groups.push({ key: g.key, title: g.title, scopes, omitted: mine.length - listed.length });
+    groups.push({ key: g.key, title: g.title, scopes, omitted: sizes[i]! - listed.length });
   });
   const migration = [...(input.migration ?? [])];
   return {
@@ -120,7 +136,7 @@ export function buildChangelogModel(input: ChangelogInput): ChangelogModel {
       changes: changes.length,
       conventional: input.collected.conventional,
       reverted: input.collected.reverted.length,
-      breaking: breakingAll.length,
+      breaking: breakingCount,
     },
     breaking,
     migration: migration.slice(0, 200),

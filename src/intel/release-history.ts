@@ -80,6 +80,25 @@ async function resolveCommits(root: string, refs: readonly string[]): Promise<(s
  * Throws E_GIT when the base names no commit.
  */
 export async function readReleaseHistory(root: string, range: HistoryRange, options: { signal?: AbortSignal } = {}): Promise<ReleaseHistory> {
+  const { reading, display } = await startReading(root, range);
+  const h = await (options.signal ? untilAborted(reading, options.signal) : reading);
+  return { ...h, range: display, base: range.base };
+}
+
+/**
+ * Starts reading a range without waiting for it: resolves once git was asked (the reading then goes
+ * on in the background; its errors surface to whoever awaits it later, and never from here).
+ */
+export async function prefetchReleaseHistory(root: string, range: HistoryRange): Promise<void> {
+  try {
+    (await startReading(root, range)).reading.catch(() => undefined);
+  } catch {
+    // The steps that read the range say what is wrong with it.
+  }
+}
+
+/** The reading of a range: the cached one, else one started now (its git processes spawned before this resolves). */
+async function startReading(root: string, range: HistoryRange): Promise<{ reading: Promise<ReleaseHistory>; display: string }> {
   const headRef = range.head ?? "HEAD";
   const label = range.baseLabel ?? range.base;
   const headLabel = range.headLabel ?? "HEAD";
@@ -88,10 +107,7 @@ export async function readReleaseHistory(root: string, range: HistoryRange, opti
   // resolved): a commit id names the same commit forever, so the reading stands without asking git again.
   if (range.head !== undefined && FULL_ID.test(range.head) && (range.base === null || FULL_ID.test(range.base))) {
     const known = cache.get(`${root}\0${range.base ?? ""}\0${range.head}`);
-    if (known) {
-      const h = await (options.signal ? untilAborted(known, options.signal) : known);
-      return { ...h, range: display, base: range.base };
-    }
+    if (known) return { reading: known, display };
   }
   const [head = null, baseCommit = null] = await resolveCommits(root, range.base === null ? [headRef] : [headRef, range.base]);
   if (range.base !== null && baseCommit === null) {
@@ -107,21 +123,16 @@ export async function readReleaseHistory(root: string, range: HistoryRange, opti
   let reading = cache.get(key);
   if (!reading) {
     // Not tied to the caller's signal: other steps may share this reading; an aborted caller stops waiting for it.
-    reading = readOnce(root, baseCommit, head);
-    cache.set(key, reading);
+    const started = readOnce(root, baseCommit, head);
+    reading = started;
+    cache.set(key, started);
     while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
     // A failed or aborted reading is not kept: the next caller reads again.
-    reading.catch(() => {
-      if (cache.get(key) === reading) cache.delete(key);
+    started.catch(() => {
+      if (cache.get(key) === started) cache.delete(key);
     });
   }
-  const h = await (options.signal ? untilAborted(reading, options.signal) : reading);
-  return { ...h, range: display, base: range.base };
-}
-
-/** Starts reading a range without waiting for it (errors surface to whoever awaits it later). */
-export function prefetchReleaseHistory(root: string, range: HistoryRange): void {
-  readReleaseHistory(root, range).catch(() => undefined);
+  return { reading, display };
 }
 
 async function readOnce(root: string, baseCommit: string | null, head: string | null): Promise<ReleaseHistory> {

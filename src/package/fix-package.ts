@@ -96,7 +96,7 @@ async function writeVersionFiles(ctx: StepContext, specs: readonly VersionFileSp
 }
 
 /** Runs 2.4 for a git repository. */
-export async function fixPackage(ctx: StepContext): Promise<StepOutcome> {
+export async function fixPackage(ctx: StepContext, knownHead?: string): Promise<StepOutcome> {
   const version = ctx.state.version;
   const findings: Finding[] = [];
   const npm = npmTargets(ctx);
@@ -104,7 +104,8 @@ export async function fixPackage(ctx: StepContext): Promise<StepOutcome> {
   // The project's folder inside its repository ("" at the top), asked once.
   const prefix = repoPrefix(ctx.git);
   const written = await writeVersionFiles(ctx, specs, findings, prefix);
-  const [head, dirty] = await Promise.all([ctx.git.head(), dirtyFiles(ctx.git, ownPaths(ctx.config.paths.releases), prefix)]);
+  // Nothing committed here: the head the caller just read is the release commit.
+  const [head, dirty] = await Promise.all([written.commit === null && knownHead ? knownHead : ctx.git.head(), dirtyFiles(ctx.git, ownPaths(ctx.config.paths.releases), prefix)]);
   const commit = head!;
   const short = commit.slice(0, 12);
 

@@ -84,14 +84,17 @@ export function phase2Head(ctx: Pick<StepContext, "state">): string | undefined 
 
 /** The commit the base named when step 2.1 analysed the range, undefined before it ran (or for a first release). */
 function phase2BaseCommit(ctx: Pick<StepContext, "state">): string | undefined {
-  const commit = (ctx.state.steps["2.1"]?.result?.history as { baseCommit?: unknown } | undefined)?.baseCommit;
+  const commit = stepResult(ctx.state, "2.1")?.history["baseCommit"];
   return typeof commit === "string" && commit ? commit : undefined;
 }
 
-/** Starts reading, in the background, the history a release with this recorded base will read (at the request, before phase 1 starts). */
-export function prefetchRecordedHistory(root: string, base: ReleaseBase | null): void {
+/**
+ * Starts reading, in the background, the history a release with this recorded base will read (at
+ * the request, before phase 1 starts); resolves once git was asked. Never rejects.
+ */
+export async function prefetchRecordedHistory(root: string, base: ReleaseBase | null): Promise<void> {
   try {
-    prefetchReleaseHistory(root, rangeOf(recordedHistoryBase(base)));
+    await prefetchReleaseHistory(root, rangeOf(recordedHistoryBase(base)));
   } catch {
     // A base step 1.4 cannot read fails there, with its own message.
   }
@@ -100,7 +103,7 @@ export function prefetchRecordedHistory(root: string, base: ReleaseBase | null):
 /** Starts reading the history in the background (step 1.1), so step 1.4 finds it read. */
 export function prefetchHistory(ctx: Ctx): void {
   historyBase(ctx).then(
-    (base) => prefetchReleaseHistory(ctx.root, rangeOf(base)),
+    (base) => void prefetchReleaseHistory(ctx.root, rangeOf(base)),
     () => undefined,
   );
 }

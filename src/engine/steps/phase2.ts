@@ -10,6 +10,7 @@ import type { AnyDraft } from "../../core/events.js";
 import { intelSettings } from "../../config/schema-intel.js";
 import { assessScope } from "../../intel/assess-scope.js";
 import { analyzeBump, changeModels, type ChangesOptions } from "../../intel/read-release-analysis.js";
+import type { Change } from "../../intel/conventional-commit.js";
 import { toSemver } from "../../intel/version-order.js";
 import { validateRequestedVersion } from "../../intel/version-validate.js";
 import { runBuild, type BuildStep } from "../../intel/run-build.js";
@@ -51,6 +52,23 @@ async function analysis(ctx: StepContext, head?: string) {
   return { ...a, base, history, version: check.version, semver: check.semver, previous: check.previous?.written ?? null, previousTag: check.previous?.tag ?? null, previousTags: check.previous?.tags ?? [], tagsIgnored: tags.filter((t) => !known.has(t)).slice(0, 50), tagCheck: true };
 }
 
+const scopesOf = new WeakMap<readonly Change[], string[]>();
+
+/** The scopes the changes name, first seen first: once per reading of the history (2.2 and 2.3 share it). */
+function commitScopes(changes: readonly Change[]): string[] {
+  let scopes = scopesOf.get(changes);
+  if (!scopes) {
+    const seen = new Set<string>();
+    for (let i = 0; i < changes.length; i++) {
+      const scope = changes[i]!.scope;
+      if (scope !== null) seen.add(scope);
+    }
+    scopes = [...seen];
+    scopesOf.set(changes, scopes);
+  }
+  return scopes;
+}
+
 const versioning: StepExecutor = async (ctx) => {
   const a = await analysis(ctx);
   // The version and the base are fixed at request time; only an old log resolves `previous` here.
@@ -77,7 +95,7 @@ const versioning: StepExecutor = async (ctx) => {
 const changelog: StepExecutor = async (ctx) => {
   const a = await analysis(ctx, phase2Head(ctx));
   const { changelog, releaseNotes } = changeModels(a.history, a.options);
-  const scopes = [...new Set(a.changes.map((c) => c.scope).filter((s): s is string => s !== null))].slice(0, 200);
+  const scopes = commitScopes(a.changes).slice(0, 200);
   const c = changelog.counts;
   return {
     result: {
@@ -94,8 +112,7 @@ const scope: StepExecutor = async (ctx) => {
   const { base, history } = await releaseHistory(ctx, { head: phase2Head(ctx) });
   const from = base.name;
   const features = (await currentFeatures(ctx)).features.map((f) => ({ name: f.name, path: f.path }));
-  const commitScopes = [...new Set(history.changes.map((c) => c.scope).filter((s): s is string => s !== null))];
-  const s = assessScope({ range: history.range, commits: history.commits, files: history.files, categories: intelSettings(ctx.config).scope.categories, features, commitScopes });
+  const s = assessScope({ range: history.range, commits: history.commits, files: history.files, categories: intelSettings(ctx.config).scope.categories, features, commitScopes: commitScopes(history.changes) });
   const cats = Object.entries(s.byCategory)
     .filter(([, c]) => c.files > 0)
     .map(([k, c]) => `${k} ${c.files}`)
@@ -117,7 +134,8 @@ const artifacts: StepExecutor = async (ctx) => {
     return { result: { summary: `approved package of ${promoted.commit.slice(0, 12)} (from ${ctx.state.promotion!.from}) reused, not rebuilt${findings.length ? `: ${findings.length} problem(s)` : ""}`, ok: findings.length === 0, promoted: true, commit: promoted.commit, artifacts: promoted.artifacts.slice(0, 1000), findings }, findings };
   }
   // A repository with a commit (outside a repository there is no HEAD either: one git process asks both).
-  if ((await ctx.git.head()) !== null) return fixPackage(ctx);
+  const head = await ctx.git.head();
+  if (head !== null) return fixPackage(ctx, head);
   if (ctx.config.build.length === 0) return { result: { summary: "no build commands configured", ok: true, builds: [], artifacts: [], missing: [], manifest: null } };
   const r = await runBuild({ root: ctx.root, releaseDir: ctx.releaseDir, builds: ctx.config.build as readonly BuildStep[], run: ctx.run, vars: stepVars(ctx), at: ctx.now(), signal: ctx.signal });
   const result = {
