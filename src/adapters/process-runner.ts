@@ -4,6 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import type { Redactor } from "../core/redact.js";
+import { processIdentity, type ProcessIdentity } from "./process-identity.js";
 
 export interface RunOptions {
   cwd: string;
@@ -15,6 +16,8 @@ export interface RunOptions {
   input?: string;
   signal?: AbortSignal;
   onOutput?: (chunk: string) => void;
+  /** Told who the child is as soon as it runs (its own process group), so a crash can find it again. */
+  onSpawn?: (child: ProcessIdentity & { argv0: string; deadline?: string }) => void;
 }
 
 export interface RunResult {
@@ -53,6 +56,10 @@ export function runProcess(argv: readonly string[], options: RunOptions, redact:
       stdio: ["pipe", "pipe", "pipe"],
       detached: true, // own process group, so a timeout kills the children too
     });
+    if (child.pid && options.onSpawn) {
+      const id = processIdentity(child.pid);
+      if (id) options.onSpawn({ ...id, pgid: child.pid, argv0: String(cmd), ...(options.timeoutMs ? { deadline: new Date(started + options.timeoutMs).toISOString() } : {}) });
+    }
     const killGroup = (sig: NodeJS.Signals): void => {
       try {
         if (child.pid) process.kill(-child.pid, sig);

@@ -15,6 +15,7 @@ import { tryLock, unlock, readHolder } from "../store/file-lock.js";
 import type { Project } from "./project.js";
 import type { ReleaseSession } from "./release-session.js";
 import { createStepContext, EffectFailed, InterruptedEffect } from "./step-context.js";
+import { abandonedProcesses, stopProcesses } from "./effect-processes.js";
 import { EXECUTORS } from "./steps/index.js";
 import { rollbackDeployment } from "./steps/rollback.js";
 import type { ProgressEvent, StepOutcome } from "./step-types.js";
@@ -61,6 +62,10 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
     }
   }
   const progress = options.progress ?? (() => undefined);
+  // Programs of an effect that a HUM LEAD's guidance gave up on (rollback, continue) are stopped first.
+  const abandoned = abandonedProcesses(session.events);
+  for (const a of abandoned) progress({ kind: "effect", step: a.process.step, message: `stopping process ${a.process.pid} (${a.process.argv0}): the HUM LEAD chose ${a.choice}`, status: "skip" });
+  if (abandoned.length) await stopProcesses(abandoned.map((a) => a.process));
   const controller = new AbortController();
   options.signal?.addEventListener("abort", () => controller.abort(), { once: true });
   // On a team store each step is claimed with a lease, so several runners can follow one release.
