@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LOG_FORMAT } from "../src/intel/read-commits.js";
+import { LOG_FORMAT, logArguments } from "../src/intel/read-commits.js";
 import { analyzeRelease } from "../src/intel/read-release-analysis.js";
 import { readFeatureReport } from "../src/intel/read-feature-report.js";
 import { clearHistoryCache } from "../src/intel/release-history.js";
@@ -213,18 +213,28 @@ async function ensureReleaseProject(): Promise<void> {
   writeFileSync(marker, GENERATOR);
 }
 
-/** Forgets the release the last run requested (not timed). */
+/** Forgets the release the last run requested (not timed): its store, documents, checkout, and the anchors of its log in the project and its origin. */
 async function resetReleaseProject(): Promise<void> {
   rmSync(join(RELEASE_PROJECT, ".brtops"), { recursive: true, force: true });
   rmSync(join(RELEASE_PROJECT, "docs"), { recursive: true, force: true });
   await run("git", ["worktree", "prune"], { cwd: RELEASE_PROJECT });
   await run("git", ["reset", "-q", "--hard", "main"], { cwd: RELEASE_PROJECT });
+  for (const repo of [RELEASE_PROJECT, REPO]) {
+    const refs = await run("git", ["for-each-ref", "--format=%(refname)", "refs/brtops/"], { cwd: repo });
+    const names = refs.stdout.split("\n").filter(Boolean);
+    if (names.length) await run("git", ["update-ref", "--stdin"], { cwd: repo, input: names.map((n) => `delete ${n}\n`).join("") });
+  }
 }
+
+/** What the bench runs on each side (printed with the figures, so the comparison can be checked). */
+const RELEASE_ARGS = ["release", "minor", "--to", "testing", "--json", "--as", "alice@example.com"];
+const BASELINE_ARGS = ["log", "-z", `--format=${LOG_FORMAT}`, "v1.0.000..HEAD", "--"];
+const RELEASE_RUNS = 7;
 
 async function releaseProcessOnce(cli: string): Promise<number> {
   await resetReleaseProject();
   const t = performance.now();
-  const r = await run(process.execPath, [cli, "release", "minor", "--to", "testing", "--json", "--as", "alice@example.com"], { cwd: RELEASE_PROJECT, env: { ...process.env, BRTOPS_ACTOR: "" } });
+  const r = await run(process.execPath, [cli, ...RELEASE_ARGS], { cwd: RELEASE_PROJECT, env: { ...process.env, BRTOPS_ACTOR: "" } });
   const ms = performance.now() - t;
   const out = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as { state?: string; phase?: number; gate?: { step?: string } | null };
   // Exit 3: awaiting a HUM LEAD at the first gate (phase 2's package approval).
@@ -234,7 +244,7 @@ async function releaseProcessOnce(cli: string): Promise<number> {
 
 async function releaseGitLog(): Promise<number> {
   const t = performance.now();
-  const r = await run("git", ["log", "-z", `--format=${LOG_FORMAT}`, "v1.0.000..HEAD", "--"], { cwd: RELEASE_PROJECT });
+  const r = await run("git", BASELINE_ARGS, { cwd: RELEASE_PROJECT });
   if (r.code !== 0 || r.bytes === 0) throw new Error("git log baseline failed");
   return performance.now() - t;
 }
@@ -247,11 +257,19 @@ export async function benchReleaseProcess(): Promise<Record<string, number>> {
   // This module is a chunk of the build; cli.js sits beside the entry (dist/bench.js).
   const cli = join(dirname(process.argv[1] ?? "."), "cli.js");
   if (!existsSync(cli)) throw new Error(`${cli} not found: run the benchmark from the build (npm run bench)`);
+  const quote = (a: string): string => (/^[\w./@=:-]+$/.test(a) ? a : `'${a}'`);
+  const head = (await run("git", ["rev-parse", "HEAD"], { cwd: RELEASE_PROJECT })).stdout.trim();
+  const base0 = (await run("git", ["rev-parse", "v1.0.000^{commit}"], { cwd: RELEASE_PROJECT })).stdout.trim();
+  process.stdout.write(
+    `  baseline: git ${BASELINE_ARGS.map(quote).join(" ")}\n` +
+      `  brtops:   node ${cli} ${RELEASE_ARGS.join(" ")}\n` +
+      `            (its one history read: git ${logArguments(`${base0}..${head}`).map(quote).join(" ")}, and one git diff --numstat of the same range)\n`,
+  );
   await releaseGitLog();
   await releaseProcessOnce(cli);
   const base: number[] = [];
   const ours: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < RELEASE_RUNS; i++) {
     base.push(await releaseGitLog());
     ours.push(await releaseProcessOnce(cli));
   }

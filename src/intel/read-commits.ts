@@ -30,12 +30,17 @@ export function rangeExpression(range: CommitRange): string {
   return range.from ? `${range.from}..${to}` : to;
 }
 
+/** The arguments of the one `git log` a range is read with (the benchmark prints them beside its baseline's). */
+export function logArguments(expr: string): string[] {
+  return ["-c", "log.showSignature=false", "log", "-z", "--no-color", `--format=${LOG_FORMAT}`, "--end-of-options", expr, "--"];
+}
+
 /** Reads and collects the changes of a range. Example: `(await readCommits(root, {from: "v1.1.000"})).changes.length`. */
 export function readCommits(cwd: string, range: CommitRange, options: { signal?: AbortSignal } = {}): Promise<ReadCommitsResult> {
   const expr = rangeExpression(range);
   const collector = collectChanges();
   return new Promise((resolve, reject) => {
-    const child = spawn("git", ["-c", "log.showSignature=false", "log", "-z", "--no-color", `--format=${LOG_FORMAT}`, "--end-of-options", expr, "--"], {
+    const child = spawn("git", logArguments(expr), {
       cwd,
       env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
       stdio: ["ignore", "pipe", "pipe"],
