@@ -3,6 +3,7 @@
 import { resolve } from "node:path";
 import { BrtopsError, exitCodeFor, isBrtopsError } from "../core/errors.js";
 import { createRedactor, secretValuesFrom } from "../core/redact.js";
+import { urlPasswords } from "../core/config-secrets.js";
 import { checkPhraseOptions, parseCommandLine } from "./parse-command.js";
 import { createOut } from "./output.js";
 import type { Ctx } from "./context.js";
@@ -91,7 +92,7 @@ main(process.argv.slice(2)).then(
     const json = process.argv.includes("--json");
     // The last line of defence: an error may quote a tool's output (git's stderr, a server's
     // answer), so whatever reaches the terminal passes the same redactor as the log and documents.
-    const redact = createRedactor(secretValuesFrom(process.env));
+    const redact = createRedactor([...secretValuesFrom(process.env), ...urlPasswords(process.env.BRTOPS_STORE)]);
     if (isBrtopsError(e)) {
       if (json) process.stdout.write(`${JSON.stringify({ error: redact.deep(e.toJSON()) })}\n`);
       else process.stderr.write(redact(`brtops: ${e.message}\n${e.hint ? `  → ${e.hint}\n` : ""}  (${e.code})\n`));

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { roleOf } from "../core/authority.js";
 import { BrtopsError, isBrtopsError } from "../core/errors.js";
 import { createRedactor, secretValuesFrom } from "../core/redact.js";
+import { urlPasswords } from "../core/config-secrets.js";
 import { statusView } from "../core/status-view.js";
 import { openProject, selectRelease, type Project } from "../engine/project.js";
 import { contextAdvice } from "./context-advice.js";
@@ -29,7 +30,7 @@ function ok(obj: Record<string, unknown>): ToolResult {
 }
 
 // Built once from this process's environment: an error may quote a tool's output, and it must not carry a secret to the agent.
-const redactErrors = createRedactor(secretValuesFrom(process.env));
+const redactErrors = createRedactor([...secretValuesFrom(process.env), ...urlPasswords(process.env.BRTOPS_STORE)]);
 
 function fail(e: unknown, advice: unknown): ToolResult {
   const error = redactErrors.deep(isBrtopsError(e) ? e.toJSON() : { code: "E_INTERNAL", message: (e as Error)?.message ?? String(e) });

@@ -90,4 +90,15 @@ describe("redaction across output chunks", () => {
     // A variable named as a user (userEnv) is not a secret.
     expect(redact(`home ${process.env.HOME ?? "/root"}`)).toBe(`home ${process.env.HOME ?? "/root"}`);
   });
+
+  it("the store URL's password (BRTOPS_STORE) never reaches the CLI's error output, even bare", () => {
+    const p = sampleProject();
+    cleanup = p.cleanup;
+    const pw = "Pw-secret-4b7e9d21";
+    for (const args of [["parse", `RELEASE v1.2.0 to ${pw}`], ["release", "1.2.0", "--to", pw], ["status", "--release", pw]]) {
+      const r = brtops(p.root, AI, args, { BRTOPS_STORE: `postgres://brtops:${pw}@127.0.0.1:1/brtops` });
+      expect(r.code).not.toBe(0);
+      expect(r.stdout + r.stderr, args.join(" ")).not.toContain(pw);
+    }
+  }, 120_000);
 });
