@@ -11,6 +11,7 @@ import { createReleaseHub } from "./release-hub.js";
 import { errorBody, type AppEnv } from "./http.js";
 import { decisionRoutes, installManage } from "./routes-manage.js";
 import { installViews } from "./routes-views.js";
+import { installPasskeys, signerOfBody } from "./routes-passkeys.js";
 import { bodyLimitFor, isBodyTooLarge, limitRequests } from "./limits.js";
 import { securityHeaders } from "./security-headers.js";
 
@@ -55,8 +56,10 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
 
   const decision = decisionRoutes(app, session);
 
-  decision("approve", ApproveBody, (s, base, b) => d.approve(project, s, { ...base, ...(b.waive ? { waive: b.waive } : {}) }));
-  decision("reject", RejectBody, (s, base, b) => d.reject(project, s, { ...base, reason: b.reason, ...(b.returnTo !== undefined ? { returnTo: b.returnTo } : {}) }));
+  // A gate decision may carry the decider's passkey assertion over it (routes-passkeys).
+  decision("approve", ApproveBody, (s, base, b) => d.approve(project, s, { ...base, ...(b.waive ? { waive: b.waive } : {}), ...signerOfBody(b) }));
+  decision("reject", RejectBody, (s, base, b) => d.reject(project, s, { ...base, reason: b.reason, ...(b.returnTo !== undefined ? { returnTo: b.returnTo } : {}), ...signerOfBody(b) }));
+  installPasskeys(app, project, session);
   decision("feedback", FeedbackBody, (s, base, b) => d.giveFeedback(project, s, { ...base, text: b.text }));
   decision("answer", AnswerBody, (s, base, b) => d.answerQuestion(project, s, { ...base, id: b.id, text: b.text }));
 

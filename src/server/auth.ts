@@ -15,6 +15,7 @@ import { errorBody, isJsonRequest, readBody, type AppEnv, type CredentialKind } 
 import { FailureLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { createSessionToken, identityForToken, revokeToken } from "./tokens.js";
 import { verifyUser } from "./users.js";
+import { passkeysOf } from "../engine/signing-keys.js";
 
 /** The session cookie POST /api/login sets; it carries a token like those of `brtops token create`. */
 export const SESSION_COOKIE = "brtops_session";
@@ -73,7 +74,8 @@ export function installAuth(app: Hono<AppEnv>, project: Project, options: AuthOp
         can[a] = false;
       }
     }
-    return { id, role: roleOf(project.config.leads, id), via, csrfToken: via === "cookie" ? csrfTokenFor(serverSecret(), credential) : null, can };
+    // passkeys: how many of this person's are in brtops.keys.json (the dashboard signs decisions with one).
+    return { id, role: roleOf(project.config.leads, id), via, csrfToken: via === "cookie" ? csrfTokenFor(serverSecret(), credential) : null, can, passkeys: passkeysOf(project.root, id).length };
   };
 
   app.post("/api/login", async (c) => {

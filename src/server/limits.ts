@@ -19,6 +19,8 @@ export const ServerLimits = {
   identity: 256,
   /** A password at sign-in. */
   password: 1024,
+  /** One base64url field of a passkey's registration or assertion. */
+  passkeyField: 8 * 1024,
   /** One part of a URL path (a release id in /api/releases/:version/…). */
   pathPart: 256,
 } as const;

@@ -13,6 +13,7 @@ export const INDEX_HTML = `<!doctype html>
 <header class="top">
   <a class="brand" href="#/">brtops</a>
   <span id="who" class="who"></span>
+  <button id="passkey" class="link" type="button" hidden>Add a passkey</button>
   <button id="logout" class="link" type="button" hidden>Sign out</button>
 </header>
 <main id="main"><p class="muted">Loading…</p></main>

@@ -15,7 +15,7 @@ function renderGate(P, s) {
   const box = P.el.gate;
   if (!g) { box.hidden = true; clear(box); P.gateKey = null; return; }
   const critical = g.findings.filter((f) => f.severity === "critical");
-  const key = [g.step, g.kind, critical.length, g.approvals.map((a) => a.by).join(","), S.me.id].join("|");
+  const key = [g.round || g.step, g.kind, critical.length, g.approvals.map((a) => a.by).join(","), S.me.id].join("|");
   const labels = gateLabels(g.kind);
   box.hidden = false;
   // Keep the decision form while the gate is the same, so an update does not wipe what is being typed.
@@ -23,7 +23,7 @@ function renderGate(P, s) {
   P.gateKey = key;
   if (!keep) P.el.decide = decisionControls(P, s, labels, critical);
   clear(box);
-  box.appendChild(h("div", { class: "head" }, h("h2", null, labels.title + " · step " + g.step), badge(g.kind, "info")));
+  box.appendChild(h("div", { class: "head" }, h("h2", null, labels.title + " · step " + (g.round || g.step) + (g.roundHash ? " · report " + g.roundHash.slice(0, 12) : "")), badge(g.kind, "info")));
   box.appendChild(h("p", { id: "gate-title" }, g.title));
   box.appendChild(h("p", { class: "muted", id: "approvals" }, "Approvals " + g.approvals.length + " of " + g.requiredApprovals +
     (g.approvals.length ? ": " + g.approvals.map((a) => a.by).join(", ") : "")));
@@ -56,11 +56,11 @@ function decisionControls(P, s, labels, critical) {
   }
   const approveForm = h("form", { id: "approve-form", onsubmit: (ev) => {
     ev.preventDefault();
-    decide(P, "approve", { step: g.step, note: note.value.trim() || undefined, waive: waive ? waive.value.trim() : undefined }, [yes, no], labels.yes);
+    decide(P, "approve", { step: g.round || g.step, note: note.value.trim() || undefined, waive: waive ? waive.value.trim() : undefined }, [yes, no], labels.yes);
   } }, h("label", null, "Note", note), waive ? h("label", null, "Waiver for " + critical.length + " critical finding(s)", waive) : null, h("div", { class: "row" }, yes));
   const rejectForm = h("form", { id: "reject-form", onsubmit: (ev) => {
     ev.preventDefault();
-    decide(P, "reject", { step: g.step, reason: reason.value.trim(), returnTo: returnTo ? Number(returnTo.value) : undefined }, [yes, no], labels.no);
+    decide(P, "reject", { step: g.round || g.step, reason: reason.value.trim(), returnTo: returnTo ? Number(returnTo.value) : undefined }, [yes, no], labels.no);
   } }, h("label", null, labels.no === "NO-GO" ? "Why NO-GO" : "Reason", reason), returnTo ? h("label", null, "Return to", returnTo) : null, h("div", { class: "row" }, no));
   return h("div", { class: "decide", id: "decide" },
     h("h3", null, "Your decision"),
@@ -71,7 +71,9 @@ function decisionControls(P, s, labels, critical) {
 async function decide(P, path, body, buttons, label) {
   buttons.forEach((b) => { b.disabled = true; });
   try {
-    const s = await api("POST", "/api/releases/" + enc(P.version) + "/" + path, body);
+    // With a passkey, the decision carries the person's assertion over it (js-passkey).
+    const signed = await signWithPasskey(P.version, path, body);
+    const s = await api("POST", "/api/releases/" + enc(P.version) + "/" + path, signed);
     toast(label + " recorded for step " + body.step + ".");
     update(P, s);
   } catch (e) {

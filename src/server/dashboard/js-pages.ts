@@ -8,6 +8,7 @@ function setMe(me) {
   S.csrf = me ? me.csrfToken : null;
   $who.textContent = me ? me.id + " · " + roleLabel(me.role) : "";
   $logout.hidden = !me || me.via !== "cookie";
+  passkeyButton(me);
 }
 
 function closeStream() {

@@ -7,6 +7,7 @@ import { GATE_JS } from "./js-gate.js";
 import { MANAGE_JS } from "./js-manage.js";
 import { MARKDOWN_JS } from "./js-markdown.js";
 import { PAGES_JS } from "./js-pages.js";
+import { PASSKEY_JS } from "./js-passkey.js";
 import { RELEASE_JS } from "./js-release.js";
 import { SECTIONS_JS } from "./js-sections.js";
 import { INDEX_HTML } from "./index-html.js";
@@ -15,7 +16,7 @@ import { STYLES_CSS } from "./styles-css.js";
 /** The whole script; the pages part goes last because it starts the router. */
 export function dashboardScript(): string {
   const phases = Object.fromEntries(PHASES.map((p) => [p.phase, p.name]));
-  return ["(function () {", '"use strict";', `const PHASES = ${JSON.stringify(phases)};`, CORE_JS, MARKDOWN_JS, RELEASE_JS, GATE_JS, SECTIONS_JS, MANAGE_JS, PAGES_JS, "})();", ""].join("\n");
+  return ["(function () {", '"use strict";', `const PHASES = ${JSON.stringify(phases)};`, CORE_JS, MARKDOWN_JS, RELEASE_JS, GATE_JS, SECTIONS_JS, MANAGE_JS, PASSKEY_JS, PAGES_JS, "})();", ""].join("\n");
 }
 
 /** Installs GET /, /app.js, /app.css and an empty /favicon.ico. */
