@@ -8,6 +8,8 @@ import { parseTrigger } from "../core/trigger-grammar.js";
 import { buildEnvironmentCatalog } from "../core/environments.js";
 import { CONFIG_FILE, findRoot, loadConfig } from "../config/load-config.js";
 import { verifyChain } from "../store/event-chain.js";
+import { auditTrust } from "../engine/audit-log.js";
+import type { SignedDecision, UnsignedDecision } from "../engine/audit-signatures.js";
 import { selectRelease } from "../engine/project.js";
 import { compareOnDisk, composeVersionDocuments, withDocumentsLock, writeDocs } from "../engine/write-documents.js";
 import { parseReleaseRef, versionOfReleaseId } from "../core/release-id.js";
@@ -46,22 +48,43 @@ export async function cmdAudit(ctx: Ctx): Promise<number> {
   const verify = ctx.args.positionals[0] === "verify";
   if (ctx.args.positionals[0] && !verify) throw new BrtopsError("E_USAGE", `Unknown audit subcommand "${ctx.args.positionals[0]}".`, { hint: "brtops audit   or   brtops audit verify" });
   return withProject(ctx, async (p) => {
-    const refs = ctx.args.flags.release ? [{ release: (await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true, ...envFlag(ctx) })).release }] : await p.store.list();
+    const refs = ctx.args.flags.release ? [{ release: await auditedRelease(p.store, ctx) }] : await p.store.list();
     let ok = true;
-    const results = [];
+    const { auditSignatures } = await import("../engine/audit-signatures.js");
+    type Audited = { release: string; ok: boolean; events: number; lastHash: string; bad?: { seq: number; reason: string }; anchor?: { seq: number; hash: string }; signed?: SignedDecision[]; unsigned?: UnsignedDecision[]; log?: { seq: number; at: string; type: string; actor: string; hash: string }[] };
+    const results: Audited[] = [];
     for (const { release } of refs) {
       const r = await p.store.read(release);
       const v = verifyChain(release, r.events);
-      const bad = v.bad ?? r.damage;
+      // On an intact chain: recorded decision heads, events authority could not have accepted, the anchor.
+      const trust = v.bad || r.damage ? null : await auditTrust(p.store, release, r.events);
+      // Signatures are checked on an intact chain: every signed decision against the configured keys.
+      const sigs = verify && !v.bad && !r.damage && !trust?.bad ? await auditSignatures(p, release, r.events) : null;
+      const bad = v.bad ?? r.damage ?? trust?.bad ?? sigs?.bad ?? undefined;
       if (bad) ok = false;
-      results.push({ release, ok: !bad, events: r.events.length, lastHash: v.lastHash, ...(bad ? { bad } : {}), ...(verify ? {} : { log: r.events.map((e) => ({ seq: e.seq, at: e.at, type: e.type, actor: e.actor.id, hash: e.hash.slice(0, 12) })) }) });
+      results.push({ release, ok: !bad, events: r.events.length, lastHash: v.lastHash, ...(trust?.anchor ? { anchor: trust.anchor } : {}), ...(bad ? { bad } : {}), ...(sigs ? { signed: sigs.signed, unsigned: sigs.unsigned } : {}), ...(verify ? {} : { log: r.events.map((e) => ({ seq: e.seq, at: e.at, type: e.type, actor: e.actor.id, hash: e.hash.slice(0, 12) })) }) });
     }
+    const signatureLines = (r: Audited) => [
+      ...(r.signed ?? []).map((x) => `    signed   event ${x.seq} ${x.step} by ${x.actor} (${x.kind === "ssh" ? `SSH key ${x.keyId}` : `passkey ${x.keyId.slice(0, 16)}…`})`),
+      ...(r.unsigned ?? []).map((x) => `    unsigned event ${x.seq} ${x.step} by ${x.actor}${x.required ? " — a signature is required" : ""}`),
+    ];
     const text = results
-      .map((r) => (verify ? `${r.ok ? "✔" : "✘"} release ${r.release}: ${r.events} events${r.ok ? `, chain intact (last hash ${r.lastHash.slice(0, 12)})` : ` — event ${r.bad!.seq}: ${r.bad!.reason}`}` : [`release ${r.release}`, ...(r.log ?? []).map((e) => `  ${String(e.seq).padStart(5)} ${e.at} ${e.type.padEnd(18)} ${e.actor} ${e.hash}`)].join("\n")))
+      .map((r) => (verify ? [`${r.ok ? "✔" : "✘"} release ${r.release}: ${r.events} events${r.ok ? `, chain intact (last hash ${r.lastHash.slice(0, 12)}${r.anchor ? `; anchored at event ${r.anchor.seq}` : "; no anchor"})` : ` — event ${r.bad!.seq}: ${r.bad!.reason}`}`, ...signatureLines(r)].join("\n") : [`release ${r.release}`, ...(r.log ?? []).map((e) => `  ${String(e.seq).padStart(5)} ${e.at} ${e.type.padEnd(18)} ${e.actor} ${e.hash}`)].join("\n")))
       .join("\n");
     ctx.out.result({ ok, releases: results }, text || "No releases.");
     return verify && !ok ? ExitCodes.STEP_FAILED : 0;
   });
+}
+
+/** The release `audit --release` names; a log that fails verification is still the one audited (its session refuses to open). */
+async function auditedRelease(store: Store, ctx: Ctx): Promise<string> {
+  try {
+    return (await selectRelease(store, ctx.args.flags.release, { allowFinished: true, ...envFlag(ctx) })).release;
+  } catch (e) {
+    const release = e instanceof BrtopsError && e.code === "E_LOG_TAMPERED" ? e.details?.["release"] : undefined;
+    if (typeof release === "string") return release;
+    throw e;
+  }
 }
 
 export async function cmdDocs(ctx: Ctx): Promise<number> {

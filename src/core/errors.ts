@@ -26,6 +26,7 @@ export const ErrorCodes = {
   E_NOT_AT_GATE: "E_NOT_AT_GATE",
   E_INVALID_STATE: "E_INVALID_STATE",
   E_LOG_CORRUPT: "E_LOG_CORRUPT",
+  E_LOG_TAMPERED: "E_LOG_TAMPERED",
   E_LOCKED: "E_LOCKED",
   E_LEASE_LOST: "E_LEASE_LOST",
   E_STEP_FAILED: "E_STEP_FAILED",
@@ -94,6 +95,7 @@ const exitByCode: Record<string, number> = {
   E_LEASE_LOST: ExitCodes.CONFLICT,
   E_STEP_FAILED: ExitCodes.STEP_FAILED,
   E_LOG_CORRUPT: ExitCodes.STEP_FAILED,
+  E_LOG_TAMPERED: ExitCodes.STEP_FAILED,
   E_STORE: ExitCodes.STEP_FAILED,
   E_GIT: ExitCodes.STEP_FAILED,
   E_INTERNAL: ExitCodes.STEP_FAILED,
@@ -126,6 +128,7 @@ export function httpStatusFor(code: ErrorCode): number {
       return 404;
     case "E_STEP_FAILED":
     case "E_LOG_CORRUPT":
+    case "E_LOG_TAMPERED":
     case "E_STORE":
     case "E_GIT":
     case "E_INTERNAL":

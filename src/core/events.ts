@@ -79,6 +79,25 @@ export interface Promotion {
   override?: { by: string; reason: string };
 }
 
+/** The log a decision was made on: its last event when the decider read it (an anchor against truncation and rewrite). */
+export interface LogHead {
+  seq: number;
+  hash: string;
+}
+
+/** The gate round a decision names: `2.10#2` and the hash of the report, findings and scope it showed (core/gate-round). */
+export interface RoundRef {
+  id: string;
+  hash: string;
+}
+
+/** Who held which authority when an event was appended: the config's leads (and policy), recorded in the log so the fold judges each event under the config of its time. */
+export interface AuthorityRecord {
+  leads: { hum: string[]; ai: string[]; members?: string[]; emergency?: string[] };
+  /** The config's `authority:` policy, when it has one. */
+  policy?: Record<string, unknown>;
+}
+
 export type GateKind = "readiness" | "approval" | "go-no-go" | "certification" | "incident" | "deviation";
 export type IncidentChoice = "retry" | "rollback" | "continue";
 
@@ -100,7 +119,11 @@ export interface EventData {
     attempt?: number;
     /** Earlier attempts of this version on this environment (release ids), oldest first. */
     earlier?: string[];
+    /** The authority config at request time (later changes: ConfigRecorded). Absent in logs from before it was recorded. */
+    authority?: AuthorityRecord;
   };
+  /** The authority config changed: events after this one are judged under it. */
+  ConfigRecorded: { authority: AuthorityRecord };
   VersionResolved: { version: string; previous: string | null; from?: string };
   SevAssessed: {
     sev: Sev;
@@ -108,6 +131,7 @@ export interface EventData {
     factors: { factor: string; effect: string; sev?: Sev }[];
     overriddenBy?: string;
     reason?: string;
+    head?: LogHead;
   };
   StepStarted: { step: string; attempt: number; label?: string; effect?: boolean };
   /** `verdict`: what the result means (core/step-outcome); logs written before verdicts have none and the fold derives it. */
@@ -139,21 +163,24 @@ export interface EventData {
     final: boolean;
     /** What was approved (scope drift is measured against it). */
     fingerprint?: FingerprintRef;
+    /** The round decided on (`2.10#2`) and the log head it was decided on. */
+    round?: RoundRef;
+    head?: LogHead;
   };
-  GateRejected: { phase: number; step: string; reason: string; returnTo: number };
+  GateRejected: { phase: number; step: string; reason: string; returnTo: number; round?: RoundRef; head?: LogHead };
   FeedbackGiven: { id: string; phase: number; step: string; text: string };
   FeedbackAddressed: { id: string; response: string };
   QuestionAsked: { id: string; phase: number; step: string; text: string };
-  QuestionAnswered: { id: string; text: string };
-  AutoProceedGranted: { note?: string };
-  PauseRequested: { reason?: string };
+  QuestionAnswered: { id: string; text: string; head?: LogHead };
+  AutoProceedGranted: { note?: string; head?: LogHead };
+  PauseRequested: { reason?: string; head?: LogHead };
   PauseReached: { step: string };
-  Resumed: { note?: string; fingerprint?: FingerprintRef };
-  AbortRequested: { reason?: string };
-  RollbackRequested: { reason?: string };
+  Resumed: { note?: string; fingerprint?: FingerprintRef; head?: LogHead };
+  AbortRequested: { reason?: string; head?: LogHead };
+  RollbackRequested: { reason?: string; head?: LogHead };
   RollbackCompleted: { steps: string[]; to: string | null };
   IncidentOpened: { step: string; error: { code: string; message: string }; interrupted?: boolean };
-  IncidentGuidance: { step: string; choice: IncidentChoice; note?: string };
+  IncidentGuidance: { step: string; choice: IncidentChoice; note?: string; head?: LogHead };
   /**
    * Documents written to the version's folder. At a document step (x.11, 5.12, 7.11) they are the
    * phase's, rendered from the log up to its final approval. A record write (`upTo` set; phase 0)
@@ -162,12 +189,12 @@ export interface EventData {
    * `docs --rebuild` renders each document from the last point the log recorded for it.
    */
   DocumentsWritten: { phase: number; files: { name: string; sha256: string }[]; upTo?: number; reason?: string };
-  FeatureWaived: { feature: string; reason: string; mode: "waive" | "exclude" };
+  FeatureWaived: { feature: string; reason: string; mode: "waive" | "exclude"; head?: LogHead };
   /** Phase 2 fixed the package: the release commit and the digests of what was built from it. */
   PackageFixed: PackageRef;
-  Certified: { note?: string };
+  Certified: { note?: string; head?: LogHead };
   Aborted: { reason?: string };
-  Note: { text: string; kind?: string; data?: Record<string, unknown> };
+  Note: { text: string; kind?: string; data?: Record<string, unknown>; head?: LogHead };
 }
 export type EventType = keyof EventData;
 

@@ -6,6 +6,8 @@
 import type { AnyEvent, StoredEvent } from "./events.js";
 import { nextPhase, phaseDef, phaseSequence } from "./workflow.js";
 import { resultVerdict } from "./step-outcome.js";
+import { admitEvent } from "./admit-event.js";
+import { roundHash } from "./gate-round.js";
 import { TERMINAL_STATES, type ReleaseState, type StateName, type StepRecord } from "./release-state.js";
 
 export function foldEvents(events: readonly AnyEvent[], from?: ReleaseState): ReleaseState | null {
@@ -25,7 +27,8 @@ function copyState(s: ReleaseState): ReleaseState {
     ...s,
     sevFactors: [...s.sevFactors],
     plan: [...s.plan],
-    gate: s.gate ? { ...s.gate, approvals: [...s.gate.approvals] } : null,
+    gate: s.gate ? { ...s.gate, approvals: [...s.gate.approvals], amendments: [...s.gate.amendments] } : null,
+    rounds: { ...s.rounds },
     steps: { ...s.steps },
     feedback: s.feedback.map((f) => ({ ...f })),
     questions: s.questions.map((q) => ({ ...q })),
@@ -66,6 +69,8 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
   if (e.type === "ReleaseRequested") return { ...initial(e), lastSeq: e.seq, lastHash: e.hash, lastAt: e.at };
   if (!prev) throw new Error(`event ${e.seq} (${e.type}) comes before ReleaseRequested`);
   const s = prev;
+  // An event authority could not have accepted then is refused (E_LOG_TAMPERED), not folded.
+  admitEvent(s, e);
   s.lastSeq = e.seq;
   s.lastHash = e.hash;
   s.lastAt = e.at;
@@ -114,7 +119,9 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
     }
     case "PhaseSkipped":
       break;
-    case "GateOpened":
+    case "GateOpened": {
+      const round = (s.rounds[e.data.step] ?? 0) + 1;
+      s.rounds[e.data.step] = round;
       s.gate = {
         phase: e.data.phase,
         step: e.data.step,
@@ -127,11 +134,15 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
         openedAt: e.at,
         approvals: [],
         ...(e.data.fingerprint ? { fingerprint: e.data.fingerprint } : {}),
+        round,
+        roundHash: roundHash(e.data),
+        amendments: [],
       };
       s.gateOnApprove = e.data.onApprove;
       s.step = e.data.step;
       s.phase = e.data.phase;
       break;
+    }
     case "GateApproved": {
       const g = s.gate;
       if (!g) break;
@@ -173,6 +184,14 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
     case "QuestionAnswered": {
       const q = s.questions.find((x) => x.id === e.data.id);
       if (q) q.answer = { text: e.data.text, actor: e.actor, at: e.at, seq: e.seq };
+      // An answer at an open gate changes its report: a new round, which an earlier decision no longer names.
+      const g = s.gate;
+      if (g) {
+        g.round = (s.rounds[g.step] ?? g.round) + 1;
+        s.rounds[g.step] = g.round;
+        g.amendments.push({ seq: e.seq, question: e.data.id, answer: e.data.text });
+        g.roundHash = roundHash({ ...g, amendments: g.amendments });
+      }
       break;
     }
     case "AutoProceedGranted":
@@ -272,7 +291,13 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       s.aborted = true;
       s.finishedAt = e.at;
       break;
+    case "ConfigRecorded":
+      s.authority = e.data.authority;
+      break;
     case "Note":
+      // A sign-off that changes a report already made (5.2, 3.4) has that step run again: its gate
+      // closes and opens again with the new report, as a new round (decisions.signOff decides when).
+      if (typeof e.data.data?.reopens === "string") reopenFrom(s, e.data.data.reopens);
       if (e.data.kind === "hold") {
         s.onHold = true;
         s.hold = { reason: e.data.text, at: e.at };
@@ -291,6 +316,20 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
     }
   }
   return s;
+}
+
+function reopenFrom(s: ReleaseState, step: string): void {
+  const phase = phaseOf(step);
+  if (s.approvedAt[phase] !== undefined || !s.steps[step]) return;
+  const seq = phaseSequence(phase);
+  const from = seq.indexOf(step);
+  if (from === -1) return;
+  for (const id of Object.keys(s.steps)) if (phaseOf(id) === phase && seq.indexOf(mainStep(id)) >= from) delete s.steps[id];
+  if (s.gate?.phase === phase) {
+    s.gate = null;
+    s.gateOnApprove = undefined;
+  }
+  if (s.phase > phase || (s.phase === phase && seq.indexOf(mainStep(s.step)) > from)) moveTo(s, step);
 }
 
 function moveTo(s: ReleaseState, step: string | null): void {
@@ -345,6 +384,8 @@ function initial(e: StoredEvent<"ReleaseRequested">): ReleaseState {
     deviations: [],
     iterations: { 1: 1 },
     deployed: false,
+    rounds: {},
+    authority: e.data.authority ?? null,
     lastSeq: e.seq,
     lastHash: e.hash,
     lastAt: e.at,

@@ -1,7 +1,7 @@
 /** The state of a release: what a fold over its events yields. Read-only everywhere. */
 import type { StepResult } from "./step-results.js";
 import type { Verdict } from "./verdict.js";
-import type { Actor, Finding, FingerprintRef, GateKind, IncidentChoice, PackageRef, PreviousSource, Promotion, ReleaseBase, Sev } from "./events.js";
+import type { Actor, AuthorityRecord, Finding, FingerprintRef, GateKind, IncidentChoice, PackageRef, PreviousSource, Promotion, ReleaseBase, Sev } from "./events.js";
 
 export const StateNames = {
   running: "running",
@@ -40,6 +40,12 @@ export interface Gate {
   approvals: Approval[];
   /** The scope the report was made on (absent in logs from before gates recorded it). */
   fingerprint?: FingerprintRef;
+  /** The round of this step's gate (1 for the first report; a new report or an answer starts the next): `2.10#2`. */
+  round: number;
+  /** The hash of what this round shows (core/gate-round `roundHash`). */
+  roundHash: string;
+  /** Answers given at this round's gate (part of the round's hash). */
+  amendments: { seq: number; question: string; answer: string }[];
 }
 
 export interface StepRecord {
@@ -164,6 +170,10 @@ export interface ReleaseState {
   gateOnApprove?: string | undefined;
   certifiedAt?: string;
   finishedAt?: string;
+  /** Rounds per gate step so far (the open gate's round is the last). */
+  rounds: Record<string, number>;
+  /** The authority config recorded in the log (null for logs from before it was recorded). */
+  authority: AuthorityRecord | null;
   lastSeq: number;
   lastHash: string;
   lastAt: string;

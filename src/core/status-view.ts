@@ -6,6 +6,7 @@ import { phaseDef, sevLabel, stepDef } from "./workflow.js";
 import { isTerminal } from "./fold.js";
 import { defaultReturnPhase } from "./return-phase.js";
 import { gateFindings } from "./consolidate.js";
+import { roundId } from "./gate-round.js";
 
 export interface StatusView {
   release: string;
@@ -26,7 +27,8 @@ export interface StatusView {
   attempt: number;
   earlier: string[];
   requestedBy: string;
-  gate: null | { step: string; kind: string; title: string; report: string; findings: unknown[]; approvals: { by: string; at: string; authority: string }[]; requiredApprovals: number };
+  /** `round`: the gate round a decision names (`2.10#2`); `roundHash`: the hash of what it shows. */
+  gate: null | { step: string; round: string; roundHash: string; kind: string; title: string; report: string; findings: unknown[]; approvals: { by: string; at: string; authority: string }[]; requiredApprovals: number };
   incident: null | { step: string; error: { code: string; message: string }; interrupted: boolean };
   /** Why the release is on hold (escalated to the HUM LEADs), null when it is not. */
   hold: null | { reason: string; at: string };
@@ -87,8 +89,8 @@ export function nextCommands(s: ReleaseState, release?: string): string[] {
     // GO RELEASE changes nothing at SEV-0/1 (decisions.grantAutoProceed refuses it there).
     const goApplies = !s.autoProceed && (s.sev === null || s.sev >= 2);
     return [
-      `brtops approve --step ${g.step}${hasCritical ? ' --waive "why it is acceptable"' : ""} --note "…"${r}${approveWord}`,
-      `brtops reject --step ${g.step} --reason "…"${g.kind === "go-no-go" ? ` --return-to ${defaultReturnPhase(s)}` : ""}${r}${rejectWord}`,
+      `brtops approve --step ${roundId(g.step, g.round)}${hasCritical ? ' --waive "why it is acceptable"' : ""} --note "…"${r}${approveWord}`,
+      `brtops reject --step ${roundId(g.step, g.round)} --reason "…"${g.kind === "go-no-go" ? ` --return-to ${defaultReturnPhase(s)}` : ""}${r}${rejectWord}`,
       `brtops feedback "…"${r}`,
       ...s.questions.filter((q) => !q.answer).map((q) => `brtops answer ${q.id} "…"${r}`),
       ...(goApplies ? [`brtops go${r}   # GO RELEASE: auto-approve later gates without findings (SEV-2 and lower)`] : []),
@@ -121,6 +123,8 @@ export function statusView(s: ReleaseState, release?: string): StatusView {
     gate: s.gate && !isTerminal(s)
       ? {
           step: s.gate.step,
+          round: roundId(s.gate.step, s.gate.round),
+          roundHash: s.gate.roundHash,
           kind: s.gate.kind,
           title: s.gate.title,
           report: renderConsolidatedReport(s),

@@ -32,10 +32,10 @@ brtops(HUM, "answer", "Q1", "Yes, it is covered by the integration smoke test.")
 // Each gate: the scripted HUM LEAD approves what the report shows, then the AI LEAD runs on.
 for (let i = 0; i < 12 && code === 3; i++) {
   const status = spawnSync(process.execPath, [cli, "status", "--json"], { cwd: root, encoding: "utf8" });
-  const v = JSON.parse(status.stdout) as { state: string; step: string; gate: { kind: string } | null };
+  const v = JSON.parse(status.stdout) as { state: string; step: string; gate: { kind: string; round: string } | null };
   if (!v.gate) break;
   const note = v.gate.kind === "go-no-go" ? "GO: checklist complete" : v.gate.kind === "certification" ? "Certified: validation passed" : "Report reviewed";
-  brtops(HUM, "approve", "--step", v.step, "--note", note);
+  brtops(HUM, "approve", "--step", v.gate.round, "--note", note);
   code = brtops(AI, "run");
 }
 brtops(AI, "docs");

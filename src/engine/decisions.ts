@@ -4,9 +4,11 @@
  * log it read; when the log moved meanwhile the decision is judged again on the new state (two
  * approvals bound to one step: the first wins, the second finds the step gone → E_STEP_MISMATCH).
  */
+import { authorityChanged, authorityRecord } from "../core/admit-event.js";
 import { authorize, judgeApproval, type Action } from "../core/authority.js";
+import { bindRound, parseStepRef, roundId } from "../core/gate-round.js";
 import { BrtopsError } from "../core/errors.js";
-import type { AnyDraft, Finding, FingerprintRef, IncidentChoice, Sev } from "../core/events.js";
+import type { AnyDraft, EventData, Finding, FingerprintRef, IncidentChoice, Sev } from "../core/events.js";
 import { isTerminal } from "../core/fold.js";
 import { defaultReturnPhase } from "../core/return-phase.js";
 import { buildLedger, environmentRecord } from "../core/ledger.js";
@@ -29,10 +31,15 @@ export interface DecisionInput {
   note?: string;
 }
 
+/**
+ * A decision names the round it was made on (`--step 2.10#2`; a bare `2.10` is round 1): at a gate,
+ * another round is refused (E_STEP_MISMATCH, exit 5) showing the current one.
+ */
 function bindStep(s: ReleaseState, step: string | undefined): void {
   if (step === undefined) return;
-  const current = s.gate?.step ?? s.incident?.step ?? s.step;
-  if (step !== current) {
+  if (s.gate && !isTerminal(s)) return bindRound(s.version, { step: s.gate.step, round: s.gate.round, hash: s.gate.roundHash }, step);
+  const current = s.incident?.step ?? s.step;
+  if ((parseStepRef(step)?.step ?? step) !== current) {
     throw new BrtopsError("E_STEP_MISMATCH", `Release ${s.version} has moved on: it is at step ${current}, not ${step}.`, {
       hint: "Look at it again with `brtops status` and decide on what it shows now.",
       details: { expected: step, actual: current, state: s.state },
@@ -56,12 +63,20 @@ async function act(project: Project, session: ReleaseSession, input: DecisionInp
     bindStep(s, input.step);
     // A dry run: authority, the step and every rule of the decision are checked (build throws what
     // the real decision would), and nothing is appended.
+    // Every decision records the log head it was made on.
+    const head = { seq: s.lastSeq, hash: s.lastHash };
+    const decide = () => build(s, actor).map((d) => ({ ...d, data: { ...d.data, head } }) as AnyDraft);
     if (input.dryRun) {
-      build(s, actor);
+      decide();
       return s;
     }
     try {
-      const stored = await session.append(build(s, actor).map((d) => project.redact.deep(d)));
+      // A changed authority config is recorded first: the fold judges the decision under it.
+      const now = authorityRecord(project.config);
+      const config: AnyDraft[] = authorityChanged(s.authority, now) ? [{ type: "ConfigRecorded", at: project.now(), actor: { id: "brtops", role: "system" }, data: { authority: now } }] : [];
+      const stored = (await session.append([...config, ...decide().map((d) => project.redact.deep(d))])).slice(config.length);
+      // The head after the decision is anchored outside the log (refs/brtops/<release>).
+      await project.store.anchors?.write(session.release, { seq: session.state.lastSeq, hash: session.state.lastHash });
       await createEventNotifier(project, session)(stored);
       // Guidance, a NO-GO or rejected round, a remediation note: on record in the documents now.
       await writeRecordDocuments(project, session, stored, actor);
@@ -90,13 +105,13 @@ export async function approve(project: Project, session: ReleaseSession, input: 
     const critical = g.findings.filter((f) => f.severity === "critical");
     if (critical.length > 0 && !input.waive) {
       throw new BrtopsError("E_FINDINGS_UNWAIVED", `Step ${g.step} has ${critical.length} critical finding(s): ${critical.map((f) => f.code).join(", ")}.`, {
-        hint: `Approve with a recorded waiver: \`brtops approve --step ${g.step} --waive "why it is acceptable"\`, or reject it.`,
+        hint: `Approve with a recorded waiver: \`brtops approve --step ${roundId(g.step, g.round)} --waive "why it is acceptable"\`, or reject it.`,
         details: { findings: critical },
       });
     }
     const verdict = judgeApproval(g, s.requestedBy.id, actor.id);
     const note = [input.note, input.waive ? `waiver: ${input.waive}` : ""].filter(Boolean).join(" — ");
-    return [{ type: "GateApproved", at: project.now(), actor, data: { phase: g.phase, step: g.step, authority: "person", final: verdict.final, fingerprint, ...(note ? { note } : {}) } }];
+    return [{ type: "GateApproved", at: project.now(), actor, data: { phase: g.phase, step: g.step, round: roundOf(g), authority: "person", final: verdict.final, fingerprint, ...(note ? { note } : {}) } }];
   });
 }
 
@@ -141,7 +156,7 @@ async function refuseStaleReport(project: Project, session: ReleaseSession, inpu
     },
   ]);
   throw new BrtopsError("E_SCOPE_CHANGED", `The project changed since the report of ${g.step} was made (${d.percent}% system impact, ${d.class}): the approval was not recorded.`, {
-    hint: `The report was made again with the deviation in it: read it (\`brtops status\`), then decide again (\`brtops approve --step ${g.step}\`).`,
+    hint: `The report was made again with the deviation in it: read it (\`brtops status\`), then decide again (\`brtops approve --step ${roundId(g.step, g.round + 1)}\`).`,
     details: { step: g.step, class: d.class, percent: d.percent, files: d.changes.files.slice(0, 20).map((f) => f.path) },
   });
 }
@@ -159,7 +174,7 @@ export async function reject(project: Project, session: ReleaseSession, input: D
         hint: `Pass --return-to with one of ${s.plan.filter((p) => p <= g.phase).join(", ")}.`,
       });
     }
-    return [{ type: "GateRejected", at: project.now(), actor, data: { phase: g.phase, step: g.step, reason: input.reason, returnTo } }];
+    return [{ type: "GateRejected", at: project.now(), actor, data: { phase: g.phase, step: g.step, round: roundOf(g), reason: input.reason, returnTo } }];
   });
 }
 
@@ -202,7 +217,7 @@ export async function grantAutoProceed(project: Project, session: ReleaseSession
     // Auto-proceed never applies at SEV-0/1 (core/next-action): a grant there would change nothing.
     if (s.sev !== null && s.sev <= 1) {
       throw new BrtopsError("E_INVALID_STATE", `GO RELEASE does not apply to ${sevLabel(s.sev)} release ${s.release}: every gate of a SEV-0 or SEV-1 release waits for a HUM LEAD's own decision, so nothing was granted.`, {
-        hint: s.gate ? `Decide the open gate: \`brtops approve --step ${s.gate.step}\` or \`brtops reject --step ${s.gate.step} --reason "…"\`.` : "Advance it with `brtops run` and decide each gate.",
+        hint: s.gate ? `Decide the open gate: \`brtops approve --step ${roundId(s.gate.step, s.gate.round)}\` or \`brtops reject --step ${roundId(s.gate.step, s.gate.round)} --reason "…"\`.` : "Advance it with `brtops run` and decide each gate.",
         details: { sev: s.sev },
       });
     }
@@ -285,11 +300,24 @@ export async function overrideSev(project: Project, session: ReleaseSession, inp
   });
 }
 
+/** The step whose report a sign-off is part of. */
+const SIGNOFF_STEP = { uat: "3.4", stakeholders: "5.2" } as const;
+
+/** The round a gate decision names: its id and the hash of what it showed. */
+function roundOf(g: NonNullable<ReleaseState["gate"]>): NonNullable<EventData["GateApproved"]["round"]> {
+  return { id: roundId(g.step, g.round), hash: g.roundHash };
+}
+
 export async function signOff(project: Project, session: ReleaseSession, input: DecisionInput & { for: "uat" | "stakeholders"; reject?: boolean }): Promise<ReleaseState> {
   return act(project, session, input, "signoff", "sign off", (s, actor) => {
     notFinished(s);
     const decision = input.reject ? "reject" : "approve";
-    return [{ type: "Note", at: project.now(), actor, data: { kind: "signoff", text: `${input.for === "uat" ? "UAT" : "Stakeholder"} sign-off (${decision}) by ${actor.id}${input.note ? `: ${input.note}` : ""}`, data: { for: input.for, decision } } }];
+    // A sign-off after its step reported (and before its phase was approved) changes that report:
+    // the step runs again and its gate opens as a new round (the fold does it on `reopens`).
+    const step = SIGNOFF_STEP[input.for];
+    const reopens = s.steps[step] && s.approvedAt[Number(step.split(".")[0])] === undefined ? { reopens: step } : {};
+    return [{ type: "Note", at: project.now(), actor, data: { kind: "signoff", text: `${input.for === "uat" ? "UAT" : "Stakeholder"} sign-off (${decision}) by ${actor.id}${input.note ? `: ${input.note}` : ""}`, data: { for: input.for, decision, ...reopens } } }];
+
   });
 }
 

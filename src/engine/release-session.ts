@@ -3,6 +3,8 @@ import { BrtopsError } from "../core/errors.js";
 import type { AnyDraft, AnyEvent } from "../core/events.js";
 import { foldEvents } from "../core/fold.js";
 import type { ReleaseState } from "../core/release-state.js";
+import { checkRecordedHeads, GENESIS, verifyChain } from "../store/event-chain.js";
+import { anchorMismatch } from "../store/log-anchor.js";
 import type { Store } from "../store/store.js";
 
 // Each retry follows a fresh read, so only a log that keeps moving faster than one append exhausts it.
@@ -40,8 +42,19 @@ export class ReleaseSession {
     return this.folded !== null;
   }
 
-  /** Reads events appended since the last read (by anyone) and folds them in. */
+  /** The hash of the last event read (the genesis hash before any). */
+  get lastHash(): string {
+    return this.events.at(-1)?.hash ?? GENESIS;
+  }
+
+  /**
+   * Reads events appended since the last read (by anyone), verifies them as the continuation of
+   * what was verified before (chain, recorded decision heads, and on the first read the log's
+   * anchor), and folds them in — the fold refusing what authority could not have accepted. A log
+   * that fails is never acted on: E_LOG_TAMPERED (exit 1) names the first bad event.
+   */
   async refresh(): Promise<void> {
+    const first = this.events.length === 0;
     const r = await this.store.read(this.release, this.lastSeq + 1);
     if (r.damage) {
       throw new BrtopsError("E_LOG_CORRUPT", `The log of release ${this.release} is damaged at event ${r.damage.seq}: ${r.damage.reason}.`, {
@@ -49,15 +62,27 @@ export class ReleaseSession {
         details: r.damage,
       });
     }
-    if (r.events.length === 0) return;
-    this.events.push(...r.events);
-    try {
-      this.folded = foldEvents(r.events, this.folded ?? undefined);
-    } catch (e) {
-      throw new BrtopsError("E_LOG_CORRUPT", `The log of release ${this.release} cannot be read: ${(e as Error).message}.`, {
-        hint: "Run `brtops audit verify` to find the damaged event.",
-        cause: e,
-      });
+    if (r.events.length > 0) {
+      const v = verifyChain(this.release, r.events, { seq: this.lastSeq, hash: this.lastHash });
+      if (v.bad) throw tampered(this.release, v.bad);
+      const from = this.events.length;
+      this.events.push(...r.events);
+      const head = checkRecordedHeads(this.events, from);
+      if (head) throw tampered(this.release, head);
+      try {
+        this.folded = foldEvents(r.events, this.folded ?? undefined);
+      } catch (e) {
+        if (e instanceof BrtopsError && e.code === "E_LOG_TAMPERED") throw tampered(this.release, e.details as { seq: number; reason: string });
+        throw new BrtopsError("E_LOG_CORRUPT", `The log of release ${this.release} cannot be read: ${(e as Error).message}.`, {
+          hint: "Run `brtops audit verify` to find the damaged event.",
+          cause: e,
+        });
+      }
+    }
+    if (first) {
+      const anchor = await this.store.anchors?.read(this.release);
+      const bad = anchor ? anchorMismatch(this.events, anchor) : null;
+      if (bad) throw tampered(this.release, bad);
     }
   }
 
@@ -97,6 +122,9 @@ export class ReleaseSession {
       if (deferred && !this.deferred) this.deferred = deferred;
       throw e;
     }
+    // The store chained these after the log's tail as it is on disk: when that is not the tail this
+    // session verified, the log was changed under it.
+    if (stored[0] && stored[0].prev !== this.lastHash) throw tampered(this.release, { seq: stored[0].seq - 1, reason: "the log's last event is not the one read before (it was replaced)" });
     this.events.push(...stored);
     this.folded = foldEvents(stored, this.folded ?? undefined);
     if (!deferred) return stored;
@@ -119,4 +147,12 @@ export class ReleaseSession {
       }
     }
   }
+}
+
+/** The error every face shows for a log that fails verification (exit 1; `brtops audit verify` gives the details). */
+export function tampered(release: string, bad: { seq: number; reason: string }): BrtopsError {
+  return new BrtopsError("E_LOG_TAMPERED", `The log of release ${release} fails verification at event ${bad.seq}: ${bad.reason}. Nothing was done.`, {
+    hint: "Run `brtops audit verify` for details; restore the log from a backup or version control (and its anchor, refs/brtops/…, from the remote).",
+    details: { release, seq: bad.seq, reason: bad.reason },
+  });
 }

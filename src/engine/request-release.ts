@@ -4,6 +4,7 @@
  * another attempt — is decided by intel/plan-request from every run in the store and the tags,
  * under the environment's lock, so two requests for one environment can never both start.
  */
+import { authorityRecord } from "../core/admit-event.js";
 import { authorize } from "../core/authority.js";
 import { buildEnvironmentCatalog, resolveEnvironment } from "../core/environments.js";
 import { BrtopsError } from "../core/errors.js";
@@ -84,9 +85,12 @@ export async function requestRelease(project: Project, req: ReleaseRequest): Pro
           ...(plan.promotion ? { promotion: plan.promotion } : {}),
           attempt: plan.attempt,
           earlier: plan.earlier,
+          // The authority config of this time: the fold judges every later event under it.
+          authority: authorityRecord(project.config),
         },
       },
     ]);
+    await project.store.anchors?.write(session.release, { seq: session.state.lastSeq, hash: session.state.lastHash });
     return session;
   });
 }

@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import { BrtopsError } from "../core/errors.js";
 import type { Actor, AnyDraft, AnyEvent, Sev } from "../core/events.js";
 import { mainStep, phaseOf, stepAfter } from "../core/fold.js";
+import { roundId } from "../core/gate-round.js";
 import { nextAction, type NextAction } from "../core/next-action.js";
 import { phaseFindings, renderPhaseReport } from "../core/render/gate-report.js";
 import { approvalsRequired, phaseDef, phasesForSev, sevLabel, stepDef } from "../core/workflow.js";
@@ -96,6 +97,8 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
   };
   const record = (drafts: AnyDraft[]): Promise<void> => write(drafts, true);
   const decide = (drafts: AnyDraft[]): Promise<void> => write(drafts, false);
+  // The runner's own decisions are anchored outside the log like a person's (refs/brtops/<release>).
+  const anchorHead = (): Promise<void> => project.store.anchors?.write(session.release, { seq: session.state.lastSeq, hash: session.state.lastHash }) ?? Promise.resolve();
   // Written in front of the next append (ReleaseSession.defer), published once durable.
   const defer = (drafts: AnyDraft[]): void => session.defer(drafts.map((d) => project.redact.deep(d)), publish);
   try {
@@ -144,9 +147,10 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
                 type: "GateApproved",
                 at: project.now(),
                 actor: { id: action.grantedBy, role: "hum-lead" },
-                data: { phase: g.phase, step: g.step, authority: "auto-proceed", grantedBy: action.grantedBy, final: true, note: "approved on the GO RELEASE grant: the assessment has no finding", fingerprint: await readFingerprint(project, s.version) },
+                data: { phase: g.phase, step: g.step, round: { id: roundId(g.step, g.round), hash: g.roundHash }, authority: "auto-proceed", grantedBy: action.grantedBy, final: true, note: "approved on the GO RELEASE grant: the assessment has no finding", fingerprint: await readFingerprint(project, s.version), head: { seq: s.lastSeq, hash: s.lastHash } },
               },
             ]);
+            await anchorHead();
             progress({ kind: "step", step: g.step, message: `auto-approved on ${action.grantedBy}'s GO RELEASE grant`, status: "ok" });
             break;
           }
@@ -375,6 +379,7 @@ async function runStep(
       { type: "StepSucceeded", at: now(), actor, data: { step, result: { summary: "COMPLETE and CERTIFIED" } } },
       { type: "Certified", at: now(), actor, data: {} },
     ]);
+    await project.store.anchors?.write(session.release, { seq: session.state.lastSeq, hash: session.state.lastHash });
     progress({ kind: "step", step, message: `v${s.version} is COMPLETE and CERTIFIED`, status: "ok" });
     return "ok";
   }

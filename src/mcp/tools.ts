@@ -82,7 +82,7 @@ export const MCP_TOOLS: readonly McpTool[] = [
     run: (d, a) => d.withProject(async (p) => {
       const v = await d.statusOf(p, rel(a));
       if (!v.gate) throw new BrtopsError("E_NOT_AT_GATE", `Release ${v.version} is not at a gate (state ${v.state}, step ${v.step}); there is no report waiting.`, { hint: "Use the status tool, or advance the release." });
-      return { step: v.gate.step, kind: v.gate.kind, title: v.gate.title, report: v.gate.report, findings: v.gate.findings };
+      return { step: v.gate.step, round: v.gate.round, roundHash: v.gate.roundHash, kind: v.gate.kind, title: v.gate.title, report: v.gate.report, findings: v.gate.findings };
     }),
   },
   {

@@ -33,17 +33,41 @@ export interface ChainVerdict {
   bad?: { seq: number; reason: string };
 }
 
-export function verifyChain(release: string, events: readonly AnyEvent[]): ChainVerdict {
-  let prev = GENESIS;
-  let expected = 1;
+/**
+ * Verifies `events` as the continuation of a log whose last verified event is `after` (the start
+ * of the log by default): each seq follows, belongs to `release`, links to the hash before it,
+ * and hashes to its own hash. A reader that verified a prefix verifies only what is new.
+ */
+export function verifyChain(release: string, events: readonly AnyEvent[], after: { seq: number; hash: string } = { seq: 0, hash: GENESIS }): ChainVerdict {
+  let prev = after.hash;
+  let expected = after.seq + 1;
+  const fail = (seq: number, reason: string): ChainVerdict => ({ ok: false, count: events.length, lastHash: prev, bad: { seq, reason } });
   for (const e of events) {
-    if (e.seq !== expected) return { ok: false, count: events.length, lastHash: prev, bad: { seq: e.seq, reason: `sequence number ${e.seq} where ${expected} was expected` } };
-    if (e.release !== release) return { ok: false, count: events.length, lastHash: prev, bad: { seq: e.seq, reason: `belongs to release ${e.release}` } };
-    if (e.prev !== prev) return { ok: false, count: events.length, lastHash: prev, bad: { seq: e.seq, reason: "its prev does not match the hash of the event before it" } };
+    if (e.seq !== expected) return fail(e.seq, `sequence number ${e.seq} where ${expected} was expected`);
+    if (e.release !== release) return fail(e.seq, `belongs to release ${e.release}`);
+    if (e.prev !== prev) return fail(e.seq, "its prev does not match the hash of the event before it");
     const { hash, ...rest } = e;
-    if (hashEvent(rest) !== hash) return { ok: false, count: events.length, lastHash: prev, bad: { seq: e.seq, reason: "its content does not match its hash (the event was changed)" } };
+    if (hashEvent(rest) !== hash) return fail(e.seq, "its content does not match its hash (the event was changed)");
     prev = hash;
     expected += 1;
   }
   return { ok: true, count: events.length, lastHash: prev };
+}
+
+/**
+ * The heads decisions recorded (`data.head`: the log they were made on) that the log does not
+ * hold: a decision's head names an event of the same log, which must have that hash. `events` is
+ * the whole log from seq 1; only `from` on are checked.
+ */
+export function checkRecordedHeads(events: readonly AnyEvent[], from = 0): { seq: number; reason: string } | null {
+  for (let i = from; i < events.length; i++) {
+    const e = events[i]!;
+    const head = (e.data as { head?: { seq?: unknown; hash?: unknown } }).head;
+    if (!head || typeof head.seq !== "number") continue;
+    const at = events[head.seq - 1];
+    if (head.seq >= e.seq || !at || at.seq !== head.seq || at.hash !== head.hash) {
+      return { seq: e.seq, reason: `it was decided on event ${head.seq} with hash ${String(head.hash).slice(0, 12)}, which the log does not hold (the log before it was rewritten)` };
+    }
+  }
+  return null;
 }

@@ -5,6 +5,7 @@
  */
 import { BrtopsError } from "../core/errors.js";
 import { urlRedactor } from "./postgres/pg-errors.js";
+import { gitAnchors } from "../adapters/git-anchors.js";
 import { FileStore } from "./store-file.js";
 import type { Store } from "./store.js";
 
@@ -29,6 +30,13 @@ export function storeKind(spec: string | undefined): StoreKind {
 
 /** Opens the store for the project at `root`. Example: `await openStore(root, process.env.BRTOPS_STORE)`. */
 export async function openStore(root: string, spec?: string): Promise<Store> {
+  const store = await openStoreOnly(root, spec);
+  // The logs' heads are anchored in the project's repository, whichever store holds the logs.
+  store.anchors = gitAnchors(root);
+  return store;
+}
+
+async function openStoreOnly(root: string, spec?: string): Promise<Store> {
   if (storeKind(spec) === StoreKinds.file) return new FileStore(root);
   const url = spec!.trim();
   let mod: typeof import("./store-postgres.js");

@@ -173,6 +173,8 @@ export function readLog(file: string, fromSeq = 1, cursors?: Map<string, Cursor>
     const c = cursors?.get(file);
     // A log only grows (a torn tail is cut back to a line end, never before a committed line), so
     // the bytes up to the cursor are what was read before; a replaced file has another inode.
+    // A log that is shorter than when this reader last read it was cut short: never read on as if whole.
+    if (c && c.ino === st.ino && st.size < c.offset) return { events: [], damage: { seq: c.lastSeq, reason: `the log is shorter than when it was last read (it ended at event ${c.lastSeq}): it was cut short` } };
     const from = c && c.lastSeq === fromSeq - 1 && c.ino === st.ino && c.offset <= st.size ? c : null;
     const base = from?.offset ?? 0;
     const buf = Buffer.alloc(st.size - base);

@@ -1,5 +1,6 @@
 /** The event-log port. The file store and the PostgreSQL store implement it and pass one conformance suite. */
 import type { AnyDraft, AnyEvent } from "../core/events.js";
+import type { LogAnchors } from "./log-anchor.js";
 
 export interface ReleaseRef {
   release: string;
@@ -31,4 +32,6 @@ export interface Store {
   /** Wakes `onChange(release, lastSeq)` when a release's log grows. Returns an unsubscribe function. */
   watch?(onChange: (release: string, lastSeq: number) => void): () => void;
   close(): Promise<void>;
+  /** Where the heads of the logs are anchored outside them (set by openStore: the project's git repository). */
+  anchors?: LogAnchors;
 }
