@@ -12,7 +12,7 @@ import { nextAction, type NextAction } from "../core/next-action.js";
 import { phaseFindings, renderPhaseReport } from "../core/render/gate-report.js";
 import { approvalsRequired, phaseDef, phasesForSev, sevLabel, stepDef } from "../core/workflow.js";
 import { FileStore } from "../store/store-file.js";
-import { tryLock, unlock, readHolder } from "../store/file-lock.js";
+import { tryLock, unlock, readHolder, lockAge } from "../store/file-lock.js";
 import type { Project } from "./project.js";
 import type { ReleaseSession } from "./release-session.js";
 import { createStepContext, EffectFailed, InterruptedEffect } from "./step-context.js";
@@ -57,7 +57,7 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
     lockPath = join(project.store.dir, release, "run.lock");
     if (!tryLock(lockPath, "run")) {
       const h = readHolder(lockPath);
-      throw new BrtopsError("E_LOCKED", `Another brtops run is advancing release ${release}${h ? ` (process ${h.pid} on ${h.host} since ${h.since})` : ""}.`, {
+      throw new BrtopsError("E_LOCKED", `Another brtops run is advancing release ${release}${h ? ` (process ${h.pid} on ${h.host} since ${h.since}, ${lockAge(h.since)} ago)` : ""}.`, {
         hint: "Wait for it, or follow it with `brtops status`.",
       });
     }
