@@ -48,12 +48,26 @@ export function collectChanges(): ChangeCollector {
   let firstDate = "";
   let last: CollectedChanges["last"] = null;
 
+  // Targets are looked up only while some revert waits for one (most commits of a range find both maps empty).
   const claim = (c: ParsedCommit): ParsedCommit | null => {
-    const candidates = bySha.get(c.sha.slice(0, 7));
-    const at = candidates ? candidates.findIndex((x) => c.sha.startsWith(x.prefix)) : -1;
-    if (candidates && at >= 0) return candidates.splice(at, 1)[0]!.revert;
-    const list = byHeader.get(c.subject);
-    if (list && list.length) return list.shift()!;
+    if (bySha.size > 0) {
+      const key = c.sha.slice(0, 7);
+      const candidates = bySha.get(key);
+      const at = candidates ? candidates.findIndex((x) => c.sha.startsWith(x.prefix)) : -1;
+      if (candidates && at >= 0) {
+        const found = candidates.splice(at, 1)[0]!.revert;
+        if (candidates.length === 0) bySha.delete(key);
+        return found;
+      }
+    }
+    if (byHeader.size > 0) {
+      const list = byHeader.get(c.subject);
+      if (list && list.length) {
+        const found = list.shift()!;
+        if (list.length === 0) byHeader.delete(c.subject);
+        return found;
+      }
+    }
     return null;
   };
 

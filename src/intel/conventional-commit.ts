@@ -51,11 +51,41 @@ const FOOTER_TOKEN = /^([\w-]+|BREAKING CHANGE)(?::\s|\s#)/;
 const REVERT_SUBJECT = /^Revert\s+"(.+)"\s*$/;
 const REVERTS_SHA = /This reverts commit ([0-9a-f]{7,40})/i;
 
+/**
+ * One string object for each type and scope however many commits name it: a 50,000-commit range
+ * keeps every change until its models are built, and a few dozen shared strings instead of
+ * 100,000 copies are that much less for the garbage collector to carry. Bounded: a history with
+ * very many distinct names simply stops sharing new ones.
+ */
+const SHARED_LIMIT = 4096;
+const sharedNames = new Map<string, string>();
+function shared(name: string): string {
+  const known = sharedNames.get(name);
+  if (known !== undefined) return known;
+  if (sharedNames.size < SHARED_LIMIT) sharedNames.set(name, name);
+  return name;
+}
+const typeNames = new Map<string, string>();
+/** The lower-case type, shared. */
+function typeName(raw: string): string {
+  const known = typeNames.get(raw);
+  if (known !== undefined) return known;
+  const lower = shared(raw.toLowerCase());
+  if (typeNames.size < SHARED_LIMIT) typeNames.set(raw, lower);
+  return lower;
+}
+
 /** Parses a header line; null when it is not conventional. Example: `parseHeader("feat(api)!: drop v1")` → `{type: "feat", scope: "api", bang: true, description: "drop v1"}`. */
 export function parseHeader(line: string): { type: string; scope: string | null; bang: boolean; description: string } | null {
   const m = HEADER.exec(line.trim());
   if (!m) return null;
-  return { type: m[1]!.toLowerCase(), scope: m[2]?.trim() || null, bang: m[3] === "!", description: m[4]!.trim() };
+  const scope = m[2]?.trim();
+  return { type: typeName(m[1]!), scope: scope ? shared(scope) : null, bang: m[3] === "!", description: m[4]!.trim() };
+}
+
+/** The same text as `s`, as one string shared by every caller that asks for it (authors, scopes). */
+export function sharedString(s: string): string {
+  return shared(s);
 }
 
 const NO_NOTES: readonly string[] = Object.freeze([]);
@@ -79,7 +109,8 @@ export function parseCommit(c: CommitRecord): ParsedCommit {
   // A merge lists nothing itself: the commits it brings in are in the log on their own.
   if (merge) return { sha: c.sha, author: c.author, date: c.date, subject, merge, reverts: null, changes: [] };
 
-  const lines = body === "" ? [] : body.split("\n");
+  // Squash lines and BREAKING CHANGE footers both hold a colon: a body without one has neither.
+  const lines = body === "" || !body.includes(":") ? [] : body.split("\n");
   const { notes, bodyEnd } = body.includes("BREAKING") ? breakingFooters(lines) : { notes: [] as string[], bodyEnd: lines.length };
   const changes: Change[] = [];
   if (header) {
@@ -92,8 +123,9 @@ export function parseCommit(c: CommitRecord): ParsedCommit {
     if (!line.includes(":")) continue;
     const m = SQUASH_LINE.exec(line);
     if (!m || !KNOWN.has(m[1]!.toLowerCase())) continue;
-    const type = m[1]!.toLowerCase();
-    const scope = m[2]?.trim() || null;
+    const type = typeName(m[1]!);
+    const scoped = m[2]?.trim();
+    const scope = scoped ? shared(scoped) : null;
     const description = m[4]!.trim();
     if (header && header.type === type && header.description === description && header.scope === scope) continue;
     changes.push({ type, scope, description, breaking: m[3] === "!", breakingNotes: m[3] === "!" ? [description] : [], sha: c.sha, author: c.author, squashed: true });

@@ -7,7 +7,9 @@ import { spawn } from "node:child_process";
 import { StringDecoder } from "node:string_decoder";
 import { BrtopsError } from "../core/errors.js";
 import { collectChanges, type CollectedChanges } from "./collect-changes.js";
-import { parseCommit } from "./conventional-commit.js";
+import { parseCommit, sharedString } from "./conventional-commit.js";
+
+const NO_PARENTS: string[] = [];
 
 /** The format both this reader and the benchmark's baseline use: sha, parents, author, date, raw message. */
 export const LOG_FORMAT = "%H%x1f%P%x1f%an%x1f%aI%x1f%B";
@@ -57,12 +59,14 @@ export function readCommits(cwd: string, range: CommitRange, options: { signal?:
       const c = record.indexOf("\x1f", b + 1);
       const d = record.indexOf("\x1f", c + 1);
       if (a < 0 || b < 0 || c < 0 || d < 0) return;
-      const parents = record.slice(a + 1, b);
+      // Only whether there are several parents matters (a merge): one id is not split.
+      const space = record.indexOf(" ", a + 1);
+      const parents = b === a + 1 ? NO_PARENTS : space >= 0 && space < b ? record.slice(a + 1, b).split(" ") : [record.slice(a + 1, b)];
       collector.add(
         parseCommit({
           sha: record.charCodeAt(0) === 10 ? record.slice(1, a) : record.slice(0, a),
-          parents: parents === "" ? [] : parents.split(" "),
-          author: record.slice(b + 1, c),
+          parents,
+          author: sharedString(record.slice(b + 1, c)),
           date: record.slice(c + 1, d),
           message: record.slice(d + 1),
         }),
