@@ -89,6 +89,9 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+/** Counts its run, publishes its pid, and deploys only once the test says so (the file `go`). */
+const WAITS_FOR_GO = `#!/bin/sh\nset -e\necho run >> deploy-count\necho $$ > deploy.pid.tmp\nmv deploy.pid.tmp deploy.pid\nwhile [ ! -f go ]; do sleep 0.05; done\nmkdir -p service\necho "$1" > service/version\necho "deployed $1" || true\n`;
+
 describe("effects that outlive their runner", () => {
   let cleanup: (() => void) | undefined;
   const groups: number[] = [];
@@ -101,9 +104,7 @@ describe("effects that outlive their runner", () => {
 
   it("a deploy script outliving a SIGKILLed runner is awaited by the rerun, then adopted via check: it runs once", async () => {
     // Deploys only once the test says so (the file `go`): long after its runner was killed.
-    const p = projectWithShip(
-      `#!/bin/sh\nset -e\necho run >> deploy-count\necho $$ > deploy.pid.tmp\nmv deploy.pid.tmp deploy.pid\nwhile [ ! -f go ]; do sleep 0.05; done\nmkdir -p service\necho "$1" > service/version\necho "deployed $1" || true\n`,
-    );
+    const p = projectWithShip(WAITS_FOR_GO);
     cleanup = p.cleanup;
     const root = p.root;
     toGoApproved(root);
@@ -158,6 +159,33 @@ describe("effects that outlive their runner", () => {
     expect(deployRuns(root)).toBe(1);
     expect(events(root).some((e) => e.type === "StepSucceeded" && e.data?.step === "6.1:ship" && e.data?.adopted === true)).toBe(true);
     certify(root);
+    expect(deployRuns(root)).toBe(1);
+  }, 300_000);
+
+  it("an abort while the rerun waits for the script stops the script instead of waiting for it", async () => {
+    const p = projectWithShip(WAITS_FOR_GO);
+    cleanup = p.cleanup;
+    const root = p.root;
+    toGoApproved(root);
+    const first = runner(root);
+    groups.push(first.child.pid!);
+    const scriptPid = await deployedPid(root);
+    groups.push(scriptPid);
+    await until("the recorded deploy process", () => events(root).some((e) => e.type === "Note" && e.data?.kind === "effect-process" && e.data?.data?.pid === scriptPid));
+    killGroup(first.child.pid);
+    await first.exited;
+    const second = runner(root);
+    groups.push(second.child.pid!);
+    let secondDone = false;
+    void second.exited.then(() => (secondDone = true));
+    await until("the rerun to wait for the script", () => second.out().includes(`waiting for process ${scriptPid}`) || secondDone);
+    expect(second.out(), second.out()).toContain(`waiting for process ${scriptPid}`);
+    // The HUM LEAD does not want to wait: the abort reaches the waiting runner, which stops the script.
+    expect(brtops(root, HUM, ["abort", "--note", "stop the stuck deploy"]).code).toBe(0);
+    await until("the script to be stopped", () => !alive(scriptPid));
+    await second.exited;
+    expect(existsSync(join(root, "go"))).toBe(false);
+    expect(existsSync(join(root, "service/version")) && readFileSync(join(root, "service/version"), "utf8").trim() === "1.1.0").toBe(false);
     expect(deployRuns(root)).toBe(1);
   }, 300_000);
 });
