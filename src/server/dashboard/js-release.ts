@@ -1,8 +1,14 @@
 /**
  * Dashboard script, part 4: the release page — its frame, the live status stream (EventSource on
- * the SSE endpoint; the session cookie goes with it) and the phase timeline and current step.
+ * the SSE endpoint; the session cookie goes with it), the phase timeline, each step of the pass with
+ * its verdict (mark and word from core's table, VERDICTS: ✔ only for pass) and the current step.
  */
-export const RELEASE_JS = String.raw`
+import { VERDICT_LABELS, VERDICT_MARKS } from "../../core/verdict.js";
+
+/** Core's verdict table, served to the page as it is (never a second copy written here). */
+const VERDICTS_JS = `const VERDICTS = ${JSON.stringify({ marks: VERDICT_MARKS, labels: VERDICT_LABELS })};\n`;
+
+export const RELEASE_JS = VERDICTS_JS + String.raw`
 async function showRelease(version) {
   const first = await api("GET", "/api/releases/" + enc(version));
   const P = { version: first.version, status: null, ctl: null, events: [], auditSeq: 0, chain: Promise.resolve(), answerForms: {}, respondForms: {}, gateKey: null, incidentKey: null, controlsKey: null, signoffKey: null, retry: null };
@@ -10,6 +16,7 @@ async function showRelease(version) {
     title: h("h1", { id: "title" }, "v" + first.version),
     live: h("span", { class: "live off", id: "live" }, "connecting"),
     timeline: h("ol", { class: "timeline", id: "timeline" }),
+    steps: h("ol", { class: "steps", id: "steps" }),
     now: h("div", { id: "now" }),
     gate: h("section", { class: "card", id: "gate", hidden: true }),
     incident: h("section", { class: "card incident", id: "incident", hidden: true }),
@@ -22,7 +29,7 @@ async function showRelease(version) {
     audit: h("div", { id: "audit" }, h("p", { class: "muted" }, "Loading…")),
   };
   render(h("div", { id: "release" },
-    h("section", { class: "card" }, h("div", { class: "head" }, P.el.title, P.el.live), P.el.timeline, P.el.now),
+    h("section", { class: "card" }, h("div", { class: "head" }, P.el.title, P.el.live), P.el.timeline, P.el.steps, P.el.now),
     h("div", { class: "grid" },
       h("div", null, P.el.incident, P.el.gate, P.el.signoffs,
         h("section", { class: "card", id: "conversation" }, h("h2", null, "Feedback and questions"), P.el.thread, P.el.feedback, P.el.ask)),
@@ -62,6 +69,7 @@ function update(P, s) {
   P.status = s;
   document.title = "v" + s.version + " · " + s.state + " · brtops";
   renderTimeline(P, s);
+  renderSteps(P, s);
   renderNow(P, s);
   renderGate(P, s);
   renderManage(P); // at once from the new status; again when GET …/controls answers
@@ -84,6 +92,22 @@ function renderTimeline(P, s) {
     P.el.timeline.appendChild(h("li", { class: st, "data-phase": p, "data-status": st, title: PHASES[p] },
       h("span", { class: "n" }, p), PHASES[p], h("span", { class: "st" }, st)));
   }
+}
+
+// A step's verdict as every face shows it; a step still running has none yet.
+function verdictMark(v) {
+  if (!v || !VERDICTS.marks[v]) return h("span", { class: "verdict running", title: "running" }, h("span", { class: "mark" }, "…"), h("span", { class: "word" }, "RUNNING"));
+  return h("span", { class: "verdict " + v, title: v }, h("span", { class: "mark" }, VERDICTS.marks[v]), h("span", { class: "word" }, VERDICTS.labels[v]));
+}
+
+function renderSteps(P, s) {
+  const el = clear(P.el.steps);
+  for (const st of s.steps || []) {
+    el.appendChild(h("li", { "data-step": st.step, "data-verdict": st.verdict || "running" },
+      verdictMark(st.verdict), h("span", { class: "mono sid" }, st.step), h("span", { class: "stitle" }, st.title),
+      st.summary ? h("span", { class: "ssum muted" }, st.summary) : null));
+  }
+  el.hidden = el.childNodes.length === 0;
 }
 
 function renderNow(P, s) {

@@ -58,6 +58,15 @@ main { max-width: 1180px; margin: 0 auto; padding: 1rem; }
 .timeline .done { border-color: var(--ok); }
 .timeline .current { border-color: var(--accent); background: var(--info-bg); }
 .timeline .skipped { opacity: 0.55; border-style: dashed; }
+.steps { list-style: none; margin: 0.6rem 0 0; padding: 0; font-size: 0.85rem; }
+.steps li { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0 0.45rem; padding: 0.15rem 0; border-top: 1px solid var(--line); min-width: 0; }
+.steps .ssum { flex-basis: 100%; padding-left: 1.6rem; font-size: 0.8rem; }
+.verdict { display: inline-flex; gap: 0.3rem; align-items: baseline; font-weight: 600; white-space: nowrap; color: var(--muted); }
+.verdict .mark { display: inline-block; min-width: 1.1rem; text-align: center; }
+.verdict .word { font-size: 0.72rem; letter-spacing: 0.04em; }
+.verdict.pass { color: var(--ok); }
+.verdict.warn { color: var(--warn); }
+.verdict.fail { color: var(--bad); }
 
 dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.2rem 0.8rem; margin: 0.6rem 0 0; }
 dl.facts dt { color: var(--muted); }
