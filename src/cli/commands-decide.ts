@@ -55,11 +55,21 @@ async function session(ctx: Ctx, allowFinished = false) {
   return { p, s: await selectRelease(p.store, ctx.args.flags.release, { ...envFlag(ctx), ...(allowFinished ? { allowFinished } : {}) }) };
 }
 
+/** The SSH signer of a gate decision: --sign-key, BRTOPS_SIGNING_KEY or git's SSH signing key (none: unsigned). */
+async function signerFor(ctx: Ctx): Promise<{ signer?: d.DecisionInput["signer"] }> {
+  const { findSigningKey } = await import("../engine/signing-keys.js");
+  const key = findSigningKey(ctx.cwd, ctx.args.flags["sign-key"]);
+  if (!key) return {};
+  const { sshSigner } = await import("../engine/decision-signing.js");
+  return { signer: sshSigner(key) };
+}
+
 function runDecision(fn: (p: Awaited<ReturnType<typeof session>>["p"], s: Awaited<ReturnType<typeof session>>["s"], base: d.DecisionInput) => Promise<ReleaseState>, said: (s: ReleaseState) => string, allowFinished = false): Decide {
   return async (ctx, base) => {
     const { p, s } = await session(ctx, allowFinished);
     try {
-      const state = await fn(p, s, { ...base, actorId: actorId(ctx, p) });
+      const signs = ctx.args.command === "approve" || ctx.args.command === "reject";
+      const state = await fn(p, s, { ...base, actorId: actorId(ctx, p), ...(signs ? await signerFor(ctx) : {}) });
       return { state, said: said(state) };
     } finally {
       await p.close();

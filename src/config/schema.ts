@@ -6,22 +6,31 @@ import { z } from "zod";
 import { notificationsSchema } from "./schema-notifications.js";
 import { commandStepSchema, environmentSchema } from "./schema-environment.js";
 import { releaseConfigSchema } from "./schema-release.js";
+import { authorityConfigSchema } from "./schema-authority.js";
 import { readinessConfigSchema, scopeConfigSchema, sevConfigSchema, signoffsSchema, testStepSchema } from "./schema-intel.js";
 
 const id = z.string().min(1);
+/** A HUM LEAD: an id, or an id with the SSH public key(s) that sign their decisions (`key: "ssh-ed25519 AAAA…"`). */
+const humLead = z.union([id, z.object({ id, key: z.string().min(1).optional(), keys: z.array(z.string().min(1)).optional() }).strict()]);
 
 export const configSchema = z
   .object({
     project: z.object({ name: z.string().optional() }).strict().default({}),
     leads: z
       .object({
-        hum: z.array(id).min(1, "name at least one HUM LEAD"),
+        hum: z.array(humLead).min(1, "name at least one HUM LEAD"),
         ai: z.array(id).default([]),
         /** People who may give feedback and sign off, without deciding. */
         members: z.array(id).default([]),
         emergency: z.array(id).default([]),
       })
-      .strict(),
+      .strict()
+      // Normalised once: `hum` is the ids everything reads; the keys go to `signingKeys`.
+      .transform(({ hum, ...rest }) => ({
+        ...rest,
+        hum: hum.map((h) => (typeof h === "string" ? h : h.id)),
+        signingKeys: hum.flatMap((h) => (typeof h === "string" ? [] : [...(h.key ? [h.key] : []), ...(h.keys ?? [])].map((key) => ({ id: h.id, key: key.trim() })))) as readonly { id: string; key: string }[] | undefined,
+      })),
     paths: z
       .object({
         releases: z.string().default("docs/01_application/6-releases"),
@@ -52,6 +61,8 @@ export const configSchema = z
     signoffs: signoffsSchema.prefault({}),
     release: releaseConfigSchema.prefault({}),
     notifications: notificationsSchema.optional(),
+    /** Who must sign decisions (requireSignatures); see schema-authority. */
+    authority: authorityConfigSchema.prefault({}),
     store: z.string().optional(),
   })
   .strict();

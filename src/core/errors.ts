@@ -21,6 +21,10 @@ export const ErrorCodes = {
   E_PROMOTION_ORDER: "E_PROMOTION_ORDER",
   E_RELEASE_FINISHED: "E_RELEASE_FINISHED",
   E_NOT_AUTHORIZED: "E_NOT_AUTHORIZED",
+  /** A decision that must be signed came unsigned; one whose signature is not the decider's; one signed on a log that moved since. */
+  E_SIGNATURE_REQUIRED: "E_SIGNATURE_REQUIRED",
+  E_SIGNATURE_INVALID: "E_SIGNATURE_INVALID",
+  E_SIGNATURE_STALE: "E_SIGNATURE_STALE",
   E_CONFLICT: "E_CONFLICT",
   E_STEP_MISMATCH: "E_STEP_MISMATCH",
   E_NOT_AT_GATE: "E_NOT_AT_GATE",
@@ -87,6 +91,9 @@ export const ExitCodes = {
 const exitByCode: Record<string, number> = {
   E_NOT_AUTHORIZED: ExitCodes.NOT_AUTHORIZED,
   E_NO_IDENTITY: ExitCodes.NOT_AUTHORIZED,
+  E_SIGNATURE_REQUIRED: ExitCodes.NOT_AUTHORIZED,
+  E_SIGNATURE_INVALID: ExitCodes.NOT_AUTHORIZED,
+  E_SIGNATURE_STALE: ExitCodes.CONFLICT,
   E_CONFLICT: ExitCodes.CONFLICT,
   E_STEP_MISMATCH: ExitCodes.CONFLICT,
   E_LOCKED: ExitCodes.CONFLICT,
@@ -110,6 +117,8 @@ export function exitCodeFor(code: ErrorCode): number {
 export function httpStatusFor(code: ErrorCode): number {
   switch (code) {
     case "E_NOT_AUTHORIZED":
+    case "E_SIGNATURE_REQUIRED":
+    case "E_SIGNATURE_INVALID":
     case "E_CSRF":
       return 403;
     case "E_RATE_LIMITED":
@@ -117,6 +126,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case "E_NO_IDENTITY":
       return 401;
     case "E_CONFLICT":
+    case "E_SIGNATURE_STALE":
     case "E_STEP_MISMATCH":
     case "E_LOCKED":
     case "E_ENVIRONMENT_BUSY":

@@ -85,6 +85,22 @@ export interface LogHead {
   hash: string;
 }
 
+/**
+ * A HUM LEAD's own signature over the canonical decision (core/decision-signature): an SSH
+ * signature (`ssh-keygen -Y sign -n brtops`, armored) or a WebAuthn assertion by a passkey whose
+ * challenge is the decision's sha256. `keyId`: the SSH key's fingerprint, or the credential id.
+ */
+export interface DecisionSignature {
+  kind: "ssh" | "webauthn";
+  keyId: string;
+  /** The armored SSH signature, or the assertion's signature (base64url). */
+  value: string;
+  /** WebAuthn only (base64url): what the authenticator signed along with the client data. */
+  authenticatorData?: string;
+  clientDataJSON?: string;
+  userHandle?: string;
+}
+
 /** The gate round a decision names: `2.10#2` and the hash of the report, findings and scope it showed (core/gate-round). */
 export interface RoundRef {
   id: string;
@@ -166,8 +182,10 @@ export interface EventData {
     /** The round decided on (`2.10#2`) and the log head it was decided on. */
     round?: RoundRef;
     head?: LogHead;
+    /** The approver's signature over the decision (absent: unsigned). */
+    signature?: DecisionSignature;
   };
-  GateRejected: { phase: number; step: string; reason: string; returnTo: number; round?: RoundRef; head?: LogHead };
+  GateRejected: { phase: number; step: string; reason: string; returnTo: number; round?: RoundRef; head?: LogHead; signature?: DecisionSignature };
   FeedbackGiven: { id: string; phase: number; step: string; text: string };
   FeedbackAddressed: { id: string; response: string };
   QuestionAsked: { id: string; phase: number; step: string; text: string };
