@@ -7,13 +7,20 @@ import type { ChangelogModel } from "../../intel/changelog-model.js";
 import { phaseApproval } from "../../intel/phase-approval.js";
 import { renderChangelog } from "../../intel/render-changelog-md.js";
 import { stepResult, type DocContext } from "./doc-context.js";
-import { header, md, stepsSection } from "./render-common.js";
+import { conversationSection, header, md, stepsSection } from "./render-common.js";
 
-/** The release record under a phase document: the approval and the log it was generated from. */
+/**
+ * The release record under a phase document: the rounds of its gate that were rejected (only when
+ * there were some), the approval and the log it was generated from.
+ */
 export function releaseRecord(ctx: DocContext, phase: number, what: string): string {
   const a = phaseApproval(ctx.events, phase);
   const s = ctx.state;
   const lines = ["## Release record", ""];
+  for (const e of ctx.events) {
+    if (e.type !== "GateRejected" || e.data.phase !== phase) continue;
+    lines.push(`- Round rejected at ${e.data.step} by ${e.actor.id} at ${e.at}: ${md(e.data.reason)} (back to phase ${e.data.returnTo}).`);
+  }
   if (a) {
     lines.push(`- ${what} approved by ${a.by.join(" and ")} at ${a.at}${a.authority === "auto-proceed" ? " (on the GO RELEASE grant)" : ""}.`);
     for (const w of a.waivers) lines.push(`- Waiver recorded with the approval: ${md(w)}`);
@@ -26,7 +33,13 @@ export function renderChangelogDoc(ctx: DocContext): string {
   const model = stepResult(ctx, "2.2")?.changelog as ChangelogModel | undefined;
   if (!model || !Array.isArray(model.groups)) {
     // Step 2.2 recorded no model (an older log): show what the log has.
-    return [header(ctx, "Changelog"), stepsSection(ctx, ["2.1", "2.2", "2.3", "2.4"]), releaseRecord(ctx, 2, "The release package was")].join("\n");
+    return [header(ctx, "Changelog"), stepsSection(ctx, ["2.1", "2.2", "2.3", "2.4"]), releaseRecord(ctx, 2, "The release package was"), ...packageConversation(ctx)].join("\n");
   }
-  return [renderChangelog(model), releaseRecord(ctx, 2, "The release package was")].join("\n");
+  return [renderChangelog(model), releaseRecord(ctx, 2, "The release package was"), ...packageConversation(ctx)].join("\n");
+}
+
+/** The feedback and questions at the package's gate (2.10), only when there were some: the package record has nowhere else to keep them. */
+function packageConversation(ctx: DocContext): string[] {
+  const any = ctx.state.feedback.some((f) => f.phase === 2) || ctx.state.questions.some((q) => q.phase === 2);
+  return any ? [conversationSection(ctx, [2])] : [];
 }
