@@ -140,7 +140,7 @@ async function refuseStaleReport(project: Project, session: ReleaseSession, inpu
   // A dry run is refused as the approval would be, and makes no new report (nothing is appended).
   if (input.dryRun) throw new BrtopsError("E_SCOPE_CHANGED", `${text} An approval would be refused and the report made again.`, { hint: "Run `brtops approve` without --dry-run to have the report made again, then read it with `brtops status`." });
   const system = { id: "brtops", role: "system" } as const;
-  await session.append([
+  const stored = await session.append([
     { type: "Note", at: project.now(), actor: system, data: { kind: "deviation", text, data: { percent: d.percent, class: d.class, files: d.changes.files.slice(0, 50), gate: g.step, round: g.openedSeq } } },
     {
       type: "GateOpened",
@@ -160,6 +160,8 @@ async function refuseStaleReport(project: Project, session: ReleaseSession, inpu
       },
     },
   ]);
+  // The deviation is on record in the documents now, though the approval is refused.
+  await writeRecordDocuments(project, session, stored, system);
   throw new BrtopsError("E_SCOPE_CHANGED", `The project changed since the report of ${g.step} was made (${d.percent}% system impact, ${d.class}): the approval was not recorded.`, {
     hint: `The report was made again with the deviation in it: read it (\`brtops status\`), then decide again (\`brtops approve --step ${roundId(g.step, g.round + 1)}\`).`,
     details: { step: g.step, class: d.class, percent: d.percent, files: d.changes.files.slice(0, 20).map((f) => f.path) },
