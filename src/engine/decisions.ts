@@ -21,6 +21,7 @@ import { measureBetween, readFingerprint, scopeMoved } from "./scope-drift.js";
 import { readRuns } from "./read-runs.js";
 import { writeRecordDocuments } from "./record-documents.js";
 import { REMEDIATION_NOTE } from "../core/remediation.js";
+import { signDecision, type DecisionSigner } from "./decision-signing.js";
 
 export interface DecisionInput {
   actorId: string;
@@ -29,6 +30,8 @@ export interface DecisionInput {
   /** Check the decision as the real one is checked, and record nothing. */
   dryRun?: boolean;
   note?: string;
+  /** Signs a gate decision (an SSH key, a passkey assertion): engine/decision-signing. */
+  signer?: DecisionSigner;
 }
 
 /**
@@ -63,18 +66,20 @@ async function act(project: Project, session: ReleaseSession, input: DecisionInp
     bindStep(s, input.step);
     // A dry run: authority, the step and every rule of the decision are checked (build throws what
     // the real decision would), and nothing is appended.
-    // Every decision records the log head it was made on.
+    // Every decision records the log head it was made on (what a signature covers too).
     const head = { seq: s.lastSeq, hash: s.lastHash };
     const decide = () => build(s, actor).map((d) => ({ ...d, data: { ...d.data, head } }) as AnyDraft);
     if (input.dryRun) {
-      decide();
+      await signDecision(project, session, s, decide(), input.signer, true);
       return s;
     }
     try {
+      // Signed as it is appended (after redaction): on this log head, or refused when a signature is required and missing.
+      const drafts = await signDecision(project, session, s, decide().map((d) => project.redact.deep(d)), input.signer);
       // A changed authority config is recorded first: the fold judges the decision under it.
       const now = authorityRecord(project.config);
       const config: AnyDraft[] = authorityChanged(s.authority, now) ? [{ type: "ConfigRecorded", at: project.now(), actor: { id: "brtops", role: "system" }, data: { authority: now } }] : [];
-      const stored = (await session.append([...config, ...decide().map((d) => project.redact.deep(d))])).slice(config.length);
+      const stored = (await session.append([...config, ...drafts])).slice(config.length);
       // The head after the decision is anchored outside the log (refs/brtops/<release>).
       await project.store.anchors?.write(session.release, { seq: session.state.lastSeq, hash: session.state.lastHash });
       await createEventNotifier(project, session)(stored);
