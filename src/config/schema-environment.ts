@@ -5,6 +5,7 @@
  * an "unknown key" error that names it, and a step with no action says which keys it may use.
  */
 import { z } from "zod";
+import { ociTargetSchema } from "./schema-oci.js";
 
 const argv = z.array(z.string().min(1)).min(1, "run must be an argument array with at least the program");
 const seconds = z.number().positive();
@@ -197,8 +198,10 @@ export const npmTargetSchema = z
     /** The package folder, relative to the project root. */
     package: z.string().min(1).default("."),
     access: z.enum(["public", "restricted"]).optional(),
-    /** dist-tag; default: `latest`, or the prerelease id (`next` when it has none) for prereleases. */
+    /** dist-tag; default: `latest`, or the prerelease's channel for prereleases (a prerelease never moves `latest`). */
     tag: z.string().min(1).optional(),
+    /** Prerelease id → dist-tag (`{beta: beta, rc: next}`); default: the id itself (`3.0.0-beta` → beta, `-rc.1` → rc), `next` for a number. */
+    channels: z.record(z.string().min(1), z.string().min(1).refine((t) => t !== "latest", "a prerelease channel never publishes under latest")).default({}),
     /** Environment variable holding the registry token (NPM_TOKEN, then NODE_AUTH_TOKEN, by default). */
     tokenEnv: z.string().min(1).optional(),
     /** Rollback unpublishes the version (only where the registry allows it); otherwise it deprecates. */
@@ -227,6 +230,8 @@ export const environmentSchema = z
     version: versionCheckSchema.optional(),
     github: githubTargetSchema.optional(),
     npm: npmTargetSchema.optional(),
+    /** A container image pushed to an OCI registry (Docker Hub and others). */
+    oci: ociTargetSchema.optional(),
   })
   .strict();
 

@@ -67,6 +67,18 @@ export interface PackageRef {
   artifacts: { name: string; sha256: string; size?: number }[];
   /** The commit brtops made to write the version into the version files, when it made one. */
   versionCommit?: string | null;
+  /** Container images of the package (OCI layouts stored with the artifacts): the manifest digest approved. */
+  images?: PackageImage[];
+}
+
+/** An OCI image of the approved package: the layout `from` the build wrote, stored under `store` (artifacts-relative). */
+export interface PackageImage {
+  from: string;
+  ref?: string;
+  store: string;
+  digest: string;
+  mediaType: string;
+  size: number;
 }
 
 export interface Promotion {

@@ -1,6 +1,6 @@
 /**
  * The deployment plan as data: the DAG of 6.1's sub-steps (the environment's deploy steps, then
- * the npm publish and its check when the target has npm), each with a one-line description that
+ * the npm publish and its check when the target has npm, the image push and its tags when it has oci), each with a one-line description that
  * never runs anything. Shared by 4.3 (plan), 4.2 (rollback) and 6.1 (execution).
  */
 import { stepActionKind, type DeployStep, type StepAction } from "../config/schema-environment.js";
@@ -9,10 +9,12 @@ import type { DeployTarget } from "./deploy-target.js";
 
 export const NPM_PUBLISH = "npm-publish";
 export const NPM_VERIFY = "npm-verify";
+export const OCI_PUSH = "oci-push";
+export const OCI_TAGS = "oci-tags";
 
 export interface PlannedStep {
   name: string;
-  kind: "run" | "http" | "wait" | "confirm" | "npm";
+  kind: "run" | "http" | "wait" | "confirm" | "npm" | "oci";
   /** What it does, with placeholders as written ("./deploy.sh {version}"). */
   does: string;
   needs: string[];
@@ -51,10 +53,15 @@ export function plannedSteps(t: DeployTarget): PlannedStep[] {
     undo: s.undo ? describeAction(s.undo) : null,
     config: s,
   }));
+  const leaves = steps.filter((s) => !steps.some((o) => o.needs.includes(s.name))).map((s) => s.name);
   if (t.npm) {
-    const leaves = steps.filter((s) => !steps.some((o) => o.needs.includes(s.name))).map((s) => s.name);
     steps.push({ name: NPM_PUBLISH, kind: "npm", does: `npm publish ${t.npm.package} to ${t.npm.registry}`, needs: leaves, timeoutSec: null, idempotent: true, check: "the version is on the registry with the same shasum", undo: t.npm.unpublishOnRollback ? "npm unpublish (else deprecate), dist-tags back to the previous version" : "dist-tags back to the previous version, npm deprecate", config: null });
     steps.push({ name: NPM_VERIFY, kind: "npm", does: `npm view <package>@{version} version`, needs: [NPM_PUBLISH], timeoutSec: null, idempotent: true, check: null, undo: null, config: null });
+  }
+  if (t.oci) {
+    const tags = t.oci.tags.join(", ");
+    steps.push({ name: OCI_PUSH, kind: "oci", does: `push the approved image (${t.oci.from}) to ${t.oci.image}`, needs: leaves, timeoutSec: null, idempotent: true, check: "each blob and manifest is on the registry (HEAD)", undo: null, config: null });
+    steps.push({ name: OCI_TAGS, kind: "oci", does: `point ${tags} of ${t.oci.image} at the pushed manifest`, needs: [OCI_PUSH], timeoutSec: null, idempotent: true, check: "each tag resolves to the approved digest", undo: "moving tags (those without {version}) back to the previous version's digest, or removed when there was none", config: null });
   }
   return steps;
 }

@@ -1,10 +1,11 @@
 /**
  * What a release deploys to, read from the step context: the environment's config (deploy steps,
- * health checks, rollback), its GitHub and npm targets (the built-in `github` and `npm`
+ * health checks, rollback), its GitHub, npm and container image (oci) targets (the built-in `github` and `npm`
  * environments have them by default), the placeholder values, and an ActionContext for running
  * steps with the project's redactor and process runner.
  */
 import { environmentSchema, githubTargetSchema, npmTargetSchema, type EnvironmentConfig, type GitHubTargetConfig, type NpmTargetConfig } from "../config/schema-environment.js";
+import type { OciTargetConfig } from "../config/schema-oci.js";
 import type { StepContext } from "../engine/step-types.js";
 import { artifactsDir } from "../package/package-store.js";
 import type { ActionContext } from "./run-action.js";
@@ -18,6 +19,8 @@ export interface DeployTarget {
   configured: boolean;
   github: GitHubTargetConfig | null;
   npm: NpmTargetConfig | null;
+  /** The container image target (`oci:`); no built-in environment has one by default. */
+  oci: OciTargetConfig | null;
   vars: SubstitutionVars;
 }
 
@@ -30,7 +33,7 @@ export function deployTarget(ctx: Pick<StepContext, "config" | "state"> & Partia
   const npm = env.npm ?? (name === "npm" ? npmTargetSchema.parse({}) : null);
   const pkg = ctx.state.package;
   const vars = { version: ctx.state.version, previous: ctx.state.previous, environment: name, commit: pkg?.commit ?? null, package: pkg && ctx.root ? artifactsDir(ctx.root, ctx.state.version) : null };
-  return { name, env, configured: configuredEnv !== undefined, github, npm, vars };
+  return { name, env, configured: configuredEnv !== undefined, github, npm, oci: env.oci ?? null, vars };
 }
 
 /** An ActionContext for running config steps inside an executor. */

@@ -11,13 +11,14 @@ import { resolveNpmToken, type NpmContext } from "../adapters/npm/npm-cli.js";
 import { join } from "node:path";
 import { npmDistTag, npmPackShasum, npmPublish, npmPublishedVersion, npmVersionResolves, readPackage, readTarballPackage, tarballShasum } from "../adapters/npm/npm-publish.js";
 import { artifactsDir, npmArtifactPrefix, packageProblem } from "../package/package-store.js";
-import { NPM_PUBLISH, NPM_VERIFY, dagNodes, plannedSteps, type PlannedStep } from "./deploy-plan.js";
+import { NPM_PUBLISH, NPM_VERIFY, OCI_PUSH, dagNodes, plannedSteps, type PlannedStep } from "./deploy-plan.js";
 import { actionContext, deployTarget, type DeployTarget } from "./deploy-target.js";
 import { monitorHealth, type HealthReport } from "./monitor-health.js";
 import { planDag } from "./plan-dag.js";
 import { runAction, runCheck } from "./run-action.js";
 import { runDag } from "./run-dag.js";
 import { confirmationGate, findConfirmation } from "./confirmation.js";
+import { pointTags, pushImage } from "./execute-oci.js";
 
 /** Thrown inside the DAG when a confirm step has no confirmation yet: stops the run, opens a gate. */
 class AwaitingConfirmation extends Error {
@@ -68,7 +69,7 @@ async function runPlannedStep(ctx: StepContext, t: DeployTarget, s: PlannedStep)
   if (s.name === NPM_PUBLISH) {
     const npm = npmContext(ctx, t);
     const pkg = npmPackageOf(ctx, t);
-    const tag = npmDistTag(t.vars.version, t.npm!.tag);
+    const tag = npmDistTag(t.vars.version, t.npm!.tag, t.npm!.channels);
     return ctx.effect(s.name, `npm publish ${pkg.name}@${pkg.version} (${tag})${pkg.tarball ? " from the approved tarball" : ""}`, {
       idempotent: true,
       check: async () => {
@@ -87,6 +88,7 @@ async function runPlannedStep(ctx: StepContext, t: DeployTarget, s: PlannedStep)
       return { name: pkg.name, version: pkg.version, resolves: true };
     });
   }
+  if (s.kind === "oci") return s.name === OCI_PUSH ? pushImage(ctx, t) : pointTags(ctx, t);
   const step = s.config!;
   const actx = actionContext(ctx, t.vars, sub);
   if (step.confirm) {

@@ -1,7 +1,7 @@
 /**
  * Rolling a deployment back (spec 6.7, 6.11, RELEASE ROLLBACK / ABORT): in reverse order of what
  * was done — the GitHub release, remote tag and local tag (6.8), the release tag brtops made at
- * 6.10 (when the version was never certified), the npm publish, then the undo of
+ * 6.10 (when the version was never certified), the npm publish, the image's moving tags, then the undo of
  * each completed `6.1:*` sub-step in reverse completion order, then the environment's rollback
  * steps (e.g. redeploy `{previous}`), then the health checks against the restored version. Each
  * action is a recorded effect; a failing one does not stop the others, and the rollback ends in
@@ -15,6 +15,7 @@ import { deleteLocalTag, deleteRemoteTag } from "../adapters/github/git-tag.js";
 import { npmRollback } from "../adapters/npm/npm-rollback.js";
 import { readPackage, readTarballPackage } from "../adapters/npm/npm-publish.js";
 import { NPM_PUBLISH } from "./deploy-plan.js";
+import { rollbackImageTags } from "./oci-rollback.js";
 import { actionContext, deployTarget, tagName } from "./deploy-target.js";
 import { approvedTarball, npmContext } from "./execute-deploy.js";
 import { openGitHub } from "./github-session.js";
@@ -43,7 +44,7 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
   const failed: { name: string; message: string }[] = [];
   const attempt = async (id: string, label: string, fn: () => Promise<Record<string, unknown>>): Promise<void> => {
     try {
-      await ctx.effect(id, label, { idempotent: id.startsWith("github") || id.startsWith("npm") || id.startsWith("release-") }, fn);
+      await ctx.effect(id, label, { idempotent: id.startsWith("github") || id.startsWith("npm") || id.startsWith("release-") || id.startsWith("oci") }, fn);
       done.push(id);
       ctx.progress({ kind: "step", step: id, message: label, status: "ok" });
     } catch (e) {
@@ -87,6 +88,11 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
     const tarball = approvedTarball(ctx, t);
     const pkg = tarball ? readTarballPackage(tarball) : readPackage(ctx.root, t.npm.package);
     await attempt("npm", `roll back ${pkg.name}@${pkg.version} on ${t.npm.registry}`, async () => ({ ...(await npmRollback(npm, { name: pkg.name, version: pkg.version, previous: t.vars.previous, unpublish: t.npm!.unpublishOnRollback })) }));
+  }
+
+  // A tag effect merely started may have moved the tag too: rollbackImageTags leaves tags that are not this version's alone.
+  if (t.oci && Object.keys(ctx.state.steps).some((k) => k.startsWith("6.1:oci-tag-"))) {
+    await attempt("oci-tags", `move the moving tags of ${t.oci.image} back to ${t.vars.previous ?? "(nothing before: removed)"}`, () => rollbackImageTags(ctx, t));
   }
 
   const configured = deployed.filter((n) => t.env.deploy.some((s) => s.name === n));

@@ -37,9 +37,9 @@ export async function planRequest(project: Project, req: ReleaseRequest): Promis
   }
   // No deployment of nothing: an environment with no deploy steps and no target block is refused now.
   const env = project.config.environments[environment]!;
-  if (env.deploy.length === 0 && !env.github && !env.npm && environment !== "github" && environment !== "npm") {
-    throw new BrtopsError("E_ENVIRONMENT_EMPTY", `Environment ${environment} has nothing to deploy with: no deploy steps and no github or npm target, so a release there would deploy nothing.`, {
-      hint: `Add to environments.${environment} in brtops.config.yaml: deploy steps (deploy: [{name: ship, run: [./scripts/deploy.sh, "{version}"]}]), or a target block (github: {} or npm: {}).`,
+  if (env.deploy.length === 0 && !env.github && !env.npm && !env.oci && environment !== "github" && environment !== "npm") {
+    throw new BrtopsError("E_ENVIRONMENT_EMPTY", `Environment ${environment} has nothing to deploy with: no deploy steps and no github, npm or oci target, so a release there would deploy nothing.`, {
+      hint: `Add to environments.${environment} in brtops.config.yaml: deploy steps (deploy: [{name: ship, run: [./scripts/deploy.sh, "{version}"]}]), or a target block (github: {}, npm: {}, or oci: {image, from} for a container image).`,
       details: { environment },
     });
   }

@@ -13,6 +13,7 @@ import { effectProcessNote, waitForProcesses } from "./effect-processes.js";
 import { createGroupCommit } from "./group-commit.js";
 import type { Project } from "./project.js";
 import { ReleaseSession } from "./release-session.js";
+import { readRuns } from "./read-runs.js";
 import type { EffectOptions, ProgressEvent, StepContext } from "./step-types.js";
 
 /** Thrown by `effect` when a crash interrupted an effect that can be neither checked nor re-run. */
@@ -109,6 +110,7 @@ export function createStepContext(o: ContextOptions): StepContext {
       const other = await ReleaseSession.open(project.store, release);
       return other.exists ? other.state : null;
     },
+    readRuns: () => readRuns(project.store),
     async shouldStop() {
       await settled();
       await session.refresh();

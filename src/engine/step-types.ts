@@ -58,6 +58,8 @@ export interface StepContext {
   record(drafts: AnyDraft[]): Promise<void>;
   /** Another run's state (e.g. the run a promotion takes its approved package from); null when unknown. */
   readRun(release: string): Promise<ReleaseState | null>;
+  /** Every run in the store, folded (the ledger's input: e.g. the digest the previous version deployed here). Absent outside the engine. */
+  readRuns?(): Promise<ReleaseState[]>;
   /** Between sub-steps: true when a PAUSE or ABORT was requested (re-reads the log). */
   shouldStop(): Promise<boolean>;
 }

@@ -77,9 +77,9 @@ describe("a real registry with basic auth (htpasswd)", () => {
 
     const ref = parseImage(`${reg.host}/acme/widget`);
     const wrong = createRegistryClient(ref, { credentials: { username: "ci", password: "not-the-Passw0rd", source: "OCI_USERNAME/OCI_PASSWORD" }, redact: noRedact });
-    const e = await wrong.blobExists(digest).catch((x: unknown) => x as { code: string; message: string; hint: string });
+    const e = (await wrong.blobExists(digest).catch((x: unknown) => x)) as { code: string; message: string; hint: string };
     expect(e).toMatchObject({ code: "E_OCI_AUTH" });
-    expect(JSON.stringify({ m: (e as Error).message, h: (e as { hint: string }).hint })).not.toContain("not-the-Passw0rd");
+    expect(JSON.stringify({ m: e.message, h: e.hint })).not.toContain("not-the-Passw0rd");
     const anonymous = createRegistryClient(ref, { credentials: null, redact: noRedact });
     await expect(anonymous.blobExists(digest)).rejects.toMatchObject({ code: "E_OCI_AUTH", message: expect.stringContaining("none are set") });
   }, 60_000);

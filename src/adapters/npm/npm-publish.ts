@@ -35,16 +35,19 @@ export function readPackage(cwd: string, folder: string): PackageInfo {
 }
 
 /**
- * The dist-tag for a version: the configured one, else `latest` for a release and the prerelease
- * id for a prerelease (`2.0.0-rc.1` → `rc`), `next` when the id is a number. Example:
- * `npmDistTag("3.0.0-beta")` → `"beta"`.
+ * The dist-tag for a version. A release: the configured tag, else `latest`. A prerelease publishes
+ * under its channel and never moves `latest`: `channels[id]`, else the configured tag (unless it is
+ * `latest`), else the prerelease id (`2.0.0-rc.1` → `rc`), `next` when the id is a number.
+ * Example: `npmDistTag("3.0.0-beta")` → `"beta"`; `npmDistTag("3.0.0-rc.1", "latest", {rc: "next"})` → `"next"`.
  */
-export function npmDistTag(version: string, configured?: string): string {
-  if (configured) return configured;
+export function npmDistTag(version: string, configured?: string, channels: Readonly<Record<string, string>> = {}): string {
   const pre = semver.prerelease(version, { loose: true });
-  if (!pre || pre.length === 0) return "latest";
+  if (!pre || pre.length === 0) return configured ?? "latest";
   const id = String(pre[0]);
-  return /^[a-z][a-z0-9-]*$/i.test(id) ? id.toLowerCase() : "next";
+  const channel = channels[id] ?? channels[id.toLowerCase()];
+  if (channel && channel !== "latest") return channel;
+  if (configured && configured !== "latest") return configured;
+  return /^[a-z][a-z0-9-]*$/i.test(id) && id.toLowerCase() !== "latest" ? id.toLowerCase() : "next";
 }
 
 /** `{version, shasum}` of a published version, or null when the registry does not have it. */
