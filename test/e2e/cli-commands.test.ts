@@ -133,13 +133,14 @@ describe("hints and states that are true", () => {
     expect(brtops(root, AI, ["ask", "Ship search too?"]).code).toBe(0);
     expect(runNextLines(root)).toContain('brtops answer Q1 "…"');
     expect(brtops(root, HUM, ["answer", "Q1", "yes"]).code).toBe(0);
-    expect(brtops(root, HUM, ["approve", "--step", "2.10", "--waive", "test"]).code).toBe(0);
+    // The answer changed the gate's report: a new round, which the approval names.
+    expect(brtops(root, HUM, ["approve", "--step", "2.10#2", "--waive", "test"]).code).toBe(0);
     expect(brtops(root, AI, ["run"]).code).toBe(3);
     const s = brtops(root, AI, ["status", "--json"]).json;
     expect(s.gate.kind).toBe("go-no-go");
     const noGo = s.next.find((l: string) => l.startsWith("brtops reject"));
     // The flag comes before the comment, never inside it.
-    expect(noGo).toMatch(/^brtops reject --step 5\.10 --reason "…" --return-to 2\s+# NO-GO/);
+    expect(noGo).toMatch(/^brtops reject --step 5\.10#1 --reason "…" --return-to 2\s+# NO-GO/);
     runNextLines(root);
     expect(brtops(root, HUM, ["pause"]).code).toBe(0);
     expect(runNextLines(root)).toEqual(["brtops resume", "brtops abort"]);

@@ -33,7 +33,7 @@ function approveUntil(root: string, until?: string): any {
     const s = status(root);
     if (!s.gate || s.gate.step === until) return s;
     const critical = s.gate.findings.some((f: any) => f.severity === "critical");
-    const a = brtops(root, HUM, ["approve", "--step", s.gate.step, "--note", "ok", ...(critical ? ["--waive", "accepted in this test"] : [])]);
+    const a = brtops(root, HUM, ["approve", "--step", s.gate.round, "--note", "ok", ...(critical ? ["--waive", "accepted in this test"] : [])]);
     expect(a.code, a.stderr).toBe(0);
     brtops(root, AI, ["run"]);
   }
@@ -178,7 +178,7 @@ describe("failures on record in the documents", () => {
     expect(approveUntil(root, "5.10").gate.step).toBe("5.10");
     expect(brtops(root, HUM, ["feedback", "check the rollback script"]).code).toBe(0);
     expect(status(root).gate.findings.some((f: any) => f.code === "FEEDBACK_OPEN" && f.message.includes("check the rollback script"))).toBe(true);
-    expect(brtops(root, HUM, ["approve", "--step", "5.10"]).code).toBe(0);
+    expect(brtops(root, HUM, ["approve", "--step", status(root).gate.round]).code).toBe(0);
     brtops(root, AI, ["run"]);
     expect(doc(root, "release-readiness-checklist.md")).toContain("check the rollback script\n  - Open: no response recorded (a finding at the gate).");
   });

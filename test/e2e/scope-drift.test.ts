@@ -51,7 +51,7 @@ describe("scope drift after an approval", () => {
     expect(s.gate.kind).toBe("deviation");
     expect(s.gate.report).toContain("MODERATE");
     expect(s.gate.report).toContain("src/lib/m0.js");
-    expect(brtops(p.root, HUM, ["approve", "--step", s.step]).code).toBe(0);
+    expect(brtops(p.root, HUM, ["approve", "--step", s.gate.round]).code).toBe(0);
     expect(brtops(p.root, AI, ["run"]).code).toBe(3);
     expect(status(p.root).gate.kind).toBe("go-no-go");
   });
@@ -101,7 +101,9 @@ describe("scope drift after an approval", () => {
     expect(notes(root, "deviation")[0]).toContain("Dockerfile");
     // Decided on the new report, the approval is recorded.
     const critical = after.findings.some((f: { severity: string }) => f.severity === "critical");
-    expect(brtops(root, HUM, ["approve", "--step", "2.10", ...(critical ? ["--waive", "seen"] : [])]).code).toBe(0);
+    // The refreshed report is a new round: the decision names it.
+    expect(after.round).toBe("2.10#2");
+    expect(brtops(root, HUM, ["approve", "--step", after.round, ...(critical ? ["--waive", "seen"] : [])]).code).toBe(0);
   });
   it("a change after an approval that calls for a higher SEV raises it, recorded, and the next report says which phases it missed", () => {
     p = atGoGate();

@@ -50,7 +50,9 @@ describe("a whole SEV-1 release through the CLI", () => {
   });
 
   it("loops back to 2.1 on rejection and re-assembles the package", () => {
-    const r = brtops(root, HUM, ["reject", "--step", "2.10", "--reason", "re-check the changelog"]);
+    // The answer given at 2.10 changed its report: the gate is in its second round, which the decision names.
+    expect(status(root).gate.round).toBe("2.10#2");
+    const r = brtops(root, HUM, ["reject", "--step", "2.10#2", "--reason", "re-check the changelog"]);
     expect(r.code).toBe(0);
     expect(status(root).step).toBe("2.1");
     const run = brtops(root, AI, ["run", "--json"]);
@@ -61,7 +63,7 @@ describe("a whole SEV-1 release through the CLI", () => {
   });
 
   it("approves phase 2 and writes changelog.md and release-notes.md", () => {
-    expect(brtops(root, HUM, ["approve", "--step", "2.10", "--note", "package ok"]).code).toBe(0);
+    expect(brtops(root, HUM, ["approve", "--step", "2.10#3", "--note", "package ok"]).code).toBe(0);
     const run = brtops(root, AI, ["run", "--json"]);
     expect(run.code).toBe(3);
     expect(run.json.step).toBe("3.10");
@@ -88,7 +90,8 @@ describe("a whole SEV-1 release through the CLI", () => {
 
   it("goes through GO, deployment and certification to COMPLETE and CERTIFIED", () => {
     // At SEV-1 the sample's unconfigured performance, security and UAT checks are critical findings (issue 11): a waiver each.
-    for (const step of ["3.10", "4.10", "5.10"]) {
+    // After the NO-GO each gate is in its second round: the decisions name it.
+    for (const step of ["3.10#2", "4.10#2", "5.10#2"]) {
       expect(brtops(root, HUM, ["approve", "--step", step, "--waive", "the sample has no performance, security or UAT checks"]).code).toBe(0);
       brtops(root, AI, ["run"]);
     }
