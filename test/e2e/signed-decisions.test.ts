@@ -25,11 +25,19 @@ function keyPair(dir: string, name: string): { file: string; pub: string } {
 /** The log's events (a line holds one event, or the array of events one append wrote). */
 const readLog = (root: string): AnyEvent[] => readFileSync(join(root, LOG), "utf8").split("\n").filter(Boolean).flatMap((l) => JSON.parse(l) as AnyEvent | AnyEvent[]);
 
-/** Writes `events` back with every hash and prev recomputed from the first one: a chain that verifies. */
+/**
+ * Writes `events` back with every hash and prev recomputed from the first one — a chain that
+ * verifies — and moves the log's anchor (refs/brtops/1.1.0) to the rewritten event it names, as
+ * someone who can write the repository can: only a signature check can catch what was changed.
+ */
 function writeRechained(root: string, events: AnyEvent[]): void {
   const drafts = events.map(({ type, at, actor, data }) => ({ type, at, actor, data }) as Parameters<typeof chain>[3][number]);
   const rechained = chain(events[0]!.release, 0, "0".repeat(64), drafts);
   writeFileSync(join(root, LOG), rechained.map((e) => JSON.stringify(e)).join("\n") + "\n");
+  const git = (args: string[], input?: string) => execFileSync("git", args, { cwd: root, encoding: "utf8", ...(input === undefined ? {} : { input }) }).trim();
+  const anchored = Number(git(["cat-file", "-p", "refs/brtops/1.1.0"]).split(" ")[0]);
+  const e = rechained.find((x) => x.seq === anchored)!;
+  git(["update-ref", "refs/brtops/1.1.0", git(["hash-object", "-w", "--stdin"], `${e.seq} ${e.hash}\n`)]);
 }
 
 describe("signed decisions with authority.requireSignatures", () => {
@@ -119,7 +127,7 @@ describe("signed decisions with authority.requireSignatures", () => {
       const rel3 = v3.json.releases.find((x: { release: string }) => x.release === "1.1.0");
       expect(rel3.unsigned).toEqual([expect.objectContaining({ seq: e3.seq, actor: HUM, required: true })]);
     } finally {
-      writeFileSync(join(root, LOG), (JSON.parse(original) as AnyEvent[]).map((e) => JSON.stringify(e)).join("\n") + "\n");
+      writeRechained(root, JSON.parse(original) as AnyEvent[]);
     }
     expect(brtops(root, AI, ["audit", "verify"]).code).toBe(0);
   });
