@@ -52,4 +52,26 @@ describe("npm target inside 6.1 and its rollback", () => {
     expect(doc.versions["1.1.0"]!.deprecated).toBe("Rolled back by brtops; use 1.0.0.");
     for (const h of [v1, v2]) expect(JSON.stringify(h.events())).not.toContain(token);
   });
+
+  it("publishes a prerelease under its channel's dist-tag and never moves latest (beta by its id, rc through npm.channels)", async () => {
+    const env = { ...process.env, NPM_TOKEN: token };
+    // tag: latest is configured, yet a prerelease never takes it.
+    const config = { leads: { hum: ["hum@example.com"] }, environments: { npm: { npm: { registry: reg.url, package: "pkg", tag: "latest", channels: { rc: "next" } } } } };
+    const before = (await reg.packument("@acme/widget"))!["dist-tags"]["latest"];
+    expect(before).toBeDefined();
+    project("3.0.0-beta");
+    const beta = await createHarness({ root, config, version: "3.0.0-beta", previous: before!, environment: "npm", env, releaseId: "3.0.0-beta" });
+    const out = await executeDeployment(beta.ctx("6.1"));
+    expect(out.failure).toBeUndefined();
+    const publish = beta.events().find((e) => e.type === "StepSucceeded" && (e.data as { step: string }).step === "6.1:npm-publish");
+    expect((publish!.data as { result: Record<string, unknown> }).result).toMatchObject({ version: "3.0.0-beta", tag: "beta", action: "published" });
+    expect((await reg.packument("@acme/widget"))!["dist-tags"]).toMatchObject({ latest: before, beta: "3.0.0-beta" });
+
+    project("3.0.0-rc.1");
+    const rc = await createHarness({ root, config, version: "3.0.0-rc.1", previous: before!, environment: "npm", env, releaseId: "3.0.0-rc.1" });
+    expect((await executeDeployment(rc.ctx("6.1"))).failure).toBeUndefined();
+    const tags = (await reg.packument("@acme/widget"))!["dist-tags"];
+    expect(tags).toMatchObject({ latest: before, beta: "3.0.0-beta", next: "3.0.0-rc.1" });
+    expect(tags["rc"]).toBeUndefined();
+  });
 });

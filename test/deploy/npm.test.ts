@@ -51,8 +51,17 @@ describe("npm dist-tags and tokens", () => {
     ["1.5.2-hotfix", undefined, "hotfix"],
     ["2.0.0-1", undefined, "next"],
     ["2.0.0-rc.1", "canary", "canary"],
+    ["2.0.0-rc.1", "latest", "rc"],
+    ["2.1.0", "stable", "stable"],
   ])("npmDistTag(%s, %s) = %s", (version, configured, tag) => {
     expect(npmDistTag(version, configured)).toBe(tag);
+  });
+
+  it("maps prerelease channels through npm.channels, never to latest", () => {
+    expect(npmDistTag("3.0.0-rc.1", undefined, { rc: "next" })).toBe("next");
+    expect(npmDistTag("3.0.0-beta.2", "latest", { rc: "next" })).toBe("beta");
+    expect(npmDistTag("3.0.0-beta.2", undefined, { beta: "latest" })).toBe("beta");
+    expect(npmDistTag("3.0.0", undefined, { rc: "next" })).toBe("latest");
   });
 
   it("finds the token in the configured variable, else NPM_TOKEN, else NODE_AUTH_TOKEN", () => {
