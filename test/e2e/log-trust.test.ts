@@ -87,7 +87,7 @@ describe("an event authority could not have accepted, with a recomputed hash", (
     writeFileSync(join(root, LOG), original);
     const events = readEvents(root);
     // Make the open gate a two-person gate, then have alice approve it twice.
-    const gate = events.findLast((e) => e.type === "GateOpened")!;
+    const gate = [...events].reverse().find((e) => e.type === "GateOpened")!;
     (gate.data as { requiredApprovals: number }).requiredApprovals = 2;
     const once = forged({ id: HUM, role: "hum-lead" }, { final: false })(events);
     const twice = forged({ id: HUM, role: "hum-lead" })(once);
@@ -168,7 +168,7 @@ describe("decisions bound to the round they were made on", () => {
     expect(stale.json.error.code).toBe("E_STEP_MISMATCH");
     expect(stale.json.error.message).toContain("2.10#2");
     expect(brtops(root, HUM, ["approve", "--step", "2.10#2", "--note", "round 2 reviewed"]).code).toBe(0);
-    const approval = readEvents(root).findLast((e) => e.type === "GateApproved")!;
+    const approval = readEvents(root).reverse().find((e) => e.type === "GateApproved")!;
     expect((approval.data as { round?: { id: string; hash: string } }).round).toEqual({ id: "2.10#2", hash: s.gate.roundHash });
   });
 
