@@ -201,7 +201,7 @@ export const npmTargetSchema = z
     /** dist-tag; default: `latest`, or the prerelease's channel for prereleases (a prerelease never moves `latest`). */
     tag: z.string().min(1).optional(),
     /** Prerelease id → dist-tag (`{beta: beta, rc: next}`); default: the id itself (`3.0.0-beta` → beta, `-rc.1` → rc), `next` for a number. */
-    channels: z.record(z.string().min(1), z.string().min(1).refine((t) => t !== "latest", "a prerelease channel never publishes under latest")).default({}),
+    channels: z.record(z.string().min(1), z.string().min(1).refine((t) => t !== "latest", "a prerelease channel never publishes under latest")).optional(),
     /** Environment variable holding the registry token (NPM_TOKEN, then NODE_AUTH_TOKEN, by default). */
     tokenEnv: z.string().min(1).optional(),
     /** Rollback unpublishes the version (only where the registry allows it); otherwise it deprecates. */
