@@ -14,6 +14,7 @@ export interface Args {
     reason?: string;
     "return-to"?: string;
     waive?: string;
+    proposal?: string;
     "sign-key"?: string;
     to?: string;
     env?: string;

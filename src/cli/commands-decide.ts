@@ -1,7 +1,8 @@
 /** Commands by which people decide and talk: approve, reject, guide, go, feedback, questions, pause… */
 import { envFlag } from "./context.js";
 import { BrtopsError, ExitCodes } from "../core/errors.js";
-import type { IncidentChoice, Sev } from "../core/events.js";
+import { gateWaitingFor } from "../core/authority.js";
+import type { IncidentChoice, ProposalKind, Sev } from "../core/events.js";
 import { statusView } from "../core/status-view.js";
 import { parseSev } from "../core/workflow.js";
 import * as d from "../engine/decisions.js";
@@ -77,13 +78,15 @@ function runDecision(fn: (p: Awaited<ReturnType<typeof session>>["p"], s: Awaite
   };
 }
 
+const emergencyWord = (st: ReleaseState): string => (st.decisions.at(-1)?.authority === "emergency" ? " under Emergency Authority (the HUM LEADs are notified)" : "");
+
 export const decisionCommands: Record<string, (ctx: Ctx) => Promise<number>> = {
   approve: (ctx) =>
     decide(
       ctx,
       runDecision(
-        (p, s, b) => d.approve(p, s, { ...b, ...(ctx.args.flags.waive ? { waive: ctx.args.flags.waive } : {}) }),
-        (st) => (st.gate ? `Approval recorded; the gate still needs ${st.gate.requiredApprovals - st.gate.approvals.length > 0 ? "another HUM LEAD" : "a HUM LEAD other than the requester"}.` : "Approval recorded. Next: brtops run"),
+        (p, s, b) => d.approve(p, s, { ...b, ...(ctx.args.flags.waive ? { waive: ctx.args.flags.waive } : {}), ...(ctx.args.flags.proposal ? { proposal: ctx.args.flags.proposal } : {}) }),
+        (st) => (st.gate ? `Approval recorded; the gate still needs ${gateWaitingFor(st.gate, st.requestedBy.id)}.` : `Approval recorded${st.decisions.at(-1)?.selfApproval ? " as a self-approval (you requested the release and are the only HUM LEAD)" : ""}. Next: brtops run`),
       ),
     ),
   reject: (ctx) => {
@@ -97,7 +100,34 @@ export const decisionCommands: Record<string, (ctx: Ctx) => Promise<number>> = {
   ask: (ctx) => decide(ctx, runDecision((p, s, b) => d.askQuestion(p, s, { ...b, text: text(ctx, 0, "question") }), (st) => `Question ${st.questions.at(-1)!.id} recorded; the HUM LEAD answers with \`brtops answer ${st.questions.at(-1)!.id} "…"\`.`)),
   answer: (ctx) => decide(ctx, runDecision((p, s, b) => d.answerQuestion(p, s, { ...b, id: text(ctx, 0, "question id").split(" ")[0]!, text: text(ctx, 1, "answer") }), () => "Answer recorded.")),
   go: (ctx) => decide(ctx, runDecision((p, s, b) => d.grantAutoProceed(p, s, b), () => "GO RELEASE granted: gates without findings are approved on this grant for SEV-2 and lower. Next: brtops run")),
-  guide: (ctx) => decide(ctx, runDecision((p, s, b) => d.guideIncident(p, s, { ...b, choice: text(ctx, 0, "choice (retry, rollback or continue)") as IncidentChoice }), (st) => `Guidance recorded (state ${st.state}). Next: brtops run`)),
+  guide: (ctx) =>
+    decide(
+      ctx,
+      runDecision(
+        (p, s, b) => d.guideIncident(p, s, { ...b, choice: text(ctx, 0, "choice (retry, rollback or continue)") as IncidentChoice, ...(ctx.args.flags.proposal ? { proposal: ctx.args.flags.proposal } : {}) }),
+        (st) => `Guidance recorded${st.decisions.at(-1)?.authority === "emergency" ? " under Emergency Authority (the HUM LEADs are notified)" : ""} (state ${st.state}). Next: brtops run`,
+      ),
+    ),
+  propose: (ctx) => {
+    const kind = text(ctx, 0, "kind (accept-risk or guidance)").split(" ")[0] as ProposalKind;
+    const choice = kind === "guidance" ? (ctx.args.positionals[1] as IncidentChoice | undefined) : undefined;
+    const said = (st: ReleaseState) => {
+      const p = st.proposals.at(-1)!;
+      return `Proposal ${p.id} recorded (${p.kind}${p.choice ? ` ${p.choice}` : ""}); a HUM LEAD accepts it with \`brtops accept ${p.id}\`${p.kind === "accept-risk" ? ` or \`brtops approve --proposal ${p.id}\`` : ""}.`;
+    };
+    return decide(ctx, runDecision((p, s, b) => d.propose(p, s, { ...b, kind, ...(choice ? { choice } : {}), text: text(ctx, kind === "guidance" ? 2 : 1, "proposal text") }), said));
+  },
+  accept: (ctx) =>
+    decide(
+      ctx,
+      runDecision(
+        (p, s, b) => d.acceptProposal(p, s, { ...b, id: text(ctx, 0, "proposal id (P1)") }),
+        (st) => {
+          const last = st.decisions.at(-1);
+          return `COLLAB decision recorded: ${last?.actor.id ?? "you"} accepted ${last?.proposal?.id ?? "the proposal"} proposed by ${last?.proposal?.by.id ?? "the AI LEAD"}.${last?.type === "incident" ? " Next: brtops run" : ""}`;
+        },
+      ),
+    ),
   waive: (ctx) => decide(ctx, runDecision((p, s, b) => d.waiveFeature(p, s, { ...b, feature: text(ctx, 0, "feature name"), reason: ctx.args.flags.reason ?? "", mode: "waive" }), () => "Waiver recorded. Next: brtops run")),
   exclude: (ctx) => decide(ctx, runDecision((p, s, b) => d.waiveFeature(p, s, { ...b, feature: text(ctx, 0, "feature name"), reason: ctx.args.flags.reason ?? "", mode: "exclude" }), () => "Exclusion recorded. Next: brtops run")),
   sev: (ctx) => {
@@ -108,8 +138,8 @@ export const decisionCommands: Record<string, (ctx: Ctx) => Promise<number>> = {
   signoff: (ctx) => decide(ctx, runDecision((p, s, b) => d.signOff(p, s, { ...b, for: ctx.args.flags.uat ? "uat" : "stakeholders", ...(ctx.args.flags.reject ? { reject: true } : {}), ...(ctx.args.positionals.length ? { note: ctx.args.positionals.join(" ") } : {}) }), () => "Sign-off recorded.")),
   pause: (ctx) => decide(ctx, runDecision((p, s, b) => d.pauseRelease(p, s, b), () => "Pause recorded: the release holds at the next safe checkpoint. Resume with `brtops resume`.")),
   resume: (ctx) => decide(ctx, runDecision((p, s, b) => d.resumeRelease(p, s, b), () => "Resumed. Next: brtops run")),
-  abort: (ctx) => decide(ctx, runDecision((p, s, b) => d.abortRelease(p, s, b), () => "Abort recorded: rolling back what was deployed, in reverse order."), cmdRun),
-  rollback: (ctx) => decide(ctx, runDecision((p, s, b) => d.requestRollback(p, s, b), () => "Rollback recorded: taking the deployment back to the previous version."), cmdRun),
+  abort: (ctx) => decide(ctx, runDecision((p, s, b) => d.abortRelease(p, s, b), (st) => `Abort recorded${emergencyWord(st)}: rolling back what was deployed, in reverse order.`), cmdRun),
+  rollback: (ctx) => decide(ctx, runDecision((p, s, b) => d.requestRollback(p, s, b), (st) => `Rollback recorded${emergencyWord(st)}: taking the deployment back to the previous version.`), cmdRun),
   incident: (ctx) => {
     if (ctx.args.positionals[0] !== "note") throw new BrtopsError("E_USAGE", `Unknown incident subcommand "${ctx.args.positionals[0] ?? ""}".`, { hint: 'brtops incident note "what was found and what will be done"' });
     // The run whose remediation plan it is may have ended (rolled back, aborted): finished runs count.

@@ -2,7 +2,7 @@
 import { envFlag } from "./context.js";
 import { statusView, type StatusView } from "../core/status-view.js";
 import type { Actor, AnyEvent } from "../core/events.js";
-import { authorize } from "../core/authority.js";
+import { authorize, roleOf, situationOf } from "../core/authority.js";
 import { ExitCodes } from "../core/errors.js";
 import { VERDICT_MARKS } from "../core/verdict.js";
 import { selectRelease, type Project } from "../engine/project.js";
@@ -93,8 +93,11 @@ async function dryRunRelease(ctx: Ctx, p: Project, request: Parameters<typeof pl
 export async function cmdRun(ctx: Ctx): Promise<number> {
   return withProject(ctx, async (p) => {
     const id = actorId(ctx, p);
-    const actor = authorize(p.config.leads, id, "run", "advance a release");
+    // An emergency contact may run a release only to carry out a rollback or abort (their own order).
+    const contact = roleOf(p.config.leads, id) === "emergency";
+    const lead = contact ? null : authorize(p.config.leads, id, "run", "advance a release");
     const session = await selectRelease(p.store, ctx.args.flags.release, envFlag(ctx));
+    const actor = lead ?? authorize(p.config.leads, id, "run", "advance a release", situationOf(session.state));
     return advance(ctx, p, session, actor);
   });
 }

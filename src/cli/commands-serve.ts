@@ -15,6 +15,8 @@ export async function cmdServe(ctx: Ctx): Promise<number> {
   const { serve } = await import("@hono/node-server");
   const project = await openProject(ctx.cwd);
   const app = createApp(project);
+  // Emergency Authority's escalation: an incident nobody decided within emergency.escalateAfter pages the emergency contacts.
+  const stopEscalations = (await import("../engine/escalate.js")).watchEscalations(project, (e) => ctx.out.info(`escalation check failed: ${e instanceof Error ? e.message : String(e)}`));
   await new Promise<void>((res) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
       ctx.out.result({ listening: true, url: `http://${host}:${info.port}` }, `brtops dashboard and API on http://${host}:${info.port} — sign in at / (brtops user add ID) or send Authorization: Bearer <token>`);
@@ -27,6 +29,7 @@ export async function cmdServe(ctx: Ctx): Promise<number> {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  stopEscalations();
   await project.close();
   return ExitCodes.OK;
 }

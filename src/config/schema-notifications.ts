@@ -14,6 +14,8 @@ export const NOTIFICATION_KINDS = [
   "incident",
   "hold",
   "deviation",
+  "emergency",
+  "escalation",
 ] as const;
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name such as SLACK_WEBHOOK_URL");

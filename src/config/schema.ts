@@ -6,7 +6,7 @@ import { z } from "zod";
 import { notificationsSchema } from "./schema-notifications.js";
 import { commandStepSchema, environmentSchema } from "./schema-environment.js";
 import { releaseConfigSchema } from "./schema-release.js";
-import { authorityConfigSchema } from "./schema-authority.js";
+import { authorityConfigSchema, emergencyConfigSchema } from "./schema-authority.js";
 import { readinessConfigSchema, scopeConfigSchema, sevConfigSchema, signoffsSchema, testStepSchema } from "./schema-intel.js";
 
 const id = z.string().min(1);
@@ -61,8 +61,10 @@ export const configSchema = z
     signoffs: signoffsSchema.prefault({}),
     release: releaseConfigSchema.prefault({}),
     notifications: notificationsSchema.optional(),
-    /** Who must sign decisions (requireSignatures); see schema-authority. */
+    /** Who must sign decisions (requireSignatures) and separation of duties (selfApproval); see schema-authority. */
     authority: authorityConfigSchema.prefault({}),
+    /** Emergency Authority: escalation of an incident nobody decided (escalateAfter). */
+    emergency: emergencyConfigSchema.prefault({}),
     store: z.string().optional(),
   })
   .strict();

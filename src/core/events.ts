@@ -2,7 +2,8 @@
  * The events of a release's log. The log is the only source of truth (DESIGN rule 1): every
  * state, report and document is derived from these.
  */
-export const Roles = { hum: "hum-lead", ai: "ai-lead", member: "member", system: "system" } as const;
+/** `emergency`: a `leads.emergency` contact (Emergency Authority: stop a failing deployment, nothing else). */
+export const Roles = { hum: "hum-lead", ai: "ai-lead", member: "member", emergency: "emergency", system: "system" } as const;
 export type Role = (typeof Roles)[keyof typeof Roles];
 
 export interface Actor {
@@ -129,6 +130,20 @@ export interface AuthorityRecord {
 export type GateKind = "readiness" | "approval" | "go-no-go" | "certification" | "incident" | "deviation";
 export type IncidentChoice = "retry" | "rollback" | "continue";
 
+/** How a decision was authorised: a person's own role, GO RELEASE's grant, or Emergency Authority. */
+export type DecisionAuthority = "person" | "auto-proceed" | "emergency";
+
+/** The AI LEAD's proposal a HUM LEAD's decision accepts (COLLAB): both actors in one decision. */
+export interface ProposalRef {
+  id: string;
+  /** Who proposed it (an AI LEAD). */
+  by: Actor;
+  text: string;
+}
+
+/** What an AI LEAD may propose for a COLLAB decision. */
+export type ProposalKind = "accept-risk" | "guidance";
+
 export interface EventData {
   ReleaseRequested: {
     version: string;
@@ -189,6 +204,10 @@ export interface EventData {
     authority: "person" | "auto-proceed";
     grantedBy?: string;
     final: boolean;
+    /** The requester approved their own request alone (authority.selfApproval: sole-hum-lead). */
+    selfApproval?: boolean;
+    /** COLLAB: the AI LEAD's proposal this approval accepts. */
+    proposal?: ProposalRef;
     /** What was approved (scope drift is measured against it). */
     fingerprint?: FingerprintRef;
     /** The round decided on (`2.10#2`) and the log head it was decided on. */
@@ -206,11 +225,22 @@ export interface EventData {
   PauseRequested: { reason?: string; head?: LogHead };
   PauseReached: { step: string };
   Resumed: { note?: string; fingerprint?: FingerprintRef; head?: LogHead };
-  AbortRequested: { reason?: string; head?: LogHead };
-  RollbackRequested: { reason?: string; head?: LogHead };
+  /** `authority: "emergency"`: ordered by an emergency contact during a failing deployment. */
+  AbortRequested: { reason?: string; head?: LogHead; authority?: "emergency" };
+  RollbackRequested: { reason?: string; head?: LogHead; authority?: "emergency" };
   RollbackCompleted: { steps: string[]; to: string | null };
   IncidentOpened: { step: string; error: { code: string; message: string }; interrupted?: boolean };
-  IncidentGuidance: { step: string; choice: IncidentChoice; note?: string; head?: LogHead };
+  IncidentGuidance: { step: string; choice: IncidentChoice; note?: string; head?: LogHead; authority?: "emergency"; proposal?: ProposalRef };
+  /**
+   * COLLAB: an AI LEAD's proposal for a HUM LEAD — accept a risk (at the phase 5 gate: the risks
+   * 5.3 assessed) or an incident's guidance. `on` is the seq of the gate or incident it concerns:
+   * it lapses when that closes.
+   */
+  ProposalMade: { id: string; kind: ProposalKind; step: string; on: number; text: string; choice?: IncidentChoice };
+  /** COLLAB: a HUM LEAD accepted a proposal that is not itself a gate decision (a risk acceptance). */
+  ProposalAccepted: { id: string; kind: ProposalKind; step: string; proposal: ProposalRef; note?: string; head?: LogHead };
+  /** An incident waited `after` with no HUM LEAD decision: the emergency contacts were paged (once per incident). */
+  Escalated: { step: string; incident: number; after: string; to: string[] };
   /**
    * Documents written to the version's folder. At a document step (x.11, 5.12, 7.11) they are the
    * phase's, rendered from the log up to its final approval. A record write (`upTo` set; phase 0)

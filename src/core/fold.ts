@@ -4,7 +4,7 @@
  * a newer brtops) is ignored rather than fatal.
  */
 import type { AnyEvent, StoredEvent } from "./events.js";
-import { nextPhase, phaseDef, phaseSequence } from "./workflow.js";
+import { approvalsRequired, nextPhase, phaseDef, phaseSequence } from "./workflow.js";
 import { resultVerdict } from "./step-outcome.js";
 import { admitEvent } from "./admit-event.js";
 import { roundHash } from "./gate-round.js";
@@ -33,6 +33,7 @@ function copyState(s: ReleaseState): ReleaseState {
     feedback: s.feedback.map((f) => ({ ...f })),
     questions: s.questions.map((q) => ({ ...q })),
     decisions: [...s.decisions],
+    proposals: s.proposals.map((p) => ({ ...p })),
     approvedAt: { ...s.approvedAt },
     documents: { ...s.documents },
     waivers: [...s.waivers],
@@ -84,6 +85,8 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       s.sev = e.data.sev;
       s.plan = [...e.data.phases];
       s.sevFactors = e.data.factors;
+      // A SEV raised while a gate is open raises what that gate needs (SEV-0: two HUM LEADs).
+      if (s.gate) s.gate.requiredApprovals = Math.max(s.gate.requiredApprovals, approvalsRequired(e.data.sev));
       if (e.data.overriddenBy) s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "sev-override", phase: s.phase, step: s.step, note: e.data.reason ?? "" });
       break;
     case "StepStarted": {
@@ -148,7 +151,8 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       if (!g) break;
       g.approvals.push({ actor: e.actor, at: e.at, seq: e.seq, authority: e.data.authority, ...(e.data.grantedBy ? { grantedBy: e.data.grantedBy } : {}), ...(e.data.note ? { note: e.data.note } : {}) });
       const type = g.kind === "go-no-go" ? "go" : g.kind === "certification" ? "certify" : "approve";
-      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type, phase: g.phase, step: g.step, authority: e.data.authority, ...(e.data.note ? { note: e.data.note } : {}) });
+      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type, phase: g.phase, step: g.step, authority: e.data.authority, ...(e.data.note ? { note: e.data.note } : {}), ...(e.data.selfApproval ? { selfApproval: true } : {}), ...(e.data.proposal ? { proposal: e.data.proposal } : {}) });
+      if (e.data.proposal) acceptProposal(s, e.data.proposal.id, e.actor);
       if (e.data.final) {
         if (g.kind === "approval" || g.kind === "go-no-go" || g.kind === "certification") s.approvedAt[g.phase] = e.seq;
         s.gate = null;
@@ -212,11 +216,11 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       break;
     case "AbortRequested":
       s.abortRequested = true;
-      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "abort", phase: s.phase, step: s.step, ...(e.data.reason ? { note: e.data.reason } : {}) });
+      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "abort", phase: s.phase, step: s.step, ...(e.data.reason ? { note: e.data.reason } : {}), ...(e.data.authority ? { authority: e.data.authority } : {}) });
       break;
     case "RollbackRequested":
       s.rollbackRequested = true;
-      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "rollback", phase: s.phase, step: s.step, ...(e.data.reason ? { note: e.data.reason } : {}) });
+      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "rollback", phase: s.phase, step: s.step, ...(e.data.reason ? { note: e.data.reason } : {}), ...(e.data.authority ? { authority: e.data.authority } : {}) });
       break;
     case "RollbackCompleted":
       // Rolling back settles whatever incident led to it.
@@ -233,7 +237,8 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       break;
     case "IncidentGuidance": {
       const inc = s.incident;
-      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "incident", phase: s.phase, step: e.data.step, choice: e.data.choice, ...(e.data.note ? { note: e.data.note } : {}) });
+      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "incident", phase: s.phase, step: e.data.step, choice: e.data.choice, ...(e.data.note ? { note: e.data.note } : {}), ...(e.data.authority ? { authority: e.data.authority } : {}), ...(e.data.proposal ? { proposal: e.data.proposal } : {}) });
+      if (e.data.proposal) acceptProposal(s, e.data.proposal.id, e.actor);
       s.incident = null;
       if (!inc) break;
       const main = mainStep(inc.step);
@@ -291,6 +296,16 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       s.aborted = true;
       s.finishedAt = e.at;
       break;
+    case "ProposalMade":
+      s.proposals.push({ id: e.data.id, seq: e.seq, at: e.at, actor: e.actor, kind: e.data.kind, step: e.data.step, on: e.data.on, text: e.data.text, ...(e.data.choice ? { choice: e.data.choice } : {}), status: "open" });
+      break;
+    case "ProposalAccepted":
+      acceptProposal(s, e.data.id, e.actor);
+      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "accept-risk", phase: s.phase, step: e.data.step, proposal: e.data.proposal, ...(e.data.note ? { note: e.data.note } : {}) });
+      break;
+    case "Escalated":
+      if (s.incident && s.incident.openedSeq === e.data.incident) s.incident = { ...s.incident, escalated: { seq: e.seq, at: e.at, to: e.data.to } };
+      break;
     case "ConfigRecorded":
       s.authority = e.data.authority;
       break;
@@ -330,6 +345,14 @@ function reopenFrom(s: ReleaseState, step: string): void {
     s.gateOnApprove = undefined;
   }
   if (s.phase > phase || (s.phase === phase && seq.indexOf(mainStep(s.step)) > from)) moveTo(s, step);
+}
+
+function acceptProposal(s: ReleaseState, id: string, by: AnyEvent["actor"]): void {
+  const p = s.proposals.find((x) => x.id === id);
+  if (p) {
+    p.status = "accepted";
+    p.acceptedBy = by;
+  }
 }
 
 function moveTo(s: ReleaseState, step: string | null): void {
@@ -372,6 +395,7 @@ function initial(e: StoredEvent<"ReleaseRequested">): ReleaseState {
     feedback: [],
     questions: [],
     decisions: [],
+    proposals: [],
     autoProceed: null,
     pauseRequested: false,
     abortRequested: false,

@@ -3,16 +3,39 @@ import type { AnyEvent } from "./events.js";
 import type { ReleaseState } from "./release-state.js";
 
 export interface NotificationDraft {
-  kind: "prompt" | "gate" | "go-decision" | "deploy-start" | "deploy-progress" | "deploy-failure" | "rollback" | "complete" | "incident" | "hold";
+  kind: "prompt" | "gate" | "go-decision" | "deploy-start" | "deploy-progress" | "deploy-failure" | "rollback" | "complete" | "incident" | "hold" | "emergency" | "escalation";
   step?: string;
   phase?: number;
   title: string;
   text: string;
+  /** The people it is for. */
+  to?: string[];
+  data?: Record<string, unknown>;
 }
 
-export function notificationsFor(e: AnyEvent, s: ReleaseState): NotificationDraft[] {
+/** Who is told of what only some people must hear: the HUM LEADs (emergency acts) and the emergency contacts (escalations). */
+export interface People {
+  hum: readonly string[];
+  emergency: readonly string[];
+}
+
+/** An act of Emergency Authority: every HUM LEAD is told at once. */
+function emergencyAct(e: AnyEvent, v: string, what: string, people: People | undefined): NotificationDraft[] {
+  const hum = [...(people?.hum ?? [])];
+  return [{ kind: "emergency", title: `${v}: EMERGENCY AUTHORITY — ${e.actor.id} ordered ${what}`, text: `${e.actor.id}, an emergency contact, ordered ${what} under Emergency Authority during a failing deployment. Recorded at event ${e.seq}; review it with \`brtops status\`.`, to: hum, data: { authority: "emergency", actor: e.actor.id, seq: e.seq, act: what } }];
+}
+
+export function notificationsFor(e: AnyEvent, s: ReleaseState, people?: People): NotificationDraft[] {
   const v = `v${s.version} → ${s.environment}`;
   switch (e.type) {
+    case "RollbackRequested":
+      return e.data.authority === "emergency" ? emergencyAct(e, v, "a rollback", people) : [];
+    case "AbortRequested":
+      return e.data.authority === "emergency" ? emergencyAct(e, v, "an abort", people) : [];
+    case "IncidentGuidance":
+      return e.data.authority === "emergency" ? emergencyAct(e, v, `${e.data.choice} at incident ${e.data.step}`, people) : [];
+    case "Escalated":
+      return [{ kind: "escalation", step: e.data.step, title: `${v}: incident at ${e.data.step} unanswered for ${e.data.after} — emergency contacts paged`, text: `No HUM LEAD has decided the incident at ${e.data.step} for ${e.data.after}. Emergency contacts may order a rollback: brtops guide rollback | brtops rollback | brtops abort (recorded as emergency authority).`, to: e.data.to, data: { incident: e.data.incident, after: e.data.after } }];
     case "GateOpened": {
       const kind = e.data.kind === "go-no-go" ? "go-decision" : "prompt";
       return [{ kind, step: e.data.step, phase: e.data.phase, title: `${v}: a HUM LEAD decision is needed at ${e.data.step}`, text: `${e.data.title}\n\n${e.data.report}\n\nDecide with: brtops approve --step ${e.data.step}  |  brtops reject --step ${e.data.step} --reason "…"` }];

@@ -1,7 +1,7 @@
 /** The state of a release: what a fold over its events yields. Read-only everywhere. */
 import type { StepResult } from "./step-results.js";
 import type { Verdict } from "./verdict.js";
-import type { Actor, AuthorityRecord, Finding, FingerprintRef, GateKind, IncidentChoice, PackageRef, PreviousSource, Promotion, ReleaseBase, Sev } from "./events.js";
+import type { Actor, AuthorityRecord, DecisionAuthority, Finding, FingerprintRef, GateKind, IncidentChoice, PackageRef, PreviousSource, ProposalKind, ProposalRef, Promotion, ReleaseBase, Sev } from "./events.js";
 
 export const StateNames = {
   running: "running",
@@ -71,6 +71,24 @@ export interface Incident {
   openedSeq: number;
   openedAt: string;
   interrupted: boolean;
+  /** Once the emergency contacts were paged (its Escalated event). */
+  escalated?: { seq: number; at: string; to: string[] };
+}
+
+/** COLLAB: an AI LEAD's proposal, open until a HUM LEAD accepts it or what it concerns closes. */
+export interface Proposal {
+  id: string;
+  seq: number;
+  at: string;
+  actor: Actor;
+  kind: ProposalKind;
+  step: string;
+  /** The seq of the gate or incident it concerns. */
+  on: number;
+  text: string;
+  choice?: IncidentChoice;
+  status: "open" | "accepted" | "lapsed";
+  acceptedBy?: Actor;
 }
 
 export interface Feedback {
@@ -99,11 +117,15 @@ export interface Decision {
   seq: number;
   at: string;
   actor: Actor;
-  type: "approve" | "reject" | "go" | "no-go" | "certify" | "auto-proceed" | "incident" | "pause" | "resume" | "abort" | "rollback" | "waive" | "exclude" | "sev-override";
+  type: "approve" | "reject" | "go" | "no-go" | "certify" | "auto-proceed" | "incident" | "pause" | "resume" | "abort" | "rollback" | "waive" | "exclude" | "sev-override" | "accept-risk";
   phase: number;
   step: string;
   note?: string;
-  authority?: "person" | "auto-proceed";
+  authority?: DecisionAuthority;
+  /** COLLAB: the AI LEAD's proposal this decision accepted (both actors in the one decision). */
+  proposal?: ProposalRef;
+  /** The requester approved their own request alone (authority.selfApproval). */
+  selfApproval?: boolean;
   returnTo?: number;
   choice?: IncidentChoice;
 }
@@ -148,6 +170,8 @@ export interface ReleaseState {
   feedback: Feedback[];
   questions: Question[];
   decisions: Decision[];
+  /** COLLAB proposals (P1, P2 …), in order. */
+  proposals: Proposal[];
   autoProceed: { by: Actor; at: string; seq: number } | null;
   pauseRequested: boolean;
   abortRequested: boolean;

@@ -7,6 +7,7 @@ import { isTerminal } from "./fold.js";
 import { defaultReturnPhase } from "./return-phase.js";
 import { gateFindings } from "./consolidate.js";
 import { roundId } from "./gate-round.js";
+import { openProposals } from "./collab.js";
 
 export interface StatusView {
   release: string;
@@ -34,7 +35,12 @@ export interface StatusView {
   hold: null | { reason: string; at: string };
   openQuestions: { id: string; text: string; by: string }[];
   feedback: { id: string; text: string; by: string; response?: string }[];
-  decisions: { at: string; by: string; type: string; step: string; note?: string }[];
+  /** `authority`: "emergency" for Emergency Authority, "auto-proceed" for GO RELEASE; a COLLAB decision names the proposal and its author (`proposedBy`). */
+  decisions: { at: string; by: string; type: string; step: string; note?: string; authority?: string; proposal?: string; proposedBy?: string; selfApproval?: boolean }[];
+  /** COLLAB proposals still open (the AI LEAD's, for a HUM LEAD to accept). */
+  proposals: { id: string; kind: string; step: string; by: string; text: string; choice?: string }[];
+  /** Set when the open incident was escalated to the emergency contacts. */
+  escalated: null | { at: string; to: string[] };
   autoProceed: null | { by: string; at: string };
   documents: string[];
   /** Every step of the current pass that finished or runs, in workflow order, with its verdict (null while it runs). */
@@ -78,7 +84,8 @@ export function nextCommands(s: ReleaseState, release?: string): string[] {
     // An attempt that ended without certification can be made again: a new run, this one kept.
     return [`brtops release ${s.version} --to ${s.environment}   # try v${s.version} again as a new attempt`, `brtops audit verify${r}`];
   }
-  if (s.incident) return [`brtops guide retry --step ${s.incident.step}${r}`, ...(s.deployed ? [`brtops guide rollback --step ${s.incident.step}${r}`] : []), `brtops guide continue --step ${s.incident.step}${r}`, `brtops abort${r}`];
+  const accept = openProposals(s).map((p) => `brtops accept ${p.id}${r}   # COLLAB: ${p.kind}${p.choice ? ` ${p.choice}` : ""} proposed by ${p.actor.id}`);
+  if (s.incident) return [...accept, `brtops guide retry --step ${s.incident.step}${r}`, ...(s.deployed ? [`brtops guide rollback --step ${s.incident.step}${r}`] : []), `brtops guide continue --step ${s.incident.step}${r}`, `brtops abort${r}`];
   if (s.pauseRequested || s.onHold) return [`brtops resume${r}`, `brtops abort${r}`];
   if (s.gate) {
     const g = s.gate;
@@ -89,6 +96,7 @@ export function nextCommands(s: ReleaseState, release?: string): string[] {
     // GO RELEASE changes nothing at SEV-0/1 (decisions.grantAutoProceed refuses it there).
     const goApplies = !s.autoProceed && (s.sev === null || s.sev >= 2);
     return [
+      ...accept,
       `brtops approve --step ${roundId(g.step, g.round)}${hasCritical ? ' --waive "why it is acceptable"' : ""} --note "…"${r}${approveWord}`,
       `brtops reject --step ${roundId(g.step, g.round)} --reason "…"${g.kind === "go-no-go" ? ` --return-to ${defaultReturnPhase(s)}` : ""}${r}${rejectWord}`,
       `brtops feedback "…"${r}`,
@@ -137,7 +145,18 @@ export function statusView(s: ReleaseState, release?: string): StatusView {
     incident: s.incident ? { step: s.incident.step, error: s.incident.error, interrupted: s.incident.interrupted } : null,
     openQuestions: s.questions.filter((q) => !q.answer).map((q) => ({ id: q.id, text: q.text, by: q.actor.id })),
     feedback: s.feedback.map((f) => ({ id: f.id, text: f.text, by: f.actor.id, ...(f.response ? { response: f.response } : {}) })),
-    decisions: s.decisions.slice(-10).map((d) => ({ at: d.at, by: d.actor.id, type: d.type, step: d.step, ...(d.note ? { note: d.note } : {}) })),
+    decisions: s.decisions.slice(-10).map((d) => ({
+      at: d.at,
+      by: d.actor.id,
+      type: d.type,
+      step: d.step,
+      ...(d.note ? { note: d.note } : {}),
+      ...(d.authority && d.authority !== "person" ? { authority: d.authority } : {}),
+      ...(d.proposal ? { proposal: d.proposal.id, proposedBy: d.proposal.by.id } : {}),
+      ...(d.selfApproval ? { selfApproval: true } : {}),
+    })),
+    proposals: openProposals(s).map((p) => ({ id: p.id, kind: p.kind, step: p.step, by: p.actor.id, text: p.text, ...(p.choice ? { choice: p.choice } : {}) })),
+    escalated: s.incident?.escalated ? { at: s.incident.escalated.at, to: s.incident.escalated.to } : null,
     autoProceed: s.autoProceed ? { by: s.autoProceed.by.id, at: s.autoProceed.at } : null,
     documents: [...new Set(Object.values(s.documents).flatMap((d) => d.files.map((f) => f.name)))],
     steps: stepViews(s),

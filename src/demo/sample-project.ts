@@ -19,6 +19,8 @@ function write(root: string, rel: string, text: string, exec = false): void {
 export interface SampleOptions {
   hum?: string[];
   ai?: string[];
+  /** Emergency contacts (leads.emergency). */
+  emergency?: string[];
   /** Extra YAML appended to the environment `local`. */
   envExtra?: string;
   /** Extra top-level YAML. */
@@ -59,7 +61,7 @@ project: {name: sample-service}
 leads:
   hum: [${hum.join(", ")}]
   ai: [${ai.join(", ")}]
-environments:
+${o.emergency ? `  emergency: [${o.emergency.join(", ")}]\n` : ""}environments:
   local:
     aliases: [dev, staging]
     deploy:

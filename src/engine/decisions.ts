@@ -5,10 +5,11 @@
  * approvals bound to one step: the first wins, the second finds the step gone → E_STEP_MISMATCH).
  */
 import { authorityChanged, authorityRecord } from "../core/admit-event.js";
-import { authorize, judgeApproval, type Action } from "../core/authority.js";
+import { approvalPolicy, authorityOf, authorize, judgeApproval, situationOf, type Action } from "../core/authority.js";
 import { bindRound, parseStepRef, roundId } from "../core/gate-round.js";
+import { openProposal, proposalFor, proposalRef } from "../core/collab.js";
 import { BrtopsError } from "../core/errors.js";
-import type { AnyDraft, EventData, Finding, FingerprintRef, IncidentChoice, Sev } from "../core/events.js";
+import type { AnyDraft, EventData, Finding, FingerprintRef, IncidentChoice, ProposalKind, Sev } from "../core/events.js";
 import { isTerminal } from "../core/fold.js";
 import { defaultReturnPhase } from "../core/return-phase.js";
 import { buildLedger, environmentRecord } from "../core/ledger.js";
@@ -56,13 +57,14 @@ function notFinished(s: ReleaseState): void {
   throw new BrtopsError("E_RELEASE_FINISHED", `Release ${s.release} is ${s.state}; nothing more can be decided on it.`, { hint: again });
 }
 
-async function act(project: Project, session: ReleaseSession, input: DecisionInput, action: Action, what: string, build: (s: ReleaseState, actor: ReturnType<typeof authorize>) => AnyDraft[]): Promise<ReleaseState> {
-  const actor = authorize(project.config.leads, input.actorId, action, what);
+async function act(project: Project, session: ReleaseSession, input: DecisionInput, action: Action, what: string, build: (s: ReleaseState, actor: ReturnType<typeof authorize>) => AnyDraft[], choice?: IncidentChoice): Promise<ReleaseState> {
   // A runner or another person may append between our read and our append: read again and judge
   // the decision on what is there now (a --step that no longer matches is refused then).
   for (let tries = 0; ; tries += 1) {
     await session.refresh();
     const s = session.state;
+    // Authority on the state read: an emergency contact's lasts only while the release is failing.
+    const actor = authorize(project.config.leads, input.actorId, action, what, situationOf(s, choice));
     bindStep(s, input.step);
     // A dry run: authority, the step and every rule of the decision are checked (build throws what
     // the real decision would), and nothing is appended.
@@ -102,21 +104,25 @@ function needGate(s: ReleaseState, verb: string) {
   return s.gate;
 }
 
-export async function approve(project: Project, session: ReleaseSession, input: DecisionInput & { waive?: string }): Promise<ReleaseState> {
+export async function approve(project: Project, session: ReleaseSession, input: DecisionInput & { waive?: string; proposal?: string }): Promise<ReleaseState> {
   const fingerprint = await readFingerprint(project, session.state.version);
   await refuseStaleReport(project, session, input, fingerprint);
   return act(project, session, input, "approve", "approve a gate", (s, actor) => {
     const g = needGate(s, "approve");
+    // COLLAB: the approval accepts the AI LEAD's risk proposal; the accepted risk is the waiver.
+    const p = input.proposal ? openProposal(s, input.proposal, "accept-risk") : null;
+    const waive = input.waive ?? (p ? `risk accepted (COLLAB ${p.id}, proposed by ${p.actor.id}): ${p.text}` : undefined);
     const critical = g.findings.filter((f) => f.severity === "critical");
-    if (critical.length > 0 && !input.waive) {
+    if (critical.length > 0 && !waive) {
       throw new BrtopsError("E_FINDINGS_UNWAIVED", `Step ${g.step} has ${critical.length} critical finding(s): ${critical.map((f) => f.code).join(", ")}.`, {
         hint: `Approve with a recorded waiver: \`brtops approve --step ${roundId(g.step, g.round)} --waive "why it is acceptable"\`, or reject it.`,
         details: { findings: critical },
       });
     }
-    const verdict = judgeApproval(g, s.requestedBy.id, actor.id);
-    const note = [input.note, input.waive ? `waiver: ${input.waive}` : ""].filter(Boolean).join(" — ");
-    return [{ type: "GateApproved", at: project.now(), actor, data: { phase: g.phase, step: g.step, round: roundOf(g), authority: "person", final: verdict.final, fingerprint, ...(note ? { note } : {}) } }];
+    const verdict = judgeApproval(g, s.requestedBy.id, actor.id, approvalPolicy(project.config.leads, project.config.authority));
+    const note = [input.note, waive ? `waiver: ${waive}` : ""].filter(Boolean).join(" — ");
+    const extra = { ...(verdict.selfApproval ? { selfApproval: true } : {}), ...(p ? { proposal: proposalRef(p) } : {}) };
+    return [{ type: "GateApproved", at: project.now(), actor, data: { phase: g.phase, step: g.step, round: roundOf(g), authority: "person", final: verdict.final, fingerprint, ...(note ? { note } : {}), ...extra } }];
   });
 }
 
@@ -253,7 +259,7 @@ export async function abortRelease(project: Project, session: ReleaseSession, in
   return act(project, session, input, "abort", "abort a release", (s, actor) => {
     notFinished(s);
     if (s.abortRequested) throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} is already being aborted.`, { hint: "Finish it with `brtops run`." });
-    return [{ type: "AbortRequested", at: project.now(), actor, data: { ...(input.note ? { reason: input.note } : {}) } }];
+    return [{ type: "AbortRequested", at: project.now(), actor, data: { ...(input.note ? { reason: input.note } : {}), ...(authorityOf(actor) === "emergency" ? { authority: "emergency" as const } : {}) } }];
   });
 }
 
@@ -274,17 +280,62 @@ export async function requestRollback(project: Project, session: ReleaseSession,
     if (s.state === "aborted" || s.state === "rolled-back") notFinished(s);
     if (!s.deployed) throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} has deployed nothing to roll back (phase ${s.phase}).`, { hint: "Use `brtops abort` to stop a release before deployment." });
     if (s.rollbackRequested) throw new BrtopsError("E_INVALID_STATE", "A rollback is already under way.", { hint: "Finish it with `brtops run`." });
-    return [{ type: "RollbackRequested", at: project.now(), actor, data: { ...(input.note ? { reason: input.note } : {}) } }];
+    return [{ type: "RollbackRequested", at: project.now(), actor, data: { ...(input.note ? { reason: input.note } : {}), ...(authorityOf(actor) === "emergency" ? { authority: "emergency" as const } : {}) } }];
   });
 }
 
-export async function guideIncident(project: Project, session: ReleaseSession, input: DecisionInput & { choice: IncidentChoice }): Promise<ReleaseState> {
+export async function guideIncident(project: Project, session: ReleaseSession, input: DecisionInput & { choice: IncidentChoice; proposal?: string }): Promise<ReleaseState> {
   if (!["retry", "rollback", "continue"].includes(input.choice)) throw new BrtopsError("E_USAGE", `"${input.choice}" is not a choice: use retry, rollback or continue.`);
-  return act(project, session, input, "incident-guidance", "choose how to handle an incident", (s, actor) => {
+  return act(
+    project,
+    session,
+    input,
+    "incident-guidance",
+    `choose ${input.choice} at an incident`,
+    (s, actor) => {
+      notFinished(s);
+      if (!s.incident) throw new BrtopsError("E_NOT_AT_GATE", `Release ${s.version} has no open incident.`, { hint: "See `brtops status`." });
+      if (input.choice === "rollback" && !s.deployed) throw new BrtopsError("E_INVALID_STATE", "Nothing has been deployed yet, so there is nothing to roll back.", { hint: "Choose retry or continue, or abort the release." });
+      // COLLAB: the guidance accepts the AI LEAD's proposal, which must be for this very choice.
+      const p = input.proposal ? openProposal(s, input.proposal, "guidance") : null;
+      if (p && p.choice !== input.choice) throw new BrtopsError("E_USAGE", `Proposal ${p.id} proposes ${p.choice}, not ${input.choice}.`, { hint: `brtops accept ${p.id}` });
+      const extra = { ...(authorityOf(actor) === "emergency" ? { authority: "emergency" as const } : {}), ...(p ? { proposal: proposalRef(p) } : {}) };
+      return [{ type: "IncidentGuidance", at: project.now(), actor, data: { step: s.incident.step, choice: input.choice, ...(input.note ? { note: input.note } : {}), ...extra } }];
+    },
+    input.choice,
+  );
+}
+
+/**
+ * COLLAB, the AI LEAD's half: `brtops propose accept-risk "…"` at the phase 5 gate (the risks 5.3
+ * assessed) or `brtops propose guidance rollback "…"` at an incident. Recorded (ProposalMade); it
+ * decides nothing until a HUM LEAD accepts it.
+ */
+export async function propose(project: Project, session: ReleaseSession, input: DecisionInput & { kind: ProposalKind; text: string; choice?: IncidentChoice }): Promise<ReleaseState> {
+  if (!["accept-risk", "guidance"].includes(input.kind)) throw new BrtopsError("E_USAGE", `"${input.kind}" is not something to propose: use accept-risk or guidance.`, { hint: 'brtops propose accept-risk "…" | brtops propose guidance rollback "…"' });
+  return act(project, session, input, "propose", "propose a COLLAB decision", (s, actor) => {
     notFinished(s);
-    if (!s.incident) throw new BrtopsError("E_NOT_AT_GATE", `Release ${s.version} has no open incident.`, { hint: "See `brtops status`." });
-    if (input.choice === "rollback" && !s.deployed) throw new BrtopsError("E_INVALID_STATE", "Nothing has been deployed yet, so there is nothing to roll back.", { hint: "Choose retry or continue, or abort the release." });
-    return [{ type: "IncidentGuidance", at: project.now(), actor, data: { step: s.incident.step, choice: input.choice, ...(input.note ? { note: input.note } : {}) } }];
+    const p = proposalFor(s, input.kind, input.text, input.choice);
+    return [{ type: "ProposalMade", at: project.now(), actor, data: p }];
+  });
+}
+
+/**
+ * COLLAB, the HUM LEAD's half: `brtops accept P1`. A guidance proposal becomes the incident's
+ * guidance; a risk acceptance is recorded as the HUM LEAD's acceptance of the AI LEAD's proposal
+ * (the GO decision itself stays a separate decision: `brtops approve`, which may name it too).
+ */
+export async function acceptProposal(project: Project, session: ReleaseSession, input: DecisionInput & { id: string }): Promise<ReleaseState> {
+  await session.refresh();
+  const found = openProposal(session.state, input.id);
+  if (found.kind === "guidance") {
+    authorize(project.config.leads, input.actorId, "accept-proposal", "accept a proposal");
+    return guideIncident(project, session, { ...input, choice: found.choice!, proposal: found.id });
+  }
+  return act(project, session, input, "accept-proposal", "accept a proposal", (s, actor) => {
+    notFinished(s);
+    const p = openProposal(s, input.id, "accept-risk");
+    return [{ type: "ProposalAccepted", at: project.now(), actor, data: { id: p.id, kind: p.kind, step: p.step, proposal: proposalRef(p), ...(input.note ? { note: input.note } : {}) } }];
   });
 }
 
@@ -324,7 +375,6 @@ export async function signOff(project: Project, session: ReleaseSession, input: 
     const step = SIGNOFF_STEP[input.for];
     const reopens = s.steps[step] && s.approvedAt[Number(step.split(".")[0])] === undefined ? { reopens: step } : {};
     return [{ type: "Note", at: project.now(), actor, data: { kind: "signoff", text: `${input.for === "uat" ? "UAT" : "Stakeholder"} sign-off (${decision}) by ${actor.id}${input.note ? `: ${input.note}` : ""}`, data: { for: input.for, decision, ...reopens } } }];
-
   });
 }
 

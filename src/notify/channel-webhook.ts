@@ -24,6 +24,7 @@ export function webhookBody(n: Notification): string {
     text: n.text,
     url: n.url,
     at: n.at,
+    to: n.to,
     data: n.data,
   });
 }

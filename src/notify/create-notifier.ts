@@ -68,7 +68,7 @@ export function createNotifier(config: NotificationsConfig | undefined, opts: No
       case "slack":
         return slackAttempt(n, { url: r.url!, timeoutMs, fetch: fetchFn });
       case "email":
-        return emailAttempt(transportFor(r as Resolved & { channel: typeof c }), { from: c.from, to: c.to, subject: emailSubject(n), text: plainText(n) });
+        return emailAttempt(transportFor(r as Resolved & { channel: typeof c }), { from: c.from, to: [...new Set([...c.to, ...(n.to ?? []).filter((x) => /^[^\s@]+@[^\s@]+$/.test(x))])], subject: emailSubject(n), text: plainText(n) });
     }
   };
 

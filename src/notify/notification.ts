@@ -1,7 +1,7 @@
 /** What brtops tells people, and what each channel reports back. */
 import type { NOTIFICATION_KINDS } from "../config/schema-notifications.js";
 
-/** One of prompt, gate, go-decision, deploy-start, deploy-progress, deploy-failure, rollback, complete, incident, hold, deviation. */
+/** One of prompt, gate, go-decision, deploy-start, deploy-progress, deploy-failure, rollback, complete, incident, hold, deviation, emergency, escalation. */
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** A message about a release; `at` comes from the caller's clock (ISO 8601). */
@@ -16,6 +16,8 @@ export interface Notification {
   /** A link to the release (the dashboard), shown by every channel. */
   url?: string;
   at: string;
+  /** The people it is for (HUM LEADs for an emergency act, emergency contacts for an escalation): every channel names them, e-mail also sends to those that are addresses. */
+  to?: string[];
   data?: Record<string, unknown>;
 }
 

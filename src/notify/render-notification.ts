@@ -27,6 +27,7 @@ export function plainText(n: Notification): string {
   if (n.phase !== undefined) lines.push(`Phase:       ${n.phase}`);
   if (n.step) lines.push(`Step:        ${n.step}`);
   lines.push(`Event:       ${n.kind}`, `At:          ${n.at}`);
+  if (n.to && n.to.length > 0) lines.push(`For:         ${n.to.join(", ")}`);
   if (n.url) lines.push(`Link:        ${n.url}`);
   if (n.data && Object.keys(n.data).length > 0) lines.push("", "Details:", JSON.stringify(n.data, null, 2));
   lines.push("", "-- sent by brtops");
@@ -46,7 +47,7 @@ const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0,
 /** A Slack-compatible incoming-webhook payload: `text` (the fallback, mrkdwn) and blocks. */
 export function slackMessage(n: Notification): SlackMessage {
   const link = n.url ? `\n<${n.url.replace(/[|>]/g, encodeURIComponent)}|Open release ${esc(n.release)}>` : "";
-  const body = clip(`*${esc(n.title)}*\n${esc(n.text)}`, 2900) + link;
+  const body = clip(`*${esc(n.title)}*\n${n.to && n.to.length > 0 ? `For: ${esc(n.to.join(", "))}\n` : ""}${esc(n.text)}`, 2900) + link;
   return {
     text: body,
     blocks: [

@@ -53,18 +53,42 @@ const decisionLabel: Record<Decision["type"], string> = {
   waive: "WAIVED",
   exclude: "EXCLUDED",
   "sev-override": "SEV OVERRIDE",
+  "accept-risk": "RISK ACCEPTED",
 };
+
+/**
+ * Who made a decision and under which authority: a COLLAB decision names the HUM LEAD who
+ * accepted and the AI LEAD who proposed; Emergency Authority and self-approval are said so.
+ */
+export function decidedBy(d: Decision): string {
+  if (d.authority === "auto-proceed") return `${d.actor.id} (on the GO RELEASE grant)`;
+  if (d.proposal) return `COLLAB: ${d.actor.id} (HUM LEAD) accepting ${d.proposal.id} proposed by ${d.proposal.by.id} (AI LEAD)`;
+  if (d.authority === "emergency") return `${d.actor.id} (EMERGENCY AUTHORITY)`;
+  if (d.selfApproval) return `${d.actor.id} (self-approval: requester and sole HUM LEAD)`;
+  return d.actor.id;
+}
 
 export function decisionsSection(ctx: DocContext, phases?: readonly number[]): string {
   const ds = ctx.state.decisions.filter((d) => !phases || phases.includes(d.phase));
   if (ds.length === 0) return "## Decisions\n\nNo decisions recorded for this part of the release.\n";
   const rows = ds.map((d) => {
     const what = d.type === "incident" ? `${decisionLabel[d.type]}: ${d.choice}` : decisionLabel[d.type];
-    const by = d.authority === "auto-proceed" ? `${d.actor.id} (on the GO RELEASE grant)` : d.actor.id;
-    const note = [d.note ? md(d.note) : "", d.returnTo ? `return to phase ${d.returnTo}` : ""].filter(Boolean).join("; ");
+    const by = md(decidedBy(d));
+    const note = [d.proposal ? `proposal: ${md(d.proposal.text)}` : "", d.note ? md(d.note) : "", d.returnTo ? `return to phase ${d.returnTo}` : ""].filter(Boolean).join("; ");
     return `| ${d.at} | ${d.step} | ${what} | ${by} | ${note || "—"} |`;
   });
   return ["## Decisions", "", "| When | Step | Decision | By | Note |", "|---|---|---|---|---|", ...rows, ""].join("\n");
+}
+
+/**
+ * The decisions made jointly (COLLAB) or under Emergency Authority, in documents without a full
+ * decisions table (the readiness checklist); empty when there were none, so others read as before.
+ */
+export function jointDecisionsSection(ctx: DocContext, phases?: readonly number[]): string {
+  const ds = ctx.state.decisions.filter((d) => (d.proposal || d.authority === "emergency") && (!phases || phases.includes(d.phase)));
+  if (ds.length === 0) return "";
+  const rows = ds.map((d) => `| ${d.at} | ${d.step} | ${d.type === "incident" ? `${decisionLabel[d.type]}: ${d.choice}` : decisionLabel[d.type]} | ${md(decidedBy(d))} | ${[d.proposal ? `proposal: ${md(d.proposal.text)}` : "", d.note ? md(d.note) : ""].filter(Boolean).join("; ") || "—"} |`);
+  return ["## COLLAB and emergency decisions", "", "| When | Step | Decision | By | Note |", "|---|---|---|---|---|", ...rows, ""].join("\n");
 }
 
 /**

@@ -15,7 +15,7 @@ import { buildReadinessChecklist, type ChecklistInput, type ChecklistItem, type 
 import { assessSignoffs } from "../../intel/assess-signoffs.js";
 import { signoffsFromEvents } from "../../intel/signoffs-from-events.js";
 import { stepResult, type DocContext } from "./doc-context.js";
-import { conversationSection, deviationsSection, generatedFrom, md, skippedNotice, timelineSection } from "./render-common.js";
+import { conversationSection, deviationsSection, generatedFrom, jointDecisionsSection, md, skippedNotice, timelineSection } from "./render-common.js";
 import { outcomeHeaderLines } from "./render-outcome.js";
 
 const mark = (i: ChecklistItem): string => (i.passed === null ? "➖" : i.passed ? "✅" : "❌");
@@ -119,6 +119,8 @@ export function renderReadinessChecklistDoc(ctx: DocContext): string {
 
   const deviations = deviationsSection(ctx);
   if (deviations) out.push(deviations);
+  const joint = jointDecisionsSection(ctx, [5]);
+  if (joint) out.push(joint);
   out.push(conversationSection(ctx, [5]), timelineSection(ctx, [5]));
   out.push("## Decision", "");
   if (!d) out.push("**Decision**: pending — waiting for the HUM LEAD's GO/NO-GO.");
