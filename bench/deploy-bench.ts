@@ -59,7 +59,7 @@ async function once(project: Project | null): Promise<{ makespanMs: number; batc
   // The same calls execute-deploy makes: a two-phase effect per step, a stop check per wave.
   const r = await runDag(plan, {
     concurrency: WIDTH,
-    ...(ctx ? { shouldStop: () => ctx!.shouldStop() } : {}),
+    ...(ctx ? { shouldStop: () => ctx.shouldStop() } : {}),
     runStep: async (name) => (ctx ? ctx.effect(name, `no-op ${name}`, { idempotent: true }, async () => (await wait(STEP_MS), {})) : wait(STEP_MS)),
   });
   const makespanMs = performance.now() - t0;

@@ -79,7 +79,7 @@ async function startServer(root: string, cli: string, store?: string): Promise<{
   const child = spawn(process.execPath, [cli, "serve", "--port", "0", "--json"], { cwd: root, env: benchEnv(store), stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((res, rej) => {
     let out = "";
-    child.stdout!.on("data", (c: Buffer) => {
+    child.stdout.on("data", (c: Buffer) => {
       out += c.toString("utf8");
       const line = out.split("\n").find((l) => l.includes('"listening"'));
       if (line) res((JSON.parse(line) as { url: string }).url);

@@ -2,7 +2,7 @@
 import { envFlag } from "./context.js";
 import { BrtopsError, ExitCodes } from "../core/errors.js";
 import { gateWaitingFor } from "../core/authority.js";
-import type { IncidentChoice, ProposalKind, Sev } from "../core/events.js";
+import type { IncidentChoice, ProposalKind } from "../core/events.js";
 import { statusView } from "../core/status-view.js";
 import { parseSev } from "../core/workflow.js";
 import * as d from "../engine/decisions.js";
@@ -133,7 +133,7 @@ export const decisionCommands: Record<string, (ctx: Ctx) => Promise<number>> = {
   sev: (ctx) => {
     const sev = parseSev(text(ctx, 0, "SEV level (SEV-0 … SEV-5)"));
     if (sev === null) throw new BrtopsError("E_USAGE", `"${ctx.args.positionals[0]}" is not a SEV level.`, { hint: "Use SEV-0 … SEV-5." });
-    return decide(ctx, runDecision((p, s, b) => d.overrideSev(p, s, { ...b, sev: sev as Sev, reason: ctx.args.flags.reason ?? "" }), (st) => `SEV set to SEV-${st.sev}; phases ${st.plan.join(", ")}.`));
+    return decide(ctx, runDecision((p, s, b) => d.overrideSev(p, s, { ...b, sev: sev, reason: ctx.args.flags.reason ?? "" }), (st) => `SEV set to SEV-${st.sev}; phases ${st.plan.join(", ")}.`));
   },
   signoff: (ctx) => decide(ctx, runDecision((p, s, b) => d.signOff(p, s, { ...b, for: ctx.args.flags.uat ? "uat" : "stakeholders", ...(ctx.args.flags.reject ? { reject: true } : {}), ...(ctx.args.positionals.length ? { note: ctx.args.positionals.join(" ") } : {}) }), () => "Sign-off recorded.")),
   pause: (ctx) => decide(ctx, runDecision((p, s, b) => d.pauseRelease(p, s, b), () => "Pause recorded: the release holds at the next safe checkpoint. Resume with `brtops resume`.")),

@@ -131,7 +131,7 @@ async function docsVersion(store: Store, release: string | undefined): Promise<s
 export async function cmdFeatures(ctx: Ctx): Promise<number> {
   return withProject(ctx, async (p) => {
     const { readFeatureReport } = await import("../intel/read-feature-report.js");
-    const r = await readFeatureReport(p.root, p.config as never);
+    const r = await readFeatureReport(p.root, p.config);
     const text = [
       ...r.features.map((f) => `${f.status.padEnd(12)} ${f.name}${f.sev !== null ? ` [SEV-${f.sev}]` : ""}${f.source ? `  (${f.source.file}:${f.source.line})` : ""}`),
       "",

@@ -67,7 +67,7 @@ function parseOptions(name: string, argv: readonly string[], allowed: readonly O
     const n = attribute.get(attr);
     if (n && value !== undefined) flags[n] = value;
   }
-  return { positionals: [...(cmd.args as string[])], flags: flags as Args["flags"] };
+  return { positionals: [...(cmd.args)], flags: flags };
 }
 
 /** Parses a command line: a table command, a phrase, or the main help/version. */

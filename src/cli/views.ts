@@ -21,7 +21,7 @@ export interface Sitrep {
 export function sitrep(s: ReleaseState, events: readonly AnyEvent[]): Sitrep {
   const status = s.state === "certified" ? "COMPLETE" : s.state === "failed" || s.incident || s.state === "on-hold" ? "BLOCKED" : s.state === "rolling-back" || s.state === "rolled-back" || s.state === "aborted" || s.gate?.findings.some((f) => f.severity === "critical") ? "AT RISK" : "ON TRACK";
   const last = [...events].reverse().find((e) => e.type !== "Note");
-  const lastAction = last ? `${last.type}${"step" in (last.data as object) ? ` ${(last.data as { step: string }).step}` : ""} by ${last.actor.id} at ${last.at}` : "none";
+  const lastAction = last ? `${last.type}${"step" in (last.data) ? ` ${(last.data).step}` : ""} by ${last.actor.id} at ${last.at}` : "none";
   return {
     release: s.release,
     version: s.version,

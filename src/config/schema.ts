@@ -29,7 +29,7 @@ export const configSchema = z
       .transform(({ hum, ...rest }) => ({
         ...rest,
         hum: hum.map((h) => (typeof h === "string" ? h : h.id)),
-        signingKeys: hum.flatMap((h) => (typeof h === "string" ? [] : [...(h.key ? [h.key] : []), ...(h.keys ?? [])].map((key) => ({ id: h.id, key: key.trim() })))) as readonly { id: string; key: string }[] | undefined,
+        signingKeys: hum.flatMap((h) => (typeof h === "string" ? [] : [...(h.key ? [h.key] : []), ...(h.keys ?? [])].map((key) => ({ id: h.id, key: key.trim() })))),
       })),
     paths: z
       .object({

@@ -22,6 +22,7 @@ export function createBatchAppender(store: Store, release: string, lastSeq: numb
   let failed: unknown = null;
   const group = createGroupCommit(async (drafts) => {
     // A conflict means another writer appended: every later append fails the same way.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the error the failed batch caught, thrown again
     if (failed) throw failed;
     try {
       const events = await store.append(release, seq, drafts);

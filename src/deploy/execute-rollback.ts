@@ -65,7 +65,7 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
     } catch (e) {
       failed.push({ name: "github-release", message: isBrtopsError(e) ? e.message : ctx.redact(String(e)) });
     }
-    if (gh) await attempt("github-release", `delete the GitHub release of ${tag}`, async () => ({ ...(await deleteRelease(gh!.client, tag)) }));
+    if (gh) await attempt("github-release", `delete the GitHub release of ${tag}`, async () => ({ ...(await deleteRelease(gh.client, tag)) }));
     await attempt("github-remote-tag", `delete ${tag} on ${cfg.remote}`, async () => ({ ...(await deleteRemoteTag(ctx.git, cfg.remote, tag)) }));
     await attempt("github-local-tag", `delete the local tag ${tag}`, async () => ({ ...(await deleteLocalTag(ctx.git, tag)) }));
   }

@@ -58,7 +58,7 @@ export async function escalateOpenReleases(project: Project): Promise<Escalation
     if (await escalateIfDue(project, session, policy)) out.escalated.push(session.release);
     else {
       const at = escalationAt(session.state, policy.afterMs);
-      if (at !== null) out.pending.push({ release: session.release, step: session.state.incident!.step, at: new Date(at).toISOString() });
+      if (at !== null) out.pending.push({ release: session.release, step: session.state.incident.step, at: new Date(at).toISOString() });
     }
   }
   return out;

@@ -14,8 +14,8 @@ export function createEventNotifier(project: Project, session: ReleaseSession): 
   return async (events) => {
     for (const e of events) {
       for (const n of notificationsFor(e, session.state, { hum: project.config.leads.hum, emergency: project.config.leads.emergency })) {
-        notifier ??= (await import("../notify/create-notifier.js")).createNotifier(config, { env: project.env as Record<string, string | undefined>, redact: project.redact }) as never;
-        const results = await notifier!.notify({ ...n, release: session.release, environment: session.state.environment, at: project.now() } as never);
+        notifier ??= (await import("../notify/create-notifier.js")).createNotifier(config, { env: project.env, redact: project.redact }) as never;
+        const results = await notifier.notify({ ...n, release: session.release, environment: session.state.environment, at: project.now() } as never);
         const failed = results.filter((r) => !r.ok);
         if (failed.length > 0) {
           await session.appendFact([

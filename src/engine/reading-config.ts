@@ -41,7 +41,7 @@ export async function readingConfig(root: string): Promise<ReadingConfig | null>
   let raw: { store?: unknown; paths?: { releases?: unknown } };
   try {
     // The same limits as the validating read, which explains a refusal.
-    raw = (parseYaml(readYamlFile(file), file).raw ?? {}) as typeof raw;
+    raw = (parseYaml(readYamlFile(file), file).raw ?? {});
   } catch {
     return null;
   }

@@ -36,7 +36,7 @@ export async function planRequest(project: Project, req: ReleaseRequest): Promis
     });
   }
   // No deployment of nothing: an environment with no deploy steps and no target block is refused now.
-  const env = project.config.environments[environment]!;
+  const env = project.config.environments[environment];
   if (env.deploy.length === 0 && !env.github && !env.npm && !env.oci && environment !== "github" && environment !== "npm") {
     throw new BrtopsError("E_ENVIRONMENT_EMPTY", `Environment ${environment} has nothing to deploy with: no deploy steps and no github, npm or oci target, so a release there would deploy nothing.`, {
       hint: `Add to environments.${environment} in brtops.config.yaml: deploy steps (deploy: [{name: ship, run: [./scripts/deploy.sh, "{version}"]}]), or a target block (github: {}, npm: {}, or oci: {image, from} for a container image).`,
@@ -61,7 +61,8 @@ export async function requestRelease(project: Project, req: ReleaseRequest): Pro
     const plan = await planRequest(project, req);
     // The release's history (one git log, one diff) is read from now on, while the request is
     // recorded and phase 1 starts: step 1.4 and phase 2 find it read (steps/history.ts).
-    prefetchRecordedHistory(project.root, plan.base);
+    // Never rejects (a base it cannot read fails at 1.4): started, not awaited.
+    void prefetchRecordedHistory(project.root, plan.base);
     const session = await ReleaseSession.open(project.store, plan.release);
     if (session.exists) {
       // Only a run this planner did not see (a log copied in by hand) can be here.

@@ -93,7 +93,7 @@ export function scopeMoved(ref: FingerprintRef, now: FingerprintRef): boolean {
 export async function measureBetween(project: Project, approved: FingerprintRef, now: FingerprintRef): Promise<Deviation> {
   // Blob ids of committed files and content hashes of working files differ in form: compare like with like.
   const [a, b] = await Promise.all([expand(project, approved), expand(project, now)]);
-  for (const p of Object.keys(b.files)) if (b.files[p]!.startsWith("w:") && a.files[p] && !a.files[p]!.startsWith("w:")) a.files[p] = `w:${await hashCommitted(project, approved.commit, p)}`;
+  for (const p of Object.keys(b.files)) if (b.files[p]!.startsWith("w:") && a.files[p] && !a.files[p].startsWith("w:")) a.files[p] = `w:${await hashCommitted(project, approved.commit, p)}`;
   const cfg = project.config.scope as { categories?: Partial<typeof DEFAULT_SCOPE_CATEGORIES>; thresholds?: { minor: number; major: number } } | undefined;
   return measureDeviation(a, b, {
     categories: { ...DEFAULT_SCOPE_CATEGORIES, ...Object.fromEntries(Object.entries(cfg?.categories ?? {}).filter(([, v]) => v !== undefined)) },

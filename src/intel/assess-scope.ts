@@ -51,7 +51,7 @@ export interface ScopeInput {
 /** Merges configured category globs over the defaults. */
 export function scopeCategories(partial: Partial<Record<ScopeCategory, readonly string[] | undefined>> = {}): ScopeCategories {
   const out = { ...DEFAULT_SCOPE_CATEGORIES };
-  for (const k of SCOPE_CATEGORY_ORDER) if (partial[k]) out[k] = [...partial[k]!];
+  for (const k of SCOPE_CATEGORY_ORDER) if (partial[k]) out[k] = [...partial[k]];
   return out;
 }
 

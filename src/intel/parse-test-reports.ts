@@ -74,7 +74,7 @@ export function parseJUnit(xml: string): TestSummary {
     // Only suite totals (some tools write no testcase elements).
     const suiteRe = /<testsuite\b([^>]*)>/g;
     for (let m = suiteRe.exec(text); m; m = suiteRe.exec(text)) {
-      const n = (k: string): number => Number(attr(m![1]!, k) ?? 0) || 0;
+      const n = (k: string): number => Number(attr(m[1]!, k) ?? 0) || 0;
       out.tests += n("tests");
       out.failed += n("failures") + n("errors");
       out.skipped += n("skipped") + n("disabled");
@@ -145,7 +145,7 @@ export function parseNpmAudit(text: string): AuditSummary | null {
     }
   } else if (!("auditReportVersion" in d) && !("metadata" in d)) return null;
   const meta = (d.metadata as Record<string, unknown> | undefined)?.vulnerabilities as Record<string, unknown> | undefined;
-  for (const l of AUDIT_LEVELS) out.counts[l] = meta && typeof meta[l] === "number" ? (meta[l] as number) : out.vulnerabilities.filter((v) => v.severity === l).length;
+  for (const l of AUDIT_LEVELS) out.counts[l] = meta && typeof meta[l] === "number" ? (meta[l]) : out.vulnerabilities.filter((v) => v.severity === l).length;
   out.vulnerabilities.sort((a, b) => AUDIT_LEVELS.indexOf(b.severity) - AUDIT_LEVELS.indexOf(a.severity) || a.name.localeCompare(b.name));
   out.vulnerabilities = out.vulnerabilities.slice(0, 200);
   return out;

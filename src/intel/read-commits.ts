@@ -107,7 +107,7 @@ export function readCommits(cwd: string, range: CommitRange, options: { signal?:
         consume(rest + decoder.end());
         resolve({ range: expr, ...collector.result() });
       } catch (e) {
-        reject(e as Error);
+        reject(e);
       }
     });
   });

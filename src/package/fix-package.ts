@@ -24,7 +24,7 @@ import { npmPack } from "../adapters/npm/npm-publish.js";
 import { deployTarget } from "../deploy/deploy-target.js";
 import { hashFile } from "../intel/read-artifact-files.js";
 import { repoPath } from "../intel/read-features.js";
-import { MANIFEST_FILE, runBuild, writeManifest, type ArtifactRecord, type BuildStep } from "../intel/run-build.js";
+import { MANIFEST_FILE, runBuild, writeManifest, type ArtifactRecord } from "../intel/run-build.js";
 import { stepVars } from "../engine/steps/vars.js";
 import { artifactsDir, checkoutDir, dirtyFiles, npmArtifactPrefix, ownPaths, prepareCheckout, repoPrefix } from "./package-store.js";
 import { readVersionIn, versionFileSpecs, writeVersionIn, type VersionFileSpec } from "./version-files.js";
@@ -137,7 +137,7 @@ export async function fixPackage(ctx: StepContext, knownHead?: string): Promise<
   await mkdir(store, { recursive: true });
 
   const vars = { ...stepVars(ctx), commit, package: store };
-  const built = !building ? { ok: true, builds: [], missing: [], artifacts: [], manifest: null } as Awaited<ReturnType<typeof runBuild>> : await runBuild({ root: buildRoot, releaseDir: ctx.releaseDir, builds: ctx.config.build as readonly BuildStep[], run: ctx.run, vars, at: ctx.now(), signal: ctx.signal, writeManifest: false });
+  const built = !building ? { ok: true, builds: [], missing: [], artifacts: [], manifest: null } as Awaited<ReturnType<typeof runBuild>> : await runBuild({ root: buildRoot, releaseDir: ctx.releaseDir, builds: ctx.config.build, run: ctx.run, vars, at: ctx.now(), signal: ctx.signal, writeManifest: false });
   const base = {
     commit,
     versionCommit: written.commit,

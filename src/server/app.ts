@@ -31,7 +31,7 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
 
   app.onError((err, c) => {
     const e = isBrtopsError(err) ? err : new BrtopsError("E_INTERNAL", "The server failed to handle the request.", { hint: "See the server's log." });
-    if (!isBrtopsError(err)) console.error(project.redact(String((err as Error)?.stack ?? err)));
+    if (!isBrtopsError(err)) console.error(project.redact(String((err)?.stack ?? err)));
     // An error may quote a tool's output or a value a client sent: it passes the project's redactor like everything else.
     return c.json(project.redact.deep(errorBody(e)), (isBodyTooLarge(e) ? 413 : httpStatusFor(e.code)) as 400);
   });

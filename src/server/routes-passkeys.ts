@@ -7,7 +7,6 @@
  * instead of recording it; the approve or reject request then carries the assertion.
  */
 import type { Context, Hono } from "hono";
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { assertionOptions, registrationOptions, verifyRegistration } from "../adapters/passkeys.js";
 import { decisionChallenge } from "../core/decision-signature.js";
 import { BrtopsError } from "../core/errors.js";
@@ -48,7 +47,7 @@ const preparing: DecisionSigner = {
 
 /** The signer of an approve or reject body that carries a passkey assertion. */
 export function signerOfBody(b: { passkey?: z.infer<typeof PasskeyAssertion> | undefined }): { signer?: DecisionSigner } {
-  return b.passkey ? { signer: passkeySigner(b.passkey as AuthenticationResponseJSON) } : {};
+  return b.passkey ? { signer: passkeySigner(b.passkey) } : {};
 }
 
 /** Installs /api/passkeys/options, /api/passkeys and /api/releases/:version/sign. */
@@ -75,7 +74,7 @@ export function installPasskeys(app: Hono<AppEnv>, project: Project, session: (c
     const { rpID, origin } = rpOf(c);
     let key;
     try {
-      key = await verifyRegistration(p.id, body.response as RegistrationResponseJSON, { challenge: p.challenge, origin, rpID }, project.now());
+      key = await verifyRegistration(p.id, body.response, { challenge: p.challenge, origin, rpID }, project.now());
     } catch (e) {
       throw new BrtopsError("E_BAD_REQUEST", `The passkey's registration does not verify: ${(e as Error).message}`, { hint: "Try again; the passkey must verify you (PIN or biometrics)." });
     }

@@ -84,7 +84,7 @@ export class PostgresStore implements Store, Leases {
       await pool.end().catch(() => {});
       throw storeError(e, url, "connecting and updating the schema");
     }
-    return new PostgresStore(pool, url, { ...config, max: undefined } as PoolConfig);
+    return new PostgresStore(pool, url, { ...config, max: undefined });
   }
 
   /** A session-level advisory lock on one pooled connection, held while `fn` runs (all runners and servers share it). */

@@ -1,6 +1,6 @@
 /** The status object's hints and states as tables (issue 11, point 10): events in, Next lines and state out. */
 import { describe, expect, it } from "vitest";
-import type { AnyDraft, AnyEvent, Actor } from "../../src/core/events.js";
+import type { AnyDraft, Actor } from "../../src/core/events.js";
 import { foldEvents } from "../../src/core/fold.js";
 import { statusView } from "../../src/core/status-view.js";
 import { phasesForSev } from "../../src/core/workflow.js";
@@ -11,7 +11,7 @@ const HUM: Actor = { id: "alice@x", role: "hum-lead" };
 let clock = 0;
 const at = (): string => new Date(Date.UTC(2026, 0, 1, 0, 0, clock++)).toISOString();
 const d = (type: AnyDraft["type"], actor: Actor, data: unknown): AnyDraft => ({ type, at: at(), actor, data }) as AnyDraft;
-const view = (...drafts: AnyDraft[]) => statusView(foldEvents(chain("2.1.0", 0, GENESIS, drafts) as AnyEvent[])!);
+const view = (...drafts: AnyDraft[]) => statusView(foldEvents(chain("2.1.0", 0, GENESIS, drafts))!);
 const req = d("ReleaseRequested", AI, { version: "2.1.0", environment: "staging", previous: "2.0.0" });
 const sev = (n: number): AnyDraft => d("SevAssessed", AI, { sev: n, phases: phasesForSev(n as 0), factors: [] });
 const gate = (phase: number, step: string, kind = "approval"): AnyDraft => d("GateOpened", AI, { phase, step, kind, title: "t", report: "r", findings: [], requiredApprovals: 1, onApprove: `${phase}.11` });

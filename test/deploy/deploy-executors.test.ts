@@ -157,8 +157,8 @@ describe("phase 4 planning", () => {
     const plan = await planOrchestration(h.ctx("4.3"));
     expect(plan.result).toMatchObject({ order: ["db", "cache", "app", "ghost"], groups: [["db", "cache"], ["app"], ["ghost"]], criticalPath: ["db", "app", "ghost"], concurrency: 2, earlierRuns: 0 });
     const rb = await planRollbackProcedure(h.ctx("4.2"));
-    expect((rb.result!["items"] as { name: string }[]).map((i) => i.name)).toEqual(["undo:db", "redeploy"]);
-    expect(rb.result!["withoutUndo"]).toEqual(["ghost", "app", "cache"]);
+    expect((rb.result["items"] as { name: string }[]).map((i) => i.name)).toEqual(["undo:db", "redeploy"]);
+    expect(rb.result["withoutUndo"]).toEqual(["ghost", "app", "cache"]);
     const ready = await checkInfraReadiness(h.ctx("4.1"));
     expect(ready.findings).toEqual([expect.objectContaining({ severity: "critical", code: "E_PROGRAM_MISSING", message: expect.stringContaining("brtops-no-such-tool") })]);
     const comms = await planCommunication(h.ctx("4.4"));
@@ -171,8 +171,8 @@ describe("phase 4 planning", () => {
     await finishStep(old, "6.1", await executeDeployment(old.ctx("6.1")));
     const h = await harness({ deploy });
     const plan = await planOrchestration(h.ctx("4.3"));
-    expect(plan.result!["earlierRuns"]).toBe(1);
-    expect((plan.result!["steps"] as { expectedMs: number }[])[0]!.expectedMs).toBeGreaterThanOrEqual(50);
-    expect(plan.result!["estimatedMs"]).toBe((plan.result!["steps"] as { expectedMs: number }[])[0]!.expectedMs);
+    expect(plan.result["earlierRuns"]).toBe(1);
+    expect((plan.result["steps"] as { expectedMs: number }[])[0]!.expectedMs).toBeGreaterThanOrEqual(50);
+    expect(plan.result["estimatedMs"]).toBe((plan.result["steps"] as { expectedMs: number }[])[0]!.expectedMs);
   });
 });

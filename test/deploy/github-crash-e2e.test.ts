@@ -210,9 +210,9 @@ function githubPoint(
 
 /** Starts a runner and SIGKILLs it from inside the fake GitHub server when the request comes. */
 async function crashOnRequest(fx: Fixture, i: { method: string; path: RegExp; at: InterceptPoint; query?: Record<string, string> }): Promise<void> {
-  let runner: ReturnType<typeof startRunner> | undefined;
-  const intercepted = fx.fake.intercept({ ...i, run: () => runner!.kill() });
-  runner = startRunner(fx);
+  // The request comes from the runner's process, so `runner` is set before `run` is called.
+  const intercepted = fx.fake.intercept({ ...i, run: () => runner.kill() });
+  const runner = startRunner(fx);
   let reached = false;
   void intercepted.then(() => (reached = true));
   await waitFor(`${i.method} ${i.path.source} (${i.at})`, () => reached, runner);

@@ -22,7 +22,7 @@ beforeAll(async () => {
       seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
       if (req.url?.startsWith("/created")) res.statusCode = 201;
       else if (req.url?.startsWith("/broken")) res.statusCode = 503;
-      res.end(`echo ${req.headers["x-token"] ?? ""}`);
+      res.end(`echo ${String(req.headers["x-token"] ?? "")}`);
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

@@ -29,9 +29,9 @@ function writeRecomputed(root: string, events: AnyEvent[]): void {
   let prev = GENESIS;
   const out = events.map((e, i) => {
     const { hash: _old, ...rest } = { ...e, seq: i + 1, prev };
-    const hash = hashEvent(rest as Omit<AnyEvent, "hash">);
+    const hash = hashEvent(rest);
     prev = hash;
-    return { ...rest, hash } as AnyEvent;
+    return { ...rest, hash };
   });
   writeFileSync(join(root, LOG), out.map((e) => JSON.stringify(e)).join("\n") + "\n");
 }
@@ -128,7 +128,7 @@ describe("a log rewritten or cut short, against its anchor", () => {
 
   it("a past approver rewritten, every hash recomputed: audit verify exits 1, and nothing acts on it", () => {
     writeFileSync(join(root, LOG), approved);
-    const events = readEvents(root).map((e) => (e.type === "GateApproved" ? ({ ...e, actor: { id: HUM2, role: "hum-lead" } } as AnyEvent) : e));
+    const events = readEvents(root).map((e) => (e.type === "GateApproved" ? ({ ...e, actor: { id: HUM2, role: "hum-lead" as const } }) : e));
     writeRecomputed(root, events);
     refusedEverywhere(root, approvalSeq);
   });

@@ -9,7 +9,7 @@ import { parseReadinessDoc } from "../../src/intel/parse-readiness-doc.js";
 import { boundFeatureReport } from "../../src/intel/record-bounds.js";
 
 function log(drafts: AnyDraft[]): AnyEvent[] {
-  return drafts.map((d, i) => ({ ...d, seq: i + 1, release: "1.0.0", prev: "x", hash: `h${i}` }) as AnyEvent);
+  return drafts.map((d, i) => ({ ...d, seq: i + 1, release: "1.0.0", prev: "x", hash: `h${i}` }));
 }
 const hum = (id: string) => ({ id, role: "hum-lead" as const });
 

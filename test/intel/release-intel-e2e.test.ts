@@ -125,7 +125,7 @@ describe("release intelligence through the CLI", () => {
     const changelog = readFileSync(join(releaseDir(), "changelog.md"), "utf8");
     expect(changelog).toContain("## [1.1.0] - ");
     expect(changelog).toContain("Changes since **v1.0.0** (`v1.0.0..HEAD`)");
-    expect(changelog).toMatch(/### ⚠ BREAKING CHANGES\n\n- \*\*payments:\*\* pay by invoice \(`[0-9a-f]{7,}`, Sample Dev\)\n  - amounts are integers in cents/);
+    expect(changelog).toMatch(/### ⚠ BREAKING CHANGES\n\n- \*\*payments:\*\* pay by invoice \(`[0-9a-f]{7,}`, Sample Dev\)\n {2}- amounts are integers in cents/);
     expect(changelog).toMatch(/### Added\n\n- \*\*login:\*\* sign in with a one-time code/);
     expect(changelog).toContain("- Multiply stored amounts by 100 (payments)");
     expect(changelog).toContain("- The release package was approved by alice@example.com at");

@@ -23,7 +23,7 @@ describe("assessSev", () => {
     ["count alone never goes beyond SEV-1", { features: [1, 2, 3, 4, 5].map((i) => ({ name: `f${i}`, sev: 1 as const })) }, 1, ["feature SEV"]],
     ["a SEV-0 feature stays SEV-0 with factors", { features: [{ name: "a", sev: 0 }], breakingCommits: ["x"] }, 0, ["feature SEV", "breaking changes"]],
   ] as const)("%s", (_label, input, expected, factors) => {
-    const r = sev(input as Omit<SevInput, "settings">);
+    const r = sev(input);
     expect(r.sev).toBe(expected);
     expect(r.factors.map((f) => f.factor)).toEqual(factors);
   });

@@ -3,7 +3,7 @@ import { readiness, renderOrient, type OrientView } from "../../src/core/render/
 import type { ReleaseState } from "../../src/core/release-state.js";
 
 const base = { state: "running", gate: null, incident: null, pauseRequested: false, onHold: false, questions: [], feedback: [] } as unknown as ReleaseState;
-const st = (o: Record<string, unknown>): ReleaseState => ({ ...base, ...o }) as ReleaseState;
+const st = (o: Record<string, unknown>): ReleaseState => ({ ...base, ...o });
 
 describe("readiness", () => {
   it("YES when running or certified with nothing open", () => {

@@ -63,7 +63,7 @@ describe("slack channel", () => {
   });
 
   it("clips a very long text to fit one Slack section", () => {
-    const msg = slackMessage({ ...note, url: undefined, text: "x".repeat(10_000) } as Notification);
+    const msg = slackMessage({ ...note, url: undefined, text: "x".repeat(10_000) });
     expect(msg.text.length).toBeLessThanOrEqual(2900);
     expect(msg.text.endsWith("…")).toBe(true);
   });

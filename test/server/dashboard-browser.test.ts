@@ -67,7 +67,7 @@ describe("dashboard in Chromium", () => {
     expect(forged.body.error.code).toBe("E_NOT_AUTHORIZED");
     const bearer = await fetch(`${server.url}/api/releases/1.1.0/approve`, { method: "POST", headers: { authorization: `Bearer ${aiToken}`, "content-type": "application/json" }, body: JSON.stringify({ step: "2.10" }) });
     expect(bearer.status).toBe(403);
-    expect(((await bearer.json()) as any).error.message).toContain("HUM LEAD");
+    expect(((await bearer.json())).error.message).toContain("HUM LEAD");
     expect((await events()).length).toBe(before);
   });
 

@@ -41,7 +41,7 @@ async function serve(root: string) {
   const ok = async (send: () => Response | Promise<Response>, appended = 1) => {
     const before = await count();
     const r = await send();
-    const b = (await r.json()) as any;
+    const b = (await r.json());
     expect(r.status, JSON.stringify(b)).toBe(200);
     expect(b.recorded).toBe(true);
     expect(await count()).toBe(before + appended);
@@ -73,7 +73,7 @@ describe("managing a release at a gate", () => {
   });
 
   it("GET /api/me's can covers every action, from the authority matrix", async () => {
-    const me = async (token: string) => ((await (await t.app.request("/api/me", { headers: { authorization: `Bearer ${token}` } })).json()) as any).can;
+    const me = async (token: string) => ((await (await t.app.request("/api/me", { headers: { authorization: `Bearer ${token}` } })).json())).can;
     const hum = await me(t.tokens.hum);
     for (const a of ["grant-auto-proceed", "incident-guidance", "pause", "resume", "abort", "rollback", "respond", "signoff", "override-sev", "waive", "ask"]) expect(hum[a], a).toBe(true);
     expect(await me(t.tokens.ai)).toMatchObject({ pause: true, ask: true, respond: true, resume: false, abort: false, rollback: false, "grant-auto-proceed": false, "incident-guidance": false, signoff: false, "override-sev": false, waive: false });
@@ -84,7 +84,7 @@ describe("managing a release at a gate", () => {
   it("GET /controls tells what the dashboard may offer: not paused, nothing deployed, sign-offs waiting", async () => {
     const r = await t.app.request("/api/releases/1.1.0/controls", { headers: { authorization: `Bearer ${t.tokens.ai}` } });
     expect(r.status).toBe(200);
-    const c = (await r.json()) as any;
+    const c = (await r.json());
     expect(c).toMatchObject({ release: "1.1.0", state: "awaiting-hum-lead", finished: false, phase: 2, paused: false, deployed: false, autoProceed: null, run: "brtops run --release 1.1.0" });
     expect(c.signoffs.uat).toBeNull(); // SEV-3: no phase 3, no UAT
     expect(c.signoffs.stakeholders).toMatchObject({ required: [HUM2, MEMBER], needed: 2, signed: [], missing: [HUM2, MEMBER], complete: false });
@@ -97,7 +97,7 @@ describe("managing a release at a gate", () => {
     const before = await t.count();
     const r = await t.app.request("/api/releases/9.9.9/pause", { method: "POST", headers: { authorization: `Bearer ${t.tokens.hum}`, "content-type": "application/json" }, body: "{}" });
     expect(r.status).toBe(404);
-    expect(((await r.json()) as any).error.code).toBe("E_NO_ACTIVE_RELEASE");
+    expect(((await r.json())).error.code).toBe("E_NO_ACTIVE_RELEASE");
     const bad = await t.app.request("/api/releases/nope/go", { method: "POST", headers: { authorization: `Bearer ${t.tokens.hum}`, "content-type": "application/json" }, body: "{}" });
     expect(bad.status).toBe(400);
     expect(await t.count()).toBe(before);
@@ -148,7 +148,7 @@ describe("managing a release at a gate", () => {
     expect(g.then).toBe("brtops run --release 1.1.0");
     expect(await t.lastEvent()).toMatchObject({ type: "AutoProceedGranted", actor: { id: HUM2 }, data: { note: "ship it" } });
     await t.refused(() => t.post(t.tokens.hum, "go", {}), 400, "E_INVALID_STATE", /already granted by bob/);
-    const c = (await (await t.app.request("/api/releases/1.1.0/controls", { headers: { authorization: `Bearer ${t.tokens.hum}` } })).json()) as any;
+    const c = (await (await t.app.request("/api/releases/1.1.0/controls", { headers: { authorization: `Bearer ${t.tokens.hum}` } })).json());
     expect(c.autoProceed).toMatchObject({ by: HUM2, at: g.autoProceed.at });
   });
 
@@ -180,7 +180,7 @@ describe("managing a release at a gate", () => {
     expect(await t.lastEvent()).toMatchObject({ type: "Note", actor: { id: HUM2 }, data: { kind: "signoff", data: { for: "stakeholders", decision: "approve" } } });
     await t.ok(() => t.post(t.tokens.member, "signoff", { for: "stakeholders", reject: true }));
     expect(((await t.lastEvent()).data as any).data).toEqual({ for: "stakeholders", decision: "reject" });
-    const c = (await (await t.app.request("/api/releases/1.1.0/controls", { headers: { authorization: `Bearer ${t.tokens.member}` } })).json()) as any;
+    const c = (await (await t.app.request("/api/releases/1.1.0/controls", { headers: { authorization: `Bearer ${t.tokens.member}` } })).json());
     expect(c.signoffs.stakeholders).toMatchObject({ signed: [{ by: HUM2 }], rejected: [{ by: MEMBER }], missing: [], complete: false });
   });
 
@@ -215,7 +215,7 @@ describe("managing a release at a gate", () => {
     expect(a).toMatchObject({ state: "rolling-back", then: "brtops run --release 1.1.0" });
     await t.refused(() => t.post(t.tokens.hum, "abort", {}), 400, "E_INVALID_STATE", /already being aborted/);
     brtops(p.root, AI, ["run", "--release", "1.1.0"]);
-    const after = (await (await t.app.request("/api/releases/1.1.0", { headers: { authorization: `Bearer ${t.tokens.ai}` } })).json()) as any;
+    const after = (await (await t.app.request("/api/releases/1.1.0", { headers: { authorization: `Bearer ${t.tokens.ai}` } })).json());
     expect(after.state).toBe("aborted");
     await t.refused(() => t.post(t.tokens.hum, "pause", {}), 400, "E_RELEASE_FINISHED");
   });
@@ -238,7 +238,7 @@ describe("managing a failed deployment", () => {
     svc.setFailing("1.1.0");
     expect(brtops(p.root, AI, ["run"]).code).toBe(1);
     t = await serve(p.root);
-    const s = (await (await t.app.request("/api/releases/1.1.0", { headers: { authorization: `Bearer ${t.tokens.ai}` } })).json()) as any;
+    const s = (await (await t.app.request("/api/releases/1.1.0", { headers: { authorization: `Bearer ${t.tokens.ai}` } })).json());
     expect(s.incident).not.toBeNull();
     incidentStep = s.incident.step;
   }, 180_000);
@@ -250,7 +250,7 @@ describe("managing a failed deployment", () => {
   });
 
   it("controls show the deployment; guide is refused to the AI LEAD (403), for a stale step (409) and with a bad body (400)", async () => {
-    const c = (await (await t.app.request("/api/releases/1.1.0/controls", { headers: { authorization: `Bearer ${t.tokens.hum}` } })).json()) as any;
+    const c = (await (await t.app.request("/api/releases/1.1.0/controls", { headers: { authorization: `Bearer ${t.tokens.hum}` } })).json());
     expect(c).toMatchObject({ state: "awaiting-hum-lead", deployed: true, rollbackRequested: false });
     await t.refused(() => t.post(t.tokens.ai, "guide", { choice: "rollback", step: incidentStep }), 403, "E_NOT_AUTHORIZED", /HUM LEAD/);
     const stale = await t.refused(() => t.post(t.tokens.hum, "guide", { choice: "rollback", step: "5.10" }), 409, "E_STEP_MISMATCH", new RegExp(`at step ${incidentStep.replace(".", "\\.")}, not 5\\.10`));
@@ -280,7 +280,7 @@ describe("managing a failed deployment", () => {
     expect(status(p.root).state).toBe("rolled-back");
     expect(await svc.currentVersion()).toBe("1.0.0");
     await t.refused(() => t.post(t.tokens.hum, "pause", {}), 400, "E_RELEASE_FINISHED");
-    const c = (await (await t.app.request("/api/releases/1.1.0/controls", { headers: { authorization: `Bearer ${t.tokens.hum}` } })).json()) as any;
+    const c = (await (await t.app.request("/api/releases/1.1.0/controls", { headers: { authorization: `Bearer ${t.tokens.hum}` } })).json());
     expect(c).toMatchObject({ state: "rolled-back", finished: true, deployed: false });
   });
 

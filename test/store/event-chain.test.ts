@@ -9,7 +9,7 @@ const log = (): AnyEvent[] => chain("2.1.0", 0, GENESIS, [1, 2, 3, 4].map((i) =>
 /** Re-hashes event `i` after a change: its own hash is right again. */
 function rehash(events: AnyEvent[], i: number): void {
   const { hash: _h, ...rest } = events[i]!;
-  events[i] = { ...rest, hash: hashEvent(rest) } as AnyEvent;
+  events[i] = { ...rest, hash: hashEvent(rest) };
 }
 
 describe("verifyChain", () => {
@@ -21,7 +21,7 @@ describe("verifyChain", () => {
 
   it("catches a prev link that does not match, on an event whose own hash is right", () => {
     const events = log();
-    events[2] = { ...events[2]!, prev: "f".repeat(64) } as AnyEvent;
+    events[2] = { ...events[2]!, prev: "f".repeat(64) };
     rehash(events, 2);
     // Only the prev link is wrong: every event hashes to its hash, seqs follow, the release is right.
     for (const e of events) expect(hashEvent(e)).toBe(e.hash);
@@ -51,7 +51,7 @@ describe("checkRecordedHeads", () => {
     const events = log();
     events[3] = { ...events[3]!, data: { text: "decided", head: { seq: 3, hash: events[2]!.hash } } } as AnyEvent;
     expect(checkRecordedHeads(events)).toBeNull();
-    events[3] = { ...events[3]!, data: { text: "decided", head: { seq: 3, hash: "a".repeat(64) } } } as AnyEvent;
+    events[3] = { ...events[3], data: { text: "decided", head: { seq: 3, hash: "a".repeat(64) } } } as AnyEvent;
     expect(checkRecordedHeads(events)?.seq).toBe(4);
   });
 });

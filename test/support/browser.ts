@@ -85,10 +85,10 @@ export const SLOW_TEST_MS = 180_000;
 export const text = (page: Page, selector: string): Promise<string> => page.locator(selector).innerText();
 /** Waits until `selector`'s text is exactly `want`. */
 export const waitText = (page: Page, selector: string, want: string) =>
-  page.waitForFunction(([sel, w]) => document.querySelector(sel!)?.textContent === w, [selector, want] as const);
+  page.waitForFunction(([sel, w]) => document.querySelector(sel)?.textContent === w, [selector, want] as const);
 /** Waits until `selector` has a text other than `not`. */
 export const waitTextNot = (page: Page, selector: string, not: string) =>
-  page.waitForFunction(([sel, w]) => { const t = document.querySelector(sel!)?.textContent; return !!t && t !== w; }, [selector, not] as const);
+  page.waitForFunction(([sel, w]) => { const t = document.querySelector(sel)?.textContent; return !!t && t !== w; }, [selector, not] as const);
 
 /** Saves a screenshot as `<prefix><name>.png` when BRTOPS_SCREENSHOTS names a folder (for a person to look at); does nothing otherwise. */
 export function screenshots(prefix = ""): (page: Page, name: string, fullPage?: boolean) => Promise<void> {

@@ -196,11 +196,11 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean; scop
       if (hit.at === "before") return finish();
       if (hit.at === "mid-upload") return startUpload(url, path, req).then(finish, (e: unknown) => hit.done(e));
       // "after": act in full, but swallow the answer.
-      res.writeHead = (() => res) as unknown as ServerResponse["writeHead"];
-      res.end = ((): ServerResponse => {
+      res.writeHead = () => res;
+      res.end = (): ServerResponse => {
         void finish();
         return res;
-      }) as unknown as ServerResponse["end"];
+      };
     }
     const body = await readBody(req);
     const fault = faults.find((f) => (f.method === undefined || f.method === method) && f.path.test(path) && (f.times ?? 1) > 0);
@@ -208,12 +208,12 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean; scop
       fault.times = (fault.times ?? 1) - 1;
       if (!fault.acted) return send(res, fault.status, fault.body ?? { message: "Server Error" }, fault.headers);
       const [writeHead, end] = [res.writeHead, res.end];
-      res.writeHead = (() => res) as unknown as ServerResponse["writeHead"];
-      res.end = ((): ServerResponse => {
+      res.writeHead = () => res;
+      res.end = (): ServerResponse => {
         [res.writeHead, res.end] = [writeHead, end];
         send(res, fault.status, fault.body ?? { message: "Server Error" }, fault.headers);
         return res;
-      }) as unknown as ServerResponse["end"];
+      };
     }
     const download = /^\/([^/]+)\/([^/]+)\/releases\/download\/([^/]+)\/([^/]+)$/.exec(path);
     if (download && method === "GET") {

@@ -77,7 +77,7 @@ export async function findRelease(client: GitHubClient, tag: string): Promise<Re
   const { octokit, owner, repo } = client;
   try {
     const r = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag });
-    return toRelease(r.data as RawRelease);
+    return toRelease(r.data);
   } catch (e) {
     if (statusOf(e) !== 404) throw githubError(e, `looking up the release of ${tag}`, client);
   }
@@ -139,7 +139,7 @@ export async function ensureRelease(client: GitHubClient, spec: ReleaseSpec): Pr
         // The retry plugin would resend it even when GitHub had acted: a second draft for the tag.
         request: { retries: 0 },
       });
-      return { action: "created", release: toRelease(r.data as RawRelease), changed: [] };
+      return { action: "created", release: toRelease(r.data), changed: [] };
     } catch (e) {
       if (isAlreadyExists(e)) {
         // Someone (a run that crashed after GitHub answered) created it first: adopt it.
@@ -159,7 +159,7 @@ async function reconcile(client: GitHubClient, r: ReleaseInfo, spec: ReleaseSpec
   const { octokit, owner, repo } = client;
   try {
     const u = await octokit.rest.repos.updateRelease({ owner, repo, release_id: r.id, name: spec.name, body: spec.body, draft: spec.draft, prerelease: spec.prerelease });
-    return { action: "updated", release: toRelease(u.data as RawRelease), changed };
+    return { action: "updated", release: toRelease(u.data), changed };
   } catch (e) {
     throw githubError(e, `updating the release of ${spec.tag}`, client);
   }

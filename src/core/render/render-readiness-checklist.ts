@@ -8,7 +8,6 @@
  */
 import type { AnyEvent } from "../events.js";
 import { sevLabel } from "../workflow.js";
-import type { RiskProfile } from "../../intel/aggregate-risks.js";
 import type { FeatureReadiness } from "../../intel/feature-types.js";
 import { phaseApproval } from "../../intel/phase-approval.js";
 import { buildReadinessChecklist, type ChecklistInput, type ChecklistItem, type MatrixRow } from "../../intel/readiness-checklist.js";
@@ -94,7 +93,7 @@ export function renderReadinessChecklistDoc(ctx: DocContext): string {
     if (s.waivers.some((x) => x.mode === "waive")) out.push("");
 
     out.push("## Risk assessment", "");
-    const risks = recorded.risks as RiskProfile | null;
+    const risks = recorded.risks;
     if (!risks || risks.risks.length === 0) out.push("No risks are recorded in the features' readiness documents.", "");
     else {
       out.push("| Level | Feature | Risk | Impact | Mitigation | Status |", "|---|---|---|---|---|---|");

@@ -89,7 +89,7 @@ export function renderSystemValidationDoc(ctx: DocContext): string {
 
   const findings = (["3.1", "3.2", "3.3", "3.4"] as const).flatMap((id) => {
     const f = stepResult(ctx, id)?.findings;
-    return Array.isArray(f) ? (f as Finding[]) : [];
+    return Array.isArray(f) ? (f) : [];
   });
   out.push("## Findings", "", ...findingLines(findings));
   out.push(decisionsSection(ctx, [3]), conversationSection(ctx, [3]), timelineSection(ctx, [3]), releaseRecord(ctx, 3, "System validation was"));

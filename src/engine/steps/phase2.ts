@@ -13,7 +13,7 @@ import { analyzeBump, changeModels, type ChangesOptions } from "../../intel/read
 import type { Change } from "../../intel/conventional-commit.js";
 import { toSemver } from "../../intel/version-order.js";
 import { validateRequestedVersion } from "../../intel/version-validate.js";
-import { runBuild, type BuildStep } from "../../intel/run-build.js";
+import { runBuild } from "../../intel/run-build.js";
 import { fixPackage } from "../../package/fix-package.js";
 import { verifyApprovedPackage } from "../../package/package-store.js";
 import type { StepContext, StepExecutor } from "../step-types.js";
@@ -137,7 +137,7 @@ const artifacts: StepExecutor = async (ctx) => {
   const head = await ctx.git.head();
   if (head !== null) return fixPackage(ctx, head);
   if (ctx.config.build.length === 0) return { result: { summary: "no build commands configured", ok: true, builds: [], artifacts: [], missing: [], manifest: null } };
-  const r = await runBuild({ root: ctx.root, releaseDir: ctx.releaseDir, builds: ctx.config.build as readonly BuildStep[], run: ctx.run, vars: stepVars(ctx), at: ctx.now(), signal: ctx.signal });
+  const r = await runBuild({ root: ctx.root, releaseDir: ctx.releaseDir, builds: ctx.config.build, run: ctx.run, vars: stepVars(ctx), at: ctx.now(), signal: ctx.signal });
   const result = {
     summary: r.ok ? `${r.artifacts.length} artifact(s) recorded in ${r.manifest}` : (r.failure?.message ?? "the build failed"),
     ...r,

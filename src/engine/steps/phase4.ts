@@ -9,8 +9,8 @@ export const phase4Steps: Record<string, StepExecutor> = {
     const r = await checkInfraReadiness(ctx);
     return { result: { ...r.result, findings: r.findings }, findings: r.findings };
   },
-  "4.2": (ctx) => planRollbackProcedure(ctx) as never,
-  "4.3": (ctx) => planOrchestration(ctx) as never,
-  "4.4": (ctx) => planCommunication(ctx) as never,
+  "4.2": (ctx) => planRollbackProcedure(ctx),
+  "4.3": (ctx) => planOrchestration(ctx),
+  "4.4": (ctx) => planCommunication(ctx),
   "4.5": async (ctx) => ({ result: { summary: "orchestration report composed", report: renderPhaseReport(ctx.state, 4) } }),
 };

@@ -22,7 +22,7 @@ const health: StepExecutor = async (ctx) => {
   // Nothing runs there yet (no earlier release at all): there is nothing to check the health of.
   if (ctx.state.previousSource === "none") return { result: { summary: `not applicable (first deployment to ${ctx.state.environment}: brtops never deployed there)`, passed: null, firstDeployment: true, notApplicable: true, checks: [] } };
   const o = await validateOperations(ctx, { before: true });
-  const checks = Array.isArray(o.result?.checks) ? (o.result!.checks as { name: string; ok: boolean; detail: string }[]) : [];
+  const checks = Array.isArray(o.result?.checks) ? (o.result.checks as { name: string; ok: boolean; detail: string }[]) : [];
   const failed = checks.filter((c) => !c.ok);
   // brtops never deployed there (the tag below stands in for what runs): a failing check is not
   // a finding against this release, and not a pass either.
@@ -99,7 +99,7 @@ export function checklistInput(ctx: Pick<StepContext, "state" | "events" | "conf
     healthConfigured: (ctx.config.environments[s.environment]?.health.length ?? 0) > 0,
     stakeholders: stakeholders.required.length ? stakeholders : null,
     risks: (r53?.profile as RiskProfile | undefined) ?? null,
-    artifacts: builds > 0 ? { count: Array.isArray(r24?.artifacts) ? r24.artifacts.length : 0, manifest: (r24?.manifest as string | null | undefined) ?? null, ok: r24?.ok === true } : null,
+    artifacts: builds > 0 ? { count: Array.isArray(r24?.artifacts) ? r24.artifacts.length : 0, manifest: (r24?.manifest) ?? null, ok: r24?.ok === true } : null,
     rollbackPlanned: s.plan.includes(4) ? s.approvedAt[4] !== undefined : null,
   };
 }
