@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { commandStepSchema } from "./schema-environment.js";
+import { DEFAULT_DEVIATION_THRESHOLDS } from "../core/scope-deviation.js";
 import { DEFAULT_SCOPE_CATEGORIES } from "../core/scope-fingerprint.js";
 
 const globs = z.array(z.string().min(1));
@@ -57,7 +58,10 @@ export const scopeConfigSchema = z
       .strict()
       .default({}),
     /** Scope drift after an approval (system impact %): below minor → note; up to major → HUM LEAD approves; above → hold. */
-    thresholds: z.object({ minor: z.number().min(0).max(100).default(5), major: z.number().min(0).max(100).default(15) }).strict().default({ minor: 5, major: 15 }),
+    thresholds: z
+      .object({ minor: z.number().min(0).max(100).default(DEFAULT_DEVIATION_THRESHOLDS.minor), major: z.number().min(0).max(100).default(DEFAULT_DEVIATION_THRESHOLDS.major) })
+      .strict()
+      .default({ ...DEFAULT_DEVIATION_THRESHOLDS }),
   })
   .strict();
 
