@@ -51,8 +51,22 @@ async function once(project: Project | null): Promise<{ makespanMs: number; batc
   if (project) {
     releases += 1;
     session = await ReleaseSession.open(project.store, `1.${releases}.0`);
-    await session.append([{ type: "ReleaseRequested", at: project.now(), actor, data: { version: `1.${releases}.0`, environment: "local", previous: "1.0.0" } }]);
-    ctx = createStepContext({ project, session, actor, step: "6.1", progress: () => undefined, signal: new AbortController().signal });
+    await session.append([
+      {
+        type: "ReleaseRequested",
+        at: project.now(),
+        actor,
+        data: { version: `1.${releases}.0`, environment: "local", previous: "1.0.0" },
+      },
+    ]);
+    ctx = createStepContext({
+      project,
+      session,
+      actor,
+      step: "6.1",
+      progress: () => undefined,
+      signal: new AbortController().signal,
+    });
   }
   const before = session?.lastSeq ?? 0;
   const t0 = performance.now();
@@ -60,14 +74,19 @@ async function once(project: Project | null): Promise<{ makespanMs: number; batc
   const r = await runDag(plan, {
     concurrency: WIDTH,
     ...(ctx ? { shouldStop: () => ctx.shouldStop() } : {}),
-    runStep: async (name) => (ctx ? ctx.effect(name, `no-op ${name}`, { idempotent: true }, async () => (await wait(STEP_MS), {})) : wait(STEP_MS)),
+    runStep: async (name) =>
+      ctx
+        ? ctx.effect(name, `no-op ${name}`, { idempotent: true }, async () => (await wait(STEP_MS), {}))
+        : wait(STEP_MS),
   });
   const makespanMs = performance.now() - t0;
   if (r.completed.length !== STEPS) throw new Error(`bench: ${r.completed.length} of ${STEPS} steps completed`);
   let batches = 0;
   let appends = 0;
   if (project && session) {
-    const lines = readFileSync((project.store as FileStore).logPath(session.release), "utf8").trim().split("\n").length;
+    const lines = readFileSync((project.store as FileStore).logPath(session.release), "utf8")
+      .trim()
+      .split("\n").length;
     batches = lines - 1; // the first line is the request
     appends = session.lastSeq - before;
     if (appends !== 2 * STEPS) throw new Error(`bench: ${appends} events recorded, expected ${2 * STEPS}`);
@@ -114,7 +133,9 @@ export async function benchDeploy(): Promise<Record<string, number>> {
     inMemoryMakespanMs: Math.round(memoryMakespanMs),
     inMemoryRatio: Number((memoryMakespanMs / criticalPathMs).toFixed(3)),
   };
-  console.log("deploy DAG orchestration (500 steps through the engine's step context: two-phase effects, group-committed fsynced appends to the FileStore, a stop check per wave):");
+  console.log(
+    "deploy DAG orchestration (500 steps through the engine's step context: two-phase effects, group-committed fsynced appends to the FileStore, a stop check per wave):",
+  );
   for (const [k, v] of Object.entries(figures)) console.log(`  ${k}: ${v}`);
   return figures;
 }

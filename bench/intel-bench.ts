@@ -46,7 +46,8 @@ async function analyseOnce(): Promise<number> {
   const a = await analyzeRelease(REPO, { requested: "minor", date: "2025-08-27" });
   renderChangelog(a.changelog);
   renderReleaseNotes(a.releaseNotes);
-  if (a.changelog.counts.commits < COMMITS) throw new Error(`expected ${COMMITS} commits, read ${a.changelog.counts.commits}`);
+  if (a.changelog.counts.commits < COMMITS)
+    throw new Error(`expected ${COMMITS} commits, read ${a.changelog.counts.commits}`);
   return performance.now() - t;
 }
 
@@ -58,9 +59,17 @@ if (process.env[CHILD_ENV] === "1") {
   process.exit(0);
 }
 
-function run(cmd: string, args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; bytes: number }> {
+function run(
+  cmd: string,
+  args: string[],
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; stdout: string; bytes: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["pipe", "pipe", "inherit"] });
+    const child = spawn(cmd, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["pipe", "pipe", "inherit"],
+    });
     let bytes = 0;
     const keep: Buffer[] = [];
     child.stdout.on("data", (c: Buffer) => {
@@ -79,8 +88,10 @@ function message(i: number): string {
   const scope = `mod${i % 37}`;
   // Reverts the feat commit nine before (its header, as `git revert` writes it without the id here).
   if (i % 1000 === 999) return `Revert "feat(mod${(i - 9) % 37}): capability ${i - 9}"\n`;
-  if (i % 500 === 0) return `refactor(${scope}): reshape api ${i}\n\nLonger explanation of the change.\n\nBREAKING CHANGE: callers pass an options object (${i})\n`;
-  if (i % 100 === 50) return `Release batch (#${i})\n\n* feat(${scope}): batch item ${i}\n* fix(${scope}): batch fix ${i}\n* docs: notes ${i}\n`;
+  if (i % 500 === 0)
+    return `refactor(${scope}): reshape api ${i}\n\nLonger explanation of the change.\n\nBREAKING CHANGE: callers pass an options object (${i})\n`;
+  if (i % 100 === 50)
+    return `Release batch (#${i})\n\n* feat(${scope}): batch item ${i}\n* fix(${scope}): batch fix ${i}\n* docs: notes ${i}\n`;
   switch (i % 10) {
     case 0:
     case 1:
@@ -106,14 +117,22 @@ function fastImportStream(): string {
   const parts: string[] = [];
   const data = (s: string): string => `data ${Buffer.byteLength(s)}\n${s}\n`;
   const t0 = 1_700_000_000;
-  parts.push(`commit refs/heads/main\nmark :1\nauthor Bench <bench@example.com> ${t0} +0000\ncommitter Bench <bench@example.com> ${t0} +0000\n${data("chore: release 1.0.000\n")}M 100644 inline README.md\n${data("# bench\n")}`);
-  parts.push("reset refs/tags/v1.0.000\nfrom :1\n\n", "reset refs/tags/v1.0.0\nfrom :1\n\n", "reset refs/tags/nightly\nfrom :1\n\n");
+  parts.push(
+    `commit refs/heads/main\nmark :1\nauthor Bench <bench@example.com> ${t0} +0000\ncommitter Bench <bench@example.com> ${t0} +0000\n${data("chore: release 1.0.000\n")}M 100644 inline README.md\n${data("# bench\n")}`,
+  );
+  parts.push(
+    "reset refs/tags/v1.0.000\nfrom :1\n\n",
+    "reset refs/tags/v1.0.0\nfrom :1\n\n",
+    "reset refs/tags/nightly\nfrom :1\n\n",
+  );
   for (let i = 1; i <= COMMITS; i++) {
     const mark = i + 1;
     const who = `Dev ${i % 13}`;
     const ts = t0 + i * 60;
     const merge = i % 250 === 0 && i > 2 ? `merge :${mark - 2}\n` : "";
-    parts.push(`commit refs/heads/main\nmark :${mark}\nauthor ${who} <dev${i % 13}@example.com> ${ts} +0000\ncommitter ${who} <dev${i % 13}@example.com> ${ts} +0000\n${data(merge ? `Merge branch 'topic-${i}'\n` : message(i))}${i === 1 ? "from :1\n" : ""}${merge}M 100644 inline src/m${i % 200}.ts\n${data(`export const v = ${i};\n`)}`);
+    parts.push(
+      `commit refs/heads/main\nmark :${mark}\nauthor ${who} <dev${i % 13}@example.com> ${ts} +0000\ncommitter ${who} <dev${i % 13}@example.com> ${ts} +0000\n${data(merge ? `Merge branch 'topic-${i}'\n` : message(i))}${i === 1 ? "from :1\n" : ""}${merge}M 100644 inline src/m${i % 200}.ts\n${data(`export const v = ${i};\n`)}`,
+    );
   }
   return parts.join("");
 }
@@ -129,7 +148,9 @@ async function ensureRepo(): Promise<void> {
   if (r.code !== 0) throw new Error(`git fast-import failed (exit ${r.code})`);
   await run("git", ["reset", "-q", "--hard", "main"], { cwd: REPO });
   writeFileSync(marker, GENERATOR);
-  process.stdout.write(`  generated ${COMMITS} commits with git fast-import in ${((performance.now() - t) / 1000).toFixed(1)} s (${REPO})\n`);
+  process.stdout.write(
+    `  generated ${COMMITS} commits with git fast-import in ${((performance.now() - t) / 1000).toFixed(1)} s (${REPO})\n`,
+  );
 }
 
 async function gitLogBaseline(): Promise<number> {
@@ -146,7 +167,18 @@ async function childEntry(): Promise<{ file: string; cleanup: () => void }> {
   const { build } = await import("esbuild");
   const dir = mkdtempSync(join(tmpdir(), "brtops-intel-bench-"));
   const file = join(dir, "child.mjs");
-  await build({ entryPoints: [self], outfile: file, bundle: true, format: "esm", platform: "node", target: "node20", logLevel: "warning", banner: { js: "import { createRequire as __brtopsRequire } from 'node:module'; const require = __brtopsRequire(import.meta.url);" } });
+  await build({
+    entryPoints: [self],
+    outfile: file,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    logLevel: "warning",
+    banner: {
+      js: "import { createRequire as __brtopsRequire } from 'node:module'; const require = __brtopsRequire(import.meta.url);",
+    },
+  });
   return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -164,7 +196,10 @@ async function peakRss(): Promise<{ maxRSSMB: number; ms: number }> {
 
 function featureDocs(i: number): Record<string, string> {
   const status = i % 50 === 0 ? "IN_PROGRESS" : i % 97 === 0 ? "CONDITIONAL" : "COMPLETE";
-  const rows = Array.from({ length: 12 }, (_, k) => `| Check ${k} | ${k === 11 && i % 40 === 0 ? "❌ Failed" : "✅ Passed"} | notes for check ${k} |`).join("\n");
+  const rows = Array.from(
+    { length: 12 },
+    (_, k) => `| Check ${k} | ${k === 11 && i % 40 === 0 ? "❌ Failed" : "✅ Passed"} | notes for check ${k} |`,
+  ).join("\n");
   return {
     "validation-report.md": `# Validation Report: Feature ${i}\n\n**SEV Level**: SEV-${i % 4}\n**Validation Status**: ${status}\n**Validation Score**: ${80 + (i % 20)}/100\n**Performance Score**: ${85 + (i % 15)}%\n\n## Technical Validation\n${Array.from({ length: 10 }, (_, k) => `- [${k === 9 && i % 30 === 0 ? " " : "x"}] item ${k}`).join("\n")}\n\n## Results\n\n| Check | Result | Notes |\n|---|---|---|\n${rows}\n\n## Certification\n**Validated by**: qa@example.com\n**Status**: CERTIFIED\n`,
     "deployment-readiness.md": `# Deployment Readiness\n\n**Deployment Status**: READY\n**Deployment Method**: rolling\n\n### HIGH Risks\n| Risk | Impact | Mitigation | Status |\n|---|---|---|---|\n| Data loss ${i} | severe | backups | Mitigated |\n\n### LOW Risks\n| Risk | Impact | Mitigation | Status |\n|---|---|---|---|\n| Slow start | minor | warm-up | Open |\n\n**Decision**: GO\n`,
@@ -205,7 +240,13 @@ async function ensureReleaseProject(): Promise<void> {
     if (r.code !== 0) throw new Error(`git ${args.join(" ")} failed (exit ${r.code})`);
   };
   await ok(["clone", "-q", "--local", REPO, RELEASE_PROJECT]);
-  for (const [k, v] of [["user.name", "Bench"], ["user.email", "bench@example.com"], ["commit.gpgSign", "false"], ["gc.auto", "0"]] as const) await ok(["config", k, v], RELEASE_PROJECT);
+  for (const [k, v] of [
+    ["user.name", "Bench"],
+    ["user.email", "bench@example.com"],
+    ["commit.gpgSign", "false"],
+    ["gc.auto", "0"],
+  ] as const)
+    await ok(["config", k, v], RELEASE_PROJECT);
   writeFileSync(join(RELEASE_PROJECT, "brtops.config.yaml"), RELEASE_CONFIG);
   writeFileSync(join(RELEASE_PROJECT, ".gitignore"), ".brtops/\n");
   await ok(["add", "brtops.config.yaml", ".gitignore"], RELEASE_PROJECT);
@@ -222,7 +263,8 @@ async function resetReleaseProject(): Promise<void> {
   for (const repo of [RELEASE_PROJECT, REPO]) {
     const refs = await run("git", ["for-each-ref", "--format=%(refname)", "refs/brtops/"], { cwd: repo });
     const names = refs.stdout.split("\n").filter(Boolean);
-    if (names.length) await run("git", ["update-ref", "--stdin"], { cwd: repo, input: names.map((n) => `delete ${n}\n`).join("") });
+    if (names.length)
+      await run("git", ["update-ref", "--stdin"], { cwd: repo, input: names.map((n) => `delete ${n}\n`).join("") });
   }
 }
 
@@ -234,11 +276,21 @@ const RELEASE_RUNS = 7;
 async function releaseProcessOnce(cli: string): Promise<number> {
   await resetReleaseProject();
   const t = performance.now();
-  const r = await run(process.execPath, [cli, ...RELEASE_ARGS], { cwd: RELEASE_PROJECT, env: { ...process.env, BRTOPS_ACTOR: "" } });
+  const r = await run(process.execPath, [cli, ...RELEASE_ARGS], {
+    cwd: RELEASE_PROJECT,
+    env: { ...process.env, BRTOPS_ACTOR: "" },
+  });
   const ms = performance.now() - t;
-  const out = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as { state?: string; phase?: number; gate?: { step?: string } | null };
+  const out = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as {
+    state?: string;
+    phase?: number;
+    gate?: { step?: string } | null;
+  };
   // Exit 3: awaiting a HUM LEAD at the first gate (phase 2's package approval).
-  if (r.code !== 3 || out.state !== "awaiting-hum-lead" || out.phase !== 2) throw new Error(`brtops release stopped with exit ${r.code}, state ${out.state}, phase ${out.phase}, gate ${out.gate?.step ?? "none"}`);
+  if (r.code !== 3 || out.state !== "awaiting-hum-lead" || out.phase !== 2)
+    throw new Error(
+      `brtops release stopped with exit ${r.code}, state ${out.state}, phase ${out.phase}, gate ${out.gate?.step ?? "none"}`,
+    );
   return ms;
 }
 
@@ -251,7 +303,9 @@ async function releaseGitLog(): Promise<number> {
 
 /** (c): the whole release process against raw git log of the same range. */
 export async function benchReleaseProcess(): Promise<Record<string, number>> {
-  process.stdout.write("intel: brtops release minor --to testing (request, phase 1, phase 2 to its gate), 50,001 commits since the previous tag\n");
+  process.stdout.write(
+    "intel: brtops release minor --to testing (request, phase 1, phase 2 to its gate), 50,001 commits since the previous tag\n",
+  );
   await ensureRepo();
   await ensureReleaseProject();
   // This module is a chunk of the build; cli.js sits beside the entry (dist/bench.js).
@@ -277,8 +331,14 @@ export async function benchReleaseProcess(): Promise<Record<string, number>> {
   const gitMs = median(base);
   const releaseMs = median(ours);
   const ratio = releaseMs / gitMs;
-  process.stdout.write(`  git log (same range) median ${gitMs.toFixed(0)} ms  [${base.map((x) => x.toFixed(0)).join(", ")}]\n  brtops release       median ${releaseMs.toFixed(0)} ms  [${ours.map((x) => x.toFixed(0)).join(", ")}]  → ${ratio.toFixed(2)}× (goal ≤ 1.5×)\n`);
-  return { releaseGitLogMs: Math.round(gitMs), releaseProcessMs: Math.round(releaseMs), releaseProcessRatio: Math.round(ratio * 100) / 100 };
+  process.stdout.write(
+    `  git log (same range) median ${gitMs.toFixed(0)} ms  [${base.map((x) => x.toFixed(0)).join(", ")}]\n  brtops release       median ${releaseMs.toFixed(0)} ms  [${ours.map((x) => x.toFixed(0)).join(", ")}]  → ${ratio.toFixed(2)}× (goal ≤ 1.5×)\n`,
+  );
+  return {
+    releaseGitLogMs: Math.round(gitMs),
+    releaseProcessMs: Math.round(releaseMs),
+    releaseProcessRatio: Math.round(ratio * 100) / 100,
+  };
 }
 
 /** Runs both benchmarks, prints the figures and returns them. */
@@ -297,7 +357,9 @@ export async function benchIntel(): Promise<Record<string, number>> {
   const gitMs = median(base);
   const analysisMs = median(ours);
   const ratio = analysisMs / gitMs;
-  process.stdout.write(`  git log baseline   median ${gitMs.toFixed(0)} ms\n  analysis           median ${analysisMs.toFixed(0)} ms  → ${ratio.toFixed(2)}× (goal ≤ 1.5×)\n  peak RSS (child)   ${rss.maxRSSMB} MB (goal < 300 MB)\n`);
+  process.stdout.write(
+    `  git log baseline   median ${gitMs.toFixed(0)} ms\n  analysis           median ${analysisMs.toFixed(0)} ms  → ${ratio.toFixed(2)}× (goal ≤ 1.5×)\n  peak RSS (child)   ${rss.maxRSSMB} MB (goal < 300 MB)\n`,
+  );
 
   process.stdout.write(`intel: feature aggregation over ${FEATURES} features\n`);
   const root = generateFeatures();

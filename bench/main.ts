@@ -10,5 +10,6 @@ if (want("intel")) all.intel = await (await import("./intel-bench.js")).benchInt
 if (want("intel") || want("release")) all.release = await (await import("./intel-bench.js")).benchReleaseProcess();
 if (want("deploy")) all.deploy = await (await import("./deploy-bench.js")).benchDeploy();
 if (want("server")) all.server = await (await import("./server-bench.js")).benchServer();
-if (want("postgres") && !process.env.BRTOPS_SKIP_PG) all.postgres = await (await import("./store-postgres-bench.js")).benchPostgresAppends();
+if (want("postgres") && !process.env.BRTOPS_SKIP_PG)
+  all.postgres = await (await import("./store-postgres-bench.js")).benchPostgresAppends();
 console.log(JSON.stringify(all, null, 2));

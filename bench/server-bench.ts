@@ -40,14 +40,19 @@ const SSE_TARGET_MS = 200;
 const OPEN_TIMEOUT_MS = 60_000;
 
 const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
-const quantile = (xs: number[], q: number): number => (xs.length ? sorted(xs)[Math.min(xs.length - 1, Math.floor(q * xs.length))]! : NaN);
+const quantile = (xs: number[], q: number): number =>
+  xs.length ? sorted(xs)[Math.min(xs.length - 1, Math.floor(q * xs.length))]! : NaN;
 const median = (xs: number[]): number => quantile(xs, 0.5);
 const round = (x: number): number => Math.round(x * 10) / 10;
 
 /** A sample project with release 1.1.0 at its 2.10 gate plus EXTRA_NOTES notes; returns its store's last seq. */
 async function prepareProject(root: string, cli: string): Promise<number> {
   generateSampleProject(root);
-  const r = spawnSync(process.execPath, [cli, "release", RELEASE, "--to", "staging", "--json", "--as", "agent@example.com"], { cwd: root, encoding: "utf8", env: benchEnv() });
+  const r = spawnSync(
+    process.execPath,
+    [cli, "release", RELEASE, "--to", "staging", "--json", "--as", "agent@example.com"],
+    { cwd: root, encoding: "utf8", env: benchEnv() },
+  );
   // Exit 3 = waiting for the HUM LEAD, which is where the release should be.
   const step = (() => {
     try {
@@ -62,7 +67,9 @@ async function prepareProject(root: string, cli: string): Promise<number> {
   const actor = { id: "agent@example.com", role: "ai-lead" as const };
   // One event per append, as a real log grows.
   for (let i = 0; i < EXTRA_NOTES; i++) {
-    const d: AnyDraft = draft("Note", new Date().toISOString(), actor, { text: `progress note ${i}: checked another part of the package` });
+    const d: AnyDraft = draft("Note", new Date().toISOString(), actor, {
+      text: `progress note ${i}: checked another part of the package`,
+    });
     last = (await store.append(RELEASE, last, [d]))[0]!.seq;
   }
   return last;
@@ -76,7 +83,11 @@ function benchEnv(store?: string): NodeJS.ProcessEnv {
 }
 
 async function startServer(root: string, cli: string, store?: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [cli, "serve", "--port", "0", "--json"], { cwd: root, env: benchEnv(store), stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [cli, "serve", "--port", "0", "--json"], {
+    cwd: root,
+    env: benchEnv(store),
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const url = await new Promise<string>((res, rej) => {
     let out = "";
     child.stdout.on("data", (c: Buffer) => {
@@ -114,16 +125,19 @@ async function loadRound(port: number, path: string, token: string, concurrency:
   const one = () =>
     new Promise<void>((res) => {
       const t = performance.now();
-      const req = request({ host: "127.0.0.1", port, path, agent, headers: { authorization: `Bearer ${token}` } }, (r: IncomingMessage) => {
-        r.on("data", () => {});
-        r.on("end", () => {
-          if (r.statusCode === 200) {
-            ok += 1;
-            latencies.push(performance.now() - t);
-          } else errors += 1;
-          res();
-        });
-      });
+      const req = request(
+        { host: "127.0.0.1", port, path, agent, headers: { authorization: `Bearer ${token}` } },
+        (r: IncomingMessage) => {
+          r.on("data", () => {});
+          r.on("end", () => {
+            if (r.statusCode === 200) {
+              ok += 1;
+              latencies.push(performance.now() - t);
+            } else errors += 1;
+            res();
+          });
+        },
+      );
       req.on("error", () => {
         errors += 1;
         res();
@@ -132,9 +146,11 @@ async function loadRound(port: number, path: string, token: string, concurrency:
     });
   const t0 = performance.now();
   const end = t0 + ms;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < end) await one();
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) await one();
+    }),
+  );
   const elapsed = performance.now() - t0;
   agent.destroy();
   return { perSecond: ok / (elapsed / 1000), p50Ms: median(latencies), p99Ms: quantile(latencies, 0.99), errors };
@@ -150,23 +166,32 @@ class SseClient {
 
   constructor(port: number, path: string, token: string, onFirst: (err?: Error) => void) {
     let first = true;
-    this.req = request({ host: "127.0.0.1", port, path, agent: false, headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" } }, (res) => {
-      this.res = res;
-      if (res.statusCode !== 200) return onFirst(new Error(`SSE answered ${res.statusCode}`));
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        this.buf += chunk;
-        for (let i = this.buf.indexOf("\n\n"); i >= 0; i = this.buf.indexOf("\n\n")) {
-          const frame = this.buf.slice(0, i);
-          this.buf = this.buf.slice(i + 2);
-          const at = performance.now();
-          if (this.onFrame(frame, at) && first) {
-            first = false;
-            onFirst();
+    this.req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        agent: false,
+        headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" },
+      },
+      (res) => {
+        this.res = res;
+        if (res.statusCode !== 200) return onFirst(new Error(`SSE answered ${res.statusCode}`));
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          this.buf += chunk;
+          for (let i = this.buf.indexOf("\n\n"); i >= 0; i = this.buf.indexOf("\n\n")) {
+            const frame = this.buf.slice(0, i);
+            this.buf = this.buf.slice(i + 2);
+            const at = performance.now();
+            if (this.onFrame(frame, at) && first) {
+              first = false;
+              onFirst();
+            }
           }
-        }
-      });
-    });
+        });
+      },
+    );
     this.req.on("error", (e) => first && onFirst(e));
     this.req.end();
   }
@@ -212,22 +237,35 @@ class SseClient {
 }
 
 /** Opens up to n clients, each counted once its first status arrived; gives up on the rest at the deadline. */
-async function openClients(port: number, path: string, token: string, n: number, timeoutMs: number): Promise<{ opened: SseClient[]; failed: number }> {
+async function openClients(
+  port: number,
+  path: string,
+  token: string,
+  n: number,
+  timeoutMs: number,
+): Promise<{ opened: SseClient[]; failed: number }> {
   const all: SseClient[] = [];
   const deadline = performance.now() + timeoutMs;
   let failed = 0;
   // In batches, so the listen backlog is never the thing measured.
   for (let i = 0; i < n && performance.now() < deadline; i += 50) {
-    const batch = Array.from({ length: Math.min(50, n - i) }, () =>
-      new Promise<void>((res) => {
-        all.push(new SseClient(port, path, token, (err) => {
-          if (err) failed += 1;
-          res();
-        }));
-      }),
+    const batch = Array.from(
+      { length: Math.min(50, n - i) },
+      () =>
+        new Promise<void>((res) => {
+          all.push(
+            new SseClient(port, path, token, (err) => {
+              if (err) failed += 1;
+              res();
+            }),
+          );
+        }),
     );
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(batch), new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - performance.now()))))]);
+    await Promise.race([
+      Promise.all(batch),
+      new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - performance.now())))),
+    ]);
     clearTimeout(timer);
   }
   const opened = all.filter((c) => c.lastSeq >= 0);
@@ -242,9 +280,22 @@ interface SseFigures {
   opened: number;
 }
 
-async function sseRun(root: string, port: number, token: string, clientsWanted: number, appends: number, lastSeq: number): Promise<SseFigures> {
+async function sseRun(
+  root: string,
+  port: number,
+  token: string,
+  clientsWanted: number,
+  appends: number,
+  lastSeq: number,
+): Promise<SseFigures> {
   const t0 = performance.now();
-  const { opened: clients } = await openClients(port, `/api/releases/${RELEASE}/events`, token, clientsWanted, OPEN_TIMEOUT_MS);
+  const { opened: clients } = await openClients(
+    port,
+    `/api/releases/${RELEASE}/events`,
+    token,
+    clientsWanted,
+    OPEN_TIMEOUT_MS,
+  );
   const openMs = performance.now() - t0;
   console.log(`  SSE: ${clients.length}/${clientsWanted} clients streaming after ${Math.round(openMs)} ms`);
   const store = new FileStore(root);
@@ -257,7 +308,16 @@ async function sseRun(root: string, port: number, token: string, clientsWanted: 
       const seq = last + 1;
       const receipts = clients.map((c) => c.receipt(seq, 5_000));
       const sent = performance.now();
-      last = (await store.append(RELEASE, last, [draft("Note", new Date().toISOString(), { id: "bench@example.com", role: "member" }, { text: `SSE probe ${a}` })]))[0]!.seq;
+      last = (
+        await store.append(RELEASE, last, [
+          draft(
+            "Note",
+            new Date().toISOString(),
+            { id: "bench@example.com", role: "member" },
+            { text: `SSE probe ${a}` },
+          ),
+        ])
+      )[0]!.seq;
       for (const at of await Promise.all(receipts)) {
         if (at === null) missed += 1;
         else latencies.push(at - sent);
@@ -284,7 +344,13 @@ function builtCli(): string {
  * database: every request checks the database for new events, so this is the team-mode figure.
  * Uses BRTOPS_TEST_PG_URL's server or a throwaway one; null when neither can be had.
  */
-async function pgRounds(root: string, cli: string, token: string, concurrency: number, roundMs: number): Promise<number[] | null> {
+async function pgRounds(
+  root: string,
+  cli: string,
+  token: string,
+  concurrency: number,
+  roundMs: number,
+): Promise<number[] | null> {
   const { startPostgres } = await import("../test/support/postgres.js");
   let pg: Awaited<ReturnType<typeof startPostgres>>;
   try {
@@ -296,15 +362,22 @@ async function pgRounds(root: string, cli: string, token: string, concurrency: n
   let server: ChildProcess | undefined;
   const db = await pg.freshDatabase();
   try {
-    const copy = spawnSync(process.execPath, [cli, "store", "copy", "--to", db.url, "--json"], { cwd: root, encoding: "utf8", env: benchEnv() });
+    const copy = spawnSync(process.execPath, [cli, "store", "copy", "--to", db.url, "--json"], {
+      cwd: root,
+      encoding: "utf8",
+      env: benchEnv(),
+    });
     if (copy.status !== 0) throw new Error(`brtops store copy failed (exit ${copy.status}): ${copy.stderr}`);
     const started = await startServer(root, cli, db.url);
     server = started.child;
     const path = `/api/releases/${RELEASE}`;
     await loadRound(started.port, path, token, concurrency, 1_000);
     const rps: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) rps.push((await loadRound(started.port, path, token, concurrency, roundMs)).perSecond);
-    console.log(`  GET ${path} on the PostgreSQL store: ${rps.map((x) => Math.round(x)).join(", ")} req/s → median ${Math.round(median(rps))}`);
+    for (let r = 0; r < ROUNDS; r++)
+      rps.push((await loadRound(started.port, path, token, concurrency, roundMs)).perSecond);
+    console.log(
+      `  GET ${path} on the PostgreSQL store: ${rps.map((x) => Math.round(x)).join(", ")} req/s → median ${Math.round(median(rps))}`,
+    );
     return rps;
   } finally {
     if (server) await stopServer(server);
@@ -334,8 +407,12 @@ export async function benchServer(opts: ServerBenchOptions = {}): Promise<Record
     const rounds: Round[] = [];
     for (let r = 0; r < ROUNDS; r++) rounds.push(await loadRound(started.port, path, token, concurrency, roundMs));
     const rps = rounds.map((r) => r.perSecond);
-    console.log(`brtops serve (file store, ${lastSeq} events; server and load generator are two Node processes on ${cpus().length} cores):`);
-    console.log(`  GET ${path}: ${rps.map((x) => Math.round(x)).join(", ")} req/s → median ${Math.round(median(rps))} (target ≥ 3000), ${concurrency} in flight, p50 ${round(median(rounds.map((r) => r.p50Ms)))} ms, p99 ${round(median(rounds.map((r) => r.p99Ms)))} ms, errors ${rounds.reduce((n, r) => n + r.errors, 0)}`);
+    console.log(
+      `brtops serve (file store, ${lastSeq} events; server and load generator are two Node processes on ${cpus().length} cores):`,
+    );
+    console.log(
+      `  GET ${path}: ${rps.map((x) => Math.round(x)).join(", ")} req/s → median ${Math.round(median(rps))} (target ≥ 3000), ${concurrency} in flight, p50 ${round(median(rounds.map((r) => r.p50Ms)))} ms, p99 ${round(median(rounds.map((r) => r.p99Ms)))} ms, errors ${rounds.reduce((n, r) => n + r.errors, 0)}`,
+    );
 
     const sse = await sseRun(root, started.port, token, sseClients, sseAppends, lastSeq);
     await stopServer(server);
@@ -366,7 +443,9 @@ export async function benchServer(opts: ServerBenchOptions = {}): Promise<Record
       "sse.deliveries": total,
       "sse.missed5s": sse.missed,
     };
-    console.log(`  SSE, ${sse.opened}/${sseClients} clients × ${sseAppends} appends from this process: p50 ${figures["sse.p50Ms"]} ms, p95 ${figures["sse.p95Ms"]} ms, max ${figures["sse.maxMs"]} ms; ${within}/${total} deliveries within ${SSE_TARGET_MS} ms, ${sse.missed} missed (none within 5 s)`);
+    console.log(
+      `  SSE, ${sse.opened}/${sseClients} clients × ${sseAppends} appends from this process: p50 ${figures["sse.p50Ms"]} ms, p95 ${figures["sse.p95Ms"]} ms, max ${figures["sse.maxMs"]} ms; ${within}/${total} deliveries within ${SSE_TARGET_MS} ms, ${sse.missed} missed (none within 5 s)`,
+    );
     const pgRps = process.env.BRTOPS_SKIP_PG ? null : await pgRounds(root, cli, token, concurrency, roundMs);
     if (pgRps) figures["get.postgres.reqPerSec.median"] = Math.round(median(pgRps));
     return figures;

@@ -30,13 +30,21 @@ export async function benchStatus(): Promise<Record<string, number>> {
     const root = join(base, "p");
     generateSampleProject(root);
     const cli = join(dirname(fileURLToPath(import.meta.url)), "cli.js");
-    spawnSync(process.execPath, [cli, "release", "1.1.0", "--to", "staging", "--as", "agent@example.com"], { cwd: root, stdio: "ignore" });
+    spawnSync(process.execPath, [cli, "release", "1.1.0", "--to", "staging", "--as", "agent@example.com"], {
+      cwd: root,
+      stdio: "ignore",
+    });
     const store = new FileStore(root);
     let last = (await store.read("1.1.0")).events.length;
     const actor = { id: "alice@example.com", role: "hum-lead" as const };
     while (last < 10_000) {
       const n = Math.min(500, 10_000 - last);
-      const drafts: AnyDraft[] = Array.from({ length: n }, (_, i) => ({ type: "FeedbackGiven", at: new Date().toISOString(), actor, data: { id: `F${last + i}`, phase: 2, step: "2.10", text: `feedback number ${last + i} on the package` } }));
+      const drafts: AnyDraft[] = Array.from({ length: n }, (_, i) => ({
+        type: "FeedbackGiven",
+        at: new Date().toISOString(),
+        actor,
+        data: { id: `F${last + i}`, phase: 2, step: "2.10", text: `feedback number ${last + i} on the package` },
+      }));
       // One event per append, as a real log grows (no batching tricks in the file's shape).
       for (const d of drafts) await store.append("1.1.0", last++, [d]);
     }
@@ -46,8 +54,16 @@ export async function benchStatus(): Promise<Record<string, number>> {
     const node = time(["-e", "0"], root, runs);
     const status = time([cli, "status"], root, runs);
     const statusJson = time([cli, "status", "--json"], root, runs);
-    const figures = { events: last, nodeMedianMs: round(node), statusMedianMs: round(status), statusJsonMedianMs: round(statusJson), ratio: round(status / node) };
-    console.log(`status on ${last} events: median ${figures.statusMedianMs} ms (--json ${figures.statusJsonMedianMs} ms) vs node -e 0 ${figures.nodeMedianMs} ms → ${figures.ratio}× (target ≤ 2×)`);
+    const figures = {
+      events: last,
+      nodeMedianMs: round(node),
+      statusMedianMs: round(status),
+      statusJsonMedianMs: round(statusJson),
+      ratio: round(status / node),
+    };
+    console.log(
+      `status on ${last} events: median ${figures.statusMedianMs} ms (--json ${figures.statusJsonMedianMs} ms) vs node -e 0 ${figures.nodeMedianMs} ms → ${figures.ratio}× (target ≤ 2×)`,
+    );
     return figures;
   } finally {
     if (process.env.BRTOPS_BENCH_KEEP) console.log(`kept ${base}`);

@@ -19,7 +19,8 @@ export interface PostgresBenchOptions {
 
 const WRITERS = 8;
 
-const note = (writer: number, i: number) => draft("Note", "2026-05-20T10:00:00.000Z", { id: `writer-${writer}`, role: "member" }, { text: `event ${i}` });
+const note = (writer: number, i: number) =>
+  draft("Note", "2026-05-20T10:00:00.000Z", { id: `writer-${writer}`, role: "member" }, { text: `event ${i}` });
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -48,7 +49,11 @@ async function ownReleases(url: string, n: number, count: number): Promise<numbe
 }
 
 /** All writers append to one release, retrying on conflict with the seq the error reports. */
-async function oneRelease(url: string, n: number, count: number): Promise<{ perSecond: number; conflictsPerAppend: number }> {
+async function oneRelease(
+  url: string,
+  n: number,
+  count: number,
+): Promise<{ perSecond: number; conflictsPerAppend: number }> {
   const stores = await writers(url, n);
   let conflicts = 0;
   try {
@@ -56,7 +61,7 @@ async function oneRelease(url: string, n: number, count: number): Promise<{ perS
     await Promise.all(
       stores.map(async (s, w) => {
         let last = 0;
-        for (let i = 0; i < count; ) {
+        for (let i = 0; i < count;) {
           try {
             last = (await s.append("2.0.0", last, [note(w, i)]))[0]!.seq;
             i += 1;
@@ -64,7 +69,8 @@ async function oneRelease(url: string, n: number, count: number): Promise<{ perS
             if (!(e instanceof BrtopsError) || e.code !== "E_CONFLICT") throw e;
             conflicts += 1;
             const actual = e.details?.actual;
-            last = typeof actual === "number" ? actual : ((await s.list()).find((r) => r.release === "2.0.0")?.lastSeq ?? 0);
+            last =
+              typeof actual === "number" ? actual : ((await s.list()).find((r) => r.release === "2.0.0")?.lastSeq ?? 0);
           }
         }
       }),
@@ -110,8 +116,12 @@ export async function benchPostgresAppends(opts: PostgresBenchOptions = {}): Pro
       "postgres.appendsPerSec.8writers.sameRelease": Math.round(median(shared)),
       "postgres.conflictsPerAppend.8writers.sameRelease": Number(median(conflicts).toFixed(2)),
     };
-    figures["postgres.ratio.8ownVs1"] = Number((figures["postgres.appendsPerSec.8writers.ownRelease"]! / figures["postgres.appendsPerSec.1writer"]!).toFixed(2));
-    console.log(`PostgreSQL store appends (median of ${runs} runs, ${count} single-event appends per writer, fsync on):`);
+    figures["postgres.ratio.8ownVs1"] = Number(
+      (figures["postgres.appendsPerSec.8writers.ownRelease"]! / figures["postgres.appendsPerSec.1writer"]!).toFixed(2),
+    );
+    console.log(
+      `PostgreSQL store appends (median of ${runs} runs, ${count} single-event appends per writer, fsync on):`,
+    );
     for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(50)} ${v}`);
     return figures;
   } finally {

@@ -11,7 +11,8 @@ const YAML_ESM = fileURLToPath(new URL("../node_modules/yaml/browser/index.js", 
 // zod (its ES modules: ~95 files, every locale, for the config schema), semver (~45 CommonJS
 // files) and the GitHub client (~25 files) are loaded by every command that opens a project or
 // runs a release: bundled in, their code is read from a few chunks instead of resolved file by file.
-const BUNDLED = /^(zod|semver|@octokit\/[^/]+|before-after-hook|universal-user-agent|bottleneck|json-with-bigint|content-type|fast-content-type-parse)(\/|$)/;
+const BUNDLED =
+  /^(zod|semver|@octokit\/[^/]+|before-after-hook|universal-user-agent|bottleneck|json-with-bigint|content-type|fast-content-type-parse)(\/|$)/;
 // zod re-exports its ~65 locales (half of its bundled code, ~370 KB parsed before every command
 // reads its config); brtops uses only the English messages zod configures itself with, so its
 // `locales` namespace holds English alone.
@@ -20,8 +21,18 @@ const ZOD_EN = fileURLToPath(new URL("../node_modules/zod/v4/locales/en.js", imp
 const externalExceptYaml = {
   name: "external-except-yaml",
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path === "yaml" ? { path: YAML_ESM } : BUNDLED.test(args.path) ? undefined : { path: args.path, external: true }));
-    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => (args.path === ZOD_LOCALES ? { contents: `export { default as en } from ${JSON.stringify(ZOD_EN)};\n`, loader: "js" } : undefined));
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path === "yaml"
+        ? { path: YAML_ESM }
+        : BUNDLED.test(args.path)
+          ? undefined
+          : { path: args.path, external: true },
+    );
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) =>
+      args.path === ZOD_LOCALES
+        ? { contents: `export { default as en } from ${JSON.stringify(ZOD_EN)};\n`, loader: "js" }
+        : undefined,
+    );
   },
 };
 

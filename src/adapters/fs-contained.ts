@@ -53,7 +53,9 @@ export function assertContained(root: string, path: string): void {
   const abs = resolve(root, path);
   const rel = relative(resolve(root), abs);
   if (rel.startsWith("..") || resolve(rel) === rel) {
-    throw new BrtopsError("E_PATH_OUTSIDE", `${abs} is outside the repository ${root}: brtops does not write there.`, { hint: "Set paths.releases in brtops.config.yaml to a folder inside the repository." });
+    throw new BrtopsError("E_PATH_OUTSIDE", `${abs} is outside the repository ${root}: brtops does not write there.`, {
+      hint: "Set paths.releases in brtops.config.yaml to a folder inside the repository.",
+    });
   }
   let p = abs;
   for (;;) {
@@ -66,10 +68,14 @@ export function assertContained(root: string, path: string): void {
     if (exists) {
       const c = contained(root, p);
       if (c.kind === "outside") {
-        throw new BrtopsError("E_PATH_OUTSIDE", `${relative(root, p) || "."} is a symbolic link to ${c.real}, outside the repository: brtops does not write through it.`, {
-          hint: `Replace the link with a real folder inside the repository (or point paths.releases at one), then run the command again.`,
-          details: { path: p, target: c.real },
-        });
+        throw new BrtopsError(
+          "E_PATH_OUTSIDE",
+          `${relative(root, p) || "."} is a symbolic link to ${c.real}, outside the repository: brtops does not write through it.`,
+          {
+            hint: `Replace the link with a real folder inside the repository (or point paths.releases at one), then run the command again.`,
+            details: { path: p, target: c.real },
+          },
+        );
       }
       return;
     }

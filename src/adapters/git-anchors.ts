@@ -19,15 +19,23 @@ function parseHead(text: string): LogHead | null {
 }
 
 /** Anchors in the git repository at `root` (none are read or written where `root` is not one). */
-export function gitAnchors(root: string, remote: { name: string; push: boolean } = { name: "origin", push: true }): LogAnchors {
+export function gitAnchors(
+  root: string,
+  remote: { name: string; push: boolean } = { name: "origin", push: true },
+): LogAnchors {
   const git = createGit(root);
   // Read once per process: every anchor with two git calls, whatever the number of releases.
   let all: Promise<Map<string, LogHead>> | null = null;
   const load = async (): Promise<Map<string, LogHead>> => {
     const out = new Map<string, LogHead>();
-    const refs = await git.run(["for-each-ref", "--format=%(objectname) %(objecttype) %(refname)", "refs/brtops/"], { allowFail: true });
+    const refs = await git.run(["for-each-ref", "--format=%(objectname) %(objecttype) %(refname)", "refs/brtops/"], {
+      allowFail: true,
+    });
     if (refs.code !== 0) return out;
-    const rows = refs.stdout.split("\n").map((l) => l.split(" ")).filter((r) => r.length === 3 && r[1] === "blob");
+    const rows = refs.stdout
+      .split("\n")
+      .map((l) => l.split(" "))
+      .filter((r) => r.length === 3 && r[1] === "blob");
     if (rows.length === 0) return out;
     const text = await gitWithInput(root, ["cat-file", "--batch"], rows.map((r) => r[0]).join("\n") + "\n");
     // "<oid> blob <size>\n<content>\n" per object; an anchor's content is one short line.
@@ -50,11 +58,19 @@ export function gitAnchors(root: string, remote: { name: string; push: boolean }
       const blob = (await gitWithInput(root, ["hash-object", "-w", "--stdin"], `${head.seq} ${head.hash}\n`))?.trim();
       if (!blob) return; // not a git repository: nothing to anchor in
       await git.run(["update-ref", ref, blob], { allowFail: true });
-      all?.then((m) => m.set(ref, head), () => undefined);
+      all?.then(
+        (m) => m.set(ref, head),
+        () => undefined,
+      );
       if (!remote.push) return;
       if ((await git.run(["remote", "get-url", remote.name], { allowFail: true })).code !== 0) return;
       // Best effort and in the background: a slow or unreachable remote never holds a decision up.
-      const push = spawn("git", ["push", "-q", "--force", remote.name, `${ref}:${ref}`], { cwd: root, stdio: "ignore", detached: true, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });
+      const push = spawn("git", ["push", "-q", "--force", remote.name, `${ref}:${ref}`], {
+        cwd: root,
+        stdio: "ignore",
+        detached: true,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+      });
       push.on("error", () => undefined);
       push.unref();
     },

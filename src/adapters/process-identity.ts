@@ -67,7 +67,9 @@ function pidExists(pid: number): boolean {
  * "gone": no such process, a zombie, or the pid belongs to another program now; "unknown": it ran
  * on another host (a team store), so nothing here can tell.
  */
-export function recordedProcessState(rec: Pick<ProcessIdentity, "pid" | "host"> & { startTime?: string | undefined }): "alive" | "gone" | "unknown" {
+export function recordedProcessState(
+  rec: Pick<ProcessIdentity, "pid" | "host"> & { startTime?: string | undefined },
+): "alive" | "gone" | "unknown" {
   if (rec.host !== hostname()) return "unknown";
   const now = processIdentity(rec.pid);
   if (!now) return "gone";

@@ -38,7 +38,11 @@ export function createProcessRunner(redact: Redactor): ProcessRunner {
   return (argv, options) => runProcess(argv, options, redact);
 }
 
-export function runProcess(argv: readonly string[], options: RunOptions, redact: (s: string) => string = (s) => s): Promise<RunResult> {
+export function runProcess(
+  argv: readonly string[],
+  options: RunOptions,
+  redact: (s: string) => string = (s) => s,
+): Promise<RunResult> {
   const [cmd, ...args] = argv;
   const max = options.maxOutput ?? 256 * 1024;
   const started = Date.now();
@@ -58,7 +62,13 @@ export function runProcess(argv: readonly string[], options: RunOptions, redact:
     });
     if (child.pid && options.onSpawn) {
       const id = processIdentity(child.pid);
-      if (id) options.onSpawn({ ...id, pgid: child.pid, argv0: String(cmd), ...(options.timeoutMs ? { deadline: new Date(started + options.timeoutMs).toISOString() } : {}) });
+      if (id)
+        options.onSpawn({
+          ...id,
+          pgid: child.pid,
+          argv0: String(cmd),
+          ...(options.timeoutMs ? { deadline: new Date(started + options.timeoutMs).toISOString() } : {}),
+        });
     }
     const killGroup = (sig: NodeJS.Signals): void => {
       try {
@@ -104,7 +114,9 @@ export function runProcess(argv: readonly string[], options: RunOptions, redact:
         ...(spawnError ? { spawnError: redact(spawnError) } : {}),
       });
     };
-    child.on("error", (err) => finish(null, null, `${(err as NodeJS.ErrnoException).code ?? ""} ${err.message}`.trim()));
+    child.on("error", (err) =>
+      finish(null, null, `${(err as NodeJS.ErrnoException).code ?? ""} ${err.message}`.trim()),
+    );
     child.on("close", (code, sig) => finish(code, sig));
   });
 }
@@ -118,7 +130,10 @@ const HOLD = 1024;
  * pieces (two writes, or a pipe boundary) is whole when the redactor sees it. A line without end
  * (a progress bar) is let out once it is long, keeping back a tail longer than any secret.
  */
-export function wholeLines(emit: (text: string) => void, redact: (s: string) => string): { push(chunk: string): void; end(): void } {
+export function wholeLines(
+  emit: (text: string) => void,
+  redact: (s: string) => string,
+): { push(chunk: string): void; end(): void } {
   let pending = "";
   return {
     push(chunk) {

@@ -23,7 +23,12 @@ function run(args: readonly string[], input: string): Promise<Ran> {
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
     child.on("error", (e) =>
-      reject(new BrtopsError("E_SIGNATURE_TOOL", `ssh-keygen could not be run: ${e.message}.`, { hint: "Install OpenSSH 8.1 or later (ssh-keygen -Y).", cause: e })),
+      reject(
+        new BrtopsError("E_SIGNATURE_TOOL", `ssh-keygen could not be run: ${e.message}.`, {
+          hint: "Install OpenSSH 8.1 or later (ssh-keygen -Y).",
+          cause: e,
+        }),
+      ),
     );
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
     child.stdin.on("error", () => {}); // ssh-keygen may exit before reading everything (a bad key file)
@@ -35,10 +40,14 @@ function run(args: readonly string[], input: string): Promise<Ran> {
 export async function sshSign(keyFile: string, namespace: string, data: string): Promise<string> {
   const r = await run(["-Y", "sign", "-q", "-f", keyFile, "-n", namespace], data);
   if (r.code !== 0 || !r.stdout.includes("BEGIN SSH SIGNATURE")) {
-    throw new BrtopsError("E_SIGNATURE_INVALID", `ssh-keygen could not sign with ${keyFile}: ${r.stderr.trim().split("\n")[0] ?? `exit ${r.code}`}.`, {
-      hint: "Point BRTOPS_SIGNING_KEY or --sign-key at your SSH private key (or a public key whose private key is in ssh-agent).",
-      details: { keyFile, exitCode: r.code },
-    });
+    throw new BrtopsError(
+      "E_SIGNATURE_INVALID",
+      `ssh-keygen could not sign with ${keyFile}: ${r.stderr.trim().split("\n")[0] ?? `exit ${r.code}`}.`,
+      {
+        hint: "Point BRTOPS_SIGNING_KEY or --sign-key at your SSH private key (or a public key whose private key is in ssh-agent).",
+        details: { keyFile, exitCode: r.code },
+      },
+    );
   }
   return r.stdout.trim();
 }
@@ -54,12 +63,23 @@ export interface SshVerdict {
 /** One allowed_signers line: the principal may sign in `namespace` with `key` ("ssh-ed25519 AAAA… comment"). */
 function allowedSignersLine(principal: string, namespace: string, key: string): string {
   const [type, blob] = key.trim().split(/\s+/);
-  if (!type || !blob || /["\s,]/.test(principal)) throw new BrtopsError("E_CONFIG_INVALID", `The key of ${principal} is not an SSH public key ("ssh-ed25519 AAAA…").`, { hint: "Paste the whole line of the .pub file as `key:` under leads.hum." });
+  if (!type || !blob || /["\s,]/.test(principal))
+    throw new BrtopsError(
+      "E_CONFIG_INVALID",
+      `The key of ${principal} is not an SSH public key ("ssh-ed25519 AAAA…").`,
+      { hint: "Paste the whole line of the .pub file as `key:` under leads.hum." },
+    );
   return `${principal} namespaces="${namespace}" ${type} ${blob}`;
 }
 
 /** Verifies an armored SSH signature of `data` by `principal`, who may sign with any of `keys`. */
-export async function sshVerify(principal: string, keys: readonly string[], namespace: string, data: string, signature: string): Promise<SshVerdict> {
+export async function sshVerify(
+  principal: string,
+  keys: readonly string[],
+  namespace: string,
+  data: string,
+  signature: string,
+): Promise<SshVerdict> {
   if (keys.length === 0) return { ok: false, reason: `no SSH key is configured for ${principal}` };
   const dir = mkdtempSync(join(tmpdir(), "brtops-verify-"));
   try {
@@ -68,7 +88,8 @@ export async function sshVerify(principal: string, keys: readonly string[], name
     writeFileSync(allowed, keys.map((k) => allowedSignersLine(principal, namespace, k)).join("\n") + "\n");
     writeFileSync(sig, signature.endsWith("\n") ? signature : `${signature}\n`);
     const r = await run(["-Y", "verify", "-f", allowed, "-I", principal, "-n", namespace, "-s", sig], data);
-    if (r.code !== 0) return { ok: false, reason: (r.stderr || r.stdout).trim().split("\n")[0] || `ssh-keygen exit ${r.code}` };
+    if (r.code !== 0)
+      return { ok: false, reason: (r.stderr || r.stdout).trim().split("\n")[0] || `ssh-keygen exit ${r.code}` };
     const fingerprint = /\b(SHA256:[A-Za-z0-9+/=]+)/.exec(r.stdout + r.stderr)?.[1];
     return { ok: true, ...(fingerprint ? { fingerprint } : {}) };
   } finally {

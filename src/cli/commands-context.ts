@@ -9,7 +9,10 @@ function wordsFlag(ctx: Ctx): number {
   const raw = (ctx.args.flags as { words?: string }).words ?? ctx.args.positionals[0];
   if (raw === undefined) return DEFAULT_ORIENT_WORDS;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 10) throw new BrtopsError("E_USAGE", `--words must be a whole number of at least 10, not "${raw}".`, { hint: "brtops orient --words 500" });
+  if (!Number.isInteger(n) || n < 10)
+    throw new BrtopsError("E_USAGE", `--words must be a whole number of at least 10, not "${raw}".`, {
+      hint: "brtops orient --words 500",
+    });
   return n;
 }
 
@@ -29,7 +32,10 @@ export async function cmdDefrag(ctx: Ctx): Promise<number> {
   return withProject(ctx, async (p) => {
     const { defrag } = await import("../engine/defrag.js");
     const r = await defrag(p, ctx.args.flags.release, actorId(ctx, p));
-    ctx.out.result(r, `Checkpoint written: ${r.file} (sha256 ${r.sha256.slice(0, 12)}…, up to event ${r.uptoSeq}; recorded as event ${r.seq}).`);
+    ctx.out.result(
+      r,
+      `Checkpoint written: ${r.file} (sha256 ${r.sha256.slice(0, 12)}…, up to event ${r.uptoSeq}; recorded as event ${r.seq}).`,
+    );
     return 0;
   });
 }

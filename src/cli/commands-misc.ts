@@ -21,9 +21,15 @@ import { withProject, type Ctx } from "./context.js";
 export async function cmdInit(ctx: Ctx): Promise<number> {
   const hum = ctx.args.flags["hum-lead"] ?? [];
   const ai = ctx.args.flags["ai-lead"] ?? [];
-  if (hum.length === 0) throw new BrtopsError("E_USAGE", "Name at least one HUM LEAD.", { hint: "brtops init --hum-lead you@example.com --ai-lead agent@example.com" });
+  if (hum.length === 0)
+    throw new BrtopsError("E_USAGE", "Name at least one HUM LEAD.", {
+      hint: "brtops init --hum-lead you@example.com --ai-lead agent@example.com",
+    });
   const file = join(ctx.cwd, CONFIG_FILE);
-  if (existsSync(file) && !ctx.args.flags.force) throw new BrtopsError("E_CONFIG_INVALID", `${file} already exists.`, { hint: "Edit it, or pass --force to overwrite it." });
+  if (existsSync(file) && !ctx.args.flags.force)
+    throw new BrtopsError("E_CONFIG_INVALID", `${file} already exists.`, {
+      hint: "Edit it, or pass --force to overwrite it.",
+    });
   const folders = ["docs/01_application/6-releases", "docs/02_features", ".brtops"];
   if (ctx.args.flags["dry-run"]) {
     ctx.out.result({ dryRun: true, file, folders }, `Dry run: would write ${file} and create ${folders.join(", ")}.`);
@@ -31,7 +37,10 @@ export async function cmdInit(ctx: Ctx): Promise<number> {
   }
   writeFileSync(file, renderConfigTemplate(hum, ai));
   for (const f of folders) mkdirSync(join(ctx.cwd, f), { recursive: true });
-  ctx.out.result({ file, folders, humLeads: hum, aiLeads: ai }, `Wrote ${file}\nCreated ${folders.join(", ")}\nNext: add your environments to ${CONFIG_FILE}, then \`brtops release 1.0.0 --to staging\`.`);
+  ctx.out.result(
+    { file, folders, humLeads: hum, aiLeads: ai },
+    `Wrote ${file}\nCreated ${folders.join(", ")}\nNext: add your environments to ${CONFIG_FILE}, then \`brtops release 1.0.0 --to staging\`.`,
+  );
   return 0;
 }
 
@@ -40,18 +49,36 @@ export async function cmdParse(ctx: Ctx, phrase: string): Promise<number> {
   const catalog = buildEnvironmentCatalog(root ? loadConfig(root).config.environments : undefined);
   const t = parseTrigger(phrase, catalog);
   const { input: _input, ...shown } = t;
-  ctx.out.result(shown, Object.entries(shown).map(([k, v]) => `${k}: ${v}`).join("\n"));
+  ctx.out.result(
+    shown,
+    Object.entries(shown)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join("\n"),
+  );
   return 0;
 }
 
 export async function cmdAudit(ctx: Ctx): Promise<number> {
   const verify = ctx.args.positionals[0] === "verify";
-  if (ctx.args.positionals[0] && !verify) throw new BrtopsError("E_USAGE", `Unknown audit subcommand "${ctx.args.positionals[0]}".`, { hint: "brtops audit   or   brtops audit verify" });
+  if (ctx.args.positionals[0] && !verify)
+    throw new BrtopsError("E_USAGE", `Unknown audit subcommand "${ctx.args.positionals[0]}".`, {
+      hint: "brtops audit   or   brtops audit verify",
+    });
   return withProject(ctx, async (p) => {
     const refs = ctx.args.flags.release ? [{ release: await auditedRelease(p.store, ctx) }] : await p.store.list();
     let ok = true;
     const { auditSignatures } = await import("../engine/audit-signatures.js");
-    type Audited = { release: string; ok: boolean; events: number; lastHash: string; bad?: { seq: number; reason: string }; anchor?: { seq: number; hash: string }; signed?: SignedDecision[]; unsigned?: UnsignedDecision[]; log?: { seq: number; at: string; type: string; actor: string; hash: string }[] };
+    type Audited = {
+      release: string;
+      ok: boolean;
+      events: number;
+      lastHash: string;
+      bad?: { seq: number; reason: string };
+      anchor?: { seq: number; hash: string };
+      signed?: SignedDecision[];
+      unsigned?: UnsignedDecision[];
+      log?: { seq: number; at: string; type: string; actor: string; hash: string }[];
+    };
     const results: Audited[] = [];
     for (const { release } of refs) {
       const r = await p.store.read(release);
@@ -62,14 +89,50 @@ export async function cmdAudit(ctx: Ctx): Promise<number> {
       const sigs = verify && !v.bad && !r.damage && !trust?.bad ? await auditSignatures(p, release, r.events) : null;
       const bad = v.bad ?? r.damage ?? trust?.bad ?? sigs?.bad ?? undefined;
       if (bad) ok = false;
-      results.push({ release, ok: !bad, events: r.events.length, lastHash: v.lastHash, ...(trust?.anchor ? { anchor: trust.anchor } : {}), ...(bad ? { bad } : {}), ...(sigs ? { signed: sigs.signed, unsigned: sigs.unsigned } : {}), ...(verify ? {} : { log: r.events.map((e) => ({ seq: e.seq, at: e.at, type: e.type, actor: e.actor.id, hash: e.hash.slice(0, 12) })) }) });
+      results.push({
+        release,
+        ok: !bad,
+        events: r.events.length,
+        lastHash: v.lastHash,
+        ...(trust?.anchor ? { anchor: trust.anchor } : {}),
+        ...(bad ? { bad } : {}),
+        ...(sigs ? { signed: sigs.signed, unsigned: sigs.unsigned } : {}),
+        ...(verify
+          ? {}
+          : {
+              log: r.events.map((e) => ({
+                seq: e.seq,
+                at: e.at,
+                type: e.type,
+                actor: e.actor.id,
+                hash: e.hash.slice(0, 12),
+              })),
+            }),
+      });
     }
     const signatureLines = (r: Audited) => [
-      ...(r.signed ?? []).map((x) => `    signed   event ${x.seq} ${x.step} by ${x.actor} (${x.kind === "ssh" ? `SSH key ${x.keyId}` : `passkey ${x.keyId.slice(0, 16)}…`})`),
-      ...(r.unsigned ?? []).map((x) => `    unsigned event ${x.seq} ${x.step} by ${x.actor}${x.required ? " — a signature is required" : ""}`),
+      ...(r.signed ?? []).map(
+        (x) =>
+          `    signed   event ${x.seq} ${x.step} by ${x.actor} (${x.kind === "ssh" ? `SSH key ${x.keyId}` : `passkey ${x.keyId.slice(0, 16)}…`})`,
+      ),
+      ...(r.unsigned ?? []).map(
+        (x) => `    unsigned event ${x.seq} ${x.step} by ${x.actor}${x.required ? " — a signature is required" : ""}`,
+      ),
     ];
     const text = results
-      .map((r) => (verify ? [`${r.ok ? "✔" : "✘"} release ${r.release}: ${r.events} events${r.ok ? `, chain intact (last hash ${r.lastHash.slice(0, 12)}${r.anchor ? `; anchored at event ${r.anchor.seq}` : "; no anchor"})` : ` — event ${r.bad!.seq}: ${r.bad!.reason}`}`, ...signatureLines(r)].join("\n") : [`release ${r.release}`, ...(r.log ?? []).map((e) => `  ${String(e.seq).padStart(5)} ${e.at} ${e.type.padEnd(18)} ${e.actor} ${e.hash}`)].join("\n")))
+      .map((r) =>
+        verify
+          ? [
+              `${r.ok ? "✔" : "✘"} release ${r.release}: ${r.events} events${r.ok ? `, chain intact (last hash ${r.lastHash.slice(0, 12)}${r.anchor ? `; anchored at event ${r.anchor.seq}` : "; no anchor"})` : ` — event ${r.bad!.seq}: ${r.bad!.reason}`}`,
+              ...signatureLines(r),
+            ].join("\n")
+          : [
+              `release ${r.release}`,
+              ...(r.log ?? []).map(
+                (e) => `  ${String(e.seq).padStart(5)} ${e.at} ${e.type.padEnd(18)} ${e.actor} ${e.hash}`,
+              ),
+            ].join("\n"),
+      )
       .join("\n");
     ctx.out.result({ ok, releases: results }, text || "No releases.");
     return verify && !ok ? ExitCodes.STEP_FAILED : 0;
@@ -107,7 +170,13 @@ export async function cmdDocs(ctx: Ctx): Promise<number> {
     const ids = orderRuns(runs).map((r) => r.release);
     ctx.out.result(
       { folder, version, runs: ids, rebuilt: !!ctx.args.flags.rebuild, documents: cmp },
-      [`${folder}/${ids.length > 1 ? `  (runs ${ids.join(", ")})` : ""}`, ...cmp.map((c) => `  ${c.same ? "✔" : "✘"} ${c.name}${ids.length > 1 ? ` [${c.runs.join(", ")}]` : ""}${c.same ? "" : " (differs from the log: `brtops docs --rebuild`)"}`)].join("\n"),
+      [
+        `${folder}/${ids.length > 1 ? `  (runs ${ids.join(", ")})` : ""}`,
+        ...cmp.map(
+          (c) =>
+            `  ${c.same ? "✔" : "✘"} ${c.name}${ids.length > 1 ? ` [${c.runs.join(", ")}]` : ""}${c.same ? "" : " (differs from the log: `brtops docs --rebuild`)"}`,
+        ),
+      ].join("\n"),
     );
     return ctx.args.flags.check && cmp.some((c) => !c.same) ? ExitCodes.STEP_FAILED : 0;
   });
@@ -117,11 +186,16 @@ export async function cmdDocs(ctx: Ctx): Promise<number> {
 async function docsVersion(store: Store, release: string | undefined): Promise<string> {
   if (!release) return (await selectRelease(store, undefined, { allowFinished: true })).state.version;
   const ref = parseReleaseRef(release);
-  if (!ref) throw new BrtopsError("E_VERSION_INVALID", `"${release}" is not a release version.`, { hint: "Pass --release with a version such as 2.1.0, or a run such as 2.1.0@production." });
+  if (!ref)
+    throw new BrtopsError("E_VERSION_INVALID", `"${release}" is not a release version.`, {
+      hint: "Pass --release with a version such as 2.1.0, or a run such as 2.1.0@production.",
+    });
   const known = (await store.list()).map((r) => r.release);
   if (!known.some((id) => versionOfReleaseId(id) === ref.version)) {
     throw new BrtopsError("E_NO_ACTIVE_RELEASE", `There is no release ${ref.version}.`, {
-      hint: known.length ? `Known releases: ${known.join(", ")}.` : 'Start one with `brtops release 2.1.0 --to staging` or `brtops "RELEASE v2.1.0 to Staging"`.',
+      hint: known.length
+        ? `Known releases: ${known.join(", ")}.`
+        : 'Start one with `brtops release 2.1.0 --to staging` or `brtops "RELEASE v2.1.0 to Staging"`.',
       details: { known },
     });
   }
@@ -133,7 +207,10 @@ export async function cmdFeatures(ctx: Ctx): Promise<number> {
     const { readFeatureReport } = await import("../intel/read-feature-report.js");
     const r = await readFeatureReport(p.root, p.config);
     const text = [
-      ...r.features.map((f) => `${f.status.padEnd(12)} ${f.name}${f.sev !== null ? ` [SEV-${f.sev}]` : ""}${f.source ? `  (${f.source.file}:${f.source.line})` : ""}`),
+      ...r.features.map(
+        (f) =>
+          `${f.status.padEnd(12)} ${f.name}${f.sev !== null ? ` [SEV-${f.sev}]` : ""}${f.source ? `  (${f.source.file}:${f.source.line})` : ""}`,
+      ),
       "",
       `Readiness: ${r.readiness}   Recommendation: ${r.recommendation}`,
     ].join("\n");
@@ -147,9 +224,18 @@ export async function cmdValidate(ctx: Ctx): Promise<number> {
     const { resolveIdentity } = await import("../engine/identity.js");
     const { validateRelease } = await import("../engine/validate-release.js");
     const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true, ...envFlag(ctx) });
-    const r = await validateRelease(p, session, resolveIdentity(p.root, ctx.args.flags.as, p.env), (line) => ctx.out.info(`  ${line}`));
-    const lines = (Object.keys(r.verdicts) as (keyof typeof r.verdicts)[]).map((k) => `  ${VERDICT_MARKS[r.verdicts[k]]} ${k}: ${String(r.results[k].failure?.message ?? r.results[k].result?.summary ?? "")} [${r.verdicts[k]}]`);
-    const head = r.ok ? (Object.values(r.verdicts).every((v) => v === "pass") ? "✔ post-deployment validation passed" : "post-deployment validation: no check failed, but not every check passed") : `✘ validation failed: ${r.failed.length} check(s) failed`;
+    const r = await validateRelease(p, session, resolveIdentity(p.root, ctx.args.flags.as, p.env), (line) =>
+      ctx.out.info(`  ${line}`),
+    );
+    const lines = (Object.keys(r.verdicts) as (keyof typeof r.verdicts)[]).map(
+      (k) =>
+        `  ${VERDICT_MARKS[r.verdicts[k]]} ${k}: ${String(r.results[k].failure?.message ?? r.results[k].result?.summary ?? "")} [${r.verdicts[k]}]`,
+    );
+    const head = r.ok
+      ? Object.values(r.verdicts).every((v) => v === "pass")
+        ? "✔ post-deployment validation passed"
+        : "post-deployment validation: no check failed, but not every check passed"
+      : `✘ validation failed: ${r.failed.length} check(s) failed`;
     ctx.out.result(r, [head, ...lines].join("\n"));
     return r.ok ? 0 : ExitCodes.STEP_FAILED;
   });
@@ -157,13 +243,18 @@ export async function cmdValidate(ctx: Ctx): Promise<number> {
 
 /** `brtops store copy --to postgres://…`: moves releases from this project's store with their chains intact. */
 export async function cmdStore(ctx: Ctx): Promise<number> {
-  if (ctx.args.positionals[0] !== "copy" || !ctx.args.flags.to) throw new BrtopsError("E_USAGE", "Usage: brtops store copy --to postgres://…", { hint: "Copies every release (or --release V) from the configured store to the one named by --to." });
+  if (ctx.args.positionals[0] !== "copy" || !ctx.args.flags.to)
+    throw new BrtopsError("E_USAGE", "Usage: brtops store copy --to postgres://…", {
+      hint: "Copies every release (or --release V) from the configured store to the one named by --to.",
+    });
   return withProject(ctx, async (p) => {
     const { openStore } = await import("../store/open-store.js");
     const { copyStore } = await import("../store/copy-store.js");
     const target = await openStore(p.root, ctx.args.flags.to);
     try {
-      const r = await copyStore(p.store, target, { ...(ctx.args.flags.release ? { releases: [ctx.args.flags.release.replace(/^v/, "")] } : {}) });
+      const r = await copyStore(p.store, target, {
+        ...(ctx.args.flags.release ? { releases: [ctx.args.flags.release.replace(/^v/, "")] } : {}),
+      });
       ctx.out.result(r, r.releases.map((x) => `${x.release}: ${JSON.stringify(x)}`).join("\n") || "Nothing to copy.");
       return 0;
     } finally {

@@ -17,50 +17,98 @@ export function exitFor(o: RunOutcome, v: StatusView, automaticRollback = false)
   if (o.stopped === "failed" || v.state === "failed") return ExitCodes.STEP_FAILED;
   // Rolled back on its own after a failure (onFailure: rollback): the deployment failed.
   if (v.state === "rolled-back" && automaticRollback) return ExitCodes.STEP_FAILED;
-  if (o.stopped === "awaiting" || v.state === "awaiting-hum-lead" || v.state === "paused" || v.state === "on-hold") return ExitCodes.AWAITING_HUM_LEAD;
+  if (o.stopped === "awaiting" || v.state === "awaiting-hum-lead" || v.state === "paused" || v.state === "on-hold")
+    return ExitCodes.AWAITING_HUM_LEAD;
   return ExitCodes.OK;
 }
 
 export async function advance(ctx: Ctx, p: Project, session: ReleaseSession, actor: Actor): Promise<number> {
   // The engine (every step, deployment, GitHub) is loaded here, not with the command: a request
   // has started reading the release's history by now, and git walks it while this code compiles.
-  const [{ runRelease }, { renderStatusText }] = await Promise.all([import("../engine/run-release.js"), import("./render-status.js")]);
+  const [{ runRelease }, { renderStatusText }] = await Promise.all([
+    import("../engine/run-release.js"),
+    import("./render-status.js"),
+  ]);
   const appended: AnyEvent[] = [];
   const outcome = await runRelease(p, session, actor, {
     progress: (e) => {
-      if (ctx.args.flags.jsonl || (e.kind === "step" && e.status === "start" && !e.message.startsWith("waiting"))) return;
+      if (ctx.args.flags.jsonl || (e.kind === "step" && e.status === "start" && !e.message.startsWith("waiting")))
+        return;
       // A finished step shows its verdict (✔ only for pass); other progress its status.
-      const mark = e.verdict ? VERDICT_MARKS[e.verdict] : e.status === "ok" ? "✔" : e.status === "fail" ? "✘" : e.status === "skip" ? "–" : "▸";
+      const mark = e.verdict
+        ? VERDICT_MARKS[e.verdict]
+        : e.status === "ok"
+          ? "✔"
+          : e.status === "fail"
+            ? "✘"
+            : e.status === "skip"
+              ? "–"
+              : "▸";
       const word = e.verdict && e.verdict !== "pass" ? ` [${e.verdict}]` : "";
       ctx.out.info(`  ${mark} ${e.step.padEnd(6)} ${e.message}${word}`);
     },
     onEvents: (evs) => {
       appended.push(...evs);
-      if (ctx.args.flags.jsonl) for (const e of evs) process.stdout.write(`${JSON.stringify({ event: { seq: e.seq, type: e.type, at: e.at, actor: e.actor.id, data: e.data } })}\n`);
+      if (ctx.args.flags.jsonl)
+        for (const e of evs)
+          process.stdout.write(
+            `${JSON.stringify({ event: { seq: e.seq, type: e.type, at: e.at, actor: e.actor.id, data: e.data } })}\n`,
+          );
     },
   });
   const v = statusView(session.state, ctx.args.flags.release);
-  const code = exitFor(outcome, v, session.state.decisions.some((d) => d.type === "incident" && d.choice === "rollback" && d.actor.role === "system"));
-  if (ctx.args.flags.jsonl) process.stdout.write(`${JSON.stringify({ final: true, ...v, stopped: outcome.stopped })}\n`);
-  else ctx.out.result({ ...v, stopped: outcome.stopped, events: appended.map((e) => ({ seq: e.seq, type: e.type, at: e.at, actor: e.actor.id })) }, `\n${renderStatusText(v)}`);
+  const code = exitFor(
+    outcome,
+    v,
+    session.state.decisions.some((d) => d.type === "incident" && d.choice === "rollback" && d.actor.role === "system"),
+  );
+  if (ctx.args.flags.jsonl)
+    process.stdout.write(`${JSON.stringify({ final: true, ...v, stopped: outcome.stopped })}\n`);
+  else
+    ctx.out.result(
+      {
+        ...v,
+        stopped: outcome.stopped,
+        events: appended.map((e) => ({ seq: e.seq, type: e.type, at: e.at, actor: e.actor.id })),
+      },
+      `\n${renderStatusText(v)}`,
+    );
   return code;
 }
 
-export async function cmdRelease(ctx: Ctx, version: string | undefined, environment: string | undefined, trigger?: string): Promise<number> {
+export async function cmdRelease(
+  ctx: Ctx,
+  version: string | undefined,
+  environment: string | undefined,
+  trigger?: string,
+): Promise<number> {
   const { BrtopsError } = await import("../core/errors.js");
-  if (!version) throw new BrtopsError("E_USAGE", "Which version?", { hint: "brtops release 2.1.0 --to staging   (or major | minor | patch)" });
-  if (!environment) throw new BrtopsError("E_USAGE", "Which environment?", { hint: "brtops release 2.1.0 --to staging" });
+  if (!version)
+    throw new BrtopsError("E_USAGE", "Which version?", {
+      hint: "brtops release 2.1.0 --to staging   (or major | minor | patch)",
+    });
+  if (!environment)
+    throw new BrtopsError("E_USAGE", "Which environment?", { hint: "brtops release 2.1.0 --to staging" });
   // git starts walking the release's history first; the config is validated and the request
   // checked and planned while it walks (engine/prefetch-request).
-  if (!ctx.args.flags["dry-run"]) await (await import("../engine/prefetch-request.js")).prefetchRequestHistory(ctx.cwd, version, process.env);
+  if (!ctx.args.flags["dry-run"])
+    await (await import("../engine/prefetch-request.js")).prefetchRequestHistory(ctx.cwd, version, process.env);
   return withProject(ctx, async (p) => {
     const id = actorId(ctx, p);
     const override = ctx.args.flags["override-promotion"];
-    const request = { version, environment, actorId: id, ...(trigger ? { trigger } : {}), ...(override !== undefined ? { overridePromotion: override } : {}) };
+    const request = {
+      version,
+      environment,
+      actorId: id,
+      ...(trigger ? { trigger } : {}),
+      ...(override !== undefined ? { overridePromotion: override } : {}),
+    };
     if (ctx.args.flags["dry-run"]) return dryRunRelease(ctx, p, request);
     const session = await requestRelease(p, request);
     const st = session.state;
-    ctx.out.info(`Release v${st.version} to ${st.environment} requested by ${id}${st.release !== st.version ? ` (release ${st.release})` : ""}${st.promotion ? `: promoting the package approved as ${st.promotion.from}` : ""}.`);
+    ctx.out.info(
+      `Release v${st.version} to ${st.environment} requested by ${id}${st.release !== st.version ? ` (release ${st.release})` : ""}${st.promotion ? `: promoting the package approved as ${st.promotion.from}` : ""}.`,
+    );
     return advance(ctx, p, session, session.state.requestedBy);
   });
 }
@@ -75,9 +123,25 @@ async function dryRunRelease(ctx: Ctx, p: Project, request: Parameters<typeof pl
   const { preflight } = await import("../deploy/preflight.js");
   const { createGit } = await import("../adapters/git.js");
   // The SEV (and so whether phase 3's tests run) is assessed at 1.4: the dry run checks every phase's needs.
-  const pre = await preflight({ root: p.root, config: p.config, environment: plan.environment, version: plan.version, plan: [1, 2, 3, 4, 5, 6, 7], env: p.env, git: createGit(p.root, p.redact), redact: p.redact });
-  const what = plan.kind === "promotion" ? `promote v${plan.version} (approved as ${plan.promotion!.from}) to ${plan.environment}` : plan.kind === "attempt" ? `request v${plan.version} to ${plan.environment} again (attempt ${plan.attempt}; earlier: ${plan.earlier.join(", ") || "none here"})` : `request v${plan.version} to ${plan.environment}`;
-  const prev = plan.previous ? `v${plan.previous} (${plan.previousSource === "ledger" ? "what runs there now" : "the newest tag below: brtops never deployed there"})` : "none (first deployment there)";
+  const pre = await preflight({
+    root: p.root,
+    config: p.config,
+    environment: plan.environment,
+    version: plan.version,
+    plan: [1, 2, 3, 4, 5, 6, 7],
+    env: p.env,
+    git: createGit(p.root, p.redact),
+    redact: p.redact,
+  });
+  const what =
+    plan.kind === "promotion"
+      ? `promote v${plan.version} (approved as ${plan.promotion!.from}) to ${plan.environment}`
+      : plan.kind === "attempt"
+        ? `request v${plan.version} to ${plan.environment} again (attempt ${plan.attempt}; earlier: ${plan.earlier.join(", ") || "none here"})`
+        : `request v${plan.version} to ${plan.environment}`;
+  const prev = plan.previous
+    ? `v${plan.previous} (${plan.previousSource === "ledger" ? "what runs there now" : "the newest tag below: brtops never deployed there"})`
+    : "none (first deployment there)";
   const findings = pre.findings.map((f) => `    - [${f.severity.toUpperCase()}] ${f.code}: ${f.message}`);
   const text = [
     `Dry run: would ${what} as release ${plan.release}, requested by ${request.actorId}.`,
@@ -101,4 +165,3 @@ export async function cmdRun(ctx: Ctx): Promise<number> {
     return advance(ctx, p, session, actor);
   });
 }
-

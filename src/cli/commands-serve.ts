@@ -8,7 +8,10 @@ const DEFAULT_HOST = "127.0.0.1";
 /** Serves the dashboard and the API until the process is stopped. */
 export async function cmdServe(ctx: Ctx): Promise<number> {
   const port = ctx.args.flags.port === undefined ? DEFAULT_PORT : Number(ctx.args.flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BrtopsError("E_USAGE", `--port takes a port number, not "${ctx.args.flags.port}".`, { hint: "brtops serve --port 4300" });
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new BrtopsError("E_USAGE", `--port takes a port number, not "${ctx.args.flags.port}".`, {
+      hint: "brtops serve --port 4300",
+    });
   const host = ctx.args.flags.host ?? DEFAULT_HOST;
   const { openProject } = await import("../engine/project.js");
   const { createApp } = await import("../server/app.js");
@@ -16,10 +19,15 @@ export async function cmdServe(ctx: Ctx): Promise<number> {
   const project = await openProject(ctx.cwd);
   const app = createApp(project);
   // Emergency Authority's escalation: an incident nobody decided within emergency.escalateAfter pages the emergency contacts.
-  const stopEscalations = (await import("../engine/escalate.js")).watchEscalations(project, (e) => ctx.out.info(`escalation check failed: ${e instanceof Error ? e.message : String(e)}`));
+  const stopEscalations = (await import("../engine/escalate.js")).watchEscalations(project, (e) =>
+    ctx.out.info(`escalation check failed: ${e instanceof Error ? e.message : String(e)}`),
+  );
   await new Promise<void>((res) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
-      ctx.out.result({ listening: true, url: `http://${host}:${info.port}` }, `brtops dashboard and API on http://${host}:${info.port} — sign in at / (brtops user add ID) or send Authorization: Bearer <token>`);
+      ctx.out.result(
+        { listening: true, url: `http://${host}:${info.port}` },
+        `brtops dashboard and API on http://${host}:${info.port} — sign in at / (brtops user add ID) or send Authorization: Bearer <token>`,
+      );
     });
     const stop = () => {
       server.close(() => res());
@@ -37,7 +45,8 @@ export async function cmdServe(ctx: Ctx): Promise<number> {
 /** `brtops token create ID`: prints a new API token once. */
 export async function cmdToken(ctx: Ctx): Promise<number> {
   const [sub, id] = ctx.args.positionals;
-  if (sub !== "create" || !id) throw new BrtopsError("E_USAGE", "Usage: brtops token create ID [--json]", { hint: "Run `brtops token --help`." });
+  if (sub !== "create" || !id)
+    throw new BrtopsError("E_USAGE", "Usage: brtops token create ID [--json]", { hint: "Run `brtops token --help`." });
   return withProject(ctx, async (p) => {
     const { createToken } = await import("../server/tokens.js");
     const token = createToken(p.root, id, p.now());
@@ -49,13 +58,18 @@ export async function cmdToken(ctx: Ctx): Promise<number> {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 /** `brtops user add ID`: sets a password (read from stdin) for the login endpoint. */
 export async function cmdUser(ctx: Ctx): Promise<number> {
   const [sub, id] = ctx.args.positionals;
-  if (sub !== "add" || !id) throw new BrtopsError("E_USAGE", "Usage: brtops user add ID  (password on stdin)", { hint: "Run `brtops user --help`." });
+  if (sub !== "add" || !id)
+    throw new BrtopsError("E_USAGE", "Usage: brtops user add ID  (password on stdin)", {
+      hint: "Run `brtops user --help`.",
+    });
   return withProject(ctx, async (p) => {
     const { addUser } = await import("../server/users.js");
     await addUser(p.root, id, await readStdin(), p.now());

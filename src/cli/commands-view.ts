@@ -5,7 +5,10 @@ import { selectRelease, listReleases, openProjectForReading, type ReleaseSummary
 import type { ReleaseSession } from "../engine/release-session.js";
 import type { Ctx } from "./context.js";
 
-async function withProject<T>(ctx: Ctx, fn: (p: Awaited<ReturnType<typeof openProjectForReading>>) => Promise<T>): Promise<T> {
+async function withProject<T>(
+  ctx: Ctx,
+  fn: (p: Awaited<ReturnType<typeof openProjectForReading>>) => Promise<T>,
+): Promise<T> {
   const p = await openProjectForReading(ctx.cwd);
   try {
     return await fn(p);
@@ -33,7 +36,21 @@ export async function cmdStatus(ctx: Ctx): Promise<number> {
     const s = session.state;
     const v = statusView(s, flag);
     ctx.out.result(v, renderStatusText(v));
-    await rememberStatus(p.store, { release: s.release, version: s.version, environment: s.environment, state: s.state, phase: s.phase, step: s.step, lastAt: s.lastAt }, s.lastSeq, flag, v);
+    await rememberStatus(
+      p.store,
+      {
+        release: s.release,
+        version: s.version,
+        environment: s.environment,
+        state: s.state,
+        phase: s.phase,
+        step: s.step,
+        lastAt: s.lastAt,
+      },
+      s.lastSeq,
+      flag,
+      v,
+    );
     return 0;
   });
 }
@@ -59,7 +76,17 @@ export async function cmdDeploymentStatus(ctx: Ctx): Promise<number> {
 export async function cmdList(ctx: Ctx): Promise<number> {
   return withProject(ctx, async (p) => {
     const all = (await listReleases(p.store)).map((r) => r.summary);
-    ctx.out.result({ releases: all }, all.length ? all.map((r) => `${r.release}  v${r.version}  ${r.environment}  ${r.state}  phase ${r.phase} step ${r.step}  ${r.lastAt}`).join("\n") : "No releases yet.");
+    ctx.out.result(
+      { releases: all },
+      all.length
+        ? all
+            .map(
+              (r) =>
+                `${r.release}  v${r.version}  ${r.environment}  ${r.state}  phase ${r.phase} step ${r.step}  ${r.lastAt}`,
+            )
+            .join("\n")
+        : "No releases yet.",
+    );
     return 0;
   });
 }

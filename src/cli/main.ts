@@ -43,14 +43,19 @@ async function runPhrase(ctx: Ctx, phrase: string): Promise<number> {
   if (t.command !== "init") checkPhraseOptions(t.command, ctx.args.flags);
   const r = { ...(await import("./commands-release.js")), ...(await import("./commands-view.js")) };
   const { decisionCommands } = await import("./commands-decide.js");
-  if (t.version && t.command !== "release" && t.command !== "init" && !ctx.args.flags.release) ctx.args.flags.release = t.version;
+  if (t.version && t.command !== "release" && t.command !== "init" && !ctx.args.flags.release)
+    ctx.args.flags.release = t.version;
   switch (t.command) {
     case "release":
       return r.cmdRelease(ctx, t.version ?? t.versionType, t.environment, phrase);
     case "init": {
       // INIT RELEASE: the documentation structure only, for a version named as such.
       if (!t.version) {
-        throw new BrtopsError("E_USAGE", `INIT RELEASE needs a version number${t.versionType ? `, not "${t.versionType}"` : ""}: the folder is named after it.`, { hint: 'brtops "INIT RELEASE v2.1.0"' });
+        throw new BrtopsError(
+          "E_USAGE",
+          `INIT RELEASE needs a version number${t.versionType ? `, not "${t.versionType}"` : ""}: the folder is named after it.`,
+          { hint: 'brtops "INIT RELEASE v2.1.0"' },
+        );
       }
       const version = t.version;
       return r.withProject(ctx, async (p) => {
@@ -99,8 +104,16 @@ main(process.argv.slice(2)).then(
       return exitAfterFlush(exitCodeFor(e.code));
     }
     const err = e as Error;
-    if (json) process.stdout.write(`${JSON.stringify({ error: { code: "E_INTERNAL", message: redact(err?.message ?? String(e)) } })}\n`);
-    else process.stderr.write(redact(`brtops: internal error: ${err?.message ?? String(e)}\n  → Please report this; run with BRTOPS_DEBUG=1 for details.\n`));
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ error: { code: "E_INTERNAL", message: redact(err?.message ?? String(e)) } })}\n`,
+      );
+    else
+      process.stderr.write(
+        redact(
+          `brtops: internal error: ${err?.message ?? String(e)}\n  → Please report this; run with BRTOPS_DEBUG=1 for details.\n`,
+        ),
+      );
     if (process.env.BRTOPS_DEBUG) process.stderr.write(redact(`${err?.stack ?? ""}\n`));
     exitAfterFlush(1);
   },

@@ -7,12 +7,32 @@
 import { Command, CommanderError, Option } from "commander";
 import { BrtopsError } from "../core/errors.js";
 import type { Args } from "./args.js";
-import { GLOBAL_OPTIONS, OPTIONS, commandSpec, optionLabel, optionsOf, similarCommands, type CommandSpec, type OptionName } from "./command-table.js";
+import {
+  GLOBAL_OPTIONS,
+  OPTIONS,
+  commandSpec,
+  optionLabel,
+  optionsOf,
+  similarCommands,
+  type CommandSpec,
+  type OptionName,
+} from "./command-table.js";
 
 /** Options a phrase may carry: the global ones and those of the commands phrases stand for. */
-export const PHRASE_OPTIONS: readonly OptionName[] = [...GLOBAL_OPTIONS, "dry-run", "override-promotion", "jsonl", "note", "step", "reason"];
+export const PHRASE_OPTIONS: readonly OptionName[] = [
+  ...GLOBAL_OPTIONS,
+  "dry-run",
+  "override-promotion",
+  "jsonl",
+  "note",
+  "step",
+  "reason",
+];
 
-export type Parsed = { kind: "command"; spec: CommandSpec; args: Args } | { kind: "phrase"; phrase: string; args: Args } | { kind: "main"; args: Args };
+export type Parsed =
+  | { kind: "command"; spec: CommandSpec; args: Args }
+  | { kind: "phrase"; phrase: string; args: Args }
+  | { kind: "main"; args: Args };
 
 const STRING_GLOBALS = new Set(["--as", "--release", "--env", "--cwd", "-C"]);
 
@@ -38,7 +58,11 @@ function usageError(message: string, options: readonly OptionName[], name: strin
 }
 
 /** Parses `argv` (after the command word) with exactly `allowed` options. */
-function parseOptions(name: string, argv: readonly string[], allowed: readonly OptionName[]): { positionals: string[]; flags: Args["flags"] } {
+function parseOptions(
+  name: string,
+  argv: readonly string[],
+  allowed: readonly OptionName[],
+): { positionals: string[]; flags: Args["flags"] } {
   const cmd = new Command(name)
     .exitOverride()
     .helpOption(false)
@@ -59,7 +83,10 @@ function parseOptions(name: string, argv: readonly string[], allowed: readonly O
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     const text = e.message.replace(/^error:\s*/i, "").replace(/\n/g, " ");
-    const what = e.code === "commander.unknownOption" ? `\`brtops ${name}\` takes no option ${text.replace(/^unknown option\s*/, "")}` : `\`brtops ${name}\`: ${text}`;
+    const what =
+      e.code === "commander.unknownOption"
+        ? `\`brtops ${name}\` takes no option ${text.replace(/^unknown option\s*/, "")}`
+        : `\`brtops ${name}\`: ${text}`;
     throw usageError(`${what}.`, allowed, name);
   }
   const flags: Record<string, unknown> = {};
@@ -67,7 +94,7 @@ function parseOptions(name: string, argv: readonly string[], allowed: readonly O
     const n = attribute.get(attr);
     if (n && value !== undefined) flags[n] = value;
   }
-  return { positionals: [...(cmd.args)], flags: flags };
+  return { positionals: [...cmd.args], flags: flags };
 }
 
 /** Parses a command line: a table command, a phrase, or the main help/version. */
@@ -84,7 +111,11 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
     const allowed = optionsOf(spec);
     const { positionals, flags } = parseOptions(spec.name, rest, allowed);
     if (!flags.help && positionals.length > spec.maxArgs) {
-      throw new BrtopsError("E_USAGE", `\`brtops ${spec.name}\` takes ${spec.maxArgs === 0 ? "no arguments" : `at most ${spec.maxArgs} argument(s) (${spec.args})`}, not "${positionals.join(" ")}".`, { hint: `Run \`brtops ${spec.name} --help\`.` });
+      throw new BrtopsError(
+        "E_USAGE",
+        `\`brtops ${spec.name}\` takes ${spec.maxArgs === 0 ? "no arguments" : `at most ${spec.maxArgs} argument(s) (${spec.args})`}, not "${positionals.join(" ")}".`,
+        { hint: `Run \`brtops ${spec.name} --help\`.` },
+      );
     }
     return { kind: "command", spec, args: { command: spec.name, positionals, flags } };
   }
@@ -92,10 +123,21 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   // One word that is no command: a typo rather than a phrase (phrases have several words).
   if (positionals.length === 0 && !/\s/.test(word)) {
     const near = similarCommands(word);
-    throw new BrtopsError("E_UNKNOWN_COMMAND", `Unknown command "${word}".${near.length ? ` Did you mean ${near.slice(0, 3).map((n) => `\`brtops ${n}\``).join(" or ")}?` : ""}`, {
-      hint: "Run `brtops --help` for the commands, or quote a BRTOPS phrase: brtops \"RELEASE v2.1.0 to Staging\".",
-      details: { command: word, suggestions: near },
-    });
+    throw new BrtopsError(
+      "E_UNKNOWN_COMMAND",
+      `Unknown command "${word}".${
+        near.length
+          ? ` Did you mean ${near
+              .slice(0, 3)
+              .map((n) => `\`brtops ${n}\``)
+              .join(" or ")}?`
+          : ""
+      }`,
+      {
+        hint: 'Run `brtops --help` for the commands, or quote a BRTOPS phrase: brtops "RELEASE v2.1.0 to Staging".',
+        details: { command: word, suggestions: near },
+      },
+    );
   }
   return { kind: "phrase", phrase: [word, ...positionals].join(" "), args: { command: word, positionals, flags } };
 }
@@ -106,5 +148,10 @@ export function checkPhraseOptions(command: string, flags: Args["flags"]): void 
   if (!spec) return;
   const allowed = optionsOf(spec);
   const extra = Object.keys(flags).filter((k) => !allowed.includes(k as OptionName));
-  if (extra.length) throw usageError(`The phrase means \`brtops ${spec.name}\`, which takes no option ${extra.map((x) => `--${x}`).join(", ")}.`, allowed, spec.name);
+  if (extra.length)
+    throw usageError(
+      `The phrase means \`brtops ${spec.name}\`, which takes no option ${extra.map((x) => `--${x}`).join(", ")}.`,
+      allowed,
+      spec.name,
+    );
 }

@@ -19,9 +19,21 @@ export interface Sitrep {
 }
 
 export function sitrep(s: ReleaseState, events: readonly AnyEvent[]): Sitrep {
-  const status = s.state === "certified" ? "COMPLETE" : s.state === "failed" || s.incident || s.state === "on-hold" ? "BLOCKED" : s.state === "rolling-back" || s.state === "rolled-back" || s.state === "aborted" || s.gate?.findings.some((f) => f.severity === "critical") ? "AT RISK" : "ON TRACK";
+  const status =
+    s.state === "certified"
+      ? "COMPLETE"
+      : s.state === "failed" || s.incident || s.state === "on-hold"
+        ? "BLOCKED"
+        : s.state === "rolling-back" ||
+            s.state === "rolled-back" ||
+            s.state === "aborted" ||
+            s.gate?.findings.some((f) => f.severity === "critical")
+          ? "AT RISK"
+          : "ON TRACK";
   const last = [...events].reverse().find((e) => e.type !== "Note");
-  const lastAction = last ? `${last.type}${"step" in (last.data) ? ` ${(last.data).step}` : ""} by ${last.actor.id} at ${last.at}` : "none";
+  const lastAction = last
+    ? `${last.type}${"step" in last.data ? ` ${last.data.step}` : ""} by ${last.actor.id} at ${last.at}`
+    : "none";
   return {
     release: s.release,
     version: s.version,
@@ -33,7 +45,9 @@ export function sitrep(s: ReleaseState, events: readonly AnyEvent[]): Sitrep {
     step: s.gate?.step ?? s.step,
     lastAction,
     nextAction: nextCommands(s)[0] ?? "none",
-    qualityGates: s.plan.filter((p) => [2, 3, 4, 5, 7].includes(p)).map((p) => ({ phase: p, approved: s.approvedAt[p] !== undefined })),
+    qualityGates: s.plan
+      .filter((p) => [2, 3, 4, 5, 7].includes(p))
+      .map((p) => ({ phase: p, approved: s.approvedAt[p] !== undefined })),
   };
 }
 
@@ -53,7 +67,16 @@ export interface DeploymentStatus {
   environment: string;
   state: string;
   deployed: boolean;
-  steps: { step: string; label: string; status: string; startedAt: string; finishedAt?: string; durationMs?: number; error?: string; health?: unknown }[];
+  steps: {
+    step: string;
+    label: string;
+    status: string;
+    startedAt: string;
+    finishedAt?: string;
+    durationMs?: number;
+    error?: string;
+    health?: unknown;
+  }[];
 }
 
 export function deploymentStatus(s: ReleaseState): DeploymentStatus {
@@ -65,17 +88,27 @@ export function deploymentStatus(s: ReleaseState): DeploymentStatus {
       label: r.label ?? stepDef(r.step)?.title ?? r.step,
       status: r.status,
       startedAt: r.startedAt,
-      ...(r.finishedAt ? { finishedAt: r.finishedAt, durationMs: Date.parse(r.finishedAt) - Date.parse(r.startedAt) } : {}),
+      ...(r.finishedAt
+        ? { finishedAt: r.finishedAt, durationMs: Date.parse(r.finishedAt) - Date.parse(r.startedAt) }
+        : {}),
       ...(r.error ? { error: r.error.message } : {}),
-      ...(r.result && "health" in r.result ? { health: r.result.health } : r.result && "checks" in r.result ? { health: r.result.checks } : {}),
+      ...(r.result && "health" in r.result
+        ? { health: r.result.health }
+        : r.result && "checks" in r.result
+          ? { health: r.result.checks }
+          : {}),
     }));
   return { release: s.release, environment: s.environment, state: s.state, deployed: s.deployed, steps };
 }
 
 export function renderDeploymentStatus(d: DeploymentStatus): string {
-  if (d.steps.length === 0) return `DEPLOYMENT STATUS v${d.release} → ${d.environment}: not started (state ${d.state}).`;
+  if (d.steps.length === 0)
+    return `DEPLOYMENT STATUS v${d.release} → ${d.environment}: not started (state ${d.state}).`;
   return [
     `DEPLOYMENT STATUS v${d.release} → ${d.environment} (state ${d.state})`,
-    ...d.steps.map((s) => `  ${s.status.padEnd(9)} ${s.step.padEnd(16)} ${s.durationMs !== undefined ? `${s.durationMs} ms`.padStart(9) : "".padStart(9)}  ${s.label}${s.error ? ` — ${s.error}` : ""}`),
+    ...d.steps.map(
+      (s) =>
+        `  ${s.status.padEnd(9)} ${s.step.padEnd(16)} ${s.durationMs !== undefined ? `${s.durationMs} ms`.padStart(9) : "".padStart(9)}  ${s.label}${s.error ? ` — ${s.error}` : ""}`,
+    ),
   ].join("\n");
 }

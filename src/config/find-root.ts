@@ -14,4 +14,3 @@ export function findRoot(start: string): string | null {
     dir = up;
   }
 }
-

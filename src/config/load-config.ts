@@ -8,7 +8,6 @@ import { CONFIG_FILE, findRoot } from "./find-root.js";
 
 export { CONFIG_FILE, findRoot };
 
-
 export interface LoadedConfig {
   config: Config;
   root: string;
@@ -50,7 +49,8 @@ export function parseConfig(text: string, file: string): Config {
     if (isNode(node) && node.range) line = lineCounter.linePos(node.range[0]).line;
   }
   const key = path.join(".") || "(top level)";
-  const message = issue.code === "unrecognized_keys" ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")}` : issue.message;
+  const message =
+    issue.code === "unrecognized_keys" ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")}` : issue.message;
   throw new BrtopsError("E_CONFIG_INVALID", `${file}${line ? `:${line}` : ""}: ${key}: ${message}`, {
     hint: "See the configuration section of the README for the keys brtops knows.",
     details: { file, key, ...(line ? { line } : {}) },

@@ -25,19 +25,28 @@ export interface ParsedYaml {
 }
 
 function invalid(file: string, line: number | undefined, what: string, hint: string): BrtopsError {
-  return new BrtopsError("E_CONFIG_INVALID", `${file}${line ? `:${line}` : ""}: ${what}`, { hint, details: { file, ...(line ? { line } : {}) } });
+  return new BrtopsError("E_CONFIG_INVALID", `${file}${line ? `:${line}` : ""}: ${what}`, {
+    hint,
+    details: { file, ...(line ? { line } : {}) },
+  });
 }
 
 /** Reads a config file's text, refusing one over the size limit before reading it. */
 export function readYamlFile(file: string): string {
   const size = statSync(file).size;
   if (size > YamlLimits.maxBytes) {
-    throw invalid(file, undefined, `the file is ${size} bytes; brtops reads a config of at most ${YamlLimits.maxBytes} bytes.`, "A config lists leads, environments and steps: a few kilobytes. Check that this is the file you meant.");
+    throw invalid(
+      file,
+      undefined,
+      `the file is ${size} bytes; brtops reads a config of at most ${YamlLimits.maxBytes} bytes.`,
+      "A config lists leads, environments and steps: a few kilobytes. Check that this is the file you meant.",
+    );
   }
   return readFileSync(file, "utf8");
 }
 
-const lineOf = (lc: LineCounter, node: Node | null | undefined): number | undefined => (node?.range ? lc.linePos(node.range[0]).line : undefined);
+const lineOf = (lc: LineCounter, node: Node | null | undefined): number | undefined =>
+  node?.range ? lc.linePos(node.range[0]).line : undefined;
 
 // Iterative, so a deep document cannot exhaust the stack here: the first collection past the depth
 // limit, and the alias that comes first in the text.
@@ -62,7 +71,12 @@ function walk(doc: Document.Parsed): { tooDeep: Node | undefined; firstAlias: No
 /** Parses YAML text within the limits; E_CONFIG_INVALID with the file and line otherwise. */
 export function parseYaml(text: string, file: string): ParsedYaml {
   if (text.length > YamlLimits.maxBytes) {
-    throw invalid(file, undefined, `the config is ${text.length} characters; brtops reads a config of at most ${YamlLimits.maxBytes}.`, "A config lists leads, environments and steps: a few kilobytes.");
+    throw invalid(
+      file,
+      undefined,
+      `the config is ${text.length} characters; brtops reads a config of at most ${YamlLimits.maxBytes}.`,
+      "A config lists leads, environments and steps: a few kilobytes.",
+    );
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -74,12 +88,22 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     throw invalid(
       file,
       line,
-      deep ? `the YAML is nested too deeply to read (more than ${YamlLimits.maxDepth} levels).` : `the YAML does not parse: ${e.message.split("\n")[0]}`,
-      deep ? "A config nests a few levels: leads, environments, steps." : "Fix the YAML syntax at that line (indentation, a missing colon or quote).",
+      deep
+        ? `the YAML is nested too deeply to read (more than ${YamlLimits.maxDepth} levels).`
+        : `the YAML does not parse: ${e.message.split("\n")[0]}`,
+      deep
+        ? "A config nests a few levels: leads, environments, steps."
+        : "Fix the YAML syntax at that line (indentation, a missing colon or quote).",
     );
   }
   const { tooDeep, firstAlias } = walk(doc);
-  if (tooDeep) throw invalid(file, lineOf(lineCounter, tooDeep), `the YAML nests deeper than ${YamlLimits.maxDepth} levels.`, "A config nests a few levels: leads, environments, steps.");
+  if (tooDeep)
+    throw invalid(
+      file,
+      lineOf(lineCounter, tooDeep),
+      `the YAML nests deeper than ${YamlLimits.maxDepth} levels.`,
+      "A config nests a few levels: leads, environments, steps.",
+    );
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: YamlLimits.maxAliasCount });

@@ -19,7 +19,9 @@ export const authorityConfigSchema = z
      * passkey of brtops.keys.json)? `true`: every gate; a SEV such as `SEV-1`: gates of releases at
      * that SEV or more severe (SEV-0 and SEV-1); `false` (default): signed when the person can.
      */
-    requireSignatures: z.union([z.boolean(), z.string().regex(/^SEV-[0-5]$/i, 'true, false or a SEV such as "SEV-1"')]).default(false),
+    requireSignatures: z
+      .union([z.boolean(), z.string().regex(/^SEV-[0-5]$/i, 'true, false or a SEV such as "SEV-1"')])
+      .default(false),
   })
   .strict();
 
@@ -33,7 +35,11 @@ export function parseDurationMs(text: string): number | null {
   return total;
 }
 
-const duration = z.string().refine((s) => parseDurationMs(s) !== null && parseDurationMs(s)! > 0, { message: 'a duration such as "15m", "1h" or "90s"' });
+const duration = z
+  .string()
+  .refine((s) => parseDurationMs(s) !== null && parseDurationMs(s)! > 0, {
+    message: 'a duration such as "15m", "1h" or "90s"',
+  });
 
 export const emergencyConfigSchema = z
   .object({

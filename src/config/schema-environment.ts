@@ -136,7 +136,11 @@ export const healthCheckSchema = z
   .strict()
   .superRefine((v, ctx) => {
     if ((v.run === undefined) === (v.http === undefined)) {
-      ctx.addIssue({ code: "custom", message: "a health check has either run (a command) or http (a request), exactly one", path: [] });
+      ctx.addIssue({
+        code: "custom",
+        message: "a health check has either run (a command) or http (a request), exactly one",
+        path: [],
+      });
     }
   });
 
@@ -166,7 +170,12 @@ export const versionCheckSchema = z
   })
   .strict()
   .superRefine((v, ctx) => {
-    if ((v.run === undefined) === (v.http === undefined)) ctx.addIssue({ code: "custom", message: "a version check has either run (a command) or http (a request), exactly one", path: [] });
+    if ((v.run === undefined) === (v.http === undefined))
+      ctx.addIssue({
+        code: "custom",
+        message: "a version check has either run (a command) or http (a request), exactly one",
+        path: [],
+      });
   });
 
 const repository = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "repository is owner/name");
@@ -201,7 +210,15 @@ export const npmTargetSchema = z
     /** dist-tag; default: `latest`, or the prerelease's channel for prereleases (a prerelease never moves `latest`). */
     tag: z.string().min(1).optional(),
     /** Prerelease id → dist-tag (`{beta: beta, rc: next}`); default: the id itself (`3.0.0-beta` → beta, `-rc.1` → rc), `next` for a number. */
-    channels: z.record(z.string().min(1), z.string().min(1).refine((t) => t !== "latest", "a prerelease channel never publishes under latest")).optional(),
+    channels: z
+      .record(
+        z.string().min(1),
+        z
+          .string()
+          .min(1)
+          .refine((t) => t !== "latest", "a prerelease channel never publishes under latest"),
+      )
+      .optional(),
     /** Environment variable holding the registry token (NPM_TOKEN, then NODE_AUTH_TOKEN, by default). */
     tokenEnv: z.string().min(1).optional(),
     /** Rollback unpublishes the version (only where the registry allows it); otherwise it deprecates. */

@@ -54,12 +54,20 @@ export const scopeConfigSchema = z
   .object({
     /** Globs per scope category; a category left out keeps its default list. */
     categories: z
-      .object({ feature: categoryGlobs, integration: categoryGlobs, infrastructure: categoryGlobs, business: categoryGlobs })
+      .object({
+        feature: categoryGlobs,
+        integration: categoryGlobs,
+        infrastructure: categoryGlobs,
+        business: categoryGlobs,
+      })
       .strict()
       .default({}),
     /** Scope drift after an approval (system impact %): below minor → note; up to major → HUM LEAD approves; above → hold. */
     thresholds: z
-      .object({ minor: z.number().min(0).max(100).default(DEFAULT_DEVIATION_THRESHOLDS.minor), major: z.number().min(0).max(100).default(DEFAULT_DEVIATION_THRESHOLDS.major) })
+      .object({
+        minor: z.number().min(0).max(100).default(DEFAULT_DEVIATION_THRESHOLDS.minor),
+        major: z.number().min(0).max(100).default(DEFAULT_DEVIATION_THRESHOLDS.major),
+      })
       .strict()
       .default({ ...DEFAULT_DEVIATION_THRESHOLDS }),
   })
@@ -73,7 +81,11 @@ export const readinessConfigSchema = z
     performanceScore: score.default(85),
     securityScore: score.default(90),
     /** Bytes read from one readiness document; the rest is ignored (and said so). */
-    maxFileBytes: z.number().int().min(1024).default(1024 * 1024),
+    maxFileBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024),
   })
   .strict();
 

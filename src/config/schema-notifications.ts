@@ -21,10 +21,16 @@ export const NOTIFICATION_KINDS = [
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name such as SLACK_WEBHOOK_URL");
 const httpUrl = z.url({ protocol: /^https?$/, error: "an http(s) URL" });
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a channel name: letters, digits, . _ -");
-const events = z.array(z.enum(NOTIFICATION_KINDS)).min(1, "list at least one event, or leave `events` out for all").optional();
+const events = z
+  .array(z.enum(NOTIFICATION_KINDS))
+  .min(1, "list at least one event, or leave `events` out for all")
+  .optional();
 
 /** Exactly one of `url` and `urlEnv`: a Slack webhook URL is itself a secret, so it may come from the environment. */
-const oneUrl = <T extends { url?: string | undefined; urlEnv?: string | undefined }>(c: T, ctx: z.RefinementCtx): void => {
+const oneUrl = <T extends { url?: string | undefined; urlEnv?: string | undefined }>(
+  c: T,
+  ctx: z.RefinementCtx,
+): void => {
   if ((c.url === undefined) === (c.urlEnv === undefined)) {
     ctx.addIssue({ code: "custom", path: ["url"], message: "give exactly one of `url` and `urlEnv`" });
   }
@@ -91,7 +97,8 @@ export const notificationsSchema = z
       .superRefine((list, ctx) => {
         const seen = new Set<string>();
         list.forEach((c, i) => {
-          if (seen.has(c.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `channel name "${c.name}" is used twice` });
+          if (seen.has(c.name))
+            ctx.addIssue({ code: "custom", path: [i, "name"], message: `channel name "${c.name}" is used twice` });
           seen.add(c.name);
         });
       }),

@@ -5,7 +5,13 @@
  */
 import { z } from "zod";
 
-const file = z.string().min(1).refine((f) => !f.startsWith("/") && !f.split(/[\\/]/).includes(".."), "a versionFiles entry is a path inside the project");
+const file = z
+  .string()
+  .min(1)
+  .refine(
+    (f) => !f.startsWith("/") && !f.split(/[\\/]/).includes(".."),
+    "a versionFiles entry is a path inside the project",
+  );
 
 /**
  * One file that carries the version: `package.json` (its top-level "version"), `{file, path}`

@@ -7,11 +7,20 @@ import { notificationsSchema } from "./schema-notifications.js";
 import { commandStepSchema, environmentSchema } from "./schema-environment.js";
 import { releaseConfigSchema } from "./schema-release.js";
 import { authorityConfigSchema, emergencyConfigSchema } from "./schema-authority.js";
-import { readinessConfigSchema, scopeConfigSchema, sevConfigSchema, signoffsSchema, testStepSchema } from "./schema-intel.js";
+import {
+  readinessConfigSchema,
+  scopeConfigSchema,
+  sevConfigSchema,
+  signoffsSchema,
+  testStepSchema,
+} from "./schema-intel.js";
 
 const id = z.string().min(1);
 /** A HUM LEAD: an id, or an id with the SSH public key(s) that sign their decisions (`key: "ssh-ed25519 AAAA…"`). */
-const humLead = z.union([id, z.object({ id, key: z.string().min(1).optional(), keys: z.array(z.string().min(1)).optional() }).strict()]);
+const humLead = z.union([
+  id,
+  z.object({ id, key: z.string().min(1).optional(), keys: z.array(z.string().min(1)).optional() }).strict(),
+]);
 
 export const configSchema = z
   .object({
@@ -29,7 +38,11 @@ export const configSchema = z
       .transform(({ hum, ...rest }) => ({
         ...rest,
         hum: hum.map((h) => (typeof h === "string" ? h : h.id)),
-        signingKeys: hum.flatMap((h) => (typeof h === "string" ? [] : [...(h.key ? [h.key] : []), ...(h.keys ?? [])].map((key) => ({ id: h.id, key: key.trim() })))),
+        signingKeys: hum.flatMap((h) =>
+          typeof h === "string"
+            ? []
+            : [...(h.key ? [h.key] : []), ...(h.keys ?? [])].map((key) => ({ id: h.id, key: key.trim() })),
+        ),
       })),
     paths: z
       .object({
@@ -38,16 +51,26 @@ export const configSchema = z
       })
       .strict()
       .default({ releases: "docs/01_application/6-releases", features: "docs/02_features" }),
-    environments: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "environment names are lower-case words joined by -"), environmentSchema).default({}),
+    environments: z
+      .record(
+        z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "environment names are lower-case words joined by -"),
+        environmentSchema,
+      )
+      .default({}),
     /** The order a version goes through environments: a later one needs it certified on the one before. */
-    promotion: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "environment names are lower-case words joined by -")).optional(),
+    promotion: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "environment names are lower-case words joined by -"))
+      .optional(),
     build: z.array(commandStepSchema.extend({ artifacts: z.array(z.string()).default([]) })).default([]),
     tests: z
       .object({
         integration: z.array(testStepSchema).default([]),
         performance: z.array(testStepSchema).default([]),
         security: z.array(testStepSchema).default([]),
-        uat: z.object({ signoffs: z.array(id).default([]) }).strict().default({ signoffs: [] }),
+        uat: z
+          .object({ signoffs: z.array(id).default([]) })
+          .strict()
+          .default({ signoffs: [] }),
       })
       .strict()
       .default({ integration: [], performance: [], security: [], uat: { signoffs: [] } }),

@@ -43,7 +43,20 @@ export const Actions = {
 } as const;
 export type Action = (typeof Actions)[keyof typeof Actions];
 
-const HUM_ONLY: readonly Action[] = ["approve", "reject", "grant-auto-proceed", "incident-guidance", "incident-note", "answer", "resume", "abort", "rollback", "waive", "override-sev", "accept-proposal"];
+const HUM_ONLY: readonly Action[] = [
+  "approve",
+  "reject",
+  "grant-auto-proceed",
+  "incident-guidance",
+  "incident-note",
+  "answer",
+  "resume",
+  "abort",
+  "rollback",
+  "waive",
+  "override-sev",
+  "accept-proposal",
+];
 const AI_ONLY: readonly Action[] = ["propose"];
 /**
  * What an emergency contact (`leads.emergency`) may do, and only during a failing deployment or an
@@ -102,7 +115,13 @@ export function roleOf(leads: Leads, id: string): Role | null {
   return null;
 }
 
-const roleLabel = { "hum-lead": "HUM LEAD", "ai-lead": "AI LEAD", member: "member", emergency: "emergency contact", system: "system" } as const;
+const roleLabel = {
+  "hum-lead": "HUM LEAD",
+  "ai-lead": "AI LEAD",
+  member: "member",
+  emergency: "emergency contact",
+  system: "system",
+} as const;
 
 /**
  * The actor, with its role, when it may take the action; otherwise E_NOT_AUTHORIZED naming the role
@@ -114,12 +133,19 @@ export function authorize(leads: Leads, id: string, action: Action, what?: strin
   const doing = what ?? action;
   if (action === "read") return { id, role: role ?? "member" };
   if (role === "emergency" && EMERGENCY_ACTIONS.includes(action)) {
-    if (situation?.emergency && (action !== "incident-guidance" || situation.choice === "rollback")) return { id, role };
-    const why = !situation?.emergency ? "only during a failing deployment or an open incident" : "and the only incident guidance they may choose is rollback";
-    throw new BrtopsError("E_NOT_AUTHORIZED", `${id} is an emergency contact: they may order a rollback or abort, or choose rollback at an incident, ${why}; to ${doing} now needs a HUM LEAD.`, {
-      hint: `Ask one of the HUM LEADs (${leads.hum.join(", ")}) to do it.`,
-      details: { actor: id, role, needed: "hum-lead", action, emergency: situation?.emergency ?? false },
-    });
+    if (situation?.emergency && (action !== "incident-guidance" || situation.choice === "rollback"))
+      return { id, role };
+    const why = !situation?.emergency
+      ? "only during a failing deployment or an open incident"
+      : "and the only incident guidance they may choose is rollback";
+    throw new BrtopsError(
+      "E_NOT_AUTHORIZED",
+      `${id} is an emergency contact: they may order a rollback or abort, or choose rollback at an incident, ${why}; to ${doing} now needs a HUM LEAD.`,
+      {
+        hint: `Ask one of the HUM LEADs (${leads.hum.join(", ")}) to do it.`,
+        details: { actor: id, role, needed: "hum-lead", action, emergency: situation?.emergency ?? false },
+      },
+    );
   }
   // Carrying out a rollback or abort already ordered is part of ordering it.
   if (role === "emergency" && action === "run" && situation?.stopping) return { id, role };
@@ -131,18 +157,38 @@ export function authorize(leads: Leads, id: string, action: Action, what?: strin
   }
   if (AI_ONLY.includes(action)) {
     if (role === "ai-lead") return { id, role };
-    throw new BrtopsError("E_NOT_AUTHORIZED", `Only an AI LEAD may ${doing}; ${id} is ${/^[aeiou]/i.test(roleLabel[role]) ? "an" : "a"} ${roleLabel[role]}.`, {
-      hint: role === "hum-lead" ? "A HUM LEAD decides directly (approve, guide …); a proposal is the AI LEAD's half of a COLLAB decision." : "Act as an AI LEAD named in brtops.config.yaml.",
-      details: { actor: id, role, needed: "ai-lead", action },
-    });
+    throw new BrtopsError(
+      "E_NOT_AUTHORIZED",
+      `Only an AI LEAD may ${doing}; ${id} is ${/^[aeiou]/i.test(roleLabel[role]) ? "an" : "a"} ${roleLabel[role]}.`,
+      {
+        hint:
+          role === "hum-lead"
+            ? "A HUM LEAD decides directly (approve, guide …); a proposal is the AI LEAD's half of a COLLAB decision."
+            : "Act as an AI LEAD named in brtops.config.yaml.",
+        details: { actor: id, role, needed: "ai-lead", action },
+      },
+    );
   }
-  const ok = HUM_ONLY.includes(action) ? role === "hum-lead" : LEADS.includes(action) ? role === "hum-lead" || role === "ai-lead" : action === "signoff" ? role !== "ai-lead" : NAMED.includes(action);
+  const ok = HUM_ONLY.includes(action)
+    ? role === "hum-lead"
+    : LEADS.includes(action)
+      ? role === "hum-lead" || role === "ai-lead"
+      : action === "signoff"
+        ? role !== "ai-lead"
+        : NAMED.includes(action);
   if (!ok) {
     const needed = HUM_ONLY.includes(action) ? "hum-lead" : "hum-lead or ai-lead";
-    throw new BrtopsError("E_NOT_AUTHORIZED", `Only a ${needed === "hum-lead" ? "HUM LEAD" : "HUM LEAD or AI LEAD"} may ${doing}; ${id} is ${/^[aeiou]/i.test(roleLabel[role]) ? "an" : "a"} ${roleLabel[role]}.`, {
-      hint: needed === "hum-lead" ? `Ask one of the HUM LEADs (${leads.hum.join(", ")}) to do it.` : "Act as a lead named in brtops.config.yaml.",
-      details: { actor: id, role, needed, action },
-    });
+    throw new BrtopsError(
+      "E_NOT_AUTHORIZED",
+      `Only a ${needed === "hum-lead" ? "HUM LEAD" : "HUM LEAD or AI LEAD"} may ${doing}; ${id} is ${/^[aeiou]/i.test(roleLabel[role]) ? "an" : "a"} ${roleLabel[role]}.`,
+      {
+        hint:
+          needed === "hum-lead"
+            ? `Ask one of the HUM LEADs (${leads.hum.join(", ")}) to do it.`
+            : "Act as a lead named in brtops.config.yaml.",
+        details: { actor: id, role, needed, action },
+      },
+    );
   }
   return { id, role };
 }
@@ -164,7 +210,10 @@ export interface ApprovalPolicy {
 }
 
 /** The approval policy of a config (or of the authority record a log keeps): `authority.selfApproval` and the HUM LEAD count. */
-export function approvalPolicy(leads: Pick<Leads, "hum">, authority?: { selfApproval?: unknown } | null): ApprovalPolicy {
+export function approvalPolicy(
+  leads: Pick<Leads, "hum">,
+  authority?: { selfApproval?: unknown } | null,
+): ApprovalPolicy {
   return { selfApproval: authority?.selfApproval === "never" ? "never" : "sole-hum-lead", humLeads: leads.hum.length };
 }
 
@@ -175,32 +224,53 @@ export function approvalPolicy(leads: Pick<Leads, "hum">, authority?: { selfAppr
  * `sole-hum-lead` (the default), when that person's approval decides, recorded as a self-approval.
  * Throws when this approver already approved, or may not approve at all.
  */
-export function judgeApproval(gate: Gate, requestedBy: string, approverId: string, policy: ApprovalPolicy = { selfApproval: "sole-hum-lead" }): ApprovalVerdict {
+export function judgeApproval(
+  gate: Gate,
+  requestedBy: string,
+  approverId: string,
+  policy: ApprovalPolicy = { selfApproval: "sole-hum-lead" },
+): ApprovalVerdict {
   const approvers = new Set(gate.approvals.map((a) => norm(a.grantedBy ?? a.actor.id)));
   const me = norm(approverId);
   const requester = me === norm(requestedBy);
   if (approvers.has(me)) {
-    throw new BrtopsError("E_INVALID_STATE", `${approverId} has already approved step ${gate.step}; it needs another HUM LEAD.`, {
-      hint: "Ask a second HUM LEAD to approve.",
-      details: { step: gate.step, approvals: [...approvers], rule: "two-person" },
-    });
+    throw new BrtopsError(
+      "E_INVALID_STATE",
+      `${approverId} has already approved step ${gate.step}; it needs another HUM LEAD.`,
+      {
+        hint: "Ask a second HUM LEAD to approve.",
+        details: { step: gate.step, approvals: [...approvers], rule: "two-person" },
+      },
+    );
   }
   const needed = gate.requiredApprovals;
   if (needed >= 2 && requester) {
-    throw new BrtopsError("E_NOT_AUTHORIZED", `${approverId} requested this release, so cannot be one of the ${needed} HUM LEADs who approve step ${gate.step} (SEV-0: two different HUM LEADs, neither the requester).`, {
-      hint: "Ask two other HUM LEADs to approve.",
-      details: { step: gate.step, actor: approverId, rule: "requester", needed },
-    });
+    throw new BrtopsError(
+      "E_NOT_AUTHORIZED",
+      `${approverId} requested this release, so cannot be one of the ${needed} HUM LEADs who approve step ${gate.step} (SEV-0: two different HUM LEADs, neither the requester).`,
+      {
+        hint: "Ask two other HUM LEADs to approve.",
+        details: { step: gate.step, actor: approverId, rule: "requester", needed },
+      },
+    );
   }
   approvers.add(me);
-  if (approvers.size < needed) return { final: false, waitingFor: `${needed - approvers.size} more HUM LEAD approval(s) (SEV-0 needs ${needed} different HUM LEADs)` };
+  if (approvers.size < needed)
+    return {
+      final: false,
+      waitingFor: `${needed - approvers.size} more HUM LEAD approval(s) (SEV-0 needs ${needed} different HUM LEADs)`,
+    };
   if (approvers.size === 1 && requester) {
     if (policy.humLeads === 1) {
       if (policy.selfApproval === "sole-hum-lead") return { final: true, selfApproval: true };
-      throw new BrtopsError("E_NOT_AUTHORIZED", `${approverId} requested this release and is the only HUM LEAD; with authority.selfApproval: never nobody else can approve it.`, {
-        hint: "Name a second HUM LEAD under leads.hum (or let another lead request the release), or set authority.selfApproval: sole-hum-lead.",
-        details: { step: gate.step, actor: approverId, rule: "self-approval", selfApproval: policy.selfApproval },
-      });
+      throw new BrtopsError(
+        "E_NOT_AUTHORIZED",
+        `${approverId} requested this release and is the only HUM LEAD; with authority.selfApproval: never nobody else can approve it.`,
+        {
+          hint: "Name a second HUM LEAD under leads.hum (or let another lead request the release), or set authority.selfApproval: sole-hum-lead.",
+          details: { step: gate.step, actor: approverId, rule: "self-approval", selfApproval: policy.selfApproval },
+        },
+      );
     }
     return { final: false, waitingFor: `a HUM LEAD other than ${requestedBy}, who requested the release` };
   }
@@ -210,7 +280,8 @@ export function judgeApproval(gate: Gate, requestedBy: string, approverId: strin
 /** What an open gate still waits for after its approvals so far (for the faces' messages). */
 export function gateWaitingFor(gate: Gate, requestedBy: string): string {
   const approvers = new Set(gate.approvals.map((a) => norm(a.grantedBy ?? a.actor.id)));
-  if (approvers.size < gate.requiredApprovals) return `${gate.requiredApprovals - approvers.size} more HUM LEAD approval(s) (${gate.requiredApprovals} different HUM LEADs, not the requester)`;
+  if (approvers.size < gate.requiredApprovals)
+    return `${gate.requiredApprovals - approvers.size} more HUM LEAD approval(s) (${gate.requiredApprovals} different HUM LEADs, not the requester)`;
   if (approvers.has(norm(requestedBy))) return `a HUM LEAD other than ${requestedBy}, who requested the release`;
   return "a HUM LEAD's approval";
 }

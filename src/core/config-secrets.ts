@@ -29,7 +29,11 @@ export function urlPasswords(text: string | undefined): string[] {
 }
 
 /** Every secret value the config holds or names. Example: `configSecretValues(config, process.env, process.env.BRTOPS_STORE)`. */
-export function configSecretValues(config: unknown, env: Readonly<Record<string, string | undefined>>, storeUrl?: string): string[] {
+export function configSecretValues(
+  config: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  storeUrl?: string,
+): string[] {
   const out = new Set<string>(urlPasswords(storeUrl));
   const walk = (value: unknown, key: string, parent: Record<string, unknown> | null, depth: number): void => {
     if (depth > 32) return;

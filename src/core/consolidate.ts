@@ -21,8 +21,22 @@ export function gateConversation(s: ReleaseState): { feedback: Feedback[]; quest
 export function consolidationFindings(s: ReleaseState): Finding[] {
   const { feedback, questions } = gateConversation(s);
   return [
-    ...feedback.filter((f) => !f.response).map((f): Finding => ({ severity: "warning", code: "FEEDBACK_OPEN", message: `Feedback ${f.id} from ${f.actor.id} has no response yet: "${f.text}" (brtops respond ${f.id} "…")`, source: `step ${f.step}` })),
-    ...questions.filter((q) => !q.answer).map((q): Finding => ({ severity: "warning", code: "QUESTION_OPEN", message: `Question ${q.id} from ${q.actor.id} is not answered yet: "${q.text}" (brtops answer ${q.id} "…")`, source: `step ${q.step}` })),
+    ...feedback
+      .filter((f) => !f.response)
+      .map((f): Finding => ({
+        severity: "warning",
+        code: "FEEDBACK_OPEN",
+        message: `Feedback ${f.id} from ${f.actor.id} has no response yet: "${f.text}" (brtops respond ${f.id} "…")`,
+        source: `step ${f.step}`,
+      })),
+    ...questions
+      .filter((q) => !q.answer)
+      .map((q): Finding => ({
+        severity: "warning",
+        code: "QUESTION_OPEN",
+        message: `Question ${q.id} from ${q.actor.id} is not answered yet: "${q.text}" (brtops answer ${q.id} "…")`,
+        source: `step ${q.step}`,
+      })),
   ];
 }
 
@@ -39,13 +53,28 @@ export function consolidationLines(s: ReleaseState): string[] {
   const lines = ["", `CONSOLIDATED (${g.step}): the report above with the feedback and answers given at this gate`];
   if (feedback.length) {
     lines.push("", "Feedback:");
-    for (const f of feedback) lines.push(`  - ${f.id} ${f.actor.id}: ${f.text}`, f.response ? `      done: ${f.response}` : "      OPEN — no response yet (a finding)");
+    for (const f of feedback)
+      lines.push(
+        `  - ${f.id} ${f.actor.id}: ${f.text}`,
+        f.response ? `      done: ${f.response}` : "      OPEN — no response yet (a finding)",
+      );
   }
   if (questions.length) {
     lines.push("", "Questions:");
-    for (const q of questions) lines.push(`  - ${q.id} ${q.actor.id}: ${q.text}`, q.answer ? `      answer (${q.answer.actor.id}): ${q.answer.text}` : "      OPEN — waiting for an answer (a finding)");
+    for (const q of questions)
+      lines.push(
+        `  - ${q.id} ${q.actor.id}: ${q.text}`,
+        q.answer
+          ? `      answer (${q.answer.actor.id}): ${q.answer.text}`
+          : "      OPEN — waiting for an answer (a finding)",
+      );
   }
   const open = consolidationFindings(s);
-  lines.push("", open.length ? `Open from the conversation: ${open.map((f) => f.code).join(", ")} (${open.length}).` : "Everything raised at this gate has been responded to.");
+  lines.push(
+    "",
+    open.length
+      ? `Open from the conversation: ${open.map((f) => f.code).join(", ")} (${open.length}).`
+      : "Everything raised at this gate has been responded to.",
+  );
   return lines;
 }

@@ -52,8 +52,19 @@ function roundOf(d: SignableDraft, gate: Gate | null): { id: string; hash: strin
 }
 
 /** The canonical decision of a draft or recorded event, on the gate it decides and the log head it was made on. */
-export function canonicalDecisionOf(release: string, d: SignableDraft, gate: Gate | null, head: { seq: number; hash: string }): CanonicalDecision {
-  const base = { release, by: d.actor.id, step: d.data.step, round: roundOf(d, gate), head: d.data.head ? { seq: d.data.head.seq, hash: d.data.head.hash } : head };
+export function canonicalDecisionOf(
+  release: string,
+  d: SignableDraft,
+  gate: Gate | null,
+  head: { seq: number; hash: string },
+): CanonicalDecision {
+  const base = {
+    release,
+    by: d.actor.id,
+    step: d.data.step,
+    round: roundOf(d, gate),
+    head: d.data.head ? { seq: d.data.head.seq, hash: d.data.head.hash } : head,
+  };
   if (d.type === "GateApproved") return { ...base, decision: "approve", note: d.data.note ?? "" };
   return { ...base, decision: "reject", note: d.data.reason, returnTo: d.data.returnTo };
 }

@@ -26,7 +26,10 @@ export interface EnvironmentCatalog {
 
 /** The matching key of an environment name: "Docker-Hub" → "dockerhub". */
 export function normalizeEnvironmentName(name: string): string {
-  return name.normalize("NFKC").toLowerCase().replace(/[\s_-]+/g, "");
+  return name
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\s_-]+/g, "");
 }
 
 // Priority when two names collide: the project's own names win over the spec's built-ins.
@@ -70,10 +73,14 @@ export function buildEnvironmentCatalog(
     if (existing === undefined) {
       entries.set(key, { canonical, rank });
     } else if (existing.canonical !== canonical && rank <= Rank.configuredAlias) {
-      throw new BrtopsError("E_CONFIG_INVALID", `Environments "${existing.canonical}" and "${canonical}" both answer to "${display}".`, {
-        hint: "Give each environment its own aliases in brtops.config.yaml.",
-        details: { alias: display, environments: [existing.canonical, canonical] },
-      });
+      throw new BrtopsError(
+        "E_CONFIG_INVALID",
+        `Environments "${existing.canonical}" and "${canonical}" both answer to "${display}".`,
+        {
+          hint: "Give each environment its own aliases in brtops.config.yaml.",
+          details: { alias: display, environments: [existing.canonical, canonical] },
+        },
+      );
     }
   }
 
@@ -103,7 +110,10 @@ export function buildEnvironmentCatalog(
  */
 export function resolveEnvironment(name: string, catalog: EnvironmentCatalog): string {
   const key = normalizeEnvironmentName(name);
-  const hit = key === "" ? undefined : (catalog.byAlias.get(key) ?? catalog.canonical.find((c) => normalizeEnvironmentName(c) === key));
+  const hit =
+    key === ""
+      ? undefined
+      : (catalog.byAlias.get(key) ?? catalog.canonical.find((c) => normalizeEnvironmentName(c) === key));
   if (hit !== undefined) return hit;
 
   const closest = closestEnvironment(key, catalog);
@@ -112,15 +122,19 @@ export function resolveEnvironment(name: string, catalog: EnvironmentCatalog): s
     return aliases.length === 0 ? c : `${c} (${aliases.join(", ")})`;
   });
   const what = key === "" ? "No environment was named." : `Unknown environment "${previewText(name)}".`;
-  throw new BrtopsError("E_ENVIRONMENT_UNKNOWN", `${what}${closest === undefined ? "" : ` Did you mean ${closest}?`} Known environments: ${known.join(", ")}.`, {
-    hint: "Name one of the known environments, or add yours under environments: in brtops.config.yaml.",
-    details: {
-      given: previewText(name),
-      known: [...catalog.canonical],
-      ...(closest === undefined ? {} : { closest }),
-      aliases: Object.fromEntries(catalog.canonical.map((c) => [c, aliasesFor(c, catalog)])),
+  throw new BrtopsError(
+    "E_ENVIRONMENT_UNKNOWN",
+    `${what}${closest === undefined ? "" : ` Did you mean ${closest}?`} Known environments: ${known.join(", ")}.`,
+    {
+      hint: "Name one of the known environments, or add yours under environments: in brtops.config.yaml.",
+      details: {
+        given: previewText(name),
+        known: [...catalog.canonical],
+        ...(closest === undefined ? {} : { closest }),
+        aliases: Object.fromEntries(catalog.canonical.map((c) => [c, aliasesFor(c, catalog)])),
+      },
     },
-  });
+  );
 }
 
 function aliasesFor(canonical: string, catalog: EnvironmentCatalog): readonly string[] {
@@ -136,12 +150,16 @@ const MAX_SUGGEST_LENGTH = 64;
 function closestEnvironment(key: string, catalog: EnvironmentCatalog): string | undefined {
   if (key.length === 0 || key.length > MAX_SUGGEST_LENGTH) return undefined;
   let best: { canonical: string; score: number } | undefined;
-  const candidates: [string, string][] = [...catalog.byAlias, ...catalog.canonical.map((c): [string, string] => [normalizeEnvironmentName(c), c])];
+  const candidates: [string, string][] = [
+    ...catalog.byAlias,
+    ...catalog.canonical.map((c): [string, string] => [normalizeEnvironmentName(c), c]),
+  ];
   for (const [alias, canonical] of candidates) {
     let score = editDistance(key, alias);
     if (key.length >= 3 && (alias.startsWith(key) || key.startsWith(alias))) score = Math.min(score, 1);
     const limit = Math.max(1, Math.floor(Math.max(key.length, alias.length) / 3));
-    if (score <= limit && score < Math.max(key.length, 2) && (best === undefined || score < best.score)) best = { canonical, score };
+    if (score <= limit && score < Math.max(key.length, 2) && (best === undefined || score < best.score))
+      best = { canonical, score };
   }
   return best?.canonical;
 }

@@ -18,7 +18,14 @@ export interface EscalationPolicy {
 export function escalationAt(s: ReleaseState, afterMs: number): number | null {
   const inc = s.incident;
   if (!inc || inc.escalated !== undefined) return null;
-  if (s.state === "certified" || s.state === "aborted" || s.state === "rolled-back" || s.rollbackRequested || s.abortRequested) return null;
+  if (
+    s.state === "certified" ||
+    s.state === "aborted" ||
+    s.state === "rolled-back" ||
+    s.rollbackRequested ||
+    s.abortRequested
+  )
+    return null;
   const opened = Date.parse(inc.openedAt);
   return Number.isNaN(opened) ? null : opened + afterMs;
 }
@@ -27,5 +34,10 @@ export function escalationAt(s: ReleaseState, afterMs: number): number | null {
 export function escalation(s: ReleaseState, p: EscalationPolicy, nowIso: string): EventDraft<"Escalated"> | null {
   const at = escalationAt(s, p.afterMs);
   if (at === null || Date.parse(nowIso) < at) return null;
-  return { type: "Escalated", at: nowIso, actor: { id: "brtops", role: "system" }, data: { step: s.incident!.step, incident: s.incident!.openedSeq, after: p.after, to: [...p.to] } };
+  return {
+    type: "Escalated",
+    at: nowIso,
+    actor: { id: "brtops", role: "system" },
+    data: { step: s.incident!.step, incident: s.incident!.openedSeq, after: p.after, to: [...p.to] },
+  };
 }

@@ -3,7 +3,13 @@
  * state, report and document is derived from these.
  */
 /** `emergency`: a `leads.emergency` contact (Emergency Authority: stop a failing deployment, nothing else). */
-export const Roles = { hum: "hum-lead", ai: "ai-lead", member: "member", emergency: "emergency", system: "system" } as const;
+export const Roles = {
+  hum: "hum-lead",
+  ai: "ai-lead",
+  member: "member",
+  emergency: "emergency",
+  system: "system",
+} as const;
 export type Role = (typeof Roles)[keyof typeof Roles];
 
 export interface Actor {
@@ -216,7 +222,15 @@ export interface EventData {
     /** The approver's signature over the decision (absent: unsigned). */
     signature?: DecisionSignature;
   };
-  GateRejected: { phase: number; step: string; reason: string; returnTo: number; round?: RoundRef; head?: LogHead; signature?: DecisionSignature };
+  GateRejected: {
+    phase: number;
+    step: string;
+    reason: string;
+    returnTo: number;
+    round?: RoundRef;
+    head?: LogHead;
+    signature?: DecisionSignature;
+  };
   FeedbackGiven: { id: string; phase: number; step: string; text: string };
   FeedbackAddressed: { id: string; response: string };
   QuestionAsked: { id: string; phase: number; step: string; text: string };
@@ -230,7 +244,14 @@ export interface EventData {
   RollbackRequested: { reason?: string; head?: LogHead; authority?: "emergency" };
   RollbackCompleted: { steps: string[]; to: string | null };
   IncidentOpened: { step: string; error: { code: string; message: string }; interrupted?: boolean };
-  IncidentGuidance: { step: string; choice: IncidentChoice; note?: string; head?: LogHead; authority?: "emergency"; proposal?: ProposalRef };
+  IncidentGuidance: {
+    step: string;
+    choice: IncidentChoice;
+    note?: string;
+    head?: LogHead;
+    authority?: "emergency";
+    proposal?: ProposalRef;
+  };
   /**
    * COLLAB: an AI LEAD's proposal for a HUM LEAD — accept a risk (at the phase 5 gate: the risks
    * 5.3 assessed) or an incident's guidance. `on` is the seq of the gate or incident it concerns:
@@ -238,7 +259,14 @@ export interface EventData {
    */
   ProposalMade: { id: string; kind: ProposalKind; step: string; on: number; text: string; choice?: IncidentChoice };
   /** COLLAB: a HUM LEAD accepted a proposal that is not itself a gate decision (a risk acceptance). */
-  ProposalAccepted: { id: string; kind: ProposalKind; step: string; proposal: ProposalRef; note?: string; head?: LogHead };
+  ProposalAccepted: {
+    id: string;
+    kind: ProposalKind;
+    step: string;
+    proposal: ProposalRef;
+    note?: string;
+    head?: LogHead;
+  };
   /** An incident waited `after` with no HUM LEAD decision: the emergency contacts were paged (once per incident). */
   Escalated: { step: string; incident: number; after: string; to: string[] };
   /**

@@ -87,10 +87,27 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       s.sevFactors = e.data.factors;
       // A SEV raised while a gate is open raises what that gate needs (SEV-0: two HUM LEADs).
       if (s.gate) s.gate.requiredApprovals = Math.max(s.gate.requiredApprovals, approvalsRequired(e.data.sev));
-      if (e.data.overriddenBy) s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "sev-override", phase: s.phase, step: s.step, note: e.data.reason ?? "" });
+      if (e.data.overriddenBy)
+        s.decisions.push({
+          seq: e.seq,
+          at: e.at,
+          actor: e.actor,
+          type: "sev-override",
+          phase: s.phase,
+          step: s.step,
+          note: e.data.reason ?? "",
+        });
       break;
     case "StepStarted": {
-      const rec: StepRecord = { step: e.data.step, status: "started", attempt: e.data.attempt, effect: e.data.effect ?? false, startedSeq: e.seq, startedAt: e.at, ...(e.data.label ? { label: e.data.label } : {}) };
+      const rec: StepRecord = {
+        step: e.data.step,
+        status: "started",
+        attempt: e.data.attempt,
+        effect: e.data.effect ?? false,
+        startedSeq: e.seq,
+        startedAt: e.at,
+        ...(e.data.label ? { label: e.data.label } : {}),
+      };
       s.steps[e.data.step] = rec;
       s.inFlight = rec;
       if (!e.data.step.includes(":")) {
@@ -101,7 +118,14 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
     }
     case "StepSucceeded": {
       const rec = s.steps[e.data.step];
-      s.steps[e.data.step] = { ...(rec ?? blankRecord(e.data.step, e)), status: "succeeded", verdict: e.data.verdict ?? resultVerdict(e.data.result), finishedAt: e.at, ...(e.data.result ? { result: e.data.result } : {}), ...(e.data.adopted ? { adopted: true } : {}) };
+      s.steps[e.data.step] = {
+        ...(rec ?? blankRecord(e.data.step, e)),
+        status: "succeeded",
+        verdict: e.data.verdict ?? resultVerdict(e.data.result),
+        finishedAt: e.at,
+        ...(e.data.result ? { result: e.data.result } : {}),
+        ...(e.data.adopted ? { adopted: true } : {}),
+      };
       if (s.inFlight?.step === e.data.step) s.inFlight = null;
       if (e.data.step.startsWith("6.1:")) s.deployed = true;
       if (e.data.step === "6.1") s.deployedAt = e.at;
@@ -109,14 +133,27 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       break;
     }
     case "StepSkipped": {
-      s.steps[e.data.step] = { ...blankRecord(e.data.step, e), status: "skipped", verdict: e.data.verdict ?? "skipped", reason: e.data.reason, finishedAt: e.at };
+      s.steps[e.data.step] = {
+        ...blankRecord(e.data.step, e),
+        status: "skipped",
+        verdict: e.data.verdict ?? "skipped",
+        reason: e.data.reason,
+        finishedAt: e.at,
+      };
       if (s.inFlight?.step === e.data.step) s.inFlight = null;
       if (!e.data.step.includes(":")) moveTo(s, stepAfter(s.plan, e.data.step));
       break;
     }
     case "StepFailed": {
       const rec = s.steps[e.data.step];
-      s.steps[e.data.step] = { ...(rec ?? blankRecord(e.data.step, e)), status: "failed", verdict: "fail", finishedAt: e.at, error: e.data.error, ...(e.data.result ? { result: e.data.result } : {}) };
+      s.steps[e.data.step] = {
+        ...(rec ?? blankRecord(e.data.step, e)),
+        status: "failed",
+        verdict: "fail",
+        finishedAt: e.at,
+        error: e.data.error,
+        ...(e.data.result ? { result: e.data.result } : {}),
+      };
       if (s.inFlight?.step === e.data.step) s.inFlight = null;
       break;
     }
@@ -149,9 +186,27 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
     case "GateApproved": {
       const g = s.gate;
       if (!g) break;
-      g.approvals.push({ actor: e.actor, at: e.at, seq: e.seq, authority: e.data.authority, ...(e.data.grantedBy ? { grantedBy: e.data.grantedBy } : {}), ...(e.data.note ? { note: e.data.note } : {}) });
+      g.approvals.push({
+        actor: e.actor,
+        at: e.at,
+        seq: e.seq,
+        authority: e.data.authority,
+        ...(e.data.grantedBy ? { grantedBy: e.data.grantedBy } : {}),
+        ...(e.data.note ? { note: e.data.note } : {}),
+      });
       const type = g.kind === "go-no-go" ? "go" : g.kind === "certification" ? "certify" : "approve";
-      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type, phase: g.phase, step: g.step, authority: e.data.authority, ...(e.data.note ? { note: e.data.note } : {}), ...(e.data.selfApproval ? { selfApproval: true } : {}), ...(e.data.proposal ? { proposal: e.data.proposal } : {}) });
+      s.decisions.push({
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        type,
+        phase: g.phase,
+        step: g.step,
+        authority: e.data.authority,
+        ...(e.data.note ? { note: e.data.note } : {}),
+        ...(e.data.selfApproval ? { selfApproval: true } : {}),
+        ...(e.data.proposal ? { proposal: e.data.proposal } : {}),
+      });
       if (e.data.proposal) acceptProposal(s, e.data.proposal.id, e.actor);
       if (e.data.final) {
         if (g.kind === "approval" || g.kind === "go-no-go" || g.kind === "certification") s.approvedAt[g.phase] = e.seq;
@@ -164,7 +219,16 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
     case "GateRejected": {
       const g = s.gate;
       const type = g?.kind === "go-no-go" ? "no-go" : "reject";
-      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type, phase: e.data.phase, step: e.data.step, note: e.data.reason, returnTo: e.data.returnTo });
+      s.decisions.push({
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        type,
+        phase: e.data.phase,
+        step: e.data.step,
+        note: e.data.reason,
+        returnTo: e.data.returnTo,
+      });
       s.gate = null;
       s.gateOnApprove = undefined;
       // A new pass through the phases from returnTo: earlier results no longer count.
@@ -175,7 +239,15 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       break;
     }
     case "FeedbackGiven":
-      s.feedback.push({ id: e.data.id, seq: e.seq, actor: e.actor, at: e.at, phase: e.data.phase, step: e.data.step, text: e.data.text });
+      s.feedback.push({
+        id: e.data.id,
+        seq: e.seq,
+        actor: e.actor,
+        at: e.at,
+        phase: e.data.phase,
+        step: e.data.step,
+        text: e.data.text,
+      });
       break;
     case "FeedbackAddressed": {
       const f = s.feedback.find((x) => x.id === e.data.id);
@@ -183,7 +255,15 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       break;
     }
     case "QuestionAsked":
-      s.questions.push({ id: e.data.id, seq: e.seq, actor: e.actor, at: e.at, phase: e.data.phase, step: e.data.step, text: e.data.text });
+      s.questions.push({
+        id: e.data.id,
+        seq: e.seq,
+        actor: e.actor,
+        at: e.at,
+        phase: e.data.phase,
+        step: e.data.step,
+        text: e.data.text,
+      });
       break;
     case "QuestionAnswered": {
       const q = s.questions.find((x) => x.id === e.data.id);
@@ -200,11 +280,27 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
     }
     case "AutoProceedGranted":
       s.autoProceed = { by: e.actor, at: e.at, seq: e.seq };
-      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "auto-proceed", phase: s.phase, step: s.step, ...(e.data.note ? { note: e.data.note } : {}) });
+      s.decisions.push({
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        type: "auto-proceed",
+        phase: s.phase,
+        step: s.step,
+        ...(e.data.note ? { note: e.data.note } : {}),
+      });
       break;
     case "PauseRequested":
       s.pauseRequested = true;
-      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "pause", phase: s.phase, step: s.step, ...(e.data.reason ? { note: e.data.reason } : {}) });
+      s.decisions.push({
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        type: "pause",
+        phase: s.phase,
+        step: s.step,
+        ...(e.data.reason ? { note: e.data.reason } : {}),
+      });
       break;
     case "PauseReached":
       break;
@@ -212,15 +308,41 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       s.pauseRequested = false;
       s.onHold = false;
       s.hold = null;
-      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "resume", phase: s.phase, step: s.step, ...(e.data.note ? { note: e.data.note } : {}) });
+      s.decisions.push({
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        type: "resume",
+        phase: s.phase,
+        step: s.step,
+        ...(e.data.note ? { note: e.data.note } : {}),
+      });
       break;
     case "AbortRequested":
       s.abortRequested = true;
-      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "abort", phase: s.phase, step: s.step, ...(e.data.reason ? { note: e.data.reason } : {}), ...(e.data.authority ? { authority: e.data.authority } : {}) });
+      s.decisions.push({
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        type: "abort",
+        phase: s.phase,
+        step: s.step,
+        ...(e.data.reason ? { note: e.data.reason } : {}),
+        ...(e.data.authority ? { authority: e.data.authority } : {}),
+      });
       break;
     case "RollbackRequested":
       s.rollbackRequested = true;
-      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "rollback", phase: s.phase, step: s.step, ...(e.data.reason ? { note: e.data.reason } : {}), ...(e.data.authority ? { authority: e.data.authority } : {}) });
+      s.decisions.push({
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        type: "rollback",
+        phase: s.phase,
+        step: s.step,
+        ...(e.data.reason ? { note: e.data.reason } : {}),
+        ...(e.data.authority ? { authority: e.data.authority } : {}),
+      });
       break;
     case "RollbackCompleted":
       // Rolling back settles whatever incident led to it.
@@ -233,24 +355,50 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       s.rolledBackTo = e.data.to;
       break;
     case "IncidentOpened":
-      s.incident = { step: e.data.step, error: e.data.error, openedSeq: e.seq, openedAt: e.at, interrupted: e.data.interrupted ?? false };
+      s.incident = {
+        step: e.data.step,
+        error: e.data.error,
+        openedSeq: e.seq,
+        openedAt: e.at,
+        interrupted: e.data.interrupted ?? false,
+      };
       break;
     case "IncidentGuidance": {
       const inc = s.incident;
-      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "incident", phase: s.phase, step: e.data.step, choice: e.data.choice, ...(e.data.note ? { note: e.data.note } : {}), ...(e.data.authority ? { authority: e.data.authority } : {}), ...(e.data.proposal ? { proposal: e.data.proposal } : {}) });
+      s.decisions.push({
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        type: "incident",
+        phase: s.phase,
+        step: e.data.step,
+        choice: e.data.choice,
+        ...(e.data.note ? { note: e.data.note } : {}),
+        ...(e.data.authority ? { authority: e.data.authority } : {}),
+        ...(e.data.proposal ? { proposal: e.data.proposal } : {}),
+      });
       if (e.data.proposal) acceptProposal(s, e.data.proposal.id, e.actor);
       s.incident = null;
       if (!inc) break;
       const main = mainStep(inc.step);
-      const failedSubs = Object.values(s.steps).filter((r) => r.step.startsWith(`${main}:`) && (r.status === "failed" || r.status === "started"));
+      const failedSubs = Object.values(s.steps).filter(
+        (r) => r.step.startsWith(`${main}:`) && (r.status === "failed" || r.status === "started"),
+      );
       if (s.inFlight && mainStep(s.inFlight.step) === main) s.inFlight = null;
       if (e.data.choice === "rollback") {
         s.rollbackRequested = true;
       } else if (e.data.choice === "continue") {
         const reason = `continued past a failure by ${e.actor.id}`;
-        for (const r of failedSubs) s.steps[r.step] = { ...r, status: "skipped", verdict: "skipped", reason, finishedAt: e.at };
+        for (const r of failedSubs)
+          s.steps[r.step] = { ...r, status: "skipped", verdict: "skipped", reason, finishedAt: e.at };
         if (failedSubs.length === 0) {
-          s.steps[main] = { ...(s.steps[main] ?? blankRecord(main, e)), status: "skipped", verdict: "skipped", reason, finishedAt: e.at };
+          s.steps[main] = {
+            ...(s.steps[main] ?? blankRecord(main, e)),
+            status: "skipped",
+            verdict: "skipped",
+            reason,
+            finishedAt: e.at,
+          };
           moveTo(s, stepAfter(s.plan, main));
         } else {
           delete s.steps[main];
@@ -277,7 +425,15 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
     }
     case "FeatureWaived":
       s.waivers.push({ feature: e.data.feature, reason: e.data.reason, mode: e.data.mode, actor: e.actor, at: e.at });
-      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: e.data.mode, phase: s.phase, step: s.step, note: `${e.data.feature}: ${e.data.reason}` });
+      s.decisions.push({
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        type: e.data.mode,
+        phase: s.phase,
+        step: s.step,
+        note: `${e.data.feature}: ${e.data.reason}`,
+      });
       // A readiness gate waits on the features: re-check them with the waiver in force.
       if (s.gate?.kind === "readiness") {
         s.gate = null;
@@ -297,14 +453,35 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       s.finishedAt = e.at;
       break;
     case "ProposalMade":
-      s.proposals.push({ id: e.data.id, seq: e.seq, at: e.at, actor: e.actor, kind: e.data.kind, step: e.data.step, on: e.data.on, text: e.data.text, ...(e.data.choice ? { choice: e.data.choice } : {}), status: "open" });
+      s.proposals.push({
+        id: e.data.id,
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        kind: e.data.kind,
+        step: e.data.step,
+        on: e.data.on,
+        text: e.data.text,
+        ...(e.data.choice ? { choice: e.data.choice } : {}),
+        status: "open",
+      });
       break;
     case "ProposalAccepted":
       acceptProposal(s, e.data.id, e.actor);
-      s.decisions.push({ seq: e.seq, at: e.at, actor: e.actor, type: "accept-risk", phase: s.phase, step: e.data.step, proposal: e.data.proposal, ...(e.data.note ? { note: e.data.note } : {}) });
+      s.decisions.push({
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        type: "accept-risk",
+        phase: s.phase,
+        step: e.data.step,
+        proposal: e.data.proposal,
+        ...(e.data.note ? { note: e.data.note } : {}),
+      });
       break;
     case "Escalated":
-      if (s.incident && s.incident.openedSeq === e.data.incident) s.incident = { ...s.incident, escalated: { seq: e.seq, at: e.at, to: e.data.to } };
+      if (s.incident && s.incident.openedSeq === e.data.incident)
+        s.incident = { ...s.incident, escalated: { seq: e.seq, at: e.at, to: e.data.to } };
       break;
     case "ConfigRecorded":
       s.authority = e.data.authority;
@@ -319,7 +496,14 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       }
       if (e.data.kind === "hold" || e.data.kind === "deviation") {
         const d = e.data.data as { class?: unknown; percent?: unknown } | undefined;
-        s.deviations.push({ seq: e.seq, at: e.at, kind: e.data.kind, text: e.data.text, ...(typeof d?.class === "string" ? { class: d.class } : {}), ...(typeof d?.percent === "number" ? { percent: d.percent } : {}) });
+        s.deviations.push({
+          seq: e.seq,
+          at: e.at,
+          kind: e.data.kind,
+          text: e.data.text,
+          ...(typeof d?.class === "string" ? { class: d.class } : {}),
+          ...(typeof d?.percent === "number" ? { percent: d.percent } : {}),
+        });
       }
       break;
     default: {
@@ -339,7 +523,8 @@ function reopenFrom(s: ReleaseState, step: string): void {
   const seq = phaseSequence(phase);
   const from = seq.indexOf(step);
   if (from === -1) return;
-  for (const id of Object.keys(s.steps)) if (phaseOf(id) === phase && seq.indexOf(mainStep(id)) >= from) delete s.steps[id];
+  for (const id of Object.keys(s.steps))
+    if (phaseOf(id) === phase && seq.indexOf(mainStep(id)) >= from) delete s.steps[id];
   if (s.gate?.phase === phase) {
     s.gate = null;
     s.gateOnApprove = undefined;

@@ -27,8 +27,18 @@ export function parseStepRef(ref: string): { step: string; round: number; explic
 }
 
 /** The hash of what a round shows: the report, its findings, the scope fingerprint and the answers given at it. */
-export function roundHash(round: { report: string; findings: readonly Finding[]; fingerprint?: FingerprintRef | undefined; amendments?: readonly unknown[] }): string {
-  const body = canonicalJson({ report: round.report, findings: round.findings, fingerprint: round.fingerprint ?? null, amendments: round.amendments ?? [] });
+export function roundHash(round: {
+  report: string;
+  findings: readonly Finding[];
+  fingerprint?: FingerprintRef | undefined;
+  amendments?: readonly unknown[];
+}): string {
+  const body = canonicalJson({
+    report: round.report,
+    findings: round.findings,
+    fingerprint: round.fingerprint ?? null,
+    amendments: round.amendments ?? [],
+  });
   return createHash("sha256").update(body).digest("hex");
 }
 
@@ -37,9 +47,14 @@ export function bindRound(version: string, current: { step: string; round: numbe
   const want = parseStepRef(ref);
   const now = roundId(current.step, current.round);
   if (want && want.step === current.step && want.round === current.round) return;
-  const other = want && want.step === current.step ? `round ${want.round} of ${want.step}, which is over` : `step ${ref}`;
-  throw new BrtopsError("E_STEP_MISMATCH", `Release ${version} is at ${now} (report ${current.hash.slice(0, 12)}), not at ${other}.`, {
-    hint: `Read the report of ${now} with \`brtops status\`, then decide on it with \`--step ${now}\`.`,
-    details: { expected: ref, actual: now, round: now, roundHash: current.hash },
-  });
+  const other =
+    want && want.step === current.step ? `round ${want.round} of ${want.step}, which is over` : `step ${ref}`;
+  throw new BrtopsError(
+    "E_STEP_MISMATCH",
+    `Release ${version} is at ${now} (report ${current.hash.slice(0, 12)}), not at ${other}.`,
+    {
+      hint: `Read the report of ${now} with \`brtops status\`, then decide on it with \`--step ${now}\`.`,
+      details: { expected: ref, actual: now, round: now, roundHash: current.hash },
+    },
+  );
 }

@@ -71,7 +71,13 @@ function artifactsOf(s: ReleaseState): LedgerArtifact[] {
 function entriesOf(s: ReleaseState): LedgerEntry[] {
   const out: LedgerEntry[] = [];
   const base = { version: s.version, release: s.release };
-  if (s.deployedAt) out.push({ at: s.deployedAt, kind: s.promotion ? "promoted" : "deployed", ...base, ...(s.promotion ? { from: s.promotion.from } : {}) });
+  if (s.deployedAt)
+    out.push({
+      at: s.deployedAt,
+      kind: s.promotion ? "promoted" : "deployed",
+      ...base,
+      ...(s.promotion ? { from: s.promotion.from } : {}),
+    });
   if (s.certifiedAt) out.push({ at: s.certifiedAt, kind: "certified", ...base });
   if (s.rolledBackAt) out.push({ at: s.rolledBackAt, kind: "rolled-back", ...base, to: s.rolledBackTo ?? null });
   if (s.aborted && s.finishedAt) out.push({ at: s.finishedAt, kind: "aborted", ...base });
@@ -80,7 +86,9 @@ function entriesOf(s: ReleaseState): LedgerEntry[] {
 
 /** Builds the ledger. `environments`: configured names, listed even when nothing ran there. */
 export function buildLedger(runs: readonly ReleaseState[], environments: readonly string[] = []): Ledger {
-  const ordered = [...runs].sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.release.localeCompare(b.release));
+  const ordered = [...runs].sort(
+    (a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.release.localeCompare(b.release),
+  );
   const rank = new Map(ordered.map((r, i) => [r.release, i]));
   const byRelease = new Map(ordered.map((r) => [r.release, r]));
   const names = [...new Set([...environments, ...ordered.map((r) => r.environment)])].sort();
@@ -89,18 +97,41 @@ export function buildLedger(runs: readonly ReleaseState[], environments: readonl
       .filter((r) => r.environment === name)
       .flatMap(entriesOf)
       .sort((a, b) => a.at.localeCompare(b.at) || rank.get(a.release)! - rank.get(b.release)!);
-    const rec: EnvironmentRecord = { name, version: null, commit: null, since: null, release: null, state: null, artifacts: [], history };
+    const rec: EnvironmentRecord = {
+      name,
+      version: null,
+      commit: null,
+      since: null,
+      release: null,
+      state: null,
+      artifacts: [],
+      history,
+    };
     // Which run put each version here last: a rollback to it restores that run's commit and artifacts.
     const deployedBy = new Map<string, ReleaseState>();
     for (const e of history) {
       if (e.kind === "deployed" || e.kind === "promoted") {
         const run = byRelease.get(e.release)!;
         deployedBy.set(e.version, run);
-        Object.assign(rec, { version: e.version, since: e.at, release: e.release, commit: commitOf(run), state: run.state, artifacts: artifactsOf(run) });
+        Object.assign(rec, {
+          version: e.version,
+          since: e.at,
+          release: e.release,
+          commit: commitOf(run),
+          state: run.state,
+          artifacts: artifactsOf(run),
+        });
       } else if (e.kind === "rolled-back" && rec.release === e.release) {
         const to = e.to ?? null;
         const run = to === null ? undefined : deployedBy.get(to);
-        Object.assign(rec, { version: to, since: e.at, release: run?.release ?? null, commit: run ? commitOf(run) : null, state: run?.state ?? null, artifacts: run ? artifactsOf(run) : [] });
+        Object.assign(rec, {
+          version: to,
+          since: e.at,
+          release: run?.release ?? null,
+          commit: run ? commitOf(run) : null,
+          state: run?.state ?? null,
+          artifacts: run ? artifactsOf(run) : [],
+        });
       }
     }
     return rec;
@@ -110,7 +141,18 @@ export function buildLedger(runs: readonly ReleaseState[], environments: readonl
 
 /** The environment's record, or an empty one. */
 export function environmentRecord(ledger: Ledger, name: string): EnvironmentRecord {
-  return ledger.environments.find((e) => e.name === name) ?? { name, version: null, commit: null, since: null, release: null, state: null, artifacts: [], history: [] };
+  return (
+    ledger.environments.find((e) => e.name === name) ?? {
+      name,
+      version: null,
+      commit: null,
+      since: null,
+      release: null,
+      state: null,
+      artifacts: [],
+      history: [],
+    }
+  );
 }
 
 /**
@@ -120,6 +162,12 @@ export function environmentRecord(ledger: Ledger, name: string): EnvironmentReco
 export function certifiedReleases(runs: readonly ReleaseState[]): CertifiedRelease[] {
   return runs
     .filter((r) => r.certifiedAt)
-    .map((r) => ({ version: r.version, release: r.release, environment: r.environment, commit: commitOf(r), at: r.certifiedAt! }))
+    .map((r) => ({
+      version: r.version,
+      release: r.release,
+      environment: r.environment,
+      commit: commitOf(r),
+      at: r.certifiedAt!,
+    }))
     .sort((a, b) => a.at.localeCompare(b.at));
 }

@@ -46,7 +46,12 @@ export function nextAction(s: ReleaseState): NextAction {
   if (s.pauseRequested) return { type: "await", reason: "paused" };
   // A failure goes to the HUM LEAD first, even when a sub-step of it is left unfinished.
   const failed = Object.values(s.steps).find((r) => r.status === "failed");
-  if (failed) return { type: "open-incident", step: failed.step, error: failed.error ?? { code: "E_STEP_FAILED", message: "failed" } };
+  if (failed)
+    return {
+      type: "open-incident",
+      step: failed.step,
+      error: failed.error ?? { code: "E_STEP_FAILED", message: "failed" },
+    };
   // A step started and never finished (a crash, or a pause between its sub-steps): take it up again.
   const open = s.inFlight ?? Object.values(s.steps).find((r) => r.status === "started");
   if (open) return { type: "recover", step: open.step };

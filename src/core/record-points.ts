@@ -33,7 +33,6 @@ export interface RecordPoint {
   names: string[];
 }
 
-
 const PACKAGE_DOCUMENTS = new Set(["changelog.md", "release-notes.md"]);
 const ORDER = [
   "release-readiness-checklist.md",
@@ -44,7 +43,8 @@ const ORDER = [
   "release-notes.md",
   "changelog.md",
 ];
-const ordered = (names: Iterable<string>): string[] => [...new Set(names)].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
+const ordered = (names: Iterable<string>): string[] =>
+  [...new Set(names)].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
 
 /** The documents that show the feedback and questions of `phase` (render-common's conversationSection; phase 2's in the changelog). */
 export function conversationDocuments(phase: number): string[] {
@@ -67,14 +67,25 @@ export function writtenDocuments(s: ReleaseState): string[] {
  * Which documents to write after `stored` (just appended; `s` and `events` include them), or null.
  * Example: after `RollbackCompleted` at seq 40 → `{upTo: 40, reason: "rolled-back", names: [...]}`.
  */
-export function recordPoint(s: ReleaseState, events: readonly AnyEvent[], stored: readonly AnyEvent[]): RecordPoint | null {
+export function recordPoint(
+  s: ReleaseState,
+  events: readonly AnyEvent[],
+  stored: readonly AnyEvent[],
+): RecordPoint | null {
   const last = stored.at(-1);
   if (!last) return null;
-  const failure = (): string[] => ["rollback-procedures.md", ...(deploymentStarted(events) ? ["post-deployment-validation.md"] : [])];
+  const failure = (): string[] => [
+    "rollback-procedures.md",
+    ...(deploymentStarted(events) ? ["post-deployment-validation.md"] : []),
+  ];
   const ended = stored.find((e) => e.type === "Aborted" || e.type === "RollbackCompleted");
   if (ended) {
     const reason = ended.type === "Aborted" || stored.some((e) => e.type === "Aborted") ? "aborted" : "rolled-back";
-    return { upTo: last.seq, reason, names: ordered([...writtenDocuments(s).filter((n) => !PACKAGE_DOCUMENTS.has(n)), ...failure()]) };
+    return {
+      upTo: last.seq,
+      reason,
+      names: ordered([...writtenDocuments(s).filter((n) => !PACKAGE_DOCUMENTS.has(n)), ...failure()]),
+    };
   }
   const rejected = stored.find((e) => e.type === "GateRejected");
   if (rejected && rejected.type === "GateRejected") {
@@ -87,18 +98,28 @@ export function recordPoint(s: ReleaseState, events: readonly AnyEvent[], stored
   }
   const note = stored.find((e) => e.type === "Note" && e.data.kind === REMEDIATION_NOTE);
   if (note) return { upTo: last.seq, reason: "remediation-note", names: ordered(failure()) };
-  if (stored.some((e) => e.type === "IncidentGuidance")) return { upTo: last.seq, reason: "guidance", names: ordered(failure()) };
-  if (stored.some((e) => e.type === "IncidentOpened")) return { upTo: last.seq, reason: "incident", names: ordered(failure()) };
+  if (stored.some((e) => e.type === "IncidentGuidance"))
+    return { upTo: last.seq, reason: "guidance", names: ordered(failure()) };
+  if (stored.some((e) => e.type === "IncidentOpened"))
+    return { upTo: last.seq, reason: "incident", names: ordered(failure()) };
   const scope = stored.find((e) => e.type === "Note" && (e.data.kind === "hold" || e.data.kind === "deviation"));
   if (scope && scope.type === "Note") {
     const after = deploymentStarted(events) || writtenDocuments(s).includes("post-deployment-validation.md");
-    return { upTo: last.seq, reason: scope.data.kind === "hold" ? "hold" : "deviation", names: ordered(["release-readiness-checklist.md", ...(after ? ["post-deployment-validation.md"] : [])]) };
+    return {
+      upTo: last.seq,
+      reason: scope.data.kind === "hold" ? "hold" : "deviation",
+      names: ordered(["release-readiness-checklist.md", ...(after ? ["post-deployment-validation.md"] : [])]),
+    };
   }
-  const talk = stored.find((e) => e.type === "FeedbackGiven" || e.type === "FeedbackAddressed" || e.type === "QuestionAnswered");
+  const talk = stored.find(
+    (e) => e.type === "FeedbackGiven" || e.type === "FeedbackAddressed" || e.type === "QuestionAnswered",
+  );
   if (talk) {
     const phase = conversationPhase(s, talk);
     const names = phase === null ? [] : conversationDocuments(phase);
-    return names.length === 0 ? null : { upTo: last.seq, reason: talk.type === "QuestionAnswered" ? "answer" : "feedback", names: ordered(names) };
+    return names.length === 0
+      ? null
+      : { upTo: last.seq, reason: talk.type === "QuestionAnswered" ? "answer" : "feedback", names: ordered(names) };
   }
   return null;
 }

@@ -7,7 +7,8 @@
 export const REDACTED = "[REDACTED]";
 
 /** Environment variable names whose values are secrets. */
-export const SECRET_NAME = /(token|secret|passw(or)?d|passphrase|api[_-]?key|apikey|private[_-]?key|(^|_)key$|auth(?!or)|credential|cookie|session[_-]?(id|token|key|secret))/i;
+export const SECRET_NAME =
+  /(token|secret|passw(or)?d|passphrase|api[_-]?key|apikey|private[_-]?key|(^|_)key$|auth(?!or)|credential|cookie|session[_-]?(id|token|key|secret))/i;
 // Names that match SECRET_NAME but hold a path, a socket or a person's name, not a secret.
 const NOT_SECRET_NAME = /(_SOCK|_PATH|_DIR|_FILE|_HOME)$|^(GIT_AUTHOR|GIT_COMMITTER|XDG_|DBUS_)/i;
 
@@ -35,7 +36,8 @@ const URL_TOKEN_PARAM = /([?&](?:access_token|token|auth|key|password|secret|sig
 const NPMRC_AUTH = /((?:_authToken|_auth|_password)\s*=\s*)\S+/g;
 // Every pattern above matches only text holding one of these (case aside): text with none is
 // returned as it is after one scan instead of twenty (a recorded changelog has thousands of strings).
-const MAY_HOLD_SECRET = /gh[pousr]_|github_pat_|npm_|glpat-|xox[abeprs]-|AKIA|ASIA|AIza|[sr]k_(?:live|test)_|sk-|brt_|eyJ|-----BEGIN|Bearer|Basic|authorization|:\/\/|[?&](?:access_token|token|auth|key|password|secret|sig|signature)=|_auth|_password/i;
+const MAY_HOLD_SECRET =
+  /gh[pousr]_|github_pat_|npm_|glpat-|xox[abeprs]-|AKIA|ASIA|AIza|[sr]k_(?:live|test)_|sk-|brt_|eyJ|-----BEGIN|Bearer|Basic|authorization|:\/\/|[?&](?:access_token|token|auth|key|password|secret|sig|signature)=|_auth|_password/i;
 
 export interface Redactor {
   (text: string): string;
@@ -53,7 +55,9 @@ function variants(v: string): string[] {
 
 /** Builds a redactor for these secret values (values shorter than 6 characters are ignored: too many false hits). Example: `createRedactor([process.env.GITHUB_TOKEN!])("token=" + t)`. */
 export function createRedactor(secretValues: readonly string[] = []): Redactor {
-  const values = [...new Set(secretValues.filter((v) => typeof v === "string" && v.length >= 6).flatMap(variants))].sort((a, b) => b.length - a.length);
+  const values = [
+    ...new Set(secretValues.filter((v) => typeof v === "string" && v.length >= 6).flatMap(variants)),
+  ].sort((a, b) => b.length - a.length);
   const fn = ((text: string): string => {
     if (typeof text !== "string" || text.length === 0) return text;
     let out = text;
@@ -62,7 +66,9 @@ export function createRedactor(secretValues: readonly string[] = []): Redactor {
     out = out.replace(PRIVATE_KEY, REDACTED);
     for (const re of TOKEN_SHAPES) out = out.replace(re, REDACTED);
     out = out.replace(AUTH_SCHEME, `$1$2${REDACTED}`);
-    out = out.replace(AUTH_HEADER, (m, head: string, scheme: string | undefined, value: string) => (value.startsWith(REDACTED) ? m : `${head}${scheme ?? ""}${REDACTED}`));
+    out = out.replace(AUTH_HEADER, (m, head: string, scheme: string | undefined, value: string) =>
+      value.startsWith(REDACTED) ? m : `${head}${scheme ?? ""}${REDACTED}`,
+    );
     out = out.replace(URL_CREDENTIALS, `$1:${REDACTED}@`);
     out = out.replace(URL_USER_TOKEN, `$1${REDACTED}@`);
     out = out.replace(URL_TOKEN_PARAM, `$1${REDACTED}`);

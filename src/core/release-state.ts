@@ -1,7 +1,22 @@
 /** The state of a release: what a fold over its events yields. Read-only everywhere. */
 import type { StepResult } from "./step-results.js";
 import type { Verdict } from "./verdict.js";
-import type { Actor, AuthorityRecord, DecisionAuthority, Finding, FingerprintRef, GateKind, IncidentChoice, PackageRef, PreviousSource, ProposalKind, ProposalRef, Promotion, ReleaseBase, Sev } from "./events.js";
+import type {
+  Actor,
+  AuthorityRecord,
+  DecisionAuthority,
+  Finding,
+  FingerprintRef,
+  GateKind,
+  IncidentChoice,
+  PackageRef,
+  PreviousSource,
+  ProposalKind,
+  ProposalRef,
+  Promotion,
+  ReleaseBase,
+  Sev,
+} from "./events.js";
 
 export const StateNames = {
   running: "running",
@@ -117,7 +132,22 @@ export interface Decision {
   seq: number;
   at: string;
   actor: Actor;
-  type: "approve" | "reject" | "go" | "no-go" | "certify" | "auto-proceed" | "incident" | "pause" | "resume" | "abort" | "rollback" | "waive" | "exclude" | "sev-override" | "accept-risk";
+  type:
+    | "approve"
+    | "reject"
+    | "go"
+    | "no-go"
+    | "certify"
+    | "auto-proceed"
+    | "incident"
+    | "pause"
+    | "resume"
+    | "abort"
+    | "rollback"
+    | "waive"
+    | "exclude"
+    | "sev-override"
+    | "accept-risk";
   phase: number;
   step: string;
   note?: string;

@@ -7,7 +7,8 @@
 
 // ESC-introduced sequences, removed whole so that no "[2J" debris is left: CSI (ESC [ … final),
 // OSC, DCS, SOS, PM and APC strings (ESC ] … BEL or ESC \), and two-character escapes (ESC x).
-const ESCAPE_SEQUENCE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b[\]PX^_][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
+const ESCAPE_SEQUENCE =
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b[\]PX^_][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
 // Every C0 control but tab and line feed, DEL, the C1 controls, and the bidirectional overrides
 // and isolates that make text read differently from what it is ("Trojan Source").
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
@@ -45,7 +46,12 @@ export function markdownText(text: string): string {
  * @example markdownCode("v1.0.0`<b>`..HEAD") // "v1.0.0<b>..HEAD"
  */
 export function markdownCode(text: string): string {
-  return text.replace(/\r\n|\r|\n/g, " ").replace(ESCAPE_SEQUENCE, "").replace(CONTROL, "").replace(/`/g, "").trim();
+  return text
+    .replace(/\r\n|\r|\n/g, " ")
+    .replace(ESCAPE_SEQUENCE, "")
+    .replace(CONTROL, "")
+    .replace(/`/g, "")
+    .trim();
 }
 
 const INPUT_CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;

@@ -46,7 +46,12 @@ export interface DeviationThresholds {
 export const DEFAULT_DEVIATION_THRESHOLDS: Readonly<DeviationThresholds> = { minor: 5, major: 15 };
 
 /** How much one changed line (or file) of each category counts towards the system impact. */
-export const DEFAULT_SCOPE_WEIGHTS: Readonly<Record<ScopeCategory, number>> = { infrastructure: 3, integration: 2, business: 1, feature: 1 };
+export const DEFAULT_SCOPE_WEIGHTS: Readonly<Record<ScopeCategory, number>> = {
+  infrastructure: 3,
+  integration: 2,
+  business: 1,
+  feature: 1,
+};
 
 /** Fixed percentage points added for changes that are not files. */
 export const DEVIATION_POINTS = { feature: 5, config: 5, artifact: 2 } as const;
@@ -81,7 +86,11 @@ export interface MeasureDeviationOptions {
 }
 
 /** Measures the deviation of `current` from the `approved` fingerprint, e.g. `measureDeviation(a, b).class === "MINOR"`. */
-export function measureDeviation(approved: ScopeFingerprint, current: ScopeFingerprint, opts: MeasureDeviationOptions = {}): Deviation {
+export function measureDeviation(
+  approved: ScopeFingerprint,
+  current: ScopeFingerprint,
+  opts: MeasureDeviationOptions = {},
+): Deviation {
   const thresholds = checkThresholds(opts.thresholds ?? DEFAULT_DEVIATION_THRESHOLDS);
   const weights = checkWeights({ ...DEFAULT_SCOPE_WEIGHTS, ...opts.weights });
   const categorize = createCategorizer(opts.categories ?? DEFAULT_SCOPE_CATEGORIES);
@@ -131,7 +140,11 @@ export function measureDeviation(approved: ScopeFingerprint, current: ScopeFinge
     const after = own(current.files, path);
     const change = before === undefined ? "added" : after === undefined ? "removed" : "modified";
     const size =
-      change === "added" ? sizeIn(current, path) : change === "removed" ? sizeIn(approved, path) : Math.max(sizeIn(approved, path), sizeIn(current, path));
+      change === "added"
+        ? sizeIn(current, path)
+        : change === "removed"
+          ? sizeIn(approved, path)
+          : Math.max(sizeIn(approved, path), sizeIn(current, path));
     const category = categorize(path);
     raw[category].percent += (100 * weights[category] * size) / base;
     raw[category].changed.push(path);
@@ -168,15 +181,31 @@ export function measureDeviation(approved: ScopeFingerprint, current: ScopeFinge
     byCategory[cat] = { percent: round2(Math.min(100, raw[cat].percent)), changed: raw[cat].changed };
   }
   const percent = round2(Math.min(100, sum));
-  const anything = files.length > 0 || artifacts.length > 0 || features.added.length + features.removed.length > 0 || configChanged || commitChanged;
+  const anything =
+    files.length > 0 ||
+    artifacts.length > 0 ||
+    features.added.length + features.removed.length > 0 ||
+    configChanged ||
+    commitChanged;
   const cls = classifyDeviation(percent, anything, thresholds);
   const action = actionFor(cls);
   const changes = { files, artifacts, features, configChanged, commitChanged };
-  return { percent, class: cls, byCategory, changes, action, summary: summarize(cls, percent, byCategory, changes, approved, current) };
+  return {
+    percent,
+    class: cls,
+    byCategory,
+    changes,
+    action,
+    summary: summarize(cls, percent, byCategory, changes, approved, current),
+  };
 }
 
 /** The class of a system-impact percentage; `changed` false means NONE whatever the percent. */
-export function classifyDeviation(percent: number, changed: boolean, thresholds: DeviationThresholds = DEFAULT_DEVIATION_THRESHOLDS): DeviationClass {
+export function classifyDeviation(
+  percent: number,
+  changed: boolean,
+  thresholds: DeviationThresholds = DEFAULT_DEVIATION_THRESHOLDS,
+): DeviationClass {
   if (!changed) return DeviationClasses.none;
   if (percent < thresholds.minor) return DeviationClasses.minor;
   if (percent <= thresholds.major) return DeviationClasses.moderate;
@@ -205,7 +234,10 @@ function isCount(v: unknown): v is number {
   return typeof v === "number" && Number.isFinite(v) && v >= 0;
 }
 
-function diffRecords(before: Record<string, string>, after: Record<string, string>): { name: string; change: "added" | "removed" | "modified" }[] {
+function diffRecords(
+  before: Record<string, string>,
+  after: Record<string, string>,
+): { name: string; change: "added" | "removed" | "modified" }[] {
   const out: { name: string; change: "added" | "removed" | "modified" }[] = [];
   for (const name of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
     const b = own(before, name);
@@ -217,12 +249,17 @@ function diffRecords(before: Record<string, string>, after: Record<string, strin
 }
 
 function checkThresholds(t: DeviationThresholds): DeviationThresholds {
-  const ok = Number.isFinite(t.minor) && Number.isFinite(t.major) && t.minor >= 0 && t.minor <= t.major && t.major <= 100;
+  const ok =
+    Number.isFinite(t.minor) && Number.isFinite(t.major) && t.minor >= 0 && t.minor <= t.major && t.major <= 100;
   if (!ok) {
-    throw new BrtopsError("E_SCOPE_THRESHOLDS_INVALID", `Scope deviation thresholds minor=${t.minor}, major=${t.major} are not valid.`, {
-      hint: "Use percentages with 0 ≤ minor ≤ major ≤ 100 (the spec's are minor 5, major 15).",
-      details: { minor: t.minor, major: t.major },
-    });
+    throw new BrtopsError(
+      "E_SCOPE_THRESHOLDS_INVALID",
+      `Scope deviation thresholds minor=${t.minor}, major=${t.major} are not valid.`,
+      {
+        hint: "Use percentages with 0 ≤ minor ≤ major ≤ 100 (the spec's are minor 5, major 15).",
+        details: { minor: t.minor, major: t.major },
+      },
+    );
   }
   return t;
 }
@@ -259,12 +296,19 @@ function summarize(
     const n = count(change);
     if (n > 0) parts.push(`${n} file${n === 1 ? "" : "s"} ${change}`);
   }
-  if (changes.artifacts.length > 0) parts.push(`${changes.artifacts.length} artifact${changes.artifacts.length === 1 ? "" : "s"} changed`);
-  if (changes.features.added.length > 0) parts.push(`feature${changes.features.added.length === 1 ? "" : "s"} added: ${changes.features.added.join(", ")}`);
-  if (changes.features.removed.length > 0) parts.push(`feature${changes.features.removed.length === 1 ? "" : "s"} removed: ${changes.features.removed.join(", ")}`);
+  if (changes.artifacts.length > 0)
+    parts.push(`${changes.artifacts.length} artifact${changes.artifacts.length === 1 ? "" : "s"} changed`);
+  if (changes.features.added.length > 0)
+    parts.push(`feature${changes.features.added.length === 1 ? "" : "s"} added: ${changes.features.added.join(", ")}`);
+  if (changes.features.removed.length > 0)
+    parts.push(
+      `feature${changes.features.removed.length === 1 ? "" : "s"} removed: ${changes.features.removed.join(", ")}`,
+    );
   if (changes.configChanged) parts.push("config changed");
   if (changes.commitChanged) parts.push(`commit ${short(approved.commit)} → ${short(current.commit)}`);
-  const cats = SCOPE_CATEGORY_ORDER.filter((c) => byCategory[c].percent > 0).map((c) => `${c} ${byCategory[c].percent}%`);
+  const cats = SCOPE_CATEGORY_ORDER.filter((c) => byCategory[c].percent > 0).map(
+    (c) => `${c} ${byCategory[c].percent}%`,
+  );
   const next =
     cls === "MINOR"
       ? "Recorded; the release goes on."

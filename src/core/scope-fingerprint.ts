@@ -154,7 +154,9 @@ function invalidGlob(glob: string, why: string): BrtopsError {
 }
 
 /** Compiles the category lists once; the returned function gives a path's category. */
-export function createCategorizer(categories: ScopeCategories = DEFAULT_SCOPE_CATEGORIES): (path: string) => ScopeCategory {
+export function createCategorizer(
+  categories: ScopeCategories = DEFAULT_SCOPE_CATEGORIES,
+): (path: string) => ScopeCategory {
   const compiled = SCOPE_CATEGORY_ORDER.map((cat) => ({ cat, res: categories[cat].map(globRegExp) }));
   return (path) => {
     const p = normalisePath(path);

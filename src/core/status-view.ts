@@ -24,19 +24,44 @@ export interface StatusView {
   /** Where `previous` comes from: "ledger" (what ran there), "tag" (brtops never deployed there), "none". */
   previousSource: string;
   /** Set when this run deploys a package approved in an earlier run. */
-  promotion: null | { from: string; environment: string | null; commit: string; override?: { by: string; reason: string } };
+  promotion: null | {
+    from: string;
+    environment: string | null;
+    commit: string;
+    override?: { by: string; reason: string };
+  };
   attempt: number;
   earlier: string[];
   requestedBy: string;
   /** `round`: the gate round a decision names (`2.10#2`); `roundHash`: the hash of what it shows. */
-  gate: null | { step: string; round: string; roundHash: string; kind: string; title: string; report: string; findings: unknown[]; approvals: { by: string; at: string; authority: string }[]; requiredApprovals: number };
+  gate: null | {
+    step: string;
+    round: string;
+    roundHash: string;
+    kind: string;
+    title: string;
+    report: string;
+    findings: unknown[];
+    approvals: { by: string; at: string; authority: string }[];
+    requiredApprovals: number;
+  };
   incident: null | { step: string; error: { code: string; message: string }; interrupted: boolean };
   /** Why the release is on hold (escalated to the HUM LEADs), null when it is not. */
   hold: null | { reason: string; at: string };
   openQuestions: { id: string; text: string; by: string }[];
   feedback: { id: string; text: string; by: string; response?: string }[];
   /** `authority`: "emergency" for Emergency Authority, "auto-proceed" for GO RELEASE; a COLLAB decision names the proposal and its author (`proposedBy`). */
-  decisions: { at: string; by: string; type: string; step: string; note?: string; authority?: string; proposal?: string; proposedBy?: string; selfApproval?: boolean }[];
+  decisions: {
+    at: string;
+    by: string;
+    type: string;
+    step: string;
+    note?: string;
+    authority?: string;
+    proposal?: string;
+    proposedBy?: string;
+    selfApproval?: boolean;
+  }[];
   /** COLLAB proposals still open (the AI LEAD's, for a HUM LEAD to accept). */
   proposals: { id: string; kind: string; step: string; by: string; text: string; choice?: string }[];
   /** Set when the open incident was escalated to the emergency contacts. */
@@ -65,8 +90,23 @@ export function stepViews(s: ReleaseState): StepView[] {
   const out: StepView[] = [];
   for (const rec of Object.values(s.steps)) {
     if (rec.step.includes(":") && rec.step !== "7.10:environment") continue;
-    const summary = rec.status === "skipped" ? rec.reason ?? "" : rec.status === "failed" ? rec.error?.message ?? "" : typeof rec.result?.summary === "string" ? rec.result.summary : "";
-    out.push({ step: rec.step, title: stepDef(rec.step.split(":")[0]!)?.title ?? rec.step, verdict: recordVerdict(rec), summary, status: rec.status, attempt: rec.attempt, ...(rec.finishedAt ? { finishedAt: rec.finishedAt } : {}) });
+    const summary =
+      rec.status === "skipped"
+        ? (rec.reason ?? "")
+        : rec.status === "failed"
+          ? (rec.error?.message ?? "")
+          : typeof rec.result?.summary === "string"
+            ? rec.result.summary
+            : "";
+    out.push({
+      step: rec.step,
+      title: stepDef(rec.step.split(":")[0]!)?.title ?? rec.step,
+      verdict: recordVerdict(rec),
+      summary,
+      status: rec.status,
+      attempt: rec.attempt,
+      ...(rec.finishedAt ? { finishedAt: rec.finishedAt } : {}),
+    });
   }
   const key = (id: string): number[] => id.split(/[.:]/).map((x) => (Number.isNaN(Number(x)) ? 99 : Number(x)));
   return out.sort((a, b) => {
@@ -80,19 +120,37 @@ export function stepViews(s: ReleaseState): StepView[] {
 export function nextCommands(s: ReleaseState, release?: string): string[] {
   const r = release ? ` --release ${release}` : "";
   if (s.state === "certified" || s.state === "aborted" || s.state === "rolled-back") {
-    if (s.state === "certified") return [`brtops docs${r}`, `brtops audit verify${r}`, `brtops rollback --env ${s.environment}   # take ${s.environment} back to ${s.previous ? `v${s.previous}` : "the previous version"}`];
+    if (s.state === "certified")
+      return [
+        `brtops docs${r}`,
+        `brtops audit verify${r}`,
+        `brtops rollback --env ${s.environment}   # take ${s.environment} back to ${s.previous ? `v${s.previous}` : "the previous version"}`,
+      ];
     // An attempt that ended without certification can be made again: a new run, this one kept.
-    return [`brtops release ${s.version} --to ${s.environment}   # try v${s.version} again as a new attempt`, `brtops audit verify${r}`];
+    return [
+      `brtops release ${s.version} --to ${s.environment}   # try v${s.version} again as a new attempt`,
+      `brtops audit verify${r}`,
+    ];
   }
-  const accept = openProposals(s).map((p) => `brtops accept ${p.id}${r}   # COLLAB: ${p.kind}${p.choice ? ` ${p.choice}` : ""} proposed by ${p.actor.id}`);
-  if (s.incident) return [...accept, `brtops guide retry --step ${s.incident.step}${r}`, ...(s.deployed ? [`brtops guide rollback --step ${s.incident.step}${r}`] : []), `brtops guide continue --step ${s.incident.step}${r}`, `brtops abort${r}`];
+  const accept = openProposals(s).map(
+    (p) => `brtops accept ${p.id}${r}   # COLLAB: ${p.kind}${p.choice ? ` ${p.choice}` : ""} proposed by ${p.actor.id}`,
+  );
+  if (s.incident)
+    return [
+      ...accept,
+      `brtops guide retry --step ${s.incident.step}${r}`,
+      ...(s.deployed ? [`brtops guide rollback --step ${s.incident.step}${r}`] : []),
+      `brtops guide continue --step ${s.incident.step}${r}`,
+      `brtops abort${r}`,
+    ];
   if (s.pauseRequested || s.onHold) return [`brtops resume${r}`, `brtops abort${r}`];
   if (s.gate) {
     const g = s.gate;
     const hasCritical = g.findings.some((f) => f.severity === "critical");
     // A comment goes last on a line: a flag after `#` would never reach brtops.
     const approveWord = g.kind === "go-no-go" ? "   # GO" : g.kind === "certification" ? "   # certify" : "";
-    const rejectWord = g.kind === "go-no-go" ? `   # NO-GO: back to phase ${defaultReturnPhase(s)} (or another phase of the plan)` : "";
+    const rejectWord =
+      g.kind === "go-no-go" ? `   # NO-GO: back to phase ${defaultReturnPhase(s)} (or another phase of the plan)` : "";
     // GO RELEASE changes nothing at SEV-0/1 (decisions.grantAutoProceed refuses it there).
     const goApplies = !s.autoProceed && (s.sev === null || s.sev >= 2);
     return [
@@ -101,7 +159,9 @@ export function nextCommands(s: ReleaseState, release?: string): string[] {
       `brtops reject --step ${roundId(g.step, g.round)} --reason "…"${g.kind === "go-no-go" ? ` --return-to ${defaultReturnPhase(s)}` : ""}${r}${rejectWord}`,
       `brtops feedback "…"${r}`,
       ...s.questions.filter((q) => !q.answer).map((q) => `brtops answer ${q.id} "…"${r}`),
-      ...(goApplies ? [`brtops go${r}   # GO RELEASE: auto-approve later gates without findings (SEV-2 and lower)`] : []),
+      ...(goApplies
+        ? [`brtops go${r}   # GO RELEASE: auto-approve later gates without findings (SEV-2 and lower)`]
+        : []),
     ];
   }
   if (s.state === "rolling-back") return [`brtops run${r}`];
@@ -123,28 +183,43 @@ export function statusView(s: ReleaseState, release?: string): StatusView {
     plan: s.plan,
     previous: s.previous,
     previousSource: s.previousSource,
-    promotion: s.promotion ? { from: s.promotion.from, environment: s.promotion.environment, commit: s.promotion.package.commit, ...(s.promotion.override ? { override: s.promotion.override } : {}) } : null,
+    promotion: s.promotion
+      ? {
+          from: s.promotion.from,
+          environment: s.promotion.environment,
+          commit: s.promotion.package.commit,
+          ...(s.promotion.override ? { override: s.promotion.override } : {}),
+        }
+      : null,
     attempt: s.attempt,
     earlier: s.earlier,
     requestedBy: s.requestedBy.id,
     // A finished release waits for no one, whatever gate was open when it ended.
-    gate: s.gate && !isTerminal(s)
-      ? {
-          step: s.gate.step,
-          round: roundId(s.gate.step, s.gate.round),
-          roundHash: s.gate.roundHash,
-          kind: s.gate.kind,
-          title: s.gate.title,
-          report: renderConsolidatedReport(s),
-          findings: gateFindings(s),
-          approvals: s.gate.approvals.map((a) => ({ by: a.actor.id, at: a.at, authority: a.authority })),
-          requiredApprovals: s.gate.requiredApprovals,
-        }
-      : null,
+    gate:
+      s.gate && !isTerminal(s)
+        ? {
+            step: s.gate.step,
+            round: roundId(s.gate.step, s.gate.round),
+            roundHash: s.gate.roundHash,
+            kind: s.gate.kind,
+            title: s.gate.title,
+            report: renderConsolidatedReport(s),
+            findings: gateFindings(s),
+            approvals: s.gate.approvals.map((a) => ({ by: a.actor.id, at: a.at, authority: a.authority })),
+            requiredApprovals: s.gate.requiredApprovals,
+          }
+        : null,
     hold: s.onHold ? (s.hold ?? { reason: "on hold", at: s.lastAt }) : null,
-    incident: s.incident ? { step: s.incident.step, error: s.incident.error, interrupted: s.incident.interrupted } : null,
+    incident: s.incident
+      ? { step: s.incident.step, error: s.incident.error, interrupted: s.incident.interrupted }
+      : null,
     openQuestions: s.questions.filter((q) => !q.answer).map((q) => ({ id: q.id, text: q.text, by: q.actor.id })),
-    feedback: s.feedback.map((f) => ({ id: f.id, text: f.text, by: f.actor.id, ...(f.response ? { response: f.response } : {}) })),
+    feedback: s.feedback.map((f) => ({
+      id: f.id,
+      text: f.text,
+      by: f.actor.id,
+      ...(f.response ? { response: f.response } : {}),
+    })),
     decisions: s.decisions.slice(-10).map((d) => ({
       at: d.at,
       by: d.actor.id,
@@ -155,7 +230,14 @@ export function statusView(s: ReleaseState, release?: string): StatusView {
       ...(d.proposal ? { proposal: d.proposal.id, proposedBy: d.proposal.by.id } : {}),
       ...(d.selfApproval ? { selfApproval: true } : {}),
     })),
-    proposals: openProposals(s).map((p) => ({ id: p.id, kind: p.kind, step: p.step, by: p.actor.id, text: p.text, ...(p.choice ? { choice: p.choice } : {}) })),
+    proposals: openProposals(s).map((p) => ({
+      id: p.id,
+      kind: p.kind,
+      step: p.step,
+      by: p.actor.id,
+      text: p.text,
+      ...(p.choice ? { choice: p.choice } : {}),
+    })),
     escalated: s.incident?.escalated ? { at: s.incident.escalated.at, to: s.incident.escalated.to } : null,
     autoProceed: s.autoProceed ? { by: s.autoProceed.by.id, at: s.autoProceed.at } : null,
     documents: [...new Set(Object.values(s.documents).flatMap((d) => d.files.map((f) => f.name)))],

@@ -103,16 +103,32 @@ export function outcomeDrafts(i: OutcomeInput): OutcomeDecision {
   const verdict = stepVerdict(o);
   if (o.failure) {
     return {
-      drafts: [{ type: "StepFailed", at, actor, data: { step, error: o.failure, verdict, ...(o.result ? { result: o.result } : {}) } }, ...extra],
+      drafts: [
+        {
+          type: "StepFailed",
+          at,
+          actor,
+          data: { step, error: o.failure, verdict, ...(o.result ? { result: o.result } : {}) },
+        },
+        ...extra,
+      ],
       status: "failed",
       verdict,
       message: o.failure.message,
     };
   }
   if (o.skipped !== undefined) {
-    return { drafts: [{ type: "StepSkipped", at, actor, data: { step, reason: o.skipped, verdict } }, ...extra], status: "ok", verdict, message: `skipped: ${o.skipped}` };
+    return {
+      drafts: [{ type: "StepSkipped", at, actor, data: { step, reason: o.skipped, verdict } }, ...extra],
+      status: "ok",
+      verdict,
+      message: `skipped: ${o.skipped}`,
+    };
   }
-  const result: StepResult = { ...(o.result ?? {}), ...(o.findings && !o.result?.findings ? { findings: o.findings } : {}) };
+  const result: StepResult = {
+    ...(o.result ?? {}),
+    ...(o.findings && !o.result?.findings ? { findings: o.findings } : {}),
+  };
   const summary = typeof result.summary === "string" ? result.summary : "";
   if (o.gate) {
     // The step stops for a person (a readiness or deviation gate, a confirmation); it is not
@@ -124,7 +140,16 @@ export function outcomeDrafts(i: OutcomeInput): OutcomeDecision {
       type: "GateOpened",
       at,
       actor,
-      data: { phase: i.phase, step, kind: g.kind, title: g.title, report: g.report, findings: g.findings, requiredApprovals: approvalsRequired(i.sev), onApprove: g.onApprove ?? (finishes ? i.next ?? step : step) },
+      data: {
+        phase: i.phase,
+        step,
+        kind: g.kind,
+        title: g.title,
+        report: g.report,
+        findings: g.findings,
+        requiredApprovals: approvalsRequired(i.sev),
+        onApprove: g.onApprove ?? (finishes ? (i.next ?? step) : step),
+      },
     });
     return { drafts, status: "ok", verdict: finishes ? verdict : null, message: `waiting for a HUM LEAD: ${g.title}` };
   }

@@ -166,7 +166,10 @@ export interface StepResults {
 }
 
 /** The result a step recorded in the current pass, typed by its id (undefined before it ran). */
-export function stepResult<K extends keyof StepResults>(s: Pick<ReleaseState, "steps">, id: K): StepResults[K] | undefined {
+export function stepResult<K extends keyof StepResults>(
+  s: Pick<ReleaseState, "steps">,
+  id: K,
+): StepResults[K] | undefined {
   // The log holds what the executor of `id` returned, whose type is StepResults[id].
   return s.steps[id]?.result as StepResults[K] | undefined;
 }

@@ -26,7 +26,19 @@ import type { EnvironmentCatalog } from "./environments.js";
 import { parseVersionOrThrow } from "./version-syntax.js";
 
 /** Every command a trigger can name. */
-export const TRIGGER_COMMANDS = ["release", "init", "go", "sitrep", "status", "deployment-status", "rollback", "pause", "resume", "abort", "validate"] as const;
+export const TRIGGER_COMMANDS = [
+  "release",
+  "init",
+  "go",
+  "sitrep",
+  "status",
+  "deployment-status",
+  "rollback",
+  "pause",
+  "resume",
+  "abort",
+  "validate",
+] as const;
 export type TriggerCommand = (typeof TRIGGER_COMMANDS)[number];
 
 /** Words that stand for the next version instead of naming it. */
@@ -111,21 +123,43 @@ const MANAGEMENT = [
 
 // Tried in order; the first that fits the whole phrase wins.
 const RULES: readonly Rule[] = [
-  { command: "release", form: F.release, typeForm: F.releaseType, pieces: [lit("release"), opt(["version"]), VER, TARGET] },
+  {
+    command: "release",
+    form: F.release,
+    typeForm: F.releaseType,
+    pieces: [lit("release"), opt(["version"]), VER, TARGET],
+  },
   {
     command: "release",
     form: F.cut,
     typeForm: F.cut,
-    pieces: [opt(["this"], ["is"], ["great", "great!", "great."]), lit("let's", "lets"), lit("cut"), lit("a"), VER, lit("release"), TARGET],
+    pieces: [
+      opt(["this"], ["is"], ["great", "great!", "great."]),
+      lit("let's", "lets"),
+      lit("cut"),
+      lit("a"),
+      VER,
+      lit("release"),
+      TARGET,
+    ],
   },
-  { command: "release", form: F.ship, typeForm: F.ship, pieces: [opt(["it's", "its"]), lit("time"), lit("to"), lit("ship"), opt(["version"]), VER, TARGET] },
+  {
+    command: "release",
+    form: F.ship,
+    typeForm: F.ship,
+    pieces: [opt(["it's", "its"]), lit("time"), lit("to"), lit("ship"), opt(["version"]), VER, TARGET],
+  },
   { command: "init", form: F.init, typeForm: F.init, pieces: [lit("init"), lit("release"), VER, OPT_TARGET] },
   { command: "go", form: F.go, pieces: [lit("go"), lit("release")] },
   { command: "go", form: F.go, typeForm: F.go, pieces: [lit("go"), lit("release"), VER, TARGET] },
   { command: "sitrep", form: F.sitrep, pieces: [lit("sitrep"), opt(["release"]), OPT_VER] },
   { command: "sitrep", form: F.sitrep, pieces: [lit("release"), lit("sitrep"), OPT_VER] },
   { command: "status", form: F.status, pieces: [opt(["release"]), lit("status"), OPT_VER] },
-  { command: "deployment-status", form: F.deploymentStatus, pieces: [lit("deployment", "deploy"), lit("status"), OPT_VER] },
+  {
+    command: "deployment-status",
+    form: F.deploymentStatus,
+    pieces: [lit("deployment", "deploy"), lit("status"), OPT_VER],
+  },
   ...MANAGEMENT.flatMap(([command, form]): Rule[] => [
     { command, form, pieces: [lit("release"), lit(command), OPT_VER] },
     { command, form, pieces: [lit(command), lit("release"), OPT_VER] },
@@ -139,8 +173,8 @@ interface Tokens {
 
 type MatchResult = { ok: true; ver?: string; target?: string } | { ok: false; pos: number };
 
-const QUOTES = new Set(["\"", "'"]);
-const TRAILING = new Set(["\"", "'", ".", "!", "?"]);
+const QUOTES = new Set(['"', "'"]);
+const TRAILING = new Set(['"', "'", ".", "!", "?"]);
 
 /** Quotes and ellipses folded to ASCII, invisible characters dropped, then split on whitespace. */
 function tokenize(phrase: string): Tokens {
@@ -148,7 +182,7 @@ function tokenize(phrase: string): Tokens {
     .normalize("NFKC")
     .replace(/[\u200b-\u200d\u2060\ufeff]/g, "")
     .replace(/[\u2018\u2019\u201a\u201b\u2032\u00b4`]/g, "'")
-    .replace(/[\u201c-\u201f\u2033\u00ab\u00bb\u2039\u203a]/g, "\"");
+    .replace(/[\u201c-\u201f\u2033\u00ab\u00bb\u2039\u203a]/g, '"');
   // Index loops rather than regexes: a run of punctuation must not cost quadratic time.
   let start = 0;
   let end = text.length;
@@ -188,7 +222,8 @@ function matchRule(rule: Rule, t: Tokens): MatchResult {
       if (i >= n || !piece.words.includes(t.lower[i]!)) return { ok: false, pos: i };
       i++;
     } else if (piece.k === "opt") {
-      if (i + piece.seq.length <= n && piece.seq.every((words, j) => words.includes(t.lower[i + j]!))) i += piece.seq.length;
+      if (i + piece.seq.length <= n && piece.seq.every((words, j) => words.includes(t.lower[i + j]!)))
+        i += piece.seq.length;
     } else if (piece.k === "ver") {
       if (piece.optional && (i >= n || !looksLikeVersion(t.lower[i]!))) continue;
       const next = rule.pieces[p + 1];
@@ -219,7 +254,11 @@ function matchRule(rule: Rule, t: Tokens): MatchResult {
 export function parseTrigger(phrase: string, catalog: EnvironmentCatalog = DEFAULT_CATALOG): ParsedTrigger {
   const input = typeof phrase === "string" ? phrase : "";
   if (input.length > MAX_TRIGGER_LENGTH) {
-    throw unknownTrigger(input, tokenize(input.slice(0, MAX_TRIGGER_LENGTH)), `The trigger phrase is too long (${input.length} characters; at most ${MAX_TRIGGER_LENGTH}).`);
+    throw unknownTrigger(
+      input,
+      tokenize(input.slice(0, MAX_TRIGGER_LENGTH)),
+      `The trigger phrase is too long (${input.length} characters; at most ${MAX_TRIGGER_LENGTH}).`,
+    );
   }
   const tokens = tokenize(input);
   for (const rule of RULES) {
@@ -239,7 +278,13 @@ export function parseTrigger(phrase: string, catalog: EnvironmentCatalog = DEFAU
     if (m.target !== undefined) found.environment = resolveEnvironment(m.target, catalog);
     return { command: rule.command, ...found, form, input };
   }
-  throw unknownTrigger(input, tokens, tokens.raw.length === 0 ? "The trigger phrase is empty." : `"${previewText(input.trim())}" is not a supported RELEASE trigger.`);
+  throw unknownTrigger(
+    input,
+    tokens,
+    tokens.raw.length === 0
+      ? "The trigger phrase is empty."
+      : `"${previewText(input.trim())}" is not a supported RELEASE trigger.`,
+  );
 }
 
 const DEFAULT_CATALOG = buildEnvironmentCatalog();
@@ -249,7 +294,8 @@ function checkVersion(text: string, form: string): string {
     return parseVersionOrThrow(text);
   } catch (e) {
     if (!isBrtopsError(e)) throw e;
-    const what = text.trim() === "" ? "The trigger names no version" : `"${previewText(text)}" is not a release version`;
+    const what =
+      text.trim() === "" ? "The trigger names no version" : `"${previewText(text)}" is not a release version`;
     throw new BrtopsError("E_VERSION_INVALID", `${what} (form "${form}").`, {
       ...(e.hint === undefined ? {} : { hint: e.hint }),
       details: { given: previewText(text), form },
@@ -284,7 +330,8 @@ const FORM_TOKENS: ReadonlyMap<string, readonly string[]> = new Map(
 
 function sameWord(a: string, b: string): boolean {
   if (a === b) return true;
-  if (a.startsWith("{") || b.startsWith("{") || a.length < 4 || b.length < 4 || a.length > 32 || b.length > 32) return false;
+  if (a.startsWith("{") || b.startsWith("{") || a.length < 4 || b.length < 4 || a.length > 32 || b.length > 32)
+    return false;
   return Math.abs(a.length - b.length) <= 1 && editDistance(a, b) <= 1;
 }
 

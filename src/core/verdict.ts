@@ -58,7 +58,12 @@ export function unconfiguredSeverity(sev: Sev | null): Finding["severity"] {
 /** The finding for an unconfigured check (`INTEGRATION_NOT_CONFIGURED`, …) at the release's SEV. */
 export function unconfiguredFinding(sev: Sev | null, check: string, what: string, source: string): Finding {
   const severity = unconfiguredSeverity(sev);
-  const weight = severity === "critical" ? "approving needs a recorded waiver" : severity === "warning" ? "a STANDARD finding" : "advisory";
+  const weight =
+    severity === "critical"
+      ? "approving needs a recorded waiver"
+      : severity === "warning"
+        ? "a STANDARD finding"
+        : "advisory";
   return {
     severity,
     code: `${check.toUpperCase()}_NOT_CONFIGURED`,

@@ -10,7 +10,9 @@ const IDENT = "[0-9A-Za-z-]+";
 /** The longest version accepted (as npm's semver): a longer "version" is refused, not echoed everywhere. */
 export const MAX_VERSION_LENGTH = 256;
 
-export const VERSION_RE = new RegExp(`^(\\d{1,9})\\.(\\d{1,9})\\.(\\d{1,9})(?:-(${IDENT}(?:\\.${IDENT})*))?(?:\\+(${IDENT}(?:\\.${IDENT})*))?$`);
+export const VERSION_RE = new RegExp(
+  `^(\\d{1,9})\\.(\\d{1,9})\\.(\\d{1,9})(?:-(${IDENT}(?:\\.${IDENT})*))?(?:\\+(${IDENT}(?:\\.${IDENT})*))?$`,
+);
 
 /** "v2.1.0" → "2.1.0"; null when it is not a version. */
 export function normalizeVersion(text: string): string | null {

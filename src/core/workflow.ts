@@ -125,7 +125,13 @@ export const STEPS: readonly StepDef[] = [
 ];
 
 export const PHASES: readonly PhaseDef[] = [
-  { phase: 1, name: "Release Initiation & System Validation", run: ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8"], after: [], documents: [] },
+  {
+    phase: 1,
+    name: "Release Initiation & System Validation",
+    run: ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8"],
+    after: [],
+    documents: [],
+  },
   {
     phase: 2,
     name: "Release Package Assembly & Version Management",

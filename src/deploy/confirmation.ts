@@ -19,15 +19,26 @@ export interface Confirmation {
 }
 
 /** The confirmation of a sub-step given after `sinceSeq`, or null. Example: `findConfirmation(events, "6.1:switch", "hum-lead", 0)`. */
-export function findConfirmation(events: readonly AnyEvent[], subStep: string, role: string, sinceSeq: number): Confirmation | null {
+export function findConfirmation(
+  events: readonly AnyEvent[],
+  subStep: string,
+  role: string,
+  sinceSeq: number,
+): Confirmation | null {
   const marker = confirmMarker(subStep);
   let gateOpen = false;
   for (const e of events) {
     if (e.seq <= sinceSeq) continue;
     if (e.type === "GateOpened") gateOpen = e.data.title.includes(marker);
-    else if (e.type === "GateApproved" && gateOpen && e.data.final) return { by: e.actor.id, role: e.actor.role, at: e.at, seq: e.seq };
+    else if (e.type === "GateApproved" && gateOpen && e.data.final)
+      return { by: e.actor.id, role: e.actor.role, at: e.at, seq: e.seq };
     else if (e.type === "GateRejected") gateOpen = false;
-    else if (e.type === "Note" && e.data.kind === "confirm" && e.data.data?.["step"] === subStep && (e.actor.id === role || e.actor.role === role)) {
+    else if (
+      e.type === "Note" &&
+      e.data.kind === "confirm" &&
+      e.data.data?.["step"] === subStep &&
+      (e.actor.id === role || e.actor.role === role)
+    ) {
       return { by: e.actor.id, role: e.actor.role, at: e.at, seq: e.seq };
     }
   }
@@ -39,7 +50,14 @@ export function confirmationGate(subStep: string, role: string, prompt: string, 
   return {
     kind: "approval",
     title: `Confirm before ${subStep}: ${prompt} ${confirmMarker(subStep)}`,
-    report: [`The deployment stopped before ${subStep} and waits for ${role} to confirm:`, "", `  ${prompt}`, "", `Done so far: ${done.length ? done.join(", ") : "nothing"}.`, "Approve to go on with the deployment; reject to stop it."].join("\n"),
+    report: [
+      `The deployment stopped before ${subStep} and waits for ${role} to confirm:`,
+      "",
+      `  ${prompt}`,
+      "",
+      `Done so far: ${done.length ? done.join(", ") : "nothing"}.`,
+      "Approve to go on with the deployment; reject to stop it.",
+    ].join("\n"),
     findings: [],
     onApprove: subStep.split(":")[0]!,
   };

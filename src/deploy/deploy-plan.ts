@@ -55,18 +55,64 @@ export function plannedSteps(t: DeployTarget): PlannedStep[] {
   }));
   const leaves = steps.filter((s) => !steps.some((o) => o.needs.includes(s.name))).map((s) => s.name);
   if (t.npm) {
-    steps.push({ name: NPM_PUBLISH, kind: "npm", does: `npm publish ${t.npm.package} to ${t.npm.registry}`, needs: leaves, timeoutSec: null, idempotent: true, check: "the version is on the registry with the same shasum", undo: t.npm.unpublishOnRollback ? "npm unpublish (else deprecate), dist-tags back to the previous version" : "dist-tags back to the previous version, npm deprecate", config: null });
-    steps.push({ name: NPM_VERIFY, kind: "npm", does: `npm view <package>@{version} version`, needs: [NPM_PUBLISH], timeoutSec: null, idempotent: true, check: null, undo: null, config: null });
+    steps.push({
+      name: NPM_PUBLISH,
+      kind: "npm",
+      does: `npm publish ${t.npm.package} to ${t.npm.registry}`,
+      needs: leaves,
+      timeoutSec: null,
+      idempotent: true,
+      check: "the version is on the registry with the same shasum",
+      undo: t.npm.unpublishOnRollback
+        ? "npm unpublish (else deprecate), dist-tags back to the previous version"
+        : "dist-tags back to the previous version, npm deprecate",
+      config: null,
+    });
+    steps.push({
+      name: NPM_VERIFY,
+      kind: "npm",
+      does: `npm view <package>@{version} version`,
+      needs: [NPM_PUBLISH],
+      timeoutSec: null,
+      idempotent: true,
+      check: null,
+      undo: null,
+      config: null,
+    });
   }
   if (t.oci) {
     const tags = t.oci.tags.join(", ");
-    steps.push({ name: OCI_PUSH, kind: "oci", does: `push the approved image (${t.oci.from}) to ${t.oci.image}`, needs: leaves, timeoutSec: null, idempotent: true, check: "each blob and manifest is on the registry (HEAD)", undo: null, config: null });
-    steps.push({ name: OCI_TAGS, kind: "oci", does: `point ${tags} of ${t.oci.image} at the pushed manifest`, needs: [OCI_PUSH], timeoutSec: null, idempotent: true, check: "each tag resolves to the approved digest", undo: "moving tags (those without {version}) back to the previous version's digest, or removed when there was none", config: null });
+    steps.push({
+      name: OCI_PUSH,
+      kind: "oci",
+      does: `push the approved image (${t.oci.from}) to ${t.oci.image}`,
+      needs: leaves,
+      timeoutSec: null,
+      idempotent: true,
+      check: "each blob and manifest is on the registry (HEAD)",
+      undo: null,
+      config: null,
+    });
+    steps.push({
+      name: OCI_TAGS,
+      kind: "oci",
+      does: `point ${tags} of ${t.oci.image} at the pushed manifest`,
+      needs: [OCI_PUSH],
+      timeoutSec: null,
+      idempotent: true,
+      check: "each tag resolves to the approved digest",
+      undo: "moving tags (those without {version}) back to the previous version's digest, or removed when there was none",
+      config: null,
+    });
   }
   return steps;
 }
 
 /** DAG nodes with expected durations where earlier runs give them. */
 export function dagNodes(steps: readonly PlannedStep[], expected: Readonly<Record<string, number>> = {}): DagNode[] {
-  return steps.map((s) => ({ name: s.name, needs: s.needs, expectedMs: expected[s.name] ?? (s.config?.wait !== undefined ? s.config.wait * 1000 : undefined) }));
+  return steps.map((s) => ({
+    name: s.name,
+    needs: s.needs,
+    expectedMs: expected[s.name] ?? (s.config?.wait !== undefined ? s.config.wait * 1000 : undefined),
+  }));
 }

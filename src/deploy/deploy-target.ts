@@ -4,7 +4,14 @@
  * environments have them by default), the placeholder values, and an ActionContext for running
  * steps with the project's redactor and process runner.
  */
-import { environmentSchema, githubTargetSchema, npmTargetSchema, type EnvironmentConfig, type GitHubTargetConfig, type NpmTargetConfig } from "../config/schema-environment.js";
+import {
+  environmentSchema,
+  githubTargetSchema,
+  npmTargetSchema,
+  type EnvironmentConfig,
+  type GitHubTargetConfig,
+  type NpmTargetConfig,
+} from "../config/schema-environment.js";
 import type { OciTargetConfig } from "../config/schema-oci.js";
 import type { StepContext } from "../engine/step-types.js";
 import { artifactsDir } from "../package/package-store.js";
@@ -25,19 +32,31 @@ export interface DeployTarget {
 }
 
 /** Reads the target of the release. Example: `deployTarget(ctx).env.deploy.map((s) => s.name)`. */
-export function deployTarget(ctx: Pick<StepContext, "config" | "state"> & Partial<Pick<StepContext, "root">>): DeployTarget {
+export function deployTarget(
+  ctx: Pick<StepContext, "config" | "state"> & Partial<Pick<StepContext, "root">>,
+): DeployTarget {
   const name = ctx.state.environment;
   const configuredEnv = ctx.config.environments[name];
   const env = configuredEnv ?? environmentSchema.parse({});
   const github = env.github ?? (name === "github" ? githubTargetSchema.parse({}) : null);
   const npm = env.npm ?? (name === "npm" ? npmTargetSchema.parse({}) : null);
   const pkg = ctx.state.package;
-  const vars = { version: ctx.state.version, previous: ctx.state.previous, environment: name, commit: pkg?.commit ?? null, package: pkg && ctx.root ? artifactsDir(ctx.root, ctx.state.version) : null };
+  const vars = {
+    version: ctx.state.version,
+    previous: ctx.state.previous,
+    environment: name,
+    commit: pkg?.commit ?? null,
+    package: pkg && ctx.root ? artifactsDir(ctx.root, ctx.state.version) : null,
+  };
   return { name, env, configured: configuredEnv !== undefined, github, npm, oci: env.oci ?? null, vars };
 }
 
 /** An ActionContext for running config steps inside an executor. */
-export function actionContext(ctx: Pick<StepContext, "root" | "redact" | "run" | "signal" | "progress">, vars: SubstitutionVars, step: string): ActionContext {
+export function actionContext(
+  ctx: Pick<StepContext, "root" | "redact" | "run" | "signal" | "progress">,
+  vars: SubstitutionVars,
+  step: string,
+): ActionContext {
   return {
     root: ctx.root,
     vars,

@@ -25,7 +25,10 @@ const short = (digest: string): string => digest.replace(/^sha256:/, "").slice(0
 export function ociClient(ctx: Pick<StepContext, "env" | "redact">, t: DeployTarget): RegistryClient {
   const o = t.oci!;
   const ref = parseImage(o.image);
-  return createRegistryClient(ref, { credentials: resolveOciCredentials(ctx.env, ref.registry, o), redact: ctx.redact });
+  return createRegistryClient(ref, {
+    credentials: resolveOciCredentials(ctx.env, ref.registry, o),
+    redact: ctx.redact,
+  });
 }
 
 /** 6.1:oci-push — blobs, then manifests by digest; returns the digest pushed. */
@@ -37,31 +40,52 @@ export async function pushImage(ctx: StepContext, t: DeployTarget): Promise<Reco
   const where = `${client.ref.registry}/${client.ref.repository}`;
   let uploaded = 0;
   for (const b of plan.blobs) {
-    const r = await ctx.effect(`oci-blob-${short(b.digest)}`, `push blob ${b.digest.slice(0, 19)}… (${statSync(blobPath(img.dir, b.digest)).size} bytes) to ${where}`, {
-      idempotent: true,
-      check: () => client.blobExists(b.digest),
-      adopt: async () => ({ digest: b.digest, action: "adopted" }),
-    }, async () => {
-      if (await client.blobExists(b.digest)) return { digest: b.digest, action: "exists" };
-      await client.pushBlob(b.digest, readBlob(img.dir, b.digest));
-      return { digest: b.digest, action: "uploaded" };
-    });
+    const r = await ctx.effect(
+      `oci-blob-${short(b.digest)}`,
+      `push blob ${b.digest.slice(0, 19)}… (${statSync(blobPath(img.dir, b.digest)).size} bytes) to ${where}`,
+      {
+        idempotent: true,
+        check: () => client.blobExists(b.digest),
+        adopt: async () => ({ digest: b.digest, action: "adopted" }),
+      },
+      async () => {
+        if (await client.blobExists(b.digest)) return { digest: b.digest, action: "exists" };
+        await client.pushBlob(b.digest, readBlob(img.dir, b.digest));
+        return { digest: b.digest, action: "uploaded" };
+      },
+    );
     if (r["action"] === "uploaded") uploaded += 1;
   }
   for (const m of plan.manifests) {
     const bytes = readBlob(img.dir, m.digest);
-    if (sha256Digest(bytes) !== m.digest) throw new BrtopsError("E_PACKAGE_CHANGED", `The manifest ${m.digest} no longer hashes to its digest.`, { hint: "Restore the approved build, or reject back to phase 2." });
-    await ctx.effect(`oci-manifest-${short(m.digest)}`, `push manifest ${m.digest.slice(0, 19)}… to ${where}`, {
-      idempotent: true,
-      check: async () => (await client.manifestDigest(m.digest)) === m.digest,
-      adopt: async () => ({ digest: m.digest, action: "adopted" }),
-    }, async () => {
-      if ((await client.manifestDigest(m.digest)) === m.digest) return { digest: m.digest, action: "exists" };
-      await client.putManifest(m.digest, bytes, m.mediaType);
-      return { digest: m.digest, action: "pushed" };
-    });
+    if (sha256Digest(bytes) !== m.digest)
+      throw new BrtopsError("E_PACKAGE_CHANGED", `The manifest ${m.digest} no longer hashes to its digest.`, {
+        hint: "Restore the approved build, or reject back to phase 2.",
+      });
+    await ctx.effect(
+      `oci-manifest-${short(m.digest)}`,
+      `push manifest ${m.digest.slice(0, 19)}… to ${where}`,
+      {
+        idempotent: true,
+        check: async () => (await client.manifestDigest(m.digest)) === m.digest,
+        adopt: async () => ({ digest: m.digest, action: "adopted" }),
+      },
+      async () => {
+        if ((await client.manifestDigest(m.digest)) === m.digest) return { digest: m.digest, action: "exists" };
+        await client.putManifest(m.digest, bytes, m.mediaType);
+        return { digest: m.digest, action: "pushed" };
+      },
+    );
   }
-  return { kind: "oci", image: where, digest: img.digest, approved: img.approved, blobs: plan.blobs.length, uploadedThisRun: uploaded, detail: `${where}@${img.digest}` };
+  return {
+    kind: "oci",
+    image: where,
+    digest: img.digest,
+    approved: img.approved,
+    blobs: plan.blobs.length,
+    uploadedThisRun: uploaded,
+    detail: `${where}@${img.digest}`,
+  };
 }
 
 /** 6.1:oci-tags — each tag at the pushed manifest (what it pointed at before is recorded). */
@@ -74,17 +98,29 @@ export async function pointTags(ctx: StepContext, t: DeployTarget): Promise<Reco
   const where = `${client.ref.registry}/${client.ref.repository}`;
   const out: Record<string, string | null> = {};
   for (const tag of tags) {
-    const r = await ctx.effect(`oci-tag-${tag}`, `point ${where}:${tag} at ${img.digest.slice(0, 19)}…`, {
-      idempotent: true,
-      check: async () => (await client.manifestDigest(tag)) === img.digest,
-      adopt: async () => ({ tag, digest: img.digest, action: "adopted" }),
-    }, async () => {
-      const before = await client.manifestDigest(tag);
-      if (before === img.digest) return { tag, digest: img.digest, before, action: "unchanged" };
-      await client.putManifest(tag, bytes, img.mediaType);
-      return { tag, digest: img.digest, before, action: "tagged" };
-    });
+    const r = await ctx.effect(
+      `oci-tag-${tag}`,
+      `point ${where}:${tag} at ${img.digest.slice(0, 19)}…`,
+      {
+        idempotent: true,
+        check: async () => (await client.manifestDigest(tag)) === img.digest,
+        adopt: async () => ({ tag, digest: img.digest, action: "adopted" }),
+      },
+      async () => {
+        const before = await client.manifestDigest(tag);
+        if (before === img.digest) return { tag, digest: img.digest, before, action: "unchanged" };
+        await client.putManifest(tag, bytes, img.mediaType);
+        return { tag, digest: img.digest, before, action: "tagged" };
+      },
+    );
     out[tag] = typeof r["before"] === "string" ? r["before"] : null;
   }
-  return { kind: "oci", image: where, digest: img.digest, tags, before: out, detail: `${tags.map((x) => `${where}:${x}`).join(", ")} → ${img.digest.slice(0, 19)}…` };
+  return {
+    kind: "oci",
+    image: where,
+    digest: img.digest,
+    tags,
+    before: out,
+    detail: `${tags.map((x) => `${where}:${x}`).join(", ")} → ${img.digest.slice(0, 19)}…`,
+  };
 }

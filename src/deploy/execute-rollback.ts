@@ -26,7 +26,8 @@ import { runAction } from "./run-action.js";
 /** Succeeded sub-steps of `prefix` (e.g. "6.1:") in the order they finished, latest pass only. */
 export function completedSubSteps(ctx: Pick<StepContext, "state" | "events">, prefix: string): string[] {
   const order: string[] = [];
-  const finished = (e: AnyEvent): string | null => (e.type === "StepSucceeded" && e.data.step.startsWith(prefix) ? e.data.step : null);
+  const finished = (e: AnyEvent): string | null =>
+    e.type === "StepSucceeded" && e.data.step.startsWith(prefix) ? e.data.step : null;
   for (const e of ctx.events) {
     const s = finished(e);
     if (!s) continue;
@@ -44,12 +45,22 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
   const failed: { name: string; message: string }[] = [];
   const attempt = async (id: string, label: string, fn: () => Promise<Record<string, unknown>>): Promise<void> => {
     try {
-      await ctx.effect(id, label, { idempotent: id.startsWith("github") || id.startsWith("npm") || id.startsWith("release-") || id.startsWith("oci") }, fn);
+      await ctx.effect(
+        id,
+        label,
+        {
+          idempotent:
+            id.startsWith("github") || id.startsWith("npm") || id.startsWith("release-") || id.startsWith("oci"),
+        },
+        fn,
+      );
       done.push(id);
       ctx.progress({ kind: "step", step: id, message: label, status: "ok" });
     } catch (e) {
       const cause = (e as { cause?: unknown })?.cause;
-      const message = ctx.redact(isBrtopsError(e) ? e.message : isBrtopsError(cause) ? cause.message : String((e as Error)?.message ?? e));
+      const message = ctx.redact(
+        isBrtopsError(e) ? e.message : isBrtopsError(cause) ? cause.message : String((e as Error)?.message ?? e),
+      );
       failed.push({ name: id, message });
       ctx.progress({ kind: "step", step: id, message, status: "fail" });
     }
@@ -65,9 +76,16 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
     } catch (e) {
       failed.push({ name: "github-release", message: isBrtopsError(e) ? e.message : ctx.redact(String(e)) });
     }
-    if (gh) await attempt("github-release", `delete the GitHub release of ${tag}`, async () => ({ ...(await deleteRelease(gh.client, tag)) }));
-    await attempt("github-remote-tag", `delete ${tag} on ${cfg.remote}`, async () => ({ ...(await deleteRemoteTag(ctx.git, cfg.remote, tag)) }));
-    await attempt("github-local-tag", `delete the local tag ${tag}`, async () => ({ ...(await deleteLocalTag(ctx.git, tag)) }));
+    if (gh)
+      await attempt("github-release", `delete the GitHub release of ${tag}`, async () => ({
+        ...(await deleteRelease(gh.client, tag)),
+      }));
+    await attempt("github-remote-tag", `delete ${tag} on ${cfg.remote}`, async () => ({
+      ...(await deleteRemoteTag(ctx.git, cfg.remote, tag)),
+    }));
+    await attempt("github-local-tag", `delete the local tag ${tag}`, async () => ({
+      ...(await deleteLocalTag(ctx.git, tag)),
+    }));
   }
 
   // The release tag of 6.10 (every target), when this run made it and the version was never
@@ -76,10 +94,17 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
   if (tagged?.status === "succeeded" && tagged.result?.["action"] === "created" && !ctx.state.certifiedAt) {
     const tag = String(tagged.result["tag"]);
     const remote = ctx.config.release.tag.remote;
-    if (ctx.state.steps["6.10:push"]?.status === "succeeded" && ctx.state.steps["6.10:push"]?.result?.["action"] !== "adopted") {
-      await attempt("release-remote-tag", `delete ${tag} on ${remote}`, async () => ({ ...(await deleteRemoteTag(ctx.git, remote, tag)) }));
+    if (
+      ctx.state.steps["6.10:push"]?.status === "succeeded" &&
+      ctx.state.steps["6.10:push"]?.result?.["action"] !== "adopted"
+    ) {
+      await attempt("release-remote-tag", `delete ${tag} on ${remote}`, async () => ({
+        ...(await deleteRemoteTag(ctx.git, remote, tag)),
+      }));
     }
-    await attempt("release-local-tag", `delete the local tag ${tag}`, async () => ({ ...(await deleteLocalTag(ctx.git, tag)) }));
+    await attempt("release-local-tag", `delete the local tag ${tag}`, async () => ({
+      ...(await deleteLocalTag(ctx.git, tag)),
+    }));
   }
 
   const deployed = completedSubSteps(ctx, "6.1:");
@@ -87,12 +112,23 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
     const npm = npmContext(ctx, t);
     const tarball = approvedTarball(ctx, t);
     const pkg = tarball ? readTarballPackage(tarball) : readPackage(ctx.root, t.npm.package);
-    await attempt("npm", `roll back ${pkg.name}@${pkg.version} on ${t.npm.registry}`, async () => ({ ...(await npmRollback(npm, { name: pkg.name, version: pkg.version, previous: t.vars.previous, unpublish: t.npm!.unpublishOnRollback })) }));
+    await attempt("npm", `roll back ${pkg.name}@${pkg.version} on ${t.npm.registry}`, async () => ({
+      ...(await npmRollback(npm, {
+        name: pkg.name,
+        version: pkg.version,
+        previous: t.vars.previous,
+        unpublish: t.npm!.unpublishOnRollback,
+      })),
+    }));
   }
 
   // A tag effect merely started may have moved the tag too: rollbackImageTags leaves tags that are not this version's alone.
   if (t.oci && Object.keys(ctx.state.steps).some((k) => k.startsWith("6.1:oci-tag-"))) {
-    await attempt("oci-tags", `move the moving tags of ${t.oci.image} back to ${t.vars.previous ?? "(nothing before: removed)"}`, () => rollbackImageTags(ctx, t));
+    await attempt(
+      "oci-tags",
+      `move the moving tags of ${t.oci.image} back to ${t.vars.previous ?? "(nothing before: removed)"}`,
+      () => rollbackImageTags(ctx, t),
+    );
   }
 
   const configured = deployed.filter((n) => t.env.deploy.some((s) => s.name === n));
@@ -102,7 +138,8 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
     await attempt(item.name, item.kind === "undo" ? `undo ${item.of}` : `rollback step ${item.name}`, async () => {
       const r = await runAction(item.name, item.action, actx);
       const result = { kind: r.kind, target: r.target, detail: r.detail, durationMs: r.durationMs };
-      if (!r.ok) throw new BrtopsError("E_ROLLBACK_STEP_FAILED", `${item.name} failed: ${r.detail}`, { details: result });
+      if (!r.ok)
+        throw new BrtopsError("E_ROLLBACK_STEP_FAILED", `${item.name} failed: ${r.detail}`, { details: result });
       return result;
     });
   }
@@ -112,16 +149,27 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
       const vars = { ...t.vars, version: t.vars.previous! };
       const report = await monitorHealth(t.env.health, { durationMs: 0, ctx: actionContext(ctx, vars, "rollback") });
       const bad = report.checks.filter((c) => c.status !== "healthy");
-      if (bad.length) throw new BrtopsError("E_HEALTH_UNHEALTHY", `After the rollback: ${bad.map((c) => `${c.check} ${c.status} (${c.lastDetail})`).join("; ")}`);
-      return { healthy: true, checks: report.checks.map((c) => ({ check: c.check, status: c.status, lastDetail: c.lastDetail })) };
+      if (bad.length)
+        throw new BrtopsError(
+          "E_HEALTH_UNHEALTHY",
+          `After the rollback: ${bad.map((c) => `${c.check} ${c.status} (${c.lastDetail})`).join("; ")}`,
+        );
+      return {
+        healthy: true,
+        checks: report.checks.map((c) => ({ check: c.check, status: c.status, lastDetail: c.lastDetail })),
+      };
     });
   }
 
   if (failed.length > 0) {
-    throw new BrtopsError("E_ROLLBACK_INCOMPLETE", `The rollback did not complete: ${failed.map((f) => `${f.name}: ${f.message}`).join("; ")}.`, {
-      hint: "Fix the cause and roll back again (brtops rollback): actions already done are not repeated.",
-      details: { done, failed },
-    });
+    throw new BrtopsError(
+      "E_ROLLBACK_INCOMPLETE",
+      `The rollback did not complete: ${failed.map((f) => `${f.name}: ${f.message}`).join("; ")}.`,
+      {
+        hint: "Fix the cause and roll back again (brtops rollback): actions already done are not repeated.",
+        details: { done, failed },
+      },
+    );
   }
   return { steps: done, to: t.vars.previous };
 }

@@ -6,7 +6,11 @@
 import type { GitHubTargetConfig } from "../config/schema-environment.js";
 import type { StepContext } from "../engine/step-types.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github/github-client.js";
-import { requireGitHubToken, resolveRepository, type ResolvedRepository } from "../adapters/github/github-repository.js";
+import {
+  requireGitHubToken,
+  resolveRepository,
+  type ResolvedRepository,
+} from "../adapters/github/github-repository.js";
 
 export interface GitHubSession {
   client: GitHubClient;
@@ -15,8 +19,15 @@ export interface GitHubSession {
 }
 
 /** Example: `const gh = await openGitHub(ctx, target.github)` → `gh.client` for github-release.ts. */
-export async function openGitHub(ctx: Pick<StepContext, "git" | "env" | "root" | "redact" | "progress">, cfg: GitHubTargetConfig): Promise<GitHubSession> {
-  const repo = await resolveRepository(ctx.git, { repository: cfg.repository, baseUrl: cfg.baseUrl, remote: cfg.remote });
+export async function openGitHub(
+  ctx: Pick<StepContext, "git" | "env" | "root" | "redact" | "progress">,
+  cfg: GitHubTargetConfig,
+): Promise<GitHubSession> {
+  const repo = await resolveRepository(ctx.git, {
+    repository: cfg.repository,
+    baseUrl: cfg.baseUrl,
+    remote: cfg.remote,
+  });
   const host = new URL(repo.baseUrl).host;
   const token = await requireGitHubToken(ctx.env, { cwd: ctx.root, ...(host === "api.github.com" ? {} : { host }) });
   const retryBase = Number(ctx.env["BRTOPS_GITHUB_RETRY_BASE_MS"]);

@@ -44,10 +44,18 @@ export interface MonitorOptions {
 }
 
 /** Monitors the checks. Example: `await monitorHealth(env.health, {durationMs: 30_000, ctx})` → `{healthy: true, checks: [{check: "api", status: "healthy", samples: 7, …}]}`. */
-export async function monitorHealth(checks: readonly HealthCheckConfig[], options: MonitorOptions): Promise<HealthReport> {
+export async function monitorHealth(
+  checks: readonly HealthCheckConfig[],
+  options: MonitorOptions,
+): Promise<HealthReport> {
   const startedAt = Date.now();
   const reports = await Promise.all(checks.map((c) => monitorOne(c, startedAt, options)));
-  return { healthy: reports.every((r) => r.status === "healthy"), checks: reports, startedAt, durationMs: Date.now() - startedAt };
+  return {
+    healthy: reports.every((r) => r.status === "healthy"),
+    checks: reports,
+    startedAt,
+    durationMs: Date.now() - startedAt,
+  };
 }
 
 async function monitorOne(check: HealthCheckConfig, startedAt: number, o: MonitorOptions): Promise<CheckReport> {
@@ -56,7 +64,9 @@ async function monitorOne(check: HealthCheckConfig, startedAt: number, o: Monito
   let worst = 0;
   let status: HealthStatus = "unknown";
   const scale = o.intervalScale ?? 1;
-  const ctx: ProbeContext = o.signal ? { ...o.ctx, signal: o.ctx.signal ? AbortSignal.any([o.ctx.signal, o.signal]) : o.signal } : o.ctx;
+  const ctx: ProbeContext = o.signal
+    ? { ...o.ctx, signal: o.ctx.signal ? AbortSignal.any([o.ctx.signal, o.signal]) : o.signal }
+    : o.ctx;
   for (;;) {
     if (o.signal?.aborted) break;
     const s = await probeHealth(check, ctx);

@@ -26,7 +26,11 @@ export interface PreviousImage {
 
 function imageOf(run: ReleaseState, t: DeployTarget): PackageImage | undefined {
   const o = t.oci!;
-  const lists = [run.package?.images, run.promotion?.package.images, run.steps["2.4"]?.result?.["images"] as PackageImage[] | undefined];
+  const lists = [
+    run.package?.images,
+    run.promotion?.package.images,
+    run.steps["2.4"]?.result?.["images"] as PackageImage[] | undefined,
+  ];
   for (const l of lists) {
     const hit = Array.isArray(l) ? l.find((i) => i.from === o.from && (i.ref ?? null) === (o.ref ?? null)) : undefined;
     if (hit) return hit;
@@ -35,12 +39,21 @@ function imageOf(run: ReleaseState, t: DeployTarget): PackageImage | undefined {
 }
 
 /** The image the previous version deployed on this environment, from the ledger. Pure over the runs. */
-export function previousImageFromLedger(runs: readonly ReleaseState[], current: ReleaseState, t: DeployTarget): PreviousImage | null {
+export function previousImageFromLedger(
+  runs: readonly ReleaseState[],
+  current: ReleaseState,
+  t: DeployTarget,
+): PreviousImage | null {
   const previous = current.previous;
   if (previous === null) return null;
   const byRelease = new Map(runs.map((r) => [r.release, r]));
   const rec = environmentRecord(buildLedger(runs, [t.name]), t.name);
-  const entry = rec.history.filter((e) => (e.kind === "deployed" || e.kind === "promoted") && e.version === previous && e.release !== current.release).at(-1);
+  const entry = rec.history
+    .filter(
+      (e) =>
+        (e.kind === "deployed" || e.kind === "promoted") && e.version === previous && e.release !== current.release,
+    )
+    .at(-1);
   const run = entry ? byRelease.get(entry.release) : undefined;
   const img = run ? imageOf(run, t) : undefined;
   return img ? { version: previous, digest: img.digest, source: "ledger", release: run!.release } : null;
@@ -64,7 +77,9 @@ export async function rollbackImageTags(ctx: StepContext, t: DeployTarget): Prom
   const restored: PreviousImage[] = [];
   for (const tag of imageTags(movingTags(o.tags), t.vars.version)) {
     const before = recordedBefore(ctx, tag);
-    const prev: PreviousImage | null = fromLedger ?? (before && before !== ours ? { version: t.vars.previous, digest: before, source: "registry" } : null);
+    const prev: PreviousImage | null =
+      fromLedger ??
+      (before && before !== ours ? { version: t.vars.previous, digest: before, source: "registry" } : null);
     const now = await client.manifestDigest(tag);
     if (prev && now === prev.digest) {
       tags[tag] = now; // already back (a rollback interrupted after this tag)
@@ -87,7 +102,8 @@ export async function rollbackImageTags(ctx: StepContext, t: DeployTarget): Prom
     }
     const d = await client.deleteTag(tag);
     tags[tag] = d.deleted ? null : ours;
-    if (!d.deleted) notes.push(`${tag} still points at ${t.vars.version}: there is no earlier image to point it at, and ${d.why}`);
+    if (!d.deleted)
+      notes.push(`${tag} still points at ${t.vars.version}: there is no earlier image to point it at, and ${d.why}`);
     else notes.push(`${tag} removed: there is no earlier image to point it at`);
   }
   const p = restored[0] ?? fromLedger;
@@ -95,8 +111,13 @@ export async function rollbackImageTags(ctx: StepContext, t: DeployTarget): Prom
     image: where,
     digest: ours,
     tags,
-    restored: p ? { version: p.version, digest: p.digest, source: p.source, ...(p.release ? { release: p.release } : {}) } : null,
+    restored: p
+      ? { version: p.version, digest: p.digest, source: p.source, ...(p.release ? { release: p.release } : {}) }
+      : null,
     notes,
-    detail: Object.entries(tags).map(([k, v]) => `${k} → ${v ? `${v.slice(0, 19)}…` : "removed"}`).join(", ") || "no moving tags",
+    detail:
+      Object.entries(tags)
+        .map(([k, v]) => `${k} → ${v ? `${v.slice(0, 19)}…` : "removed"}`)
+        .join(", ") || "no moving tags",
   };
 }

@@ -30,7 +30,11 @@ export function planDag(nodes: readonly DagNode[]): DagPlan {
   const names = nodes.map((n) => n.name);
   const seen = new Set<string>();
   for (const n of names) {
-    if (seen.has(n)) throw new BrtopsError("E_DAG_DUPLICATE_STEP", `Two deploy steps are named "${n}".`, { hint: "Give every step of an environment a unique name: needs refer to steps by name.", details: { step: n } });
+    if (seen.has(n))
+      throw new BrtopsError("E_DAG_DUPLICATE_STEP", `Two deploy steps are named "${n}".`, {
+        hint: "Give every step of an environment a unique name: needs refer to steps by name.",
+        details: { step: n },
+      });
     seen.add(n);
   }
   const needs: Record<string, string[]> = {};
@@ -40,10 +44,14 @@ export function planDag(nodes: readonly DagNode[]): DagPlan {
     const list = [...new Set(node.needs ?? [])];
     for (const need of list) {
       if (!seen.has(need)) {
-        throw new BrtopsError("E_DAG_UNKNOWN_NEED", `Step "${node.name}" needs "${need}", which is not a step of this environment.`, {
-          hint: `Known steps: ${names.join(", ")}. Fix the name in needs.`,
-          details: { step: node.name, need, known: names },
-        });
+        throw new BrtopsError(
+          "E_DAG_UNKNOWN_NEED",
+          `Step "${node.name}" needs "${need}", which is not a step of this environment.`,
+          {
+            hint: `Known steps: ${names.join(", ")}. Fix the name in needs.`,
+            details: { step: node.name, need, known: names },
+          },
+        );
       }
       dependents[need]!.push(node.name);
     }
@@ -68,7 +76,10 @@ export function planDag(nodes: readonly DagNode[]): DagPlan {
   }
   if (order.length !== names.length) {
     const placed = new Set(order);
-    const cycle = findCycle(names.filter((n) => !placed.has(n)), needs);
+    const cycle = findCycle(
+      names.filter((n) => !placed.has(n)),
+      needs,
+    );
     throw new BrtopsError("E_DAG_CYCLE", `The deploy steps' needs form a cycle: ${cycle.join(" → ")}.`, {
       hint: "Remove one of these needs so that the steps can run in some order.",
       details: { cycle },
@@ -110,7 +121,11 @@ function findCycle(candidates: string[], needs: Record<string, string[]>): strin
   return candidates;
 }
 
-function criticalPath(order: string[], needs: Record<string, string[]>, expected: Record<string, number | null>): { path: string[]; ms: number | null } {
+function criticalPath(
+  order: string[],
+  needs: Record<string, string[]>,
+  expected: Record<string, number | null>,
+): { path: string[]; ms: number | null } {
   const allKnown = order.every((n) => expected[n] !== null);
   // With any duration unknown, milliseconds cannot be compared: the path is the longest chain of steps.
   const weight = (n: string): number => (allKnown ? expected[n]! : 1);
@@ -143,7 +158,8 @@ export function estimateMakespan(plan: DagPlan, concurrency: number): number | n
   if (plan.order.some((n) => plan.expectedMs[n] === null)) return null;
   const dur = (n: string): number => plan.expectedMs[n]!;
   const tail = new Map<string, number>();
-  for (const n of [...plan.order].reverse()) tail.set(n, dur(n) + Math.max(0, ...plan.dependents[n]!.map((d) => tail.get(d)!)));
+  for (const n of [...plan.order].reverse())
+    tail.set(n, dur(n) + Math.max(0, ...plan.dependents[n]!.map((d) => tail.get(d)!)));
   const waiting = new Map(plan.order.map((n) => [n, plan.needs[n]!.length]));
   let ready = plan.order.filter((n) => waiting.get(n) === 0);
   const running: { name: string; end: number }[] = [];

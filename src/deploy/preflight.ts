@@ -12,7 +12,13 @@ import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { delimiter, isAbsolute, join } from "node:path";
 import type { Config } from "../config/schema.js";
-import { githubTargetSchema, npmTargetSchema, type EnvironmentConfig, type GitHubTargetConfig, type NpmTargetConfig } from "../config/schema-environment.js";
+import {
+  githubTargetSchema,
+  npmTargetSchema,
+  type EnvironmentConfig,
+  type GitHubTargetConfig,
+  type NpmTargetConfig,
+} from "../config/schema-environment.js";
 import { isBrtopsError } from "../core/errors.js";
 import type { Finding } from "../core/events.js";
 import type { Redactor } from "../core/redact.js";
@@ -100,14 +106,19 @@ function commandsUsed(i: PreflightInput, env: EnvironmentConfig | undefined): Co
       if (s.undo?.run) out.push({ label: `undo of "${s.name}"`, argv: s.undo.run, cwd: s.undo.cwd, source: src });
     }
   }
-  for (const h of env?.health ?? []) if (h.run) out.push({ label: `health check "${h.name}"`, argv: h.run, cwd: h.cwd, source: `environments.${name}.health` });
-  for (const b of i.config.build) out.push({ label: `build step "${b.name}"`, argv: b.run, cwd: b.cwd, source: "build" });
+  for (const h of env?.health ?? [])
+    if (h.run)
+      out.push({ label: `health check "${h.name}"`, argv: h.run, cwd: h.cwd, source: `environments.${name}.health` });
+  for (const b of i.config.build)
+    out.push({ label: `build step "${b.name}"`, argv: b.run, cwd: b.cwd, source: "build" });
   if (i.plan.includes(3)) {
     for (const kind of ["integration", "performance", "security"] as const) {
-      for (const t of i.config.tests[kind]) out.push({ label: `${kind} test "${t.name}"`, argv: t.run, cwd: t.cwd, source: `tests.${kind}` });
+      for (const t of i.config.tests[kind])
+        out.push({ label: `${kind} test "${t.name}"`, argv: t.run, cwd: t.cwd, source: `tests.${kind}` });
     }
   }
-  for (const s of i.config.validation.smoke) out.push({ label: `smoke check "${s.name}"`, argv: s.run, cwd: s.cwd, source: "validation.smoke" });
+  for (const s of i.config.validation.smoke)
+    out.push({ label: `smoke check "${s.name}"`, argv: s.run, cwd: s.cwd, source: "validation.smoke" });
   return out;
 }
 
@@ -120,7 +131,14 @@ function programChecks(i: PreflightInput, env: EnvironmentConfig | undefined, fi
     if (!program || program.includes("{")) continue;
     const cwd = c.cwd ? (isAbsolute(c.cwd) ? c.cwd : join(i.root, c.cwd)) : i.root;
     const found = findProgram(program, cwd, path);
-    const detail = found === "ok" ? "found" : found === "missing" ? (program.includes("/") ? "no such file" : "not on PATH") : "present but not executable (chmod +x)";
+    const detail =
+      found === "ok"
+        ? "found"
+        : found === "missing"
+          ? program.includes("/")
+            ? "no such file"
+            : "not on PATH"
+          : "present but not executable (chmod +x)";
     out.push({ name: `${c.label}: program ${program}`, ok: found === "ok", detail });
     if (found !== "ok") {
       findings.push({
@@ -137,20 +155,35 @@ function programChecks(i: PreflightInput, env: EnvironmentConfig | undefined, fi
 /** The version files 2.4 writes: each present and carrying a version, all carrying the same one. */
 function versionFileChecks(i: PreflightInput, npm: NpmTargetConfig | null, findings: Finding[]): ReadinessCheck[] {
   const out: ReadinessCheck[] = [];
-  const folders = [...new Set([...(npm ? [npm.package] : []), ...Object.values(i.config.environments).flatMap((e) => (e.npm ? [e.npm.package] : []))])];
+  const folders = [
+    ...new Set([
+      ...(npm ? [npm.package] : []),
+      ...Object.values(i.config.environments).flatMap((e) => (e.npm ? [e.npm.package] : [])),
+    ]),
+  ];
   const specs = versionFileSpecs(i.config.release.versionFiles, i.root, folders);
   const seen: { label: string; version: string }[] = [];
   for (const spec of specs) {
     const abs = join(i.root, spec.file);
     if (!existsSync(abs)) {
       out.push({ name: `version file ${spec.label}`, ok: false, detail: "does not exist" });
-      findings.push({ severity: "critical", code: "VERSION_FILE_MISSING", message: `release.versionFiles names ${spec.label}, which does not exist: fix the entry in brtops.config.yaml or create the file.`, source: "release.versionFiles" });
+      findings.push({
+        severity: "critical",
+        code: "VERSION_FILE_MISSING",
+        message: `release.versionFiles names ${spec.label}, which does not exist: fix the entry in brtops.config.yaml or create the file.`,
+        source: "release.versionFiles",
+      });
       continue;
     }
     const r = readVersionIn(spec, readFileSync(abs, "utf8"));
     if (!r.ok) {
       out.push({ name: `version file ${spec.label}`, ok: false, detail: r.why });
-      findings.push({ severity: "critical", code: "VERSION_FILE_INVALID", message: `${spec.label} cannot carry the version: ${r.why}.`, source: spec.file });
+      findings.push({
+        severity: "critical",
+        code: "VERSION_FILE_INVALID",
+        message: `${spec.label} cannot carry the version: ${r.why}.`,
+        source: spec.file,
+      });
       continue;
     }
     out.push({ name: `version file ${spec.label}`, ok: true, detail: `says ${r.version}; 2.4 writes ${i.version}` });
@@ -158,7 +191,12 @@ function versionFileChecks(i: PreflightInput, npm: NpmTargetConfig | null, findi
   }
   const versions = new Set(seen.map((s) => s.version));
   if (versions.size > 1) {
-    findings.push({ severity: "warning", code: "VERSION_FILES_DISAGREE", message: `The version files do not agree before the release: ${seen.map((s) => `${s.label} says ${s.version}`).join(", ")}. 2.4 writes ${i.version} into each; check that they name the same product.`, source: "release.versionFiles" });
+    findings.push({
+      severity: "warning",
+      code: "VERSION_FILES_DISAGREE",
+      message: `The version files do not agree before the release: ${seen.map((s) => `${s.label} says ${s.version}`).join(", ")}. 2.4 writes ${i.version} into each; check that they name the same product.`,
+      source: "release.versionFiles",
+    });
   }
   return out;
 }
@@ -174,7 +212,12 @@ function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
 
 const NEEDED_SCOPES = ["repo", "public_repo"];
 
-async function githubChecks(i: PreflightInput, cfg: GitHubTargetConfig, ms: number, findings: Finding[]): Promise<ReadinessCheck[]> {
+async function githubChecks(
+  i: PreflightInput,
+  cfg: GitHubTargetConfig,
+  ms: number,
+  findings: Finding[],
+): Promise<ReadinessCheck[]> {
   const out: ReadinessCheck[] = [];
   const ctx = { git: i.git, env: i.env, root: i.root, redact: i.redact, progress: () => undefined };
   try {
@@ -183,13 +226,31 @@ async function githubChecks(i: PreflightInput, cfg: GitHubTargetConfig, ms: numb
     out.push({ name: "GitHub token", ok: true, detail: `from ${gh.tokenSource}` });
     // One request per question, no retries: a preflight answers quickly or says it could not.
     const request = { signal: AbortSignal.timeout(ms), retries: 0 };
-    const [user, access] = await Promise.allSettled([within(ms, "GET /user", gh.client.octokit.request("GET /user", { request })), within(ms, `GET /repos/${gh.repo.owner}/${gh.repo.repo}`, repositoryAccess(gh.client))]);
+    const [user, access] = await Promise.allSettled([
+      within(ms, "GET /user", gh.client.octokit.request("GET /user", { request })),
+      within(ms, `GET /repos/${gh.repo.owner}/${gh.repo.repo}`, repositoryAccess(gh.client)),
+    ]);
     if (user.status === "fulfilled") {
       const scopes = user.value.headers["x-oauth-scopes"];
-      const list = typeof scopes === "string" ? scopes.split(",").map((s) => s.trim()).filter(Boolean) : null;
-      out.push({ name: "GitHub user", ok: true, detail: `${user.value.data.login}${list ? `, scopes: ${list.join(", ") || "none"}` : " (a token without classic scopes)"} (timeout ${ms / 1000} s)` });
+      const list =
+        typeof scopes === "string"
+          ? scopes
+              .split(",")
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : null;
+      out.push({
+        name: "GitHub user",
+        ok: true,
+        detail: `${user.value.data.login}${list ? `, scopes: ${list.join(", ") || "none"}` : " (a token without classic scopes)"} (timeout ${ms / 1000} s)`,
+      });
       if (list && !list.some((s) => NEEDED_SCOPES.includes(s))) {
-        findings.push({ severity: "critical", code: "E_GITHUB_SCOPES", message: `The GitHub token of ${user.value.data.login} has the scopes ${list.join(", ") || "(none)"}; creating a release on ${where} needs repo (or public_repo).`, source: "GITHUB_TOKEN" });
+        findings.push({
+          severity: "critical",
+          code: "E_GITHUB_SCOPES",
+          message: `The GitHub token of ${user.value.data.login} has the scopes ${list.join(", ") || "(none)"}; creating a release on ${where} needs repo (or public_repo).`,
+          source: "GITHUB_TOKEN",
+        });
       }
     } else if (statusOf(user.reason) === 403) {
       // An app or Actions token has no user: its rights show in the repository's permissions below.
@@ -200,13 +261,28 @@ async function githubChecks(i: PreflightInput, cfg: GitHubTargetConfig, ms: numb
       findings.push({ severity: "critical", code: e.code, message: e.message, source: "GITHUB_TOKEN" });
     }
     if (access.status === "fulfilled") {
-      out.push({ name: "GitHub push permission", ok: access.value.canPush, detail: `${access.value.fullName}: ${access.value.canPush ? "the token may push" : "the token may not push"}` });
-      if (!access.value.canPush) findings.push({ severity: "critical", code: "E_GITHUB_FORBIDDEN", message: `The token may not push to ${access.value.fullName}.`, source: "6.8" });
+      out.push({
+        name: "GitHub push permission",
+        ok: access.value.canPush,
+        detail: `${access.value.fullName}: ${access.value.canPush ? "the token may push" : "the token may not push"}`,
+      });
+      if (!access.value.canPush)
+        findings.push({
+          severity: "critical",
+          code: "E_GITHUB_FORBIDDEN",
+          message: `The token may not push to ${access.value.fullName}.`,
+          source: "6.8",
+        });
     } else if (user.status === "fulfilled" || statusOf(user.reason) === 403) {
       // Only worth a second finding when the token itself was not already refused.
       const message = isBrtopsError(access.reason) ? access.reason.message : i.redact(String(access.reason));
       out.push({ name: "GitHub repository", ok: false, detail: message });
-      findings.push({ severity: "critical", code: isBrtopsError(access.reason) ? access.reason.code : "E_GITHUB", message, source: "6.8" });
+      findings.push({
+        severity: "critical",
+        code: isBrtopsError(access.reason) ? access.reason.code : "E_GITHUB",
+        message,
+        source: "6.8",
+      });
     }
   } catch (e) {
     const message = isBrtopsError(e) ? e.message : i.redact(String(e));
@@ -216,40 +292,95 @@ async function githubChecks(i: PreflightInput, cfg: GitHubTargetConfig, ms: numb
   return out;
 }
 
-const UNREACHABLE = new Set(["ENOTFOUND", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+const UNREACHABLE = new Set([
+  "ENOTFOUND",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
 
-async function npmChecks(i: PreflightInput, npm: NpmTargetConfig, ms: number, findings: Finding[]): Promise<ReadinessCheck[]> {
+async function npmChecks(
+  i: PreflightInput,
+  npm: NpmTargetConfig,
+  ms: number,
+  findings: Finding[],
+): Promise<ReadinessCheck[]> {
   const token = resolveNpmToken(i.env, npm.tokenEnv);
   const tokenName = npm.tokenEnv ?? "NPM_TOKEN or NODE_AUTH_TOKEN";
   const out: ReadinessCheck[] = [];
   const manifest = join(npm.package, "package.json");
   const hasManifest = existsSync(join(i.root, manifest));
   out.push({ name: "npm package", ok: hasManifest, detail: hasManifest ? manifest : `no ${manifest}` });
-  if (!hasManifest) findings.push({ severity: "critical", code: "NPM_PACKAGE_MISSING", message: `The npm target publishes ${npm.package}, which has no package.json: add it (or set npm.package to the package's folder).`, source: "npm.package" });
+  if (!hasManifest)
+    findings.push({
+      severity: "critical",
+      code: "NPM_PACKAGE_MISSING",
+      message: `The npm target publishes ${npm.package}, which has no package.json: add it (or set npm.package to the package's folder).`,
+      source: "npm.package",
+    });
   out.push({ name: "npm token", ok: token !== null, detail: token ? `from ${tokenName}` : "none set" });
   if (!token) {
-    findings.push({ severity: "critical", code: "E_NPM_AUTH", message: `No npm token: set ${npm.tokenEnv ?? "NPM_TOKEN"} to a token that may publish to ${npm.registry}.`, source: "npm" });
+    findings.push({
+      severity: "critical",
+      code: "E_NPM_AUTH",
+      message: `No npm token: set ${npm.tokenEnv ?? "NPM_TOKEN"} to a token that may publish to ${npm.registry}.`,
+      source: "npm",
+    });
     return out;
   }
-  const r = await runNpm({ registry: npm.registry, token, cwd: i.root, redact: i.redact, env: i.env, timeoutMs: ms }, ["whoami"]);
+  const r = await runNpm({ registry: npm.registry, token, cwd: i.root, redact: i.redact, env: i.env, timeoutMs: ms }, [
+    "whoami",
+  ]);
   if (r.exitCode === 0) {
-    out.push({ name: "npm whoami", ok: true, detail: `${r.stdout.trim()} on ${npm.registry} (timeout ${ms / 1000} s)` });
+    out.push({
+      name: "npm whoami",
+      ok: true,
+      detail: `${r.stdout.trim()} on ${npm.registry} (timeout ${ms / 1000} s)`,
+    });
     return out;
   }
   const code = npmErrorCode(r);
   if (r.timedOut || (code && UNREACHABLE.has(code))) {
-    out.push({ name: "npm registry", ok: false, detail: `${npm.registry} ${r.timedOut ? `gave no answer within ${ms / 1000} s` : `is unreachable (${code})`}` });
-    findings.push({ severity: "critical", code: "E_NPM_REGISTRY", message: `The registry ${npm.registry} ${r.timedOut ? `did not answer npm whoami within ${ms / 1000} s` : `cannot be reached (${code})`}.`, source: "npm.registry" });
+    out.push({
+      name: "npm registry",
+      ok: false,
+      detail: `${npm.registry} ${r.timedOut ? `gave no answer within ${ms / 1000} s` : `is unreachable (${code})`}`,
+    });
+    findings.push({
+      severity: "critical",
+      code: "E_NPM_REGISTRY",
+      message: `The registry ${npm.registry} ${r.timedOut ? `did not answer npm whoami within ${ms / 1000} s` : `cannot be reached (${code})`}.`,
+      source: "npm.registry",
+    });
   } else {
-    out.push({ name: "npm whoami", ok: false, detail: `${npm.registry} refused the token from ${tokenName}${code ? ` (${code})` : ""}` });
-    findings.push({ severity: "critical", code: "E_NPM_AUTH", message: `${npm.registry} does not accept the npm token from ${tokenName} (npm whoami: ${code ?? `exit ${r.exitCode}`}).`, source: "npm" });
+    out.push({
+      name: "npm whoami",
+      ok: false,
+      detail: `${npm.registry} refused the token from ${tokenName}${code ? ` (${code})` : ""}`,
+    });
+    findings.push({
+      severity: "critical",
+      code: "E_NPM_AUTH",
+      message: `${npm.registry} does not accept the npm token from ${tokenName} (npm whoami: ${code ?? `exit ${r.exitCode}`}).`,
+      source: "npm",
+    });
   }
   return out;
 }
 
 /** Hosts the environment's HTTP steps and checks talk to: a TCP connection each, within the timeout. */
-async function hostChecks(i: PreflightInput, env: EnvironmentConfig | undefined, ms: number, findings: Finding[]): Promise<ReadinessCheck[]> {
-  const urls = [...(env?.deploy ?? []), ...(env?.rollback ?? [])].flatMap((s) => (s.http ? [s.http.url] : [])).concat((env?.health ?? []).flatMap((h) => (h.http ? [h.http.url] : [])));
+async function hostChecks(
+  i: PreflightInput,
+  env: EnvironmentConfig | undefined,
+  ms: number,
+  findings: Finding[],
+): Promise<ReadinessCheck[]> {
+  const urls = [...(env?.deploy ?? []), ...(env?.rollback ?? [])]
+    .flatMap((s) => (s.http ? [s.http.url] : []))
+    .concat((env?.health ?? []).flatMap((h) => (h.http ? [h.http.url] : [])));
   const hosts = new Map<string, { host: string; port: number }>();
   for (const raw of urls) {
     if (raw.includes("{")) continue;
@@ -274,7 +405,13 @@ async function hostChecks(i: PreflightInput, env: EnvironmentConfig | undefined,
         sock.once("error", (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
       });
       // Before the deployment a service may be down on purpose: advisory, not blocking.
-      if (error) findings.push({ severity: "warning", code: "W_HOST_UNREACHABLE", message: `${key}, which the environment's HTTP steps use, cannot be reached now (${error}).`, source: `environments.${i.environment}` });
+      if (error)
+        findings.push({
+          severity: "warning",
+          code: "W_HOST_UNREACHABLE",
+          message: `${key}, which the environment's HTTP steps use, cannot be reached now (${error}).`,
+          source: `environments.${i.environment}`,
+        });
       return { name: `host ${key}`, ok: !error, detail: error ?? `reachable (timeout ${ms / 1000} s)` };
     }),
   );
@@ -309,6 +446,8 @@ export async function preflight(i: PreflightInput): Promise<PreflightResult> {
   findings.push(...f1, ...f2, ...f3);
   const checks = [...local, ...gh, ...npm, ...hosts];
   const critical = findings.filter((f) => f.severity === "critical").length;
-  const summary = critical ? `preflight: ${critical} blocking problem(s) in ${checks.length} checks` : `preflight: ${checks.length} checks, nothing blocking${findings.length ? ` (${findings.length} warning(s))` : ""}`;
+  const summary = critical
+    ? `preflight: ${critical} blocking problem(s) in ${checks.length} checks`
+    : `preflight: ${checks.length} checks, nothing blocking${findings.length ? ` (${findings.length} warning(s))` : ""}`;
   return { summary, timeoutMs: ms, checks, findings };
 }

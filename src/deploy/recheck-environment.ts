@@ -23,12 +23,16 @@ export function normalizeVersion(v: string): string {
 }
 
 /** The version in a command's output or a response body. Example: `extractVersion('{"build":{"version":"1.2.0"}}', {path: "build.version"})` → "1.2.0". */
-export function extractVersion(text: string, o: { path?: string | undefined; match?: string | undefined; json?: boolean }): string | null {
+export function extractVersion(
+  text: string,
+  o: { path?: string | undefined; match?: string | undefined; json?: boolean },
+): string | null {
   let s: string | null = text;
   if (o.json || o.path) {
     try {
       let v: unknown = JSON.parse(text);
-      for (const k of (o.path ?? "").split(".").filter(Boolean)) v = v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
+      for (const k of (o.path ?? "").split(".").filter(Boolean))
+        v = v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
       s = typeof v === "string" || typeof v === "number" ? String(v) : null;
     } catch {
       s = o.path ? null : text;
@@ -39,12 +43,19 @@ export function extractVersion(text: string, o: { path?: string | undefined; mat
     const m = new RegExp(o.match).exec(s);
     return m ? normalizeVersion(m[1] ?? m[0]) : null;
   }
-  const line = s.split("\n").map((l) => l.trim()).find((l) => l !== "");
+  const line = s
+    .split("\n")
+    .map((l) => l.trim())
+    .find((l) => l !== "");
   return line ? normalizeVersion(line) : null;
 }
 
 /** Asks the environment which version it runs: `{running: null}` with the reason when it cannot say. */
-export async function readRunningVersion(check: VersionCheckConfig, ctx: Pick<StepContext, "root" | "run" | "signal">, vars: SubstitutionVars): Promise<{ running: string | null; source: string; detail: string }> {
+export async function readRunningVersion(
+  check: VersionCheckConfig,
+  ctx: Pick<StepContext, "root" | "run" | "signal">,
+  vars: SubstitutionVars,
+): Promise<{ running: string | null; source: string; detail: string }> {
   const timeoutMs = check.timeout * 1000;
   if (check.http) {
     const url = substitute(check.http.url, vars, "environments.version.http.url");
@@ -54,7 +65,13 @@ export async function readRunningVersion(check: VersionCheckConfig, ctx: Pick<St
       const body = await res.text();
       if (!res.ok) return { running: null, source: url, detail: `HTTP ${res.status}` };
       const running = extractVersion(body, { path: check.http.path, match: check.match });
-      return { running, source: url, detail: running ? `HTTP ${res.status}: ${running}` : `HTTP ${res.status}: no version at ${check.http.path ?? "the body"}` };
+      return {
+        running,
+        source: url,
+        detail: running
+          ? `HTTP ${res.status}: ${running}`
+          : `HTTP ${res.status}: no version at ${check.http.path ?? "the body"}`,
+      };
     } catch (e) {
       return { running: null, source: url, detail: describeFetchError(e, timeoutMs) };
     }
@@ -63,7 +80,16 @@ export async function readRunningVersion(check: VersionCheckConfig, ctx: Pick<St
   const cwd = check.cwd ? (isAbsolute(check.cwd) ? check.cwd : join(ctx.root, check.cwd)) : ctx.root;
   const r = await ctx.run(argv, { cwd, timeoutMs, env: { ...(check.env ?? {}) }, signal: ctx.signal });
   const source = argv.join(" ");
-  if (r.exitCode !== 0 || r.timedOut || r.spawnError) return { running: null, source, detail: r.spawnError ?? (r.timedOut ? `timed out after ${check.timeout} s` : `exit ${r.exitCode}${r.stderr.trim() ? `: ${r.stderr.trim().split("\n").at(-1)!.slice(0, 200)}` : ""}`) };
+  if (r.exitCode !== 0 || r.timedOut || r.spawnError)
+    return {
+      running: null,
+      source,
+      detail:
+        r.spawnError ??
+        (r.timedOut
+          ? `timed out after ${check.timeout} s`
+          : `exit ${r.exitCode}${r.stderr.trim() ? `: ${r.stderr.trim().split("\n").at(-1)!.slice(0, 200)}` : ""}`),
+    };
   const running = extractVersion(r.stdout, { match: check.match });
   return { running, source, detail: running ? `reports ${running}` : "printed no version" };
 }
@@ -79,8 +105,18 @@ export async function recheckEnvironment(ctx: StepContext): Promise<StepOutcome>
     const rows = (o.result?.["checks"] as CheckRow[] | undefined) ?? [];
     const failed = rows.filter((r) => !r.ok);
     health = { checked: rows.length, failed: failed.map((r) => r.name) };
-    for (const r of failed) findings.push({ severity: "critical", code: "HEALTH_FAILING_AT_CERTIFICATION", message: `Health check "${r.name}" fails on ${t.name} now, before certification: ${r.detail}`, source: "7.10" });
-    parts.push(failed.length ? `${failed.length} of ${rows.length} health check(s) failing now` : `${rows.length} health check(s) healthy now`);
+    for (const r of failed)
+      findings.push({
+        severity: "critical",
+        code: "HEALTH_FAILING_AT_CERTIFICATION",
+        message: `Health check "${r.name}" fails on ${t.name} now, before certification: ${r.detail}`,
+        source: "7.10",
+      });
+    parts.push(
+      failed.length
+        ? `${failed.length} of ${rows.length} health check(s) failing now`
+        : `${rows.length} health check(s) healthy now`,
+    );
   }
   let version: { expected: string; running: string | null; source: string | null; detail: string } | null = null;
   if (t.env.version) {
@@ -88,15 +124,35 @@ export async function recheckEnvironment(ctx: StepContext): Promise<StepOutcome>
     const expected = normalizeVersion(ctx.state.version);
     version = { expected, running: r.running, source: r.source, detail: r.detail };
     if (r.running === null) {
-      findings.push({ severity: "warning", code: "RUNNING_VERSION_UNKNOWN", message: `${t.name} did not say which version it runs (${r.source}: ${r.detail}), so certification cannot confirm v${expected} is what runs.`, source: `environments.${t.name}.version` });
+      findings.push({
+        severity: "warning",
+        code: "RUNNING_VERSION_UNKNOWN",
+        message: `${t.name} did not say which version it runs (${r.source}: ${r.detail}), so certification cannot confirm v${expected} is what runs.`,
+        source: `environments.${t.name}.version`,
+      });
       parts.push(`running version unknown (${r.detail})`);
     } else if (r.running !== expected) {
-      findings.push({ severity: "critical", code: "RUNNING_VERSION_MISMATCH", message: `${t.name} runs v${r.running}, not v${expected}: certifying would vouch for a version that is not deployed.`, source: `environments.${t.name}.version` });
+      findings.push({
+        severity: "critical",
+        code: "RUNNING_VERSION_MISMATCH",
+        message: `${t.name} runs v${r.running}, not v${expected}: certifying would vouch for a version that is not deployed.`,
+        source: `environments.${t.name}.version`,
+      });
       parts.push(`runs v${r.running}, expected v${expected}`);
     } else parts.push(`runs v${r.running}`);
   }
   if (!t.env.health.length && !t.env.version) {
-    return { result: { summary: `not configured: ${t.name} has no health checks and no version check to look at again before certification`, notConfigured: true, health, version: null } };
+    return {
+      result: {
+        summary: `not configured: ${t.name} has no health checks and no version check to look at again before certification`,
+        notConfigured: true,
+        health,
+        version: null,
+      },
+    };
   }
-  return { result: { summary: `${t.name} checked again before certification: ${parts.join("; ")}`, health, version, findings }, findings };
+  return {
+    result: { summary: `${t.name} checked again before certification: ${parts.join("; ")}`, health, version, findings },
+    findings,
+  };
 }

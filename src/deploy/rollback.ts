@@ -23,7 +23,11 @@ export interface RollbackPlan {
 }
 
 /** Plans the rollback. Example: `planRollback(env.deploy, ["db", "app"], env.rollback).items.map((i) => i.name)` → `["undo:app", "undo:db", "redeploy-previous"]`. */
-export function planRollback(deploy: readonly DeployStep[], completed: readonly string[], rollback: readonly DeployStep[]): RollbackPlan {
+export function planRollback(
+  deploy: readonly DeployStep[],
+  completed: readonly string[],
+  rollback: readonly DeployStep[],
+): RollbackPlan {
   const byName = new Map(deploy.map((s) => [s.name, s]));
   const items: RollbackItem[] = [];
   const withoutUndo: string[] = [];
@@ -68,7 +72,14 @@ export async function runRollback(
     } catch (e) {
       r = { ok: false, detail: e instanceof Error ? e.message : String(e) };
     }
-    results.push({ name: item.name, kind: item.kind, ...(item.of ? { of: item.of } : {}), ok: r.ok, detail: r.detail, durationMs: r.durationMs ?? Date.now() - t0 });
+    results.push({
+      name: item.name,
+      kind: item.kind,
+      ...(item.of ? { of: item.of } : {}),
+      ok: r.ok,
+      detail: r.detail,
+      durationMs: r.durationMs ?? Date.now() - t0,
+    });
     if (!r.ok && options.stopOnFailure) break;
   }
   return { ok: results.length === plan.items.length && results.every((r) => r.ok), results };

@@ -53,17 +53,36 @@ export async function runAction(step: string, action: StepAction, ctx: ActionCon
   const where = `Step "${step}"`;
   const timeoutMs = (action.timeout ?? ctx.defaultTimeout ?? 600) * 1000;
   const started = Date.now();
-  const done = (r: Omit<ActionResult, "step" | "kind" | "durationMs">): ActionResult => ({ step, kind, durationMs: Date.now() - started, ...r, detail: ctx.redact(r.detail), target: ctx.redact(r.target) });
+  const done = (r: Omit<ActionResult, "step" | "kind" | "durationMs">): ActionResult => ({
+    step,
+    kind,
+    durationMs: Date.now() - started,
+    ...r,
+    detail: ctx.redact(r.detail),
+    target: ctx.redact(r.target),
+  });
   switch (kind) {
     case "run": {
       const argv = action.run!.map((a) => substitute(a, ctx.vars, where));
       const cwd = action.cwd ? (isAbsolute(action.cwd) ? action.cwd : join(ctx.root, action.cwd)) : ctx.root;
       const env = { ...ctx.env, ...(action.env ? substituteDeep(action.env, ctx.vars, where) : {}) };
       const run = ctx.run ?? ((a, o) => runProcess(a, o, ctx.redact));
-      const r = await run(argv, { cwd, env, timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}), ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}) });
+      const r = await run(argv, {
+        cwd,
+        env,
+        timeoutMs,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(ctx.onOutput ? { onOutput: ctx.onOutput } : {}),
+      });
       const ok = r.exitCode === 0 && !r.timedOut && !r.spawnError;
       const tail = `${r.stdout}${r.stderr ? `\n${r.stderr}` : ""}`.trim();
-      return done({ ok, detail: describeRun(r), target: argv.join(" "), exitCode: r.exitCode, output: ctx.redact(tail.slice(-OUTPUT_KEEP)) });
+      return done({
+        ok,
+        detail: describeRun(r),
+        target: argv.join(" "),
+        exitCode: r.exitCode,
+        output: ctx.redact(tail.slice(-OUTPUT_KEEP)),
+      });
     }
     case "http": {
       const h = action.http!;
@@ -74,16 +93,25 @@ export async function runAction(step: string, action: StepAction, ctx: ActionCon
       if (typeof h.body === "string") body = substitute(h.body, ctx.vars, where);
       else if (h.body !== undefined) {
         body = JSON.stringify(substituteDeep(h.body, ctx.vars, where));
-        if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
+        if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-type"))
+          headers["content-type"] = "application/json";
       }
       const target = `${method} ${url}`;
-      const signal = ctx.signal ? AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+      const signal = ctx.signal
+        ? AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)])
+        : AbortSignal.timeout(timeoutMs);
       try {
         const res = await fetch(url, { method, headers, signal, ...(body === undefined ? {} : { body }) });
         const text = method === "HEAD" ? "" : await res.text();
         const ok = statusMatches(res.status, h.expectStatus);
         const expected = h.expectStatus === undefined ? "2xx" : [h.expectStatus].flat().join(" or ");
-        return done({ ok, status: res.status, detail: `HTTP ${res.status} in ${Date.now() - started} ms${ok ? "" : ` (expected ${expected})`}`, target, output: ctx.redact(text.slice(0, OUTPUT_KEEP)) });
+        return done({
+          ok,
+          status: res.status,
+          detail: `HTTP ${res.status} in ${Date.now() - started} ms${ok ? "" : ` (expected ${expected})`}`,
+          target,
+          output: ctx.redact(text.slice(0, OUTPUT_KEEP)),
+        });
       } catch (e) {
         return done({ ok: false, detail: describeFetchError(e, timeoutMs), target });
       }
@@ -91,7 +119,11 @@ export async function runAction(step: string, action: StepAction, ctx: ActionCon
     case "wait": {
       const ms = action.wait! * 1000;
       const ok = await sleep(ms, ctx.signal);
-      return done({ ok, detail: ok ? `waited ${action.wait} s` : `wait interrupted after ${Date.now() - started} ms`, target: `wait ${action.wait} s` });
+      return done({
+        ok,
+        detail: ok ? `waited ${action.wait} s` : `wait interrupted after ${Date.now() - started} ms`,
+        target: `wait ${action.wait} s`,
+      });
     }
     case "confirm": {
       const c = action.confirm!;
@@ -106,7 +138,10 @@ export async function runAction(step: string, action: StepAction, ctx: ActionCon
 /** Runs an idempotency probe (`check`): true when it exits 0. */
 export async function runCheck(argv: readonly string[], ctx: ActionContext, timeoutSec = 60): Promise<boolean> {
   const run = ctx.run ?? ((a, o) => runProcess(a, o, ctx.redact));
-  const r = await run(argv.map((a) => substitute(a, ctx.vars, "A check")), { cwd: ctx.root, timeoutMs: timeoutSec * 1000, ...(ctx.env ? { env: { ...ctx.env } } : {}) });
+  const r = await run(
+    argv.map((a) => substitute(a, ctx.vars, "A check")),
+    { cwd: ctx.root, timeoutMs: timeoutSec * 1000, ...(ctx.env ? { env: { ...ctx.env } } : {}) },
+  );
   return r.exitCode === 0 && !r.timedOut;
 }
 

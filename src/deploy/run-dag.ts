@@ -35,7 +35,8 @@ export async function runDag(plan: DagPlan, options: DagRunOptions): Promise<Dag
   const doneBefore = new Set<string>(options.done ?? []);
   const succeeded = new Set<string>(doneBefore);
   const waiting = new Map<string, number>();
-  for (const n of plan.order) if (!succeeded.has(n)) waiting.set(n, plan.needs[n]!.filter((d) => !succeeded.has(d)).length);
+  for (const n of plan.order)
+    if (!succeeded.has(n)) waiting.set(n, plan.needs[n]!.filter((d) => !succeeded.has(d)).length);
   const position = new Map(plan.order.map((n, i) => [n, i]));
   let ready = plan.order.filter((n) => waiting.get(n) === 0);
   const completed: string[] = [];

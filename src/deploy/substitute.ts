@@ -23,16 +23,24 @@ export function substitute(text: string, vars: SubstitutionVars, where = "a step
   return text.replace(PLACEHOLDER, (_m, key: keyof SubstitutionVars) => {
     const v = vars[key];
     if ((key === "commit" || key === "package") && (v === null || v === undefined)) {
-      throw new BrtopsError("E_NO_PACKAGE", `${where} uses {${key}}, but no package has been fixed yet (phase 2, step 2.4, fixes it).`, {
-        hint: `Use {${key}} only in steps that run after phase 2 (tests, deployment, validation).`,
-        details: { where },
-      });
+      throw new BrtopsError(
+        "E_NO_PACKAGE",
+        `${where} uses {${key}}, but no package has been fixed yet (phase 2, step 2.4, fixes it).`,
+        {
+          hint: `Use {${key}} only in steps that run after phase 2 (tests, deployment, validation).`,
+          details: { where },
+        },
+      );
     }
     if (v === null || v === undefined) {
-      throw new BrtopsError("E_NO_PREVIOUS_VERSION", `${where} uses {previous}, but there is no earlier release to go back to.`, {
-        hint: "Tag the version that is deployed now (git tag v1.2.3), or remove {previous} from this step.",
-        details: { where },
-      });
+      throw new BrtopsError(
+        "E_NO_PREVIOUS_VERSION",
+        `${where} uses {previous}, but there is no earlier release to go back to.`,
+        {
+          hint: "Tag the version that is deployed now (git tag v1.2.3), or remove {previous} from this step.",
+          details: { where },
+        },
+      );
     }
     return v;
   });

@@ -31,7 +31,9 @@ export function tagAnnotation(d: TagAnnotationData): string {
   lines.push("", `Approvals (${d.approvals.length}):`);
   if (d.approvals.length === 0) lines.push("- none recorded");
   for (const a of d.approvals) {
-    lines.push(`- Phase ${a.phase} (${a.step}) approved by ${oneLine(a.by)}${a.role ? ` (${a.role})` : ""} at ${a.at}${a.note ? `: ${oneLine(a.note)}` : ""}`);
+    lines.push(
+      `- Phase ${a.phase} (${a.step}) approved by ${oneLine(a.by)}${a.role ? ` (${a.role})` : ""} at ${a.at}${a.note ? `: ${oneLine(a.note)}` : ""}`,
+    );
   }
   lines.push("", "Tagged by brtops (BRTOPS RELEASE workflow v1.1.000).");
   return lines.join("\n") + "\n";

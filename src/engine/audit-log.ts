@@ -26,7 +26,8 @@ export async function auditTrust(store: Store, release: string, events: readonly
   try {
     foldEvents(events);
   } catch (e) {
-    if (e instanceof BrtopsError && e.code === "E_LOG_TAMPERED") return { bad: e.details as { seq: number; reason: string }, anchor };
+    if (e instanceof BrtopsError && e.code === "E_LOG_TAMPERED")
+      return { bad: e.details as { seq: number; reason: string }, anchor };
     return { bad: { seq: 0, reason: `the log cannot be folded: ${(e as Error).message}` }, anchor };
   }
   return { bad: anchor ? anchorMismatch(events, anchor) : null, anchor };

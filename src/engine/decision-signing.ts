@@ -10,7 +10,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assertionChallenge, signatureOfAssertion, verifyAssertion } from "../adapters/passkeys.js";
 import { sshSign, sshVerify } from "../adapters/ssh-signature.js";
-import { canonicalDecisionOf, canonicalDecisionText, decisionChallenge, isSignable, signatureRequired, SIGNATURE_NAMESPACE, withSignature, type SignableDraft } from "../core/decision-signature.js";
+import {
+  canonicalDecisionOf,
+  canonicalDecisionText,
+  decisionChallenge,
+  isSignable,
+  signatureRequired,
+  SIGNATURE_NAMESPACE,
+  withSignature,
+  type SignableDraft,
+} from "../core/decision-signature.js";
 import { BrtopsError } from "../core/errors.js";
 import type { AnyDraft, DecisionSignature } from "../core/events.js";
 import type { ReleaseState } from "../core/release-state.js";
@@ -32,7 +41,8 @@ export function sshSigner(key: SigningKeyFile): DecisionSigner {
     kind: "ssh",
     explicit: key.from !== "git user.signingkey",
     async sign(text) {
-      if (!key.file.startsWith("key::")) return { kind: "ssh", keyId: "", value: await sshSign(key.file, SIGNATURE_NAMESPACE, text) };
+      if (!key.file.startsWith("key::"))
+        return { kind: "ssh", keyId: "", value: await sshSign(key.file, SIGNATURE_NAMESPACE, text) };
       // git's literal form: the public key, whose private half ssh-agent holds.
       const dir = mkdtempSync(join(tmpdir(), "brtops-sign-"));
       try {
@@ -58,9 +68,13 @@ export function passkeySigner(assertion: AuthenticationResponseJSON): DecisionSi
     explicit: true,
     async sign(text) {
       if (assertionChallenge(sig) !== Buffer.from(decisionChallenge(text)).toString("base64url")) {
-        throw new BrtopsError("E_SIGNATURE_STALE", "The passkey signed another decision than the one that would be recorded now: the release moved after it was signed.", {
-          hint: "Read the gate again and decide again; the dashboard asks the passkey to sign the decision as it is now.",
-        });
+        throw new BrtopsError(
+          "E_SIGNATURE_STALE",
+          "The passkey signed another decision than the one that would be recorded now: the release moved after it was signed.",
+          {
+            hint: "Read the gate again and decide again; the dashboard asks the passkey to sign the decision as it is now.",
+          },
+        );
       }
       return sig;
     },
@@ -68,24 +82,37 @@ export function passkeySigner(assertion: AuthenticationResponseJSON): DecisionSi
 }
 
 /** Whether a signature verifies for `actorId`'s decision with canonical text `text`; the key's id when it does. */
-export async function verifyDecisionSignature(project: Pick<Project, "root" | "config">, actorId: string, text: string, sig: DecisionSignature): Promise<{ ok: boolean; keyId?: string; reason?: string }> {
+export async function verifyDecisionSignature(
+  project: Pick<Project, "root" | "config">,
+  actorId: string,
+  text: string,
+  sig: DecisionSignature,
+): Promise<{ ok: boolean; keyId?: string; reason?: string }> {
   if (sig.kind === "ssh") {
     const v = await sshVerify(actorId, sshKeysOf(project, actorId), SIGNATURE_NAMESPACE, text, sig.value);
     if (!v.ok) return { ok: false, reason: v.reason ?? "the SSH signature does not verify" };
-    if (sig.keyId && v.fingerprint && sig.keyId !== v.fingerprint) return { ok: false, reason: `signed with ${v.fingerprint}, recorded as ${sig.keyId}` };
+    if (sig.keyId && v.fingerprint && sig.keyId !== v.fingerprint)
+      return { ok: false, reason: `signed with ${v.fingerprint}, recorded as ${sig.keyId}` };
     return { ok: true, ...(v.fingerprint ? { keyId: v.fingerprint } : {}) };
   }
   if (sig.kind === "webauthn") {
     const key = passkeysOf(project.root, actorId).find((k) => k.credentialId === sig.keyId);
-    if (!key) return { ok: false, reason: `passkey ${sig.keyId.slice(0, 16)}… is not one of ${actorId}'s in brtops.keys.json` };
+    if (!key)
+      return { ok: false, reason: `passkey ${sig.keyId.slice(0, 16)}… is not one of ${actorId}'s in brtops.keys.json` };
     const v = await verifyAssertion(key, sig, decisionChallenge(text));
-    return v.ok ? { ok: true, keyId: key.credentialId } : { ok: false, reason: v.reason ?? "the passkey assertion does not verify" };
+    return v.ok
+      ? { ok: true, keyId: key.credentialId }
+      : { ok: false, reason: v.reason ?? "the passkey assertion does not verify" };
   }
   return { ok: false, reason: `unknown signature kind ${(sig as { kind: string }).kind}` };
 }
 
 /** The canonical text of the signable draft in `drafts` as it would be appended now, or null when there is none. */
-export function decisionTextOf(session: ReleaseSession, s: ReleaseState, drafts: readonly AnyDraft[]): { draft: SignableDraft; text: string } | null {
+export function decisionTextOf(
+  session: ReleaseSession,
+  s: ReleaseState,
+  drafts: readonly AnyDraft[],
+): { draft: SignableDraft; text: string } | null {
   const draft = drafts.find(isSignable);
   if (!draft) return null;
   const last = session.events.at(-1);
@@ -99,30 +126,51 @@ export function decisionTextOf(session: ReleaseSession, s: ReleaseState, drafts:
  * or signed with a key that is not the decider's configured one (E_SIGNATURE_INVALID, exit 4).
  * A signer that was not asked for (git's signing key) and has no configured key leaves it unsigned.
  */
-export async function signDecision(project: Pick<Project, "root" | "config">, session: ReleaseSession, s: ReleaseState, drafts: AnyDraft[], signer: DecisionSigner | undefined, dryRun = false): Promise<AnyDraft[]> {
+export async function signDecision(
+  project: Pick<Project, "root" | "config">,
+  session: ReleaseSession,
+  s: ReleaseState,
+  drafts: AnyDraft[],
+  signer: DecisionSigner | undefined,
+  dryRun = false,
+): Promise<AnyDraft[]> {
   const found = decisionTextOf(session, s, drafts);
   if (!found) return drafts;
   const who = found.draft.actor.id;
   const required = signatureRequired(project.config.authority?.requireSignatures, s.sev);
-  const usable = signer && (signer.explicit || signer.kind !== "ssh" || sshKeysOf(project, who).length > 0) ? signer : undefined;
+  const usable =
+    signer && (signer.explicit || signer.kind !== "ssh" || sshKeysOf(project, who).length > 0) ? signer : undefined;
   if (!usable) {
     if (!required) return drafts;
     const hasSsh = sshKeysOf(project, who).length > 0;
-    throw new BrtopsError("E_SIGNATURE_REQUIRED", `A signed decision is required here (authority.requireSignatures: ${String(project.config.authority?.requireSignatures)}), and this one is not signed: nothing was recorded.`, {
-      hint: hasSsh
-        ? "Sign it with your SSH key: pass --sign-key ~/.ssh/id_ed25519 or set BRTOPS_SIGNING_KEY (or git's user.signingkey with gpg.format=ssh), or decide in the dashboard with your passkey."
-        : `No SSH key is configured for ${who}: add \`key: "ssh-ed25519 …"\` to your entry under leads.hum (a reviewed change), or register a passkey in the dashboard and commit brtops.keys.json.`,
-      details: { actor: who, sev: s.sev, required: true },
-    });
+    throw new BrtopsError(
+      "E_SIGNATURE_REQUIRED",
+      `A signed decision is required here (authority.requireSignatures: ${String(project.config.authority?.requireSignatures)}), and this one is not signed: nothing was recorded.`,
+      {
+        hint: hasSsh
+          ? "Sign it with your SSH key: pass --sign-key ~/.ssh/id_ed25519 or set BRTOPS_SIGNING_KEY (or git's user.signingkey with gpg.format=ssh), or decide in the dashboard with your passkey."
+          : `No SSH key is configured for ${who}: add \`key: "ssh-ed25519 …"\` to your entry under leads.hum (a reviewed change), or register a passkey in the dashboard and commit brtops.keys.json.`,
+        details: { actor: who, sev: s.sev, required: true },
+      },
+    );
   }
   if (dryRun) return drafts;
   const signature = await usable.sign(found.text);
   const v = await verifyDecisionSignature(project, who, found.text, signature);
   if (!v.ok) {
-    throw new BrtopsError("E_SIGNATURE_INVALID", `The decision's signature does not verify for ${who}: ${v.reason}. Nothing was recorded.`, {
-      hint: signature.kind === "ssh" ? `Sign with the SSH key configured for ${who} under leads.hum, or add this key's public half there (a reviewed change).` : `Use a passkey of ${who} that is in brtops.keys.json (committed through review).`,
-      details: { actor: who, kind: signature.kind },
-    });
+    throw new BrtopsError(
+      "E_SIGNATURE_INVALID",
+      `The decision's signature does not verify for ${who}: ${v.reason}. Nothing was recorded.`,
+      {
+        hint:
+          signature.kind === "ssh"
+            ? `Sign with the SSH key configured for ${who} under leads.hum, or add this key's public half there (a reviewed change).`
+            : `Use a passkey of ${who} that is in brtops.keys.json (committed through review).`,
+        details: { actor: who, kind: signature.kind },
+      },
+    );
   }
-  return drafts.map((d) => (d === found.draft ? withSignature(found.draft, { ...signature, keyId: v.keyId ?? signature.keyId }) : d));
+  return drafts.map((d) =>
+    d === found.draft ? withSignature(found.draft, { ...signature, keyId: v.keyId ?? signature.keyId }) : d,
+  );
 }

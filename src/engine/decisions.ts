@@ -9,7 +9,15 @@ import { approvalPolicy, authorityOf, authorize, judgeApproval, situationOf, typ
 import { bindRound, parseStepRef, roundId } from "../core/gate-round.js";
 import { openProposal, proposalFor, proposalRef } from "../core/collab.js";
 import { BrtopsError } from "../core/errors.js";
-import type { AnyDraft, EventData, Finding, FingerprintRef, IncidentChoice, ProposalKind, Sev } from "../core/events.js";
+import type {
+  AnyDraft,
+  EventData,
+  Finding,
+  FingerprintRef,
+  IncidentChoice,
+  ProposalKind,
+  Sev,
+} from "../core/events.js";
 import { isTerminal } from "../core/fold.js";
 import { defaultReturnPhase } from "../core/return-phase.js";
 import { buildLedger, environmentRecord } from "../core/ledger.js";
@@ -41,23 +49,43 @@ export interface DecisionInput {
  */
 function bindStep(s: ReleaseState, step: string | undefined): void {
   if (step === undefined) return;
-  if (s.gate && !isTerminal(s)) return bindRound(s.version, { step: s.gate.step, round: s.gate.round, hash: s.gate.roundHash }, step);
+  if (s.gate && !isTerminal(s))
+    return bindRound(s.version, { step: s.gate.step, round: s.gate.round, hash: s.gate.roundHash }, step);
   const current = s.incident?.step ?? s.step;
   if ((parseStepRef(step)?.step ?? step) !== current) {
-    throw new BrtopsError("E_STEP_MISMATCH", `Release ${s.version} has moved on: it is at step ${current}, not ${step}.`, {
-      hint: "Look at it again with `brtops status` and decide on what it shows now.",
-      details: { expected: step, actual: current, state: s.state },
-    });
+    throw new BrtopsError(
+      "E_STEP_MISMATCH",
+      `Release ${s.version} has moved on: it is at step ${current}, not ${step}.`,
+      {
+        hint: "Look at it again with `brtops status` and decide on what it shows now.",
+        details: { expected: step, actual: current, state: s.state },
+      },
+    );
   }
 }
 
 function notFinished(s: ReleaseState): void {
   if (!isTerminal(s)) return;
-  const again = s.state === "certified" ? `Roll it back with \`brtops rollback --env ${s.environment}\`, or release a newer version.` : `Request v${s.version} again as a new attempt: \`brtops release ${s.version} --to ${s.environment}\` (this run is kept and linked).`;
-  throw new BrtopsError("E_RELEASE_FINISHED", `Release ${s.release} is ${s.state}; nothing more can be decided on it.`, { hint: again });
+  const again =
+    s.state === "certified"
+      ? `Roll it back with \`brtops rollback --env ${s.environment}\`, or release a newer version.`
+      : `Request v${s.version} again as a new attempt: \`brtops release ${s.version} --to ${s.environment}\` (this run is kept and linked).`;
+  throw new BrtopsError(
+    "E_RELEASE_FINISHED",
+    `Release ${s.release} is ${s.state}; nothing more can be decided on it.`,
+    { hint: again },
+  );
 }
 
-async function act(project: Project, session: ReleaseSession, input: DecisionInput, action: Action, what: string, build: (s: ReleaseState, actor: ReturnType<typeof authorize>) => AnyDraft[], choice?: IncidentChoice): Promise<ReleaseState> {
+async function act(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput,
+  action: Action,
+  what: string,
+  build: (s: ReleaseState, actor: ReturnType<typeof authorize>) => AnyDraft[],
+  choice?: IncidentChoice,
+): Promise<ReleaseState> {
   // A runner or another person may append between our read and our append: read again and judge
   // the decision on what is there now (a --step that no longer matches is refused then).
   for (let tries = 0; ; tries += 1) {
@@ -77,10 +105,25 @@ async function act(project: Project, session: ReleaseSession, input: DecisionInp
     }
     try {
       // Signed as it is appended (after redaction): on this log head, or refused when a signature is required and missing.
-      const drafts = await signDecision(project, session, s, decide().map((d) => project.redact.deep(d)), input.signer);
+      const drafts = await signDecision(
+        project,
+        session,
+        s,
+        decide().map((d) => project.redact.deep(d)),
+        input.signer,
+      );
       // A changed authority config is recorded first: the fold judges the decision under it.
       const now = authorityRecord(project.config);
-      const config: AnyDraft[] = authorityChanged(s.authority, now) ? [{ type: "ConfigRecorded", at: project.now(), actor: { id: "brtops", role: "system" }, data: { authority: now } }] : [];
+      const config: AnyDraft[] = authorityChanged(s.authority, now)
+        ? [
+            {
+              type: "ConfigRecorded",
+              at: project.now(),
+              actor: { id: "brtops", role: "system" },
+              data: { authority: now },
+            },
+          ]
+        : [];
       const stored = (await session.append([...config, ...drafts])).slice(config.length);
       // The head after the decision is anchored outside the log (refs/brtops/<release>).
       await project.store.anchors?.write(session.release, { seq: session.state.lastSeq, hash: session.state.lastHash });
@@ -97,32 +140,71 @@ async function act(project: Project, session: ReleaseSession, input: DecisionInp
 function needGate(s: ReleaseState, verb: string) {
   notFinished(s);
   if (!s.gate) {
-    throw new BrtopsError("E_NOT_AT_GATE", `Release ${s.version} is not waiting for a decision (state ${s.state}, step ${s.step}); there is nothing to ${verb}.`, {
-      hint: s.incident ? "An incident is open: choose with `brtops guide retry|rollback|continue`." : "Advance it with `brtops run`.",
-    });
+    throw new BrtopsError(
+      "E_NOT_AT_GATE",
+      `Release ${s.version} is not waiting for a decision (state ${s.state}, step ${s.step}); there is nothing to ${verb}.`,
+      {
+        hint: s.incident
+          ? "An incident is open: choose with `brtops guide retry|rollback|continue`."
+          : "Advance it with `brtops run`.",
+      },
+    );
   }
   return s.gate;
 }
 
-export async function approve(project: Project, session: ReleaseSession, input: DecisionInput & { waive?: string; proposal?: string }): Promise<ReleaseState> {
+export async function approve(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput & { waive?: string; proposal?: string },
+): Promise<ReleaseState> {
   const fingerprint = await readFingerprint(project, session.state.version);
   await refuseStaleReport(project, session, input, fingerprint);
   return act(project, session, input, "approve", "approve a gate", (s, actor) => {
     const g = needGate(s, "approve");
     // COLLAB: the approval accepts the AI LEAD's risk proposal; the accepted risk is the waiver.
     const p = input.proposal ? openProposal(s, input.proposal, "accept-risk") : null;
-    const waive = input.waive ?? (p ? `risk accepted (COLLAB ${p.id}, proposed by ${p.actor.id}): ${p.text}` : undefined);
+    const waive =
+      input.waive ?? (p ? `risk accepted (COLLAB ${p.id}, proposed by ${p.actor.id}): ${p.text}` : undefined);
     const critical = g.findings.filter((f) => f.severity === "critical");
     if (critical.length > 0 && !waive) {
-      throw new BrtopsError("E_FINDINGS_UNWAIVED", `Step ${g.step} has ${critical.length} critical finding(s): ${critical.map((f) => f.code).join(", ")}.`, {
-        hint: `Approve with a recorded waiver: \`brtops approve --step ${roundId(g.step, g.round)} --waive "why it is acceptable"\`, or reject it.`,
-        details: { findings: critical },
-      });
+      throw new BrtopsError(
+        "E_FINDINGS_UNWAIVED",
+        `Step ${g.step} has ${critical.length} critical finding(s): ${critical.map((f) => f.code).join(", ")}.`,
+        {
+          hint: `Approve with a recorded waiver: \`brtops approve --step ${roundId(g.step, g.round)} --waive "why it is acceptable"\`, or reject it.`,
+          details: { findings: critical },
+        },
+      );
     }
-    const verdict = judgeApproval(g, s.requestedBy.id, actor.id, approvalPolicy(project.config.leads, project.config.authority));
+    const verdict = judgeApproval(
+      g,
+      s.requestedBy.id,
+      actor.id,
+      approvalPolicy(project.config.leads, project.config.authority),
+    );
     const note = [input.note, waive ? `waiver: ${waive}` : ""].filter(Boolean).join(" — ");
-    const extra = { ...(verdict.selfApproval ? { selfApproval: true } : {}), ...(p ? { proposal: proposalRef(p) } : {}) };
-    return [{ type: "GateApproved", at: project.now(), actor, data: { phase: g.phase, step: g.step, round: roundOf(g), authority: "person", final: verdict.final, fingerprint, ...(note ? { note } : {}), ...extra } }];
+    const extra = {
+      ...(verdict.selfApproval ? { selfApproval: true } : {}),
+      ...(p ? { proposal: proposalRef(p) } : {}),
+    };
+    return [
+      {
+        type: "GateApproved",
+        at: project.now(),
+        actor,
+        data: {
+          phase: g.phase,
+          step: g.step,
+          round: roundOf(g),
+          authority: "person",
+          final: verdict.final,
+          fingerprint,
+          ...(note ? { note } : {}),
+          ...extra,
+        },
+      },
+    ];
   });
 }
 
@@ -132,7 +214,12 @@ export async function approve(project: Project, session: ReleaseSession, input: 
  * gate, a new round, with the deviation in its report and findings — so the person decides on
  * what would really ship.
  */
-async function refuseStaleReport(project: Project, session: ReleaseSession, input: DecisionInput, now: FingerprintRef): Promise<void> {
+async function refuseStaleReport(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput,
+  now: FingerprintRef,
+): Promise<void> {
   await session.refresh();
   const s = session.state;
   const g = s.gate;
@@ -142,12 +229,35 @@ async function refuseStaleReport(project: Project, session: ReleaseSession, inpu
   const d = await measureBetween(project, g.fingerprint, now);
   const files = d.changes.files.slice(0, 20).map((f) => `  - ${f.change} ${f.path} (${f.category})`);
   const text = `Scope deviation since this report was made (event ${g.openedSeq}): ${d.percent}% system impact (${d.class}). ${d.summary}`;
-  const finding: Finding = { severity: d.class === "MAJOR" ? "critical" : "warning", code: `SCOPE_CHANGED_${d.class}`, message: text, source: "scope fingerprint" };
+  const finding: Finding = {
+    severity: d.class === "MAJOR" ? "critical" : "warning",
+    code: `SCOPE_CHANGED_${d.class}`,
+    message: text,
+    source: "scope fingerprint",
+  };
   // A dry run is refused as the approval would be, and makes no new report (nothing is appended).
-  if (input.dryRun) throw new BrtopsError("E_SCOPE_CHANGED", `${text} An approval would be refused and the report made again.`, { hint: "Run `brtops approve` without --dry-run to have the report made again, then read it with `brtops status`." });
+  if (input.dryRun)
+    throw new BrtopsError("E_SCOPE_CHANGED", `${text} An approval would be refused and the report made again.`, {
+      hint: "Run `brtops approve` without --dry-run to have the report made again, then read it with `brtops status`.",
+    });
   const system = { id: "brtops", role: "system" } as const;
   const stored = await session.append([
-    { type: "Note", at: project.now(), actor: system, data: { kind: "deviation", text, data: { percent: d.percent, class: d.class, files: d.changes.files.slice(0, 50), gate: g.step, round: g.openedSeq } } },
+    {
+      type: "Note",
+      at: project.now(),
+      actor: system,
+      data: {
+        kind: "deviation",
+        text,
+        data: {
+          percent: d.percent,
+          class: d.class,
+          files: d.changes.files.slice(0, 50),
+          gate: g.step,
+          round: g.openedSeq,
+        },
+      },
+    },
     {
       type: "GateOpened",
       at: project.now(),
@@ -157,7 +267,13 @@ async function refuseStaleReport(project: Project, session: ReleaseSession, inpu
         step: g.step,
         kind: g.kind,
         title: g.title,
-        report: [g.report.replace(/\n\n── Scope changed[\s\S]*$/, ""), "", "── Scope changed since the report was made ──", text, ...files].join("\n"),
+        report: [
+          g.report.replace(/\n\n── Scope changed[\s\S]*$/, ""),
+          "",
+          "── Scope changed since the report was made ──",
+          text,
+          ...files,
+        ].join("\n"),
         findings: [...g.findings.filter((f) => !f.code.startsWith("SCOPE_CHANGED_")), finding],
         requiredApprovals: g.requiredApprovals,
         onApprove: s.gateOnApprove ?? g.step,
@@ -168,124 +284,282 @@ async function refuseStaleReport(project: Project, session: ReleaseSession, inpu
   ]);
   // The deviation is on record in the documents now, though the approval is refused.
   await writeRecordDocuments(project, session, stored, system);
-  throw new BrtopsError("E_SCOPE_CHANGED", `The project changed since the report of ${g.step} was made (${d.percent}% system impact, ${d.class}): the approval was not recorded.`, {
-    hint: `The report was made again with the deviation in it: read it (\`brtops status\`), then decide again (\`brtops approve --step ${roundId(g.step, g.round + 1)}\`).`,
-    details: { step: g.step, class: d.class, percent: d.percent, files: d.changes.files.slice(0, 20).map((f) => f.path) },
-  });
+  throw new BrtopsError(
+    "E_SCOPE_CHANGED",
+    `The project changed since the report of ${g.step} was made (${d.percent}% system impact, ${d.class}): the approval was not recorded.`,
+    {
+      hint: `The report was made again with the deviation in it: read it (\`brtops status\`), then decide again (\`brtops approve --step ${roundId(g.step, g.round + 1)}\`).`,
+      details: {
+        step: g.step,
+        class: d.class,
+        percent: d.percent,
+        files: d.changes.files.slice(0, 20).map((f) => f.path),
+      },
+    },
+  );
 }
 
 /** The phase a rejection returns to when the decider does not say (core/return-phase). */
 const defaultReturn = defaultReturnPhase;
 
-export async function reject(project: Project, session: ReleaseSession, input: DecisionInput & { reason: string; returnTo?: number }): Promise<ReleaseState> {
-  if (!input.reason?.trim()) throw new BrtopsError("E_USAGE", "A rejection needs a reason.", { hint: 'Pass --reason "what must change".' });
+export async function reject(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput & { reason: string; returnTo?: number },
+): Promise<ReleaseState> {
+  if (!input.reason?.trim())
+    throw new BrtopsError("E_USAGE", "A rejection needs a reason.", { hint: 'Pass --reason "what must change".' });
   return act(project, session, input, "reject", "reject a gate", (s, actor) => {
     const g = needGate(s, "reject");
     const returnTo = input.returnTo ?? defaultReturn(s);
     if (!Number.isInteger(returnTo) || returnTo < 1 || returnTo > g.phase || !s.plan.includes(returnTo)) {
-      throw new BrtopsError("E_USAGE", `Cannot return to phase ${input.returnTo}: choose a phase of this release's plan (${s.plan.filter((p) => p <= g.phase).join(", ")}) up to ${g.phase}.`, {
-        hint: `Pass --return-to with one of ${s.plan.filter((p) => p <= g.phase).join(", ")}.`,
-      });
+      throw new BrtopsError(
+        "E_USAGE",
+        `Cannot return to phase ${input.returnTo}: choose a phase of this release's plan (${s.plan.filter((p) => p <= g.phase).join(", ")}) up to ${g.phase}.`,
+        {
+          hint: `Pass --return-to with one of ${s.plan.filter((p) => p <= g.phase).join(", ")}.`,
+        },
+      );
     }
-    return [{ type: "GateRejected", at: project.now(), actor, data: { phase: g.phase, step: g.step, round: roundOf(g), reason: input.reason, returnTo } }];
+    return [
+      {
+        type: "GateRejected",
+        at: project.now(),
+        actor,
+        data: { phase: g.phase, step: g.step, round: roundOf(g), reason: input.reason, returnTo },
+      },
+    ];
   });
 }
 
-export async function giveFeedback(project: Project, session: ReleaseSession, input: DecisionInput & { text: string }): Promise<ReleaseState> {
-  if (!input.text?.trim()) throw new BrtopsError("E_USAGE", "Feedback needs text.", { hint: 'brtops feedback "what you think"' });
+export async function giveFeedback(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput & { text: string },
+): Promise<ReleaseState> {
+  if (!input.text?.trim())
+    throw new BrtopsError("E_USAGE", "Feedback needs text.", { hint: 'brtops feedback "what you think"' });
   return act(project, session, input, "feedback", "give feedback", (s, actor) => {
     notFinished(s);
-    return [{ type: "FeedbackGiven", at: project.now(), actor, data: { id: `F${s.feedback.length + 1}`, phase: s.phase, step: s.gate?.step ?? s.step, text: input.text } }];
+    return [
+      {
+        type: "FeedbackGiven",
+        at: project.now(),
+        actor,
+        data: { id: `F${s.feedback.length + 1}`, phase: s.phase, step: s.gate?.step ?? s.step, text: input.text },
+      },
+    ];
   });
 }
 
-export async function respondToFeedback(project: Project, session: ReleaseSession, input: DecisionInput & { id: string; text: string }): Promise<ReleaseState> {
+export async function respondToFeedback(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput & { id: string; text: string },
+): Promise<ReleaseState> {
   return act(project, session, input, "respond", "respond to feedback", (s, actor) => {
-    if (!s.feedback.some((f) => f.id === input.id.toUpperCase())) throw new BrtopsError("E_QUESTION_UNKNOWN", `There is no feedback ${input.id}.`, { hint: `Known: ${s.feedback.map((f) => f.id).join(", ") || "none"}.` });
-    return [{ type: "FeedbackAddressed", at: project.now(), actor, data: { id: input.id.toUpperCase(), response: input.text } }];
+    if (!s.feedback.some((f) => f.id === input.id.toUpperCase()))
+      throw new BrtopsError("E_QUESTION_UNKNOWN", `There is no feedback ${input.id}.`, {
+        hint: `Known: ${s.feedback.map((f) => f.id).join(", ") || "none"}.`,
+      });
+    return [
+      {
+        type: "FeedbackAddressed",
+        at: project.now(),
+        actor,
+        data: { id: input.id.toUpperCase(), response: input.text },
+      },
+    ];
   });
 }
 
-export async function askQuestion(project: Project, session: ReleaseSession, input: DecisionInput & { text: string }): Promise<ReleaseState> {
-  if (!input.text?.trim()) throw new BrtopsError("E_USAGE", "A question needs text.", { hint: 'brtops ask "what should happen to X?"' });
+export async function askQuestion(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput & { text: string },
+): Promise<ReleaseState> {
+  if (!input.text?.trim())
+    throw new BrtopsError("E_USAGE", "A question needs text.", { hint: 'brtops ask "what should happen to X?"' });
   return act(project, session, input, "ask", "ask the HUM LEAD a question", (s, actor) => {
     notFinished(s);
-    return [{ type: "QuestionAsked", at: project.now(), actor, data: { id: `Q${s.questions.length + 1}`, phase: s.phase, step: s.gate?.step ?? s.step, text: input.text } }];
+    return [
+      {
+        type: "QuestionAsked",
+        at: project.now(),
+        actor,
+        data: { id: `Q${s.questions.length + 1}`, phase: s.phase, step: s.gate?.step ?? s.step, text: input.text },
+      },
+    ];
   });
 }
 
-export async function answerQuestion(project: Project, session: ReleaseSession, input: DecisionInput & { id: string; text: string }): Promise<ReleaseState> {
+export async function answerQuestion(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput & { id: string; text: string },
+): Promise<ReleaseState> {
   return act(project, session, input, "answer", "answer a question", (s, actor) => {
     const q = s.questions.find((x) => x.id === input.id.toUpperCase());
-    if (!q) throw new BrtopsError("E_QUESTION_UNKNOWN", `There is no question ${input.id}.`, { hint: `Open questions: ${s.questions.filter((x) => !x.answer).map((x) => x.id).join(", ") || "none"}.` });
-    if (q.answer) throw new BrtopsError("E_INVALID_STATE", `Question ${q.id} was already answered by ${q.answer.actor.id}.`, { hint: "Add to it with `brtops feedback`." });
+    if (!q)
+      throw new BrtopsError("E_QUESTION_UNKNOWN", `There is no question ${input.id}.`, {
+        hint: `Open questions: ${
+          s.questions
+            .filter((x) => !x.answer)
+            .map((x) => x.id)
+            .join(", ") || "none"
+        }.`,
+      });
+    if (q.answer)
+      throw new BrtopsError("E_INVALID_STATE", `Question ${q.id} was already answered by ${q.answer.actor.id}.`, {
+        hint: "Add to it with `brtops feedback`.",
+      });
     return [{ type: "QuestionAnswered", at: project.now(), actor, data: { id: q.id, text: input.text } }];
   });
 }
 
-export async function grantAutoProceed(project: Project, session: ReleaseSession, input: DecisionInput): Promise<ReleaseState> {
+export async function grantAutoProceed(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput,
+): Promise<ReleaseState> {
   return act(project, session, input, "grant-auto-proceed", "grant GO RELEASE auto-proceed", (s, actor) => {
     notFinished(s);
-    if (s.autoProceed) throw new BrtopsError("E_INVALID_STATE", `GO RELEASE was already granted by ${s.autoProceed.by.id} at ${s.autoProceed.at}.`);
+    if (s.autoProceed)
+      throw new BrtopsError(
+        "E_INVALID_STATE",
+        `GO RELEASE was already granted by ${s.autoProceed.by.id} at ${s.autoProceed.at}.`,
+      );
     // Auto-proceed never applies at SEV-0/1 (core/next-action): a grant there would change nothing.
     if (s.sev !== null && s.sev <= 1) {
-      throw new BrtopsError("E_INVALID_STATE", `GO RELEASE does not apply to ${sevLabel(s.sev)} release ${s.release}: every gate of a SEV-0 or SEV-1 release waits for a HUM LEAD's own decision, so nothing was granted.`, {
-        hint: s.gate ? `Decide the open gate: \`brtops approve --step ${roundId(s.gate.step, s.gate.round)}\` or \`brtops reject --step ${roundId(s.gate.step, s.gate.round)} --reason "…"\`.` : "Advance it with `brtops run` and decide each gate.",
-        details: { sev: s.sev },
-      });
+      throw new BrtopsError(
+        "E_INVALID_STATE",
+        `GO RELEASE does not apply to ${sevLabel(s.sev)} release ${s.release}: every gate of a SEV-0 or SEV-1 release waits for a HUM LEAD's own decision, so nothing was granted.`,
+        {
+          hint: s.gate
+            ? `Decide the open gate: \`brtops approve --step ${roundId(s.gate.step, s.gate.round)}\` or \`brtops reject --step ${roundId(s.gate.step, s.gate.round)} --reason "…"\`.`
+            : "Advance it with `brtops run` and decide each gate.",
+          details: { sev: s.sev },
+        },
+      );
     }
-    return [{ type: "AutoProceedGranted", at: project.now(), actor, data: { ...(input.note ? { note: input.note } : {}) } }];
+    return [
+      { type: "AutoProceedGranted", at: project.now(), actor, data: { ...(input.note ? { note: input.note } : {}) } },
+    ];
   });
 }
 
-export async function pauseRelease(project: Project, session: ReleaseSession, input: DecisionInput): Promise<ReleaseState> {
+export async function pauseRelease(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput,
+): Promise<ReleaseState> {
   return act(project, session, input, "pause", "pause a release", (s, actor) => {
     notFinished(s);
-    if (s.pauseRequested) throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} is already paused.`, { hint: "Resume it with `brtops resume`." });
-    return [{ type: "PauseRequested", at: project.now(), actor, data: { ...(input.note ? { reason: input.note } : {}) } }];
+    if (s.pauseRequested)
+      throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} is already paused.`, {
+        hint: "Resume it with `brtops resume`.",
+      });
+    return [
+      { type: "PauseRequested", at: project.now(), actor, data: { ...(input.note ? { reason: input.note } : {}) } },
+    ];
   });
 }
 
-export async function resumeRelease(project: Project, session: ReleaseSession, input: DecisionInput): Promise<ReleaseState> {
+export async function resumeRelease(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput,
+): Promise<ReleaseState> {
   const fingerprint = await readFingerprint(project, session.state.version);
   return act(project, session, input, "resume", "resume a release", (s, actor) => {
     notFinished(s);
-    if (!s.pauseRequested && !s.onHold) throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} is not paused or on hold (state ${s.state}).`);
-    return [{ type: "Resumed", at: project.now(), actor, data: { fingerprint, ...(input.note ? { note: input.note } : {}) } }];
+    if (!s.pauseRequested && !s.onHold)
+      throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} is not paused or on hold (state ${s.state}).`);
+    return [
+      { type: "Resumed", at: project.now(), actor, data: { fingerprint, ...(input.note ? { note: input.note } : {}) } },
+    ];
   });
 }
 
-export async function abortRelease(project: Project, session: ReleaseSession, input: DecisionInput): Promise<ReleaseState> {
+export async function abortRelease(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput,
+): Promise<ReleaseState> {
   return act(project, session, input, "abort", "abort a release", (s, actor) => {
     notFinished(s);
-    if (s.abortRequested) throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} is already being aborted.`, { hint: "Finish it with `brtops run`." });
-    return [{ type: "AbortRequested", at: project.now(), actor, data: { ...(input.note ? { reason: input.note } : {}), ...(authorityOf(actor) === "emergency" ? { authority: "emergency" as const } : {}) } }];
+    if (s.abortRequested)
+      throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} is already being aborted.`, {
+        hint: "Finish it with `brtops run`.",
+      });
+    return [
+      {
+        type: "AbortRequested",
+        at: project.now(),
+        actor,
+        data: {
+          ...(input.note ? { reason: input.note } : {}),
+          ...(authorityOf(actor) === "emergency" ? { authority: "emergency" as const } : {}),
+        },
+      },
+    ];
   });
 }
 
-export async function requestRollback(project: Project, session: ReleaseSession, input: DecisionInput): Promise<ReleaseState> {
+export async function requestRollback(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput,
+): Promise<ReleaseState> {
   const s0 = session.state;
   if (s0.state === "certified") {
     // After certification a rollback takes the environment back to what ran there before: only
     // while this run's version is what runs there (the ledger), never over a later deployment.
     const here = environmentRecord(buildLedger(await readRuns(project.store)), s0.environment);
     if (here.release !== s0.release) {
-      throw new BrtopsError("E_INVALID_STATE", `Release ${s0.release} is not what runs on ${s0.environment} now (${here.version ? `v${here.version}, release ${here.release ?? "not deployed by brtops"}` : "nothing"}).`, {
-        hint: `Roll back the release that runs there: \`brtops rollback --env ${s0.environment}\` (see \`brtops environments\`).`,
-        details: { environment: s0.environment, current: here.release },
-      });
+      throw new BrtopsError(
+        "E_INVALID_STATE",
+        `Release ${s0.release} is not what runs on ${s0.environment} now (${here.version ? `v${here.version}, release ${here.release ?? "not deployed by brtops"}` : "nothing"}).`,
+        {
+          hint: `Roll back the release that runs there: \`brtops rollback --env ${s0.environment}\` (see \`brtops environments\`).`,
+          details: { environment: s0.environment, current: here.release },
+        },
+      );
     }
   }
   return act(project, session, input, "rollback", "roll a release back", (s, actor) => {
     if (s.state === "aborted" || s.state === "rolled-back") notFinished(s);
-    if (!s.deployed) throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} has deployed nothing to roll back (phase ${s.phase}).`, { hint: "Use `brtops abort` to stop a release before deployment." });
-    if (s.rollbackRequested) throw new BrtopsError("E_INVALID_STATE", "A rollback is already under way.", { hint: "Finish it with `brtops run`." });
-    return [{ type: "RollbackRequested", at: project.now(), actor, data: { ...(input.note ? { reason: input.note } : {}), ...(authorityOf(actor) === "emergency" ? { authority: "emergency" as const } : {}) } }];
+    if (!s.deployed)
+      throw new BrtopsError(
+        "E_INVALID_STATE",
+        `Release ${s.version} has deployed nothing to roll back (phase ${s.phase}).`,
+        { hint: "Use `brtops abort` to stop a release before deployment." },
+      );
+    if (s.rollbackRequested)
+      throw new BrtopsError("E_INVALID_STATE", "A rollback is already under way.", {
+        hint: "Finish it with `brtops run`.",
+      });
+    return [
+      {
+        type: "RollbackRequested",
+        at: project.now(),
+        actor,
+        data: {
+          ...(input.note ? { reason: input.note } : {}),
+          ...(authorityOf(actor) === "emergency" ? { authority: "emergency" as const } : {}),
+        },
+      },
+    ];
   });
 }
 
-export async function guideIncident(project: Project, session: ReleaseSession, input: DecisionInput & { choice: IncidentChoice; proposal?: string }): Promise<ReleaseState> {
-  if (!["retry", "rollback", "continue"].includes(input.choice)) throw new BrtopsError("E_USAGE", `"${input.choice}" is not a choice: use retry, rollback or continue.`);
+export async function guideIncident(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput & { choice: IncidentChoice; proposal?: string },
+): Promise<ReleaseState> {
+  if (!["retry", "rollback", "continue"].includes(input.choice))
+    throw new BrtopsError("E_USAGE", `"${input.choice}" is not a choice: use retry, rollback or continue.`);
   return act(
     project,
     session,
@@ -294,13 +568,32 @@ export async function guideIncident(project: Project, session: ReleaseSession, i
     `choose ${input.choice} at an incident`,
     (s, actor) => {
       notFinished(s);
-      if (!s.incident) throw new BrtopsError("E_NOT_AT_GATE", `Release ${s.version} has no open incident.`, { hint: "See `brtops status`." });
-      if (input.choice === "rollback" && !s.deployed) throw new BrtopsError("E_INVALID_STATE", "Nothing has been deployed yet, so there is nothing to roll back.", { hint: "Choose retry or continue, or abort the release." });
+      if (!s.incident)
+        throw new BrtopsError("E_NOT_AT_GATE", `Release ${s.version} has no open incident.`, {
+          hint: "See `brtops status`.",
+        });
+      if (input.choice === "rollback" && !s.deployed)
+        throw new BrtopsError("E_INVALID_STATE", "Nothing has been deployed yet, so there is nothing to roll back.", {
+          hint: "Choose retry or continue, or abort the release.",
+        });
       // COLLAB: the guidance accepts the AI LEAD's proposal, which must be for this very choice.
       const p = input.proposal ? openProposal(s, input.proposal, "guidance") : null;
-      if (p && p.choice !== input.choice) throw new BrtopsError("E_USAGE", `Proposal ${p.id} proposes ${p.choice}, not ${input.choice}.`, { hint: `brtops accept ${p.id}` });
-      const extra = { ...(authorityOf(actor) === "emergency" ? { authority: "emergency" as const } : {}), ...(p ? { proposal: proposalRef(p) } : {}) };
-      return [{ type: "IncidentGuidance", at: project.now(), actor, data: { step: s.incident.step, choice: input.choice, ...(input.note ? { note: input.note } : {}), ...extra } }];
+      if (p && p.choice !== input.choice)
+        throw new BrtopsError("E_USAGE", `Proposal ${p.id} proposes ${p.choice}, not ${input.choice}.`, {
+          hint: `brtops accept ${p.id}`,
+        });
+      const extra = {
+        ...(authorityOf(actor) === "emergency" ? { authority: "emergency" as const } : {}),
+        ...(p ? { proposal: proposalRef(p) } : {}),
+      };
+      return [
+        {
+          type: "IncidentGuidance",
+          at: project.now(),
+          actor,
+          data: { step: s.incident.step, choice: input.choice, ...(input.note ? { note: input.note } : {}), ...extra },
+        },
+      ];
     },
     input.choice,
   );
@@ -311,8 +604,15 @@ export async function guideIncident(project: Project, session: ReleaseSession, i
  * assessed) or `brtops propose guidance rollback "…"` at an incident. Recorded (ProposalMade); it
  * decides nothing until a HUM LEAD accepts it.
  */
-export async function propose(project: Project, session: ReleaseSession, input: DecisionInput & { kind: ProposalKind; text: string; choice?: IncidentChoice }): Promise<ReleaseState> {
-  if (!["accept-risk", "guidance"].includes(input.kind)) throw new BrtopsError("E_USAGE", `"${input.kind}" is not something to propose: use accept-risk or guidance.`, { hint: 'brtops propose accept-risk "…" | brtops propose guidance rollback "…"' });
+export async function propose(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput & { kind: ProposalKind; text: string; choice?: IncidentChoice },
+): Promise<ReleaseState> {
+  if (!["accept-risk", "guidance"].includes(input.kind))
+    throw new BrtopsError("E_USAGE", `"${input.kind}" is not something to propose: use accept-risk or guidance.`, {
+      hint: 'brtops propose accept-risk "…" | brtops propose guidance rollback "…"',
+    });
   return act(project, session, input, "propose", "propose a COLLAB decision", (s, actor) => {
     notFinished(s);
     const p = proposalFor(s, input.kind, input.text, input.choice);
@@ -325,7 +625,11 @@ export async function propose(project: Project, session: ReleaseSession, input: 
  * guidance; a risk acceptance is recorded as the HUM LEAD's acceptance of the AI LEAD's proposal
  * (the GO decision itself stays a separate decision: `brtops approve`, which may name it too).
  */
-export async function acceptProposal(project: Project, session: ReleaseSession, input: DecisionInput & { id: string }): Promise<ReleaseState> {
+export async function acceptProposal(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput & { id: string },
+): Promise<ReleaseState> {
   await session.refresh();
   const found = openProposal(session.state, input.id);
   if (found.kind === "guidance") {
@@ -335,26 +639,79 @@ export async function acceptProposal(project: Project, session: ReleaseSession, 
   return act(project, session, input, "accept-proposal", "accept a proposal", (s, actor) => {
     notFinished(s);
     const p = openProposal(s, input.id, "accept-risk");
-    return [{ type: "ProposalAccepted", at: project.now(), actor, data: { id: p.id, kind: p.kind, step: p.step, proposal: proposalRef(p), ...(input.note ? { note: input.note } : {}) } }];
+    return [
+      {
+        type: "ProposalAccepted",
+        at: project.now(),
+        actor,
+        data: {
+          id: p.id,
+          kind: p.kind,
+          step: p.step,
+          proposal: proposalRef(p),
+          ...(input.note ? { note: input.note } : {}),
+        },
+      },
+    ];
   });
 }
 
-export async function waiveFeature(project: Project, session: ReleaseSession, input: DecisionInput & { feature: string; reason: string; mode: "waive" | "exclude" }): Promise<ReleaseState> {
-  if (!input.reason?.trim()) throw new BrtopsError("E_USAGE", `To ${input.mode} a feature, give a reason.`, { hint: `brtops ${input.mode} ${input.feature} --reason "why"` });
+export async function waiveFeature(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput & { feature: string; reason: string; mode: "waive" | "exclude" },
+): Promise<ReleaseState> {
+  if (!input.reason?.trim())
+    throw new BrtopsError("E_USAGE", `To ${input.mode} a feature, give a reason.`, {
+      hint: `brtops ${input.mode} ${input.feature} --reason "why"`,
+    });
   return act(project, session, input, "waive", `${input.mode} a feature`, (s, actor) => {
     notFinished(s);
-    if (s.phase > 5) throw new BrtopsError("E_INVALID_STATE", "Features can only be waived or excluded before deployment.");
-    return [{ type: "FeatureWaived", at: project.now(), actor, data: { feature: input.feature, reason: input.reason, mode: input.mode } }];
+    if (s.phase > 5)
+      throw new BrtopsError("E_INVALID_STATE", "Features can only be waived or excluded before deployment.");
+    return [
+      {
+        type: "FeatureWaived",
+        at: project.now(),
+        actor,
+        data: { feature: input.feature, reason: input.reason, mode: input.mode },
+      },
+    ];
   });
 }
 
-export async function overrideSev(project: Project, session: ReleaseSession, input: DecisionInput & { sev: Sev; reason: string }): Promise<ReleaseState> {
-  if (!input.reason?.trim()) throw new BrtopsError("E_USAGE", "A SEV override needs a reason.", { hint: 'brtops sev SEV-1 --reason "why"' });
+export async function overrideSev(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput & { sev: Sev; reason: string },
+): Promise<ReleaseState> {
+  if (!input.reason?.trim())
+    throw new BrtopsError("E_USAGE", "A SEV override needs a reason.", { hint: 'brtops sev SEV-1 --reason "why"' });
   return act(project, session, input, "override-sev", "override the release SEV", (s, actor) => {
     notFinished(s);
     if (s.phase >= 6) throw new BrtopsError("E_INVALID_STATE", "The SEV cannot change once deployment has begun.");
     const phases = phasesForSev(input.sev);
-    return [{ type: "SevAssessed", at: project.now(), actor, data: { sev: input.sev, phases, factors: [...s.sevFactors, { factor: "HUM LEAD override", effect: `${sevLabel(s.sev)} → ${sevLabel(input.sev)}: ${input.reason}`, sev: input.sev }], overriddenBy: actor.id, reason: input.reason } }];
+    return [
+      {
+        type: "SevAssessed",
+        at: project.now(),
+        actor,
+        data: {
+          sev: input.sev,
+          phases,
+          factors: [
+            ...s.sevFactors,
+            {
+              factor: "HUM LEAD override",
+              effect: `${sevLabel(s.sev)} → ${sevLabel(input.sev)}: ${input.reason}`,
+              sev: input.sev,
+            },
+          ],
+          overriddenBy: actor.id,
+          reason: input.reason,
+        },
+      },
+    ];
   });
 }
 
@@ -366,7 +723,11 @@ function roundOf(g: NonNullable<ReleaseState["gate"]>): NonNullable<EventData["G
   return { id: roundId(g.step, g.round), hash: g.roundHash };
 }
 
-export async function signOff(project: Project, session: ReleaseSession, input: DecisionInput & { for: "uat" | "stakeholders"; reject?: boolean }): Promise<ReleaseState> {
+export async function signOff(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput & { for: "uat" | "stakeholders"; reject?: boolean },
+): Promise<ReleaseState> {
   return act(project, session, input, "signoff", "sign off", (s, actor) => {
     notFinished(s);
     const decision = input.reject ? "reject" : "approve";
@@ -374,7 +735,18 @@ export async function signOff(project: Project, session: ReleaseSession, input: 
     // the step runs again and its gate opens as a new round (the fold does it on `reopens`).
     const step = SIGNOFF_STEP[input.for];
     const reopens = s.steps[step] && s.approvedAt[Number(step.split(".")[0])] === undefined ? { reopens: step } : {};
-    return [{ type: "Note", at: project.now(), actor, data: { kind: "signoff", text: `${input.for === "uat" ? "UAT" : "Stakeholder"} sign-off (${decision}) by ${actor.id}${input.note ? `: ${input.note}` : ""}`, data: { for: input.for, decision, ...reopens } } }];
+    return [
+      {
+        type: "Note",
+        at: project.now(),
+        actor,
+        data: {
+          kind: "signoff",
+          text: `${input.for === "uat" ? "UAT" : "Stakeholder"} sign-off (${decision}) by ${actor.id}${input.note ? `: ${input.note}` : ""}`,
+          data: { for: input.for, decision, ...reopens },
+        },
+      },
+    ];
   });
 }
 
@@ -383,12 +755,30 @@ export async function signOff(project: Project, session: ReleaseSession, input: 
  * incident, a rollback or an abort (spec emergency step 6), recorded as a Note and written into
  * rollback-procedures.md at once. Allowed after the run ended: remediation follows the outcome.
  */
-export async function addIncidentNote(project: Project, session: ReleaseSession, input: DecisionInput & { text: string }): Promise<ReleaseState> {
-  if (!input.text?.trim()) throw new BrtopsError("E_USAGE", "A remediation note needs text.", { hint: 'brtops incident note "root cause: …; next: …"' });
+export async function addIncidentNote(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput & { text: string },
+): Promise<ReleaseState> {
+  if (!input.text?.trim())
+    throw new BrtopsError("E_USAGE", "A remediation note needs text.", {
+      hint: 'brtops incident note "root cause: …; next: …"',
+    });
   return act(project, session, input, "incident-note", "add to an incident's remediation plan", (s, actor) => {
-    const hadIncident = session.events.some((e) => e.type === "IncidentOpened" || e.type === "RollbackRequested" || e.type === "RollbackCompleted" || e.type === "AbortRequested" || e.type === "Aborted");
+    const hadIncident = session.events.some(
+      (e) =>
+        e.type === "IncidentOpened" ||
+        e.type === "RollbackRequested" ||
+        e.type === "RollbackCompleted" ||
+        e.type === "AbortRequested" ||
+        e.type === "Aborted",
+    );
     if (!hadIncident) {
-      throw new BrtopsError("E_INVALID_STATE", `Release ${s.release} has had no incident, rollback or abort: there is no remediation plan to add to.`, { hint: "Give feedback on the release with `brtops feedback \"…\"`." });
+      throw new BrtopsError(
+        "E_INVALID_STATE",
+        `Release ${s.release} has had no incident, rollback or abort: there is no remediation plan to add to.`,
+        { hint: 'Give feedback on the release with `brtops feedback "…"`.' },
+      );
     }
     return [{ type: "Note", at: project.now(), actor, data: { kind: REMEDIATION_NOTE, text: input.text } }];
   });

@@ -43,7 +43,9 @@ export async function defrag(project: Project, release: string | undefined, acto
     "## Preserved",
     "",
     "### Decisions",
-    ...(o.decisions.length ? o.decisions.map((d) => `- ${d.at} ${d.by}: ${d.type} at ${d.step}${d.note ? ` — ${d.note}` : ""}`) : ["- none"]),
+    ...(o.decisions.length
+      ? o.decisions.map((d) => `- ${d.at} ${d.by}: ${d.type} at ${d.step}${d.note ? ` — ${d.note}` : ""}`)
+      : ["- none"]),
     "",
     "### Open items",
     ...(o.gate ? [`- gate ${o.gate.step} (${o.gate.kind}): ${o.gate.title}`] : []),
@@ -59,7 +61,9 @@ export async function defrag(project: Project, release: string | undefined, acto
     "",
     "## Compressed",
     "",
-    ...Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `- ${t}: ${n}`),
+    ...Object.entries(counts)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([t, n]) => `- ${t}: ${n}`),
     "",
   ];
   const text = project.redact(L.join("\n"));
@@ -71,14 +75,36 @@ export async function defrag(project: Project, release: string | undefined, acto
   writeFileSync(path, text);
   const sha256 = createHash("sha256").update(text).digest("hex");
   const file = relative(project.root, path).split("\\").join("/");
-  const compressed = { stepEvents: ["StepStarted", "StepSucceeded", "StepFailed", "StepSkipped"].reduce((n, t) => n + (counts[t] ?? 0), 0), feedback: s.feedback.length, questions: s.questions.length, events: session.events.length };
-  const [stored] = await session.appendFact([{ type: "Note", at: project.now(), actor, data: { kind: "checkpoint", text: `Context checkpoint up to event ${uptoSeq}: ${file}`, data: { file, sha256, uptoSeq } } }]);
+  const compressed = {
+    stepEvents: ["StepStarted", "StepSucceeded", "StepFailed", "StepSkipped"].reduce((n, t) => n + (counts[t] ?? 0), 0),
+    feedback: s.feedback.length,
+    questions: s.questions.length,
+    events: session.events.length,
+  };
+  const [stored] = await session.appendFact([
+    {
+      type: "Note",
+      at: project.now(),
+      actor,
+      data: {
+        kind: "checkpoint",
+        text: `Context checkpoint up to event ${uptoSeq}: ${file}`,
+        data: { file, sha256, uptoSeq },
+      },
+    },
+  ]);
   return {
     file,
     sha256,
     uptoSeq,
     seq: stored!.seq,
-    preserved: { decisions: o.decisions.length, openQuestions: o.openQuestions.length, feedback: o.feedback.length, documents: o.documents.length, step: o.step },
+    preserved: {
+      decisions: o.decisions.length,
+      openQuestions: o.openQuestions.length,
+      feedback: o.feedback.length,
+      documents: o.documents.length,
+      step: o.step,
+    },
     compressed,
   };
 }

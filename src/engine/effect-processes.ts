@@ -39,20 +39,25 @@ export function recordedProcesses(events: readonly AnyEvent[], step: string): Ef
 
 /** The recorded children of `step` (a sub-step, or a main step: all its sub-steps) still running on this host. */
 export function liveProcesses(events: readonly AnyEvent[], step: string): EffectProcess[] {
-  const all = step.includes(":") ? recordedProcesses(events, step) : allProcesses(events).filter((p) => p.step.startsWith(`${step}:`));
+  const all = step.includes(":")
+    ? recordedProcesses(events, step)
+    : allProcesses(events).filter((p) => p.step.startsWith(`${step}:`));
   return all.filter((p) => recordedProcessState(p) === "alive");
 }
 
 function allProcesses(events: readonly AnyEvent[]): EffectProcess[] {
   const steps = new Set<string>();
-  for (const e of events) if (e.type === "Note" && e.data.kind === EFFECT_PROCESS_NOTE) steps.add(String((e.data.data as { step?: unknown } | undefined)?.step ?? ""));
+  for (const e of events)
+    if (e.type === "Note" && e.data.kind === EFFECT_PROCESS_NOTE)
+      steps.add(String((e.data.data as { step?: unknown } | undefined)?.step ?? ""));
   return [...steps].flatMap((s) => recordedProcesses(events, s));
 }
 
 /** Stops recorded children: SIGTERM to each group, SIGKILL to what is left after `graceMs`. */
 export async function stopProcesses(procs: readonly EffectProcess[], graceMs = 5000): Promise<void> {
   for (const p of procs) signalRecorded(p, "SIGTERM");
-  for (const t0 = Date.now(); Date.now() - t0 < graceMs && procs.some((p) => recordedProcessState(p) === "alive"); ) await sleep(50);
+  for (const t0 = Date.now(); Date.now() - t0 < graceMs && procs.some((p) => recordedProcessState(p) === "alive");)
+    await sleep(50);
   for (const p of procs) signalRecorded(p, "SIGKILL");
 }
 
@@ -79,7 +84,8 @@ export async function waitForProcesses(events: readonly AnyEvent[], step: string
     if (o.signal?.aborted) return false;
     const late = live.filter((p) => p.deadline !== undefined && Date.parse(p.deadline) < now());
     // The log is read again now and then, not at every poll: it may be long.
-    if (late.length > 0 || (polls % 10 === 0 && (await o.stopRequested()))) await stopProcesses(late.length > 0 ? late : live);
+    if (late.length > 0 || (polls % 10 === 0 && (await o.stopRequested())))
+      await stopProcesses(late.length > 0 ? late : live);
     await sleep(100, o.signal);
     polls += 1;
     live = live.filter((p) => recordedProcessState(p) === "alive");
@@ -98,10 +104,13 @@ export function abandonedProcesses(events: readonly AnyEvent[]): { process: Effe
   for (const e of events) {
     if (e.type === "Note" && e.data.kind === EFFECT_PROCESS_NOTE) {
       const d = e.data.data as Partial<EffectProcess> | undefined;
-      if (typeof d?.pid === "number" && typeof d.step === "string" && typeof d.host === "string") recorded.push({ seq: e.seq, p: d as EffectProcess });
+      if (typeof d?.pid === "number" && typeof d.step === "string" && typeof d.host === "string")
+        recorded.push({ seq: e.seq, p: d as EffectProcess });
     } else if (e.type === "IncidentGuidance" && (e.data.choice === "rollback" || e.data.choice === "continue")) {
       const main = e.data.step.split(":")[0]!;
-      for (const r of recorded) if (r.seq < e.seq && r.p.step.split(":")[0] === main && recordedProcessState(r.p) === "alive") out.push({ process: r.p, choice: e.data.choice });
+      for (const r of recorded)
+        if (r.seq < e.seq && r.p.step.split(":")[0] === main && recordedProcessState(r.p) === "alive")
+          out.push({ process: r.p, choice: e.data.choice });
     }
   }
   return out;

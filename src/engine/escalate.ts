@@ -23,7 +23,11 @@ export function escalationPolicy(project: Pick<Project, "config">): EscalationPo
 }
 
 /** Escalates the release's incident when it is due; true when this call recorded (and sent) the page. */
-export async function escalateIfDue(project: Project, session: ReleaseSession, policy = escalationPolicy(project)): Promise<boolean> {
+export async function escalateIfDue(
+  project: Project,
+  session: ReleaseSession,
+  policy = escalationPolicy(project),
+): Promise<boolean> {
   if (!policy) return false;
   for (let tries = 0; tries < 5; tries += 1) {
     await session.refresh();
@@ -58,7 +62,12 @@ export async function escalateOpenReleases(project: Project): Promise<Escalation
     if (await escalateIfDue(project, session, policy)) out.escalated.push(session.release);
     else {
       const at = escalationAt(session.state, policy.afterMs);
-      if (at !== null) out.pending.push({ release: session.release, step: session.state.incident.step, at: new Date(at).toISOString() });
+      if (at !== null)
+        out.pending.push({
+          release: session.release,
+          step: session.state.incident.step,
+          at: new Date(at).toISOString(),
+        });
     }
   }
   return out;

@@ -10,16 +10,39 @@ import type { ReleaseSession } from "./release-session.js";
 export function createEventNotifier(project: Project, session: ReleaseSession): (events: AnyEvent[]) => Promise<void> {
   const config = project.config.notifications;
   if (!config || config.channels.length === 0) return async () => undefined;
-  let notifier: { notify: (n: never) => Promise<{ ok: boolean; channel: string; error?: string; attempts: number }[]> } | null = null;
+  let notifier: {
+    notify: (n: never) => Promise<{ ok: boolean; channel: string; error?: string; attempts: number }[]>;
+  } | null = null;
   return async (events) => {
     for (const e of events) {
-      for (const n of notificationsFor(e, session.state, { hum: project.config.leads.hum, emergency: project.config.leads.emergency })) {
-        notifier ??= (await import("../notify/create-notifier.js")).createNotifier(config, { env: project.env, redact: project.redact }) as never;
-        const results = await notifier.notify({ ...n, release: session.release, environment: session.state.environment, at: project.now() } as never);
+      for (const n of notificationsFor(e, session.state, {
+        hum: project.config.leads.hum,
+        emergency: project.config.leads.emergency,
+      })) {
+        notifier ??= (await import("../notify/create-notifier.js")).createNotifier(config, {
+          env: project.env,
+          redact: project.redact,
+        }) as never;
+        const results = await notifier.notify({
+          ...n,
+          release: session.release,
+          environment: session.state.environment,
+          at: project.now(),
+        } as never);
         const failed = results.filter((r) => !r.ok);
         if (failed.length > 0) {
           await session.appendFact([
-            { type: "Note", at: project.now(), actor: { id: "brtops", role: "system" }, data: { kind: "notification-failed", text: project.redact(`${n.kind} notification failed on ${failed.map((f) => `${f.channel} (${f.attempts} attempts: ${f.error ?? "error"})`).join(", ")}`) } },
+            {
+              type: "Note",
+              at: project.now(),
+              actor: { id: "brtops", role: "system" },
+              data: {
+                kind: "notification-failed",
+                text: project.redact(
+                  `${n.kind} notification failed on ${failed.map((f) => `${f.channel} (${f.attempts} attempts: ${f.error ?? "error"})`).join(", ")}`,
+                ),
+              },
+            },
           ]);
         }
       }

@@ -7,7 +7,11 @@ import { selectRelease } from "./project.js";
 export const DEFAULT_ORIENT_WORDS = 2000;
 
 /** The briefing for a release (the current one when `release` is undefined), trimmed to `words`. */
-export async function orient(store: Store, release: string | undefined, words = DEFAULT_ORIENT_WORDS): Promise<{ view: OrientView; text: string }> {
+export async function orient(
+  store: Store,
+  release: string | undefined,
+  words = DEFAULT_ORIENT_WORDS,
+): Promise<{ view: OrientView; text: string }> {
   const session = await selectRelease(store, release, { allowFinished: true });
   const s = session.state;
   return renderOrient(buildOrient(s, session.events, statusView(s, release), words));

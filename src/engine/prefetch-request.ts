@@ -26,7 +26,11 @@ import { prefetchRecordedHistory } from "./steps/history.js";
 const MAX_RUNS = 50;
 
 /** Starts reading the history a request for `requested` ("1.2.0", "minor") would read; resolves once git was asked (or there is nothing to guess). Never rejects. */
-export async function prefetchRequestHistory(cwd: string, requested: string, env: Readonly<Record<string, string | undefined>>): Promise<void> {
+export async function prefetchRequestHistory(
+  cwd: string,
+  requested: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
   try {
     const root = findRoot(cwd);
     if (!root) return;

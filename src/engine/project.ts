@@ -54,7 +54,10 @@ export async function openProject(cwd: string, options: OpenOptions = {}): Promi
  * For commands that only read (status, sitrep…): the store and folders without validating the
  * whole config — they act on nothing, and a status must stay fast on a long log.
  */
-export async function openProjectForReading(cwd: string, options: OpenOptions = {}): Promise<Pick<Project, "root" | "store" | "env" | "releaseDir" | "close">> {
+export async function openProjectForReading(
+  cwd: string,
+  options: OpenOptions = {},
+): Promise<Pick<Project, "root" | "store" | "env" | "releaseDir" | "close">> {
   const env = options.env ?? process.env;
   const root = findRoot(cwd);
   if (!root) return openProject(cwd, options); // the full path gives the helpful error
@@ -77,7 +80,15 @@ export interface ReleaseSummary {
 
 /** The one-line summary of a release that lists show. */
 export function releaseSummary(s: ReleaseState): ReleaseSummary {
-  return { release: s.release, version: s.version, environment: s.environment, state: s.state, phase: s.phase, step: s.step, lastAt: s.lastAt };
+  return {
+    release: s.release,
+    version: s.version,
+    environment: s.environment,
+    state: s.state,
+    phase: s.phase,
+    step: s.step,
+    lastAt: s.lastAt,
+  };
 }
 
 export async function listReleases(store: Store): Promise<{ session: ReleaseSession; summary: ReleaseSummary }[]> {
@@ -103,12 +114,22 @@ export interface SelectOptions {
  * "1.1.0@production~2"; with --env, the version's run there), else the only open one (with
  * --env: on that environment), or, for commands that read and for --env, the latest.
  */
-export async function selectRelease(store: Store, release: string | undefined, options: SelectOptions = {}): Promise<ReleaseSession> {
+export async function selectRelease(
+  store: Store,
+  release: string | undefined,
+  options: SelectOptions = {},
+): Promise<ReleaseSession> {
   const env = options.environment;
   if (release) {
     const ref = parseReleaseRef(release);
-    if (!ref) throw new BrtopsError("E_VERSION_INVALID", `"${release}" is not a release version.`, { hint: "Pass --release with a version such as 2.1.0, or a run such as 2.1.0@production." });
-    if (env && ref.environment && env !== ref.environment) throw new BrtopsError("E_USAGE", `--release ${release} names ${ref.environment}, but --env says ${env}.`, { hint: "Give one of them." });
+    if (!ref)
+      throw new BrtopsError("E_VERSION_INVALID", `"${release}" is not a release version.`, {
+        hint: "Pass --release with a version such as 2.1.0, or a run such as 2.1.0@production.",
+      });
+    if (env && ref.environment && env !== ref.environment)
+      throw new BrtopsError("E_USAGE", `--release ${release} names ${ref.environment}, but --env says ${env}.`, {
+        hint: "Give one of them.",
+      });
     const environment = ref.environment ?? env ?? null;
     const ids = (await store.list()).map((r) => r.release);
     const candidates: ReleaseSession[] = [];
@@ -120,10 +141,16 @@ export async function selectRelease(store: Store, release: string | undefined, o
       candidates.push(session);
     }
     if (candidates.length === 0) {
-      throw new BrtopsError("E_NO_ACTIVE_RELEASE", `There is no release ${release}${env && !ref.environment ? ` on ${env}` : ""}.`, {
-        hint: ids.length ? `Known releases: ${ids.join(", ")}.` : 'Start one with `brtops release 2.1.0 --to staging` or `brtops "RELEASE v2.1.0 to Staging"`.',
-        details: { known: ids },
-      });
+      throw new BrtopsError(
+        "E_NO_ACTIVE_RELEASE",
+        `There is no release ${release}${env && !ref.environment ? ` on ${env}` : ""}.`,
+        {
+          hint: ids.length
+            ? `Known releases: ${ids.join(", ")}.`
+            : 'Start one with `brtops release 2.1.0 --to staging` or `brtops "RELEASE v2.1.0 to Staging"`.',
+          details: { known: ids },
+        },
+      );
     }
     return pickRun(candidates, `v${ref.version}`);
   }
@@ -133,10 +160,14 @@ export async function selectRelease(store: Store, release: string | undefined, o
   const open = here.filter((r) => !isTerminal(r.session.state));
   if (open.length === 1) return open[0]!.session;
   if (open.length > 1) {
-    throw new BrtopsError("E_RELEASE_AMBIGUOUS", `${open.length} releases are open: ${open.map((r) => r.summary.release).join(", ")}.`, {
-      hint: "Pick one with --release VERSION (or --env ENVIRONMENT).",
-      details: { open: open.map((r) => r.summary.release) },
-    });
+    throw new BrtopsError(
+      "E_RELEASE_AMBIGUOUS",
+      `${open.length} releases are open: ${open.map((r) => r.summary.release).join(", ")}.`,
+      {
+        hint: "Pick one with --release VERSION (or --env ENVIRONMENT).",
+        details: { open: open.map((r) => r.summary.release) },
+      },
+    );
   }
   if ((options.allowFinished || env) && here.length > 0) {
     return here.sort((a, b) => a.session.state.requestedAt.localeCompare(b.session.state.requestedAt)).at(-1)!.session;
@@ -150,10 +181,14 @@ export async function selectRelease(store: Store, release: string | undefined, o
 function pickRun(runs: ReleaseSession[], what: string): ReleaseSession {
   const open = runs.filter((r) => !isTerminal(r.state));
   if (open.length > 1) {
-    throw new BrtopsError("E_RELEASE_AMBIGUOUS", `${what} has ${open.length} open runs: ${open.map((r) => r.release).join(", ")}.`, {
-      hint: `Pick one with --release ${open[0]!.release} or --env ${open[0]!.state.environment}.`,
-      details: { open: open.map((r) => r.release) },
-    });
+    throw new BrtopsError(
+      "E_RELEASE_AMBIGUOUS",
+      `${what} has ${open.length} open runs: ${open.map((r) => r.release).join(", ")}.`,
+      {
+        hint: `Pick one with --release ${open[0]!.release} or --env ${open[0]!.state.environment}.`,
+        details: { open: open.map((r) => r.release) },
+      },
+    );
   }
   if (open.length === 1) return open[0]!;
   return runs.sort((a, b) => a.state.requestedAt.localeCompare(b.state.requestedAt)).at(-1)!;

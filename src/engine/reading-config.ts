@@ -33,7 +33,8 @@ export async function readingConfig(root: string): Promise<ReadingConfig | null>
   const stamp = stampOf(file);
   try {
     const c = JSON.parse(readFileSync(cacheFile, "utf8")) as { v?: number; stamp?: string; releases?: unknown };
-    if (stamp && c.v === VERSION && c.stamp === stamp && typeof c.releases === "string") return { store: undefined, releases: c.releases };
+    if (stamp && c.v === VERSION && c.stamp === stamp && typeof c.releases === "string")
+      return { store: undefined, releases: c.releases };
   } catch {
     /* no cache yet, or not ours: parse below */
   }
@@ -41,7 +42,7 @@ export async function readingConfig(root: string): Promise<ReadingConfig | null>
   let raw: { store?: unknown; paths?: { releases?: unknown } };
   try {
     // The same limits as the validating read, which explains a refusal.
-    raw = (parseYaml(readYamlFile(file), file).raw ?? {});
+    raw = parseYaml(readYamlFile(file), file).raw ?? {};
   } catch {
     return null;
   }

@@ -15,16 +15,37 @@ import { composeVersionDocuments, renderDocumentsUpTo, withDocumentsLock, writeD
  * Writes the documents `stored` (events just appended to `session`) concerns, if any, and records
  * the write with `append` (a fact: it holds whoever appended meanwhile). Returns the names written.
  */
-export async function writeRecordDocuments(project: Project, session: ReleaseSession, stored: readonly AnyEvent[], actor: Actor, append?: (drafts: AnyDraft[]) => Promise<unknown>): Promise<string[]> {
+export async function writeRecordDocuments(
+  project: Project,
+  session: ReleaseSession,
+  stored: readonly AnyEvent[],
+  actor: Actor,
+  append?: (drafts: AnyDraft[]) => Promise<unknown>,
+): Promise<string[]> {
   const point = recordPoint(session.state, session.events, stored);
   if (!point) return [];
   const docs = renderDocumentsUpTo(session.events, point.upTo, point.names, project.redact);
   if (docs.length === 0) return [];
   const version = session.state.version;
   await withDocumentsLock(project.store, version, async () => {
-    const { documents } = await composeVersionDocuments(project.store, version, project.redact, { own: { release: session.release, events: session.events, writing: docs }, names: docs.map((d) => d.name) });
+    const { documents } = await composeVersionDocuments(project.store, version, project.redact, {
+      own: { release: session.release, events: session.events, writing: docs },
+      names: docs.map((d) => d.name),
+    });
     writeDocs(project.releaseDir(version), documents, project.root);
-    const drafts: AnyDraft[] = [{ type: "DocumentsWritten", at: project.now(), actor, data: { phase: 0, files: docs.map((d) => ({ name: d.name, sha256: d.sha256 })), upTo: point.upTo, reason: point.reason } }];
+    const drafts: AnyDraft[] = [
+      {
+        type: "DocumentsWritten",
+        at: project.now(),
+        actor,
+        data: {
+          phase: 0,
+          files: docs.map((d) => ({ name: d.name, sha256: d.sha256 })),
+          upTo: point.upTo,
+          reason: point.reason,
+        },
+      },
+    ];
     await (append ? append(drafts) : session.appendFact(drafts));
   });
   return docs.map((d) => d.name);

@@ -57,10 +57,14 @@ export class ReleaseSession {
     const first = this.events.length === 0;
     const r = await this.store.read(this.release, this.lastSeq + 1);
     if (r.damage) {
-      throw new BrtopsError("E_LOG_CORRUPT", `The log of release ${this.release} is damaged at event ${r.damage.seq}: ${r.damage.reason}.`, {
-        hint: "Run `brtops audit verify` for details; restore the log from a backup or version control.",
-        details: r.damage,
-      });
+      throw new BrtopsError(
+        "E_LOG_CORRUPT",
+        `The log of release ${this.release} is damaged at event ${r.damage.seq}: ${r.damage.reason}.`,
+        {
+          hint: "Run `brtops audit verify` for details; restore the log from a backup or version control.",
+          details: r.damage,
+        },
+      );
     }
     if (r.events.length > 0) {
       const v = verifyChain(this.release, r.events, { seq: this.lastSeq, hash: this.lastHash });
@@ -72,11 +76,16 @@ export class ReleaseSession {
       try {
         this.folded = foldEvents(r.events, this.folded ?? undefined);
       } catch (e) {
-        if (e instanceof BrtopsError && e.code === "E_LOG_TAMPERED") throw tampered(this.release, e.details as { seq: number; reason: string });
-        throw new BrtopsError("E_LOG_CORRUPT", `The log of release ${this.release} cannot be read: ${(e as Error).message}.`, {
-          hint: "Run `brtops audit verify` to find the damaged event.",
-          cause: e,
-        });
+        if (e instanceof BrtopsError && e.code === "E_LOG_TAMPERED")
+          throw tampered(this.release, e.details as { seq: number; reason: string });
+        throw new BrtopsError(
+          "E_LOG_CORRUPT",
+          `The log of release ${this.release} cannot be read: ${(e as Error).message}.`,
+          {
+            hint: "Run `brtops audit verify` to find the damaged event.",
+            cause: e,
+          },
+        );
       }
     }
     if (first) {
@@ -95,7 +104,15 @@ export class ReleaseSession {
   defer(drafts: AnyDraft[], written: (events: AnyEvent[]) => void | Promise<void>): void {
     if (drafts.length === 0) return;
     const d = this.deferred;
-    this.deferred = d ? { drafts: [...d.drafts, ...drafts], written: async (evs) => { await d.written(evs.slice(0, d.drafts.length)); await written(evs.slice(d.drafts.length)); } } : { drafts, written };
+    this.deferred = d
+      ? {
+          drafts: [...d.drafts, ...drafts],
+          written: async (evs) => {
+            await d.written(evs.slice(0, d.drafts.length));
+            await written(evs.slice(d.drafts.length));
+          },
+        }
+      : { drafts, written };
   }
 
   /** Writes what `defer` holds back, if anything. */
@@ -124,7 +141,11 @@ export class ReleaseSession {
     }
     // The store chained these after the log's tail as it is on disk: when that is not the tail this
     // session verified, the log was changed under it.
-    if (stored[0] && stored[0].prev !== this.lastHash) throw tampered(this.release, { seq: stored[0].seq - 1, reason: "the log's last event is not the one read before (it was replaced)" });
+    if (stored[0] && stored[0].prev !== this.lastHash)
+      throw tampered(this.release, {
+        seq: stored[0].seq - 1,
+        reason: "the log's last event is not the one read before (it was replaced)",
+      });
     this.events.push(...stored);
     this.folded = foldEvents(stored, this.folded ?? undefined);
     if (!deferred) return stored;
@@ -151,8 +172,12 @@ export class ReleaseSession {
 
 /** The error every face shows for a log that fails verification (exit 1; `brtops audit verify` gives the details). */
 export function tampered(release: string, bad: { seq: number; reason: string }): BrtopsError {
-  return new BrtopsError("E_LOG_TAMPERED", `The log of release ${release} fails verification at event ${bad.seq}: ${bad.reason}. Nothing was done.`, {
-    hint: "Run `brtops audit verify` for details; restore the log from a backup or version control (and its anchor, refs/brtops/…, from the remote).",
-    details: { release, seq: bad.seq, reason: bad.reason },
-  });
+  return new BrtopsError(
+    "E_LOG_TAMPERED",
+    `The log of release ${release} fails verification at event ${bad.seq}: ${bad.reason}. Nothing was done.`,
+    {
+      hint: "Run `brtops audit verify` for details; restore the log from a backup or version control (and its anchor, refs/brtops/…, from the remote).",
+      details: { release, seq: bad.seq, reason: bad.reason },
+    },
+  );
 }

@@ -25,32 +25,62 @@ export interface ReleaseRequest {
 }
 
 /** Checks a request and plans it without recording anything (what `release --dry-run` shows). */
-export async function planRequest(project: Project, req: ReleaseRequest): Promise<RequestPlan & { environment: string }> {
+export async function planRequest(
+  project: Project,
+  req: ReleaseRequest,
+): Promise<RequestPlan & { environment: string }> {
   authorize(project.config.leads, req.actorId, "request", "request a release");
   const environment = resolveEnvironment(req.environment, buildEnvironmentCatalog(project.config.environments));
   if (!project.config.environments[environment]) {
     const configured = Object.keys(project.config.environments);
-    throw new BrtopsError("E_ENVIRONMENT_NOT_CONFIGURED", `Environment ${environment} is not configured in brtops.config.yaml, so there is nothing to deploy to.`, {
-      hint: configured.length ? `Configured environments: ${configured.join(", ")}. Or add "${environment}:" under environments.` : `Add "${environment}:" under environments with its deploy, health and rollback steps.`,
-      details: { environment, configured },
-    });
+    throw new BrtopsError(
+      "E_ENVIRONMENT_NOT_CONFIGURED",
+      `Environment ${environment} is not configured in brtops.config.yaml, so there is nothing to deploy to.`,
+      {
+        hint: configured.length
+          ? `Configured environments: ${configured.join(", ")}. Or add "${environment}:" under environments.`
+          : `Add "${environment}:" under environments with its deploy, health and rollback steps.`,
+        details: { environment, configured },
+      },
+    );
   }
   // No deployment of nothing: an environment with no deploy steps and no target block is refused now.
   const env = project.config.environments[environment];
-  if (env.deploy.length === 0 && !env.github && !env.npm && !env.oci && environment !== "github" && environment !== "npm") {
-    throw new BrtopsError("E_ENVIRONMENT_EMPTY", `Environment ${environment} has nothing to deploy with: no deploy steps and no github, npm or oci target, so a release there would deploy nothing.`, {
-      hint: `Add to environments.${environment} in brtops.config.yaml: deploy steps (deploy: [{name: ship, run: [./scripts/deploy.sh, "{version}"]}]), or a target block (github: {}, npm: {}, or oci: {image, from} for a container image).`,
-      details: { environment },
-    });
+  if (
+    env.deploy.length === 0 &&
+    !env.github &&
+    !env.npm &&
+    !env.oci &&
+    environment !== "github" &&
+    environment !== "npm"
+  ) {
+    throw new BrtopsError(
+      "E_ENVIRONMENT_EMPTY",
+      `Environment ${environment} has nothing to deploy with: no deploy steps and no github, npm or oci target, so a release there would deploy nothing.`,
+      {
+        hint: `Add to environments.${environment} in brtops.config.yaml: deploy steps (deploy: [{name: ship, run: [./scripts/deploy.sh, "{version}"]}]), or a target block (github: {}, npm: {}, or oci: {image, from} for a container image).`,
+        details: { environment },
+      },
+    );
   }
   let override: { by: string; reason: string } | undefined;
   if (req.overridePromotion !== undefined) {
-    if (!req.overridePromotion.trim()) throw new BrtopsError("E_USAGE", "An override of the promotion order needs a reason.", { hint: '--override-promotion "hotfix for INC-42"' });
+    if (!req.overridePromotion.trim())
+      throw new BrtopsError("E_USAGE", "An override of the promotion order needs a reason.", {
+        hint: '--override-promotion "hotfix for INC-42"',
+      });
     const hum = authorize(project.config.leads, req.actorId, "approve", "override the promotion order");
     override = { by: hum.id, reason: req.overridePromotion.trim() };
   }
   const [runs, tags] = await Promise.all([readRuns(project.store), createGit(project.root, project.redact).tags()]);
-  const plan = planReleaseRequest({ requested: req.version, environment, runs, tags, ...(project.config.promotion ? { promotionOrder: project.config.promotion } : {}), ...(override ? { override } : {}) });
+  const plan = planReleaseRequest({
+    requested: req.version,
+    environment,
+    runs,
+    tags,
+    ...(project.config.promotion ? { promotionOrder: project.config.promotion } : {}),
+    ...(override ? { override } : {}),
+  });
   return { ...plan, environment };
 }
 
@@ -66,9 +96,13 @@ export async function requestRelease(project: Project, req: ReleaseRequest): Pro
     const session = await ReleaseSession.open(project.store, plan.release);
     if (session.exists) {
       // Only a run this planner did not see (a log copied in by hand) can be here.
-      throw new BrtopsError("E_RELEASE_EXISTS", `Release ${plan.release} already exists (state ${session.state.state}, step ${session.state.step}).`, {
-        hint: `Look at it with \`brtops status --release ${plan.release}\`.`,
-      });
+      throw new BrtopsError(
+        "E_RELEASE_EXISTS",
+        `Release ${plan.release} already exists (state ${session.state.state}, step ${session.state.step}).`,
+        {
+          hint: `Look at it with \`brtops status --release ${plan.release}\`.`,
+        },
+      );
     }
     await session.append([
       {

@@ -48,7 +48,12 @@ export interface RunOutcome {
   action: NextAction;
 }
 
-export async function runRelease(project: Project, session: ReleaseSession, actor: Actor, options: RunOptions = {}): Promise<RunOutcome> {
+export async function runRelease(
+  project: Project,
+  session: ReleaseSession,
+  actor: Actor,
+  options: RunOptions = {},
+): Promise<RunOutcome> {
   const release = session.release;
   // One runner per release: a second `brtops run` waits for nobody and says who is running.
   let lockPath: string | null = null;
@@ -57,22 +62,37 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
     lockPath = join(project.store.dir, release, "run.lock");
     if (!tryLock(lockPath, "run")) {
       const h = readHolder(lockPath);
-      throw new BrtopsError("E_LOCKED", `Another brtops run is advancing release ${release}${h ? ` (process ${h.pid} on ${h.host} since ${h.since}, ${lockAge(h.since)} ago)` : ""}.`, {
-        hint: "Wait for it, or follow it with `brtops status`.",
-      });
+      throw new BrtopsError(
+        "E_LOCKED",
+        `Another brtops run is advancing release ${release}${h ? ` (process ${h.pid} on ${h.host} since ${h.since}, ${lockAge(h.since)} ago)` : ""}.`,
+        {
+          hint: "Wait for it, or follow it with `brtops status`.",
+        },
+      );
     }
   }
   const progress = options.progress ?? (() => undefined);
   // Programs of an effect that a HUM LEAD's guidance gave up on (rollback, continue) are stopped first.
   const abandoned = abandonedProcesses(session.events);
-  for (const a of abandoned) progress({ kind: "effect", step: a.process.step, message: `stopping process ${a.process.pid} (${a.process.argv0}): the HUM LEAD chose ${a.choice}`, status: "skip" });
+  for (const a of abandoned)
+    progress({
+      kind: "effect",
+      step: a.process.step,
+      message: `stopping process ${a.process.pid} (${a.process.argv0}): the HUM LEAD chose ${a.choice}`,
+      status: "skip",
+    });
   if (abandoned.length) await stopProcesses(abandoned.map((a) => a.process));
   const controller = new AbortController();
   options.signal?.addEventListener("abort", () => controller.abort(), { once: true });
   // On a team store each step is claimed with a lease, so several runners can follow one release.
   const leases: StepLeases | null = hasLeases(project.store)
     ? createStepLeases(project.store, release, actor.id, leaseTtl(project.env), (step) => {
-        progress({ kind: "step", step, message: "lost the lease on this step: stopping, another runner may take it over", status: "fail" });
+        progress({
+          kind: "step",
+          step,
+          message: "lost the lease on this step: stopping, another runner may take it over",
+          status: "fail",
+        });
         controller.abort();
       })
     : null;
@@ -98,9 +118,15 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
   const record = (drafts: AnyDraft[]): Promise<void> => write(drafts, true);
   const decide = (drafts: AnyDraft[]): Promise<void> => write(drafts, false);
   // The runner's own decisions are anchored outside the log like a person's (refs/brtops/<release>).
-  const anchorHead = (): Promise<void> => project.store.anchors?.write(session.release, { seq: session.state.lastSeq, hash: session.state.lastHash }) ?? Promise.resolve();
+  const anchorHead = (): Promise<void> =>
+    project.store.anchors?.write(session.release, { seq: session.state.lastSeq, hash: session.state.lastHash }) ??
+    Promise.resolve();
   // Written in front of the next append (ReleaseSession.defer), published once durable.
-  const defer = (drafts: AnyDraft[]): void => session.defer(drafts.map((d) => project.redact.deep(d)), publish);
+  const defer = (drafts: AnyDraft[]): void =>
+    session.defer(
+      drafts.map((d) => project.redact.deep(d)),
+      publish,
+    );
   try {
     for (;;) {
       // A step that stopped on an error before writing anything is run again from its start.
@@ -113,9 +139,16 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
       if (leases && key) {
         const claim = await leases.claim(key);
         if (!claim.ok) {
-          if (waitingFor !== key) progress({ kind: "step", step: key, message: `waiting: ${claim.holder} is running this step${claim.expiresAt ? ` (lease until ${claim.expiresAt})` : ""}`, status: "skip" });
+          if (waitingFor !== key)
+            progress({
+              kind: "step",
+              step: key,
+              message: `waiting: ${claim.holder} is running this step${claim.expiresAt ? ` (lease until ${claim.expiresAt})` : ""}`,
+              status: "skip",
+            });
           waitingFor = key;
-          if (!(await sleep(Math.min(1000, Math.floor(leases.ttlMs / 3)), controller.signal))) return { stopped: "limit", action };
+          if (!(await sleep(Math.min(1000, Math.floor(leases.ttlMs / 3)), controller.signal)))
+            return { stopped: "limit", action };
           continue;
         }
         waitingFor = null;
@@ -137,7 +170,8 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
           case "await":
             if (action.reason === "paused" && s.steps[s.step]?.status !== "started") {
               const last = session.events.at(-1);
-              if (last?.type !== "PauseReached") await decide([{ type: "PauseReached", at: project.now(), actor, data: { step: s.step } }]);
+              if (last?.type !== "PauseReached")
+                await decide([{ type: "PauseReached", at: project.now(), actor, data: { step: s.step } }]);
             }
             return { stopped: "awaiting", action };
           case "auto-approve": {
@@ -147,21 +181,50 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
                 type: "GateApproved",
                 at: project.now(),
                 actor: { id: action.grantedBy, role: "hum-lead" },
-                data: { phase: g.phase, step: g.step, round: { id: roundId(g.step, g.round), hash: g.roundHash }, authority: "auto-proceed", grantedBy: action.grantedBy, final: true, note: "approved on the GO RELEASE grant: the assessment has no finding", fingerprint: await readFingerprint(project, s.version), head: { seq: s.lastSeq, hash: s.lastHash } },
+                data: {
+                  phase: g.phase,
+                  step: g.step,
+                  round: { id: roundId(g.step, g.round), hash: g.roundHash },
+                  authority: "auto-proceed",
+                  grantedBy: action.grantedBy,
+                  final: true,
+                  note: "approved on the GO RELEASE grant: the assessment has no finding",
+                  fingerprint: await readFingerprint(project, s.version),
+                  head: { seq: s.lastSeq, hash: s.lastHash },
+                },
               },
             ]);
             await anchorHead();
-            progress({ kind: "step", step: g.step, message: `auto-approved on ${action.grantedBy}'s GO RELEASE grant`, status: "ok" });
+            progress({
+              kind: "step",
+              step: g.step,
+              message: `auto-approved on ${action.grantedBy}'s GO RELEASE grant`,
+              status: "ok",
+            });
             break;
           }
           case "rollback": {
             progress({ kind: "step", step: "6.7", message: "rolling back", status: "start" });
-            const ctx = createStepContext({ project, session, actor, step: "6.7", progress, signal: controller.signal });
+            const ctx = createStepContext({
+              project,
+              session,
+              actor,
+              step: "6.7",
+              progress,
+              signal: controller.signal,
+            });
             const r = await rollbackDeployment(ctx);
-            const drafts: AnyDraft[] = [{ type: "RollbackCompleted", at: project.now(), actor, data: { steps: r.steps, to: r.to } }];
+            const drafts: AnyDraft[] = [
+              { type: "RollbackCompleted", at: project.now(), actor, data: { steps: r.steps, to: r.to } },
+            ];
             if (session.state.abortRequested) drafts.push({ type: "Aborted", at: project.now(), actor, data: {} });
             await record(drafts);
-            progress({ kind: "step", step: "6.7", message: `rolled back ${r.steps.length} step(s)${r.to ? ` to v${r.to}` : ""}`, status: "ok" });
+            progress({
+              kind: "step",
+              step: "6.7",
+              message: `rolled back ${r.steps.length} step(s)${r.to ? ` to v${r.to}` : ""}`,
+              status: "ok",
+            });
             break;
           }
           case "finish-abort":
@@ -170,10 +233,17 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
           case "open-incident": {
             const step = mainStep(action.step);
             const env = project.config.environments[s.environment];
-            const drafts: AnyDraft[] = [{ type: "IncidentOpened", at: project.now(), actor, data: { step, error: action.error } }];
+            const drafts: AnyDraft[] = [
+              { type: "IncidentOpened", at: project.now(), actor, data: { step, error: action.error } },
+            ];
             // The environment may say to roll back on its own (6.11) rather than ask (6.6).
             if (phaseOf(step) >= 6 && env?.onFailure === "rollback" && s.deployed) {
-              drafts.push({ type: "IncidentGuidance", at: project.now(), actor: { id: "brtops", role: "system" }, data: { step, choice: "rollback", note: "onFailure: rollback (automatic)" } });
+              drafts.push({
+                type: "IncidentGuidance",
+                at: project.now(),
+                actor: { id: "brtops", role: "system" },
+                data: { step, choice: "rollback", note: "onFailure: rollback (automatic)" },
+              });
             }
             await decide(drafts);
             if (drafts.length === 1) return { stopped: "failed", action };
@@ -186,10 +256,33 @@ export async function runRelease(project: Project, session: ReleaseSession, acto
             // world: hand it to the HUM LEAD instead of spinning.
             tries.set(step, (tries.get(step) ?? 0) + 1);
             if (tries.get(step)! > MAX_TRIES_PER_RUN) {
-              await decide([{ type: "IncidentOpened", at: project.now(), actor, data: { step, error: { code: "E_NO_PROGRESS", message: `step ${step} was taken up ${MAX_TRIES_PER_RUN} times in one run without finishing` } } }]);
+              await decide([
+                {
+                  type: "IncidentOpened",
+                  at: project.now(),
+                  actor,
+                  data: {
+                    step,
+                    error: {
+                      code: "E_NO_PROGRESS",
+                      message: `step ${step} was taken up ${MAX_TRIES_PER_RUN} times in one run without finishing`,
+                    },
+                  },
+                },
+              ]);
               return { stopped: "failed", action };
             }
-            const outcome = await runStep(project, session, actor, step, action.type === "recover", progress, controller.signal, record, defer);
+            const outcome = await runStep(
+              project,
+              session,
+              actor,
+              step,
+              action.type === "recover",
+              progress,
+              controller.signal,
+              record,
+              defer,
+            );
             if (outcome === "failed") continue; // the loop opens the incident
             break;
           }
@@ -226,12 +319,28 @@ function sevRaisedBy(project: Project, s: ReleaseState, paths: readonly string[]
   const system = { id: "brtops", role: "system" } as const;
   const why = raising.map((f) => f.effect).join("; ");
   return [
-    { type: "SevAssessed", at: project.now(), actor: system, data: { sev, phases, factors: [...s.sevFactors, { factor: "scope deviation", effect: `${sevLabel(s.sev)} → ${sevLabel(sev)}: ${why}`, sev }] } },
+    {
+      type: "SevAssessed",
+      at: project.now(),
+      actor: system,
+      data: {
+        sev,
+        phases,
+        factors: [
+          ...s.sevFactors,
+          { factor: "scope deviation", effect: `${sevLabel(s.sev)} → ${sevLabel(sev)}: ${why}`, sev },
+        ],
+      },
+    },
     {
       type: "Note",
       at: project.now(),
       actor: system,
-      data: { kind: "deviation", text: `The deviation raises the release from ${sevLabel(s.sev)} to ${sevLabel(sev)} (${why}).${missed.length ? ` Phase(s) ${missed.join(", ")} that ${sevLabel(sev)} requires did not run in this pass: reject to phase ${missed[0]} to run them, or approve with a waiver.` : ""}`, data: { class: "SEV", sevRaised: true, from: s.sev, to: sev, missed } },
+      data: {
+        kind: "deviation",
+        text: `The deviation raises the release from ${sevLabel(s.sev)} to ${sevLabel(sev)} (${why}).${missed.length ? ` Phase(s) ${missed.join(", ")} that ${sevLabel(sev)} requires did not run in this pass: reject to phase ${missed[0]} to run them, or approve with a waiver.` : ""}`,
+        data: { class: "SEV", sevRaised: true, from: s.sev, to: sev, missed },
+      },
     },
   ];
 }
@@ -243,7 +352,9 @@ function sevRaisedBy(project: Project, s: ReleaseState, paths: readonly string[]
 async function withScope(project: Project, version: string, drafts: AnyDraft[]): Promise<AnyDraft[]> {
   if (!drafts.some((d) => d.type === "GateOpened" && !d.data.fingerprint)) return drafts;
   const fingerprint = await readFingerprint(project, version);
-  return drafts.map((d) => (d.type === "GateOpened" && !d.data.fingerprint ? { ...d, data: { ...d.data, fingerprint } } : d));
+  return drafts.map((d) =>
+    d.type === "GateOpened" && !d.data.fingerprint ? { ...d, data: { ...d.data, fingerprint } } : d,
+  );
 }
 
 /** The step a runner must hold the lease of to carry `a` out (null: a plain conditional append). */
@@ -271,7 +382,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
 }
 
 /** 7.10: the environment checked again (health, running version), recorded as the sub-step 7.10:environment. */
-async function recheckBeforeCertification(project: Project, session: ReleaseSession, actor: Actor, progress: (p: ProgressEvent) => void, signal: AbortSignal, record: (d: AnyDraft[]) => Promise<void>) {
+async function recheckBeforeCertification(
+  project: Project,
+  session: ReleaseSession,
+  actor: Actor,
+  progress: (p: ProgressEvent) => void,
+  signal: AbortSignal,
+  record: (d: AnyDraft[]) => Promise<void>,
+) {
   const step = RECHECK_STEP;
   const title = "Environment checked again before certification";
   let outcome: StepOutcome;
@@ -279,12 +397,31 @@ async function recheckBeforeCertification(project: Project, session: ReleaseSess
     outcome = await recheckEnvironment(createStepContext({ project, session, actor, step, progress, signal }));
   } catch (e) {
     const message = project.redact(e instanceof Error ? e.message : String(e));
-    outcome = { result: { summary: `could not check the environment again: ${message}`, findings: [{ severity: "warning", code: "RECHECK_FAILED", message, source: "7.10" }] } };
+    outcome = {
+      result: {
+        summary: `could not check the environment again: ${message}`,
+        findings: [{ severity: "warning", code: "RECHECK_FAILED", message, source: "7.10" }],
+      },
+    };
   }
   const s = session.state;
   const d = outcomeDrafts({ step, phase: 7, title, outcome, at: project.now(), actor, sev: s.sev, next: null });
-  await record([{ type: "StepStarted", at: project.now(), actor, data: { step, attempt: (s.steps[step]?.attempt ?? 0) + 1, label: title } }, ...d.drafts]);
-  progress({ kind: "step", step, message: d.message, status: d.status === "failed" ? "fail" : "ok", ...(d.verdict ? { verdict: d.verdict } : {}) });
+  await record([
+    {
+      type: "StepStarted",
+      at: project.now(),
+      actor,
+      data: { step, attempt: (s.steps[step]?.attempt ?? 0) + 1, label: title },
+    },
+    ...d.drafts,
+  ]);
+  progress({
+    kind: "step",
+    step,
+    message: d.message,
+    status: d.status === "failed" ? "fail" : "ok",
+    ...(d.verdict ? { verdict: d.verdict } : {}),
+  });
   return session.state;
 }
 
@@ -310,22 +447,64 @@ async function runStep(
     const drift = await measureDrift(project, session.events, s.version);
     if (drift && drift.class !== "NONE") {
       // A change can raise the SEV (infrastructure or security paths): assessed again, recorded.
-      const raise = sevRaisedBy(project, s, drift.changes.files.map((f) => f.path));
+      const raise = sevRaisedBy(
+        project,
+        s,
+        drift.changes.files.map((f) => f.path),
+      );
       if (raise) await record(raise);
       const summary = `Scope deviation since the last approval: ${drift.percent}% system impact (${drift.class}). ${drift.summary}`;
-      const data = { percent: drift.percent, class: drift.class, byCategory: drift.byCategory, files: drift.changes.files.slice(0, 50) } as Record<string, unknown>;
+      const data = {
+        percent: drift.percent,
+        class: drift.class,
+        byCategory: drift.byCategory,
+        files: drift.changes.files.slice(0, 50),
+      } as Record<string, unknown>;
       if (drift.class === "MINOR") {
         await record([{ type: "Note", at: now(), actor, data: { kind: "deviation", text: summary, data } }]);
       } else if (drift.class === "MODERATE") {
-        const files = drift.changes.files.slice(0, 20).map((f) => `  - ${f.change} ${f.path} (${f.category})`).join("\n");
+        const files = drift.changes.files
+          .slice(0, 20)
+          .map((f) => `  - ${f.change} ${f.path} (${f.category})`)
+          .join("\n");
         await record([
           { type: "Note", at: now(), actor, data: { kind: "deviation", text: summary, data } },
-          { type: "GateOpened", at: now(), actor, data: { phase, step, kind: "deviation", title: `Approve a MODERATE scope deviation before ${step}`, report: `${summary}\n\nChanged:\n${files}`, findings: [{ severity: "warning", code: "SCOPE_DEVIATION_MODERATE", message: summary }], requiredApprovals: approvalsRequired(s.sev), onApprove: step } },
+          {
+            type: "GateOpened",
+            at: now(),
+            actor,
+            data: {
+              phase,
+              step,
+              kind: "deviation",
+              title: `Approve a MODERATE scope deviation before ${step}`,
+              report: `${summary}\n\nChanged:\n${files}`,
+              findings: [{ severity: "warning", code: "SCOPE_DEVIATION_MODERATE", message: summary }],
+              requiredApprovals: approvalsRequired(s.sev),
+              onApprove: step,
+            },
+          },
         ]);
-        progress({ kind: "step", step, message: `waiting for a HUM LEAD: scope deviation ${drift.percent}%`, status: "start" });
+        progress({
+          kind: "step",
+          step,
+          message: `waiting for a HUM LEAD: scope deviation ${drift.percent}%`,
+          status: "start",
+        });
         return "ok";
       } else {
-        await record([{ type: "Note", at: now(), actor, data: { kind: "hold", text: `Deployment hold: ${summary} Escalated to the HUM LEADs; resume with \`brtops resume\` once reviewed.`, data } }]);
+        await record([
+          {
+            type: "Note",
+            at: now(),
+            actor,
+            data: {
+              kind: "hold",
+              text: `Deployment hold: ${summary} Escalated to the HUM LEADs; resume with \`brtops resume\` once reviewed.`,
+              data,
+            },
+          },
+        ]);
         progress({ kind: "step", step, message: `ON HOLD: scope deviation ${drift.percent}% (MAJOR)`, status: "fail" });
         return "stopped";
       }
@@ -335,7 +514,10 @@ async function runStep(
   // The phase gate: compose the report and wait for the HUM LEAD (steps x.6–x.10).
   if (def.gate && step === def.gate.step) {
     // Certification vouches for what runs now: look at the environment again first (7.10).
-    const s = def.gate.kind === "certification" ? await recheckBeforeCertification(project, session, actor, progress, signal, record) : session.state;
+    const s =
+      def.gate.kind === "certification"
+        ? await recheckBeforeCertification(project, session, actor, progress, signal, record)
+        : session.state;
     const findings = phaseFindings(s, phase);
     const onApprove = def.after[0] ?? stepAfter(s.plan, step) ?? step;
     await record([
@@ -343,7 +525,16 @@ async function runStep(
         type: "GateOpened",
         at: now(),
         actor,
-        data: { phase, step, kind: def.gate.kind, title: `${title}`, report: renderPhaseReport(s, phase), findings, requiredApprovals: approvalsRequired(s.sev), onApprove },
+        data: {
+          phase,
+          step,
+          kind: def.gate.kind,
+          title: `${title}`,
+          report: renderPhaseReport(s, phase),
+          findings,
+          requiredApprovals: approvalsRequired(s.sev),
+          onApprove,
+        },
       },
     ]);
     progress({ kind: "step", step, message: `waiting for a HUM LEAD: ${title}`, status: "start" });
@@ -361,12 +552,25 @@ async function runStep(
     // Under the version's documents lock until DocumentsWritten is in the log: a run of the same
     // version writing at the same moment composes after it and keeps its section.
     await withDocumentsLock(project.store, s.version, async () => {
-      const { documents } = await composeVersionDocuments(project.store, s.version, project.redact, { own: { release: session.release, events: session.events, writing: docs }, names: docs.map((d) => d.name) });
+      const { documents } = await composeVersionDocuments(project.store, s.version, project.redact, {
+        own: { release: session.release, events: session.events, writing: docs },
+        names: docs.map((d) => d.name),
+      });
       writeDocs(project.releaseDir(s.version), documents, project.root);
       await record([
         { type: "StepStarted", at: now(), actor, data: { step, attempt: 1 } },
-        { type: "DocumentsWritten", at: now(), actor, data: { phase, files: docs.map((d) => ({ name: d.name, sha256: d.sha256 })) } },
-        { type: "StepSucceeded", at: now(), actor, data: { step, result: { summary: docs.map((d) => d.name).join(", "), files: docs.map((d) => d.name) } } },
+        {
+          type: "DocumentsWritten",
+          at: now(),
+          actor,
+          data: { phase, files: docs.map((d) => ({ name: d.name, sha256: d.sha256 })) },
+        },
+        {
+          type: "StepSucceeded",
+          at: now(),
+          actor,
+          data: { step, result: { summary: docs.map((d) => d.name).join(", "), files: docs.map((d) => d.name) } },
+        },
       ]);
     });
     progress({ kind: "step", step, message: `wrote ${docs.map((d) => d.name).join(", ")}`, status: "ok" });
@@ -396,10 +600,19 @@ async function runStep(
   progress({ kind: "step", step, message: title, status: "start" });
   let outcome: StepOutcome;
   try {
-    outcome = exec ? await exec(createStepContext({ project, session, actor, step, progress, signal })) : { result: { summary: "recorded" } };
+    outcome = exec
+      ? await exec(createStepContext({ project, session, actor, step, progress, signal }))
+      : { result: { summary: "recorded" } };
   } catch (e) {
     if (e instanceof InterruptedEffect) {
-      await record([{ type: "IncidentOpened", at: now(), actor, data: { step: e.step, error: { code: "E_INTERRUPTED", message: e.message }, interrupted: true } }]);
+      await record([
+        {
+          type: "IncidentOpened",
+          at: now(),
+          actor,
+          data: { step: e.step, error: { code: "E_INTERRUPTED", message: e.message }, interrupted: true },
+        },
+      ]);
       progress({ kind: "step", step, message: e.message, status: "fail" });
       return "stopped";
     }
@@ -411,8 +624,22 @@ async function runStep(
   const d = outcomeDrafts({ step, phase, title, outcome, at: now(), actor, sev: s.sev, next: stepAfter(s.plan, step) });
   if (d.drafts.length) await record(d.drafts);
   else await session.flushDeferred();
-  const status = d.status === "failed" ? "fail" : d.status === "stopped" ? "skip" : outcome.gate ? "start" : outcome.skipped !== undefined ? "skip" : "ok";
-  progress({ kind: "step", step, message: d.message, status, ...(d.verdict && !(outcome.gate && outcome.gate.kind !== "readiness") ? { verdict: d.verdict } : {}) });
+  const status =
+    d.status === "failed"
+      ? "fail"
+      : d.status === "stopped"
+        ? "skip"
+        : outcome.gate
+          ? "start"
+          : outcome.skipped !== undefined
+            ? "skip"
+            : "ok";
+  progress({
+    kind: "step",
+    step,
+    message: d.message,
+    status,
+    ...(d.verdict && !(outcome.gate && outcome.gate.kind !== "readiness") ? { verdict: d.verdict } : {}),
+  });
   return d.status;
 }
-

@@ -25,9 +25,16 @@ export function readPasskeys(root: string): PasskeyRecord[] {
   if (!existsSync(file)) return [];
   try {
     const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<KeysFile>;
-    return Array.isArray(parsed.passkeys) ? parsed.passkeys.filter((k) => typeof k?.id === "string" && typeof k.credentialId === "string" && typeof k.publicKey === "string") : [];
+    return Array.isArray(parsed.passkeys)
+      ? parsed.passkeys.filter(
+          (k) => typeof k?.id === "string" && typeof k.credentialId === "string" && typeof k.publicKey === "string",
+        )
+      : [];
   } catch (e) {
-    throw new BrtopsError("E_CONFIG_INVALID", `${file} is not valid JSON: ${(e as Error).message}.`, { hint: `Restore ${KEYS_FILE} from version control.`, cause: e });
+    throw new BrtopsError("E_CONFIG_INVALID", `${file} is not valid JSON: ${(e as Error).message}.`, {
+      hint: `Restore ${KEYS_FILE} from version control.`,
+      cause: e,
+    });
   }
 }
 
@@ -60,17 +67,29 @@ function gitConfig(cwd: string, key: string): string | null {
   return r.status === 0 ? r.stdout.trim() || null : null;
 }
 
-const expand = (cwd: string, p: string): string => (p.startsWith("~/") ? join(homedir(), p.slice(2)) : isAbsolute(p) ? p : resolve(cwd, p));
+const expand = (cwd: string, p: string): string =>
+  p.startsWith("~/") ? join(homedir(), p.slice(2)) : isAbsolute(p) ? p : resolve(cwd, p);
 
 /**
  * The key file to sign with: `--sign-key`, else BRTOPS_SIGNING_KEY, else git's `user.signingkey`
  * when `gpg.format` is `ssh` (a `key::ssh-ed25519 …` literal is written to a temp file by the signer). Null when none.
  */
-export function findSigningKey(cwd: string, flag: string | undefined, env: NodeJS.ProcessEnv = process.env): SigningKeyFile | null {
-  const named = flag ? { file: flag, from: "--sign-key" as const } : env.BRTOPS_SIGNING_KEY ? { file: env.BRTOPS_SIGNING_KEY, from: "BRTOPS_SIGNING_KEY" as const } : null;
+export function findSigningKey(
+  cwd: string,
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): SigningKeyFile | null {
+  const named = flag
+    ? { file: flag, from: "--sign-key" as const }
+    : env.BRTOPS_SIGNING_KEY
+      ? { file: env.BRTOPS_SIGNING_KEY, from: "BRTOPS_SIGNING_KEY" as const }
+      : null;
   if (named) {
     const file = expand(cwd, named.file);
-    if (!existsSync(file)) throw new BrtopsError("E_USAGE", `The signing key ${file} (${named.from}) does not exist.`, { hint: "Name your SSH private key file, e.g. --sign-key ~/.ssh/id_ed25519." });
+    if (!existsSync(file))
+      throw new BrtopsError("E_USAGE", `The signing key ${file} (${named.from}) does not exist.`, {
+        hint: "Name your SSH private key file, e.g. --sign-key ~/.ssh/id_ed25519.",
+      });
     return { file, from: named.from };
   }
   if (gitConfig(cwd, "gpg.format") !== "ssh") return null;

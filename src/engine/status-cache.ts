@@ -90,7 +90,13 @@ export async function cachedStatus(store: Store, flag: string | undefined): Prom
  * Only when the log still ends at `lastSeq` after its stamp was taken: a fold overtaken by an
  * append must not be filed under the newer log's stamp.
  */
-export async function rememberStatus(store: Store, summary: ReleaseSummary, lastSeq: number, flag: string | undefined, view: StatusView | null): Promise<void> {
+export async function rememberStatus(
+  store: Store,
+  summary: ReleaseSummary,
+  lastSeq: number,
+  flag: string | undefined,
+  view: StatusView | null,
+): Promise<void> {
   if (!(store instanceof FileStore)) return;
   const log = store.logPath(summary.release);
   const stamp = stampOf(log);
@@ -98,7 +104,12 @@ export async function rememberStatus(store: Store, summary: ReleaseSummary, last
   const tail = (await store.list()).find((r) => r.release === summary.release)?.lastSeq;
   if (tail !== lastSeq) return;
   const old = read(store, summary.release);
-  const entry: Entry = { v: CACHE_VERSION, stamp, summary, views: { ...(old?.views ?? {}), ...(view ? { [flag ?? ""]: view } : {}) } };
+  const entry: Entry = {
+    v: CACHE_VERSION,
+    stamp,
+    summary,
+    views: { ...(old?.views ?? {}), ...(view ? { [flag ?? ""]: view } : {}) },
+  };
   const file = join(dirname(log), CACHE_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
   try {

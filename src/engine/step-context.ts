@@ -73,13 +73,22 @@ export function createStepContext(o: ContextOptions): StepContext {
   const run: ProcessRunner = (argv, options) => {
     const step = effectScope.getStore();
     if (!step) return runner(argv, options);
-    return runner(argv, { ...options, onSpawn: (p) => void append([effectProcessNote({ step, ...p }, now(), actor)]).catch(() => undefined) });
+    return runner(argv, {
+      ...options,
+      onSpawn: (p) => void append([effectProcessNote({ step, ...p }, now(), actor)]).catch(() => undefined),
+    });
   };
   // Before a recovering or retried effect decides: its recorded children still running are awaited.
   const awaitChildren = async (step: string, label: string): Promise<void> => {
     const done = await waitForProcesses(session.events, step, {
       signal: o.signal,
-      onWait: (p) => o.progress({ kind: "effect", step, message: `${label}: waiting for process ${p.pid} (${p.argv0}), started before the interruption, to finish`, status: "start" }),
+      onWait: (p) =>
+        o.progress({
+          kind: "effect",
+          step,
+          message: `${label}: waiting for process ${p.pid} (${p.argv0}), started before the interruption, to finish`,
+          status: "start",
+        }),
       stopRequested: async () => {
         await session.refresh();
         return session.state.abortRequested || session.state.rollbackRequested;

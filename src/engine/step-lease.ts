@@ -34,13 +34,23 @@ export function leaseTtl(env: Readonly<Record<string, string | undefined>>): num
   if (raw === undefined || raw === "") return DEFAULT_LEASE_TTL_MS;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 200) {
-    throw new BrtopsError("E_USAGE", `BRTOPS_LEASE_TTL_MS must be a whole number of milliseconds of at least 200, not "${raw}".`, { hint: "Unset it to use 30000, or set e.g. BRTOPS_LEASE_TTL_MS=10000." });
+    throw new BrtopsError(
+      "E_USAGE",
+      `BRTOPS_LEASE_TTL_MS must be a whole number of milliseconds of at least 200, not "${raw}".`,
+      { hint: "Unset it to use 30000, or set e.g. BRTOPS_LEASE_TTL_MS=10000." },
+    );
   }
   return n;
 }
 
 /** Leases of one runner on one release; `onLost` is told when a renewal fails. */
-export function createStepLeases(store: Leases, release: string, who: string, ttlMs: number, onLost: (step: string) => void): StepLeases {
+export function createStepLeases(
+  store: Leases,
+  release: string,
+  who: string,
+  ttlMs: number,
+  onLost: (step: string) => void,
+): StepLeases {
   const holder = `${who}@${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   let held: string | null = null;
   let lost: string | null = null;
@@ -93,9 +103,13 @@ export function createStepLeases(store: Leases, release: string, who: string, tt
     },
     assertHeld() {
       if (lost) {
-        throw new BrtopsError("E_LEASE_LOST", `This runner lost its lease on step ${lost} of release ${release} (it was not renewed in time), so another runner may have taken the step over.`, {
-          hint: "Nothing more was recorded by this runner. Follow the release with `brtops status`; run `brtops run` again if no runner is active.",
-        });
+        throw new BrtopsError(
+          "E_LEASE_LOST",
+          `This runner lost its lease on step ${lost} of release ${release} (it was not renewed in time), so another runner may have taken the step over.`,
+          {
+            hint: "Nothing more was recorded by this runner. Follow the release with `brtops status`; run `brtops run` again if no runner is active.",
+          },
+        );
       }
     },
   };

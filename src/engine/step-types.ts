@@ -53,7 +53,12 @@ export interface StepContext {
    * Runs one effect as a recorded sub-step `${step}:${id}`. Already succeeded in this pass → its
    * recorded result is returned without running. Throws StepEffectFailed when fn throws.
    */
-  effect(id: string, label: string, options: EffectOptions, fn: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>>;
+  effect(
+    id: string,
+    label: string,
+    options: EffectOptions,
+    fn: () => Promise<Record<string, unknown>>,
+  ): Promise<Record<string, unknown>>;
   /** Appends events now (e.g. progress notes); returns when durable. */
   record(drafts: AnyDraft[]): Promise<void>;
   /** Another run's state (e.g. the run a promotion takes its approved package from); null when unknown. */

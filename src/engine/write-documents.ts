@@ -28,7 +28,12 @@ export interface RenderedDoc {
 }
 
 /** Renders the documents the approval of `phase` (at event `approvalSeq`) produces. Pure apart from hashing. */
-export function renderPhaseDocuments(events: readonly AnyEvent[], phase: number, approvalSeq: number, redact: (s: string) => string): RenderedDoc[] {
+export function renderPhaseDocuments(
+  events: readonly AnyEvent[],
+  phase: number,
+  approvalSeq: number,
+  redact: (s: string) => string,
+): RenderedDoc[] {
   const prefix = events.filter((e) => e.seq <= approvalSeq);
   const state = foldEvents(prefix);
   if (!state) return [];
@@ -48,7 +53,12 @@ function phaseOfDocument(name: string): number {
  * Renders the documents `names` from the log up to event `upTo`: a record write (an incident, a
  * rollback, an abort, a NO-GO…, core/record-points.ts). Pure apart from hashing.
  */
-export function renderDocumentsUpTo(events: readonly AnyEvent[], upTo: number, names: readonly string[], redact: (s: string) => string): RenderedDoc[] {
+export function renderDocumentsUpTo(
+  events: readonly AnyEvent[],
+  upTo: number,
+  names: readonly string[],
+  redact: (s: string) => string,
+): RenderedDoc[] {
   const prefix = events.filter((e) => e.seq <= upTo);
   const state = foldEvents(prefix);
   if (!state) return [];
@@ -61,7 +71,11 @@ export function renderDocumentsUpTo(events: readonly AnyEvent[], upTo: number, n
 }
 
 /** Atomic write: a reader never sees half a document. Never through a symbolic link out of the repository `root` (E_PATH_OUTSIDE). */
-export function writeDocs(dir: string, docs: readonly { name: string; text: string }[], root: string | null = findRoot(dir)): void {
+export function writeDocs(
+  dir: string,
+  docs: readonly { name: string; text: string }[],
+  root: string | null = findRoot(dir),
+): void {
   if (root) assertContained(root, dir);
   mkdirSync(dir, { recursive: true });
   for (const d of docs) {
@@ -84,18 +98,29 @@ export function rebuildAll(events: readonly AnyEvent[], redact: (s: string) => s
   for (const e of events) {
     if (e.type !== "DocumentsWritten") continue;
     if (e.data.upTo !== undefined) {
-      for (const d of renderDocumentsUpTo(events, e.data.upTo, e.data.files.map((f) => f.name), redact)) out.set(d.name, d);
+      for (const d of renderDocumentsUpTo(
+        events,
+        e.data.upTo,
+        e.data.files.map((f) => f.name),
+        redact,
+      ))
+        out.set(d.name, d);
       continue;
     }
     // The approval that produced these documents is the last final approval of that phase before them.
-    const approval = [...events].reverse().find((x) => x.seq < e.seq && x.type === "GateApproved" && x.data.final && x.data.phase === e.data.phase);
+    const approval = [...events]
+      .reverse()
+      .find((x) => x.seq < e.seq && x.type === "GateApproved" && x.data.final && x.data.phase === e.data.phase);
     if (!approval) continue;
     for (const d of renderPhaseDocuments(events, e.data.phase, approval.seq, redact)) out.set(d.name, d);
   }
   return [...out.values()];
 }
 
-export function compareOnDisk(dir: string, docs: readonly { name: string; text: string }[]): { name: string; same: boolean }[] {
+export function compareOnDisk(
+  dir: string,
+  docs: readonly { name: string; text: string }[],
+): { name: string; same: boolean }[] {
   return docs.map((d) => {
     const file = join(dir, d.name);
     return { name: d.name, same: existsSync(file) && readFileSync(file, "utf8") === d.text };
@@ -147,7 +172,9 @@ export function runDocumentsOf(runs: readonly RunLog[], redact: (s: string) => s
  * stands in for its run's log (the run writing now has it in memory, with what it writes).
  */
 export async function readVersionRuns(store: Store, version: string, own?: RunLog): Promise<RunLog[]> {
-  const ids = (await store.list()).map((r) => r.release).filter((id) => versionOfReleaseId(id) === version && id !== own?.release);
+  const ids = (await store.list())
+    .map((r) => r.release)
+    .filter((id) => versionOfReleaseId(id) === version && id !== own?.release);
   const out: RunLog[] = own ? [own] : [];
   for (const id of ids) {
     const session = await ReleaseSession.open(store, id);
@@ -184,7 +211,12 @@ export async function withDocumentsLock<T>(store: Store, version: string, fn: ()
  * The document files of `version`'s folder, each composed of every run's section. `names` limits
  * them (the documents one run is writing); `own` is that run with what it writes.
  */
-export async function composeVersionDocuments(store: Store, version: string, redact: (s: string) => string, options: { own?: RunLog; names?: readonly string[] } = {}): Promise<{ runs: RunDocuments[]; documents: ComposedDocument[] }> {
+export async function composeVersionDocuments(
+  store: Store,
+  version: string,
+  redact: (s: string) => string,
+  options: { own?: RunLog; names?: readonly string[] } = {},
+): Promise<{ runs: RunDocuments[]; documents: ComposedDocument[] }> {
   const runs = runDocumentsOf(await readVersionRuns(store, version, options.own), redact);
   return { runs, documents: composeDocuments(runs, options.names) };
 }

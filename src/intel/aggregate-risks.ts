@@ -25,8 +25,24 @@ const ORDER: RiskLevel[] = ["HIGH", "MEDIUM", "LOW", "UNSPECIFIED"];
 
 /** Aggregates risks. Example: `aggregateRisks(report.features).counts.HIGH.open`. */
 export function aggregateRisks(features: readonly Pick<FeatureReadiness, "name" | "risks">[], max = 200): RiskProfile {
-  const all: SystemRisk[] = features.flatMap((f) => f.risks.map((r) => ({ feature: f.name, level: r.level, risk: r.risk, impact: r.impact, mitigation: r.mitigation, status: r.status, open: r.open, source: `${r.file}:${r.line}` })));
-  all.sort((a, b) => ORDER.indexOf(a.level) - ORDER.indexOf(b.level) || Number(b.open) - Number(a.open) || a.feature.localeCompare(b.feature));
+  const all: SystemRisk[] = features.flatMap((f) =>
+    f.risks.map((r) => ({
+      feature: f.name,
+      level: r.level,
+      risk: r.risk,
+      impact: r.impact,
+      mitigation: r.mitigation,
+      status: r.status,
+      open: r.open,
+      source: `${r.file}:${r.line}`,
+    })),
+  );
+  all.sort(
+    (a, b) =>
+      ORDER.indexOf(a.level) - ORDER.indexOf(b.level) ||
+      Number(b.open) - Number(a.open) ||
+      a.feature.localeCompare(b.feature),
+  );
   const counts = Object.fromEntries(ORDER.map((l) => [l, { open: 0, total: 0 }])) as RiskProfile["counts"];
   for (const r of all) {
     counts[r.level].total++;

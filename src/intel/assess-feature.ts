@@ -28,27 +28,37 @@ export function assessFeature(input: FeatureInput): FeatureReadiness {
   const remarks = [...(input.remarks ?? [])];
   for (const s of input.skipped ?? []) remarks.push(`${s.file}: ${s.reason}`);
   const readings: StatusReading[] = input.docs.flatMap((d) => d.readings);
-  for (const d of input.docs) for (const line of d.placeholders) remarks.push(`${d.file}:${line}: unfilled template status (lists the choices): ignored`);
+  for (const d of input.docs)
+    for (const line of d.placeholders)
+      remarks.push(`${d.file}:${line}: unfilled template status (lists the choices): ignored`);
   for (const src of [input.index, input.registry]) {
     if (!src?.entry.status) continue;
     const value = src.entry.status.value;
     const status = isTemplatePlaceholder(value) ? null : classifyStatusValue(value);
-    if (status) readings.push({ file: src.file, line: src.entry.status.line, reading: `Status: ${value}`.slice(0, 200), status });
-    else remarks.push(`${src.file}:${src.entry.status.line}: status "${value.slice(0, 60)}" states no readiness: ignored`);
+    if (status)
+      readings.push({ file: src.file, line: src.entry.status.line, reading: `Status: ${value}`.slice(0, 200), status });
+    else
+      remarks.push(`${src.file}:${src.entry.status.line}: status "${value.slice(0, 60)}" states no readiness: ignored`);
   }
 
   let winner: StatusReading | null = null;
   for (const r of readings) {
     if (!winner || STATUS_CAUTION[r.status] > STATUS_CAUTION[winner.status]) winner = r;
     // Equally cautious: cite the framework's own status document first.
-    else if (STATUS_CAUTION[r.status] === STATUS_CAUTION[winner.status] && fileRank(r.file) < fileRank(winner.file)) winner = r;
+    else if (STATUS_CAUTION[r.status] === STATUS_CAUTION[winner.status] && fileRank(r.file) < fileRank(winner.file))
+      winner = r;
   }
   const distinct = new Set(readings.map((r) => r.status));
   const contradictions = distinct.size > 1 ? readings.map((r) => ({ ...r })) : [];
   if (winner && distinct.size > 1) {
-    remarks.push(`the documents disagree (${[...distinct].join(", ")}): the most cautious reading wins, ${winner.status} at ${winner.file}:${winner.line}`);
+    remarks.push(
+      `the documents disagree (${[...distinct].join(", ")}): the most cautious reading wins, ${winner.status} at ${winner.file}:${winner.line}`,
+    );
   }
-  if (!winner) remarks.push(input.docs.length === 0 ? "no readiness documents: pending" : "no readable status line in its documents: pending");
+  if (!winner)
+    remarks.push(
+      input.docs.length === 0 ? "no readiness documents: pending" : "no readable status line in its documents: pending",
+    );
 
   const scores: FeatureReadiness["scores"] = {};
   for (const kind of SCORE_KINDS) {
@@ -57,7 +67,10 @@ export function assessFeature(input: FeatureInput): FeatureReadiness {
     if (values.length > 0) scores[kind] = Math.min(...values);
   }
 
-  const sevs: Sev[] = [...input.docs.flatMap((d) => d.fields.sev.map((s) => s.value)), ...[input.index?.entry.sev, input.registry?.entry.sev].filter((s): s is Sev => s !== null && s !== undefined)];
+  const sevs: Sev[] = [
+    ...input.docs.flatMap((d) => d.fields.sev.map((s) => s.value)),
+    ...[input.index?.entry.sev, input.registry?.entry.sev].filter((s): s is Sev => s !== null && s !== undefined),
+  ];
   const notes = emptySections();
   for (const d of input.docs) for (const k of NOTE_SECTIONS) notes[k].push(...d.sections[k]);
   for (const k of NOTE_SECTIONS) notes[k] = dedupe(notes[k]);

@@ -4,7 +4,14 @@
  * matched with core/scope-fingerprint's matcher). Pure and bounded (at most 50 paths listed per
  * category; the counts cover all).
  */
-import { createCategorizer, DEFAULT_SCOPE_CATEGORIES, normalisePath, SCOPE_CATEGORY_ORDER, type ScopeCategories, type ScopeCategory } from "../core/scope-fingerprint.js";
+import {
+  createCategorizer,
+  DEFAULT_SCOPE_CATEGORIES,
+  normalisePath,
+  SCOPE_CATEGORY_ORDER,
+  type ScopeCategories,
+  type ScopeCategory,
+} from "../core/scope-fingerprint.js";
 
 export interface FileStat {
   path: string;
@@ -49,7 +56,9 @@ export interface ScopeInput {
 }
 
 /** Merges configured category globs over the defaults. */
-export function scopeCategories(partial: Partial<Record<ScopeCategory, readonly string[] | undefined>> = {}): ScopeCategories {
+export function scopeCategories(
+  partial: Partial<Record<ScopeCategory, readonly string[] | undefined>> = {},
+): ScopeCategories {
   const out = { ...DEFAULT_SCOPE_CATEGORIES };
   for (const k of SCOPE_CATEGORY_ORDER) if (partial[k]) out[k] = [...partial[k]];
   return out;
@@ -59,12 +68,20 @@ export function scopeCategories(partial: Partial<Record<ScopeCategory, readonly 
 export function assessScope(input: ScopeInput): ScopeAssessment {
   const max = input.maxPaths ?? 50;
   const categorize = createCategorizer(scopeCategories(input.categories));
-  const byCategory = Object.fromEntries(SCOPE_CATEGORY_ORDER.map((c) => [c, { files: 0, added: 0, deleted: 0, binary: 0, percent: 0, paths: [] as string[] }])) as Record<ScopeCategory, CategoryScope>;
+  const byCategory = Object.fromEntries(
+    SCOPE_CATEGORY_ORDER.map((c) => [
+      c,
+      { files: 0, added: 0, deleted: 0, binary: 0, percent: 0, paths: [] as string[] },
+    ]),
+  ) as Record<ScopeCategory, CategoryScope>;
   let added = 0;
   let deleted = 0;
   let binary = 0;
   const touched = new Set<string>();
-  const features = [...(input.features ?? [])].map((f) => ({ name: f.name, prefix: `${normalisePath(f.path).replace(/\/+$/, "")}/` }));
+  const features = [...(input.features ?? [])].map((f) => ({
+    name: f.name,
+    prefix: `${normalisePath(f.path).replace(/\/+$/, "")}/`,
+  }));
   for (const f of input.files) {
     const path = normalisePath(f.path);
     const cat = byCategory[categorize(path)];
@@ -88,7 +105,16 @@ export function assessScope(input: ScopeInput): ScopeAssessment {
   const weight = (c: CategoryScope): number => c.added + c.deleted + c.binary;
   const total = Math.max(1, added + deleted + binary);
   for (const c of Object.values(byCategory)) c.percent = Math.round((weight(c) / total) * 10000) / 100;
-  return { range: input.range, commits: input.commits, files: input.files.length, linesAdded: added, linesDeleted: deleted, binaryFiles: binary, byCategory, features: [...touched].sort() };
+  return {
+    range: input.range,
+    commits: input.commits,
+    files: input.files.length,
+    linesAdded: added,
+    linesDeleted: deleted,
+    binaryFiles: binary,
+    byCategory,
+    features: [...touched].sort(),
+  };
 }
 
 /** Parses `git diff --numstat -z --no-renames` output. */

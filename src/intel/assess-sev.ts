@@ -66,9 +66,17 @@ export function assessSev(input: SevInput): SevAssessment {
   };
 
   const n = input.features.length;
-  if (n >= input.settings.featureCountRaise && sev > 1) raiseTo("feature count", Math.max(1, sev - 1) as Sev, `${n} features in one release (threshold ${input.settings.featureCountRaise})`);
+  if (n >= input.settings.featureCountRaise && sev > 1)
+    raiseTo(
+      "feature count",
+      Math.max(1, sev - 1) as Sev,
+      `${n} features in one release (threshold ${input.settings.featureCountRaise})`,
+    );
 
-  const breaking = [...input.features.filter((f) => (f.breakingChanges?.length ?? 0) > 0).map((f) => `feature ${f.name}`), ...(input.breakingCommits ?? [])];
+  const breaking = [
+    ...input.features.filter((f) => (f.breakingChanges?.length ?? 0) > 0).map((f) => `feature ${f.name}`),
+    ...(input.breakingCommits ?? []),
+  ];
   if (breaking.length > 0) raiseTo("breaking changes", 1, `breaking changes (${list(breaking)})`);
 
   const paths = (input.changedPaths ?? []).map(normalisePath);
@@ -78,7 +86,11 @@ export function assessSev(input: SevInput): SevAssessment {
   const security = matching(paths, input.settings.securityPaths);
   if (security.length > 0) {
     const combined = breaking.length > 0 || infra.length > 0;
-    raiseTo("security-relevant changes", combined ? 0 : 1, `security-relevant changes (${list(security)})${combined ? " together with breaking or infrastructure changes" : ""}`);
+    raiseTo(
+      "security-relevant changes",
+      combined ? 0 : 1,
+      `security-relevant changes (${list(security)})${combined ? " together with breaking or infrastructure changes" : ""}`,
+    );
   }
   return { sev, factors };
 }

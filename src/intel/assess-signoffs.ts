@@ -24,7 +24,11 @@ export interface SignoffAssessment {
 }
 
 /** Judges sign-offs. Example: `assessSignoffs(["qa@x", "pm@x"], [{by: "qa@x", at, decision: "approve"}]).missing` → ["pm@x"]. */
-export function assessSignoffs(required: readonly string[], given: readonly Signoff[], needed?: number): SignoffAssessment {
+export function assessSignoffs(
+  required: readonly string[],
+  given: readonly Signoff[],
+  needed?: number,
+): SignoffAssessment {
   const latest = new Map<string, Signoff>();
   for (const s of given) {
     const prev = latest.get(s.by.toLowerCase());
@@ -42,5 +46,13 @@ export function assessSignoffs(required: readonly string[], given: readonly Sign
     else rejected.push(s);
   }
   const others = [...latest.values()].filter((s) => !req.some((r) => r.toLowerCase() === s.by.toLowerCase()));
-  return { required: req, needed: want, signed, rejected, missing, others, complete: rejected.length === 0 && signed.length >= want };
+  return {
+    required: req,
+    needed: want,
+    signed,
+    rejected,
+    missing,
+    others,
+    complete: rejected.length === 0 && signed.length >= want,
+  };
 }

@@ -51,7 +51,14 @@ export interface ChangelogModel {
   /** Release date as recorded by the step (YYYY-MM-DD). */
   date: string;
   range: string;
-  counts: { commits: number; merges: number; changes: number; conventional: number; reverted: number; breaking: number };
+  counts: {
+    commits: number;
+    merges: number;
+    changes: number;
+    conventional: number;
+    reverted: number;
+    breaking: number;
+  };
   breaking: BreakingEntry[];
   /** Migration steps from the features' release notes (breaking-change footers stay with their entry). */
   migration: { text: string; source: string }[];
@@ -105,7 +112,14 @@ export function buildChangelogModel(input: ChangelogInput): ChangelogModel {
   const asked = [...listedBreaking, ...listedByGroup.flat()].map((c) => c.sha);
   for (const r of input.collected.reverted.slice(0, 200)) asked.push(r.sha, r.revertedBy);
   const short = shortIdsOf(input.collected, asked);
-  const entry = (c: Change): ChangeEntry => ({ description: c.description, scope: c.scope, type: c.type, commit: short(c.sha), author: c.author, breaking: c.breaking });
+  const entry = (c: Change): ChangeEntry => ({
+    description: c.description,
+    scope: c.scope,
+    type: c.type,
+    commit: short(c.sha),
+    author: c.author,
+    breaking: c.breaking,
+  });
 
   const breaking = listedBreaking.map((c) => ({ ...entry(c), notes: c.breakingNotes }));
   const groups: ChangelogGroup[] = [];
@@ -141,18 +155,25 @@ export function buildChangelogModel(input: ChangelogInput): ChangelogModel {
     breaking,
     migration: migration.slice(0, 200),
     groups,
-    reverted: input.collected.reverted.slice(0, 200).map((r) => ({ ...r, commit: short(r.sha), sha: short(r.sha), revertedBy: short(r.revertedBy) })),
+    reverted: input.collected.reverted
+      .slice(0, 200)
+      .map((r) => ({ ...r, commit: short(r.sha), sha: short(r.sha), revertedBy: short(r.revertedBy) })),
   };
 }
 
-const GROUP_OF = new Map<string, number>(CHANGE_GROUPS.flatMap((g, i) => g.types.map((t) => [t, i] as [string, number])));
+const GROUP_OF = new Map<string, number>(
+  CHANGE_GROUPS.flatMap((g, i) => g.types.map((t) => [t, i] as [string, number])),
+);
 const OTHER = CHANGE_GROUPS.findIndex((g) => g.key === "other");
 
 /**
  * Short ids for the asked commits, told apart from every commit id of the changes and reverted
  * pairs: `shortIds(every id, asked)` in one plain loop over a 50,000-change range.
  */
-function shortIdsOf(collected: Pick<CollectedChanges, "changes" | "reverted">, asked: readonly string[]): (sha: string) => string {
+function shortIdsOf(
+  collected: Pick<CollectedChanges, "changes" | "reverted">,
+  asked: readonly string[],
+): (sha: string) => string {
   const groups = new Map<string, string[]>();
   for (const s of asked) groups.set(s.slice(0, 7), []);
   const see = (s: string): void => {

@@ -84,7 +84,11 @@ export function collectChanges(): ChangeCollector {
       const revertedBy = claim(c);
       if (revertedBy) {
         cancelled.add(revertedBy.sha);
-        reverted.push({ description: c.reverts ? `Revert "${c.reverts.header ?? c.subject}"` : c.subject, sha: c.sha, revertedBy: revertedBy.sha });
+        reverted.push({
+          description: c.reverts ? `Revert "${c.reverts.header ?? c.subject}"` : c.subject,
+          sha: c.sha,
+          revertedBy: revertedBy.sha,
+        });
         // This commit is undone; if it was itself a revert, its target stays in.
         return;
       }
@@ -95,8 +99,7 @@ export function collectChanges(): ChangeCollector {
           const list = bySha.get(key) ?? [];
           list.push({ prefix: c.reverts.sha, revert: c });
           bySha.set(key, list);
-        }
-        else if (c.reverts.header) {
+        } else if (c.reverts.header) {
           const list = byHeader.get(c.reverts.header) ?? [];
           list.push(c);
           byHeader.set(c.reverts.header, list);
@@ -110,9 +113,25 @@ export function collectChanges(): ChangeCollector {
       // Reverts whose target was not in the range undo something released before: list them.
       const outside: Change[] = pendingReverts
         .filter((r) => !cancelled.has(r.sha))
-        .map((r) => ({ type: "revert", scope: null, description: r.reverts?.header ?? r.subject, breaking: false, breakingNotes: [], sha: r.sha, author: r.author }));
+        .map((r) => ({
+          type: "revert",
+          scope: null,
+          description: r.reverts?.header ?? r.subject,
+          breaking: false,
+          breakingNotes: [],
+          sha: r.sha,
+          author: r.author,
+        }));
       const all = [...changes, ...outside];
-      return { changes: all, reverted, commits, merges, conventional, first: commits ? { sha: firstSha, date: firstDate } : null, last };
+      return {
+        changes: all,
+        reverted,
+        commits,
+        merges,
+        conventional,
+        first: commits ? { sha: firstSha, date: firstDate } : null,
+        last,
+      };
     },
   };
 }

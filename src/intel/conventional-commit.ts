@@ -6,7 +6,24 @@
  */
 
 /** Types a squash body line must have to count (free text like "Note: x" must not). */
-export const KNOWN_TYPES = ["feat", "fix", "perf", "refactor", "docs", "style", "test", "tests", "build", "ci", "chore", "revert", "security", "deps", "i18n", "ops"] as const;
+export const KNOWN_TYPES = [
+  "feat",
+  "fix",
+  "perf",
+  "refactor",
+  "docs",
+  "style",
+  "test",
+  "tests",
+  "build",
+  "ci",
+  "chore",
+  "revert",
+  "security",
+  "deps",
+  "i18n",
+  "ops",
+] as const;
 const KNOWN = new Set<string>(KNOWN_TYPES);
 
 export interface CommitRecord {
@@ -76,7 +93,9 @@ function typeName(raw: string): string {
 }
 
 /** Parses a header line; null when it is not conventional. Example: `parseHeader("feat(api)!: drop v1")` → `{type: "feat", scope: "api", bang: true, description: "drop v1"}`. */
-export function parseHeader(line: string): { type: string; scope: string | null; bang: boolean; description: string } | null {
+export function parseHeader(
+  line: string,
+): { type: string; scope: string | null; bang: boolean; description: string } | null {
   const m = HEADER.exec(line.trim());
   if (!m) return null;
   const scope = m[2]?.trim();
@@ -104,18 +123,36 @@ export function parseCommit(c: CommitRecord): ParsedCommit {
   const revertHeader = subject.startsWith("Revert") ? (REVERT_SUBJECT.exec(subject)?.[1] ?? null) : null;
   const header = parseHeader(subject);
   if (revertHeader !== null || (header?.type === "revert" && (revertSha || header.description))) {
-    return { sha: c.sha, author: c.author, date: c.date, subject, merge, reverts: { sha: revertSha, header: revertHeader ?? (header?.type === "revert" ? header.description : null) }, changes: [] };
+    return {
+      sha: c.sha,
+      author: c.author,
+      date: c.date,
+      subject,
+      merge,
+      reverts: { sha: revertSha, header: revertHeader ?? (header?.type === "revert" ? header.description : null) },
+      changes: [],
+    };
   }
   // A merge lists nothing itself: the commits it brings in are in the log on their own.
   if (merge) return { sha: c.sha, author: c.author, date: c.date, subject, merge, reverts: null, changes: [] };
 
   // Squash lines and BREAKING CHANGE footers both hold a colon: a body without one has neither.
   const lines = body === "" || !body.includes(":") ? [] : body.split("\n");
-  const { notes, bodyEnd } = body.includes("BREAKING") ? breakingFooters(lines) : { notes: [] as string[], bodyEnd: lines.length };
+  const { notes, bodyEnd } = body.includes("BREAKING")
+    ? breakingFooters(lines)
+    : { notes: [] as string[], bodyEnd: lines.length };
   const changes: Change[] = [];
   if (header) {
     const breaking = header.bang || notes.length > 0;
-    changes.push({ type: header.type, scope: header.scope, description: header.description, breaking, breakingNotes: notes.length ? notes : header.bang ? [header.description] : (NO_NOTES as string[]), sha: c.sha, author: c.author });
+    changes.push({
+      type: header.type,
+      scope: header.scope,
+      description: header.description,
+      breaking,
+      breakingNotes: notes.length ? notes : header.bang ? [header.description] : (NO_NOTES as string[]),
+      sha: c.sha,
+      author: c.author,
+    });
   }
   // Squash bodies: "* feat(ui): x" lines, each its own change.
   for (let i = 0; i < bodyEnd; i++) {
@@ -128,10 +165,27 @@ export function parseCommit(c: CommitRecord): ParsedCommit {
     const scope = scoped ? shared(scoped) : null;
     const description = m[4]!.trim();
     if (header && header.type === type && header.description === description && header.scope === scope) continue;
-    changes.push({ type, scope, description, breaking: m[3] === "!", breakingNotes: m[3] === "!" ? [description] : [], sha: c.sha, author: c.author, squashed: true });
+    changes.push({
+      type,
+      scope,
+      description,
+      breaking: m[3] === "!",
+      breakingNotes: m[3] === "!" ? [description] : [],
+      sha: c.sha,
+      author: c.author,
+      squashed: true,
+    });
   }
   if (changes.length === 0) {
-    changes.push({ type: null, scope: null, description: subject, breaking: notes.length > 0, breakingNotes: notes, sha: c.sha, author: c.author });
+    changes.push({
+      type: null,
+      scope: null,
+      description: subject,
+      breaking: notes.length > 0,
+      breakingNotes: notes,
+      sha: c.sha,
+      author: c.author,
+    });
   } else if (!header && notes.length > 0) {
     // Footers of a squash commit belong to the whole: mark its changes breaking together.
     changes[0]!.breaking = true;

@@ -28,7 +28,10 @@ export function decodeDoc(bytes: Uint8Array, truncated: boolean, capBytes?: numb
     const badInside = text.slice(0, -1).includes("\uFFFD");
     if (!truncated || badInside) remarks.push("invalid UTF-8: bad bytes replaced with U+FFFD");
   }
-  if (truncated) remarks.push(`larger than ${capBytes ?? bytes.length} bytes: only the first ${capBytes ?? bytes.length} bytes were read`);
+  if (truncated)
+    remarks.push(
+      `larger than ${capBytes ?? bytes.length} bytes: only the first ${capBytes ?? bytes.length} bytes were read`,
+    );
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === "") return { text: null, remarks: [...remarks, "no text"] };
   return { text, remarks };
@@ -49,11 +52,13 @@ export function looksBinary(bytes: Uint8Array): boolean {
 /** The document's lines, each cut at MAX_LINE_CHARS. */
 export function docLines(text: string): string[] {
   const lines = text.split(/\r?\n|\r/);
-  for (let i = 0; i < lines.length; i++) if (lines[i]!.length > MAX_LINE_CHARS) lines[i] = lines[i]!.slice(0, MAX_LINE_CHARS);
+  for (let i = 0; i < lines.length; i++)
+    if (lines[i]!.length > MAX_LINE_CHARS) lines[i] = lines[i]!.slice(0, MAX_LINE_CHARS);
   return lines;
 }
 
-const EMOJI = /[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}\u{2B00}-\u{2BFF}\u{FE0F}\u{200D}\u{2705}\u{274C}\u{2714}\u{2716}]/gu;
+const EMOJI =
+  /[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}\u{2B00}-\u{2BFF}\u{FE0F}\u{200D}\u{2705}\u{274C}\u{2714}\u{2716}]/gu;
 
 const NEEDS_CLEANING = /[*_`~[\t\n\r]|[^\x00-\x7f]|\s\s/;
 

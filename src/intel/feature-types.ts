@@ -41,7 +41,12 @@ export interface FeatureReadiness {
 }
 
 /** NO_FEATURES: nothing was found to assess — said so rather than READY. */
-export const Readiness = { ready: "READY", conditional: "CONDITIONAL", notReady: "NOT_READY", noFeatures: "NO_FEATURES" } as const;
+export const Readiness = {
+  ready: "READY",
+  conditional: "CONDITIONAL",
+  notReady: "NOT_READY",
+  noFeatures: "NO_FEATURES",
+} as const;
 export type ReadinessLevel = (typeof Readiness)[keyof typeof Readiness];
 
 export const Recommendations = { go: "GO", conditionalGo: "CONDITIONAL_GO", noGo: "NO_GO" } as const;

@@ -1,14 +1,43 @@
 /** Release intelligence: the public API, as an explicit list. */
 export { readFeatureReport, readFeatures } from "./read-feature-report.js";
-export { aggregateReadiness, gateLine, namesFeature, DEFAULT_READINESS_THRESHOLDS, type Waivers, type ReadinessThresholds } from "./aggregate-readiness.js";
+export {
+  aggregateReadiness,
+  gateLine,
+  namesFeature,
+  DEFAULT_READINESS_THRESHOLDS,
+  type Waivers,
+  type ReadinessThresholds,
+} from "./aggregate-readiness.js";
 export { assessFeature, type FeatureInput } from "./assess-feature.js";
-export type { FeatureReadiness, FeatureReport, GateCheck, GateClass, ReadinessLevel, Recommendation, SourceRef } from "./feature-types.js";
+export type {
+  FeatureReadiness,
+  FeatureReport,
+  GateCheck,
+  GateClass,
+  ReadinessLevel,
+  Recommendation,
+  SourceRef,
+} from "./feature-types.js";
 export { classifyStatusValue, FeatureStatuses, type FeatureStatus, type StatusReading } from "./readiness-status.js";
 export { parseReadinessDoc } from "./parse-readiness-doc.js";
 export { parseFeatureIndex, parseFeatureRegistry } from "./parse-feature-index.js";
 export { assessSev, type SevAssessment, type SevFactor, type SevInput } from "./assess-sev.js";
-export { parseTagVersion, releasesFromTags, compareVersions, describeRelease, toSemver, type TaggedRelease } from "./version-order.js";
-export { validateRequestedVersion, resolveVersionType, previousRelease, changelogBase, type VersionCheck, type VersionType } from "./version-validate.js";
+export {
+  parseTagVersion,
+  releasesFromTags,
+  compareVersions,
+  describeRelease,
+  toSemver,
+  type TaggedRelease,
+} from "./version-order.js";
+export {
+  validateRequestedVersion,
+  resolveVersionType,
+  previousRelease,
+  changelogBase,
+  type VersionCheck,
+  type VersionType,
+} from "./version-validate.js";
 export { inferBump, bumpFindings, actualBump, type Bump, type BumpNeed } from "./version-bump.js";
 export { parseCommit, parseHeader, type Change, type CommitRecord, type ParsedCommit } from "./conventional-commit.js";
 export { collectChanges, type CollectedChanges } from "./collect-changes.js";

@@ -39,14 +39,20 @@ export function parseFeatureIndex(text: string): IndexEntry[] {
         const cols = cells.map((c) => plainText(c).toLowerCase());
         const find = (re: RegExp): number => cols.findIndex((c) => re.test(c));
         const name = find(/feature|name/);
-        table = name >= 0 ? { name, path: find(/path|folder|location/), status: find(/status|state/), sev: find(/sev|severity/) } : { name: -1, path: -1, status: -1, sev: -1 };
+        table =
+          name >= 0
+            ? { name, path: find(/path|folder|location/), status: find(/status|state/), sev: find(/sev|severity/) }
+            : { name: -1, path: -1, status: -1, sev: -1 };
         continue;
       }
       if (table.name < 0) continue;
-      const name = plainText(cells[table.name] ?? "").replace(/\[?SEV[-\s]?[0-5]\]?/i, "").trim();
+      const name = plainText(cells[table.name] ?? "")
+        .replace(/\[?SEV[-\s]?[0-5]\]?/i, "")
+        .trim();
       if (!name) continue;
       const path = table.path >= 0 ? cleanPath(cells[table.path] ?? "") : null;
-      const status = table.status >= 0 && cells[table.status] ? { value: cells[table.status]!.trim(), line: i + 1 } : null;
+      const status =
+        table.status >= 0 && cells[table.status] ? { value: cells[table.status]!.trim(), line: i + 1 } : null;
       out.push({ name, path, status, sev: sevIn(table.sev >= 0 ? (cells[table.sev] ?? "") : line), line: i + 1 });
       continue;
     }
@@ -124,7 +130,8 @@ export function parseFeatureRegistry(text: string): { entries: IndexEntry[]; err
   const list: [string | null, unknown][] = [];
   const container = isObj(data) && (Array.isArray(data.features) || isObj(data.features)) ? data.features : data;
   if (Array.isArray(container)) for (const v of container) list.push([null, v]);
-  else if (isObj(container)) for (const [k, v] of Object.entries(container)) if (isObj(v) || typeof v === "string") list.push([k, v]);
+  else if (isObj(container))
+    for (const [k, v] of Object.entries(container)) if (isObj(v) || typeof v === "string") list.push([k, v]);
   const entries: IndexEntry[] = [];
   const lineOf = lineFinder(text);
   for (const [key, v] of list.slice(0, 100_000)) {
@@ -133,8 +140,19 @@ export function parseFeatureRegistry(text: string): { entries: IndexEntry[]; err
     if (!name) continue;
     const status = pick(o, STATUS_KEYS);
     const sevRaw = o[SEV_KEYS.find((k) => o[k] !== undefined) ?? ""];
-    const sev = typeof sevRaw === "number" && sevRaw >= 0 && sevRaw <= 5 ? (Math.trunc(sevRaw) as Sev) : typeof sevRaw === "string" ? sevIn(sevRaw.startsWith("SEV") ? sevRaw : `SEV-${sevRaw}`) : null;
-    entries.push({ name, path: cleanPath(pick(o, PATH_KEYS) ?? ""), status: status ? { value: status, line: lineOf(name, status) } : null, sev, line: lineOf(name) });
+    const sev =
+      typeof sevRaw === "number" && sevRaw >= 0 && sevRaw <= 5
+        ? (Math.trunc(sevRaw) as Sev)
+        : typeof sevRaw === "string"
+          ? sevIn(sevRaw.startsWith("SEV") ? sevRaw : `SEV-${sevRaw}`)
+          : null;
+    entries.push({
+      name,
+      path: cleanPath(pick(o, PATH_KEYS) ?? ""),
+      status: status ? { value: status, line: lineOf(name, status) } : null,
+      sev,
+      line: lineOf(name),
+    });
   }
   return { entries };
 }

@@ -52,7 +52,9 @@ function decodeEntities(s: string): string {
 /** JUnit XML. Example: `parseJUnit('<testsuite tests="2" failures="1">…</testsuite>').failed` → 1. */
 export function parseJUnit(xml: string): TestSummary {
   const out: TestSummary = { format: "junit", tests: 0, failed: 0, skipped: 0, failures: [], problems: [] };
-  const text = xml.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, c: string) => c.replace(/</g, "&lt;")).replace(/<!--[\s\S]*?-->/g, "");
+  const text = xml
+    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, c: string) => c.replace(/</g, "&lt;"))
+    .replace(/<!--[\s\S]*?-->/g, "");
   const caseRe = /<testcase\b([^>]*?)(?:\/>|>([\s\S]*?)<\/testcase\s*>)/g;
   let cases = 0;
   for (let m = caseRe.exec(text); m; m = caseRe.exec(text)) {
@@ -79,7 +81,8 @@ export function parseJUnit(xml: string): TestSummary {
       out.failed += n("failures") + n("errors");
       out.skipped += n("skipped") + n("disabled");
     }
-    if (out.failed > 0) out.failures.push({ name: "test suite", message: `${out.failed} failure(s) reported by the suite totals` });
+    if (out.failed > 0)
+      out.failures.push({ name: "test suite", message: `${out.failed} failure(s) reported by the suite totals` });
   }
   return out;
 }
@@ -110,7 +113,10 @@ export function parseTap(text: string): TestSummary {
       else if (notOk && directive !== "TODO") out.failed++;
     }
     if (notOk && directive !== "TODO" && directive !== "SKIP" && out.failures.length < MAX_FAILURES) {
-      out.failures.push({ name: (m[4] || `test ${m[3] ?? "?"}`).trim().slice(0, 200), message: top ? "not ok" : "not ok (subtest)" });
+      out.failures.push({
+        name: (m[4] || `test ${m[3] ?? "?"}`).trim().slice(0, 200),
+        message: top ? "not ok" : "not ok (subtest)",
+      });
     }
   }
   if (plan !== null && out.tests < plan) out.problems.push(`planned ${plan} tests, ${out.tests} ran`);
@@ -132,21 +138,42 @@ export function parseNpmAudit(text: string): AuditSummary | null {
   }
   if (!data || typeof data !== "object") return null;
   const d = data as Record<string, unknown>;
-  const out: AuditSummary = { format: "npm-audit", counts: { info: 0, low: 0, moderate: 0, high: 0, critical: 0 }, vulnerabilities: [] };
+  const out: AuditSummary = {
+    format: "npm-audit",
+    counts: { info: 0, low: 0, moderate: 0, high: 0, critical: 0 },
+    vulnerabilities: [],
+  };
   if (d.vulnerabilities && typeof d.vulnerabilities === "object") {
     for (const [name, v] of Object.entries(d.vulnerabilities as Record<string, Record<string, unknown>>)) {
       const via = Array.isArray(v.via) ? v.via : [];
       const advisory = via.find((x): x is Record<string, unknown> => typeof x === "object" && x !== null);
-      out.vulnerabilities.push({ name, severity: level(v.severity), title: String(advisory?.title ?? `via ${via.filter((x) => typeof x === "string").join(", ")}`), range: String(v.range ?? ""), fixAvailable: Boolean(v.fixAvailable) });
+      out.vulnerabilities.push({
+        name,
+        severity: level(v.severity),
+        title: String(advisory?.title ?? `via ${via.filter((x) => typeof x === "string").join(", ")}`),
+        range: String(v.range ?? ""),
+        fixAvailable: Boolean(v.fixAvailable),
+      });
     }
   } else if (d.advisories && typeof d.advisories === "object") {
     for (const a of Object.values(d.advisories as Record<string, Record<string, unknown>>)) {
-      out.vulnerabilities.push({ name: String(a.module_name ?? "?"), severity: level(a.severity), title: String(a.title ?? ""), range: String(a.vulnerable_versions ?? ""), fixAvailable: Boolean(a.patched_versions) });
+      out.vulnerabilities.push({
+        name: String(a.module_name ?? "?"),
+        severity: level(a.severity),
+        title: String(a.title ?? ""),
+        range: String(a.vulnerable_versions ?? ""),
+        fixAvailable: Boolean(a.patched_versions),
+      });
     }
   } else if (!("auditReportVersion" in d) && !("metadata" in d)) return null;
-  const meta = (d.metadata as Record<string, unknown> | undefined)?.vulnerabilities as Record<string, unknown> | undefined;
-  for (const l of AUDIT_LEVELS) out.counts[l] = meta && typeof meta[l] === "number" ? (meta[l]) : out.vulnerabilities.filter((v) => v.severity === l).length;
-  out.vulnerabilities.sort((a, b) => AUDIT_LEVELS.indexOf(b.severity) - AUDIT_LEVELS.indexOf(a.severity) || a.name.localeCompare(b.name));
+  const meta = (d.metadata as Record<string, unknown> | undefined)?.vulnerabilities as
+    Record<string, unknown> | undefined;
+  for (const l of AUDIT_LEVELS)
+    out.counts[l] =
+      meta && typeof meta[l] === "number" ? meta[l] : out.vulnerabilities.filter((v) => v.severity === l).length;
+  out.vulnerabilities.sort(
+    (a, b) => AUDIT_LEVELS.indexOf(b.severity) - AUDIT_LEVELS.indexOf(a.severity) || a.name.localeCompare(b.name),
+  );
   out.vulnerabilities = out.vulnerabilities.slice(0, 200);
   return out;
 }
@@ -155,7 +182,8 @@ export function parseNpmAudit(text: string): AuditSummary | null {
 export function detectReportFormat(text: string): "junit" | "npm-audit" | "tap" | null {
   const t = text.trimStart();
   if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<testsuites?\b/.test(t)) return "junit";
-  if (t.startsWith("{") && /"(auditReportVersion|vulnerabilities|advisories)"/.test(t.slice(0, 100_000))) return "npm-audit";
+  if (t.startsWith("{") && /"(auditReportVersion|vulnerabilities|advisories)"/.test(t.slice(0, 100_000)))
+    return "npm-audit";
   if (/^TAP version \d+/m.test(t) || /^\s*(not )?ok \d+\b/m.test(t)) return "tap";
   return null;
 }

@@ -63,27 +63,39 @@ export function planReleaseRequest(input: RequestInput): RequestPlan {
   const busy = runs.filter((r) => r.environment === environment && open(r));
   if (busy.length > 0) {
     const b = busy[0]!;
-    throw new BrtopsError("E_ENVIRONMENT_BUSY", `Release ${b.release} (v${b.version}) is still open on ${environment} (state ${b.state}, step ${b.step}): one release per environment at a time.`, {
-      hint: `Finish it (\`brtops status --release ${b.release}\`, \`brtops run --release ${b.release}\`) or abort it (\`brtops abort --release ${b.release}\`), then request again.`,
-      details: { environment, open: busy.map((r) => r.release) },
-    });
+    throw new BrtopsError(
+      "E_ENVIRONMENT_BUSY",
+      `Release ${b.release} (v${b.version}) is still open on ${environment} (state ${b.state}, step ${b.step}): one release per environment at a time.`,
+      {
+        hint: `Finish it (\`brtops status --release ${b.release}\`, \`brtops run --release ${b.release}\`) or abort it (\`brtops abort --release ${b.release}\`), then request again.`,
+        details: { environment, open: busy.map((r) => r.release) },
+      },
+    );
   }
   const certified = certifiedReleases(runs);
   const tagged = releasesFromTags(input.tags);
   const known = mergeReleases(tagged, certified);
   const typed = input.requested.trim().toLowerCase();
   const versionType = TYPES.has(typed) ? (typed as VersionType) : undefined;
-  const version = versionType ? resolveVersionType(versionType, known.at(-1)?.written ?? null) : parseVersionOrThrow(input.requested);
+  const version = versionType
+    ? resolveVersionType(versionType, known.at(-1)?.written ?? null)
+    : parseVersionOrThrow(input.requested);
   const ledger = buildLedger(runs);
   const here = environmentRecord(ledger, environment);
-  const ofVersion = runs.filter((r) => sameVersion(r.version, version)).sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+  const ofVersion = runs
+    .filter((r) => sameVersion(r.version, version))
+    .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
   const elsewhereOpen = ofVersion.filter(open);
   if (elsewhereOpen.length > 0) {
     const o = elsewhereOpen[0]!;
-    throw new BrtopsError("E_RELEASE_EXISTS", `v${version} is still open on ${o.environment} as release ${o.release} (state ${o.state}): its package is not approved and certified yet.`, {
-      hint: `Take it to certification first (\`brtops run --release ${o.release}\`), then promote it with \`brtops release ${version} --to ${environment}\`; or abort it.`,
-      details: { release: o.release, environment: o.environment },
-    });
+    throw new BrtopsError(
+      "E_RELEASE_EXISTS",
+      `v${version} is still open on ${o.environment} as release ${o.release} (state ${o.state}): its package is not approved and certified yet.`,
+      {
+        hint: `Take it to certification first (\`brtops run --release ${o.release}\`), then promote it with \`brtops release ${version} --to ${environment}\`; or abort it.`,
+        details: { release: o.release, environment: o.environment },
+      },
+    );
   }
   const attemptsHere = ofVersion.filter((r) => r.environment === environment);
   const attempt = attemptsHere.length + 1;
@@ -94,21 +106,49 @@ export function planReleaseRequest(input: RequestInput): RequestPlan {
 
   if (source) {
     if (here.version !== null && sameVersion(here.version, version)) {
-      throw new BrtopsError("E_RELEASE_EXISTS", `v${version} already runs on ${environment} (release ${here.release}, since ${here.since}).`, {
-        hint: `Release a newer version, or look at it with \`brtops environments\`.`,
-        details: { environment, release: here.release },
-      });
+      throw new BrtopsError(
+        "E_RELEASE_EXISTS",
+        `v${version} already runs on ${environment} (release ${here.release}, since ${here.since}).`,
+        {
+          hint: `Release a newer version, or look at it with \`brtops environments\`.`,
+          details: { environment, release: here.release },
+        },
+      );
     }
     const pkg = source.package ?? { commit: commitOf(source) ?? "", artifacts: [] };
-    const promotion: Promotion = { from: source.release, environment: source.environment, package: pkg, ...(input.override ? { override: input.override } : {}) };
-    return { release, version: source.version, ...(versionType ? { versionType } : {}), ...previousOn(here, version, tagged), base: source.base, promotion, attempt, earlier, kind: "promotion" };
+    const promotion: Promotion = {
+      from: source.release,
+      environment: source.environment,
+      package: pkg,
+      ...(input.override ? { override: input.override } : {}),
+    };
+    return {
+      release,
+      version: source.version,
+      ...(versionType ? { versionType } : {}),
+      ...previousOn(here, version, tagged),
+      base: source.base,
+      promotion,
+      attempt,
+      earlier,
+      kind: "promotion",
+    };
   }
 
   // A new version, or another attempt of one that never reached certification: either way it must
   // be above every release of the project (its own earlier tags do not count against it).
   const others = ofVersion.length > 0 ? known.filter((r) => !sameVersion(r.version, version)) : known;
   const check = validateRequestedVersion(version, input.tags, others);
-  return { release, version: check.version, ...(versionType ? { versionType } : {}), ...previousOn(here, check.version, tagged), base: baseOf(changelogBase(others, check.version)), attempt, earlier, kind: ofVersion.length > 0 ? "attempt" : "new" };
+  return {
+    release,
+    version: check.version,
+    ...(versionType ? { versionType } : {}),
+    ...previousOn(here, check.version, tagged),
+    base: baseOf(changelogBase(others, check.version)),
+    attempt,
+    earlier,
+    kind: ofVersion.length > 0 ? "attempt" : "new",
+  };
 }
 
 function checkPromotionOrder(input: RequestInput, version: string, ofVersion: readonly ReleaseState[]): void {
@@ -118,15 +158,24 @@ function checkPromotionOrder(input: RequestInput, version: string, ofVersion: re
   const before = order[i - 1]!;
   if (ofVersion.some((r) => r.environment === before && r.certifiedAt)) return;
   if (input.override) return;
-  throw new BrtopsError("E_PROMOTION_ORDER", `v${version} was not certified on ${before}, which comes before ${input.environment} in the promotion order (${order.join(" → ")}).`, {
-    hint: `Release it to ${before} first (\`brtops release ${version} --to ${before}\`), or, as a HUM LEAD, override with a reason: \`brtops release ${version} --to ${input.environment} --override-promotion "why"\`.`,
-    details: { environment: input.environment, requires: before, order: [...order] },
-  });
+  throw new BrtopsError(
+    "E_PROMOTION_ORDER",
+    `v${version} was not certified on ${before}, which comes before ${input.environment} in the promotion order (${order.join(" → ")}).`,
+    {
+      hint: `Release it to ${before} first (\`brtops release ${version} --to ${before}\`), or, as a HUM LEAD, override with a reason: \`brtops release ${version} --to ${input.environment} --override-promotion "why"\`.`,
+      details: { environment: input.environment, requires: before, order: [...order] },
+    },
+  );
 }
 
 /** {previous}: what the ledger says ran there before; else the newest tag below the release, said so. */
-function previousOn(here: ReturnType<typeof environmentRecord>, version: string, tagged: readonly TaggedRelease[]): { previous: string | null; previousSource: PreviousSource } {
-  if (here.history.some((h) => h.kind === "deployed" || h.kind === "promoted")) return { previous: here.version, previousSource: "ledger" };
+function previousOn(
+  here: ReturnType<typeof environmentRecord>,
+  version: string,
+  tagged: readonly TaggedRelease[],
+): { previous: string | null; previousSource: PreviousSource } {
+  if (here.history.some((h) => h.kind === "deployed" || h.kind === "promoted"))
+    return { previous: here.version, previousSource: "ledger" };
   const v = parseTagVersion(version);
   const below = v ? tagged.filter((t) => compare(t.version, v.semver) < 0).at(-1) : undefined;
   return below ? { previous: below.written, previousSource: "tag" } : { previous: null, previousSource: "none" };
@@ -134,5 +183,10 @@ function previousOn(here: ReturnType<typeof environmentRecord>, version: string,
 
 function baseOf(r: TaggedRelease | null): ReleaseBase | null {
   if (!r) return null;
-  return { version: r.written, commit: r.certified?.commit ?? null, tag: r.untagged ? null : r.tag, source: r.certified ? "certified" : "tag" };
+  return {
+    version: r.written,
+    commit: r.certified?.commit ?? null,
+    tag: r.untagged ? null : r.tag,
+    source: r.certified ? "certified" : "tag",
+  };
 }

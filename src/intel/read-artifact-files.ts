@@ -30,7 +30,16 @@ export async function expandArtifact(root: string, pattern: string): Promise<str
   if (contained(base, start).kind !== "inside") return [];
   const re = globRegExp(p);
   const files = await walk(start);
-  return files.filter((f) => re.test(f.slice(base.length + 1).split(sep).join("/"))).sort();
+  return files
+    .filter((f) =>
+      re.test(
+        f
+          .slice(base.length + 1)
+          .split(sep)
+          .join("/"),
+      ),
+    )
+    .sort();
 }
 
 async function walk(dir: string, depth = 0, acc: string[] = []): Promise<string[]> {

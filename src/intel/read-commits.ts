@@ -34,11 +34,25 @@ export function rangeExpression(range: CommitRange): string {
 
 /** The arguments of the one `git log` a range is read with (the benchmark prints them beside its baseline's). */
 export function logArguments(expr: string): string[] {
-  return ["-c", "log.showSignature=false", "log", "-z", "--no-color", `--format=${LOG_FORMAT}`, "--end-of-options", expr, "--"];
+  return [
+    "-c",
+    "log.showSignature=false",
+    "log",
+    "-z",
+    "--no-color",
+    `--format=${LOG_FORMAT}`,
+    "--end-of-options",
+    expr,
+    "--",
+  ];
 }
 
 /** Reads and collects the changes of a range. Example: `(await readCommits(root, {from: "v1.1.000"})).changes.length`. */
-export function readCommits(cwd: string, range: CommitRange, options: { signal?: AbortSignal } = {}): Promise<ReadCommitsResult> {
+export function readCommits(
+  cwd: string,
+  range: CommitRange,
+  options: { signal?: AbortSignal } = {},
+): Promise<ReadCommitsResult> {
   const expr = rangeExpression(range);
   const collector = collectChanges();
   return new Promise((resolve, reject) => {
@@ -61,7 +75,12 @@ export function readCommits(cwd: string, range: CommitRange, options: { signal?:
       if (a < 0 || b < 0 || c < 0 || d < 0) return;
       // Only whether there are several parents matters (a merge): one id is not split.
       const space = record.indexOf(" ", a + 1);
-      const parents = b === a + 1 ? NO_PARENTS : space >= 0 && space < b ? record.slice(a + 1, b).split(" ") : [record.slice(a + 1, b)];
+      const parents =
+        b === a + 1
+          ? NO_PARENTS
+          : space >= 0 && space < b
+            ? record.slice(a + 1, b).split(" ")
+            : [record.slice(a + 1, b)];
       collector.add(
         parseCommit({
           sha: record.charCodeAt(0) === 10 ? record.slice(1, a) : record.slice(0, a),
@@ -90,15 +109,28 @@ export function readCommits(cwd: string, range: CommitRange, options: { signal?:
     child.stderr.setEncoding("utf8").on("data", (c: string) => {
       if (stderr.length < 8192) stderr += c;
     });
-    child.on("error", (e) => reject(new BrtopsError("E_GIT", `git log could not start: ${e.message}`, { hint: "Install git and run brtops inside a git repository." })));
+    child.on("error", (e) =>
+      reject(
+        new BrtopsError("E_GIT", `git log could not start: ${e.message}`, {
+          hint: "Install git and run brtops inside a git repository.",
+        }),
+      ),
+    );
     child.on("close", (code) => {
       if (failed) return reject(failed);
       if (code !== 0) {
         // An empty repository has no commits to list; that is not an error.
-        if (/does not have any commits yet|bad (default )?revision 'HEAD'/.test(stderr) && !range.from && (range.to ?? "HEAD") === "HEAD") return resolve({ range: expr, ...collector.result() });
+        if (
+          /does not have any commits yet|bad (default )?revision 'HEAD'/.test(stderr) &&
+          !range.from &&
+          (range.to ?? "HEAD") === "HEAD"
+        )
+          return resolve({ range: expr, ...collector.result() });
         return reject(
           new BrtopsError("E_GIT", `git log ${expr} failed (exit ${code}): ${stderr.trim().split("\n")[0] ?? ""}`, {
-            hint: range.from ? `Check that ${range.from} exists: git tag --list` : "Check that the folder is a git repository.",
+            hint: range.from
+              ? `Check that ${range.from} exists: git tag --list`
+              : "Check that the folder is a git repository.",
             details: { command: ["git", "log", expr], exitCode: code },
           }),
         );

@@ -18,14 +18,26 @@ export const REGISTRY_FILE = ".brtops/feature-registry.json";
 export const INDEX_FILE = "feature-index.md";
 
 /** Reads the features of the project at `root`. Example: `(await readFeatureReport(root, config, {waived: ["search"]})).readiness` → "CONDITIONAL". */
-export async function readFeatureReport(root: string, config: IntelConfigView, waivers: Waivers = {}): Promise<FeatureReport> {
+export async function readFeatureReport(
+  root: string,
+  config: IntelConfigView,
+  waivers: Waivers = {},
+): Promise<FeatureReport> {
   const { features, remarks } = await readFeatures(root, config);
   const r = intelSettings(config).readiness;
-  return aggregateReadiness(features, waivers, { validationScore: r.validationScore, performanceScore: r.performanceScore, securityScore: r.securityScore }, remarks);
+  return aggregateReadiness(
+    features,
+    waivers,
+    { validationScore: r.validationScore, performanceScore: r.performanceScore, securityScore: r.securityScore },
+    remarks,
+  );
 }
 
 /** The features one by one, and project-level remarks (before waivers and aggregation). */
-export async function readFeatures(root: string, config: IntelConfigView): Promise<{ features: FeatureReadiness[]; remarks: string[] }> {
+export async function readFeatures(
+  root: string,
+  config: IntelConfigView,
+): Promise<{ features: FeatureReadiness[]; remarks: string[] }> {
   const settings = intelSettings(config);
   const cap = settings.readiness.maxFileBytes;
   const featuresPath = settings.featuresPath.replace(/\/+$/, "");
@@ -68,9 +80,13 @@ export async function readFeatures(root: string, config: IntelConfigView): Promi
     });
   });
   // Listed features with no folder still count: what the index says is all there is to read.
-  for (const [list, file] of [[index, indexFile], [registry, REGISTRY_FILE]] as const) {
+  for (const [list, file] of [
+    [index, indexFile],
+    [registry, REGISTRY_FILE],
+  ] as const) {
     for (const e of list) {
-      if (matched.has(e) || features.some((f) => namesFeature(e.name, f) || (e.path && samePath(e.path, f.path)))) continue;
+      if (matched.has(e) || features.some((f) => namesFeature(e.name, f) || (e.path && samePath(e.path, f.path))))
+        continue;
       features.push(
         assessFeature({
           name: e.name,
@@ -86,7 +102,13 @@ export async function readFeatures(root: string, config: IntelConfigView): Promi
   return { features, remarks };
 }
 
-async function readListFile(root: string, file: string, cap: number, remarks: string[], parse: (text: string) => { entries: IndexEntry[]; error?: string }): Promise<IndexEntry[]> {
+async function readListFile(
+  root: string,
+  file: string,
+  cap: number,
+  remarks: string[],
+  parse: (text: string) => { entries: IndexEntry[]; error?: string },
+): Promise<IndexEntry[]> {
   const abs = join(root, file);
   if (!existsSync(abs)) return [];
   const where = contained(root, abs);

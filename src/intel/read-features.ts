@@ -31,13 +31,20 @@ export interface ReadDocs {
 const READINESS_DIR = /^(0?7[-_ ].*|readiness|validation)$/i;
 const PHASE_DIR = /^0?\d{1,2}[-_ ]/;
 const ROOT_DOCS = /^(readme|feature[-_ ]summary|summary|status)\.(md|markdown)$/i;
-const READINESS_NAMES = /(validation|readiness|release[-_ ]notes|after[-_ ]action|aar|uat|user[-_ ]acceptance|rollback|certification)[^/]*\.(md|markdown)$/i;
+const READINESS_NAMES =
+  /(validation|readiness|release[-_ ]notes|after[-_ ]action|aar|uat|user[-_ ]acceptance|rollback|certification)[^/]*\.(md|markdown)$/i;
 const MD = /\.(md|markdown|txt)$/i;
 const SKIP_DIR = /^(\.|_|node_modules$|templates?$)/i;
 
 /** Repository-relative form of an absolute path. */
 export function repoPath(root: string, abs: string): string {
-  if (abs.startsWith(root + sep)) return sep === "/" ? abs.slice(root.length + 1) : abs.slice(root.length + 1).split(sep).join("/");
+  if (abs.startsWith(root + sep))
+    return sep === "/"
+      ? abs.slice(root.length + 1)
+      : abs
+          .slice(root.length + 1)
+          .split(sep)
+          .join("/");
   return relative(root, abs).split(sep).join("/");
 }
 
@@ -83,11 +90,15 @@ export async function describeFolder(root: string, abs: string, name: string): P
         for (const f of await entries(p)) {
           // Sockets, FIFOs and devices are listed too, so that the reader can say it skipped them.
           if (!f.isDirectory() && MD.test(f.name)) docs.push(join(p, f.name));
-          else if (f.isDirectory() && !SKIP_DIR.test(f.name)) for (const g of await entries(join(p, f.name))) if ((g.isFile() || g.isSymbolicLink()) && MD.test(g.name)) docs.push(join(p, f.name, g.name));
+          else if (f.isDirectory() && !SKIP_DIR.test(f.name))
+            for (const g of await entries(join(p, f.name)))
+              if ((g.isFile() || g.isSymbolicLink()) && MD.test(g.name)) docs.push(join(p, f.name, g.name));
         }
       } else if (PHASE_DIR.test(e.name)) {
         looksLikeFeature = true;
-        for (const f of await entries(p)) if ((f.isFile() || f.isSymbolicLink()) && /(after[-_ ]action|aar)[^/]*\.(md|markdown)$/i.test(f.name)) docs.push(join(p, f.name));
+        for (const f of await entries(p))
+          if ((f.isFile() || f.isSymbolicLink()) && /(after[-_ ]action|aar)[^/]*\.(md|markdown)$/i.test(f.name))
+            docs.push(join(p, f.name));
       }
     } else if (e.isFile() || e.isSymbolicLink()) {
       if (ROOT_DOCS.test(e.name) || READINESS_NAMES.test(e.name)) {

@@ -74,9 +74,19 @@ export async function analyzeRelease(root: string, o: AnalysisOptions): Promise<
   const known = new Set(check.releases.flatMap((r) => r.tags));
   const base = check.changelogBase;
   const history = await readReleaseHistory(root, { base: base?.tag ?? null }, o.signal ? { signal: o.signal } : {});
-  const a = analyzeChanges(history, { ...o, version: check.version, semver: check.semver, base: base ? { tag: base.tag, version: base.version } : null });
+  const a = analyzeChanges(history, {
+    ...o,
+    version: check.version,
+    semver: check.semver,
+    base: base ? { tag: base.tag, version: base.version } : null,
+  });
   if (check.previous && base && check.previous.version !== base.version) {
-    a.findings.push({ severity: "info", code: "VERSION_CHANGELOG_BASE", message: `Changes are counted from the last final release ${base.tag}, not from the pre-release ${check.previous.tag}.`, source: "2.2" });
+    a.findings.push({
+      severity: "info",
+      code: "VERSION_CHANGELOG_BASE",
+      message: `Changes are counted from the last final release ${base.tag}, not from the pre-release ${check.previous.tag}.`,
+      source: "2.2",
+    });
   }
   return {
     version: check.version,
@@ -95,18 +105,38 @@ export function analyzeChanges(history: ReleaseHistory, o: ChangesOptions): Chan
 }
 
 /** The bump the history calls for and the findings on the version (step 2.1 needs no more). Pure. */
-export function analyzeBump(history: ReleaseHistory, o: ChangesOptions): Pick<ChangesAnalysis, "bump" | "findings" | "changes"> {
+export function analyzeBump(
+  history: ReleaseHistory,
+  o: ChangesOptions,
+): Pick<ChangesAnalysis, "bump" | "findings" | "changes"> {
   const bump = inferBump(history.changes, o.features ?? []);
   return { bump, findings: bumpFindings(bump, o.base, o.semver, o.version), changes: history.changes };
 }
 
 /** The changelog and release-notes models (step 2.2). Pure. */
-export function changeModels(history: ReleaseHistory, o: ChangesOptions): Pick<ChangesAnalysis, "changelog" | "releaseNotes"> {
+export function changeModels(
+  history: ReleaseHistory,
+  o: ChangesOptions,
+): Pick<ChangesAnalysis, "changelog" | "releaseNotes"> {
   const features = o.features ?? [];
   const migration = features.flatMap((f) => f.notes.migration.map((m) => ({ text: m.text, source: f.name })));
   const previousTag = o.base?.tag ?? null;
   return {
-    changelog: buildChangelogModel({ version: o.version, previous: previousTag, date: o.date, collected: history, migration, ...(o.maxEntries ? { maxEntries: o.maxEntries } : {}) }),
-    releaseNotes: buildReleaseNotesModel({ version: o.version, previous: previousTag, date: o.date, environment: o.environment ?? null, features, changes: history.changes }),
+    changelog: buildChangelogModel({
+      version: o.version,
+      previous: previousTag,
+      date: o.date,
+      collected: history,
+      migration,
+      ...(o.maxEntries ? { maxEntries: o.maxEntries } : {}),
+    }),
+    releaseNotes: buildReleaseNotesModel({
+      version: o.version,
+      previous: previousTag,
+      date: o.date,
+      environment: o.environment ?? null,
+      features,
+      changes: history.changes,
+    }),
   };
 }

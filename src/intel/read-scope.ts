@@ -4,7 +4,12 @@ import { assessScope, parseNumstat, type FileStat, type ScopeAssessment, type Sc
 import { rangeExpression } from "./read-commits.js";
 
 /** Reads the diff of `from..to` (from the empty tree when there is no previous release) and assesses it. */
-export async function readScope(cwd: string, range: { from: string | null; to?: string }, commits: number, rest: Omit<ScopeInput, "range" | "commits" | "files"> = {}): Promise<ScopeAssessment> {
+export async function readScope(
+  cwd: string,
+  range: { from: string | null; to?: string },
+  commits: number,
+  rest: Omit<ScopeInput, "range" | "commits" | "files"> = {},
+): Promise<ScopeAssessment> {
   return assessScope({ range: rangeExpression(range), commits, files: await readChangedFiles(cwd, range), ...rest });
 }
 
@@ -19,5 +24,10 @@ export async function readChangedFiles(cwd: string, range: { from: string | null
     from = r.code === 0 ? r.stdout.trim() : "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
   }
   const head = await git.head();
-  return head === null ? [] : parseNumstat((await git.run(["diff", "--numstat", "-z", "--no-renames", "--no-color", "--end-of-options", from, to, "--"])).stdout);
+  return head === null
+    ? []
+    : parseNumstat(
+        (await git.run(["diff", "--numstat", "-z", "--no-renames", "--no-color", "--end-of-options", from, to, "--"]))
+          .stdout,
+      );
 }

@@ -45,7 +45,8 @@ function scoreKind(key: string): ScoreKind | null {
   if (!/score|rating/.test(k)) return null;
   if (/secur/.test(k)) return "security";
   if (/perf/.test(k)) return "performance";
-  if (/^(overall |total |final |quality |validation |readiness |feature )*(validation )?(score|rating)$/.test(k.trim())) return "validation";
+  if (/^(overall |total |final |quality |validation |readiness |feature )*(validation )?(score|rating)$/.test(k.trim()))
+    return "validation";
   return null;
 }
 
@@ -89,7 +90,8 @@ export function readFields(file: string, lines: readonly string[]): DocFields {
       continue;
     }
     if (/(deployment|rollout|release) (method|strategy|approach|type|pattern)/.test(key)) {
-      if (!/[|]/.test(kv.value) || kv.fromTable) out.deploymentMethod.push({ value: deploymentMethodOf(kv.value), file, line: i + 1 });
+      if (!/[|]/.test(kv.value) || kv.fromTable)
+        out.deploymentMethod.push({ value: deploymentMethodOf(kv.value), file, line: i + 1 });
     }
   }
   return out;

@@ -5,7 +5,14 @@
  */
 import { headingOf, isTableSeparator, plainText, tableCells } from "./doc-text.js";
 
-export const NOTE_SECTIONS = ["newFeatures", "enhancements", "bugFixes", "breakingChanges", "migration", "knownIssues"] as const;
+export const NOTE_SECTIONS = [
+  "newFeatures",
+  "enhancements",
+  "bugFixes",
+  "breakingChanges",
+  "migration",
+  "knownIssues",
+] as const;
 export type NoteSection = (typeof NOTE_SECTIONS)[number];
 
 /** One item of a document, with where it was read. */
@@ -23,11 +30,20 @@ export function emptySections(): NoteSections {
 
 const SECTION_NAMES: [NoteSection, RegExp][] = [
   ["breakingChanges", /^breaking changes?( (and|&) (migration|upgrade notes?))?$|^breaking$/],
-  ["migration", /^(migration|migrations|upgrade|upgrading)( guide| notes| steps| instructions| path)?$|^how to (upgrade|migrate)$/],
-  ["knownIssues", /^known (issues|limitations|bugs|problems)( (and|&) (workarounds|limitations))?$|^(limitations|workarounds)$/],
+  [
+    "migration",
+    /^(migration|migrations|upgrade|upgrading)( guide| notes| steps| instructions| path)?$|^how to (upgrade|migrate)$/,
+  ],
+  [
+    "knownIssues",
+    /^known (issues|limitations|bugs|problems)( (and|&) (workarounds|limitations))?$|^(limitations|workarounds)$/,
+  ],
   ["bugFixes", /^(bug ?fixes|fixes|fixed|bugs fixed|resolved issues|defect fixes)$/],
   ["enhancements", /^(enhancements?|improvements?|changed|changes|performance improvements)$/],
-  ["newFeatures", /^(new features?|features?|features added|added|what'?s new|highlights?|new capabilities|feature highlights)$/],
+  [
+    "newFeatures",
+    /^(new features?|features?|features added|added|what'?s new|highlights?|new capabilities|feature highlights)$/,
+  ],
 ];
 
 /** The section a heading names, if any. */
@@ -41,7 +57,8 @@ export function sectionOfHeading(text: string): NoteSection | null {
   return null;
 }
 
-const NOTHING = /^(none|n\/?a|nil|nothing|tbd|-+|—|no\b.{0,60}\b(changes?|issues?|migration|required|needed|known|identified|expected|breaking)\b.{0,30})\.?$/i;
+const NOTHING =
+  /^(none|n\/?a|nil|nothing|tbd|-+|—|no\b.{0,60}\b(changes?|issues?|migration|required|needed|known|identified|expected|breaking)\b.{0,30})\.?$/i;
 
 /** "None", "N/A", "No breaking changes." say the section is empty. */
 export function isNothing(text: string): boolean {
@@ -110,7 +127,8 @@ export function readNoteSections(file: string, lines: readonly string[]): NoteSe
       continue;
     }
     const text = plainText(line);
-    if (text && !/^\s/.test(line) && !isNothing(text) && !/^-{3,}$/.test(text)) paragraph.push({ text: clip(text), file, line: i + 1 });
+    if (text && !/^\s/.test(line) && !isNothing(text) && !/^-{3,}$/.test(text))
+      paragraph.push({ text: clip(text), file, line: i + 1 });
   }
   flush();
   return out;

@@ -80,12 +80,17 @@ export function readTables(file: string, lines: readonly string[]): TableFacts {
       continue;
     }
     if (inNotesSection) continue;
-    const text = cells.map(plainText).filter((c) => c && !/^(fail(ed)?|pending|pass(ed)?)$/i.test(c)).join(" — ");
+    const text = cells
+      .map(plainText)
+      .filter((c) => c && !/^(fail(ed)?|pending|pass(ed)?)$/i.test(c))
+      .join(" — ");
     if (!text) continue;
     const raw = cells.join(" ");
     const bare = cells.map((c) => plainText(c).toLowerCase());
-    if (FAILED_MARK.test(raw) || bare.some((c) => /^(fail|failed|failing)$/.test(c))) out.failed.push({ text: clip(text), file, line: i + 1 });
-    else if (PENDING_MARK.test(raw) || bare.some((c) => /^(pending|not run|not started|todo|in progress)$/.test(c))) out.pending.push({ text: clip(text), file, line: i + 1 });
+    if (FAILED_MARK.test(raw) || bare.some((c) => /^(fail|failed|failing)$/.test(c)))
+      out.failed.push({ text: clip(text), file, line: i + 1 });
+    else if (PENDING_MARK.test(raw) || bare.some((c) => /^(pending|not run|not started|todo|in progress)$/.test(c)))
+      out.pending.push({ text: clip(text), file, line: i + 1 });
   }
   return out;
 }
@@ -102,7 +107,16 @@ function riskRow(columns: string[], cells: string[], headingLevel: RiskLevel | n
   const levelCol = col(/level|severity|priority|rating|probability/);
   const level = levelIn(levelCol) ?? headingLevel ?? levelIn(impact) ?? levelIn(cells.join(" ")) ?? "UNSPECIFIED";
   const statusRaw = cells[columns.findIndex((c) => /status|state/.test(c))] ?? "";
-  return { level, risk: clip(risk), impact: clip(impact), mitigation: clip(mitigation), status, open: !(CLOSED_RISK.test(status || statusRaw) && !STILL_OPEN.test(status)), file, line };
+  return {
+    level,
+    risk: clip(risk),
+    impact: clip(impact),
+    mitigation: clip(mitigation),
+    status,
+    open: !(CLOSED_RISK.test(status || statusRaw) && !STILL_OPEN.test(status)),
+    file,
+    line,
+  };
 }
 
 function clip(s: string): string {

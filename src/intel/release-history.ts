@@ -68,7 +68,9 @@ async function resolveCommits(root: string, refs: readonly string[]): Promise<(s
   // Some ref names no commit: tell which.
   return Promise.all(
     refs.map(async (ref) => {
-      const r = await git.run(["rev-parse", "--verify", "-q", "--end-of-options", `${ref}^{commit}`], { allowFail: true });
+      const r = await git.run(["rev-parse", "--verify", "-q", "--end-of-options", `${ref}^{commit}`], {
+        allowFail: true,
+      });
       return r.code === 0 ? r.stdout.trim() || null : null;
     }),
   );
@@ -79,7 +81,11 @@ async function resolveCommits(root: string, refs: readonly string[]): Promise<(s
  * `(await readReleaseHistory(root, {base: "v1.1.000"})).changes.length`.
  * Throws E_GIT when the base names no commit.
  */
-export async function readReleaseHistory(root: string, range: HistoryRange, options: { signal?: AbortSignal } = {}): Promise<ReleaseHistory> {
+export async function readReleaseHistory(
+  root: string,
+  range: HistoryRange,
+  options: { signal?: AbortSignal } = {},
+): Promise<ReleaseHistory> {
   const { reading, display } = await startReading(root, range);
   const h = await (options.signal ? untilAborted(reading, options.signal) : reading);
   return { ...h, range: display, base: range.base };
@@ -98,7 +104,10 @@ export async function prefetchReleaseHistory(root: string, range: HistoryRange):
 }
 
 /** The reading of a range: the cached one, else one started now (its git processes spawned before this resolves). */
-async function startReading(root: string, range: HistoryRange): Promise<{ reading: Promise<ReleaseHistory>; display: string }> {
+async function startReading(
+  root: string,
+  range: HistoryRange,
+): Promise<{ reading: Promise<ReleaseHistory>; display: string }> {
   const headRef = range.head ?? "HEAD";
   const label = range.baseLabel ?? range.base;
   const headLabel = range.headLabel ?? "HEAD";
@@ -109,7 +118,10 @@ async function startReading(root: string, range: HistoryRange): Promise<{ readin
     const known = cache.get(`${root}\0${range.base ?? ""}\0${range.head}`);
     if (known) return { reading: known, display };
   }
-  const [head = null, baseCommit = null] = await resolveCommits(root, range.base === null ? [headRef] : [headRef, range.base]);
+  const [head = null, baseCommit = null] = await resolveCommits(
+    root,
+    range.base === null ? [headRef] : [headRef, range.base],
+  );
   if (range.base !== null && baseCommit === null) {
     throw new BrtopsError("E_GIT", `The previous release's ${range.base} names no commit in this repository.`, {
       hint: `Check that ${range.base} exists (git tag --list, git cat-file -t ${range.base}); fetch tags and history with git fetch --tags.`,
@@ -117,7 +129,10 @@ async function startReading(root: string, range: HistoryRange): Promise<{ readin
     });
   }
   if (head === null && range.head !== undefined) {
-    throw new BrtopsError("E_GIT", `The release commit ${range.head} is not in this repository.`, { hint: "Fetch it (git fetch) or run brtops in the repository the release was made from.", details: { head: range.head } });
+    throw new BrtopsError("E_GIT", `The release commit ${range.head} is not in this repository.`, {
+      hint: "Fetch it (git fetch) or run brtops in the repository the release was made from.",
+      details: { head: range.head },
+    });
   }
   const key = `${root}\0${baseCommit ?? ""}\0${head ?? ""}`;
   let reading = cache.get(key);
@@ -137,10 +152,26 @@ async function startReading(root: string, range: HistoryRange): Promise<{ readin
 
 async function readOnce(root: string, baseCommit: string | null, head: string | null): Promise<ReleaseHistory> {
   if (head === null) {
-    return { range: "HEAD", base: null, baseCommit, head, files: [], changes: [], reverted: [], commits: 0, merges: 0, conventional: 0, first: null, last: null };
+    return {
+      range: "HEAD",
+      base: null,
+      baseCommit,
+      head,
+      files: [],
+      changes: [],
+      reverted: [],
+      commits: 0,
+      merges: 0,
+      conventional: 0,
+      first: null,
+      last: null,
+    };
   }
   gitReads++;
-  const [collected, files] = await Promise.all([readCommits(root, { from: baseCommit, to: head }), changedFiles(root, baseCommit, head)]);
+  const [collected, files] = await Promise.all([
+    readCommits(root, { from: baseCommit, to: head }),
+    changedFiles(root, baseCommit, head),
+  ]);
   return { ...collected, base: baseCommit, baseCommit, head, files };
 }
 
@@ -153,7 +184,10 @@ async function changedFiles(root: string, base: string | null, head: string): Pr
     const r = await git.run(["hash-object", "-t", "tree", "/dev/null"], { allowFail: true });
     from = r.code === 0 ? r.stdout.trim() : "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
   }
-  return parseNumstat((await git.run(["diff", "--numstat", "-z", "--no-renames", "--no-color", "--end-of-options", from, head, "--"])).stdout);
+  return parseNumstat(
+    (await git.run(["diff", "--numstat", "-z", "--no-renames", "--no-color", "--end-of-options", from, head, "--"]))
+      .stdout,
+  );
 }
 
 /** The promise, or a rejection as soon as `signal` aborts (the shared reading itself goes on for the other readers). */

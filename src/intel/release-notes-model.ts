@@ -59,10 +59,14 @@ export function buildReleaseNotesModel(input: ReleaseNotesInput): ReleaseNotesMo
       waived: f.waived === true,
     }))
     .filter((f) => f.newFeatures.length + f.enhancements.length + f.bugFixes.length > 0 || f.waived);
-  const fromFeatures = (key: "breakingChanges" | "migration" | "knownIssues"): NoteLine[] => input.features.flatMap((f) => f.notes[key].map((i) => ({ text: i.text, source: f.name })));
+  const fromFeatures = (key: "breakingChanges" | "migration" | "knownIssues"): NoteLine[] =>
+    input.features.flatMap((f) => f.notes[key].map((i) => ({ text: i.text, source: f.name })));
 
   const changes = input.changes ?? [];
-  const commitLine = (c: Change): NoteLine => ({ text: c.scope ? `${c.scope}: ${c.description}` : c.description, source: c.sha.slice(0, 7) });
+  const commitLine = (c: Change): NoteLine => ({
+    text: c.scope ? `${c.scope}: ${c.description}` : c.description,
+    source: c.sha.slice(0, 7),
+  });
   // Oldest first reads like a story; git gives newest first. The oldest `max` of each are listed, the rest counted.
   const feats: Change[] = [];
   const fixes: Change[] = [];
@@ -80,7 +84,10 @@ export function buildReleaseNotesModel(input: ReleaseNotesInput): ReleaseNotesMo
   for (const c of changes) {
     if (!c.breaking || breaking.length >= 200) continue;
     const notes = c.breakingNotes.filter((n) => n !== c.description);
-    breaking.push({ text: notes.length ? `${commitLine(c).text} — ${notes.join(" ")}` : commitLine(c).text, source: c.sha.slice(0, 7) });
+    breaking.push({
+      text: notes.length ? `${commitLine(c).text} — ${notes.join(" ")}` : commitLine(c).text,
+      source: c.sha.slice(0, 7),
+    });
   }
   return {
     version: input.version,

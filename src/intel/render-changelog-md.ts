@@ -36,7 +36,8 @@ export function renderChangelog(model: ChangelogModel): string {
       out.push(line(b));
       for (const n of b.notes) if (n !== b.description) out.push(`  - ${inline(n)}`);
     }
-    if (c.breaking > model.breaking.length) out.push(`- … and ${c.breaking - model.breaking.length} more breaking change(s) not listed here`);
+    if (c.breaking > model.breaking.length)
+      out.push(`- … and ${c.breaking - model.breaking.length} more breaking change(s) not listed here`);
     out.push("");
   }
   if (model.migration.length > 0) {
@@ -47,15 +48,23 @@ export function renderChangelog(model: ChangelogModel): string {
   for (const g of model.groups) {
     out.push(`### ${g.title}`, "");
     for (const s of g.scopes) for (const e of s.entries) out.push(line(e));
-    if (g.omitted > 0) out.push(`- … and ${g.omitted} more not listed here (see \`git log ${markdownCode(model.range)}\`)`);
+    if (g.omitted > 0)
+      out.push(`- … and ${g.omitted} more not listed here (see \`git log ${markdownCode(model.range)}\`)`);
     out.push("");
   }
   if (model.reverted.length > 0) {
-    out.push("### Reverted within this release", "", "Made and undone between the two versions; not part of the release:", "");
-    for (const r of model.reverted) out.push(`- ${inline(r.description)} (\`${r.sha}\`, reverted by \`${r.revertedBy}\`)`);
+    out.push(
+      "### Reverted within this release",
+      "",
+      "Made and undone between the two versions; not part of the release:",
+      "",
+    );
+    for (const r of model.reverted)
+      out.push(`- ${inline(r.description)} (\`${r.sha}\`, reverted by \`${r.revertedBy}\`)`);
     out.push("");
   }
-  if (model.groups.length === 0 && model.breaking.length === 0) out.push("No changes were found in the commits of this range.", "");
+  if (model.groups.length === 0 && model.breaking.length === 0)
+    out.push("No changes were found in the commits of this range.", "");
   out.push(model.previous ? `[${v}]: ${inline(model.range)}` : `[${v}]: first release`, "");
   return out.join("\n");
 }

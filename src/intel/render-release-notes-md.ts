@@ -24,7 +24,8 @@ export function renderReleaseNotes(model: ReleaseNotesModel): string {
     "## Highlights",
     "",
   ];
-  if (model.features.length === 0 && model.fromCommits.features.length === 0) out.push("This release brings fixes and maintenance; no new features are announced.", "");
+  if (model.features.length === 0 && model.fromCommits.features.length === 0)
+    out.push("This release brings fixes and maintenance; no new features are announced.", "");
   for (const f of model.features) {
     out.push(`### ${inline(f.name)}${f.waived ? " (released under a HUM LEAD waiver)" : ""}`, "");
     for (const t of f.newFeatures) out.push(`- ${inline(t)}`);
@@ -37,15 +38,23 @@ export function renderReleaseNotes(model: ReleaseNotesModel): string {
   if (model.breaking.length === 0) out.push("None.", "");
   else out.push(...model.breaking.map((b) => bullet(b, true)), "");
   out.push("## Migration", "");
-  if (model.migration.length === 0) out.push(model.breaking.length ? "No migration steps are documented for the breaking changes above; see the changelog." : "No migration is needed.", "");
+  if (model.migration.length === 0)
+    out.push(
+      model.breaking.length
+        ? "No migration steps are documented for the breaking changes above; see the changelog."
+        : "No migration is needed.",
+      "",
+    );
   else out.push(...model.migration.map((m) => bullet(m, true)), "");
   out.push("## Known Issues", "");
   if (model.knownIssues.length === 0) out.push("None known.", "");
   else out.push(...model.knownIssues.map((k) => bullet(k, true)), "");
   if (model.fromCommits.features.length || model.fromCommits.fixes.length) {
     out.push("## All changes", "");
-    if (model.fromCommits.features.length) out.push("**New**", "", ...model.fromCommits.features.map((n) => bullet(n, false)), "");
-    if (model.fromCommits.fixes.length) out.push("**Fixed**", "", ...model.fromCommits.fixes.map((n) => bullet(n, false)), "");
+    if (model.fromCommits.features.length)
+      out.push("**New**", "", ...model.fromCommits.features.map((n) => bullet(n, false)), "");
+    if (model.fromCommits.fixes.length)
+      out.push("**Fixed**", "", ...model.fromCommits.fixes.map((n) => bullet(n, false)), "");
     if (model.fromCommits.omitted > 0) out.push(`… and ${model.fromCommits.omitted} more in the changelog.`, "");
   }
   return out.join("\n");

@@ -32,7 +32,14 @@ export interface ArtifactRecord {
 
 export interface ArtifactsResult {
   ok: boolean;
-  builds: { name: string; exitCode: number | null; timedOut: boolean; durationMs: number; outcome: string; outputTail: string }[];
+  builds: {
+    name: string;
+    exitCode: number | null;
+    timedOut: boolean;
+    durationMs: number;
+    outcome: string;
+    outputTail: string;
+  }[];
   artifacts: ArtifactRecord[];
   missing: { build: string; pattern: string }[];
   /** Repository-relative path of the manifest, when written. */
@@ -60,7 +67,14 @@ export async function runBuild(o: CompileOptions): Promise<ArtifactsResult> {
   for (const b of o.builds) {
     const r = await runCommandStep(o.root, b, o.run, o.vars, o.signal ? { signal: o.signal } : {});
     const ok = r.exitCode === 0 && !r.timedOut && !r.spawnError;
-    out.builds.push({ name: b.name, exitCode: r.exitCode, timedOut: r.timedOut, durationMs: r.durationMs, outcome: describeRun(r), outputTail: tail(`${r.stdout}${r.stderr ? `\n${r.stderr}` : ""}`) });
+    out.builds.push({
+      name: b.name,
+      exitCode: r.exitCode,
+      timedOut: r.timedOut,
+      durationMs: r.durationMs,
+      outcome: describeRun(r),
+      outputTail: tail(`${r.stdout}${r.stderr ? `\n${r.stderr}` : ""}`),
+    });
     if (!ok) {
       out.ok = false;
       out.failure = { code: "E_BUILD_FAILED", message: `Build "${b.name}" failed: ${describeRun(r)}.` };
@@ -81,11 +95,18 @@ export async function runBuild(o: CompileOptions): Promise<ArtifactsResult> {
   }
   if (out.missing.length > 0) {
     out.ok = false;
-    out.failure = { code: "E_ARTIFACT_MISSING", message: `Artifact(s) not found after the build: ${out.missing.map((m) => `${m.pattern} (${m.build})`).join(", ")}.` };
+    out.failure = {
+      code: "E_ARTIFACT_MISSING",
+      message: `Artifact(s) not found after the build: ${out.missing.map((m) => `${m.pattern} (${m.build})`).join(", ")}.`,
+    };
     return out;
   }
   if (o.writeManifest === false) return out;
-  const file = await writeManifest(o.releaseDir, { version: o.vars.version, createdAt: o.at, artifacts: out.artifacts });
+  const file = await writeManifest(o.releaseDir, {
+    version: o.vars.version,
+    createdAt: o.at,
+    artifacts: out.artifacts,
+  });
   out.manifest = repoPath(o.root, file);
   return out;
 }

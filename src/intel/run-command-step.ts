@@ -21,12 +21,20 @@ export interface CommandRun extends RunResult {
 }
 
 /** Runs the step's argv in root (or root/step.cwd). Example: `await runCommandStep(root, step, run, vars)`. */
-export async function runCommandStep(root: string, step: CommandStep, run: ProcessRunner, vars: SubstitutionVars, options: { signal?: AbortSignal; defaultTimeoutS?: number } = {}): Promise<CommandRun> {
+export async function runCommandStep(
+  root: string,
+  step: CommandStep,
+  run: ProcessRunner,
+  vars: SubstitutionVars,
+  options: { signal?: AbortSignal; defaultTimeoutS?: number } = {},
+): Promise<CommandRun> {
   const where = `command "${step.name}"`;
   const argv = step.run.map((a) => substitute(a, vars, where));
   const cwd = resolve(root, step.cwd ? substitute(step.cwd, vars, where) : ".");
   if (cwd !== resolve(root) && !cwd.startsWith(resolve(root) + sep)) {
-    throw new BrtopsError("E_CONFIG_INVALID", `${where} runs in ${step.cwd}, outside the project.`, { hint: "Give cwd relative to the project root, inside it." });
+    throw new BrtopsError("E_CONFIG_INVALID", `${where} runs in ${step.cwd}, outside the project.`, {
+      hint: "Give cwd relative to the project root, inside it.",
+    });
   }
   const env = step.env ? substituteDeep(step.env, vars, where) : undefined;
   const r = await run(argv, {

@@ -22,7 +22,10 @@ export interface TestRunRecord extends TestOutcome {
 export interface RunTestsOptions {
   root: string;
   kind: TestKind;
-  steps: readonly (TestStep | (Omit<TestStep, "report" | "format" | "failOn"> & Partial<Pick<TestStep, "report" | "format" | "failOn">>))[];
+  steps: readonly (
+    | TestStep
+    | (Omit<TestStep, "report" | "format" | "failOn"> & Partial<Pick<TestStep, "report" | "format" | "failOn">>)
+  )[];
   run: ProcessRunner;
   vars: SubstitutionVars;
   redact: (s: string) => string;
@@ -48,13 +51,24 @@ export async function runTestSteps(o: RunTestsOptions): Promise<TestRunRecord[]>
     const outcome = assessTestRun({
       kind: o.kind,
       name: step.name,
-      run: { exitCode: r.exitCode, timedOut: r.timedOut, durationMs: r.durationMs, stdout: r.stdout, outcome: describeRun(r), ...(r.spawnError ? { spawnError: r.spawnError } : {}) },
+      run: {
+        exitCode: r.exitCode,
+        timedOut: r.timedOut,
+        durationMs: r.durationMs,
+        stdout: r.stdout,
+        outcome: describeRun(r),
+        ...(r.spawnError ? { spawnError: r.spawnError } : {}),
+      },
       report: reportText,
       ...(reportFile ? { reportFile } : {}),
       ...(step.format ? { format: step.format } : {}),
       ...(step.failOn ? { failOn: step.failOn } : {}),
     });
-    const rec: TestRunRecord = { ...redactOutcome(outcome, o.redact), outputTail: tail(`${r.stdout}${r.stderr ? `\n${r.stderr}` : ""}`, 2000), report: reportFile ?? null };
+    const rec: TestRunRecord = {
+      ...redactOutcome(outcome, o.redact),
+      outputTail: tail(`${r.stdout}${r.stderr ? `\n${r.stderr}` : ""}`, 2000),
+      report: reportFile ?? null,
+    };
     out.push(rec);
     o.onResult?.(rec);
   }

@@ -17,7 +17,12 @@ export function signoffsFromEvents(events: readonly AnyEvent[], scope: SignoffSc
     const d = e.data.data ?? {};
     const forScope = d.for === "uat" || d.for === "stakeholders" ? d.for : "stakeholders";
     if (forScope !== scope) continue;
-    out.push({ by: e.actor.id, at: e.at, decision: d.decision === "reject" ? "reject" : "approve", ...(e.data.text ? { note: e.data.text } : {}) });
+    out.push({
+      by: e.actor.id,
+      at: e.at,
+      decision: d.decision === "reject" ? "reject" : "approve",
+      ...(e.data.text ? { note: e.data.text } : {}),
+    });
   }
   return out;
 }

@@ -22,7 +22,13 @@ export interface BumpNeed {
 }
 
 /** The bump these changes and feature notes call for. Example: `inferBump([{type: "feat", …}], [])` → `{bump: "minor", …}`. */
-export function inferBump(changes: readonly Pick<Change, "type" | "breaking">[], features: readonly { name: string; notes: Pick<NoteSections, "breakingChanges" | "newFeatures" | "enhancements" | "bugFixes"> }[]): BumpNeed {
+export function inferBump(
+  changes: readonly Pick<Change, "type" | "breaking">[],
+  features: readonly {
+    name: string;
+    notes: Pick<NoteSections, "breakingChanges" | "newFeatures" | "enhancements" | "bugFixes">;
+  }[],
+): BumpNeed {
   // One pass over what may be 50,000 changes.
   let breakingCommits = 0;
   let feats = 0;
@@ -68,23 +74,57 @@ export function actualBump(base: string | null, version: string): Bump | null {
  * Findings when the requested bump and the needed one differ. Example: a breaking change in
  * 1.2.0 after 1.1.0 → `{severity: "critical", code: "VERSION_BREAKING_IN_MINOR", …}`.
  */
-export function bumpFindings(need: BumpNeed, base: { tag: string; version: string } | null, version: string, written = version): Finding[] {
+export function bumpFindings(
+  need: BumpNeed,
+  base: { tag: string; version: string } | null,
+  version: string,
+  written = version,
+): Finding[] {
   const got = actualBump(base?.version ?? null, version);
   const why = need.reasons.join("; ");
-  if (base === null || got === null) return need.bump ? [{ severity: "info", code: "VERSION_FIRST_RELEASE", message: `First release v${written}; the changes call for a ${need.bump} release (${why}).` }] : [];
-  if (need.bump === null) return [{ severity: "warning", code: "VERSION_NO_CHANGES", message: `No feature, fix or breaking change found since ${base.tag}; v${written} is a ${got} release with nothing user-facing in it.`, source: "2.1" }];
+  if (base === null || got === null)
+    return need.bump
+      ? [
+          {
+            severity: "info",
+            code: "VERSION_FIRST_RELEASE",
+            message: `First release v${written}; the changes call for a ${need.bump} release (${why}).`,
+          },
+        ]
+      : [];
+  if (need.bump === null)
+    return [
+      {
+        severity: "warning",
+        code: "VERSION_NO_CHANGES",
+        message: `No feature, fix or breaking change found since ${base.tag}; v${written} is a ${got} release with nothing user-facing in it.`,
+        source: "2.1",
+      },
+    ];
   const needed: Bump = need.bump === "major" && majorOf(base.version) === 0 ? "minor" : need.bump;
   if (RANK[got] < RANK[needed]) {
     const breaking = need.bump === "major";
     return [
       {
         severity: breaking ? "critical" : "warning",
-        code: breaking ? (got === "minor" ? "VERSION_BREAKING_IN_MINOR" : "VERSION_BREAKING_IN_PATCH") : "VERSION_FEATURE_IN_PATCH",
+        code: breaking
+          ? got === "minor"
+            ? "VERSION_BREAKING_IN_MINOR"
+            : "VERSION_BREAKING_IN_PATCH"
+          : "VERSION_FEATURE_IN_PATCH",
         message: `v${written} is a ${got} release after ${base.tag}, but the changes call for ${needed}: ${why}.`,
         source: "2.1",
       },
     ];
   }
-  if (RANK[got] > RANK[needed]) return [{ severity: "info", code: "VERSION_BUMP_LARGER", message: `v${written} is a ${got} release after ${base.tag}; the changes alone would need only ${needed} (${why}).`, source: "2.1" }];
+  if (RANK[got] > RANK[needed])
+    return [
+      {
+        severity: "info",
+        code: "VERSION_BUMP_LARGER",
+        message: `v${written} is a ${got} release after ${base.tag}; the changes alone would need only ${needed} (${why}).`,
+        source: "2.1",
+      },
+    ];
   return [];
 }

@@ -49,7 +49,14 @@ export function parseTagVersion(tag: string): TagVersion | null {
   const m = VERSION_RE.exec(written);
   if (!m) return null;
   const pre = m[4];
-  const norm = `${Number(m[1])}.${Number(m[2])}.${Number(m[3])}${pre ? `-${pre.split(".").map((id) => (/^\d+$/.test(id) ? String(Number(id)) : id)).join(".")}` : ""}`;
+  const norm = `${Number(m[1])}.${Number(m[2])}.${Number(m[3])}${
+    pre
+      ? `-${pre
+          .split(".")
+          .map((id) => (/^\d+$/.test(id) ? String(Number(id)) : id))
+          .join(".")}`
+      : ""
+  }`;
   if (!valid(norm)) return null;
   const padded = [m[1]!, m[2]!, m[3]!].some((p) => p.length > 1 && p.startsWith("0"));
   return { tag, written: written.replace(/\+.*$/, ""), semver: norm, padded, prerelease: pre !== undefined };
@@ -80,8 +87,16 @@ export function releasesFromTags(tags: readonly string[]): TaggedRelease[] {
   }
   const out: TaggedRelease[] = [];
   for (const [version, list] of byVersion) {
-    const primary = [...list].sort((a, b) => (a.padded !== b.padded ? (a.padded ? -1 : 1) : a.tag < b.tag ? 1 : a.tag > b.tag ? -1 : 0))[0]!;
-    out.push({ version, tag: primary.tag, tags: list.map((l) => l.tag).sort(), written: primary.written, prerelease: primary.prerelease });
+    const primary = [...list].sort((a, b) =>
+      a.padded !== b.padded ? (a.padded ? -1 : 1) : a.tag < b.tag ? 1 : a.tag > b.tag ? -1 : 0,
+    )[0]!;
+    out.push({
+      version,
+      tag: primary.tag,
+      tags: list.map((l) => l.tag).sort(),
+      written: primary.written,
+      prerelease: primary.prerelease,
+    });
   }
   return out.sort((a, b) => compare(a.version, b.version));
 }
@@ -91,21 +106,34 @@ export function releasesFromTags(tags: readonly string[]): TaggedRelease[] {
  * released from), merged by version, oldest first. Example: a certified 1.1.0 with no tag is
  * listed after v1.0.0, `untagged: true`.
  */
-export function mergeReleases(tagged: readonly TaggedRelease[], certified: readonly { version: string; release: string; commit: string | null }[]): TaggedRelease[] {
+export function mergeReleases(
+  tagged: readonly TaggedRelease[],
+  certified: readonly { version: string; release: string; commit: string | null }[],
+): TaggedRelease[] {
   const byVersion = new Map(tagged.map((r) => [r.version, { ...r }]));
   for (const c of certified) {
     const v = parseTagVersion(c.version);
     if (!v) continue;
     const known = byVersion.get(v.semver);
     if (known) known.certified = { release: c.release, commit: c.commit };
-    else byVersion.set(v.semver, { version: v.semver, tag: `v${v.written}`, tags: [], written: v.written, prerelease: v.prerelease, certified: { release: c.release, commit: c.commit }, untagged: true });
+    else
+      byVersion.set(v.semver, {
+        version: v.semver,
+        tag: `v${v.written}`,
+        tags: [],
+        written: v.written,
+        prerelease: v.prerelease,
+        certified: { release: c.release, commit: c.commit },
+        untagged: true,
+      });
   }
   return [...byVersion.values()].sort((a, b) => compare(a.version, b.version));
 }
 
 /** "v1.1.000" or "v1.1.000 (also tagged v1.1.0)" or "v1.2.0 (certified by brtops, not tagged)". */
 export function describeRelease(r: TaggedRelease): string {
-  if (r.untagged) return `v${r.written} (certified by brtops as release ${r.certified?.release ?? r.written}, not tagged)`;
+  if (r.untagged)
+    return `v${r.written} (certified by brtops as release ${r.certified?.release ?? r.written}, not tagged)`;
   const others = r.tags.filter((t) => t !== r.tag);
   return others.length ? `${r.tag} (also tagged ${others.join(", ")})` : r.tag;
 }

@@ -47,7 +47,11 @@ export function changelogBase(releases: readonly TaggedRelease[], version: strin
 }
 
 /** Validates a requested version against the tags. Example: `validateRequestedVersion("1.1.0", ["v1.1.000"])` throws E_VERSION_NOT_ABOVE_PREVIOUS naming v1.1.000. */
-export function validateRequestedVersion(requested: string, tags: readonly string[], known?: readonly TaggedRelease[]): VersionCheck {
+export function validateRequestedVersion(
+  requested: string,
+  tags: readonly string[],
+  known?: readonly TaggedRelease[],
+): VersionCheck {
   const written = parseVersionOrThrow(requested);
   const parsed = parseTagVersion(written);
   if (!parsed) {
@@ -64,19 +68,36 @@ export function validateRequestedVersion(requested: string, tags: readonly strin
     if (cmp <= 0) {
       const same = releases.find((r) => r.version === parsed.semver);
       if (same && same !== previous) {
-        throw new BrtopsError("E_VERSION_ALREADY_RELEASED", `v${written} was already released as ${describeRelease(same)}; the previous release is ${describeRelease(previous)}.`, {
-          hint: `Pick a version above ${previous.tag}, e.g. ${suggest(previous)}, or a version type: major, minor, patch.`,
-          details: { requested: written, tag: same.tag, previous: previous.tag },
-        });
+        throw new BrtopsError(
+          "E_VERSION_ALREADY_RELEASED",
+          `v${written} was already released as ${describeRelease(same)}; the previous release is ${describeRelease(previous)}.`,
+          {
+            hint: `Pick a version above ${previous.tag}, e.g. ${suggest(previous)}, or a version type: major, minor, patch.`,
+            details: { requested: written, tag: same.tag, previous: previous.tag },
+          },
+        );
       }
-      const why = cmp === 0 ? `is the previous release itself, ${describeRelease(previous)}` : `is below the previous release ${describeRelease(previous)}`;
-      throw new BrtopsError("E_VERSION_NOT_ABOVE_PREVIOUS", `v${written} is not above the previous release ${previous.tag}: it ${why}.`, {
-        hint: `Pick a version above ${previous.tag}, e.g. ${suggest(previous)}, or a version type: major, minor, patch.`,
-        details: { requested: written, previous: previous.tag, previousVersion: previous.version },
-      });
+      const why =
+        cmp === 0
+          ? `is the previous release itself, ${describeRelease(previous)}`
+          : `is below the previous release ${describeRelease(previous)}`;
+      throw new BrtopsError(
+        "E_VERSION_NOT_ABOVE_PREVIOUS",
+        `v${written} is not above the previous release ${previous.tag}: it ${why}.`,
+        {
+          hint: `Pick a version above ${previous.tag}, e.g. ${suggest(previous)}, or a version type: major, minor, patch.`,
+          details: { requested: written, previous: previous.tag, previousVersion: previous.version },
+        },
+      );
     }
   }
-  return { version: written, semver: parsed.semver, previous, changelogBase: changelogBase(releases, written), releases };
+  return {
+    version: written,
+    semver: parsed.semver,
+    previous,
+    changelogBase: changelogBase(releases, written),
+    releases,
+  };
 }
 
 function suggest(previous: TaggedRelease): string {
@@ -95,10 +116,19 @@ export type VersionType = "major" | "minor" | "patch";
 export function resolveVersionType(type: VersionType, previous: string | null): string {
   if (previous === null) return inc("0.0.0", type)!;
   const p = parseTagVersion(previous);
-  if (!p) throw new BrtopsError("E_VERSION_INVALID", `The previous release "${previous}" is not a version.`, { details: { previous } });
+  if (!p)
+    throw new BrtopsError("E_VERSION_INVALID", `The previous release "${previous}" is not a version.`, {
+      details: { previous },
+    });
   const next = inc(p.semver, type);
-  if (!next) throw new BrtopsError("E_VERSION_INVALID", `Cannot compute the ${type} version after ${previous}.`, { details: { previous, type } });
-  const widths = p.written.split(/[-+]/)[0]!.split(".").map((part) => (part.length > 1 && part.startsWith("0") ? part.length : 1));
+  if (!next)
+    throw new BrtopsError("E_VERSION_INVALID", `Cannot compute the ${type} version after ${previous}.`, {
+      details: { previous, type },
+    });
+  const widths = p.written
+    .split(/[-+]/)[0]!
+    .split(".")
+    .map((part) => (part.length > 1 && part.startsWith("0") ? part.length : 1));
   return next
     .split(".")
     .map((part, i) => part.padStart(widths[i] ?? 1, "0"))

@@ -5,7 +5,9 @@
  */
 
 /** What a chunk of input yields: whole lines, and the lines that were too long. */
-export type LineEvent = { kind: "line"; text: string } | { kind: "oversize"; bytes: number; id: string | number | null; notification: boolean };
+export type LineEvent =
+  | { kind: "line"; text: string }
+  | { kind: "oversize"; bytes: number; id: string | number | null; notification: boolean };
 
 const NL = 0x0a;
 
@@ -33,7 +35,8 @@ class TopLevelIdScanner {
   private byte(b: number): void {
     if (this.complete) return;
     if (this.value) {
-      if (this.value.length > 300) this.value = null; // no id is that long: give up on it
+      if (this.value.length > 300)
+        this.value = null; // no id is that long: give up on it
       else this.value.push(b);
     }
     if (this.inString) {

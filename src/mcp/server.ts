@@ -19,11 +19,18 @@ export function mcpActor(p: Project, as: string | undefined): string {
   const explicit = as?.trim() || p.env.BRTOPS_ACTOR?.trim();
   if (explicit && roleOf(p.config.leads, explicit) === "ai-lead") return explicit;
   const first = p.config.leads.ai[0];
-  if (!first) throw new BrtopsError("E_NO_AI_LEAD", "No AI LEAD is configured, so the MCP server has no one to act as.", { hint: "Add an id under leads.ai in brtops.config.yaml." });
+  if (!first)
+    throw new BrtopsError("E_NO_AI_LEAD", "No AI LEAD is configured, so the MCP server has no one to act as.", {
+      hint: "Add an id under leads.ai in brtops.config.yaml.",
+    });
   return first;
 }
 
-type ToolResult = { content: { type: "text"; text: string }[]; structuredContent: Record<string, unknown>; isError?: boolean };
+type ToolResult = {
+  content: { type: "text"; text: string }[];
+  structuredContent: Record<string, unknown>;
+  isError?: boolean;
+};
 
 function ok(obj: Record<string, unknown>): ToolResult {
   return { content: [{ type: "text", text: JSON.stringify(obj) }], structuredContent: obj };
@@ -33,7 +40,9 @@ function ok(obj: Record<string, unknown>): ToolResult {
 const redactErrors = createRedactor([...secretValuesFrom(process.env), ...urlPasswords(process.env.BRTOPS_STORE)]);
 
 function fail(e: unknown, advice: unknown): ToolResult {
-  const error = redactErrors.deep(isBrtopsError(e) ? e.toJSON() : { code: "E_INTERNAL", message: (e as Error)?.message ?? String(e) });
+  const error = redactErrors.deep(
+    isBrtopsError(e) ? e.toJSON() : { code: "E_INTERNAL", message: (e as Error)?.message ?? String(e) },
+  );
   const obj = { error, ...(advice ? { contextAdvice: advice } : {}) };
   return { content: [{ type: "text", text: JSON.stringify(obj) }], structuredContent: obj, isError: true };
 }
@@ -49,19 +58,35 @@ export function createMcpServer(cwd: string, as?: string): McpServer {
       await p.close();
     }
   };
-  const deps: ToolDeps = { withProject, statusOf: async (p, release) => statusView((await selectRelease(p.store, release, { allowFinished: true })).state, release) };
+  const deps: ToolDeps = {
+    withProject,
+    statusOf: async (p, release) =>
+      statusView((await selectRelease(p.store, release, { allowFinished: true })).state, release),
+  };
   for (const t of MCP_TOOLS) {
-    const shape = { ...t.input, contextUsage: z.number().min(0).max(100).optional().describe("How full your context is, in percent: the result then says whether to DEFRAG or ORIENT.") };
-    server.registerTool(t.name, { description: t.description, inputSchema: shape }, async (args: Record<string, unknown>) => {
-      const usage = args.contextUsage as number | undefined;
-      const advice = usage === undefined ? undefined : contextAdvice(usage);
-      try {
-        const r = await t.run(deps, args);
-        return ok({ ...r, ...(advice ? { contextAdvice: advice } : {}) });
-      } catch (e) {
-        return fail(e, advice);
-      }
-    });
+    const shape = {
+      ...t.input,
+      contextUsage: z
+        .number()
+        .min(0)
+        .max(100)
+        .optional()
+        .describe("How full your context is, in percent: the result then says whether to DEFRAG or ORIENT."),
+    };
+    server.registerTool(
+      t.name,
+      { description: t.description, inputSchema: shape },
+      async (args: Record<string, unknown>) => {
+        const usage = args.contextUsage as number | undefined;
+        const advice = usage === undefined ? undefined : contextAdvice(usage);
+        try {
+          const r = await t.run(deps, args);
+          return ok({ ...r, ...(advice ? { contextAdvice: advice } : {}) });
+        } catch (e) {
+          return fail(e, advice);
+        }
+      },
+    );
   }
   return server;
 }

@@ -51,7 +51,11 @@ export class BoundedStdioTransport implements Transport {
       this.onerror?.(new Error(`An MCP message of ${ev.bytes} bytes was refused (limit ${this.maxMessageBytes}).`));
       // A notification gets no answer (JSON-RPC 2.0); a request, or what cannot be told apart, does.
       if (!ev.notification) {
-        void this.reply(ev.id, INVALID_REQUEST, `The message is ${ev.bytes} bytes; brtops reads MCP messages of at most ${this.maxMessageBytes} bytes, and did not read this one.`);
+        void this.reply(
+          ev.id,
+          INVALID_REQUEST,
+          `The message is ${ev.bytes} bytes; brtops reads MCP messages of at most ${this.maxMessageBytes} bytes, and did not read this one.`,
+        );
       }
       return;
     }
@@ -68,7 +72,11 @@ export class BoundedStdioTransport implements Transport {
     if (!parsed.success) {
       this.onerror?.(new Error("An MCP message is not a JSON-RPC 2.0 message."));
       const id = (raw as { id?: unknown } | null)?.id;
-      void this.reply(typeof id === "string" || typeof id === "number" ? id : null, INVALID_REQUEST, "The message is not a JSON-RPC 2.0 message.");
+      void this.reply(
+        typeof id === "string" || typeof id === "number" ? id : null,
+        INVALID_REQUEST,
+        "The message is not a JSON-RPC 2.0 message.",
+      );
       return;
     }
     this.onmessage?.(parsed.data);

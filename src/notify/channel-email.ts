@@ -51,22 +51,36 @@ export function emailAttempt(transport: Transporter, message: EmailMessage): () 
 
   const afterRecipients = (rejected: SmtpError[]): AttemptOutcome => {
     const deferred = rejected.filter((e) => isTransient(e.responseCode));
-    for (const e of rejected) if (!isTransient(e.responseCode)) refused.push(`${e.recipient ?? "?"} (${oneLine(e.response ?? e.message)})`);
+    for (const e of rejected)
+      if (!isTransient(e.responseCode)) refused.push(`${e.recipient ?? "?"} (${oneLine(e.response ?? e.message)})`);
     pending = deferred.map((e) => e.recipient ?? "").filter(Boolean);
     if (pending.length > 0) {
       const code = deferred[0]?.responseCode;
-      return { ok: false, retryable: true, error: `SMTP deferred for ${pending.join(", ")}: ${oneLine(deferred[0]?.response)}`, ...(code ? { status: code } : {}) };
+      return {
+        ok: false,
+        retryable: true,
+        error: `SMTP deferred for ${pending.join(", ")}: ${oneLine(deferred[0]?.response)}`,
+        ...(code ? { status: code } : {}),
+      };
     }
     if (refused.length > 0) {
       const code = rejected.find((e) => !isTransient(e.responseCode))?.responseCode ?? lastCode;
-      return { ok: false, retryable: false, error: `SMTP refused for ${refused.join("; ")}`, ...(code ? { status: code } : {}) };
+      return {
+        ok: false,
+        retryable: false,
+        error: `SMTP refused for ${refused.join("; ")}`,
+        ...(code ? { status: code } : {}),
+      };
     }
     return { ok: true, retryable: false, status: lastCode ?? 250 };
   };
 
   return async () => {
     try {
-      const info = (await transport.sendMail({ ...message, to: pending })) as { response?: string; rejectedErrors?: SmtpError[] };
+      const info = (await transport.sendMail({ ...message, to: pending })) as {
+        response?: string;
+        rejectedErrors?: SmtpError[];
+      };
       lastCode = Number(/^\d{3}/.exec(info.response ?? "")?.[0] ?? 250);
       return afterRecipients(info.rejectedErrors ?? []);
     } catch (e) {
@@ -75,8 +89,16 @@ export function emailAttempt(transport: Transporter, message: EmailMessage): () 
       const status = typeof err.responseCode === "number" ? err.responseCode : undefined;
       // Without a reply code the connection itself failed (refused, reset, timed out): worth another
       // try, unless nodemailer rejected the message or the login before talking to anyone.
-      const retryable = status !== undefined ? isTransient(status) : !["EAUTH", "EENVELOPE", "EMESSAGE", "EDNS"].includes(err.code ?? "");
-      return { ok: false, retryable, error: `SMTP ${err.code ?? "error"}: ${oneLine(err.response ?? err.message ?? String(e))}`, ...(status === undefined ? {} : { status }) };
+      const retryable =
+        status !== undefined
+          ? isTransient(status)
+          : !["EAUTH", "EENVELOPE", "EMESSAGE", "EDNS"].includes(err.code ?? "");
+      return {
+        ok: false,
+        retryable,
+        error: `SMTP ${err.code ?? "error"}: ${oneLine(err.response ?? err.message ?? String(e))}`,
+        ...(status === undefined ? {} : { status }),
+      };
     }
   };
 }

@@ -49,4 +49,3 @@ export function webhookAttempt(n: Notification, target: WebhookTarget): () => Pr
   if (target.secret !== undefined) headers["x-brtops-signature-256"] = signBody(body, target.secret);
   return () => postOnce(target.fetch, { url: target.url, body, headers, timeoutMs: target.timeoutMs });
 }
-

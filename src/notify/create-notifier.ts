@@ -41,7 +41,13 @@ export function createNotifier(config: NotificationsConfig | undefined, opts: No
 
   // Channel URLs and secrets are scrubbed too, whatever their variable is called: a Slack webhook
   // URL is a credential although SLACK_WEBHOOK_URL does not look like a secret's name.
-  const literals = [...new Set(resolved.flatMap((r) => [r.url, r.urlPath, r.secret, r.auth?.pass]).filter((v): v is string => typeof v === "string" && v.length >= 6))];
+  const literals = [
+    ...new Set(
+      resolved
+        .flatMap((r) => [r.url, r.urlPath, r.secret, r.auth?.pass])
+        .filter((v): v is string => typeof v === "string" && v.length >= 6),
+    ),
+  ];
   literals.sort((a, b) => b.length - a.length);
   const scrub = (s: string): string => {
     let out = opts.redact(s);
@@ -64,11 +70,21 @@ export function createNotifier(config: NotificationsConfig | undefined, opts: No
     const c = r.channel;
     switch (c.type) {
       case "webhook":
-        return webhookAttempt(n, { url: r.url!, timeoutMs, fetch: fetchFn, ...(r.secret === undefined ? {} : { secret: r.secret }) });
+        return webhookAttempt(n, {
+          url: r.url!,
+          timeoutMs,
+          fetch: fetchFn,
+          ...(r.secret === undefined ? {} : { secret: r.secret }),
+        });
       case "slack":
         return slackAttempt(n, { url: r.url!, timeoutMs, fetch: fetchFn });
       case "email":
-        return emailAttempt(transportFor(r as Resolved & { channel: typeof c }), { from: c.from, to: [...new Set([...c.to, ...(n.to ?? []).filter((x) => /^[^\s@]+@[^\s@]+$/.test(x))])], subject: emailSubject(n), text: plainText(n) });
+        return emailAttempt(transportFor(r as Resolved & { channel: typeof c }), {
+          from: c.from,
+          to: [...new Set([...c.to, ...(n.to ?? []).filter((x) => /^[^\s@]+@[^\s@]+$/.test(x))])],
+          subject: emailSubject(n),
+          text: plainText(n),
+        });
     }
   };
 
@@ -105,7 +121,10 @@ export function createNotifier(config: NotificationsConfig | undefined, opts: No
   };
 }
 
-function resolveChannel(channel: NotificationChannelConfig, env: Readonly<Record<string, string | undefined>>): Resolved {
+function resolveChannel(
+  channel: NotificationChannelConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): Resolved {
   const missing: string[] = [];
   const read = (name: string | undefined): string | undefined => {
     if (name === undefined) return undefined;
@@ -117,7 +136,8 @@ function resolveChannel(channel: NotificationChannelConfig, env: Readonly<Record
   const problems: string[] = [];
   if (channel.type === "webhook" || channel.type === "slack") {
     const url = channel.url ?? read(channel.urlEnv);
-    if (url !== undefined && !/^https?:\/\/[^\s]+$/i.test(url)) problems.push(`environment variable ${channel.urlEnv} does not hold an http(s) URL`);
+    if (url !== undefined && !/^https?:\/\/[^\s]+$/i.test(url))
+      problems.push(`environment variable ${channel.urlEnv} does not hold an http(s) URL`);
     else if (url !== undefined) out.url = url;
     if (channel.url === undefined && url !== undefined) out.urlPath = pathOf(url);
   }
@@ -130,7 +150,8 @@ function resolveChannel(channel: NotificationChannelConfig, env: Readonly<Record
     const pass = read(channel.smtp.passwordEnv);
     if (user !== undefined && pass !== undefined) out.auth = { user, pass };
   }
-  if (missing.length > 0) problems.unshift(`environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not set`);
+  if (missing.length > 0)
+    problems.unshift(`environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not set`);
   if (problems.length > 0) out.problem = problems.join("; ");
   return out;
 }

@@ -25,19 +25,28 @@ export interface RetryDeps {
 }
 
 /** Runs `attempt` until it succeeds, fails for good, or the attempts run out. */
-export async function withRetry(attempt: () => Promise<AttemptOutcome>, policy: RetryPolicy, deps: RetryDeps): Promise<AttemptOutcome & { attempts: number }> {
+export async function withRetry(
+  attempt: () => Promise<AttemptOutcome>,
+  policy: RetryPolicy,
+  deps: RetryDeps,
+): Promise<AttemptOutcome & { attempts: number }> {
   const random = deps.random ?? Math.random;
   const max = Math.max(1, policy.attempts);
   for (let n = 1; ; n++) {
     const outcome = await attempt();
     if (outcome.ok || !outcome.retryable || n >= max) return { ...outcome, attempts: n };
-    const wait = outcome.retryAfterMs !== undefined ? Math.min(outcome.retryAfterMs, policy.maxMs) : backoffMs(n, policy, random);
+    const wait =
+      outcome.retryAfterMs !== undefined ? Math.min(outcome.retryAfterMs, policy.maxMs) : backoffMs(n, policy, random);
     await deps.sleep(wait);
   }
 }
 
 /** The wait after failed attempt `n` (1-based): base × 2^(n-1), capped, then "equal jitter" (half fixed, half random). */
-export function backoffMs(n: number, policy: Pick<RetryPolicy, "baseMs" | "maxMs">, random: () => number = Math.random): number {
+export function backoffMs(
+  n: number,
+  policy: Pick<RetryPolicy, "baseMs" | "maxMs">,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (n - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

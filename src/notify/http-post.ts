@@ -13,7 +13,13 @@ export interface PostRequest {
 export async function postOnce(fetchFn: typeof fetch, req: PostRequest): Promise<AttemptOutcome> {
   let res: Response;
   try {
-    res = await fetchFn(req.url, { method: "POST", headers: req.headers, body: req.body, redirect: "error", signal: AbortSignal.timeout(req.timeoutMs) });
+    res = await fetchFn(req.url, {
+      method: "POST",
+      headers: req.headers,
+      body: req.body,
+      redirect: "error",
+      signal: AbortSignal.timeout(req.timeoutMs),
+    });
   } catch (e) {
     return { ok: false, retryable: true, error: describeFetchError(e, req.timeoutMs) };
   }

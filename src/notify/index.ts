@@ -1,4 +1,9 @@
-export { NOTIFICATION_KINDS, notificationsSchema, type NotificationsConfig, type NotificationChannelConfig } from "../config/schema-notifications.js";
+export {
+  NOTIFICATION_KINDS,
+  notificationsSchema,
+  type NotificationsConfig,
+  type NotificationChannelConfig,
+} from "../config/schema-notifications.js";
 export { createNotifier, type NotifierOptions } from "./create-notifier.js";
 export type { DeliveryResult, Notification, NotificationKind, Notifier } from "./notification.js";
 export { signBody, webhookBody } from "./channel-webhook.js";

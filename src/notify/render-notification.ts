@@ -47,7 +47,9 @@ const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0,
 /** A Slack-compatible incoming-webhook payload: `text` (the fallback, mrkdwn) and blocks. */
 export function slackMessage(n: Notification): SlackMessage {
   const link = n.url ? `\n<${n.url.replace(/[|>]/g, encodeURIComponent)}|Open release ${esc(n.release)}>` : "";
-  const body = clip(`*${esc(n.title)}*\n${n.to && n.to.length > 0 ? `For: ${esc(n.to.join(", "))}\n` : ""}${esc(n.text)}`, 2900) + link;
+  const body =
+    clip(`*${esc(n.title)}*\n${n.to && n.to.length > 0 ? `For: ${esc(n.to.join(", "))}\n` : ""}${esc(n.text)}`, 2900) +
+    link;
   return {
     text: body,
     blocks: [

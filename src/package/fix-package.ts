@@ -26,7 +26,15 @@ import { hashFile } from "../intel/read-artifact-files.js";
 import { repoPath } from "../intel/read-features.js";
 import { MANIFEST_FILE, runBuild, writeManifest, type ArtifactRecord } from "../intel/run-build.js";
 import { stepVars } from "../engine/steps/vars.js";
-import { artifactsDir, checkoutDir, dirtyFiles, npmArtifactPrefix, ownPaths, prepareCheckout, repoPrefix } from "./package-store.js";
+import {
+  artifactsDir,
+  checkoutDir,
+  dirtyFiles,
+  npmArtifactPrefix,
+  ownPaths,
+  prepareCheckout,
+  repoPrefix,
+} from "./package-store.js";
 import { readVersionIn, versionFileSpecs, writeVersionIn, type VersionFileSpec } from "./version-files.js";
 import { ociTargets, storeOciImages } from "./oci-package.js";
 
@@ -41,7 +49,9 @@ function npmTargets(ctx: StepContext): { folder: string; registry: string; token
   const out = new Map<string, { folder: string; registry: string; tokenEnv?: string | undefined }>();
   const t = deployTarget(ctx);
   if (t.npm) out.set(t.npm.package, { folder: t.npm.package, registry: t.npm.registry, tokenEnv: t.npm.tokenEnv });
-  for (const env of Object.values(ctx.config.environments)) if (env.npm && !out.has(env.npm.package)) out.set(env.npm.package, { folder: env.npm.package, registry: env.npm.registry, tokenEnv: env.npm.tokenEnv });
+  for (const env of Object.values(ctx.config.environments))
+    if (env.npm && !out.has(env.npm.package))
+      out.set(env.npm.package, { folder: env.npm.package, registry: env.npm.registry, tokenEnv: env.npm.tokenEnv });
   return [...out.values()];
 }
 
@@ -51,10 +61,18 @@ async function gitShow(ctx: StepContext, commit: string, file: string): Promise<
 }
 
 /** Step 1: the version written and committed; findings for files that cannot carry it. */
-async function writeVersionFiles(ctx: StepContext, specs: readonly VersionFileSpec[], findings: Finding[], prefix: Promise<string>): Promise<{ commit: string | null; files: string[]; bad: Set<string> }> {
+async function writeVersionFiles(
+  ctx: StepContext,
+  specs: readonly VersionFileSpec[],
+  findings: Finding[],
+  prefix: Promise<string>,
+): Promise<{ commit: string | null; files: string[]; bad: Set<string> }> {
   const version = ctx.state.version;
   if (specs.length === 0) return { commit: null, files: [], bad: new Set() };
-  const [head, dirtyList] = await Promise.all([ctx.git.head(), dirtyFiles(ctx.git, ownPaths(ctx.config.paths.releases), prefix)]);
+  const [head, dirtyList] = await Promise.all([
+    ctx.git.head(),
+    dirtyFiles(ctx.git, ownPaths(ctx.config.paths.releases), prefix),
+  ]);
   const dirty = new Set(dirtyList);
   const bad = new Set<string>();
   const writes: { file: string; text: string }[] = [];
@@ -62,14 +80,24 @@ async function writeVersionFiles(ctx: StepContext, specs: readonly VersionFileSp
     const abs = join(ctx.root, spec.file);
     if (!existsSync(abs)) {
       bad.add(spec.file);
-      findings.push({ severity: "critical", code: "VERSION_FILE_MISSING", message: `release.versionFiles names ${spec.label}, which does not exist: fix the entry in brtops.config.yaml (or create the file), then reject to rebuild the package.`, source: "brtops.config.yaml" });
+      findings.push({
+        severity: "critical",
+        code: "VERSION_FILE_MISSING",
+        message: `release.versionFiles names ${spec.label}, which does not exist: fix the entry in brtops.config.yaml (or create the file), then reject to rebuild the package.`,
+        source: "brtops.config.yaml",
+      });
       continue;
     }
     const text = await readFile(abs, "utf8");
     const w = writeVersionIn(spec, text, version);
     if (!w.ok) {
       bad.add(spec.file);
-      findings.push({ severity: "critical", code: "VERSION_FILE_INVALID", message: `${spec.label} cannot carry the version: ${w.why}. Fix the file or its entry in release.versionFiles, then reject to rebuild the package.`, source: spec.file });
+      findings.push({
+        severity: "critical",
+        code: "VERSION_FILE_INVALID",
+        message: `${spec.label} cannot carry the version: ${w.why}. Fix the file or its entry in release.versionFiles, then reject to rebuild the package.`,
+        source: spec.file,
+      });
       continue;
     }
     if (w.text === text && !dirty.has(spec.file)) continue; // already carries it, committed
@@ -78,7 +106,12 @@ async function writeVersionFiles(ctx: StepContext, specs: readonly VersionFileSp
     const expected = committed === null ? null : writeVersionIn(spec, committed, version);
     if (dirty.has(spec.file) && !(expected?.ok && expected.text === w.text)) {
       bad.add(spec.file);
-      findings.push({ severity: "critical", code: "VERSION_FILE_DIRTY", message: `${spec.file} has uncommitted changes besides the version: brtops does not commit them. Commit or undo them, then reject to rebuild the package.`, source: spec.file });
+      findings.push({
+        severity: "critical",
+        code: "VERSION_FILE_DIRTY",
+        message: `${spec.file} has uncommitted changes besides the version: brtops does not commit them. Commit or undo them, then reject to rebuild the package.`,
+        source: spec.file,
+      });
       continue;
     }
     if (expected?.ok && expected.text === committed) continue;
@@ -87,11 +120,16 @@ async function writeVersionFiles(ctx: StepContext, specs: readonly VersionFileSp
   if (writes.length === 0) return { commit: null, files: [], bad };
   const files = writes.map((w) => w.file);
   const message = ctx.config.release.versionCommitMessage.replace(/\{version\}/g, version);
-  const r = await ctx.effect("version", `write v${version} into ${files.join(", ")} and commit "${message}"`, { idempotent: true }, async () => {
-    for (const w of writes) await writeFile(join(ctx.root, w.file), w.text);
-    await ctx.git.run(["commit", "-q", "-m", message, "--only", "--", ...files]);
-    return { commit: (await ctx.git.head())!, files, message };
-  });
+  const r = await ctx.effect(
+    "version",
+    `write v${version} into ${files.join(", ")} and commit "${message}"`,
+    { idempotent: true },
+    async () => {
+      for (const w of writes) await writeFile(join(ctx.root, w.file), w.text);
+      await ctx.git.run(["commit", "-q", "-m", message, "--only", "--", ...files]);
+      return { commit: (await ctx.git.head())!, files, message };
+    },
+  );
   return { commit: String(r["commit"]), files, bad };
 }
 
@@ -100,12 +138,19 @@ export async function fixPackage(ctx: StepContext, knownHead?: string): Promise<
   const version = ctx.state.version;
   const findings: Finding[] = [];
   const npm = npmTargets(ctx);
-  const specs = versionFileSpecs(ctx.config.release.versionFiles, ctx.root, npm.map((n) => n.folder));
+  const specs = versionFileSpecs(
+    ctx.config.release.versionFiles,
+    ctx.root,
+    npm.map((n) => n.folder),
+  );
   // The project's folder inside its repository ("" at the top), asked once.
   const prefix = repoPrefix(ctx.git);
   const written = await writeVersionFiles(ctx, specs, findings, prefix);
   // Nothing committed here: the head the caller just read is the release commit.
-  const [head, dirty] = await Promise.all([written.commit === null && knownHead ? knownHead : ctx.git.head(), dirtyFiles(ctx.git, ownPaths(ctx.config.paths.releases), prefix)]);
+  const [head, dirty] = await Promise.all([
+    written.commit === null && knownHead ? knownHead : ctx.git.head(),
+    dirtyFiles(ctx.git, ownPaths(ctx.config.paths.releases), prefix),
+  ]);
   const commit = head!;
   const short = commit.slice(0, 12);
 
@@ -122,7 +167,12 @@ export async function fixPackage(ctx: StepContext, knownHead?: string): Promise<
     const text = await gitShow(ctx, commit, spec.file);
     const got = text === null ? null : readVersionIn(spec, text);
     if (!got?.ok || got.version !== version) {
-      findings.push({ severity: "critical", code: "VERSION_MISMATCH", message: `${spec.label} in the release commit ${short} says ${got?.ok ? got.version : "nothing"}, not ${version}: the package would carry the wrong version. Commit the version, then reject to rebuild the package.`, source: spec.file });
+      findings.push({
+        severity: "critical",
+        code: "VERSION_MISMATCH",
+        message: `${spec.label} in the release commit ${short} says ${got?.ok ? got.version : "nothing"}, not ${version}: the package would carry the wrong version. Commit the version, then reject to rebuild the package.`,
+        source: spec.file,
+      });
     }
   }
 
@@ -137,7 +187,18 @@ export async function fixPackage(ctx: StepContext, knownHead?: string): Promise<
   await mkdir(store, { recursive: true });
 
   const vars = { ...stepVars(ctx), commit, package: store };
-  const built = !building ? { ok: true, builds: [], missing: [], artifacts: [], manifest: null } as Awaited<ReturnType<typeof runBuild>> : await runBuild({ root: buildRoot, releaseDir: ctx.releaseDir, builds: ctx.config.build, run: ctx.run, vars, at: ctx.now(), signal: ctx.signal, writeManifest: false });
+  const built = !building
+    ? ({ ok: true, builds: [], missing: [], artifacts: [], manifest: null } as Awaited<ReturnType<typeof runBuild>>)
+    : await runBuild({
+        root: buildRoot,
+        releaseDir: ctx.releaseDir,
+        builds: ctx.config.build,
+        run: ctx.run,
+        vars,
+        at: ctx.now(),
+        signal: ctx.signal,
+        writeManifest: false,
+      });
   const base = {
     commit,
     versionCommit: written.commit,
@@ -149,7 +210,16 @@ export async function fixPackage(ctx: StepContext, knownHead?: string): Promise<
   };
   if (!built.ok) {
     const failure = built.failure ?? { code: "E_BUILD_FAILED", message: "the build did not produce its artifacts" };
-    return { result: { summary: `${failure.message} (built from ${short} in ${base.checkout})`, ok: false, ...base, artifacts: [], manifest: null }, failure };
+    return {
+      result: {
+        summary: `${failure.message} (built from ${short} in ${base.checkout})`,
+        ok: false,
+        ...base,
+        artifacts: [],
+        manifest: null,
+      },
+      failure,
+    };
   }
 
   const records: (ArtifactRecord & { source: string; npm?: { name: string; version: string; shasum: string } })[] = [];
@@ -163,31 +233,66 @@ export async function fixPackage(ctx: StepContext, knownHead?: string): Promise<
   for (const n of npm) {
     const folder = join(buildRoot, n.folder);
     if (!existsSync(join(folder, "package.json"))) {
-      findings.push({ severity: "critical", code: "NPM_PACKAGE_MISSING", message: `The npm target publishes ${n.folder}, but the release commit ${short} has no ${join(n.folder, "package.json")}: commit it, then reject to rebuild.`, source: n.folder });
+      findings.push({
+        severity: "critical",
+        code: "NPM_PACKAGE_MISSING",
+        message: `The npm target publishes ${n.folder}, but the release commit ${short} has no ${join(n.folder, "package.json")}: commit it, then reject to rebuild.`,
+        source: n.folder,
+      });
       continue;
     }
     const dest = join(store, npmArtifactPrefix(n.folder));
     await mkdir(dest, { recursive: true });
-    const p = await npmPack({ registry: n.registry, token: resolveNpmToken(ctx.env, n.tokenEnv), cwd: folder, redact: ctx.redact, env: ctx.env }, folder, dest);
+    const p = await npmPack(
+      {
+        registry: n.registry,
+        token: resolveNpmToken(ctx.env, n.tokenEnv),
+        cwd: folder,
+        redact: ctx.redact,
+        env: ctx.env,
+      },
+      folder,
+      dest,
+    );
     const file = join(dest, p.filename);
     const h = await hashFile(file);
     if (p.version !== version) {
-      findings.push({ severity: "critical", code: "VERSION_MISMATCH", message: `${join(n.folder, "package.json")} in the release commit ${short} says ${p.version}, not ${version}: npm would publish ${p.name}@${p.version}. Add it to release.versionFiles (or commit the version), then reject to rebuild.`, source: join(n.folder, "package.json") });
+      findings.push({
+        severity: "critical",
+        code: "VERSION_MISMATCH",
+        message: `${join(n.folder, "package.json")} in the release commit ${short} says ${p.version}, not ${version}: npm would publish ${p.name}@${p.version}. Add it to release.versionFiles (or commit the version), then reject to rebuild.`,
+        source: join(n.folder, "package.json"),
+      });
     }
-    records.push({ build: "npm pack", pattern: n.folder, path: repoPath(ctx.root, file), source: n.folder, size: h.size, sha256: h.sha256, npm: { name: p.name, version: p.version, shasum: p.shasum } });
+    records.push({
+      build: "npm pack",
+      pattern: n.folder,
+      path: repoPath(ctx.root, file),
+      source: n.folder,
+      size: h.size,
+      sha256: h.sha256,
+      npm: { name: p.name, version: p.version, shasum: p.shasum },
+    });
   }
 
   const oci = building ? await storeOciImages(ctx, buildRoot, findings) : { records: [], images: [] };
   records.push(...oci.records);
 
   // Nothing built or packed: no manifest (and none left from an earlier pass).
-  const manifestFile = records.length > 0 ? await writeManifest(ctx.releaseDir, { version, createdAt: ctx.now(), commit, artifacts: records }) : null;
+  const manifestFile =
+    records.length > 0
+      ? await writeManifest(ctx.releaseDir, { version, createdAt: ctx.now(), commit, artifacts: records })
+      : null;
   if (!manifestFile) await rm(join(ctx.releaseDir, MANIFEST_FILE), { force: true });
   const storeRel = repoPath(ctx.root, store);
   const pkg: PackageRef = {
     commit,
     artifacts: records.map((r) => ({ name: r.path.slice(storeRel.length + 1), sha256: r.sha256, size: r.size })),
-    versionCommit: written.commit ?? (ctx.state.package?.versionCommit && ctx.state.package.commit === commit ? ctx.state.package.versionCommit : null),
+    versionCommit:
+      written.commit ??
+      (ctx.state.package?.versionCommit && ctx.state.package.commit === commit
+        ? ctx.state.package.versionCommit
+        : null),
     ...(oci.images.length ? { images: oci.images } : {}),
   };
   const events: AnyDraft[] = [{ type: "PackageFixed", at: ctx.now(), actor: ctx.actor, data: pkg }];

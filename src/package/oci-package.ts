@@ -28,7 +28,8 @@ export function ociArtifactPrefix(from: string): string {
 export function ociTargets(ctx: Pick<StepContext, "config" | "state">): OciTargetConfig[] {
   const out = new Map<string, OciTargetConfig>();
   const t = deployTarget(ctx);
-  for (const o of [t.oci, ...Object.values(ctx.config.environments).map((e) => e.oci)]) if (o && !out.has(`${o.from}\0${o.ref ?? ""}`)) out.set(`${o.from}\0${o.ref ?? ""}`, o);
+  for (const o of [t.oci, ...Object.values(ctx.config.environments).map((e) => e.oci)])
+    if (o && !out.has(`${o.from}\0${o.ref ?? ""}`)) out.set(`${o.from}\0${o.ref ?? ""}`, o);
   return [...out.values()];
 }
 
@@ -43,7 +44,11 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 /** Copies and records the layouts; a missing or unusable one is a critical finding. */
-export async function storeOciImages(ctx: StepContext, buildRoot: string, findings: Finding[]): Promise<{ records: (ArtifactRecord & { source: string })[]; images: PackageImage[] }> {
+export async function storeOciImages(
+  ctx: StepContext,
+  buildRoot: string,
+  findings: Finding[],
+): Promise<{ records: (ArtifactRecord & { source: string })[]; images: PackageImage[] }> {
   const records: (ArtifactRecord & { source: string })[] = [];
   const images: PackageImage[] = [];
   const store = artifactsDir(ctx.root, ctx.state.version);
@@ -53,7 +58,12 @@ export async function storeOciImages(ctx: StepContext, buildRoot: string, findin
     const prefix = ociArtifactPrefix(o.from);
     const dest = join(store, prefix);
     if (!existsSync(join(src, "index.json"))) {
-      findings.push({ severity: "critical", code: "OCI_LAYOUT_MISSING", message: `The oci target pushes the image layout ${o.from}, but the build in the clean checkout did not write ${join(o.from, "index.json")}: make the build write it, then reject to rebuild the package.`, source: o.from });
+      findings.push({
+        severity: "critical",
+        code: "OCI_LAYOUT_MISSING",
+        message: `The oci target pushes the image layout ${o.from}, but the build in the clean checkout did not write ${join(o.from, "index.json")}: make the build write it, then reject to rebuild the package.`,
+        source: o.from,
+      });
       continue;
     }
     if (!seen.has(o.from)) {
@@ -64,16 +74,35 @@ export async function storeOciImages(ctx: StepContext, buildRoot: string, findin
         await mkdir(dirname(to), { recursive: true });
         await copyFile(file, to);
         const h = await hashFile(to);
-        records.push({ build: "oci layout", pattern: o.from, path: repoPath(ctx.root, to), source: join(o.from, rel), size: h.size, sha256: h.sha256 });
+        records.push({
+          build: "oci layout",
+          pattern: o.from,
+          path: repoPath(ctx.root, to),
+          source: join(o.from, rel),
+          size: h.size,
+          sha256: h.sha256,
+        });
       }
     }
     try {
       const d = imageDescriptor(dest, o.ref);
       pushPlan(dest, d); // every blob the image needs is there and intact
-      images.push({ from: o.from, ...(o.ref ? { ref: o.ref } : {}), store: prefix, digest: d.digest, mediaType: d.mediaType, size: d.size });
+      images.push({
+        from: o.from,
+        ...(o.ref ? { ref: o.ref } : {}),
+        store: prefix,
+        digest: d.digest,
+        mediaType: d.mediaType,
+        size: d.size,
+      });
     } catch (e) {
       if (!isBrtopsError(e)) throw e;
-      findings.push({ severity: "critical", code: "OCI_LAYOUT_INVALID", message: `${e.message} Fix the build, then reject to rebuild the package.`, source: o.from });
+      findings.push({
+        severity: "critical",
+        code: "OCI_LAYOUT_INVALID",
+        message: `${e.message} Fix the build, then reject to rebuild the package.`,
+        source: o.from,
+      });
     }
   }
   return { records, images };
@@ -84,7 +113,10 @@ export async function storeOciImages(ctx: StepContext, buildRoot: string, findin
  * project outside git) the layout in the project folder, as it is. A fixed package without the
  * image is E_OCI_NOT_IN_PACKAGE.
  */
-export function approvedImage(ctx: Pick<StepContext, "root" | "state">, o: OciTargetConfig): { dir: string; digest: string; mediaType: string; approved: boolean } {
+export function approvedImage(
+  ctx: Pick<StepContext, "root" | "state">,
+  o: OciTargetConfig,
+): { dir: string; digest: string; mediaType: string; approved: boolean } {
   const pkg: PackageRef | null = ctx.state.package;
   if (!pkg) {
     const dir = join(ctx.root, o.from);
@@ -93,9 +125,18 @@ export function approvedImage(ctx: Pick<StepContext, "root" | "state">, o: OciTa
   }
   const img = pkg.images?.find((i) => i.from === o.from && (i.ref ?? null) === (o.ref ?? null));
   if (!img) {
-    throw new BrtopsError("E_OCI_NOT_IN_PACKAGE", `The approved package of ${pkg.commit.slice(0, 12)} has no image from ${o.from}: only an approved image is pushed.`, {
-      hint: "Reject back to phase 2 so that 2.4 stores the image layout the build writes, then approve the package again.",
-    });
+    throw new BrtopsError(
+      "E_OCI_NOT_IN_PACKAGE",
+      `The approved package of ${pkg.commit.slice(0, 12)} has no image from ${o.from}: only an approved image is pushed.`,
+      {
+        hint: "Reject back to phase 2 so that 2.4 stores the image layout the build writes, then approve the package again.",
+      },
+    );
   }
-  return { dir: join(artifactsDir(ctx.root, ctx.state.version), img.store), digest: img.digest, mediaType: img.mediaType, approved: true };
+  return {
+    dir: join(artifactsDir(ctx.root, ctx.state.version), img.store),
+    digest: img.digest,
+    mediaType: img.mediaType,
+    approved: true,
+  };
 }

@@ -28,9 +28,16 @@ export function ownPaths(releasesPath: string): string[] {
  * Files git does not ignore that differ from HEAD: modified, staged, deleted, untracked. Paths
  * under `exclude` (prefixes) are left out. Example: `await dirtyFiles(git, [".brtops/"])` → `["src/x.js"]`.
  */
-export async function dirtyFiles(git: Git, exclude: readonly string[], knownPrefix?: Promise<string>): Promise<string[]> {
+export async function dirtyFiles(
+  git: Git,
+  exclude: readonly string[],
+  knownPrefix?: Promise<string>,
+): Promise<string[]> {
   // The prefix and the status are asked together (two git processes at once, not one after the other).
-  const [prefix, r] = await Promise.all([knownPrefix ?? repoPrefix(git), git.run(["status", "--porcelain", "-z", "--untracked-files=all", "--", "."])]);
+  const [prefix, r] = await Promise.all([
+    knownPrefix ?? repoPrefix(git),
+    git.run(["status", "--porcelain", "-z", "--untracked-files=all", "--", "."]),
+  ]);
   const parts = r.stdout.split("\0");
   const out: string[] = [];
   for (let i = 0; i < parts.length; i++) {
@@ -41,7 +48,14 @@ export async function dirtyFiles(git: Git, exclude: readonly string[], knownPref
     // A rename or copy is followed by its source path.
     if (code[0] === "R" || code[0] === "C") out.push(parts[++i] ?? "");
   }
-  return [...new Set(out.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length)).filter((p) => p && !exclude.some((x) => p === x.replace(/\/$/, "") || p.startsWith(x))))].sort();
+  return [
+    ...new Set(
+      out
+        .filter((p) => p.startsWith(prefix))
+        .map((p) => p.slice(prefix.length))
+        .filter((p) => p && !exclude.some((x) => p === x.replace(/\/$/, "") || p.startsWith(x))),
+    ),
+  ].sort();
 }
 
 /** The project folder inside its repository ("" at the top, "apps/web/" in a monorepo). */
@@ -83,7 +97,11 @@ export function sha1File(path: string): Promise<string> {
 }
 
 /** What is wrong with the stored artifacts of a package: one entry per missing or changed file. */
-export async function artifactChanges(root: string, version: string, pkg: PackageRef): Promise<{ name: string; problem: "missing" | "changed"; expected: string; actual?: string }[]> {
+export async function artifactChanges(
+  root: string,
+  version: string,
+  pkg: PackageRef,
+): Promise<{ name: string; problem: "missing" | "changed"; expected: string; actual?: string }[]> {
   const dir = artifactsDir(root, version);
   const out: { name: string; problem: "missing" | "changed"; expected: string; actual?: string }[] = [];
   for (const a of pkg.artifacts) {
@@ -103,27 +121,51 @@ export async function artifactChanges(root: string, version: string, pkg: Packag
  * this instead of rebuilding): the release commit must exist and every stored artifact must still
  * have its digest. Returns critical findings; none when the package is intact.
  */
-export async function verifyApprovedPackage(ctx: { root: string; git: Git; state: { version: string } }, pkg: PackageRef): Promise<Finding[]> {
+export async function verifyApprovedPackage(
+  ctx: { root: string; git: Git; state: { version: string } },
+  pkg: PackageRef,
+): Promise<Finding[]> {
   const findings: Finding[] = [];
   if (!(await commitExists(ctx.git, pkg.commit))) {
-    findings.push({ severity: "critical", code: "PACKAGE_COMMIT_MISSING", message: `The release commit ${pkg.commit.slice(0, 12)} of the approved package is not in this repository: fetch it (git fetch --all) before deploying the package again.`, source: "2.4" });
+    findings.push({
+      severity: "critical",
+      code: "PACKAGE_COMMIT_MISSING",
+      message: `The release commit ${pkg.commit.slice(0, 12)} of the approved package is not in this repository: fetch it (git fetch --all) before deploying the package again.`,
+      source: "2.4",
+    });
   }
   for (const c of await artifactChanges(ctx.root, ctx.state.version, pkg)) {
     const where = `${packageDir(".", ctx.state.version).slice(2)}/artifacts/${c.name}`;
     findings.push(
       c.problem === "missing"
-        ? { severity: "critical", code: "PACKAGE_ARTIFACT_MISSING", message: `${where} of the approved package is gone: it cannot be deployed as approved. Build and approve the package again (a new release).`, source: "2.4" }
-        : { severity: "critical", code: "PACKAGE_CHANGED", message: `${where} changed since it was approved (sha256 ${c.expected.slice(0, 12)} approved, ${c.actual!.slice(0, 12)} now): what was approved is not what would ship.`, source: "2.4" },
+        ? {
+            severity: "critical",
+            code: "PACKAGE_ARTIFACT_MISSING",
+            message: `${where} of the approved package is gone: it cannot be deployed as approved. Build and approve the package again (a new release).`,
+            source: "2.4",
+          }
+        : {
+            severity: "critical",
+            code: "PACKAGE_CHANGED",
+            message: `${where} changed since it was approved (sha256 ${c.expected.slice(0, 12)} approved, ${c.actual!.slice(0, 12)} now): what was approved is not what would ship.`,
+            source: "2.4",
+          },
     );
   }
   return findings;
 }
 
 /** Why the package may not be deployed (E_PACKAGE_CHANGED), or null. Checked before anything is published. */
-export async function packageProblem(ctx: { root: string; git: Git; state: { version: string } }, pkg: PackageRef): Promise<{ code: string; message: string } | null> {
+export async function packageProblem(
+  ctx: { root: string; git: Git; state: { version: string } },
+  pkg: PackageRef,
+): Promise<{ code: string; message: string } | null> {
   const f = await verifyApprovedPackage(ctx, pkg);
   if (f.length === 0) return null;
-  return { code: "E_PACKAGE_CHANGED", message: `The approved package cannot be used: ${f.map((x) => x.message).join(" ")} Nothing was deployed.` };
+  return {
+    code: "E_PACKAGE_CHANGED",
+    message: `The approved package cannot be used: ${f.map((x) => x.message).join(" ")} Nothing was deployed.`,
+  };
 }
 
 /** The stored-artifact name of a target's npm tarball folder: `npm/<folder>/` ("." → "root"). */
@@ -137,7 +179,11 @@ export function npmArtifactPrefix(folder: string): string {
  * commit), made when missing or at another commit; the project folder only for a release without a
  * package (a log from before packages were fixed).
  */
-export async function releaseCheckout(ctx: { root: string; git: Git; state: { version: string; package: PackageRef | null } }): Promise<string> {
+export async function releaseCheckout(ctx: {
+  root: string;
+  git: Git;
+  state: { version: string; package: PackageRef | null };
+}): Promise<string> {
   const commit = ctx.state.package?.commit;
   if (!commit) return ctx.root;
   const dir = checkoutDir(ctx.root, ctx.state.version);

@@ -8,7 +8,13 @@ import { stepResult } from "../core/step-results.js";
 import { deployTarget, tagName } from "../deploy/deploy-target.js";
 import { annotationData } from "../deploy/execute-github.js";
 import { tagAnnotation } from "../deploy/tag-annotation.js";
-import { ensureAnnotatedTag, localTag, pushBranchAndTag, remoteTagCommit, tagExists } from "../adapters/github/git-tag.js";
+import {
+  ensureAnnotatedTag,
+  localTag,
+  pushBranchAndTag,
+  remoteTagCommit,
+  tagExists,
+} from "../adapters/github/git-tag.js";
 import type { StepContext } from "../engine/step-types.js";
 
 /**
@@ -23,9 +29,13 @@ export function releaseTagName(ctx: Pick<StepContext, "config" | "state">): stri
   const t = deployTarget(ctx);
   if (t.github) return tagName(t.github, v);
   const r = stepResult(ctx.state, "2.1");
-  const candidates: [unknown, unknown][] = [[ctx.state.base?.tag, ctx.state.base?.version], [r?.["previousTag"], r?.previous]];
+  const candidates: [unknown, unknown][] = [
+    [ctx.state.base?.tag, ctx.state.base?.version],
+    [r?.["previousTag"], r?.previous],
+  ];
   for (const [tag, version] of candidates) {
-    if (typeof tag === "string" && typeof version === "string" && version && tag.endsWith(version)) return `${tag.slice(0, tag.length - version.length)}${v}`;
+    if (typeof tag === "string" && typeof version === "string" && version && tag.endsWith(version))
+      return `${tag.slice(0, tag.length - version.length)}${v}`;
   }
   return `v${v}`;
 }
@@ -41,19 +51,42 @@ export async function tagDeployedRelease(ctx: StepContext): Promise<Record<strin
   const commit = releaseCommit(ctx);
   if (!cfg.create || !commit || !(await ctx.git.isRepo())) return null;
   const tag = releaseTagName(ctx);
-  const tagged = await ctx.effect("tag", `annotated tag ${tag} at ${commit.slice(0, 12)}`, {
-    idempotent: true,
-    check: () => tagExists(ctx.git, tag, commit),
-    adopt: async () => ({ tag, commit, action: "adopted", annotated: (await localTag(ctx.git, tag))?.annotated ?? false }),
-  }, async () => ({ tag, ...(await ensureAnnotatedTag(ctx.git, { tag, commit, message: tagAnnotation(annotationData(ctx, tag)) })) }));
+  const tagged = await ctx.effect(
+    "tag",
+    `annotated tag ${tag} at ${commit.slice(0, 12)}`,
+    {
+      idempotent: true,
+      check: () => tagExists(ctx.git, tag, commit),
+      adopt: async () => ({
+        tag,
+        commit,
+        action: "adopted",
+        annotated: (await localTag(ctx.git, tag))?.annotated ?? false,
+      }),
+    },
+    async () => ({
+      tag,
+      ...(await ensureAnnotatedTag(ctx.git, { tag, commit, message: tagAnnotation(annotationData(ctx, tag)) })),
+    }),
+  );
   const out: Record<string, unknown> = { tag, commit, tagAction: tagged["action"] };
   if (!cfg.push) return { ...out, pushed: false, pushReason: "release.tag.push is false" };
   const hasRemote = (await ctx.git.run(["remote", "get-url", cfg.remote], { allowFail: true })).code === 0;
-  if (!hasRemote) return { ...out, pushed: false, pushReason: `the repository has no remote "${cfg.remote}" (set release.tag.remote, or release.tag.push: false)` };
-  const pushed = await ctx.effect("push", `push ${commit.slice(0, 12)} and ${tag} to ${cfg.remote}`, {
-    idempotent: true,
-    check: async () => (await remoteTagCommit(ctx.git, cfg.remote, tag)) === commit,
-    adopt: async () => ({ remote: cfg.remote, tag, commit, action: "adopted" }),
-  }, async () => ({ ...(await pushBranchAndTag(ctx.git, { remote: cfg.remote, tag, commit })) }));
+  if (!hasRemote)
+    return {
+      ...out,
+      pushed: false,
+      pushReason: `the repository has no remote "${cfg.remote}" (set release.tag.remote, or release.tag.push: false)`,
+    };
+  const pushed = await ctx.effect(
+    "push",
+    `push ${commit.slice(0, 12)} and ${tag} to ${cfg.remote}`,
+    {
+      idempotent: true,
+      check: async () => (await remoteTagCommit(ctx.git, cfg.remote, tag)) === commit,
+      adopt: async () => ({ remote: cfg.remote, tag, commit, action: "adopted" }),
+    },
+    async () => ({ ...(await pushBranchAndTag(ctx.git, { remote: cfg.remote, tag, commit })) }),
+  );
   return { ...out, pushed: true, remote: cfg.remote, pushAction: pushed["action"] };
 }

@@ -22,20 +22,43 @@ export interface VersionFileSpec {
 /** One config entry as a spec. Example: `specOf("package.json")` → `{file: "package.json", kind: "json", path: ["version"], …}`. */
 export function specOf(entry: VersionFileConfig): VersionFileSpec {
   if (typeof entry === "string") {
-    return entry.endsWith(".json") ? { file: entry, kind: "json", path: ["version"], label: entry } : { file: entry, kind: "whole", label: entry };
+    return entry.endsWith(".json")
+      ? { file: entry, kind: "json", path: ["version"], label: entry }
+      : { file: entry, kind: "whole", label: entry };
   }
-  if ("pattern" in entry && entry.pattern) return { file: entry.file, kind: "pattern", pattern: entry.pattern, label: `${entry.file} (pattern ${entry.pattern})` };
+  if ("pattern" in entry && entry.pattern)
+    return {
+      file: entry.file,
+      kind: "pattern",
+      pattern: entry.pattern,
+      label: `${entry.file} (pattern ${entry.pattern})`,
+    };
   const path = "path" in entry && entry.path ? entry.path : "version";
-  if (!entry.file.endsWith(".json") && !("path" in entry && entry.path)) return { file: entry.file, kind: "whole", label: entry.file };
-  return { file: entry.file, kind: "json", path: path.split("."), label: path === "version" ? entry.file : `${entry.file} (${path})` };
+  if (!entry.file.endsWith(".json") && !("path" in entry && entry.path))
+    return { file: entry.file, kind: "whole", label: entry.file };
+  return {
+    file: entry.file,
+    kind: "json",
+    path: path.split("."),
+    label: path === "version" ? entry.file : `${entry.file} (${path})`,
+  };
 }
 
 /**
  * The version files of a project: the configured ones, else package.json when the project has
  * one, plus the package.json of each npm package folder given (what npm publishes carries it).
  */
-export function versionFileSpecs(configured: readonly VersionFileConfig[] | undefined, root: string, npmFolders: readonly string[] = []): VersionFileSpec[] {
-  const specs = configured !== undefined ? configured.map(specOf) : existsSync(join(root, "package.json")) ? [specOf("package.json")] : [];
+export function versionFileSpecs(
+  configured: readonly VersionFileConfig[] | undefined,
+  root: string,
+  npmFolders: readonly string[] = [],
+): VersionFileSpec[] {
+  const specs =
+    configured !== undefined
+      ? configured.map(specOf)
+      : existsSync(join(root, "package.json"))
+        ? [specOf("package.json")]
+        : [];
   if (configured === undefined) {
     for (const f of npmFolders) {
       const file = join(f, "package.json").replace(/^\.\//, "");
@@ -51,11 +74,15 @@ export type VersionRead = { ok: true; version: string } | { ok: false; why: stri
 export function readVersionIn(spec: VersionFileSpec, text: string): VersionRead {
   if (spec.kind === "whole") {
     const v = text.trim();
-    return v && !/\s/.test(v) ? { ok: true, version: v } : { ok: false, why: "it should hold the version alone (one word)" };
+    return v && !/\s/.test(v)
+      ? { ok: true, version: v }
+      : { ok: false, why: "it should hold the version alone (one word)" };
   }
   if (spec.kind === "pattern") {
     const m = new RegExp(spec.pattern!, "m").exec(text);
-    return m && m[1] !== undefined ? { ok: true, version: m[1] } : { ok: false, why: `nothing in it matches the pattern ${spec.pattern}` };
+    return m && m[1] !== undefined
+      ? { ok: true, version: m[1] }
+      : { ok: false, why: `nothing in it matches the pattern ${spec.pattern}` };
   }
   let j: unknown;
   try {
@@ -64,8 +91,11 @@ export function readVersionIn(spec: VersionFileSpec, text: string): VersionRead 
     return { ok: false, why: `it is not valid JSON (${(e as Error).message})` };
   }
   let at: unknown = j;
-  for (const k of spec.path!) at = at && typeof at === "object" && !Array.isArray(at) ? (at as Record<string, unknown>)[k] : undefined;
-  return typeof at === "string" ? { ok: true, version: at } : { ok: false, why: `it has no "${spec.path!.join(".")}" field holding a version` };
+  for (const k of spec.path!)
+    at = at && typeof at === "object" && !Array.isArray(at) ? (at as Record<string, unknown>)[k] : undefined;
+  return typeof at === "string"
+    ? { ok: true, version: at }
+    : { ok: false, why: `it has no "${spec.path!.join(".")}" field holding a version` };
 }
 
 function indentOf(text: string): string | number {
@@ -74,7 +104,11 @@ function indentOf(text: string): string | number {
 }
 
 /** The file's text with `version` written in; the rest kept (JSON key order, indentation, final newline). */
-export function writeVersionIn(spec: VersionFileSpec, text: string, version: string): { ok: true; text: string } | { ok: false; why: string } {
+export function writeVersionIn(
+  spec: VersionFileSpec,
+  text: string,
+  version: string,
+): { ok: true; text: string } | { ok: false; why: string } {
   const now = readVersionIn(spec, text);
   if (!now.ok) return now;
   if (now.version === version) return { ok: true, text };

@@ -30,8 +30,10 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
   const pollMs = options.pollMs ?? 500;
 
   app.onError((err, c) => {
-    const e = isBrtopsError(err) ? err : new BrtopsError("E_INTERNAL", "The server failed to handle the request.", { hint: "See the server's log." });
-    if (!isBrtopsError(err)) console.error(project.redact(String((err)?.stack ?? err)));
+    const e = isBrtopsError(err)
+      ? err
+      : new BrtopsError("E_INTERNAL", "The server failed to handle the request.", { hint: "See the server's log." });
+    if (!isBrtopsError(err)) console.error(project.redact(String(err?.stack ?? err)));
     // An error may quote a tool's output or a value a client sent: it passes the project's redactor like everything else.
     return c.json(project.redact.deep(errorBody(e)), (isBodyTooLarge(e) ? 413 : httpStatusFor(e.code)) as 400);
   });
@@ -57,8 +59,17 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
   const decision = decisionRoutes(app, session);
 
   // A gate decision may carry the decider's passkey assertion over it (routes-passkeys).
-  decision("approve", ApproveBody, (s, base, b) => d.approve(project, s, { ...base, ...(b.waive ? { waive: b.waive } : {}), ...signerOfBody(b) }));
-  decision("reject", RejectBody, (s, base, b) => d.reject(project, s, { ...base, reason: b.reason, ...(b.returnTo !== undefined ? { returnTo: b.returnTo } : {}), ...signerOfBody(b) }));
+  decision("approve", ApproveBody, (s, base, b) =>
+    d.approve(project, s, { ...base, ...(b.waive ? { waive: b.waive } : {}), ...signerOfBody(b) }),
+  );
+  decision("reject", RejectBody, (s, base, b) =>
+    d.reject(project, s, {
+      ...base,
+      reason: b.reason,
+      ...(b.returnTo !== undefined ? { returnTo: b.returnTo } : {}),
+      ...signerOfBody(b),
+    }),
+  );
   installPasskeys(app, project, session);
   decision("feedback", FeedbackBody, (s, base, b) => d.giveFeedback(project, s, { ...base, text: b.text }));
   decision("answer", AnswerBody, (s, base, b) => d.answerQuestion(project, s, { ...base, id: b.id, text: b.text }));

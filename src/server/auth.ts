@@ -41,10 +41,12 @@ function clientAddress(c: Context): string {
   }
 }
 
-const isHttps = (c: Context): boolean => new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
+const isHttps = (c: Context): boolean =>
+  new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
 
 async function formField(c: Context): Promise<string | undefined> {
-  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(c.req.header("content-type") ?? "")) return undefined;
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(c.req.header("content-type") ?? ""))
+    return undefined;
   const v = (await c.req.parseBody())[CSRF_FIELD];
   return typeof v === "string" ? v : undefined;
 }
@@ -62,7 +64,8 @@ export function installAuth(app: Hono<AppEnv>, project: Project, options: AuthOp
   const ttlMs = options.sessionTtlMs ?? SESSION_TTL_MS;
   let secret: Buffer | null = null;
   const serverSecret = () => (secret ??= loadServerSecret(project.root));
-  const cookieOptions = (c: Context) => ({ httpOnly: true, sameSite: "Strict", path: "/api", secure: isHttps(c) }) as const;
+  const cookieOptions = (c: Context) =>
+    ({ httpOnly: true, sameSite: "Strict", path: "/api", secure: isHttps(c) }) as const;
 
   const whoIs = (id: string, via: CredentialKind, credential: string) => {
     const can: Record<string, boolean> = {};
@@ -75,25 +78,48 @@ export function installAuth(app: Hono<AppEnv>, project: Project, options: AuthOp
       }
     }
     // passkeys: how many of this person's are in brtops.keys.json (the dashboard signs decisions with one).
-    return { id, role: roleOf(project.config.leads, id), via, csrfToken: via === "cookie" ? csrfTokenFor(serverSecret(), credential) : null, can, passkeys: passkeysOf(project.root, id).length };
+    return {
+      id,
+      role: roleOf(project.config.leads, id),
+      via,
+      csrfToken: via === "cookie" ? csrfTokenFor(serverSecret(), credential) : null,
+      can,
+      passkeys: passkeysOf(project.root, id).length,
+    };
   };
 
   app.post("/api/login", async (c) => {
     // Only JSON: a cross-site HTML form cannot send it, so no one can sign a victim in as themselves.
-    if (!isJsonRequest(c)) throw new BrtopsError("E_BAD_REQUEST", "Sign in with a JSON body {id, password} and Content-Type: application/json.", { hint: "The dashboard at / does this for you." });
+    if (!isJsonRequest(c))
+      throw new BrtopsError(
+        "E_BAD_REQUEST",
+        "Sign in with a JSON body {id, password} and Content-Type: application/json.",
+        { hint: "The dashboard at / does this for you." },
+      );
     const body = await readBody(c, LoginBody);
     const keys = [`id:${body.id.trim().toLowerCase()}`, `addr:${clientAddress(c)}`] as const;
     const wait = limiter.retryAfter(keys);
     if (wait > 0) {
       c.header("Retry-After", String(wait));
-      const e = new BrtopsError("E_RATE_LIMITED", `Too many failed sign-ins for this identity or from this address; try again in ${Math.ceil(wait / 60)} minute(s).`, {
-        hint: `At most ${limiter.max} failed attempts per identity and per address within ${Math.round(limiter.windowMs / 60000)} minutes. Reset a forgotten password with \`brtops user add ID\`.`,
-      });
+      const e = new BrtopsError(
+        "E_RATE_LIMITED",
+        `Too many failed sign-ins for this identity or from this address; try again in ${Math.ceil(wait / 60)} minute(s).`,
+        {
+          hint: `At most ${limiter.max} failed attempts per identity and per address within ${Math.round(limiter.windowMs / 60000)} minutes. Reset a forgotten password with \`brtops user add ID\`.`,
+        },
+      );
       return c.json(errorBody(e), 429);
     }
     const forgive = limiter.record(keys);
     if (!(await verifyUser(project.root, body.id, body.password))) {
-      return c.json(errorBody(new BrtopsError("E_NO_IDENTITY", "Unknown user or wrong password.", { hint: "Set a password with `brtops user add ID`." })), 401);
+      return c.json(
+        errorBody(
+          new BrtopsError("E_NO_IDENTITY", "Unknown user or wrong password.", {
+            hint: "Set a password with `brtops user add ID`.",
+          }),
+        ),
+        401,
+      );
     }
     forgive();
     limiter.clear(keys[0]);
@@ -109,13 +135,23 @@ export function installAuth(app: Hono<AppEnv>, project: Project, options: AuthOp
     const presented = m ? m[1]! : getCookie(c, SESSION_COOKIE);
     const id = presented ? identityForToken(project.root, presented, project.now()) : null;
     if (!id || !presented) {
-      return c.json(errorBody(new BrtopsError("E_NO_IDENTITY", "Missing or invalid credentials.", { hint: "Sign in at / , or send Authorization: Bearer <token>; create one with `brtops token create ID`." })), 401);
+      return c.json(
+        errorBody(
+          new BrtopsError("E_NO_IDENTITY", "Missing or invalid credentials.", {
+            hint: "Sign in at / , or send Authorization: Bearer <token>; create one with `brtops token create ID`.",
+          }),
+        ),
+        401,
+      );
     }
     if (via === "cookie" && !SAFE_METHODS.has(c.req.method)) {
-      if (c.req.header("sec-fetch-site") === "cross-site") return csrfRefusal(c, "This request came from another site.");
+      if (c.req.header("sec-fetch-site") === "cross-site")
+        return csrfRefusal(c, "This request came from another site.");
       const sent = c.req.header(CSRF_HEADER) ?? (await formField(c));
-      if (!sent) return csrfRefusal(c, `The CSRF token is missing (header ${CSRF_HEADER} or form field ${CSRF_FIELD}).`);
-      if (!csrfMatches(serverSecret(), presented, sent)) return csrfRefusal(c, "The CSRF token does not belong to this session.");
+      if (!sent)
+        return csrfRefusal(c, `The CSRF token is missing (header ${CSRF_HEADER} or form field ${CSRF_FIELD}).`);
+      if (!csrfMatches(serverSecret(), presented, sent))
+        return csrfRefusal(c, "The CSRF token does not belong to this session.");
     }
     c.set("actorId", id);
     c.set("via", via);
@@ -125,7 +161,11 @@ export function installAuth(app: Hono<AppEnv>, project: Project, options: AuthOp
 
   app.post("/api/logout", (c) => {
     if (c.get("via") !== "cookie") {
-      throw new BrtopsError("E_USAGE", "POST /api/logout ends a browser session; this request came with a bearer token.", { hint: "A bearer token stays valid until it is removed from .brtops/tokens.json." });
+      throw new BrtopsError(
+        "E_USAGE",
+        "POST /api/logout ends a browser session; this request came with a bearer token.",
+        { hint: "A bearer token stays valid until it is removed from .brtops/tokens.json." },
+      );
     }
     revokeToken(project.root, c.get("credential"));
     deleteCookie(c, SESSION_COOKIE, cookieOptions(c));

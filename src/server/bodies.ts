@@ -12,28 +12,53 @@ const note = z.string().optional();
 const text = z.string().refine((s) => s.trim().length > 0, "must not be blank");
 
 /** A passkey's assertion over the decision (WebAuthn's AuthenticationResponseJSON), from POST …/sign's options. */
-const b64url = z.string().max(ServerLimits.passkeyField).regex(/^[A-Za-z0-9_-]*$/, "must be base64url");
+const b64url = z
+  .string()
+  .max(ServerLimits.passkeyField)
+  .regex(/^[A-Za-z0-9_-]*$/, "must be base64url");
 export const PasskeyAssertion = z.object({
   id: b64url,
   rawId: b64url,
   type: z.literal("public-key"),
-  response: z.object({ authenticatorData: b64url, clientDataJSON: b64url, signature: b64url, userHandle: b64url.optional() }),
+  response: z.object({
+    authenticatorData: b64url,
+    clientDataJSON: b64url,
+    signature: b64url,
+    userHandle: b64url.optional(),
+  }),
   clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
   authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
 });
 const passkey = PasskeyAssertion.optional();
 
 export const ApproveBody = z.strictObject({ step, note, waive: z.string().min(1).optional(), passkey });
-export const RejectBody = z.strictObject({ step, reason: z.string().min(1), returnTo: z.number().int().optional(), note, passkey });
+export const RejectBody = z.strictObject({
+  step,
+  reason: z.string().min(1),
+  returnTo: z.number().int().optional(),
+  note,
+  passkey,
+});
 /** POST …/sign: the decision to be signed, as its approve or reject body would give it. */
-export const SignBody = z.strictObject({ decision: z.enum(["approve", "reject"]), step, note, waive: z.string().min(1).optional(), reason: z.string().min(1).optional(), returnTo: z.number().int().optional() });
+export const SignBody = z.strictObject({
+  decision: z.enum(["approve", "reject"]),
+  step,
+  note,
+  waive: z.string().min(1).optional(),
+  reason: z.string().min(1).optional(),
+  returnTo: z.number().int().optional(),
+});
 /** POST /api/passkeys: a registration response (WebAuthn's RegistrationResponseJSON). */
 export const PasskeyRegistrationBody = z.strictObject({
   response: z.object({
     id: b64url,
     rawId: b64url,
     type: z.literal("public-key"),
-    response: z.object({ clientDataJSON: b64url, attestationObject: b64url, transports: z.array(z.string().max(32)).max(8).optional() }),
+    response: z.object({
+      clientDataJSON: b64url,
+      attestationObject: b64url,
+      transports: z.array(z.string().max(32)).max(8).optional(),
+    }),
     clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
     authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
   }),
@@ -47,7 +72,12 @@ export const NoteBody = z.strictObject({ step, note });
 export const GuideBody = z.strictObject({ choice: z.enum(["retry", "rollback", "continue"]), step, note });
 export const AskBody = z.strictObject({ step, text });
 export const RespondBody = z.strictObject({ step, id: identity, text });
-export const SignoffBody = z.strictObject({ step, for: z.enum(["uat", "stakeholders"]), reject: z.boolean().optional(), note });
+export const SignoffBody = z.strictObject({
+  step,
+  for: z.enum(["uat", "stakeholders"]),
+  reject: z.boolean().optional(),
+  note,
+});
 
 /** A SEV level as "SEV-2" (any case, dash optional) or the number 2; SEV-0 … SEV-5 as in the CLI. */
 export const SevLevel = z.union([z.number().int().min(0).max(5), z.string()]).transform((v, ctx): Sev => {
@@ -59,4 +89,9 @@ export const SevLevel = z.union([z.number().int().min(0).max(5), z.string()]).tr
   return sev;
 });
 export const SevBody = z.strictObject({ step, sev: SevLevel, reason: text });
-export const WaiveBody = z.strictObject({ step, feature: identity.refine((s) => s.trim().length > 0, "must not be blank"), reason: text, mode: z.enum(["waive", "exclude"]) });
+export const WaiveBody = z.strictObject({
+  step,
+  feature: identity.refine((s) => s.trim().length > 0, "must not be blank"),
+  reason: text,
+  mode: z.enum(["waive", "exclude"]),
+});

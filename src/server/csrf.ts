@@ -33,7 +33,10 @@ export function loadServerSecret(root: string): Buffer {
     if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
   }
   const made = read();
-  if (!made) throw new BrtopsError("E_STORE", `${f} does not hold a server secret (64 hex digits).`, { hint: "Delete it; the server creates a new one (browser sessions then fetch a new CSRF token)." });
+  if (!made)
+    throw new BrtopsError("E_STORE", `${f} does not hold a server secret (64 hex digits).`, {
+      hint: "Delete it; the server creates a new one (browser sessions then fetch a new CSRF token).",
+    });
   return made;
 }
 

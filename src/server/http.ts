@@ -22,12 +22,16 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S): Prom
     raw = await c.req.json();
   } catch (e) {
     if (isBodyTooLarge(e)) throw e;
-    throw new BrtopsError("E_BAD_REQUEST", "The request body is not valid JSON.", { hint: "Send a JSON object with Content-Type: application/json." });
+    throw new BrtopsError("E_BAD_REQUEST", "The request body is not valid JSON.", {
+      hint: "Send a JSON object with Content-Type: application/json.",
+    });
   }
   const r = schema.safeParse(raw);
   if (!r.success) {
     const msg = r.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
-    throw new BrtopsError("E_BAD_REQUEST", `The request body is invalid: ${msg}.`, { hint: "See `brtops serve --help` for the fields each endpoint takes." });
+    throw new BrtopsError("E_BAD_REQUEST", `The request body is invalid: ${msg}.`, {
+      hint: "See `brtops serve --help` for the fields each endpoint takes.",
+    });
   }
   return r.data;
 }

@@ -67,7 +67,11 @@ function countingStream(max: number): TransformStream<Uint8Array, Uint8Array> {
 export function limitRequests(limitFor: (method: string, path: string) => number): MiddlewareHandler {
   return async (c: Context, next) => {
     if (c.req.path.split("/").some((part) => part.length > ServerLimits.pathPart)) {
-      throw new BrtopsError("E_BAD_REQUEST", `A part of the request path is longer than ${ServerLimits.pathPart} characters.`, { hint: "Release ids look like 1.1.0 or 1.1.0@production." });
+      throw new BrtopsError(
+        "E_BAD_REQUEST",
+        `A part of the request path is longer than ${ServerLimits.pathPart} characters.`,
+        { hint: "Release ids look like 1.1.0 or 1.1.0@production." },
+      );
     }
     const raw = c.req.raw;
     if (!raw.body) return next();

@@ -9,14 +9,21 @@ import { BrtopsError } from "../core/errors.js";
 import { lockSync, unlock } from "../store/file-lock.js";
 
 /** Runs `update` on the file's current content while holding `<path>.lock`, then replaces the file atomically with what it returns (mode 0600). */
-export function rewriteLocked<T>(path: string, read: () => T, update: (current: T) => T, serialize: (value: T) => string): void {
+export function rewriteLocked<T>(
+  path: string,
+  read: () => T,
+  update: (current: T) => T,
+  serialize: (value: T) => string,
+): void {
   mkdirSync(dirname(path), { recursive: true });
   const lock = `${path}.lock`;
   try {
     lockSync(lock, 10_000, `update ${path}`);
   } catch (e) {
     if (e instanceof BrtopsError && e.code === "E_LOCKED") {
-      throw new BrtopsError("E_LOCKED", `${path} is being updated by another process that has not finished in 10 s.`, { hint: `Try again; if no brtops process is running on this project, remove ${lock}.` });
+      throw new BrtopsError("E_LOCKED", `${path} is being updated by another process that has not finished in 10 s.`, {
+        hint: `Try again; if no brtops process is running on this project, remove ${lock}.`,
+      });
     }
     throw e;
   }

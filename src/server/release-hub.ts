@@ -187,7 +187,10 @@ export class ReleaseHub {
       this.entries.set(id!, known);
       return known;
     }
-    if (!id) throw new BrtopsError("E_VERSION_INVALID", `"${version}" is not a release version.`, { hint: "Use a version such as 2.1.0, e.g. /api/releases/2.1.0." });
+    if (!id)
+      throw new BrtopsError("E_VERSION_INVALID", `"${version}" is not a release version.`, {
+        hint: "Use a version such as 2.1.0, e.g. /api/releases/2.1.0.",
+      });
     let p = this.opening.get(id);
     if (!p) {
       p = this.open(id).finally(() => this.opening.delete(id));
@@ -200,7 +203,19 @@ export class ReleaseHub {
     // "1.1.0" may name a later run of the version ("1.1.0@production"): the entry follows that run's log.
     const session = await selectRelease(this.store, id);
     const stamp = this.stampOf(session.release);
-    const e: Entry = { release: session.release, session, stamp, running: null, queued: null, status: null, frame: null, subscribers: new Set(), stopLive: null, pumping: false, pumpAgain: false };
+    const e: Entry = {
+      release: session.release,
+      session,
+      stamp,
+      running: null,
+      queued: null,
+      status: null,
+      frame: null,
+      subscribers: new Set(),
+      stopLive: null,
+      pumping: false,
+      pumpAgain: false,
+    };
     this.entries.set(id, e);
     this.evictIdle();
     return e;
@@ -275,13 +290,15 @@ export class ReleaseHub {
 
   private statusOf(e: Entry): StatusJson {
     const s = e.session;
-    if (e.status?.seq !== s.lastSeq) e.status = { seq: s.lastSeq, json: JSON.stringify(statusView(s.state, s.state.version)) };
+    if (e.status?.seq !== s.lastSeq)
+      e.status = { seq: s.lastSeq, json: JSON.stringify(statusView(s.state, s.state.version)) };
     return e.status;
   }
 
   private frameOf(e: Entry): { seq: number; bytes: Uint8Array } {
     const st = this.statusOf(e);
-    if (e.frame?.seq !== st.seq) e.frame = { seq: st.seq, bytes: encoder.encode(`event: status\ndata: ${st.json}\nid: ${st.seq}\n\n`) };
+    if (e.frame?.seq !== st.seq)
+      e.frame = { seq: st.seq, bytes: encoder.encode(`event: status\ndata: ${st.json}\nid: ${st.seq}\n\n`) };
     return e.frame;
   }
 

@@ -46,16 +46,27 @@ const preparing: DecisionSigner = {
 };
 
 /** The signer of an approve or reject body that carries a passkey assertion. */
-export function signerOfBody(b: { passkey?: z.infer<typeof PasskeyAssertion> | undefined }): { signer?: DecisionSigner } {
+export function signerOfBody(b: { passkey?: z.infer<typeof PasskeyAssertion> | undefined }): {
+  signer?: DecisionSigner;
+} {
   return b.passkey ? { signer: passkeySigner(b.passkey) } : {};
 }
 
 /** Installs /api/passkeys/options, /api/passkeys and /api/releases/:version/sign. */
-export function installPasskeys(app: Hono<AppEnv>, project: Project, session: (c: Context<AppEnv>) => Promise<ReleaseSession>): void {
+export function installPasskeys(
+  app: Hono<AppEnv>,
+  project: Project,
+  session: (c: Context<AppEnv>) => Promise<ReleaseSession>,
+): void {
   const pending = new Map<string, { challenge: string; id: string; until: number }>();
 
   app.post("/api/passkeys/options", async (c) => {
-    if (c.get("via") !== "cookie") throw new BrtopsError("E_USAGE", "A passkey is registered by a person signed in to the dashboard, not with a bearer token.", { hint: "Sign in at / and choose “Add a passkey”." });
+    if (c.get("via") !== "cookie")
+      throw new BrtopsError(
+        "E_USAGE",
+        "A passkey is registered by a person signed in to the dashboard, not with a bearer token.",
+        { hint: "Sign in at / and choose “Add a passkey”." },
+      );
     const id = c.get("actorId");
     const { rpID } = rpOf(c);
     const options = await registrationOptions(id, rpID, passkeysOf(project.root, id));
@@ -70,15 +81,25 @@ export function installPasskeys(app: Hono<AppEnv>, project: Project, session: (c
     const body = await readBody(c, PasskeyRegistrationBody);
     const p = pending.get(c.get("credential"));
     pending.delete(c.get("credential"));
-    if (!p || p.until < Date.now() || p.id !== c.get("actorId")) throw new BrtopsError("E_BAD_REQUEST", "No passkey registration is under way for this session (or it took longer than 5 minutes).", { hint: "Choose “Add a passkey” again." });
+    if (!p || p.until < Date.now() || p.id !== c.get("actorId"))
+      throw new BrtopsError(
+        "E_BAD_REQUEST",
+        "No passkey registration is under way for this session (or it took longer than 5 minutes).",
+        { hint: "Choose “Add a passkey” again." },
+      );
     const { rpID, origin } = rpOf(c);
     let key;
     try {
       key = await verifyRegistration(p.id, body.response, { challenge: p.challenge, origin, rpID }, project.now());
     } catch (e) {
-      throw new BrtopsError("E_BAD_REQUEST", `The passkey's registration does not verify: ${(e as Error).message}`, { hint: "Try again; the passkey must verify you (PIN or biometrics)." });
+      throw new BrtopsError("E_BAD_REQUEST", `The passkey's registration does not verify: ${(e as Error).message}`, {
+        hint: "Try again; the passkey must verify you (PIN or biometrics).",
+      });
     }
-    if (!key) throw new BrtopsError("E_BAD_REQUEST", "The passkey's registration does not verify.", { hint: "Try again; the passkey must verify you (PIN or biometrics)." });
+    if (!key)
+      throw new BrtopsError("E_BAD_REQUEST", "The passkey's registration does not verify.", {
+        hint: "Try again; the passkey must verify you (PIN or biometrics).",
+      });
     addPasskey(project.root, key);
     return c.json({
       added: { id: key.id, credentialId: key.credentialId, rpID: key.rpID, origin: key.origin },
@@ -92,11 +113,24 @@ export function installPasskeys(app: Hono<AppEnv>, project: Project, session: (c
     const b = await readBody(c, SignBody);
     const id = c.get("actorId");
     const keys = passkeysOf(project.root, id);
-    if (keys.length === 0) throw new BrtopsError("E_SIGNATURE_INVALID", `${id} has no passkey in ${KEYS_FILE}.`, { hint: "Add one (“Add a passkey”) and have the change to brtops.keys.json committed through review." });
-    const base: d.DecisionInput = { actorId: id, ...(b.step ? { step: b.step } : {}), ...(b.note ? { note: b.note } : {}), signer: preparing };
+    if (keys.length === 0)
+      throw new BrtopsError("E_SIGNATURE_INVALID", `${id} has no passkey in ${KEYS_FILE}.`, {
+        hint: "Add one (“Add a passkey”) and have the change to brtops.keys.json committed through review.",
+      });
+    const base: d.DecisionInput = {
+      actorId: id,
+      ...(b.step ? { step: b.step } : {}),
+      ...(b.note ? { note: b.note } : {}),
+      signer: preparing,
+    };
     try {
       if (b.decision === "approve") await d.approve(project, s, { ...base, ...(b.waive ? { waive: b.waive } : {}) });
-      else await d.reject(project, s, { ...base, reason: b.reason ?? "", ...(b.returnTo !== undefined ? { returnTo: b.returnTo } : {}) });
+      else
+        await d.reject(project, s, {
+          ...base,
+          reason: b.reason ?? "",
+          ...(b.returnTo !== undefined ? { returnTo: b.returnTo } : {}),
+        });
     } catch (e) {
       if (!(e instanceof Prepared)) throw e;
       const options = await assertionOptions(rpOf(c).rpID, keys, decisionChallenge(e.text));

@@ -10,9 +10,15 @@ import { BrtopsError } from "../core/errors.js";
 import type { AppEnv } from "./http.js";
 
 /** Installs GET /api/environments, GET /api/releases/:version/deployment and GET /api/releases/:version/audit[?after=SEQ]. */
-export function installViews(app: Hono<AppEnv>, project: Project, session: (c: Context<AppEnv>) => Promise<ReleaseSession>): void {
+export function installViews(
+  app: Hono<AppEnv>,
+  project: Project,
+  session: (c: Context<AppEnv>) => Promise<ReleaseSession>,
+): void {
   // The ledger of what runs where: the same object as `brtops environments --json` and the MCP tool.
-  app.get("/api/environments", async (c) => c.json(await readLedger(project.store, Object.keys(project.config.environments))));
+  app.get("/api/environments", async (c) =>
+    c.json(await readLedger(project.store, Object.keys(project.config.environments))),
+  );
 
   app.get("/api/releases/:version/deployment", async (c) => {
     const s = await session(c);
@@ -25,10 +31,17 @@ export function installViews(app: Hono<AppEnv>, project: Project, session: (c: C
     // The exact run id when it exists ("1.1.0@production"), else the run the name selects.
     const direct = version.trim().replace(/^v(?=\d)/i, "");
     const known = parseReleaseRef(version) ? (await project.store.list()).some((r) => r.release === direct) : false;
-    const id = !parseReleaseRef(version) ? null : known ? direct : (await selectRelease(project.store, version, { allowFinished: true })).release;
+    const id = !parseReleaseRef(version)
+      ? null
+      : known
+        ? direct
+        : (await selectRelease(project.store, version, { allowFinished: true })).release;
     const afterRaw = c.req.query("after");
     const after = afterRaw === undefined ? 0 : Number(afterRaw);
-    if (!Number.isInteger(after) || after < 0) throw new BrtopsError("E_BAD_REQUEST", `?after takes an event sequence number, not "${afterRaw}".`, { hint: "GET /api/releases/1.1.0/audit?after=120 returns the events after 120." });
+    if (!Number.isInteger(after) || after < 0)
+      throw new BrtopsError("E_BAD_REQUEST", `?after takes an event sequence number, not "${afterRaw}".`, {
+        hint: "GET /api/releases/1.1.0/audit?after=120 returns the events after 120.",
+      });
     const r = id ? await project.store.read(id) : { events: [] };
     if (!id || (r.events.length === 0 && !("damage" in r && r.damage))) await selectRelease(project.store, version); // throws the same 400/404 as the other routes
     const v = verifyChain(id!, r.events);

@@ -33,20 +33,31 @@ export function readTokens(root: string): TokenRecord[] {
     const data = JSON.parse(readFileSync(f, "utf8")) as { tokens?: TokenRecord[] };
     return Array.isArray(data.tokens) ? data.tokens : [];
   } catch {
-    throw new BrtopsError("E_STORE", `${f} is not valid JSON.`, { hint: "Restore it or delete it and create tokens again." });
+    throw new BrtopsError("E_STORE", `${f} is not valid JSON.`, {
+      hint: "Restore it or delete it and create tokens again.",
+    });
   }
 }
 
 /** Changes the token records under the file's lock, so a concurrent writer's change is never lost. */
 function updateTokens(root: string, update: (tokens: TokenRecord[]) => TokenRecord[]): void {
-  rewriteLocked(file(root), () => readTokens(root), update, (tokens) => JSON.stringify({ tokens }, null, 2) + "\n");
+  rewriteLocked(
+    file(root),
+    () => readTokens(root),
+    update,
+    (tokens) => JSON.stringify({ tokens }, null, 2) + "\n",
+  );
 }
 
-const expired = (t: TokenRecord, now: string): boolean => t.expiresAt !== undefined && Date.parse(t.expiresAt) <= Date.parse(now);
+const expired = (t: TokenRecord, now: string): boolean =>
+  t.expiresAt !== undefined && Date.parse(t.expiresAt) <= Date.parse(now);
 
 /** Creates a token for an identity and returns it; only its hash is kept. */
 export function createToken(root: string, id: string, now: string): string {
-  if (!id.trim()) throw new BrtopsError("E_USAGE", "Give the identity the token stands for.", { hint: "brtops token create alice@example.com" });
+  if (!id.trim())
+    throw new BrtopsError("E_USAGE", "Give the identity the token stands for.", {
+      hint: "brtops token create alice@example.com",
+    });
   const token = `brt_${randomBytes(32).toString("base64url")}`;
   updateTokens(root, (all) => [...all, { id, hash: hashToken(token), createdAt: now }]);
   return token;
@@ -56,7 +67,10 @@ export function createToken(root: string, id: string, now: string): string {
 export function createSessionToken(root: string, id: string, now: string, ttlMs: number): string {
   const token = `brt_${randomBytes(32).toString("base64url")}`;
   const expiresAt = new Date(Date.parse(now) + ttlMs).toISOString();
-  updateTokens(root, (all) => [...all.filter((t) => !expired(t, now)), { id, hash: hashToken(token), createdAt: now, kind: "session", expiresAt }]);
+  updateTokens(root, (all) => [
+    ...all.filter((t) => !expired(t, now)),
+    { id, hash: hashToken(token), createdAt: now, kind: "session", expiresAt },
+  ]);
   return token;
 }
 

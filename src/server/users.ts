@@ -29,18 +29,31 @@ function readUsers(root: string): UserRecord[] {
     const data = JSON.parse(readFileSync(f, "utf8")) as { users?: UserRecord[] };
     return Array.isArray(data.users) ? data.users : [];
   } catch {
-    throw new BrtopsError("E_STORE", `${f} is not valid JSON.`, { hint: "Restore it or delete it and add the users again." });
+    throw new BrtopsError("E_STORE", `${f} is not valid JSON.`, {
+      hint: "Restore it or delete it and add the users again.",
+    });
   }
 }
 
 /** Adds (or replaces) a user's password. */
 export async function addUser(root: string, id: string, password: string, now: string): Promise<void> {
-  if (!id.trim()) throw new BrtopsError("E_USAGE", "Give the user's identity.", { hint: "echo 'password' | brtops user add alice@example.com" });
-  if (password.length < 8) throw new BrtopsError("E_USAGE", "The password must have at least 8 characters.", { hint: "Pipe a longer password on stdin." });
+  if (!id.trim())
+    throw new BrtopsError("E_USAGE", "Give the user's identity.", {
+      hint: "echo 'password' | brtops user add alice@example.com",
+    });
+  if (password.length < 8)
+    throw new BrtopsError("E_USAGE", "The password must have at least 8 characters.", {
+      hint: "Pipe a longer password on stdin.",
+    });
   const salt = randomBytes(16);
   const hash = await derive(password, salt);
   const user = { id, salt: salt.toString("hex"), hash: hash.toString("hex"), createdAt: now };
-  rewriteLocked(file(root), () => readUsers(root), (users) => [...users.filter((u) => u.id !== id), user], (users) => JSON.stringify({ users }, null, 2) + "\n");
+  rewriteLocked(
+    file(root),
+    () => readUsers(root),
+    (users) => [...users.filter((u) => u.id !== id), user],
+    (users) => JSON.stringify({ users }, null, 2) + "\n",
+  );
 }
 
 /** True when the password is the user's. */

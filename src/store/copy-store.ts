@@ -45,32 +45,48 @@ function toDraft(e: AnyEvent): AnyDraft {
 async function planRelease(from: Store, to: Store, release: string): Promise<Plan> {
   const src = await from.read(release);
   if (src.damage) {
-    throw new BrtopsError("E_LOG_CORRUPT", `Release ${release} cannot be copied: its log is damaged at event ${src.damage.seq} (${src.damage.reason}).`, {
-      hint: "Run `brtops audit verify` on the source store and repair the log before copying.",
-      details: { release, seq: src.damage.seq },
-    });
+    throw new BrtopsError(
+      "E_LOG_CORRUPT",
+      `Release ${release} cannot be copied: its log is damaged at event ${src.damage.seq} (${src.damage.reason}).`,
+      {
+        hint: "Run `brtops audit verify` on the source store and repair the log before copying.",
+        details: { release, seq: src.damage.seq },
+      },
+    );
   }
   const verdict = verifyChain(release, src.events);
   if (!verdict.ok) {
-    throw new BrtopsError("E_LOG_CORRUPT", `Release ${release} cannot be copied: event ${verdict.bad!.seq} does not verify (${verdict.bad!.reason}).`, {
-      hint: "Run `brtops audit verify` on the source store; a broken chain is never copied.",
-      details: { release, seq: verdict.bad!.seq },
-    });
+    throw new BrtopsError(
+      "E_LOG_CORRUPT",
+      `Release ${release} cannot be copied: event ${verdict.bad!.seq} does not verify (${verdict.bad!.reason}).`,
+      {
+        hint: "Run `brtops audit verify` on the source store; a broken chain is never copied.",
+        details: { release, seq: verdict.bad!.seq },
+      },
+    );
   }
   const dst = (await to.read(release)).events;
   // A target holding a prefix of the source is an interrupted copy: it is resumed, not refused.
   const clash = dst.length > src.events.length || dst.some((e, i) => e.hash !== src.events[i]!.hash);
   if (clash) {
-    throw new BrtopsError("E_CONFLICT", `Release ${release} already exists in the target store with different events.`, {
-      hint: "Copy it to an empty store, or leave that release out (--release).",
-      details: { release, source: src.events.length, target: dst.length },
-    });
+    throw new BrtopsError(
+      "E_CONFLICT",
+      `Release ${release} already exists in the target store with different events.`,
+      {
+        hint: "Copy it to an empty store, or leave that release out (--release).",
+        details: { release, source: src.events.length, target: dst.length },
+      },
+    );
   }
   return { release, events: src.events, have: dst.length };
 }
 
 /** Copies releases with their chains intact. Example: `await copyStore(fileStore, pgStore)` → `{releases: [{release: "2.1.0", events: 42, copied: 42, skipped: false}]}`. */
-export async function copyStore(from: Store, to: Store, opts: CopyOptions = {}): Promise<{ releases: CopiedRelease[] }> {
+export async function copyStore(
+  from: Store,
+  to: Store,
+  opts: CopyOptions = {},
+): Promise<{ releases: CopiedRelease[] }> {
   const batchSize = Math.max(1, opts.batchSize ?? 500);
   const available = new Set((await from.list()).map((r) => r.release));
   const wanted = opts.releases ? [...new Set(opts.releases)] : [...available].sort();
@@ -94,10 +110,14 @@ export async function copyStore(from: Store, to: Store, opts: CopyOptions = {}):
       const written = await to.append(plan.release, at, slice.map(toDraft));
       const differs = written.findIndex((e, i) => e.hash !== slice[i]!.hash);
       if (differs !== -1) {
-        throw new BrtopsError("E_STORE", `Copying release ${plan.release} produced a different hash at event ${written[differs]!.seq}.`, {
-          hint: "The target store changed the event on the way in; report this as a brtops bug with both stores' versions.",
-          details: { release: plan.release, seq: written[differs]!.seq },
-        });
+        throw new BrtopsError(
+          "E_STORE",
+          `Copying release ${plan.release} produced a different hash at event ${written[differs]!.seq}.`,
+          {
+            hint: "The target store changed the event on the way in; report this as a brtops bug with both stores' versions.",
+            details: { release: plan.release, seq: written[differs]!.seq },
+          },
+        );
       }
       at += slice.length;
       opts.onProgress?.({ release: plan.release, copied: at, total });

@@ -6,7 +6,15 @@ import { canonicalJson } from "../core/canonical-json.js";
 export const GENESIS = "0".repeat(64);
 
 export function hashEvent(e: Omit<AnyEvent, "hash">): string {
-  const body = canonicalJson({ seq: e.seq, release: e.release, type: e.type, at: e.at, actor: e.actor, data: e.data, prev: e.prev });
+  const body = canonicalJson({
+    seq: e.seq,
+    release: e.release,
+    type: e.type,
+    at: e.at,
+    actor: e.actor,
+    data: e.data,
+    prev: e.prev,
+  });
   return createHash("sha256").update(body).digest("hex");
 }
 
@@ -38,10 +46,19 @@ export interface ChainVerdict {
  * of the log by default): each seq follows, belongs to `release`, links to the hash before it,
  * and hashes to its own hash. A reader that verified a prefix verifies only what is new.
  */
-export function verifyChain(release: string, events: readonly AnyEvent[], after: { seq: number; hash: string } = { seq: 0, hash: GENESIS }): ChainVerdict {
+export function verifyChain(
+  release: string,
+  events: readonly AnyEvent[],
+  after: { seq: number; hash: string } = { seq: 0, hash: GENESIS },
+): ChainVerdict {
   let prev = after.hash;
   let expected = after.seq + 1;
-  const fail = (seq: number, reason: string): ChainVerdict => ({ ok: false, count: events.length, lastHash: prev, bad: { seq, reason } });
+  const fail = (seq: number, reason: string): ChainVerdict => ({
+    ok: false,
+    count: events.length,
+    lastHash: prev,
+    bad: { seq, reason },
+  });
   for (const e of events) {
     if (e.seq !== expected) return fail(e.seq, `sequence number ${e.seq} where ${expected} was expected`);
     if (e.release !== release) return fail(e.seq, `belongs to release ${e.release}`);
@@ -66,7 +83,10 @@ export function checkRecordedHeads(events: readonly AnyEvent[], from = 0): { seq
     if (!head || typeof head.seq !== "number") continue;
     const at = events[head.seq - 1];
     if (head.seq >= e.seq || !at || at.seq !== head.seq || at.hash !== head.hash) {
-      return { seq: e.seq, reason: `it was decided on event ${head.seq} with hash ${String(head.hash).slice(0, 12)}, which the log does not hold (the log before it was rewritten)` };
+      return {
+        seq: e.seq,
+        reason: `it was decided on event ${head.seq} with hash ${String(head.hash).slice(0, 12)}, which the log does not hold (the log before it was rewritten)`,
+      };
     }
   }
   return null;

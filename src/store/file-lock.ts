@@ -54,7 +54,13 @@ export function lockAge(since: string, nowMs = Date.now()): string {
 /** Tries once. Returns false when a live holder has it. */
 export function tryLock(path: string, purpose?: string): boolean {
   const start = myStartTime();
-  const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(start ? { startTime: start } : {}), ...(purpose ? { purpose } : {}) };
+  const me: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    since: new Date().toISOString(),
+    ...(start ? { startTime: start } : {}),
+    ...(purpose ? { purpose } : {}),
+  };
   for (let i = 0; i < 3; i++) {
     // Written aside, then linked into place: the lock file never exists without its holder, so
     // an empty or half-written lock is never mistaken for a stale one and taken over.
@@ -104,9 +110,13 @@ export function lockSync(path: string, timeoutMs = 15_000, purpose?: string): vo
   while (!tryLock(path, purpose)) {
     if (Date.now() > deadline) {
       const h = readHolder(path);
-      throw new BrtopsError("E_LOCKED", `The release log is locked by ${h ? `process ${h.pid} on ${h.host} since ${h.since} (${lockAge(h.since)} ago)` : "another process"}.`, {
-        hint: "Wait for it to finish, or if that process is gone from another machine, remove the lock file: " + path,
-      });
+      throw new BrtopsError(
+        "E_LOCKED",
+        `The release log is locked by ${h ? `process ${h.pid} on ${h.host} since ${h.since} (${lockAge(h.since)} ago)` : "another process"}.`,
+        {
+          hint: "Wait for it to finish, or if that process is gone from another machine, remove the lock file: " + path,
+        },
+      );
     }
     sleepMs(wait);
     wait = Math.min(wait * 2, 20);

@@ -17,8 +17,15 @@ export function anchorMismatch(events: readonly AnyEvent[], anchor: LogHead): { 
   const at = events[anchor.seq - 1];
   if (!at || at.seq !== anchor.seq) {
     const last = events.at(-1)?.seq ?? 0;
-    return { seq: last + 1, reason: `the log ends at event ${last}, but its anchor (refs/brtops) records event ${anchor.seq}: the log was cut short` };
+    return {
+      seq: last + 1,
+      reason: `the log ends at event ${last}, but its anchor (refs/brtops) records event ${anchor.seq}: the log was cut short`,
+    };
   }
-  if (at.hash !== anchor.hash) return { seq: anchor.seq, reason: `event ${anchor.seq} has hash ${at.hash.slice(0, 12)}, but its anchor (refs/brtops) records ${anchor.hash.slice(0, 12)}: the log was rewritten` };
+  if (at.hash !== anchor.hash)
+    return {
+      seq: anchor.seq,
+      reason: `event ${anchor.seq} has hash ${at.hash.slice(0, 12)}, but its anchor (refs/brtops) records ${anchor.hash.slice(0, 12)}: the log was rewritten`,
+    };
   return null;
 }

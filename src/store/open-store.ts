@@ -13,7 +13,10 @@ export const StoreKinds = { file: "file", postgres: "postgres" } as const;
 export type StoreKind = (typeof StoreKinds)[keyof typeof StoreKinds];
 
 /** The store spec in force: the environment overrides the config file (defaults < file < environment). */
-export function resolveStoreSpec(configStore: string | undefined, env: Readonly<Record<string, string | undefined>> = {}): string | undefined {
+export function resolveStoreSpec(
+  configStore: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = {},
+): string | undefined {
   const fromEnv = env.BRTOPS_STORE?.trim();
   return fromEnv ? fromEnv : configStore?.trim() || undefined;
 }
@@ -43,9 +46,13 @@ async function openStoreOnly(root: string, spec?: string): Promise<Store> {
   try {
     mod = await import("./store-postgres.js");
   } catch (e) {
-    throw new BrtopsError("E_STORE", `The PostgreSQL store needs the "pg" package, which could not be loaded: ${(e as Error).message}`, {
-      hint: "Install it next to brtops (npm i pg), or use the file store (store: file).",
-    });
+    throw new BrtopsError(
+      "E_STORE",
+      `The PostgreSQL store needs the "pg" package, which could not be loaded: ${(e as Error).message}`,
+      {
+        hint: "Install it next to brtops (npm i pg), or use the file store (store: file).",
+      },
+    );
   }
   return mod.PostgresStore.open(url);
 }

@@ -4,7 +4,20 @@
  * (a JSON array), so a crash mid-write can never commit half a batch; a last line without its
  * newline is a torn append that never committed and is ignored (and cut off by the next append).
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, ftruncateSync, writeSync, watch as fsWatch } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  ftruncateSync,
+  writeSync,
+  watch as fsWatch,
+} from "node:fs";
 import { join } from "node:path";
 import { BrtopsError } from "../core/errors.js";
 import type { AnyDraft, AnyEvent } from "../core/events.js";
@@ -52,10 +65,14 @@ export class FileStore implements Store {
     try {
       const t = tail(file);
       if (t.lastSeq !== expectedLastSeq) {
-        throw new BrtopsError("E_CONFLICT", `Release ${release} changed while you were deciding: its log is at event ${t.lastSeq}, not ${expectedLastSeq}.`, {
-          hint: "Look at the release again (brtops status) and repeat your command if it still applies.",
-          details: { expected: expectedLastSeq, actual: t.lastSeq },
-        });
+        throw new BrtopsError(
+          "E_CONFLICT",
+          `Release ${release} changed while you were deciding: its log is at event ${t.lastSeq}, not ${expectedLastSeq}.`,
+          {
+            hint: "Look at the release again (brtops status) and repeat your command if it still applies.",
+            details: { expected: expectedLastSeq, actual: t.lastSeq },
+          },
+        );
       }
       const events = chain(release, t.lastSeq, t.lastHash, drafts);
       const line = (events.length === 1 ? JSON.stringify(events[0]) : JSON.stringify(events)) + "\n";
@@ -134,7 +151,12 @@ interface Cursor {
  * Parses the committed lines of `buf` (a log from byte `base` on). Returns the events, the byte
  * just after the last complete line, and damage when a line is not JSON.
  */
-function parseLines(buf: Buffer, base: number, file: string, seqBefore: number): { events: AnyEvent[]; end: number; damage?: { seq: number; reason: string } } {
+function parseLines(
+  buf: Buffer,
+  base: number,
+  file: string,
+  seqBefore: number,
+): { events: AnyEvent[]; end: number; damage?: { seq: number; reason: string } } {
   const events: AnyEvent[] = [];
   let start = 0;
   while (start < buf.length) {
@@ -147,7 +169,11 @@ function parseLines(buf: Buffer, base: number, file: string, seqBefore: number):
         batch = parseLine(line);
       } catch {
         const seq = (events.at(-1)?.seq ?? seqBefore) + 1;
-        return { events, end: base + start, damage: { seq, reason: `line ${lineAt(file, base + start)} of ${file} is not valid JSON` } };
+        return {
+          events,
+          end: base + start,
+          damage: { seq, reason: `line ${lineAt(file, base + start)} of ${file} is not valid JSON` },
+        };
       }
       for (const e of batch) events.push(e);
     }
@@ -174,7 +200,14 @@ export function readLog(file: string, fromSeq = 1, cursors?: Map<string, Cursor>
     // A log only grows (a torn tail is cut back to a line end, never before a committed line), so
     // the bytes up to the cursor are what was read before; a replaced file has another inode.
     // A log that is shorter than when this reader last read it was cut short: never read on as if whole.
-    if (c && c.ino === st.ino && st.size < c.offset) return { events: [], damage: { seq: c.lastSeq, reason: `the log is shorter than when it was last read (it ended at event ${c.lastSeq}): it was cut short` } };
+    if (c && c.ino === st.ino && st.size < c.offset)
+      return {
+        events: [],
+        damage: {
+          seq: c.lastSeq,
+          reason: `the log is shorter than when it was last read (it ended at event ${c.lastSeq}): it was cut short`,
+        },
+      };
     const from = c && c.lastSeq === fromSeq - 1 && c.ino === st.ino && c.offset <= st.size ? c : null;
     const base = from?.offset ?? 0;
     const buf = Buffer.alloc(st.size - base);
@@ -186,7 +219,8 @@ export function readLog(file: string, fromSeq = 1, cursors?: Map<string, Cursor>
     }
     const parsed = parseLines(buf.subarray(0, got), base, file, from?.lastSeq ?? 0);
     const events = from || fromSeq <= 1 ? parsed.events : parsed.events.filter((e) => e.seq >= fromSeq);
-    if (cursors && !parsed.damage) cursors.set(file, { ino: st.ino, offset: parsed.end, lastSeq: parsed.events.at(-1)?.seq ?? from?.lastSeq ?? 0 });
+    if (cursors && !parsed.damage)
+      cursors.set(file, { ino: st.ino, offset: parsed.end, lastSeq: parsed.events.at(-1)?.seq ?? from?.lastSeq ?? 0 });
     return parsed.damage ? { events, damage: parsed.damage } : { events };
   } finally {
     closeSync(fd);

@@ -27,13 +27,16 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
 }
 
-
 function conflict(release: string, expected: number, actual: number | undefined): BrtopsError {
   const where = actual === undefined ? "it has moved on" : `its log is at event ${actual}`;
-  return new BrtopsError("E_CONFLICT", `Release ${release} changed while you were deciding: ${where}, not ${expected}.`, {
-    hint: "Look at the release again (brtops status) and repeat your command if it still applies.",
-    details: { expected, ...(actual === undefined ? {} : { actual }) },
-  });
+  return new BrtopsError(
+    "E_CONFLICT",
+    `Release ${release} changed while you were deciding: ${where}, not ${expected}.`,
+    {
+      hint: "Look at the release again (brtops status) and repeat your command if it still applies.",
+      details: { expected, ...(actual === undefined ? {} : { actual }) },
+    },
+  );
 }
 
 /** Derived columns only: `text` cannot hold NUL, and the body (which keeps it, escaped) is what is read back. */
@@ -149,7 +152,11 @@ export class PostgresStore implements Store, Leases {
       const lastSeq = row?.last_seq ?? 0;
       if (lastSeq !== expectedLastSeq) throw conflict(release, expectedLastSeq, lastSeq);
       // A concurrent first append inserts the same key: we wait for it, then fail with 23505.
-      if (!row) await client.query("INSERT INTO brtops_releases (release, last_seq, last_hash) VALUES ($1, 0, $2)", [release, GENESIS]);
+      if (!row)
+        await client.query("INSERT INTO brtops_releases (release, last_seq, last_hash) VALUES ($1, 0, $2)", [
+          release,
+          GENESIS,
+        ]);
       const events = chain(release, lastSeq, row?.last_hash ?? GENESIS, drafts);
       const last = events[events.length - 1]!;
       await client.query(INSERT_EVENTS, [
@@ -163,7 +170,10 @@ export class PostgresStore implements Store, Leases {
         events.map((e) => e.hash),
         events.map((e) => JSON.stringify(e)),
       ]);
-      await client.query("UPDATE brtops_releases SET last_seq = $2, last_hash = $3, updated_at = now() WHERE release = $1", [release, last.seq, last.hash]);
+      await client.query(
+        "UPDATE brtops_releases SET last_seq = $2, last_hash = $3, updated_at = now() WHERE release = $1",
+        [release, last.seq, last.hash],
+      );
       await client.query("SELECT pg_notify($1, $2)", [NOTIFY_CHANNEL, JSON.stringify({ release, lastSeq: last.seq })]);
       await client.query("COMMIT");
       return events;
@@ -206,12 +216,15 @@ export class PostgresStore implements Store, Leases {
   }
 
   private async lastSeq(release: string): Promise<number> {
-    const r = await this.pool.query<{ last_seq: number }>("SELECT last_seq FROM brtops_releases WHERE release = $1", [release]);
+    const r = await this.pool.query<{ last_seq: number }>("SELECT last_seq FROM brtops_releases WHERE release = $1", [
+      release,
+    ]);
     return r.rows[0]?.last_seq ?? 0;
   }
 
   private async connect(doing: string): Promise<PoolClient> {
-    if (this.closed) throw new BrtopsError("E_STORE", `The PostgreSQL store is closed (${doing}).`, { hint: "Open the store again." });
+    if (this.closed)
+      throw new BrtopsError("E_STORE", `The PostgreSQL store is closed (${doing}).`, { hint: "Open the store again." });
     try {
       return await this.pool.connect();
     } catch (e) {

@@ -46,7 +46,13 @@ function openGate(sev: Sev | null): Gate {
 type Outcome = "final" | "self-approval" | "waiting" | `${string}:${string}`;
 
 /** Judges each approval in turn as decisions.ts does, recording the ones that are not refused. */
-function approveInTurn(sev: Sev | null, hum: string[], selfApproval: "never" | "sole-hum-lead" | undefined, requestedBy: string, approvers: string[]): Outcome[] {
+function approveInTurn(
+  sev: Sev | null,
+  hum: string[],
+  selfApproval: "never" | "sole-hum-lead" | undefined,
+  requestedBy: string,
+  approvers: string[],
+): Outcome[] {
   const c = config(hum, selfApproval);
   const gate = openGate(sev);
   return approvers.map((id, i): Outcome => {
@@ -76,25 +82,142 @@ describe("approvals a gate needs (approvalsRequired, as the engine opens gates)"
 });
 
 describe("judging approvals with the engine's inputs", () => {
-  const rows: { name: string; sev: Sev; hum: string[]; selfApproval?: "never" | "sole-hum-lead"; requestedBy: string; approvers: string[]; outcomes: Outcome[] }[] = [
+  const rows: {
+    name: string;
+    sev: Sev;
+    hum: string[];
+    selfApproval?: "never" | "sole-hum-lead";
+    requestedBy: string;
+    approvers: string[];
+    outcomes: Outcome[];
+  }[] = [
     // SEV-0: two different HUM LEADs, neither the requester.
-    { name: "SEV-0: one HUM LEAD's approval is not enough, a second one decides", sev: 0, hum: [ALICE, BOB, CAROL], requestedBy: AGENT, approvers: [ALICE, BOB], outcomes: ["waiting", "final"] },
-    { name: "SEV-0: the same HUM LEAD twice is refused", sev: 0, hum: [ALICE, BOB, CAROL], requestedBy: AGENT, approvers: [ALICE, ALICE], outcomes: ["waiting", "E_INVALID_STATE:two-person"] },
-    { name: "SEV-0: the requester is refused first", sev: 0, hum: [ALICE, BOB, CAROL], requestedBy: CAROL, approvers: [CAROL], outcomes: ["E_NOT_AUTHORIZED:requester"] },
-    { name: "SEV-0: the requester is refused as the second approver, a third HUM LEAD decides", sev: 0, hum: [ALICE, BOB, CAROL], requestedBy: CAROL, approvers: [ALICE, CAROL, BOB], outcomes: ["waiting", "E_NOT_AUTHORIZED:requester", "final"] },
-    { name: "SEV-0 with two HUM LEADs, one the requester: the other alone is not enough", sev: 0, hum: [ALICE, BOB], requestedBy: ALICE, approvers: [BOB, ALICE], outcomes: ["waiting", "E_NOT_AUTHORIZED:requester"] },
-    { name: "SEV-0 under selfApproval: sole-hum-lead still refuses the requester", sev: 0, hum: [ALICE, BOB, CAROL], selfApproval: "sole-hum-lead", requestedBy: ALICE, approvers: [ALICE], outcomes: ["E_NOT_AUTHORIZED:requester"] },
+    {
+      name: "SEV-0: one HUM LEAD's approval is not enough, a second one decides",
+      sev: 0,
+      hum: [ALICE, BOB, CAROL],
+      requestedBy: AGENT,
+      approvers: [ALICE, BOB],
+      outcomes: ["waiting", "final"],
+    },
+    {
+      name: "SEV-0: the same HUM LEAD twice is refused",
+      sev: 0,
+      hum: [ALICE, BOB, CAROL],
+      requestedBy: AGENT,
+      approvers: [ALICE, ALICE],
+      outcomes: ["waiting", "E_INVALID_STATE:two-person"],
+    },
+    {
+      name: "SEV-0: the requester is refused first",
+      sev: 0,
+      hum: [ALICE, BOB, CAROL],
+      requestedBy: CAROL,
+      approvers: [CAROL],
+      outcomes: ["E_NOT_AUTHORIZED:requester"],
+    },
+    {
+      name: "SEV-0: the requester is refused as the second approver, a third HUM LEAD decides",
+      sev: 0,
+      hum: [ALICE, BOB, CAROL],
+      requestedBy: CAROL,
+      approvers: [ALICE, CAROL, BOB],
+      outcomes: ["waiting", "E_NOT_AUTHORIZED:requester", "final"],
+    },
+    {
+      name: "SEV-0 with two HUM LEADs, one the requester: the other alone is not enough",
+      sev: 0,
+      hum: [ALICE, BOB],
+      requestedBy: ALICE,
+      approvers: [BOB, ALICE],
+      outcomes: ["waiting", "E_NOT_AUTHORIZED:requester"],
+    },
+    {
+      name: "SEV-0 under selfApproval: sole-hum-lead still refuses the requester",
+      sev: 0,
+      hum: [ALICE, BOB, CAROL],
+      selfApproval: "sole-hum-lead",
+      requestedBy: ALICE,
+      approvers: [ALICE],
+      outcomes: ["E_NOT_AUTHORIZED:requester"],
+    },
     // SEV-1 and lower: one HUM LEAD, not the requester alone.
-    { name: "SEV-1: one HUM LEAD decides", sev: 1, hum: [ALICE, BOB], requestedBy: AGENT, approvers: [ALICE], outcomes: ["final"] },
-    { name: "SEV-3, two HUM LEADs: the requester's approval waits for the other", sev: 3, hum: [ALICE, BOB], requestedBy: ALICE, approvers: [ALICE, BOB], outcomes: ["waiting", "final"] },
-    { name: "SEV-3, two HUM LEADs, selfApproval: sole-hum-lead: the requester rule holds", sev: 3, hum: [ALICE, BOB], selfApproval: "sole-hum-lead", requestedBy: ALICE, approvers: [ALICE, BOB], outcomes: ["waiting", "final"] },
-    { name: "SEV-3, two HUM LEADs, selfApproval: never: the requester rule holds", sev: 3, hum: [ALICE, BOB], selfApproval: "never", requestedBy: ALICE, approvers: [ALICE, BOB], outcomes: ["waiting", "final"] },
-    { name: "SEV-3, two HUM LEADs: the requester twice is refused", sev: 3, hum: [ALICE, BOB], requestedBy: ALICE, approvers: [ALICE, ALICE], outcomes: ["waiting", "E_INVALID_STATE:two-person"] },
-    { name: "SEV-3, the requester's id in another case is still the requester", sev: 3, hum: [ALICE, BOB], requestedBy: ALICE.toUpperCase(), approvers: [ALICE], outcomes: ["waiting"] },
-    { name: "SEV-3, requested by the AI LEAD: one HUM LEAD decides", sev: 3, hum: [ALICE, BOB], requestedBy: AGENT, approvers: [BOB], outcomes: ["final"] },
+    {
+      name: "SEV-1: one HUM LEAD decides",
+      sev: 1,
+      hum: [ALICE, BOB],
+      requestedBy: AGENT,
+      approvers: [ALICE],
+      outcomes: ["final"],
+    },
+    {
+      name: "SEV-3, two HUM LEADs: the requester's approval waits for the other",
+      sev: 3,
+      hum: [ALICE, BOB],
+      requestedBy: ALICE,
+      approvers: [ALICE, BOB],
+      outcomes: ["waiting", "final"],
+    },
+    {
+      name: "SEV-3, two HUM LEADs, selfApproval: sole-hum-lead: the requester rule holds",
+      sev: 3,
+      hum: [ALICE, BOB],
+      selfApproval: "sole-hum-lead",
+      requestedBy: ALICE,
+      approvers: [ALICE, BOB],
+      outcomes: ["waiting", "final"],
+    },
+    {
+      name: "SEV-3, two HUM LEADs, selfApproval: never: the requester rule holds",
+      sev: 3,
+      hum: [ALICE, BOB],
+      selfApproval: "never",
+      requestedBy: ALICE,
+      approvers: [ALICE, BOB],
+      outcomes: ["waiting", "final"],
+    },
+    {
+      name: "SEV-3, two HUM LEADs: the requester twice is refused",
+      sev: 3,
+      hum: [ALICE, BOB],
+      requestedBy: ALICE,
+      approvers: [ALICE, ALICE],
+      outcomes: ["waiting", "E_INVALID_STATE:two-person"],
+    },
+    {
+      name: "SEV-3, the requester's id in another case is still the requester",
+      sev: 3,
+      hum: [ALICE, BOB],
+      requestedBy: ALICE.toUpperCase(),
+      approvers: [ALICE],
+      outcomes: ["waiting"],
+    },
+    {
+      name: "SEV-3, requested by the AI LEAD: one HUM LEAD decides",
+      sev: 3,
+      hum: [ALICE, BOB],
+      requestedBy: AGENT,
+      approvers: [BOB],
+      outcomes: ["final"],
+    },
     // One HUM LEAD: selfApproval decides.
-    { name: "a sole HUM LEAD approves their own request (default sole-hum-lead), recorded as such", sev: 3, hum: [ALICE], requestedBy: ALICE, approvers: [ALICE], outcomes: ["self-approval"] },
-    { name: "a sole HUM LEAD's own request under selfApproval: never is refused", sev: 3, hum: [ALICE], selfApproval: "never", requestedBy: ALICE, approvers: [ALICE], outcomes: ["E_NOT_AUTHORIZED:self-approval"] },
+    {
+      name: "a sole HUM LEAD approves their own request (default sole-hum-lead), recorded as such",
+      sev: 3,
+      hum: [ALICE],
+      requestedBy: ALICE,
+      approvers: [ALICE],
+      outcomes: ["self-approval"],
+    },
+    {
+      name: "a sole HUM LEAD's own request under selfApproval: never is refused",
+      sev: 3,
+      hum: [ALICE],
+      selfApproval: "never",
+      requestedBy: ALICE,
+      approvers: [ALICE],
+      outcomes: ["E_NOT_AUTHORIZED:self-approval"],
+    },
   ];
   it.each(rows)("$name", ({ sev, hum, selfApproval, requestedBy, approvers, outcomes }) => {
     expect(approveInTurn(sev, hum, selfApproval, requestedBy, approvers)).toEqual(outcomes);

@@ -7,10 +7,23 @@ const AI: Actor = { id: "agent@x", role: "ai-lead" };
 const PKG = { commit: "abcdef0123456789abcdef0123456789abcdef01", artifacts: [{ name: "app.tgz", sha256: "00" }] };
 
 function run(release: string, o: Partial<RunDocuments> = {}): RunDocuments {
-  return { release, version: "1.1.0", environment: "staging", attempt: 1, requestedAt: "2026-01-01T00:00:00.000Z", requestedBy: AI, promotion: null, earlier: [], documents: {}, ...o };
+  return {
+    release,
+    version: "1.1.0",
+    environment: "staging",
+    attempt: 1,
+    requestedAt: "2026-01-01T00:00:00.000Z",
+    requestedBy: AI,
+    promotion: null,
+    earlier: [],
+    documents: {},
+    ...o,
+  };
 }
 
-const first = run("1.1.0", { documents: { "changelog.md": "# Changelog staging\n", "post-deployment-validation.md": "# PDV staging\n" } });
+const first = run("1.1.0", {
+  documents: { "changelog.md": "# Changelog staging\n", "post-deployment-validation.md": "# PDV staging\n" },
+});
 const production = run("1.1.0@production", {
   environment: "production",
   requestedAt: "2026-01-02T00:00:00.000Z",
@@ -28,7 +41,11 @@ describe("composeDocuments", () => {
 
   it("adds a later run's section after the earlier one's, under a heading naming run, environment, attempt and promotion source", () => {
     const out = composeDocuments([production, first]);
-    expect(out.find((d) => d.name === "changelog.md")).toEqual({ name: "changelog.md", text: "# Changelog staging\n", runs: ["1.1.0"] });
+    expect(out.find((d) => d.name === "changelog.md")).toEqual({
+      name: "changelog.md",
+      text: "# Changelog staging\n",
+      runs: ["1.1.0"],
+    });
     expect(out.find((d) => d.name === "post-deployment-validation.md")).toEqual({
       name: "post-deployment-validation.md",
       runs: ["1.1.0", "1.1.0@production"],
@@ -45,7 +62,12 @@ describe("composeDocuments", () => {
     const third = run("1.1.0@production~3", {
       environment: "production",
       attempt: 3,
-      promotion: { from: "1.1.0", environment: null, package: PKG, override: { by: "alice@x", reason: "hotfix | now" } },
+      promotion: {
+        from: "1.1.0",
+        environment: null,
+        package: PKG,
+        override: { by: "alice@x", reason: "hotfix | now" },
+      },
       earlier: [
         { release: "1.1.0@production", state: "rolled-back" },
         { release: "1.1.0@production~2", state: null },
@@ -55,16 +77,25 @@ describe("composeDocuments", () => {
       "## Run 1.1.0@production~3 — production, attempt 3 (promotion of 1.1.0; earlier attempts 1.1.0@production ended rolled back, 1.1.0@production~2 (its log is not in this store))\n\n" +
         "Requested by agent@x (ai-lead) at 2026-01-01T00:00:00.000Z. Deploys the package approved in run 1.1.0 (commit `abcdef012345`, 1 artifact). Promotion order overridden by alice@x: hotfix \\| now.\n",
     );
-    expect(runHeading(run("1.1.0@staging~2", { attempt: 2, earlier: [{ release: "1.1.0", state: "aborted" }] }))).toMatch(/^## Run 1\.1\.0@staging~2 — staging, attempt 2 \(earlier attempt 1\.1\.0 ended aborted\)\n/);
+    expect(
+      runHeading(run("1.1.0@staging~2", { attempt: 2, earlier: [{ release: "1.1.0", state: "aborted" }] })),
+    ).toMatch(/^## Run 1\.1\.0@staging~2 — staging, attempt 2 \(earlier attempt 1\.1\.0 ended aborted\)\n/);
   });
 
   it("gives the first section a heading (and no separator) when the version's first run did not write that document", () => {
     const attempt1 = run("1.1.0", { documents: { "changelog.md": "A\n" } });
-    const attempt2 = run("1.1.0@staging~2", { attempt: 2, requestedAt: "2026-01-03T00:00:00.000Z", earlier: [{ release: "1.1.0", state: "aborted" }], documents: { "changelog.md": "B\n", "release-notes.md": "N\n" } });
+    const attempt2 = run("1.1.0@staging~2", {
+      attempt: 2,
+      requestedAt: "2026-01-03T00:00:00.000Z",
+      earlier: [{ release: "1.1.0", state: "aborted" }],
+      documents: { "changelog.md": "B\n", "release-notes.md": "N\n" },
+    });
     const [cl, rn] = composeDocuments([attempt2, attempt1]);
     expect(cl!.text).toBe(`A\n\n---\n\n${runHeading(attempt2)}\nB\n`);
     expect(rn!.text).toBe(`${runHeading(attempt2)}\nN\n`);
-    expect(composeDocuments([attempt2, attempt1], ["release-notes.md"]).map((d) => d.name)).toEqual(["release-notes.md"]);
+    expect(composeDocuments([attempt2, attempt1], ["release-notes.md"]).map((d) => d.name)).toEqual([
+      "release-notes.md",
+    ]);
   });
 
   it("orders runs as they were requested, the version's first run first", () => {

@@ -22,7 +22,15 @@ function failure(fn: () => unknown): BrtopsError {
 
 describe("built-in environments", () => {
   it("are the spec's targets with their aliases, frozen", () => {
-    expect(Object.keys(BUILTIN_ENVIRONMENTS)).toEqual(["production", "staging", "testing", "github", "npm", "docker-hub", "app-store"]);
+    expect(Object.keys(BUILTIN_ENVIRONMENTS)).toEqual([
+      "production",
+      "staging",
+      "testing",
+      "github",
+      "npm",
+      "docker-hub",
+      "app-store",
+    ]);
     expect(BUILTIN_ENVIRONMENTS["staging"]).toEqual(["Staging", "Stage", "UAT"]);
     expect(Object.isFrozen(BUILTIN_ENVIRONMENTS)).toBe(true);
     expect(Object.isFrozen(BUILTIN_ENVIRONMENTS["production"])).toBe(true);
@@ -76,7 +84,18 @@ describe("buildEnvironmentCatalog with a project's environments", () => {
   });
 
   it("adds configured environments after the built-ins", () => {
-    expect(catalog.canonical).toEqual(["production", "staging", "testing", "github", "npm", "docker-hub", "app-store", "eu-west", "beta", "canary"]);
+    expect(catalog.canonical).toEqual([
+      "production",
+      "staging",
+      "testing",
+      "github",
+      "npm",
+      "docker-hub",
+      "app-store",
+      "eu-west",
+      "beta",
+      "canary",
+    ]);
     expect(catalog.byAlias.get("europe")).toBe("eu-west");
     expect(catalog.byAlias.get("euwest1")).toBe("eu-west");
     expect(catalog.byAlias.get("livecanary")).toBe("canary");
@@ -106,7 +125,9 @@ describe("buildEnvironmentCatalog with a project's environments", () => {
   });
 
   it("refuses two configured environments answering to the same name", () => {
-    const e = failure(() => buildEnvironmentCatalog({ "eu-west": { aliases: ["Europe"] }, "eu-central": { aliases: ["europe"] } }));
+    const e = failure(() =>
+      buildEnvironmentCatalog({ "eu-west": { aliases: ["Europe"] }, "eu-central": { aliases: ["europe"] } }),
+    );
     expect(e.code).toBe("E_CONFIG_INVALID");
     expect(e.message).toContain(`"eu-west" and "eu-central" both answer to "europe"`);
     expect(e.details).toEqual({ alias: "europe", environments: ["eu-west", "eu-central"] });
@@ -169,7 +190,13 @@ describe("resolveEnvironment errors", () => {
   });
 
   it("works on a hand-made catalog without written aliases", () => {
-    const handMade: EnvironmentCatalog = { canonical: ["edge"], byAlias: new Map([["edge", "edge"], ["cdn", "edge"]]) };
+    const handMade: EnvironmentCatalog = {
+      canonical: ["edge"],
+      byAlias: new Map([
+        ["edge", "edge"],
+        ["cdn", "edge"],
+      ]),
+    };
     expect(resolveEnvironment("CDN", handMade)).toBe("edge");
     const e = failure(() => resolveEnvironment("cnd", handMade));
     expect(e.message).toContain("Did you mean edge? Known environments: edge (cdn).");

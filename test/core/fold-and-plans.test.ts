@@ -12,13 +12,23 @@ const HUM: Actor = { id: "alice@x", role: "hum-lead" };
 const HUM2: Actor = { id: "bob@x", role: "hum-lead" };
 let clock = 0;
 const at = (): string => new Date(Date.UTC(2026, 0, 1, 0, 0, clock++)).toISOString();
-const d = (type: AnyDraft["type"], actor: Actor, data: unknown): AnyDraft => ({ type, at: at(), actor, data }) as AnyDraft;
+const d = (type: AnyDraft["type"], actor: Actor, data: unknown): AnyDraft =>
+  ({ type, at: at(), actor, data }) as AnyDraft;
 const log = (...drafts: AnyDraft[]): AnyEvent[] => chain("2.1.0", 0, GENESIS, drafts);
 const ok = (step: string): AnyDraft => d("StepSucceeded", AI, { step });
 const req = d("ReleaseRequested", AI, { version: "2.1.0", environment: "staging", previous: "2.0.0" });
 const sev = (n: number): AnyDraft => d("SevAssessed", AI, { sev: n, phases: phasesForSev(n as 0), factors: [] });
 const gate = (phase: number, step: string, kind = "approval", findings: unknown[] = [], required = 1): AnyDraft =>
-  d("GateOpened", AI, { phase, step, kind, title: "t", report: "r", findings, requiredApprovals: required, onApprove: `${phase}.11` });
+  d("GateOpened", AI, {
+    phase,
+    step,
+    kind,
+    title: "t",
+    report: "r",
+    findings,
+    requiredApprovals: required,
+    onApprove: `${phase}.11`,
+  });
 
 describe("SEV plans", () => {
   it.each([
@@ -42,18 +52,72 @@ describe("the fold", () => {
   const rows: [string, AnyDraft[], Record<string, unknown>][] = [
     ["a request starts at 1.1, running", [req], { step: "1.1", state: "running", phase: 1 }],
     ["a step's success moves to the next", [req, ok("1.1")], { step: "1.2" }],
-    ["the end of phase 1 goes to phase 2 by the plan", [req, sev(3), ...["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8"].map(ok)], { step: "2.1", phase: 2 }],
+    [
+      "the end of phase 1 goes to phase 2 by the plan",
+      [req, sev(3), ...["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8"].map(ok)],
+      { step: "2.1", phase: 2 },
+    ],
     ["a gate waits for a HUM LEAD", [req, gate(2, "2.10")], { state: "awaiting-hum-lead", step: "2.10" }],
-    ["an approval goes to the document step", [req, gate(2, "2.10"), d("GateApproved", HUM, { phase: 2, step: "2.10", authority: "person", final: true })], { step: "2.11", state: "running" }],
-    ["a rejection returns to the phase's first step", [req, gate(2, "2.10"), d("GateRejected", HUM, { phase: 2, step: "2.10", reason: "no", returnTo: 2 })], { step: "2.1", state: "running" }],
-    ["a NO-GO returns to the named phase", [req, sev(1), gate(5, "5.10", "go-no-go"), d("GateRejected", HUM, { phase: 5, step: "5.10", reason: "no", returnTo: 3 })], { step: "3.1", phase: 3 }],
-    ["a non-final approval keeps the gate open", [req, gate(2, "2.10", "approval", [], 2), d("GateApproved", HUM, { phase: 2, step: "2.10", authority: "person", final: false })], { state: "awaiting-hum-lead" }],
+    [
+      "an approval goes to the document step",
+      [req, gate(2, "2.10"), d("GateApproved", HUM, { phase: 2, step: "2.10", authority: "person", final: true })],
+      { step: "2.11", state: "running" },
+    ],
+    [
+      "a rejection returns to the phase's first step",
+      [req, gate(2, "2.10"), d("GateRejected", HUM, { phase: 2, step: "2.10", reason: "no", returnTo: 2 })],
+      { step: "2.1", state: "running" },
+    ],
+    [
+      "a NO-GO returns to the named phase",
+      [
+        req,
+        sev(1),
+        gate(5, "5.10", "go-no-go"),
+        d("GateRejected", HUM, { phase: 5, step: "5.10", reason: "no", returnTo: 3 }),
+      ],
+      { step: "3.1", phase: 3 },
+    ],
+    [
+      "a non-final approval keeps the gate open",
+      [
+        req,
+        gate(2, "2.10", "approval", [], 2),
+        d("GateApproved", HUM, { phase: 2, step: "2.10", authority: "person", final: false }),
+      ],
+      { state: "awaiting-hum-lead" },
+    ],
     ["a pause holds", [req, d("PauseRequested", HUM, {})], { state: "paused" }],
     ["a resume lets go", [req, d("PauseRequested", HUM, {}), d("Resumed", HUM, {})], { state: "running" }],
-    ["a failed step is failed", [req, d("StepStarted", AI, { step: "1.1", attempt: 1 }), d("StepFailed", AI, { step: "1.1", error: { code: "E", message: "m" } })], { state: "failed" }],
-    ["an incident waits for guidance", [req, d("IncidentOpened", AI, { step: "1.1", error: { code: "E", message: "m" } })], { state: "awaiting-hum-lead" }],
-    ["rollback requested → rolling back", [req, d("StepSucceeded", AI, { step: "6.1:ship" }), d("RollbackRequested", HUM, {})], { state: "rolling-back", deployed: true }],
-    ["rollback completed → rolled back", [req, d("StepSucceeded", AI, { step: "6.1:ship" }), d("RollbackRequested", HUM, {}), d("RollbackCompleted", AI, { steps: ["ship"], to: "2.0.0" })], { state: "rolled-back" }],
+    [
+      "a failed step is failed",
+      [
+        req,
+        d("StepStarted", AI, { step: "1.1", attempt: 1 }),
+        d("StepFailed", AI, { step: "1.1", error: { code: "E", message: "m" } }),
+      ],
+      { state: "failed" },
+    ],
+    [
+      "an incident waits for guidance",
+      [req, d("IncidentOpened", AI, { step: "1.1", error: { code: "E", message: "m" } })],
+      { state: "awaiting-hum-lead" },
+    ],
+    [
+      "rollback requested → rolling back",
+      [req, d("StepSucceeded", AI, { step: "6.1:ship" }), d("RollbackRequested", HUM, {})],
+      { state: "rolling-back", deployed: true },
+    ],
+    [
+      "rollback completed → rolled back",
+      [
+        req,
+        d("StepSucceeded", AI, { step: "6.1:ship" }),
+        d("RollbackRequested", HUM, {}),
+        d("RollbackCompleted", AI, { steps: ["ship"], to: "2.0.0" }),
+      ],
+      { state: "rolled-back" },
+    ],
     ["abort → aborted", [req, d("AbortRequested", HUM, {}), d("Aborted", AI, {})], { state: "aborted" }],
     ["certified", [req, d("Certified", HUM, {})], { state: "certified" }],
   ];
@@ -62,8 +126,15 @@ describe("the fold", () => {
   });
 
   it("retry after an incident runs the step again; continue skips it", () => {
-    const base = [req, d("StepStarted", AI, { step: "1.1", attempt: 1 }), d("StepFailed", AI, { step: "1.1", error: { code: "E", message: "m" } }), d("IncidentOpened", AI, { step: "1.1", error: { code: "E", message: "m" } })];
-    expect(nextAction(foldEvents(log(...base, d("IncidentGuidance", HUM, { step: "1.1", choice: "retry" })))!)).toEqual({ type: "run", step: "1.1" });
+    const base = [
+      req,
+      d("StepStarted", AI, { step: "1.1", attempt: 1 }),
+      d("StepFailed", AI, { step: "1.1", error: { code: "E", message: "m" } }),
+      d("IncidentOpened", AI, { step: "1.1", error: { code: "E", message: "m" } }),
+    ];
+    expect(nextAction(foldEvents(log(...base, d("IncidentGuidance", HUM, { step: "1.1", choice: "retry" })))!)).toEqual(
+      { type: "run", step: "1.1" },
+    );
     const cont = foldEvents(log(...base, d("IncidentGuidance", HUM, { step: "1.1", choice: "continue" })))!;
     expect(cont.step).toBe("1.2");
     expect(cont.steps["1.1"]!.status).toBe("skipped");
@@ -73,7 +144,13 @@ describe("the fold", () => {
     const grant = d("AutoProceedGranted", HUM, {});
     expect(nextAction(foldEvents(log(req, sev(3), grant, gate(2, "2.10")))!).type).toBe("auto-approve");
     expect(nextAction(foldEvents(log(req, sev(3), grant, gate(5, "5.10", "go-no-go")))!).type).toBe("await");
-    expect(nextAction(foldEvents(log(req, sev(3), grant, gate(2, "2.10", "approval", [{ severity: "warning", code: "X", message: "m" }])))!).type).toBe("await");
+    expect(
+      nextAction(
+        foldEvents(
+          log(req, sev(3), grant, gate(2, "2.10", "approval", [{ severity: "warning", code: "X", message: "m" }])),
+        )!,
+      ).type,
+    ).toBe("await");
     expect(nextAction(foldEvents(log(req, sev(1), grant, gate(2, "2.10")))!).type).toBe("await");
   });
 });
@@ -96,7 +173,13 @@ describe("authority", () => {
   it("SEV-0 needs two different HUM LEADs; the requester alone is never enough", () => {
     const g = foldEvents(log(req, gate(2, "2.10", "approval", [], 2)))!.gate!;
     expect(judgeApproval(g, "agent@x", "alice@x").final).toBe(false);
-    const g1 = foldEvents(log(req, gate(2, "2.10", "approval", [], 2), d("GateApproved", HUM, { phase: 2, step: "2.10", authority: "person", final: false })))!.gate!;
+    const g1 = foldEvents(
+      log(
+        req,
+        gate(2, "2.10", "approval", [], 2),
+        d("GateApproved", HUM, { phase: 2, step: "2.10", authority: "person", final: false }),
+      ),
+    )!.gate!;
     expect(() => judgeApproval(g1, "agent@x", "alice@x")).toThrow(/already approved/);
     expect(judgeApproval(g1, "agent@x", "bob@x").final).toBe(true);
     const g2 = foldEvents(log(req, gate(2, "2.10")))!.gate!;

@@ -21,7 +21,14 @@ function approvedFp(extra: Record<string, number> = {}, withLines = true): Scope
     files[p] = `h-${p}`;
     lines[p] = n;
   }
-  return { commit: "a".repeat(40), files, ...(withLines ? { lines } : {}), artifacts: { "app.tgz": "s1" }, features: ["login", "search"], config: "c1" };
+  return {
+    commit: "a".repeat(40),
+    files,
+    ...(withLines ? { lines } : {}),
+    artifacts: { "app.tgz": "s1" },
+    features: ["login", "search"],
+    config: "c1",
+  };
 }
 
 function modify(fp: ScopeFingerprint, paths: string[], edits: Partial<ScopeFingerprint> = {}): ScopeFingerprint {
@@ -30,20 +37,71 @@ function modify(fp: ScopeFingerprint, paths: string[], edits: Partial<ScopeFinge
   return { ...fp, commit: "b".repeat(40), files, ...edits };
 }
 
-const featureFiles = (n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => `src/feature/f${String(from + i).padStart(3, "0")}.ts`);
+const featureFiles = (n: number, from = 0): string[] =>
+  Array.from({ length: n }, (_, i) => `src/feature/f${String(from + i).padStart(3, "0")}.ts`);
 
 describe("measureDeviation", () => {
   const base = approvedFp();
-  const rows: { name: string; current: ScopeFingerprint; approved?: ScopeFingerprint; opts?: Parameters<typeof measureDeviation>[2]; percent: number; cls: Deviation["class"]; action: Deviation["action"] }[] = [
+  const rows: {
+    name: string;
+    current: ScopeFingerprint;
+    approved?: ScopeFingerprint;
+    opts?: Parameters<typeof measureDeviation>[2];
+    percent: number;
+    cls: Deviation["class"];
+    action: Deviation["action"];
+  }[] = [
     { name: "no change at all", current: base, percent: 0, cls: "NONE", action: "continue" },
-    { name: "commit moved, same content", current: { ...base, commit: "b".repeat(40) }, percent: 0, cls: "MINOR", action: "continue" },
-    { name: "1 of 100 equal files", current: modify(base, featureFiles(1)), percent: 1, cls: "MINOR", action: "continue" },
-    { name: "4 of 100 equal files", current: modify(base, featureFiles(4)), percent: 4, cls: "MINOR", action: "continue" },
-    { name: "exactly 5 of 100 is MODERATE", current: modify(base, featureFiles(5)), percent: 5, cls: "MODERATE", action: "approve-deviation" },
-    { name: "10 of 100 equal files", current: modify(base, featureFiles(10)), percent: 10, cls: "MODERATE", action: "approve-deviation" },
-    { name: "exactly 15 of 100 is MODERATE", current: modify(base, featureFiles(15)), percent: 15, cls: "MODERATE", action: "approve-deviation" },
+    {
+      name: "commit moved, same content",
+      current: { ...base, commit: "b".repeat(40) },
+      percent: 0,
+      cls: "MINOR",
+      action: "continue",
+    },
+    {
+      name: "1 of 100 equal files",
+      current: modify(base, featureFiles(1)),
+      percent: 1,
+      cls: "MINOR",
+      action: "continue",
+    },
+    {
+      name: "4 of 100 equal files",
+      current: modify(base, featureFiles(4)),
+      percent: 4,
+      cls: "MINOR",
+      action: "continue",
+    },
+    {
+      name: "exactly 5 of 100 is MODERATE",
+      current: modify(base, featureFiles(5)),
+      percent: 5,
+      cls: "MODERATE",
+      action: "approve-deviation",
+    },
+    {
+      name: "10 of 100 equal files",
+      current: modify(base, featureFiles(10)),
+      percent: 10,
+      cls: "MODERATE",
+      action: "approve-deviation",
+    },
+    {
+      name: "exactly 15 of 100 is MODERATE",
+      current: modify(base, featureFiles(15)),
+      percent: 15,
+      cls: "MODERATE",
+      action: "approve-deviation",
+    },
     { name: "16 of 100 is MAJOR", current: modify(base, featureFiles(16)), percent: 16, cls: "MAJOR", action: "hold" },
-    { name: "30 of 100 equal files", current: modify(base, featureFiles(30)), percent: 30, cls: "MAJOR", action: "hold" },
+    {
+      name: "30 of 100 equal files",
+      current: modify(base, featureFiles(30)),
+      percent: 30,
+      cls: "MAJOR",
+      action: "hold",
+    },
     {
       name: "file-count mode without line counts",
       approved: approvedFp({}, false),
@@ -52,12 +110,50 @@ describe("measureDeviation", () => {
       cls: "MODERATE",
       action: "approve-deviation",
     },
-    { name: "a feature added", current: { ...base, features: ["login", "search", "payments"] }, percent: 5, cls: "MODERATE", action: "approve-deviation" },
-    { name: "config changed", current: { ...base, config: "c2" }, percent: 5, cls: "MODERATE", action: "approve-deviation" },
-    { name: "an artifact rebuilt differently", current: { ...base, artifacts: { "app.tgz": "s2" } }, percent: 2, cls: "MINOR", action: "continue" },
-    { name: "custom thresholds: 4 % is MODERATE at minor 3", current: modify(base, featureFiles(4)), opts: { thresholds: { minor: 3, major: 8 } }, percent: 4, cls: "MODERATE", action: "approve-deviation" },
-    { name: "custom thresholds: 10 % is MAJOR at major 8", current: modify(base, featureFiles(10)), opts: { thresholds: { minor: 3, major: 8 } }, percent: 10, cls: "MAJOR", action: "hold" },
-    { name: "everything changed is capped at 100", current: modify(base, featureFiles(100), { config: "c9", features: [] }), percent: 100, cls: "MAJOR", action: "hold" },
+    {
+      name: "a feature added",
+      current: { ...base, features: ["login", "search", "payments"] },
+      percent: 5,
+      cls: "MODERATE",
+      action: "approve-deviation",
+    },
+    {
+      name: "config changed",
+      current: { ...base, config: "c2" },
+      percent: 5,
+      cls: "MODERATE",
+      action: "approve-deviation",
+    },
+    {
+      name: "an artifact rebuilt differently",
+      current: { ...base, artifacts: { "app.tgz": "s2" } },
+      percent: 2,
+      cls: "MINOR",
+      action: "continue",
+    },
+    {
+      name: "custom thresholds: 4 % is MODERATE at minor 3",
+      current: modify(base, featureFiles(4)),
+      opts: { thresholds: { minor: 3, major: 8 } },
+      percent: 4,
+      cls: "MODERATE",
+      action: "approve-deviation",
+    },
+    {
+      name: "custom thresholds: 10 % is MAJOR at major 8",
+      current: modify(base, featureFiles(10)),
+      opts: { thresholds: { minor: 3, major: 8 } },
+      percent: 10,
+      cls: "MAJOR",
+      action: "hold",
+    },
+    {
+      name: "everything changed is capped at 100",
+      current: modify(base, featureFiles(100), { config: "c9", features: [] }),
+      percent: 100,
+      cls: "MAJOR",
+      action: "hold",
+    },
   ];
   it.each(rows)("$name → $percent% $cls $action", ({ approved, current, opts, percent, cls, action }) => {
     const d = measureDeviation(approved ?? base, current, opts);
@@ -74,11 +170,16 @@ describe("measureDeviation", () => {
     expect(feature.percent).toBe(1.98);
     expect(infra.percent).toBe(3.96);
     expect(infra.byCategory.infrastructure).toEqual({ percent: 2.97, changed: ["infra/main.tf"] });
-    expect(infra.changes.files.find((f) => f.path === "infra/main.tf")).toEqual({ path: "infra/main.tf", change: "modified", category: "infrastructure", lines: 10 });
+    expect(infra.changes.files.find((f) => f.path === "infra/main.tf")).toEqual({
+      path: "infra/main.tf",
+      change: "modified",
+      category: "infrastructure",
+      lines: 10,
+    });
   });
 
   it("turns two infrastructure files into a MODERATE deviation where two feature files stay MINOR", () => {
-    const approved = approvedFp({ "Dockerfile": 10, ".github/workflows/ci.yml": 10 });
+    const approved = approvedFp({ Dockerfile: 10, ".github/workflows/ci.yml": 10 });
     expect(measureDeviation(approved, modify(approved, featureFiles(2))).class).toBe("MINOR");
     const d = measureDeviation(approved, modify(approved, ["Dockerfile", ".github/workflows/ci.yml"]));
     expect(d.class).toBe("MODERATE");
@@ -107,7 +208,12 @@ describe("measureDeviation", () => {
   });
 
   it("records feature, config and artifact changes in their categories", () => {
-    const d = measureDeviation(base, { ...base, features: ["login", "payments"], config: "c2", artifacts: { "app.tgz": "s1", "cli.tgz": "s3" } });
+    const d = measureDeviation(base, {
+      ...base,
+      features: ["login", "payments"],
+      config: "c2",
+      artifacts: { "app.tgz": "s1", "cli.tgz": "s3" },
+    });
     expect(d.changes.features).toEqual({ added: ["payments"], removed: ["search"] });
     expect(d.changes.configChanged).toBe(true);
     expect(d.changes.commitChanged).toBe(false);
@@ -123,15 +229,22 @@ describe("measureDeviation", () => {
   it("uses custom categories and weights", () => {
     const approved = approvedFp({ "db/schema.sql": 10 });
     const categories = { ...DEFAULT_SCOPE_CATEGORIES, infrastructure: ["db/**"] };
-    const d = measureDeviation(approved, modify(approved, ["db/schema.sql"]), { categories, weights: { infrastructure: 10 } });
+    const d = measureDeviation(approved, modify(approved, ["db/schema.sql"]), {
+      categories,
+      weights: { infrastructure: 10 },
+    });
     expect(d.changes.files[0]?.category).toBe("infrastructure");
     expect(d.percent).toBe(9.9); // 10 × 10 / 1010 lines
   });
 
   it("says what changed and what happens next in the summary", () => {
-    expect(measureDeviation(base, base).summary).toBe(`No deviation from the approved scope (commit ${"a".repeat(12)}).`);
+    expect(measureDeviation(base, base).summary).toBe(
+      `No deviation from the approved scope (commit ${"a".repeat(12)}).`,
+    );
     const s = measureDeviation(base, modify(base, featureFiles(10))).summary;
-    expect(s).toBe(`MODERATE scope deviation: 10% system impact (feature 10%): 10 files modified; commit ${"a".repeat(12)} → ${"b".repeat(12)}. The HUM LEAD must approve this deviation before the release goes on.`);
+    expect(s).toBe(
+      `MODERATE scope deviation: 10% system impact (feature 10%): 10 files modified; commit ${"a".repeat(12)} → ${"b".repeat(12)}. The HUM LEAD must approve this deviation before the release goes on.`,
+    );
   });
 
   it("treats paths named like Object's own members as ordinary files", () => {
@@ -157,7 +270,9 @@ describe("measureDeviation", () => {
     [{ minor: 5, major: Number.NaN }],
     [{ minor: 5, major: 150 }],
   ])("rejects thresholds %j with E_SCOPE_THRESHOLDS_INVALID", (thresholds) => {
-    expect(() => measureDeviation(base, base, { thresholds })).toThrow(expect.objectContaining({ code: "E_SCOPE_THRESHOLDS_INVALID" }));
+    expect(() => measureDeviation(base, base, { thresholds })).toThrow(
+      expect.objectContaining({ code: "E_SCOPE_THRESHOLDS_INVALID" }),
+    );
   });
 
   it("rejects a negative weight with E_SCOPE_WEIGHTS_INVALID", () => {

@@ -30,12 +30,18 @@ interface Row {
   expect: Expected | { error: string; closest?: string; envClosest?: string };
 }
 
-const ok = (phrase: string, command: TriggerCommand, more: Omit<Expected, "command"> = {}): Row => ({ phrase, expect: { command, ...more } });
+const ok = (phrase: string, command: TriggerCommand, more: Omit<Expected, "command"> = {}): Row => ({
+  phrase,
+  expect: { command, ...more },
+});
 const rel = (phrase: string, version: string, environment: string, form?: string): Row =>
   ok(phrase, "release", { version, environment, ...(form === undefined ? {} : { form }) });
 const err = (phrase: string, error: string, closest?: string): Row => ({
   phrase,
-  expect: { error, ...(closest === undefined ? {} : error === "E_ENVIRONMENT_UNKNOWN" ? { envClosest: closest } : { closest }) },
+  expect: {
+    error,
+    ...(closest === undefined ? {} : error === "E_ENVIRONMENT_UNKNOWN" ? { envClosest: closest } : { closest }),
+  },
 });
 
 const ROWS: Row[] = [
@@ -44,7 +50,11 @@ const ROWS: Row[] = [
   rel(`"This is great, let's cut a 2.1.0 release to Staging"`, "2.1.0", "staging", F.cut),
   rel(`"Time to ship version 2.1.0 to GitHub"`, "2.1.0", "github", F.ship),
   ok("RELEASE minor to Staging", "release", { versionType: "minor", environment: "staging", form: F.releaseType }),
-  ok("RELEASE major to Production", "release", { versionType: "major", environment: "production", form: F.releaseType }),
+  ok("RELEASE major to Production", "release", {
+    versionType: "major",
+    environment: "production",
+    form: F.releaseType,
+  }),
   ok("RELEASE patch to NPM", "release", { versionType: "patch", environment: "npm", form: F.releaseType }),
   rel("RELEASE v1.5.2-hotfix to Production", "1.5.2-hotfix", "production"),
   rel("RELEASE v3.0.0-beta to Staging", "3.0.0-beta", "staging"),
@@ -244,7 +254,9 @@ describe("parseTrigger: the grammar table", () => {
     const t = got as ParsedTrigger;
     const { form, ...want } = row.expect;
     const wanted = Object.fromEntries(Object.entries(want).filter(([, v]) => v !== undefined && v !== ""));
-    expect({ command: t.command, version: t.version, versionType: t.versionType, environment: t.environment }).toEqual(wanted);
+    expect({ command: t.command, version: t.version, versionType: t.versionType, environment: t.environment }).toEqual(
+      wanted,
+    );
     if (form !== undefined) expect(t.form).toBe(form);
     expect(t.input).toBe(row.phrase);
   });
@@ -269,7 +281,13 @@ describe("parseTrigger: supported forms", () => {
   });
 
   it("reads each form filled in with an example", () => {
-    const filled = SUPPORTED_FORMS.map((f) => f.replace("{version-type}", "minor").replace("v{version}", "v1.2.3").replace("{version}", "1.2.3").replace(/\{(target|environment)\}/, "Staging"));
+    const filled = SUPPORTED_FORMS.map((f) =>
+      f
+        .replace("{version-type}", "minor")
+        .replace("v{version}", "v1.2.3")
+        .replace("{version}", "1.2.3")
+        .replace(/\{(target|environment)\}/, "Staging"),
+    );
     const commands = filled.map((p) => parseTrigger(p).command);
     expect(new Set(commands)).toEqual(new Set(TRIGGER_COMMANDS));
     filled.forEach((p, i) => expect(parseTrigger(p).form).toBe(SUPPORTED_FORMS[i]));
@@ -326,7 +344,9 @@ describe("parseTrigger: errors say what to do", () => {
     const e = attempt("RELEASE v2.1.0") as BrtopsError;
     expect(e.code).toBe("E_TRIGGER_UNKNOWN");
     expect(e.message).toContain(`Closest supported form: "RELEASE v{version} to {target}"`);
-    expect(e.hint).toContain(`Write it as "RELEASE v{version} to {target}", for example "RELEASE v2.1.0 to Production"`);
+    expect(e.hint).toContain(
+      `Write it as "RELEASE v{version} to {target}", for example "RELEASE v2.1.0 to Production"`,
+    );
     expect(e.details).toMatchObject({ closest: F.release, forms: [...SUPPORTED_FORMS] });
   });
 
@@ -355,18 +375,40 @@ describe("parseTrigger: errors say what to do", () => {
   it("lists the known environments with their aliases", () => {
     const e = attempt("RELEASE v2.1.0 to Mars") as BrtopsError;
     expect(e.message).toContain(`Unknown environment "Mars"`);
-    for (const part of ["production (Prod, Live)", "staging (Stage, UAT)", "testing (QA, Beta)", "github", "npm", "docker-hub (Docker Hub, dockerhub)", "app-store (App Store, appstore)"]) {
+    for (const part of [
+      "production (Prod, Live)",
+      "staging (Stage, UAT)",
+      "testing (QA, Beta)",
+      "github",
+      "npm",
+      "docker-hub (Docker Hub, dockerhub)",
+      "app-store (App Store, appstore)",
+    ]) {
       expect(e.message).toContain(part);
     }
-    expect(e.details?.["known"]).toEqual(["production", "staging", "testing", "github", "npm", "docker-hub", "app-store"]);
+    expect(e.details?.["known"]).toEqual([
+      "production",
+      "staging",
+      "testing",
+      "github",
+      "npm",
+      "docker-hub",
+      "app-store",
+    ]);
     expect(e.details).not.toHaveProperty("closest");
   });
 
   it("never puts terminal control characters from the input into a message", () => {
-    for (const phrase of ["RELEASE v2.1.0 to \u001b[31mprod", "RELEASE 2.1.0\u001b]0;x\u0007 to prod", "\u202eRELEASE\u0000 now"]) {
+    for (const phrase of [
+      "RELEASE v2.1.0 to \u001b[31mprod",
+      "RELEASE 2.1.0\u001b]0;x\u0007 to prod",
+      "\u202eRELEASE\u0000 now",
+    ]) {
       const e = attempt(phrase) as BrtopsError;
       expect(e).toBeInstanceOf(BrtopsError);
-      expect(`${e.message}${e.hint ?? ""}${JSON.stringify(e.details)}`).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u202e]/);
+      expect(`${e.message}${e.hint ?? ""}${JSON.stringify(e.details)}`).not.toMatch(
+        /[\u0000-\u0008\u000b-\u001f\u202e]/,
+      );
     }
   });
 });
@@ -377,7 +419,7 @@ describe("parseTrigger: hostile and huge input", () => {
     ["a run of letters", "RELEASE v2.1.0 to " + "a".repeat(big)],
     ["a run of dots before a letter", ".".repeat(big) + "x"],
     ["only spaces", " ".repeat(big)],
-    ["only quotes", "\"".repeat(big)],
+    ["only quotes", '"'.repeat(big)],
     ["only curly quotes and ellipses", "“…".repeat(big / 2)],
     ["a version of dots", "RELEASE " + "1.".repeat(big / 2) + "0 to staging"],
     ["many 'to's", "to ".repeat(big / 3)],
@@ -403,7 +445,7 @@ describe("parseTrigger: hostile and huge input", () => {
     ["release ".repeat(n / 8), "E_TRIGGER_UNKNOWN"],
     ["to ".repeat(n / 3), "E_TRIGGER_UNKNOWN"],
     ["rollbak ".repeat(n / 8), "E_TRIGGER_UNKNOWN"],
-    ["\"".repeat(n), "E_TRIGGER_UNKNOWN"],
+    ['"'.repeat(n), "E_TRIGGER_UNKNOWN"],
   ])("long but allowed input %#: %s", (phrase, code) => {
     const e = attempt(phrase) as BrtopsError;
     expect(e.code).toBe(code);

@@ -35,7 +35,9 @@ describe("createBatchAppender", () => {
   it("fails every waiting append with E_CONFLICT when another writer got there first", async () => {
     const log = createBatchAppender(store, "v1.0.0", 0);
     await store.append("v1.0.0", 0, [started("other")]);
-    const errors = await Promise.all([log.append([started("x")]), log.append([started("y")])].map((p) => p.catch((e: unknown) => e)));
+    const errors = await Promise.all(
+      [log.append([started("x")]), log.append([started("y")])].map((p) => p.catch((e: unknown) => e)),
+    );
     for (const e of errors) expect((e as BrtopsError).code).toBe("E_CONFLICT");
     expect((await store.read("v1.0.0")).events).toHaveLength(1);
   });

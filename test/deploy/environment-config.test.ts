@@ -27,7 +27,14 @@ describe("environment config", () => {
 `);
     const env = c.environments["production"]!;
     expect(env.deploy[0]).toEqual({ name: "ship", run: ["./deploy.sh", "{version}"] });
-    expect(env.health[0]).toMatchObject({ name: "ping", interval: 5, timeout: 10, failuresBeforeUnhealthy: 3, during: false, expectExit: 0 });
+    expect(env.health[0]).toMatchObject({
+      name: "ping",
+      interval: 5,
+      timeout: 10,
+      failuresBeforeUnhealthy: 3,
+      during: false,
+      expectExit: 0,
+    });
     expect(env).toMatchObject({ onFailure: "ask", concurrency: 4, healthWindow: 0 });
   });
 
@@ -52,17 +59,38 @@ describe("environment config", () => {
     const env = c.environments["production"]!;
     expect(env.deploy.map(stepActionKind)).toEqual(["run", "http", "wait", "confirm"]);
     expect(env.deploy[1]!.http).toMatchObject({ method: "POST", expectStatus: [200, 201] });
-    expect(env.github).toEqual({ repository: "acme/shop", baseUrl: "https://ghe.acme.test/api/v3", remote: "origin", assets: true, draft: false, prerelease: "auto", tag: "v{version}" });
-    expect(env.npm).toEqual({ registry: "http://127.0.0.1:4873/", package: "packages/core", access: "public", unpublishOnRollback: false });
+    expect(env.github).toEqual({
+      repository: "acme/shop",
+      baseUrl: "https://ghe.acme.test/api/v3",
+      remote: "origin",
+      assets: true,
+      draft: false,
+      prerelease: "auto",
+      tag: "v{version}",
+    });
+    expect(env.npm).toEqual({
+      registry: "http://127.0.0.1:4873/",
+      package: "packages/core",
+      access: "public",
+      unpublishOnRollback: false,
+    });
   });
 
   it.each([
     ["a step with no action", "deploy: [{name: x}]", /deploy\.0: a step needs one action: run, http, wait, confirm/],
-    ["a step with two actions", "deploy: [{name: x, run: [a], wait: 3}]", /deploy\.0\.wait: a step has one action, not several \(run and wait\)/],
+    [
+      "a step with two actions",
+      "deploy: [{name: x, run: [a], wait: 3}]",
+      /deploy\.0\.wait: a step has one action, not several \(run and wait\)/,
+    ],
     ["a shell string instead of an argument array", 'deploy: [{name: x, run: "make deploy"}]', /deploy\.0\.run/],
     ["an unknown key", "deploy: [{name: x, run: [a], retries: 3}]", /deploy\.0: unknown key "retries"/],
     ["an undo with no action", "deploy: [{name: x, run: [a], undo: {}}]", /deploy\.0\.undo: a step needs one action/],
-    ["a health check with run and http", "health: [{name: h, run: [a], http: {url: x}}]", /health\.0: a health check has either run .* or http/],
+    [
+      "a health check with run and http",
+      "health: [{name: h, run: [a], http: {url: x}}]",
+      /health\.0: a health check has either run .* or http/,
+    ],
     ["a malformed repository", "github: {repository: acme}", /github\.repository: repository is owner\/name/],
     ["a bad onFailure", "onFailure: retry", /onFailure/],
   ])("rejects %s with the key and line", (_label, body, message) => {

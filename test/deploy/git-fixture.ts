@@ -18,7 +18,8 @@ export function createGitFixture(): GitFixture {
   const root = mkdtempSync(join(tmpdir(), "brtops-git-"));
   const work = join(root, "work");
   const origin = join(root, "origin.git");
-  const run = (cwd: string, args: string[]): string => execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } }).trim();
+  const run = (cwd: string, args: string[]): string =>
+    execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } }).trim();
   run(root, ["init", "-q", "--bare", "-b", "main", origin]);
   run(root, ["init", "-q", "-b", "main", work]);
   for (const [k, v] of [
@@ -28,7 +29,8 @@ export function createGitFixture(): GitFixture {
     ["tag.gpgSign", "false"],
     ["gc.auto", "0"],
     ["maintenance.auto", "false"],
-  ] as const) run(work, ["config", k, v]);
+  ] as const)
+    run(work, ["config", k, v]);
   run(work, ["remote", "add", "origin", origin]);
   const fx: GitFixture = {
     root,

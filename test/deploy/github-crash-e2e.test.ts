@@ -23,7 +23,10 @@ const REPO = "acme/sample";
 const TOKEN = `ghp_${"Crash5afeT0ken".repeat(3)}`;
 const LOG = `.brtops/releases/${VERSION}/events.jsonl`;
 const RELEASE_DIR = `docs/01_application/6-releases/v${VERSION}`;
-const ASSETS = { [`sample-${VERSION}.tgz`]: `package ${VERSION}\n`, [`sample-${VERSION}.txt`]: `checksums ${VERSION}\n` } as const;
+const ASSETS = {
+  [`sample-${VERSION}.tgz`]: `package ${VERSION}\n`,
+  [`sample-${VERSION}.txt`]: `checksums ${VERSION}\n`,
+} as const;
 const [TGZ, TXT] = Object.keys(ASSETS) as [string, string];
 const WAIT_MS = 90_000;
 
@@ -62,7 +65,10 @@ async function fixture(o: { draft?: boolean } = {}): Promise<Fixture> {
   const origin = `${root}-origin.git`;
   const git = (...args: string[]): string => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
   const originGit = (...args: string[]): string => execFileSync("git", args, { cwd: origin, encoding: "utf8" }).trim();
-  writeFileSync(join(root, "scripts/pack.sh"), `#!/bin/sh\n# Builds the two release artifacts of version $1.\nset -e\nmkdir -p dist\nprintf 'package %s\\n' "$1" > "dist/sample-$1.tgz"\nprintf 'checksums %s\\n' "$1" > "dist/sample-$1.txt"\n`);
+  writeFileSync(
+    join(root, "scripts/pack.sh"),
+    `#!/bin/sh\n# Builds the two release artifacts of version $1.\nset -e\nmkdir -p dist\nprintf 'package %s\\n' "$1" > "dist/sample-$1.tgz"\nprintf 'checksums %s\\n' "$1" > "dist/sample-$1.txt"\n`,
+  );
   chmodSync(join(root, "scripts/pack.sh"), 0o755);
   writeFileSync(join(root, ".gitignore"), ".brtops/\nservice/\ndist/\n");
   git("add", "-A");
@@ -95,16 +101,28 @@ function events(fx: Fixture): any[] {
   const text = readFileSync(join(fx.root, LOG), "utf8");
   const lines = text.split("\n");
   if (!text.endsWith("\n")) lines.pop(); // a torn last line is not part of the log
-  return lines.filter((l) => l.trim()).flatMap((l) => {
-    const e = JSON.parse(l);
-    return Array.isArray(e) ? e : [e];
-  });
+  return lines
+    .filter((l) => l.trim())
+    .flatMap((l) => {
+      const e = JSON.parse(l);
+      return Array.isArray(e) ? e : [e];
+    });
 }
-const stepEvents = (fx: Fixture, type: string, step: string): any[] => events(fx).filter((e) => e.type === type && e.data?.step === step);
+const stepEvents = (fx: Fixture, type: string, step: string): any[] =>
+  events(fx).filter((e) => e.type === type && e.data?.step === step);
 
 /** A `brtops run` in its own process group, so a SIGKILL takes git and its hooks with it (a crash). */
-function startRunner(fx: Fixture): { kill: () => Promise<void>; exited: Promise<NodeJS.Signals | null>; output: () => string } {
-  const child = spawn(process.execPath, [CLI, "run", "--as", AI], { cwd: fx.root, env: { ...process.env, BRTOPS_ACTOR: "", ...fx.env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+function startRunner(fx: Fixture): {
+  kill: () => Promise<void>;
+  exited: Promise<NodeJS.Signals | null>;
+  output: () => string;
+} {
+  const child = spawn(process.execPath, [CLI, "run", "--as", AI], {
+    cwd: fx.root,
+    env: { ...process.env, BRTOPS_ACTOR: "", ...fx.env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout.on("data", (c) => (out += c));
   child.stderr.on("data", (c) => (out += c));
@@ -173,7 +191,15 @@ interface KillPoint {
   afterCrash(fx: Fixture, commit: string): void;
 }
 
-function gitPoint(name: string, effect: KillPoint["effect"], where: "work" | "origin", hook: string, state: string | undefined, adopted: boolean, afterCrash: KillPoint["afterCrash"]): KillPoint {
+function gitPoint(
+  name: string,
+  effect: KillPoint["effect"],
+  where: "work" | "origin",
+  hook: string,
+  state: string | undefined,
+  adopted: boolean,
+  afterCrash: KillPoint["afterCrash"],
+): KillPoint {
   return {
     name,
     effect,
@@ -192,7 +218,15 @@ function gitPoint(name: string, effect: KillPoint["effect"], where: "work" | "or
 
 function githubPoint(
   name: string,
-  o: { effect: KillPoint["effect"]; path: RegExp; at: InterceptPoint; query?: Record<string, string>; adopted: boolean; posts: Partial<Record<string, number>>; draft?: boolean },
+  o: {
+    effect: KillPoint["effect"];
+    path: RegExp;
+    at: InterceptPoint;
+    query?: Record<string, string>;
+    adopted: boolean;
+    posts: Partial<Record<string, number>>;
+    draft?: boolean;
+  },
   afterCrash: KillPoint["afterCrash"],
 ): KillPoint {
   const { effect, path, at, query } = o;
@@ -209,7 +243,10 @@ function githubPoint(
 }
 
 /** Starts a runner and SIGKILLs it from inside the fake GitHub server when the request comes. */
-async function crashOnRequest(fx: Fixture, i: { method: string; path: RegExp; at: InterceptPoint; query?: Record<string, string> }): Promise<void> {
+async function crashOnRequest(
+  fx: Fixture,
+  i: { method: string; path: RegExp; at: InterceptPoint; query?: Record<string, string> },
+): Promise<void> {
   // The request comes from the runner's process, so `runner` is set before `run` is called.
   const intercepted = fx.fake.intercept({ ...i, run: () => runner.kill() });
   const runner = startRunner(fx);
@@ -233,51 +270,122 @@ const UPLOAD = /^\/uploads\/repos\/acme\/sample\/releases\/\d+\/assets$/;
 const CREATE = /^\/repos\/acme\/sample\/releases$/;
 
 const KILL_POINTS: KillPoint[] = [
-  gitPoint("local tag, refs locked but not written (reference-transaction: prepared)", "6.8:tag", "work", "reference-transaction", "prepared", false, (fx) => {
-    expect(hasRef(fx.git, `refs/tags/${TAG}`)).toBe(false);
-    // What a crash inside `git tag` leaves: git's lock on the ref, never released.
-    expect(existsSync(join(fx.root, `.git/refs/tags/${TAG}.lock`))).toBe(true);
-  }),
-  gitPoint("local tag, written but not recorded (reference-transaction: committed)", "6.8:tag", "work", "reference-transaction", "committed", true, (fx, commit) => {
-    expect(fx.git("rev-parse", `${TAG}^{commit}`)).toBe(commit);
-  }),
-  gitPoint("push of branch and tag, before origin updates its refs (pre-receive)", "6.8:push", "origin", "pre-receive", undefined, false, (fx, commit) => {
-    expect(hasRef(fx.originGit, `refs/tags/${TAG}`)).toBe(false);
-    expect(fx.originGit("rev-parse", "refs/heads/main")).not.toBe(commit);
-  }),
-  gitPoint("push of branch and tag, origin updated but the push not recorded (post-receive)", "6.8:push", "origin", "post-receive", undefined, true, (fx, commit) => {
-    expect(fx.originGit("rev-parse", `${TAG}^{commit}`)).toBe(commit);
-    expect(fx.originGit("rev-parse", "refs/heads/main")).toBe(commit);
-  }),
-  githubPoint("create release, before GitHub acts", { effect: "6.8:release", path: CREATE, at: "before", adopted: false, posts: { create: 2 } }, (fx) => {
-    expect(releasesOf(fx)).toHaveLength(0);
-  }),
-  githubPoint("create release, created but the answer lost", { effect: "6.8:release", path: CREATE, at: "after", adopted: true, posts: {} }, (fx) => {
-    expect(releasesOf(fx)).toHaveLength(1);
-  }),
-  githubPoint("create a draft release, created but the answer lost", { effect: "6.8:release", path: CREATE, at: "after", adopted: true, posts: {}, draft: true }, (fx) => {
-    expect(releasesOf(fx).map((r) => r.draft)).toEqual([true]);
-  }),
-  githubPoint(`upload ${TGZ}, before GitHub acts`, { effect: "6.8:assets", path: UPLOAD, at: "before", query: { name: TGZ }, adopted: false, posts: { [TGZ]: 2 } }, (fx) => {
-    expect(releasesOf(fx)[0]!.assets).toHaveLength(0);
-  }),
-  githubPoint(`upload ${TGZ}, half-way (an "open" asset)`, { effect: "6.8:assets", path: UPLOAD, at: "mid-upload", query: { name: TGZ }, adopted: false, posts: { [TGZ]: 2 } }, (fx) => {
-    expect(releasesOf(fx)[0]!.assets.map((a) => [a.name, a.state])).toEqual([[TGZ, "open"]]);
-  }),
-  githubPoint(`upload ${TGZ}, uploaded but the answer lost`, { effect: "6.8:assets", path: UPLOAD, at: "after", query: { name: TGZ }, adopted: false, posts: {} }, (fx) => {
-    expect(releasesOf(fx)[0]!.assets.map((a) => [a.name, a.state])).toEqual([[TGZ, "uploaded"]]);
-  }),
-  githubPoint(`upload ${TXT}, before GitHub acts`, { effect: "6.8:assets", path: UPLOAD, at: "before", query: { name: TXT }, adopted: false, posts: { [TXT]: 2 } }, (fx) => {
-    expect(releasesOf(fx)[0]!.assets.map((a) => a.name)).toEqual([TGZ]);
-  }),
-  githubPoint(`upload ${TXT}, uploaded but the answer lost`, { effect: "6.8:assets", path: UPLOAD, at: "after", query: { name: TXT }, adopted: true, posts: {} }, (fx) => {
-    expect(releasesOf(fx)[0]!.assets.map((a) => a.name).sort()).toEqual([TGZ, TXT]);
-  }),
+  gitPoint(
+    "local tag, refs locked but not written (reference-transaction: prepared)",
+    "6.8:tag",
+    "work",
+    "reference-transaction",
+    "prepared",
+    false,
+    (fx) => {
+      expect(hasRef(fx.git, `refs/tags/${TAG}`)).toBe(false);
+      // What a crash inside `git tag` leaves: git's lock on the ref, never released.
+      expect(existsSync(join(fx.root, `.git/refs/tags/${TAG}.lock`))).toBe(true);
+    },
+  ),
+  gitPoint(
+    "local tag, written but not recorded (reference-transaction: committed)",
+    "6.8:tag",
+    "work",
+    "reference-transaction",
+    "committed",
+    true,
+    (fx, commit) => {
+      expect(fx.git("rev-parse", `${TAG}^{commit}`)).toBe(commit);
+    },
+  ),
+  gitPoint(
+    "push of branch and tag, before origin updates its refs (pre-receive)",
+    "6.8:push",
+    "origin",
+    "pre-receive",
+    undefined,
+    false,
+    (fx, commit) => {
+      expect(hasRef(fx.originGit, `refs/tags/${TAG}`)).toBe(false);
+      expect(fx.originGit("rev-parse", "refs/heads/main")).not.toBe(commit);
+    },
+  ),
+  gitPoint(
+    "push of branch and tag, origin updated but the push not recorded (post-receive)",
+    "6.8:push",
+    "origin",
+    "post-receive",
+    undefined,
+    true,
+    (fx, commit) => {
+      expect(fx.originGit("rev-parse", `${TAG}^{commit}`)).toBe(commit);
+      expect(fx.originGit("rev-parse", "refs/heads/main")).toBe(commit);
+    },
+  ),
+  githubPoint(
+    "create release, before GitHub acts",
+    { effect: "6.8:release", path: CREATE, at: "before", adopted: false, posts: { create: 2 } },
+    (fx) => {
+      expect(releasesOf(fx)).toHaveLength(0);
+    },
+  ),
+  githubPoint(
+    "create release, created but the answer lost",
+    { effect: "6.8:release", path: CREATE, at: "after", adopted: true, posts: {} },
+    (fx) => {
+      expect(releasesOf(fx)).toHaveLength(1);
+    },
+  ),
+  githubPoint(
+    "create a draft release, created but the answer lost",
+    { effect: "6.8:release", path: CREATE, at: "after", adopted: true, posts: {}, draft: true },
+    (fx) => {
+      expect(releasesOf(fx).map((r) => r.draft)).toEqual([true]);
+    },
+  ),
+  githubPoint(
+    `upload ${TGZ}, before GitHub acts`,
+    { effect: "6.8:assets", path: UPLOAD, at: "before", query: { name: TGZ }, adopted: false, posts: { [TGZ]: 2 } },
+    (fx) => {
+      expect(releasesOf(fx)[0]!.assets).toHaveLength(0);
+    },
+  ),
+  githubPoint(
+    `upload ${TGZ}, half-way (an "open" asset)`,
+    { effect: "6.8:assets", path: UPLOAD, at: "mid-upload", query: { name: TGZ }, adopted: false, posts: { [TGZ]: 2 } },
+    (fx) => {
+      expect(releasesOf(fx)[0]!.assets.map((a) => [a.name, a.state])).toEqual([[TGZ, "open"]]);
+    },
+  ),
+  githubPoint(
+    `upload ${TGZ}, uploaded but the answer lost`,
+    { effect: "6.8:assets", path: UPLOAD, at: "after", query: { name: TGZ }, adopted: false, posts: {} },
+    (fx) => {
+      expect(releasesOf(fx)[0]!.assets.map((a) => [a.name, a.state])).toEqual([[TGZ, "uploaded"]]);
+    },
+  ),
+  githubPoint(
+    `upload ${TXT}, before GitHub acts`,
+    { effect: "6.8:assets", path: UPLOAD, at: "before", query: { name: TXT }, adopted: false, posts: { [TXT]: 2 } },
+    (fx) => {
+      expect(releasesOf(fx)[0]!.assets.map((a) => a.name)).toEqual([TGZ]);
+    },
+  ),
+  githubPoint(
+    `upload ${TXT}, uploaded but the answer lost`,
+    { effect: "6.8:assets", path: UPLOAD, at: "after", query: { name: TXT }, adopted: true, posts: {} },
+    (fx) => {
+      expect(
+        releasesOf(fx)[0]!
+          .assets.map((a) => a.name)
+          .sort(),
+      ).toEqual([TGZ, TXT]);
+    },
+  ),
 ];
 
 /** Everything the requirement asks of a finished 6.8, whatever crashed before. */
 async function expectOneOfEach(fx: Fixture, commit: string): Promise<void> {
-  for (const [where, g] of [["local", fx.git], ["origin", fx.originGit]] as const) {
+  for (const [where, g] of [
+    ["local", fx.git],
+    ["origin", fx.originGit],
+  ] as const) {
     expect(g("tag", "-l").split("\n"), where).toEqual(["v1.0.0", TAG]);
     expect(g("rev-parse", `${TAG}^{commit}`), where).toBe(commit);
     expect(g("cat-file", "-t", TAG), where).toBe("tag");
@@ -292,11 +400,15 @@ async function expectOneOfEach(fx: Fixture, commit: string): Promise<void> {
   expect(rel.body).toBe(readFileSync(join(fx.root, RELEASE_DIR, "release-notes.md"), "utf8"));
   expect(rel.body).toContain(`# Release Notes — v${VERSION}`);
   const assets = [...rel.assets].sort((a, b) => a.name.localeCompare(b.name));
-  expect(assets.map((a) => [a.name, a.state, a.data.toString("utf8")])).toEqual(Object.entries(ASSETS).map(([n, text]) => [n, "uploaded", text]));
+  expect(assets.map((a) => [a.name, a.state, a.data.toString("utf8")])).toEqual(
+    Object.entries(ASSETS).map(([n, text]) => [n, "uploaded", text]),
+  );
   // The assets are the approved package: built from the release commit and stored, not the working folder's dist/.
-  for (const [n, text] of Object.entries(ASSETS)) expect(readFileSync(join(fx.root, ".brtops/packages", VERSION, "artifacts/dist", n), "utf8")).toBe(text);
+  for (const [n, text] of Object.entries(ASSETS))
+    expect(readFileSync(join(fx.root, ".brtops/packages", VERSION, "artifacts/dist", n), "utf8")).toBe(text);
 
-  for (const step of ["6.8:tag", "6.8:push", "6.8:release", "6.8:assets", "6.8"]) expect(stepEvents(fx, "StepSucceeded", step), step).toHaveLength(1);
+  for (const step of ["6.8:tag", "6.8:push", "6.8:release", "6.8:assets", "6.8"])
+    expect(stepEvents(fx, "StepSucceeded", step), step).toHaveLength(1);
   expect(JSON.stringify(events(fx))).not.toContain(TOKEN);
 
   const s = await status(fx);
@@ -308,30 +420,42 @@ async function expectOneOfEach(fx: Fixture, commit: string): Promise<void> {
 }
 
 describe("SIGKILL during each GitHub sub-step of 6.8, then brtops run", () => {
-  it.each(KILL_POINTS.map((k) => [k.name, k] as const))("%s", async (_name, point) => {
-    const fx = await fixture({ draft: point.draft ?? false });
-    await toDeployment(fx);
-    const commit = fx.git("rev-parse", "HEAD");
-    expect(fx.originGit("rev-parse", "refs/heads/main")).not.toBe(commit);
+  it.each(KILL_POINTS.map((k) => [k.name, k] as const))(
+    "%s",
+    async (_name, point) => {
+      const fx = await fixture({ draft: point.draft ?? false });
+      await toDeployment(fx);
+      const commit = fx.git("rev-parse", "HEAD");
+      expect(fx.originGit("rev-parse", "refs/heads/main")).not.toBe(commit);
 
-    await point.crash(fx);
-    // The sub-step was in flight: started, never finished.
-    expect(stepEvents(fx, "StepStarted", point.effect)).toHaveLength(1);
-    expect(stepEvents(fx, "StepSucceeded", point.effect)).toHaveLength(0);
-    expect(stepEvents(fx, "StepSucceeded", "6.1")[0]?.data?.result?.commit).toBe(commit);
-    point.afterCrash(fx, commit);
+      await point.crash(fx);
+      // The sub-step was in flight: started, never finished.
+      expect(stepEvents(fx, "StepStarted", point.effect)).toHaveLength(1);
+      expect(stepEvents(fx, "StepSucceeded", point.effect)).toHaveLength(0);
+      expect(stepEvents(fx, "StepSucceeded", "6.1")[0]?.data?.result?.commit).toBe(commit);
+      point.afterCrash(fx, commit);
 
-    const again = await cli(fx, AI, ["run"]);
-    expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(3);
-    // What the crash left complete is adopted through the check; the rest is done by a re-run.
-    const done = stepEvents(fx, "StepSucceeded", point.effect)[0];
-    expect(done?.data?.adopted === true, JSON.stringify(done)).toBe(point.adopted);
-    // Nothing GitHub had already done was asked of it again.
-    const posts = (pred: (r: FakeGitHub["requests"][number]) => boolean): number => fx.fake.requests.filter((r) => r.method === "POST" && pred(r)).length;
-    expect(posts((r) => CREATE.test(r.path)), "release creations").toBe(point.posts?.["create"] ?? 1);
-    for (const n of [TGZ, TXT]) expect(posts((r) => UPLOAD.test(r.path) && new URLSearchParams(r.query).get("name") === n), `uploads of ${n}`).toBe(point.posts?.[n] ?? 1);
-    await expectOneOfEach(fx, commit);
-  }, 180_000);
+      const again = await cli(fx, AI, ["run"]);
+      expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(3);
+      // What the crash left complete is adopted through the check; the rest is done by a re-run.
+      const done = stepEvents(fx, "StepSucceeded", point.effect)[0];
+      expect(done?.data?.adopted === true, JSON.stringify(done)).toBe(point.adopted);
+      // Nothing GitHub had already done was asked of it again.
+      const posts = (pred: (r: FakeGitHub["requests"][number]) => boolean): number =>
+        fx.fake.requests.filter((r) => r.method === "POST" && pred(r)).length;
+      expect(
+        posts((r) => CREATE.test(r.path)),
+        "release creations",
+      ).toBe(point.posts?.["create"] ?? 1);
+      for (const n of [TGZ, TXT])
+        expect(
+          posts((r) => UPLOAD.test(r.path) && new URLSearchParams(r.query).get("name") === n),
+          `uploads of ${n}`,
+        ).toBe(point.posts?.[n] ?? 1);
+      await expectOneOfEach(fx, commit);
+    },
+    180_000,
+  );
 });
 
 describe("crashes during recovery", () => {

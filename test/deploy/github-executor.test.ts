@@ -25,11 +25,25 @@ afterEach(async () => {
 });
 
 function cfg() {
-  return { leads: { hum: ["hum@example.com"] }, environments: { github: { github: { repository: "acme/shop", baseUrl: fake.baseUrl } } } };
+  return {
+    leads: { hum: ["hum@example.com"] },
+    environments: { github: { github: { repository: "acme/shop", baseUrl: fake.baseUrl } } },
+  };
 }
 
-async function prepared(o: { releaseId?: string; replay?: Harness["events"] extends () => infer E ? E : never } = {}): Promise<Harness> {
-  const h = await createHarness({ root: fx.work, config: cfg(), version: "2.1.0", previous: "2.0.0", environment: "github", env, ...(o.releaseId ? { releaseId: o.releaseId } : {}), ...(o.replay ? { replay: o.replay } : {}) });
+async function prepared(
+  o: { releaseId?: string; replay?: Harness["events"] extends () => infer E ? E : never } = {},
+): Promise<Harness> {
+  const h = await createHarness({
+    root: fx.work,
+    config: cfg(),
+    version: "2.1.0",
+    previous: "2.0.0",
+    environment: "github",
+    env,
+    ...(o.releaseId ? { releaseId: o.releaseId } : {}),
+    ...(o.replay ? { replay: o.replay } : {}),
+  });
   const dir = join(fx.work, "docs/01_application/6-releases/v2.1.0");
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "release-notes.md"), NOTES);
@@ -45,36 +59,59 @@ describe("6.8 GitHub release as recorded effects", () => {
     const h = await prepared();
     const out = await createGitHubRelease(h.ctx("6.8"));
     expect(out.failure).toBeUndefined();
-    expect(out.result).toMatchObject({ tag: "v2.1.0", commit: head, repository: "acme/shop", url: `${fake.baseUrl}/acme/shop/releases/tag/v2.1.0`, tagAction: "created", pushAction: "pushed", releaseAction: "created", prerelease: false });
+    expect(out.result).toMatchObject({
+      tag: "v2.1.0",
+      commit: head,
+      repository: "acme/shop",
+      url: `${fake.baseUrl}/acme/shop/releases/tag/v2.1.0`,
+      tagAction: "created",
+      pushAction: "pushed",
+      releaseAction: "created",
+      prerelease: false,
+    });
     expect(fx.originGit("rev-parse", "v2.1.0^{commit}")).toBe(head);
     const annotation = fx.git("tag", "-l", "--format=%(contents)", "v2.1.0");
     expect(annotation).toContain("Version: 2.1.0");
     expect(annotation).toContain("Previous: 2.0.0");
     expect(fake.releases).toHaveLength(1);
     expect(fake.releases[0]).toMatchObject({ tag_name: "v2.1.0", name: "v2.1.0", body: NOTES });
-    expect(fake.releases[0]!.assets.map((a) => [a.name, a.data.toString()])).toEqual([["shop-2.1.0.tgz", "package bytes"]]);
-    expect(h.events().filter((e) => e.type === "StepSucceeded").map((e) => (e.data as { step: string }).step)).toEqual(["2.4", "6.8:tag", "6.8:push", "6.8:release", "6.8:assets"]);
+    expect(fake.releases[0]!.assets.map((a) => [a.name, a.data.toString()])).toEqual([
+      ["shop-2.1.0.tgz", "package bytes"],
+    ]);
+    expect(
+      h
+        .events()
+        .filter((e) => e.type === "StepSucceeded")
+        .map((e) => (e.data as { step: string }).step),
+    ).toEqual(["2.4", "6.8:tag", "6.8:push", "6.8:release", "6.8:assets"]);
     expect(JSON.stringify(h.events())).not.toContain(TOKEN);
   });
 
-  it.each(["6.8:tag", "6.8:push", "6.8:release", "6.8:assets"])("after dying inside %s, a re-run adopts what exists: one tag, one release", async (died) => {
-    const head = fx.git("rev-parse", "HEAD");
-    const first = await prepared();
-    await createGitHubRelease(first.ctx("6.8"));
-    const upTo = first.events().findIndex((e) => e.type === "StepStarted" && (e.data as { step: string }).step === died);
-    const posts = fake.requests.filter((r) => r.method === "POST").length;
-    const again = await prepared({ releaseId: "2.1.0-after-crash", replay: first.events().slice(0, upTo + 1) });
-    const out = await createGitHubRelease(again.ctx("6.8"));
-    expect(out.failure).toBeUndefined();
-    const adopted = again.events().find((e) => e.type === "StepSucceeded" && (e.data as { step: string }).step === died);
-    expect((adopted!.data as { adopted?: boolean }).adopted).toBe(true);
-    expect(fake.requests.filter((r) => r.method === "POST").length).toBe(posts);
-    expect(fake.releases).toHaveLength(1);
-    expect(fake.releases[0]!.body).toBe(NOTES);
-    expect(fake.releases[0]!.assets).toHaveLength(1);
-    expect(fx.originGit("tag", "-l")).toBe("v2.1.0");
-    expect(fx.originGit("rev-parse", "v2.1.0^{commit}")).toBe(head);
-  });
+  it.each(["6.8:tag", "6.8:push", "6.8:release", "6.8:assets"])(
+    "after dying inside %s, a re-run adopts what exists: one tag, one release",
+    async (died) => {
+      const head = fx.git("rev-parse", "HEAD");
+      const first = await prepared();
+      await createGitHubRelease(first.ctx("6.8"));
+      const upTo = first
+        .events()
+        .findIndex((e) => e.type === "StepStarted" && (e.data as { step: string }).step === died);
+      const posts = fake.requests.filter((r) => r.method === "POST").length;
+      const again = await prepared({ releaseId: "2.1.0-after-crash", replay: first.events().slice(0, upTo + 1) });
+      const out = await createGitHubRelease(again.ctx("6.8"));
+      expect(out.failure).toBeUndefined();
+      const adopted = again
+        .events()
+        .find((e) => e.type === "StepSucceeded" && (e.data as { step: string }).step === died);
+      expect((adopted!.data as { adopted?: boolean }).adopted).toBe(true);
+      expect(fake.requests.filter((r) => r.method === "POST").length).toBe(posts);
+      expect(fake.releases).toHaveLength(1);
+      expect(fake.releases[0]!.body).toBe(NOTES);
+      expect(fake.releases[0]!.assets).toHaveLength(1);
+      expect(fx.originGit("tag", "-l")).toBe("v2.1.0");
+      expect(fx.originGit("rev-parse", "v2.1.0^{commit}")).toBe(head);
+    },
+  );
 
   it("fails with E_TAG_CONFLICT when the tag exists at another commit, creating nothing", async () => {
     const h = await prepared();
@@ -92,13 +129,26 @@ describe("6.8 GitHub release as recorded effects", () => {
     ["missing", "E_ARTIFACT_MISSING", (file: string) => rmSync(file)],
     ["changed since phase 2 recorded it", "E_ARTIFACT_CHANGED", (file: string) => writeFileSync(file, "rebuilt bytes")],
   ] as const)("refuses an artifact %s before tagging anything", async (_what, code, spoil) => {
-    const h = await createHarness({ root: fx.work, config: cfg(), version: "2.1.0", previous: "2.0.0", environment: "github", env });
+    const h = await createHarness({
+      root: fx.work,
+      config: cfg(),
+      version: "2.1.0",
+      previous: "2.0.0",
+      environment: "github",
+      env,
+    });
     const dir = join(fx.work, "docs/01_application/6-releases/v2.1.0");
     writeFileSync(join(dir, "release-notes.md"), NOTES);
     const file = join(fx.work, "dist", "shop-2.1.0.tgz");
     mkdirSync(join(fx.work, "dist"), { recursive: true });
     writeFileSync(file, "package bytes");
-    await finishStep(h, "2.4", { result: { artifacts: [{ path: "dist/shop-2.1.0.tgz", sha256: createHash("sha256").update("package bytes").digest("hex") }] } });
+    await finishStep(h, "2.4", {
+      result: {
+        artifacts: [
+          { path: "dist/shop-2.1.0.tgz", sha256: createHash("sha256").update("package bytes").digest("hex") },
+        ],
+      },
+    });
     spoil(file);
     const out = await createGitHubRelease(h.ctx("6.8"));
     expect(out.failure?.code).toBe(code);
@@ -106,11 +156,20 @@ describe("6.8 GitHub release as recorded effects", () => {
     expect(fx.git("tag", "-l")).toBe("");
     expect(fx.originGit("tag", "-l")).toBe("");
     expect(fake.releases).toHaveLength(0);
-    expect(h.events().some((e) => e.type === "StepStarted" && String((e.data as { step: string }).step).startsWith("6.8:"))).toBe(false);
+    expect(
+      h.events().some((e) => e.type === "StepStarted" && String((e.data as { step: string }).step).startsWith("6.8:")),
+    ).toBe(false);
   });
 
   it("is skipped for an environment without a GitHub target", async () => {
-    const h = await createHarness({ root: fx.work, config: { leads: { hum: ["h@x.io"] }, environments: { staging: {} } }, version: "2.1.0", previous: null, environment: "staging", env });
+    const h = await createHarness({
+      root: fx.work,
+      config: { leads: { hum: ["h@x.io"] }, environments: { staging: {} } },
+      version: "2.1.0",
+      previous: null,
+      environment: "staging",
+      env,
+    });
     expect(await createGitHubRelease(h.ctx("6.8"))).toEqual({ skipped: 'environment "staging" has no GitHub target' });
   });
 

@@ -5,9 +5,28 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGit } from "../../src/adapters/git.js";
 import { assetsMatch, ensureAssets } from "../../src/adapters/github/github-assets.js";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/github-client.js";
-import { deleteRelease, ensureRelease, findRelease, releaseExists, type ReleaseSpec } from "../../src/adapters/github/github-release.js";
-import { apiBaseUrlFor, parseRemoteUrl, resolveGitHubToken, resolveRepository } from "../../src/adapters/github/github-repository.js";
-import { deleteLocalTag, deleteRemoteTag, ensureAnnotatedTag, localTag, pushBranchAndTag, remoteTagCommit, tagExists } from "../../src/adapters/github/git-tag.js";
+import {
+  deleteRelease,
+  ensureRelease,
+  findRelease,
+  releaseExists,
+  type ReleaseSpec,
+} from "../../src/adapters/github/github-release.js";
+import {
+  apiBaseUrlFor,
+  parseRemoteUrl,
+  resolveGitHubToken,
+  resolveRepository,
+} from "../../src/adapters/github/github-repository.js";
+import {
+  deleteLocalTag,
+  deleteRemoteTag,
+  ensureAnnotatedTag,
+  localTag,
+  pushBranchAndTag,
+  remoteTagCommit,
+  tagExists,
+} from "../../src/adapters/github/git-tag.js";
 import { BrtopsError } from "../../src/core/errors.js";
 import { createRedactor, secretValuesFrom } from "../../src/core/redact.js";
 import { tagAnnotation } from "../../src/deploy/tag-annotation.js";
@@ -24,7 +43,15 @@ let client: GitHubClient;
 beforeEach(async () => {
   fake = await startFakeGitHub({ token: TOKEN });
   fx = createGitFixture();
-  client = createGitHubClient({ owner: "acme", repo: "shop", token: TOKEN, baseUrl: fake.baseUrl, redact, retryBaseMs: 5, pace: false });
+  client = createGitHubClient({
+    owner: "acme",
+    repo: "shop",
+    token: TOKEN,
+    baseUrl: fake.baseUrl,
+    redact,
+    retryBaseMs: 5,
+    pace: false,
+  });
 });
 afterEach(async () => {
   await fake.close();
@@ -40,10 +67,18 @@ async function caught(p: Promise<unknown>): Promise<BrtopsError> {
   return e;
 }
 function assertNoToken(e: BrtopsError): void {
-  for (const text of [e.message, e.hint ?? "", JSON.stringify(e), JSON.stringify(e.details ?? {}), String(e.stack)]) expect(text).not.toContain(TOKEN);
+  for (const text of [e.message, e.hint ?? "", JSON.stringify(e), JSON.stringify(e.details ?? {}), String(e.stack)])
+    expect(text).not.toContain(TOKEN);
 }
 
-const spec = (over: Partial<ReleaseSpec> = {}): ReleaseSpec => ({ tag: "v2.1.0", name: "v2.1.0", body: "## What's new\n- checkout\n", draft: false, prerelease: false, ...over });
+const spec = (over: Partial<ReleaseSpec> = {}): ReleaseSpec => ({
+  tag: "v2.1.0",
+  name: "v2.1.0",
+  body: "## What's new\n- checkout\n",
+  draft: false,
+  prerelease: false,
+  ...over,
+});
 
 describe("repository and token", () => {
   it.each([
@@ -64,9 +99,21 @@ describe("repository and token", () => {
     const git = createGit(fx.work, redact);
     fx.git("remote", "add", "gh", "git@github.com:acme/shop.git");
     fx.git("remote", "add", "ghe", "https://ghe.acme.test/platform/shop.git");
-    expect(await resolveRepository(git, { remote: "gh" })).toEqual({ owner: "acme", repo: "shop", baseUrl: "https://api.github.com", from: "gh" });
-    expect(await resolveRepository(git, { remote: "ghe" })).toEqual({ owner: "platform", repo: "shop", baseUrl: "https://ghe.acme.test/api/v3", from: "ghe" });
-    expect(await resolveRepository(git, { remote: "origin", repository: "other/repo", baseUrl: "https://ghe.x/api/v3" })).toEqual({ owner: "other", repo: "repo", baseUrl: "https://ghe.x/api/v3", from: "config" });
+    expect(await resolveRepository(git, { remote: "gh" })).toEqual({
+      owner: "acme",
+      repo: "shop",
+      baseUrl: "https://api.github.com",
+      from: "gh",
+    });
+    expect(await resolveRepository(git, { remote: "ghe" })).toEqual({
+      owner: "platform",
+      repo: "shop",
+      baseUrl: "https://ghe.acme.test/api/v3",
+      from: "ghe",
+    });
+    expect(
+      await resolveRepository(git, { remote: "origin", repository: "other/repo", baseUrl: "https://ghe.x/api/v3" }),
+    ).toEqual({ owner: "other", repo: "repo", baseUrl: "https://ghe.x/api/v3", from: "config" });
     expect(apiBaseUrlFor("github.com")).toBe("https://api.github.com");
   });
 
@@ -75,11 +122,16 @@ describe("repository and token", () => {
     const e = await caught(resolveRepository(git, { remote: "origin" }));
     expect(e.code).toBe("E_GITHUB_REPOSITORY");
     expect(e.hint).toContain("github.repository");
-    expect((await caught(resolveRepository(git, { remote: "nope" }))).message).toBe('The repository has no remote "nope".');
+    expect((await caught(resolveRepository(git, { remote: "nope" }))).message).toBe(
+      'The repository has no remote "nope".',
+    );
   });
 
   it("takes GITHUB_TOKEN, then GH_TOKEN", async () => {
-    expect(await resolveGitHubToken({ GITHUB_TOKEN: "a", GH_TOKEN: "b" }, { cwd: fx.work })).toEqual({ token: "a", source: "GITHUB_TOKEN" });
+    expect(await resolveGitHubToken({ GITHUB_TOKEN: "a", GH_TOKEN: "b" }, { cwd: fx.work })).toEqual({
+      token: "a",
+      source: "GITHUB_TOKEN",
+    });
     expect(await resolveGitHubToken({ GH_TOKEN: "b" }, { cwd: fx.work })).toEqual({ token: "b", source: "GH_TOKEN" });
     expect(await resolveGitHubToken({}, { cwd: fx.work, useGhCli: false })).toBeNull();
   });
@@ -93,19 +145,36 @@ describe("tag and push (6.8.1, 6.8.2)", () => {
     previous: "2.0.3",
     sev: "SEV-2",
     features: [{ name: "checkout", status: "COMPLETE" }],
-    approvals: [{ phase: 2, step: "2.10", by: "ada@example.com", role: "hum-lead", at: "2025-08-27T10:00:00.000Z", note: "ship it" }],
+    approvals: [
+      {
+        phase: 2,
+        step: "2.10",
+        by: "ada@example.com",
+        role: "hum-lead",
+        at: "2025-08-27T10:00:00.000Z",
+        note: "ship it",
+      },
+    ],
   });
 
   it("creates an annotated tag with the full annotation, adopts it at the same commit, refuses another commit", async () => {
     const git = createGit(fx.work, redact);
     const head = fx.git("rev-parse", "HEAD");
-    expect(await ensureAnnotatedTag(git, { tag: "v2.1.0", commit: head, message: annotation })).toEqual({ action: "created", commit: head, annotated: true });
+    expect(await ensureAnnotatedTag(git, { tag: "v2.1.0", commit: head, message: annotation })).toEqual({
+      action: "created",
+      commit: head,
+      annotated: true,
+    });
     expect(fx.git("cat-file", "-t", "v2.1.0")).toBe("tag");
     const msg = fx.git("tag", "-l", "--format=%(contents)", "v2.1.0");
     expect(msg).toContain("SEV: SEV-2");
     expect(msg).toContain("- checkout [COMPLETE]");
-    expect(msg).toContain("- Phase 2 (2.10) approved by ada@example.com (hum-lead) at 2025-08-27T10:00:00.000Z: ship it");
-    expect(await ensureAnnotatedTag(git, { tag: "v2.1.0", commit: head, message: annotation })).toMatchObject({ action: "adopted" });
+    expect(msg).toContain(
+      "- Phase 2 (2.10) approved by ada@example.com (hum-lead) at 2025-08-27T10:00:00.000Z: ship it",
+    );
+    expect(await ensureAnnotatedTag(git, { tag: "v2.1.0", commit: head, message: annotation })).toMatchObject({
+      action: "adopted",
+    });
     expect(await tagExists(git, "v2.1.0", head)).toBe(true);
 
     const next = fx.commit("a.txt", "a", "more");
@@ -119,11 +188,20 @@ describe("tag and push (6.8.1, 6.8.2)", () => {
     const git = createGit(fx.work, redact);
     const head = fx.git("rev-parse", "HEAD");
     await ensureAnnotatedTag(git, { tag: "v2.1.0", commit: head, message: annotation });
-    expect(await pushBranchAndTag(git, { remote: "origin", tag: "v2.1.0", commit: head })).toEqual({ remote: "origin", branch: "main", tag: "v2.1.0", action: "pushed", branchAction: "pushed", commit: head });
+    expect(await pushBranchAndTag(git, { remote: "origin", tag: "v2.1.0", commit: head })).toEqual({
+      remote: "origin",
+      branch: "main",
+      tag: "v2.1.0",
+      action: "pushed",
+      branchAction: "pushed",
+      commit: head,
+    });
     expect(fx.originGit("rev-parse", "refs/heads/main")).toBe(head);
     expect(fx.originGit("rev-parse", "v2.1.0^{commit}")).toBe(head);
     expect(fx.originGit("cat-file", "-t", "v2.1.0")).toBe("tag");
-    expect(await pushBranchAndTag(git, { remote: "origin", tag: "v2.1.0", commit: head })).toMatchObject({ action: "adopted" });
+    expect(await pushBranchAndTag(git, { remote: "origin", tag: "v2.1.0", commit: head })).toMatchObject({
+      action: "adopted",
+    });
 
     // Someone else's v2.2.0 on origin at another commit.
     const other = fx.commit("b.txt", "b", "other");
@@ -143,14 +221,20 @@ describe("tag and push (6.8.1, 6.8.2)", () => {
     const release = fx.git("rev-parse", "HEAD");
     const later = fx.commit("later.txt", "not in this release", "work after the release commit");
     await ensureAnnotatedTag(git, { tag: "v2.1.0", commit: release, message: annotation });
-    expect(await pushBranchAndTag(git, { remote: "origin", tag: "v2.1.0", commit: release })).toMatchObject({ action: "pushed", branchAction: "pushed" });
+    expect(await pushBranchAndTag(git, { remote: "origin", tag: "v2.1.0", commit: release })).toMatchObject({
+      action: "pushed",
+      branchAction: "pushed",
+    });
     expect(fx.originGit("rev-parse", "refs/heads/main")).toBe(release); // not `later`
     expect(fx.git("rev-parse", "HEAD")).toBe(later); // the local branch is untouched
 
     // origin/main moves past the release commit (someone pushed `later`): the branch is already there.
     fx.git("push", "-q", "origin", "main");
     await ensureAnnotatedTag(git, { tag: "v2.1.1", commit: release, message: "x" });
-    expect(await pushBranchAndTag(git, { remote: "origin", tag: "v2.1.1", commit: release })).toMatchObject({ action: "pushed", branchAction: "present" });
+    expect(await pushBranchAndTag(git, { remote: "origin", tag: "v2.1.1", commit: release })).toMatchObject({
+      action: "pushed",
+      branchAction: "present",
+    });
     expect(fx.originGit("rev-parse", "refs/heads/main")).toBe(later);
     expect(fx.originGit("rev-parse", "v2.1.1^{commit}")).toBe(release);
 
@@ -178,12 +262,16 @@ describe("tag and push (6.8.1, 6.8.2)", () => {
     expect(await deleteLocalTag(git, "v2.1.0")).toEqual({ deleted: false });
   });
 
-  const quietGit = (...args: string[]): string => execFileSync("git", args, { cwd: fx.work, encoding: "utf8", stdio: "pipe" });
+  const quietGit = (...args: string[]): string =>
+    execFileSync("git", args, { cwd: fx.work, encoding: "utf8", stdio: "pipe" });
 
   /** Runs `git tag` with a reference-transaction hook that SIGKILLs it while it holds the ref's lock. */
   function crashInsideGitTag(tag: string, message: string, commit: string): string {
     const hook = join(fx.work, ".git/hooks/reference-transaction");
-    writeFileSync(hook, `#!/bin/sh\n[ "$1" = "prepared" ] || { cat >/dev/null; exit 0; }\ngrep -q " refs/tags/${tag}$" || exit 0\nkill -9 $PPID\n`);
+    writeFileSync(
+      hook,
+      `#!/bin/sh\n[ "$1" = "prepared" ] || { cat >/dev/null; exit 0; }\ngrep -q " refs/tags/${tag}$" || exit 0\nkill -9 $PPID\n`,
+    );
     chmodSync(hook, 0o755);
     expect(() => quietGit("tag", "-a", tag, "-m", message, commit)).toThrow();
     rmSync(hook);
@@ -199,7 +287,12 @@ describe("tag and push (6.8.1, 6.8.2)", () => {
     const lock = crashInsideGitTag("v2.1.0", annotation, head);
     // git itself refuses while the lock is there.
     expect(() => quietGit("tag", "-a", "v2.1.0", "-m", annotation, head)).toThrow(/v2\.1\.0\.lock': File exists/);
-    expect(await ensureAnnotatedTag(git, { tag: "v2.1.0", commit: head, message: annotation })).toEqual({ action: "created", commit: head, annotated: true, clearedLock: true });
+    expect(await ensureAnnotatedTag(git, { tag: "v2.1.0", commit: head, message: annotation })).toEqual({
+      action: "created",
+      commit: head,
+      annotated: true,
+      clearedLock: true,
+    });
     expect(existsSync(lock)).toBe(false);
     expect(fx.git("rev-parse", "v2.1.0^{commit}")).toBe(head);
     expect(fx.git("tag", "-l", "--format=%(contents)", "v2.1.0")).toContain("SEV: SEV-2");
@@ -223,7 +316,9 @@ describe("tag and push (6.8.1, 6.8.2)", () => {
     rmSync(foreign);
     const next = fx.commit("n.txt", "n", "next");
     crashInsideGitTag("v2.1.0", annotation, head);
-    expect((await caught(ensureAnnotatedTag(git, { tag: "v2.1.0", commit: next, message: annotation }))).code).toBe("E_GIT_REF_LOCKED");
+    expect((await caught(ensureAnnotatedTag(git, { tag: "v2.1.0", commit: next, message: annotation }))).code).toBe(
+      "E_GIT_REF_LOCKED",
+    );
     expect(fx.git("tag", "-l")).toBe("");
   });
 
@@ -255,7 +350,9 @@ describe("tag and push (6.8.1, 6.8.2)", () => {
     const head = fx.git("rev-parse", "HEAD");
     const e = await caught(ensureAnnotatedTag(git, { tag: "bad..name", commit: head, message: annotation }));
     expect(e.code).toBe("E_GIT");
-    expect(e.message).toMatch(/^git tag -a bad\.\.name [0-9a-f]{12} failed \(exit 128\): fatal: 'bad\.\.name' is not a valid tag name/);
+    expect(e.message).toMatch(
+      /^git tag -a bad\.\.name [0-9a-f]{12} failed \(exit 128\): fatal: 'bad\.\.name' is not a valid tag name/,
+    );
     expect(e.message).not.toContain("Approvals");
   });
 });
@@ -264,7 +361,12 @@ describe("GitHub release (6.8.3) through Octokit against the fake", () => {
   it("creates one release, then leaves it unchanged, then updates it: never a duplicate", async () => {
     const a = await ensureRelease(client, spec());
     expect(a.action).toBe("created");
-    expect(a.release).toMatchObject({ tag: "v2.1.0", name: "v2.1.0", body: "## What's new\n- checkout\n", draft: false });
+    expect(a.release).toMatchObject({
+      tag: "v2.1.0",
+      name: "v2.1.0",
+      body: "## What's new\n- checkout\n",
+      draft: false,
+    });
     expect(a.release.htmlUrl).toBe(`${fake.baseUrl}/acme/shop/releases/tag/v2.1.0`);
     expect((await ensureRelease(client, spec())).action).toBe("unchanged");
     const u = await ensureRelease(client, spec({ body: "## What's new\n- checkout\n- search\n", prerelease: true }));
@@ -323,7 +425,11 @@ describe("GitHub release (6.8.3) through Octokit against the fake", () => {
     writeFileSync(file, "bytes of the package");
     const first = await ensureAssets(client, release, [{ path: file }]);
     expect(first).toMatchObject([{ name: "shop-2.1.0.tgz", action: "uploaded", size: 20 }]);
-    expect(fake.requests.some((q) => q.method === "POST" && q.path === `/uploads/repos/acme/shop/releases/${release.id}/assets`)).toBe(true);
+    expect(
+      fake.requests.some(
+        (q) => q.method === "POST" && q.path === `/uploads/repos/acme/shop/releases/${release.id}/assets`,
+      ),
+    ).toBe(true);
     expect(fake.releases[0]!.assets[0]!.content_type).toBe("application/gzip");
     expect((await ensureAssets(client, release, [{ path: file }]))[0]!.action).toBe("kept");
     expect(await assetsMatch(client, release, [{ path: file }])).toBe(true);
@@ -337,7 +443,15 @@ describe("GitHub release (6.8.3) through Octokit against the fake", () => {
   it("compares by downloading when the server gives no digest (older GitHub Enterprise)", async () => {
     await fake.close();
     fake = await startFakeGitHub({ token: TOKEN, digest: false });
-    client = createGitHubClient({ owner: "acme", repo: "shop", token: TOKEN, baseUrl: fake.baseUrl, redact, retryBaseMs: 5, pace: false });
+    client = createGitHubClient({
+      owner: "acme",
+      repo: "shop",
+      token: TOKEN,
+      baseUrl: fake.baseUrl,
+      redact,
+      retryBaseMs: 5,
+      pace: false,
+    });
     const { release } = await ensureRelease(client, spec());
     const file = join(fx.work, "notes.txt");
     writeFileSync(file, "same");
@@ -364,7 +478,16 @@ describe("GitHub failures", () => {
 
   it("waits out a rate limit (403, x-ratelimit-remaining: 0) and succeeds, saying so; an expected 404 says nothing", async () => {
     const warnings: string[] = [];
-    const c = createGitHubClient({ owner: "acme", repo: "shop", token: TOKEN, baseUrl: fake.baseUrl, redact, retryBaseMs: 5, pace: false, onWarning: (m) => warnings.push(m) });
+    const c = createGitHubClient({
+      owner: "acme",
+      repo: "shop",
+      token: TOKEN,
+      baseUrl: fake.baseUrl,
+      redact,
+      retryBaseMs: 5,
+      pace: false,
+      onWarning: (m) => warnings.push(m),
+    });
     expect(await findRelease(c, "v9.9.9")).toBeNull();
     expect(warnings).toEqual([]);
     fake.rateLimitOnce(/releases\/tags\//, 0);
@@ -375,7 +498,13 @@ describe("GitHub failures", () => {
   });
 
   it("gives up on a rate limit that lasts, with E_GITHUB_RATE_LIMIT and when it resets", async () => {
-    fake.inject({ path: /releases\/tags\//, status: 403, times: 10, body: { message: "API rate limit exceeded for user ID 1." }, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600) } });
+    fake.inject({
+      path: /releases\/tags\//,
+      status: 403,
+      times: 10,
+      body: { message: "API rate limit exceeded for user ID 1." },
+      headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600) },
+    });
     const e = await caught(ensureRelease(client, spec()));
     expect(e.code).toBe("E_GITHUB_RATE_LIMIT");
     expect(e.message).toMatch(/rate limit stopped brtops while looking up the release of v2\.1\.0 until \d{4}-/);
@@ -383,7 +512,15 @@ describe("GitHub failures", () => {
   });
 
   it("maps bad credentials to E_GITHUB_AUTH, with the token nowhere in the error", async () => {
-    const bad = createGitHubClient({ owner: "acme", repo: "shop", token: `${TOKEN}x`, baseUrl: fake.baseUrl, redact: createRedactor([`${TOKEN}x`]), retryBaseMs: 5, pace: false });
+    const bad = createGitHubClient({
+      owner: "acme",
+      repo: "shop",
+      token: `${TOKEN}x`,
+      baseUrl: fake.baseUrl,
+      redact: createRedactor([`${TOKEN}x`]),
+      retryBaseMs: 5,
+      pace: false,
+    });
     const e = await caught(ensureRelease(bad, spec()));
     expect(e.code).toBe("E_GITHUB_AUTH");
     expect(e.message).toBe("GitHub refused the token while looking up the release of v2.1.0: Bad credentials (401).");

@@ -31,13 +31,19 @@ afterAll(async () => {
 
 describe("probeHealth", () => {
   it("passes on the expected status and a body that matches, with {version} substituted", async () => {
-    const s = await probeHealth(check({ name: "api", http: { url: svc.healthUrl, bodyMatch: '"version":"{version}"' } }), ctx);
+    const s = await probeHealth(
+      check({ name: "api", http: { url: svc.healthUrl, bodyMatch: '"version":"{version}"' } }),
+      ctx,
+    );
     expect(s).toMatchObject({ check: "api", ok: true, status: 200 });
     expect(s.detail).toMatch(/^HTTP 200 in \d+ ms$/);
   });
 
   it("fails on a body that does not match, naming the pattern", async () => {
-    const s = await probeHealth(check({ name: "api", http: { url: svc.healthUrl, bodyMatch: '"version":"9.9.9"' } }), ctx);
+    const s = await probeHealth(
+      check({ name: "api", http: { url: svc.healthUrl, bodyMatch: '"version":"9.9.9"' } }),
+      ctx,
+    );
     expect(s.ok).toBe(false);
     expect(s.detail).toContain('the body does not match /"version":"9.9.9"/');
   });
@@ -46,7 +52,10 @@ describe("probeHealth", () => {
     const s = await probeHealth(check({ name: "api", http: { url: svc.healthUrl.replace("/health", "/nope") } }), ctx);
     expect(s).toMatchObject({ ok: false, status: 404 });
     expect(s.detail).toContain("expected 2xx");
-    const down = await probeHealth(check({ name: "down", http: { url: "http://127.0.0.1:9/health" }, timeout: 2 }), ctx);
+    const down = await probeHealth(
+      check({ name: "down", http: { url: "http://127.0.0.1:9/health" }, timeout: 2 }),
+      ctx,
+    );
     expect(down.ok).toBe(false);
     expect(down.detail).toMatch(/request failed/);
   });
@@ -63,7 +72,10 @@ describe("probeHealth", () => {
   it("runs a command check and compares its exit code", async () => {
     const ok = await probeHealth(check({ name: "cmd", run: [process.execPath, "-e", "process.exit(0)"] }), ctx);
     expect(ok.ok).toBe(true);
-    const bad = await probeHealth(check({ name: "cmd", run: [process.execPath, "-e", "console.error('disk full'); process.exit(4)"] }), ctx);
+    const bad = await probeHealth(
+      check({ name: "cmd", run: [process.execPath, "-e", "console.error('disk full'); process.exit(4)"] }),
+      ctx,
+    );
     expect(bad).toMatchObject({ ok: false, exitCode: 4 });
     expect(bad.detail).toMatch(/exit 4 .*expected exit 0.*disk full/);
   });
@@ -71,7 +83,17 @@ describe("probeHealth", () => {
 
 describe("monitorHealth against the real service", () => {
   it("reports a healthy version as healthy after probing through the window", async () => {
-    const r = await monitorHealth([check({ name: "api", http: { url: svc.healthUrl, bodyMatch: "1.0.0" }, interval: 0.02, failuresBeforeUnhealthy: 2 })], { durationMs: 100, ctx });
+    const r = await monitorHealth(
+      [
+        check({
+          name: "api",
+          http: { url: svc.healthUrl, bodyMatch: "1.0.0" },
+          interval: 0.02,
+          failuresBeforeUnhealthy: 2,
+        }),
+      ],
+      { durationMs: 100, ctx },
+    );
     expect(r.healthy).toBe(true);
     expect(r.checks[0]).toMatchObject({ check: "api", status: "healthy", failures: 0, worstStreak: 0 });
     expect(r.checks[0]!.samples).toBeGreaterThanOrEqual(2);
@@ -82,11 +104,14 @@ describe("monitorHealth against the real service", () => {
     await runAction("deploy", { run: svc.deployArgv("2.0.0") }, ctx);
     svc.setFailing("2.0.0");
     const seen: string[] = [];
-    const r = await monitorHealth([check({ name: "api", http: { url: svc.healthUrl }, interval: 0.01, failuresBeforeUnhealthy: 3 })], {
-      durationMs: 0,
-      ctx,
-      onUnhealthy: (name, last) => seen.push(`${name}: ${last.detail}`),
-    });
+    const r = await monitorHealth(
+      [check({ name: "api", http: { url: svc.healthUrl }, interval: 0.01, failuresBeforeUnhealthy: 3 })],
+      {
+        durationMs: 0,
+        ctx,
+        onUnhealthy: (name, last) => seen.push(`${name}: ${last.detail}`),
+      },
+    );
     expect(r.healthy).toBe(false);
     expect(r.checks[0]).toMatchObject({ status: "unhealthy", samples: 3, failures: 3, worstStreak: 3 });
     expect(r.checks[0]!.recent.map((s) => s.status)).toEqual([500, 500, 500]);
@@ -106,14 +131,20 @@ describe("monitorHealth against the real service", () => {
     await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
     const addr = flaky.address();
     const url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/`;
-    const r = await monitorHealth([check({ name: "flaky", http: { url }, interval: 0.01, failuresBeforeUnhealthy: 3 })], { durationMs: 0, ctx });
+    const r = await monitorHealth(
+      [check({ name: "flaky", http: { url }, interval: 0.01, failuresBeforeUnhealthy: 3 })],
+      { durationMs: 0, ctx },
+    );
     await new Promise((res) => flaky.close(res));
     expect(r.checks[0]).toMatchObject({ status: "healthy", samples: 3, failures: 2, worstStreak: 2 });
   });
 
   it("stops when the signal aborts and leaves an undecided check unknown", async () => {
     const ac = new AbortController();
-    const p = monitorHealth([check({ name: "down", http: { url: "http://127.0.0.1:9/" }, interval: 0.05, failuresBeforeUnhealthy: 1000 })], { durationMs: 60_000, ctx, signal: ac.signal });
+    const p = monitorHealth(
+      [check({ name: "down", http: { url: "http://127.0.0.1:9/" }, interval: 0.05, failuresBeforeUnhealthy: 1000 })],
+      { durationMs: 60_000, ctx, signal: ac.signal },
+    );
     setTimeout(() => ac.abort(), 100);
     const r = await p;
     expect(r.checks[0]!.status).toBe("unknown");
@@ -121,9 +152,15 @@ describe("monitorHealth against the real service", () => {
   });
 
   it("measures latency percentiles for phase 7 and compares them with the limit", async () => {
-    const fine = await measurePerformance(check({ name: "perf", http: { url: svc.healthUrl }, samples: 5, p95Ms: 5000 }), ctx);
+    const fine = await measurePerformance(
+      check({ name: "perf", http: { url: svc.healthUrl }, samples: 5, p95Ms: 5000 }),
+      ctx,
+    );
     expect(fine).toMatchObject({ ok: true, samples: 5, failures: 0 });
-    const slowRes = await measurePerformance(check({ name: "perf", http: { url: slowUrl }, samples: 2, p95Ms: 100 }), ctx);
+    const slowRes = await measurePerformance(
+      check({ name: "perf", http: { url: slowUrl }, samples: 2, p95Ms: 100 }),
+      ctx,
+    );
     expect(slowRes.ok).toBe(false);
     expect(slowRes.detail).toMatch(/p95 \d+ ms is over the 100 ms limit/);
   });

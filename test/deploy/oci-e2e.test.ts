@@ -66,18 +66,32 @@ async function fixture(): Promise<Fixture> {
   return { root: p.root, reg, proxy, image };
 }
 
-const git = async (cwd: string, ...args: string[]): Promise<string> => (await promisify(execFile)("git", args, { cwd, encoding: "utf8" })).stdout.trim();
+const git = async (cwd: string, ...args: string[]): Promise<string> =>
+  (await promisify(execFile)("git", args, { cwd, encoding: "utf8" })).stdout.trim();
 
 async function cli(fx: Fixture, as: string, args: string[], code?: number): Promise<CliResult> {
   const r = await brtopsAsync(fx.root, as, args, CREDS);
   if (code !== undefined) expect(r.code, `brtops ${args.join(" ")}:\n${r.stdout}\n${r.stderr}`).toBe(code);
   return r;
 }
-const statusOf = async (fx: Fixture): Promise<any> => JSON.parse((await cli(fx, AI, ["status", "--json"])).stdout.trim().split("\n").at(-1)!);
+const statusOf = async (fx: Fixture): Promise<any> =>
+  JSON.parse((await cli(fx, AI, ["status", "--json"])).stdout.trim().split("\n").at(-1)!);
 
 /** The digest a tag resolves to, asked of the registry itself (skopeo, with the token flow). */
 async function tagDigest(fx: Fixture, tag: string): Promise<string> {
-  const r = await promisify(execFile)("skopeo", ["inspect", "--tls-verify=false", "--creds", `ci:${PASSWORD}`, "--format", "{{.Digest}}", `docker://${fx.reg.host}/acme/widget:${tag}`], { encoding: "utf8" });
+  const r = await promisify(execFile)(
+    "skopeo",
+    [
+      "inspect",
+      "--tls-verify=false",
+      "--creds",
+      `ci:${PASSWORD}`,
+      "--format",
+      "{{.Digest}}",
+      `docker://${fx.reg.host}/acme/widget:${tag}`,
+    ],
+    { encoding: "utf8" },
+  );
   return r.stdout.trim();
 }
 
@@ -87,7 +101,8 @@ function events(fx: Fixture, release: string): any[] {
   if (!text.endsWith("\n")) lines.pop();
   return lines.filter((l) => l.trim()).flatMap((l) => [JSON.parse(l)].flat());
 }
-const approvedDigest = (fx: Fixture, release: string): string => events(fx, release).find((e) => e.type === "PackageFixed").data.images[0].digest;
+const approvedDigest = (fx: Fixture, release: string): string =>
+  events(fx, release).find((e) => e.type === "PackageFixed").data.images[0].digest;
 
 /** Requests `version` to Docker Hub and passes 2.10 and 5.10: the next run deploys. */
 async function toDeployment(fx: Fixture, version: string): Promise<void> {
@@ -107,60 +122,85 @@ async function certify(fx: Fixture): Promise<void> {
 }
 
 /** Blob uploads the registry received (the PUT that completes each one), by digest. */
-const blobPuts = (fx: Fixture): string[] => fx.proxy.requests.filter((r) => r.method === "PUT" && /\/blobs\/uploads\//.test(r.path)).map((r) => new URLSearchParams(r.query).get("digest")!);
+const blobPuts = (fx: Fixture): string[] =>
+  fx.proxy.requests
+    .filter((r) => r.method === "PUT" && /\/blobs\/uploads\//.test(r.path))
+    .map((r) => new URLSearchParams(r.query).get("digest")!);
 
 describe("RELEASE to Docker Hub (an OCI registry on loopback)", () => {
-  it("v1.1.0: tags 1.1.0 and latest at the approved digest; a failing 1.2.0 rolled back puts latest back on 1.1.0's digest", async () => {
-    const fx = await fixture();
-    await toDeployment(fx, "1.1.0");
-    await cli(fx, AI, ["run"], 3);
-    const v110 = approvedDigest(fx, "1.1.0");
-    expect(v110).toMatch(/^sha256:[a-f0-9]{64}$/);
-    expect(await tagDigest(fx, "1.1.0")).toBe(v110);
-    expect(await tagDigest(fx, "latest")).toBe(v110);
-    const deployed = events(fx, "1.1.0").find((e) => e.type === "StepSucceeded" && e.data.step === "6.1");
-    expect(deployed.data.result.completed).toEqual(["oci-push", "oci-tags"]);
-    await certify(fx);
-    const pushedOnce = blobPuts(fx);
-    expect(new Set(pushedOnce).size).toBe(pushedOnce.length);
+  it(
+    "v1.1.0: tags 1.1.0 and latest at the approved digest; a failing 1.2.0 rolled back puts latest back on 1.1.0's digest",
+    async () => {
+      const fx = await fixture();
+      await toDeployment(fx, "1.1.0");
+      await cli(fx, AI, ["run"], 3);
+      const v110 = approvedDigest(fx, "1.1.0");
+      expect(v110).toMatch(/^sha256:[a-f0-9]{64}$/);
+      expect(await tagDigest(fx, "1.1.0")).toBe(v110);
+      expect(await tagDigest(fx, "latest")).toBe(v110);
+      const deployed = events(fx, "1.1.0").find((e) => e.type === "StepSucceeded" && e.data.step === "6.1");
+      expect(deployed.data.result.completed).toEqual(["oci-push", "oci-tags"]);
+      await certify(fx);
+      const pushedOnce = blobPuts(fx);
+      expect(new Set(pushedOnce).size).toBe(pushedOnce.length);
 
-    // 1.2.0: a new commit, deployed, then its health check fails and the HUM LEAD rolls back.
-    writeFileSync(join(fx.root, "src/widget.js"), "export const widget = () => 2;\n");
-    await git(fx.root, "add", "-A");
-    await git(fx.root, "commit", "-q", "-m", "feat(widget): the widget");
-    await toDeployment(fx, "1.2.0");
-    writeFileSync(join(fx.root, "..", "fail-1.2.0"), "");
-    cleanups.push(() => rmSync(join(fx.root, "..", "fail-1.2.0"), { force: true }));
-    await cli(fx, AI, ["run"], 1);
-    const v120 = approvedDigest(fx, "1.2.0");
-    expect(v120).not.toBe(v110);
-    expect(await tagDigest(fx, "latest")).toBe(v120); // deployed, then found unhealthy
-    expect((await statusOf(fx)).state).toBe("awaiting-hum-lead");
-    await cli(fx, HUM, ["guide", "rollback"], 0);
-    await cli(fx, AI, ["run"]);
-    expect((await statusOf(fx)).state).toBe("rolled-back");
-    expect(await tagDigest(fx, "latest")).toBe(v110);
-    expect(await tagDigest(fx, "1.1.0")).toBe(v110);
-    expect(await tagDigest(fx, "1.2.0")).toBe(v120); // the version's own tag stays
-    const rb = events(fx, "1.2.0").find((e) => e.type === "StepSucceeded" && /:oci-tags$/.test(e.data.step) && !e.data.step.startsWith("6.1"));
-    expect(rb.data.result).toMatchObject({ tags: { latest: v110 }, restored: { version: "1.1.0", digest: v110, source: "ledger", release: "1.1.0" } });
-    for (const r of ["1.1.0", "1.2.0"]) expect(JSON.stringify(events(fx, r))).not.toContain(PASSWORD);
-    await cli(fx, AI, ["audit", "verify"], 0);
-  }, TIMEOUT);
+      // 1.2.0: a new commit, deployed, then its health check fails and the HUM LEAD rolls back.
+      writeFileSync(join(fx.root, "src/widget.js"), "export const widget = () => 2;\n");
+      await git(fx.root, "add", "-A");
+      await git(fx.root, "commit", "-q", "-m", "feat(widget): the widget");
+      await toDeployment(fx, "1.2.0");
+      writeFileSync(join(fx.root, "..", "fail-1.2.0"), "");
+      cleanups.push(() => rmSync(join(fx.root, "..", "fail-1.2.0"), { force: true }));
+      await cli(fx, AI, ["run"], 1);
+      const v120 = approvedDigest(fx, "1.2.0");
+      expect(v120).not.toBe(v110);
+      expect(await tagDigest(fx, "latest")).toBe(v120); // deployed, then found unhealthy
+      expect((await statusOf(fx)).state).toBe("awaiting-hum-lead");
+      await cli(fx, HUM, ["guide", "rollback"], 0);
+      await cli(fx, AI, ["run"]);
+      expect((await statusOf(fx)).state).toBe("rolled-back");
+      expect(await tagDigest(fx, "latest")).toBe(v110);
+      expect(await tagDigest(fx, "1.1.0")).toBe(v110);
+      expect(await tagDigest(fx, "1.2.0")).toBe(v120); // the version's own tag stays
+      const rb = events(fx, "1.2.0").find(
+        (e) => e.type === "StepSucceeded" && /:oci-tags$/.test(e.data.step) && !e.data.step.startsWith("6.1"),
+      );
+      expect(rb.data.result).toMatchObject({
+        tags: { latest: v110 },
+        restored: { version: "1.1.0", digest: v110, source: "ledger", release: "1.1.0" },
+      });
+      for (const r of ["1.1.0", "1.2.0"]) expect(JSON.stringify(events(fx, r))).not.toContain(PASSWORD);
+      await cli(fx, AI, ["audit", "verify"], 0);
+    },
+    TIMEOUT,
+  );
 
-  it("an environment named docker-hub without an oci block claims no deployment", async () => {
-    const p = sampleProject({ envExtra: "  docker-hub:\n    description: nothing to push yet\n" });
-    cleanups.push(p.cleanup);
-    const r = await brtopsAsync(p.root, AI, ["release", "1.1.0", "--to", "Docker Hub"]);
-    expect(r.code, r.stdout + r.stderr).toBe(2);
-    expect(r.stderr).toContain("E_ENVIRONMENT_EMPTY");
-    expect(r.stderr).toContain("oci");
-  }, TIMEOUT);
+  it(
+    "an environment named docker-hub without an oci block claims no deployment",
+    async () => {
+      const p = sampleProject({ envExtra: "  docker-hub:\n    description: nothing to push yet\n" });
+      cleanups.push(p.cleanup);
+      const r = await brtopsAsync(p.root, AI, ["release", "1.1.0", "--to", "Docker Hub"]);
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      expect(r.stderr).toContain("E_ENVIRONMENT_EMPTY");
+      expect(r.stderr).toContain("oci");
+    },
+    TIMEOUT,
+  );
 });
 
 /** A `brtops run` in its own process group, so that a SIGKILL is a crash. */
-function startRunner(fx: Fixture): { kill: () => Promise<void>; exited: Promise<NodeJS.Signals | null>; output: () => string } {
-  const child = spawn(process.execPath, [CLI, "run", "--as", AI], { cwd: fx.root, env: { ...process.env, BRTOPS_ACTOR: "", ...CREDS }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+function startRunner(fx: Fixture): {
+  kill: () => Promise<void>;
+  exited: Promise<NodeJS.Signals | null>;
+  output: () => string;
+} {
+  const child = spawn(process.execPath, [CLI, "run", "--as", AI], {
+    cwd: fx.root,
+    env: { ...process.env, BRTOPS_ACTOR: "", ...CREDS },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout.on("data", (c) => (out += c));
   child.stderr.on("data", (c) => (out += c));
@@ -179,38 +219,63 @@ function startRunner(fx: Fixture): { kill: () => Promise<void>; exited: Promise<
 
 describe("SIGKILL mid-push, then brtops run", () => {
   it.each([
-    ["the manifest PUT, before the registry has it", "PUT", /\/manifests\/sha256:/, "before" as const, /^6\.1:oci-manifest-/, false],
-    ["a blob upload, stored by the registry but the answer lost", "PUT", /\/blobs\/uploads\//, "after" as const, /^6\.1:oci-blob-/, true],
-  ])("%s: same tags, no blob uploaded twice", async (_name, method, path, at, effect, adopted) => {
-    const fx = await fixture();
-    await toDeployment(fx, "1.1.0");
-    const held = fx.proxy.hold(method, path, at);
-    const runner = startRunner(fx);
-    let ended = false;
-    void runner.exited.then(() => (ended = true));
-    let reached = false;
-    void held.then(() => (reached = true));
-    for (const t0 = Date.now(); !reached; await sleep(20)) {
-      if (ended || Date.now() - t0 > 120_000) throw new Error(`the runner never reached ${method} ${path.source}:\n${runner.output()}`);
-    }
-    await runner.kill();
-    expect(await runner.exited).toBe("SIGKILL");
-    const inFlight = events(fx, "1.1.0").filter((e) => e.type === "StepStarted" && effect.test(e.data.step)).map((e) => e.data.step);
-    const done = new Set(events(fx, "1.1.0").filter((e) => e.type === "StepSucceeded").map((e) => e.data.step));
-    const interrupted = inFlight.filter((s) => !done.has(s));
-    expect(interrupted).toHaveLength(1);
+    [
+      "the manifest PUT, before the registry has it",
+      "PUT",
+      /\/manifests\/sha256:/,
+      "before" as const,
+      /^6\.1:oci-manifest-/,
+      false,
+    ],
+    [
+      "a blob upload, stored by the registry but the answer lost",
+      "PUT",
+      /\/blobs\/uploads\//,
+      "after" as const,
+      /^6\.1:oci-blob-/,
+      true,
+    ],
+  ])(
+    "%s: same tags, no blob uploaded twice",
+    async (_name, method, path, at, effect, adopted) => {
+      const fx = await fixture();
+      await toDeployment(fx, "1.1.0");
+      const held = fx.proxy.hold(method, path, at);
+      const runner = startRunner(fx);
+      let ended = false;
+      void runner.exited.then(() => (ended = true));
+      let reached = false;
+      void held.then(() => (reached = true));
+      for (const t0 = Date.now(); !reached; await sleep(20)) {
+        if (ended || Date.now() - t0 > 120_000)
+          throw new Error(`the runner never reached ${method} ${path.source}:\n${runner.output()}`);
+      }
+      await runner.kill();
+      expect(await runner.exited).toBe("SIGKILL");
+      const inFlight = events(fx, "1.1.0")
+        .filter((e) => e.type === "StepStarted" && effect.test(e.data.step))
+        .map((e) => e.data.step);
+      const done = new Set(
+        events(fx, "1.1.0")
+          .filter((e) => e.type === "StepSucceeded")
+          .map((e) => e.data.step),
+      );
+      const interrupted = inFlight.filter((s) => !done.has(s));
+      expect(interrupted).toHaveLength(1);
 
-    await cli(fx, AI, ["run"], 3);
-    const digest = approvedDigest(fx, "1.1.0");
-    expect(await tagDigest(fx, "1.1.0")).toBe(digest);
-    expect(await tagDigest(fx, "latest")).toBe(digest);
-    const recovered = events(fx, "1.1.0").filter((e) => e.type === "StepSucceeded" && e.data.step === interrupted[0]);
-    expect(recovered).toHaveLength(1);
-    expect(recovered[0].data.adopted === true).toBe(adopted);
-    const puts = blobPuts(fx);
-    expect(puts.length).toBeGreaterThan(0);
-    expect(new Set(puts).size, `blob uploads: ${puts.join(", ")}`).toBe(puts.length);
-    await certify(fx);
-    await cli(fx, AI, ["audit", "verify"], 0);
-  }, TIMEOUT);
+      await cli(fx, AI, ["run"], 3);
+      const digest = approvedDigest(fx, "1.1.0");
+      expect(await tagDigest(fx, "1.1.0")).toBe(digest);
+      expect(await tagDigest(fx, "latest")).toBe(digest);
+      const recovered = events(fx, "1.1.0").filter((e) => e.type === "StepSucceeded" && e.data.step === interrupted[0]);
+      expect(recovered).toHaveLength(1);
+      expect(recovered[0].data.adopted === true).toBe(adopted);
+      const puts = blobPuts(fx);
+      expect(puts.length).toBeGreaterThan(0);
+      expect(new Set(puts).size, `blob uploads: ${puts.join(", ")}`).toBe(puts.length);
+      await certify(fx);
+      await cli(fx, AI, ["audit", "verify"], 0);
+    },
+    TIMEOUT,
+  );
 });

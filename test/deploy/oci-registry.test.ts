@@ -45,7 +45,14 @@ async function push(reg: Registry, layout: string, env: Record<string, string>, 
 }
 
 /** skopeo, asynchronously: the token server answers from this process. */
-const skopeoDigest = async (image: string, creds: string): Promise<string> => (await promisify(execFile)("skopeo", ["inspect", "--tls-verify=false", "--creds", creds, "--format", "{{.Digest}}", `docker://${image}`], { encoding: "utf8" })).stdout.trim();
+const skopeoDigest = async (image: string, creds: string): Promise<string> =>
+  (
+    await promisify(execFile)(
+      "skopeo",
+      ["inspect", "--tls-verify=false", "--creds", creds, "--format", "{{.Digest}}", `docker://${image}`],
+      { encoding: "utf8" },
+    )
+  ).stdout.trim();
 
 describe("image references and tags", () => {
   it.each([
@@ -76,12 +83,22 @@ describe("a real registry with basic auth (htpasswd)", () => {
     expect(await skopeoDigest(`${reg.host}/acme/widget:1.0.0`, `ci:${PASSWORD}`)).toBe(digest);
 
     const ref = parseImage(`${reg.host}/acme/widget`);
-    const wrong = createRegistryClient(ref, { credentials: { username: "ci", password: "not-the-Passw0rd", source: "OCI_USERNAME/OCI_PASSWORD" }, redact: noRedact });
-    const e = (await wrong.blobExists(digest).catch((x: unknown) => x)) as { code: string; message: string; hint: string };
+    const wrong = createRegistryClient(ref, {
+      credentials: { username: "ci", password: "not-the-Passw0rd", source: "OCI_USERNAME/OCI_PASSWORD" },
+      redact: noRedact,
+    });
+    const e = (await wrong.blobExists(digest).catch((x: unknown) => x)) as {
+      code: string;
+      message: string;
+      hint: string;
+    };
     expect(e).toMatchObject({ code: "E_OCI_AUTH" });
     expect(JSON.stringify({ m: e.message, h: e.hint })).not.toContain("not-the-Passw0rd");
     const anonymous = createRegistryClient(ref, { credentials: null, redact: noRedact });
-    await expect(anonymous.blobExists(digest)).rejects.toMatchObject({ code: "E_OCI_AUTH", message: expect.stringContaining("none are set") });
+    await expect(anonymous.blobExists(digest)).rejects.toMatchObject({
+      code: "E_OCI_AUTH",
+      message: expect.stringContaining("none are set"),
+    });
   }, 60_000);
 });
 
@@ -91,22 +108,39 @@ describe("a real registry with token auth (Bearer challenge, as Docker Hub)", ()
     registries.push(reg);
     const home = join(dir, "home");
     mkdirSync(join(home, ".docker"), { recursive: true });
-    writeFileSync(join(home, ".docker", "config.json"), JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from(`ci:${PASSWORD}`).toString("base64") } } }));
+    writeFileSync(
+      join(home, ".docker", "config.json"),
+      JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from(`ci:${PASSWORD}`).toString("base64") } } }),
+    );
     const env = { HOME: home };
-    expect(resolveOciCredentials(env, reg.host)).toMatchObject({ username: "ci", source: join(home, ".docker", "config.json") });
+    expect(resolveOciCredentials(env, reg.host)).toMatchObject({
+      username: "ci",
+      source: join(home, ".docker", "config.json"),
+    });
     const layout = join(dir, "token");
     const digest = makeImage(layout, "2.0.0\n");
     expect(await push(reg, layout, env, "latest")).toBe(digest);
-    expect(reg.tokenRequests.some((t) => t.user === "ci" && t.scope.includes("repository:acme/widget:pull,push"))).toBe(true);
+    expect(reg.tokenRequests.some((t) => t.user === "ci" && t.scope.includes("repository:acme/widget:pull,push"))).toBe(
+      true,
+    );
     expect(await skopeoDigest(`${reg.host}/acme/widget:latest`, `ci:${PASSWORD}`)).toBe(digest);
 
     const ref = parseImage(`${reg.host}/acme/widget`);
-    const client = createRegistryClient(ref, { credentials: resolveOciCredentials(env, ref.registry), redact: noRedact });
+    const client = createRegistryClient(ref, {
+      credentials: resolveOciCredentials(env, ref.registry),
+      redact: noRedact,
+    });
     const d = await client.deleteTag("latest");
     expect(d.deleted).toBe(false);
     expect(d.why).toMatch(/does not let a tag be deleted/);
     expect(await client.manifestDigest("latest")).toBe(digest);
-    const bad = createRegistryClient(ref, { credentials: { username: "ci", password: "wrong-Passw0rd", source: "OCI_USERNAME/OCI_PASSWORD" }, redact: noRedact });
-    await expect(bad.blobExists(digest)).rejects.toMatchObject({ code: "E_OCI_AUTH", message: expect.stringContaining("refused the credentials from OCI_USERNAME/OCI_PASSWORD") });
+    const bad = createRegistryClient(ref, {
+      credentials: { username: "ci", password: "wrong-Passw0rd", source: "OCI_USERNAME/OCI_PASSWORD" },
+      redact: noRedact,
+    });
+    await expect(bad.blobExists(digest)).rejects.toMatchObject({
+      code: "E_OCI_AUTH",
+      message: expect.stringContaining("refused the credentials from OCI_USERNAME/OCI_PASSWORD"),
+    });
   }, 60_000);
 });

@@ -14,15 +14,29 @@ function failure(fn: () => unknown): BrtopsError {
   throw new Error("expected a BrtopsError");
 }
 
-const n = (name: string, needs: string[] = [], expectedMs?: number): DagNode => ({ name, needs, ...(expectedMs === undefined ? {} : { expectedMs }) });
+const n = (name: string, needs: string[] = [], expectedMs?: number): DagNode => ({
+  name,
+  needs,
+  ...(expectedMs === undefined ? {} : { expectedMs }),
+});
 
 describe("planDag", () => {
   it.each([
     ["a chain", [n("a"), n("b", ["a"]), n("c", ["b"])], ["a", "b", "c"], [["a"], ["b"], ["c"]]],
     ["independent steps keep config order", [n("z"), n("y"), n("x")], ["z", "y", "x"], [["z", "y", "x"]]],
-    ["a diamond", [n("db"), n("cache"), n("app", ["db", "cache"]), n("smoke", ["app"])], ["db", "cache", "app", "smoke"], [["db", "cache"], ["app"], ["smoke"]]],
+    [
+      "a diamond",
+      [n("db"), n("cache"), n("app", ["db", "cache"]), n("smoke", ["app"])],
+      ["db", "cache", "app", "smoke"],
+      [["db", "cache"], ["app"], ["smoke"]],
+    ],
     ["needs listed before the step they need", [n("app", ["db"]), n("db")], ["db", "app"], [["db"], ["app"]]],
-    ["a step whose needs sit at different depths", [n("a"), n("b", ["a"]), n("c", ["a", "b"]), n("d")], ["a", "b", "c", "d"], [["a", "d"], ["b"], ["c"]]],
+    [
+      "a step whose needs sit at different depths",
+      [n("a"), n("b", ["a"]), n("c", ["a", "b"]), n("d")],
+      ["a", "b", "c", "d"],
+      [["a", "d"], ["b"], ["c"]],
+    ],
     ["no steps", [], [], []],
   ])("%s", (_label, nodes, order, groups) => {
     const plan = planDag(nodes);
@@ -77,7 +91,16 @@ describe("planDag", () => {
 
 describe("expectedDurations", () => {
   const ev = (seq: number, type: string, at: string, data: Record<string, unknown>): AnyEvent =>
-    ({ seq, type, at, data, release: "v1", actor: { id: "x", role: "system" }, prev: "", hash: "" }) as unknown as AnyEvent;
+    ({
+      seq,
+      type,
+      at,
+      data,
+      release: "v1",
+      actor: { id: "x", role: "system" },
+      prev: "",
+      hash: "",
+    }) as unknown as AnyEvent;
   const run = (start: string, end: string, step = "6.1:migrate", adopted = false): AnyEvent[] => [
     ev(1, "StepStarted", start, { step, attempt: 1 }),
     ev(2, "StepSucceeded", end, { step, ...(adopted ? { adopted } : {}) }),

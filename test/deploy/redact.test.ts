@@ -14,20 +14,54 @@ describe("createRedactor", () => {
     ["a GitHub classic token", `remote: ${GH}`, `remote: ${REDACTED}`],
     ["a fine-grained GitHub token", `auth ${PAT}.`, `auth ${REDACTED}.`],
     ["an npm token", `//registry.npmjs.org/:_authToken=${NPM}`, `//registry.npmjs.org/:_authToken=${REDACTED}`],
-    ["an .npmrc _authToken of any shape", "//127.0.0.1:4873/:_authToken=abc123xyz", `//127.0.0.1:4873/:_authToken=${REDACTED}`],
-    ["a password in a URL", "https://user:hunter2hunter@github.com/o/r.git", `https://user:${REDACTED}@github.com/o/r.git`],
-    ["a token as URL user", `https://${"t0k3n".repeat(5)}@github.com/o/r.git`, `https://${REDACTED}@github.com/o/r.git`],
-    ["a token query parameter", "http://h/releases?access_token=abcdef&x=1", `http://h/releases?access_token=${REDACTED}&x=1`],
-    ["an authorization header with the token scheme", '"authorization":"token abcdef0123456789"', `"authorization":"token ${REDACTED}"`],
+    [
+      "an .npmrc _authToken of any shape",
+      "//127.0.0.1:4873/:_authToken=abc123xyz",
+      `//127.0.0.1:4873/:_authToken=${REDACTED}`,
+    ],
+    [
+      "a password in a URL",
+      "https://user:hunter2hunter@github.com/o/r.git",
+      `https://user:${REDACTED}@github.com/o/r.git`,
+    ],
+    [
+      "a token as URL user",
+      `https://${"t0k3n".repeat(5)}@github.com/o/r.git`,
+      `https://${REDACTED}@github.com/o/r.git`,
+    ],
+    [
+      "a token query parameter",
+      "http://h/releases?access_token=abcdef&x=1",
+      `http://h/releases?access_token=${REDACTED}&x=1`,
+    ],
+    [
+      "an authorization header with the token scheme",
+      '"authorization":"token abcdef0123456789"',
+      `"authorization":"token ${REDACTED}"`,
+    ],
     ["a Bearer token", "Authorization: Bearer eyJhbGciOi.abc.def", `Authorization: Bearer ${REDACTED}`],
-    ["a JWT", "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", `jwt ${REDACTED}`],
-    ["a private key block", "key: -----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaA\n-----END OPENSSH PRIVATE KEY----- end", `key: ${REDACTED} end`],
+    [
+      "a JWT",
+      "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+      `jwt ${REDACTED}`,
+    ],
+    [
+      "a private key block",
+      "key: -----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaA\n-----END OPENSSH PRIVATE KEY----- end",
+      `key: ${REDACTED} end`,
+    ],
   ])("redacts %s", (_label, input, output) => {
     expect(r(input)).toBe(output);
   });
 
   it("leaves ordinary text alone, including the word token in prose", () => {
-    for (const text of ["the token provided is invalid", "Bad credentials", "v2.1.0 released by short", "https://github.com/o/r/releases/tag/v1.0.0"]) expect(r(text)).toBe(text);
+    for (const text of [
+      "the token provided is invalid",
+      "Bad credentials",
+      "v2.1.0 released by short",
+      "https://github.com/o/r/releases/tag/v1.0.0",
+    ])
+      expect(r(text)).toBe(text);
   });
 
   it("redacts deep values, keys and error messages", () => {

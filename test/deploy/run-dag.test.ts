@@ -35,7 +35,15 @@ function controlled() {
     else p.resolve();
     await new Promise((r) => setTimeout(r, 0));
   };
-  return { runStep, started, finish, log, running: () => running, maxRunning: () => maxRunning, startedNames: () => [...pending.keys()] };
+  return {
+    runStep,
+    started,
+    finish,
+    log,
+    running: () => running,
+    maxRunning: () => maxRunning,
+    startedNames: () => [...pending.keys()],
+  };
 }
 
 describe("runDag", () => {
@@ -147,12 +155,26 @@ describe("runDag with real processes", () => {
 
   it("runs commands in dependency order and stops at a failing one", async () => {
     const redact = createRedactor();
-    const steps = { prepare: svc.recordArgv("prepare", { sleepMs: 30 }), migrate: svc.recordArgv("migrate", { fail: true }), assets: svc.recordArgv("assets"), app: svc.recordArgv("app") };
-    const plan = planDag([n("prepare"), n("migrate", ["prepare"]), n("assets", ["prepare"]), n("app", ["migrate", "assets"])]);
+    const steps = {
+      prepare: svc.recordArgv("prepare", { sleepMs: 30 }),
+      migrate: svc.recordArgv("migrate", { fail: true }),
+      assets: svc.recordArgv("assets"),
+      app: svc.recordArgv("app"),
+    };
+    const plan = planDag([
+      n("prepare"),
+      n("migrate", ["prepare"]),
+      n("assets", ["prepare"]),
+      n("app", ["migrate", "assets"]),
+    ]);
     const r = await runDag(plan, {
       concurrency: 2,
       runStep: async (name) => {
-        const res = await runAction(name, { run: steps[name as keyof typeof steps] }, { root: svc.dir, vars: { version: "1.0.0", previous: null, environment: "test" }, redact });
+        const res = await runAction(
+          name,
+          { run: steps[name as keyof typeof steps] },
+          { root: svc.dir, vars: { version: "1.0.0", previous: null, environment: "test" }, redact },
+        );
         if (!res.ok) throw new Error(`${name}: ${res.detail}`);
       },
     });

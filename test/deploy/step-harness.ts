@@ -89,18 +89,31 @@ export async function createHarness(o: {
           if (rec?.status === "started") {
             if (options.check && (await options.check())) {
               const result = options.adopt ? await options.adopt() : {};
-              await h.record([draft("StepSucceeded", now(), system, { step: sub, result: redact.deep(result), adopted: true })]);
+              await h.record([
+                draft("StepSucceeded", now(), system, { step: sub, result: redact.deep(result), adopted: true }),
+              ]);
               return result;
             }
-            if (!options.idempotent) throw new BrtopsError("E_INTERRUPTED", `${sub} was interrupted and cannot be re-run safely.`);
+            if (!options.idempotent)
+              throw new BrtopsError("E_INTERRUPTED", `${sub} was interrupted and cannot be re-run safely.`);
           }
-          await h.record([draft("StepStarted", now(), system, { step: sub, attempt: (rec?.attempt ?? 0) + 1, label: redact(label), effect: true })]);
+          await h.record([
+            draft("StepStarted", now(), system, {
+              step: sub,
+              attempt: (rec?.attempt ?? 0) + 1,
+              label: redact(label),
+              effect: true,
+            }),
+          ]);
           try {
             const result = await fn();
             await h.record([draft("StepSucceeded", now(), system, { step: sub, result: redact.deep(result) })]);
             return result;
           } catch (e) {
-            const err = e instanceof BrtopsError ? { code: e.code, message: redact(e.message) } : { code: "E_STEP_FAILED", message: redact(String((e as Error).message ?? e)) };
+            const err =
+              e instanceof BrtopsError
+                ? { code: e.code, message: redact(e.message) }
+                : { code: "E_STEP_FAILED", message: redact(String((e as Error).message ?? e)) };
             await h.record([draft("StepFailed", now(), system, { step: sub, error: err })]);
             throw e;
           }
@@ -119,16 +132,39 @@ export async function createHarness(o: {
     },
   };
   mkdirSync(join(o.root, config.paths.releases, `v${o.version}`), { recursive: true });
-  await h.record([draft("ReleaseRequested", now(), { id: "hum@example.com", role: "hum-lead" }, { version: o.version, environment: o.environment, previous: o.previous })]);
-  const replay = (o.replay ?? []).filter((e) => e.type !== "ReleaseRequested").map((e) => ({ type: e.type, at: e.at, actor: e.actor, data: e.data }) as AnyDraft);
+  await h.record([
+    draft(
+      "ReleaseRequested",
+      now(),
+      { id: "hum@example.com", role: "hum-lead" },
+      { version: o.version, environment: o.environment, previous: o.previous },
+    ),
+  ]);
+  const replay = (o.replay ?? [])
+    .filter((e) => e.type !== "ReleaseRequested")
+    .map((e) => ({ type: e.type, at: e.at, actor: e.actor, data: e.data }) as AnyDraft);
   if (replay.length) await h.record(replay);
   return h;
 }
 
 /** Records a step's outcome as the engine would: its result under the main step id. */
-export async function finishStep(h: Harness, step: string, outcome: { result?: Record<string, unknown>; failure?: { code: string; message: string }; skipped?: string }): Promise<void> {
+export async function finishStep(
+  h: Harness,
+  step: string,
+  outcome: { result?: Record<string, unknown>; failure?: { code: string; message: string }; skipped?: string },
+): Promise<void> {
   await h.record([draft("StepStarted", now(), system, { step, attempt: 1 })]);
   if (outcome.skipped) await h.record([draft("StepSkipped", now(), system, { step, reason: outcome.skipped })]);
-  else if (outcome.failure) await h.record([draft("StepFailed", now(), system, { step, error: outcome.failure, ...(outcome.result ? { result: outcome.result } : {}) })]);
-  else await h.record([draft("StepSucceeded", now(), system, { step, ...(outcome.result ? { result: outcome.result } : {}) })]);
+  else if (outcome.failure)
+    await h.record([
+      draft("StepFailed", now(), system, {
+        step,
+        error: outcome.failure,
+        ...(outcome.result ? { result: outcome.result } : {}),
+      }),
+    ]);
+  else
+    await h.record([
+      draft("StepSucceeded", now(), system, { step, ...(outcome.result ? { result: outcome.result } : {}) }),
+    ]);
 }

@@ -14,7 +14,8 @@ import { startReceiver, type Receiver } from "../notify/http-receiver.js";
 
 const CAROL = "carol@example.com";
 const ONCALL = "oncall@example.com";
-const git = (root: string, ...args: string[]): string => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
+const git = (root: string, ...args: string[]): string =>
+  execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
 
 let cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -45,7 +46,10 @@ function events(root: string, release = "1.1.0"): any[] {
 function failingHealth(root: string): void {
   writeFileSync(join(root, "scripts/health.sh"), '#!/bin/sh\ntest "$(cat service/version)" != "1.1.0"\n');
   const config = join(root, "brtops.config.yaml");
-  const fast = readFileSync(config, "utf8").replace("- {name: up, run: [./scripts/health.sh]}", "- {name: up, run: [./scripts/health.sh], interval: 0.1, failuresBeforeUnhealthy: 1}");
+  const fast = readFileSync(config, "utf8").replace(
+    "- {name: up, run: [./scripts/health.sh]}",
+    "- {name: up, run: [./scripts/health.sh], interval: 0.1, failuresBeforeUnhealthy: 1}",
+  );
   expect(fast).toContain("failuresBeforeUnhealthy: 1");
   writeFileSync(config, fast);
   git(root, "commit", "-qam", "test: 1.1.0 is never healthy");
@@ -55,7 +59,11 @@ function failingHealth(root: string): void {
  * The CLI asynchronously, its --json parsed: a webhook receiver in this process must keep
  * answering while the CLI notifies it (spawnSync would block it until the delivery times out).
  */
-async function cli(root: string, as: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
+async function cli(
+  root: string,
+  as: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
   const r = await brtopsAsync(root, as, args);
   let json: any;
   try {
@@ -72,7 +80,14 @@ async function toIncident(root: string): Promise<any> {
   for (let i = 0; i < 8 && !(await statusAsync(root)).incident; i++) {
     const g = (await statusAsync(root)).gate;
     expect(g).not.toBeNull();
-    const a = await cli(root, HUM, ["approve", "--step", g.step, "--note", "ok", ...(critical(g) ? ["--waive", "accepted in this test"] : [])]);
+    const a = await cli(root, HUM, [
+      "approve",
+      "--step",
+      g.step,
+      "--note",
+      "ok",
+      ...(critical(g) ? ["--waive", "accepted in this test"] : []),
+    ]);
     expect(a.code, a.stderr).toBe(0);
     await cli(root, AI, ["run"]);
   }
@@ -92,8 +107,13 @@ async function until<T>(what: string, probe: () => T | undefined, ms = 30_000): 
   }
 }
 
-const hook = (r: Receiver, extra = "") => `notifications:\n  channels:\n    - {type: webhook, name: ops, url: "${r.url}"}\n  retry: {attempts: 2, baseMs: 10, maxMs: 20}\n${extra}`;
-const kinds = (r: Receiver) => r.requests.map((q) => ({ kind: String(q.headers["x-brtops-event"] ?? JSON.parse(q.body).kind), body: JSON.parse(q.body) }));
+const hook = (r: Receiver, extra = "") =>
+  `notifications:\n  channels:\n    - {type: webhook, name: ops, url: "${r.url}"}\n  retry: {attempts: 2, baseMs: 10, maxMs: 20}\n${extra}`;
+const kinds = (r: Receiver) =>
+  r.requests.map((q) => ({
+    kind: String(q.headers["x-brtops-event"] ?? JSON.parse(q.body).kind),
+    body: JSON.parse(q.body),
+  }));
 
 describe("SEV-0: two different HUM LEADs, neither the requester", () => {
   it("after a HUM LEAD's SEV-0 override one approval is not enough, the same person twice and the requester are refused, two others pass", () => {
@@ -160,7 +180,10 @@ describe("Emergency Authority", () => {
     const after = (await cli(root, AI, ["status", "--json"])).json;
     expect(after.state).toBe("rolled-back");
     expect(readFileSync(join(root, "service/version"), "utf8").trim()).toBe("1.0.0");
-    expect(after.decisions.find((d: any) => d.type === "rollback")).toMatchObject({ by: ONCALL, authority: "emergency" });
+    expect(after.decisions.find((d: any) => d.type === "rollback")).toMatchObject({
+      by: ONCALL,
+      authority: "emergency",
+    });
     const ordered = events(root).find((e) => e.type === "RollbackRequested");
     expect(ordered.actor).toEqual({ id: ONCALL, role: "emergency" });
     expect(ordered.data.authority).toBe("emergency");
@@ -184,8 +207,17 @@ describe("Emergency Authority", () => {
     await toIncident(root);
     expect(kinds(r).some((k) => k.kind === "escalation")).toBe(false);
 
-    const serve = spawn(process.execPath, [CLI, "serve", "--port", "0"], { cwd: root, env: { ...process.env, BRTOPS_ACTOR: "" }, stdio: "ignore" });
-    cleanups.push(() => new Promise<void>((res) => (serve.exitCode !== null ? res() : (serve.once("exit", () => res()), serve.kill("SIGTERM")))));
+    const serve = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
+      cwd: root,
+      env: { ...process.env, BRTOPS_ACTOR: "" },
+      stdio: "ignore",
+    });
+    cleanups.push(
+      () =>
+        new Promise<void>((res) =>
+          serve.exitCode !== null ? res() : (serve.once("exit", () => res()), serve.kill("SIGTERM")),
+        ),
+    );
     const page = await until("the escalation page", () => kinds(r).find((k) => k.kind === "escalation"));
     expect(page.body.to).toEqual([ONCALL]);
     expect(page.body.data.after).toBe("1s");
@@ -205,14 +237,22 @@ describe("COLLAB decisions", () => {
     expect(brtops(root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
     for (let i = 0; i < 6 && statusOf(root).gate?.kind !== "go-no-go"; i++) {
       const g = statusOf(root).gate;
-      expect(brtops(root, HUM, ["approve", "--step", g.step, ...(critical(g) ? ["--waive", "accepted in this test"] : [])]).code).toBe(0);
+      expect(
+        brtops(root, HUM, ["approve", "--step", g.step, ...(critical(g) ? ["--waive", "accepted in this test"] : [])])
+          .code,
+      ).toBe(0);
       brtops(root, AI, ["run"]);
     }
     const gate = statusOf(root).gate;
     expect(gate.step).toBe("5.10");
     // Only an AI LEAD proposes, only a HUM LEAD accepts.
     expect(brtops(root, HUM, ["propose", "accept-risk", "mine"]).code).toBe(4);
-    const p = brtops(root, AI, ["propose", "accept-risk", "the login code expiry is a known, documented limitation", "--json"]);
+    const p = brtops(root, AI, [
+      "propose",
+      "accept-risk",
+      "the login code expiry is a known, documented limitation",
+      "--json",
+    ]);
     expect(p.code, p.stderr).toBe(0);
     expect(p.json.proposals).toEqual([expect.objectContaining({ id: "P1", kind: "accept-risk", step: "5.3", by: AI })]);
     expect(brtops(root, AI, ["accept", "P1"]).code).toBe(4);
@@ -223,9 +263,15 @@ describe("COLLAB decisions", () => {
     expect(decision).toMatchObject({ type: "accept-risk", by: HUM, step: "5.3", proposal: "P1", proposedBy: AI });
     expect(brtops(root, HUM, ["accept", "P1"]).code).toBe(2); // accepted once
 
-    expect(brtops(root, HUM, ["approve", "--step", "5.10", ...(critical(gate) ? ["--waive", "accepted in this test"] : [])]).code).toBe(0);
+    expect(
+      brtops(root, HUM, ["approve", "--step", "5.10", ...(critical(gate) ? ["--waive", "accepted in this test"] : [])])
+        .code,
+    ).toBe(0);
     brtops(root, AI, ["run"]);
-    const checklist = readFileSync(join(root, "docs/01_application/6-releases/v1.1.0/release-readiness-checklist.md"), "utf8");
+    const checklist = readFileSync(
+      join(root, "docs/01_application/6-releases/v1.1.0/release-readiness-checklist.md"),
+      "utf8",
+    );
     expect(checklist).toContain(`COLLAB: ${HUM} (HUM LEAD) accepting P1 proposed by ${AI} (AI LEAD)`);
     expect(checklist).toContain("RISK ACCEPTED");
   });
@@ -236,7 +282,13 @@ describe("separation of duties: self-approval", () => {
     const root = project({ hum: [HUM] });
     expect(brtops(root, HUM, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
     const g = statusOf(root).gate;
-    const a = brtops(root, HUM, ["approve", "--step", g.step, ...(critical(g) ? ["--waive", "accepted in this test"] : []), "--json"]);
+    const a = brtops(root, HUM, [
+      "approve",
+      "--step",
+      g.step,
+      ...(critical(g) ? ["--waive", "accepted in this test"] : []),
+      "--json",
+    ]);
     expect(a.code, a.stderr).toBe(0);
     expect(a.json.said).toContain("self-approval");
     expect(a.json.gate?.step ?? null).not.toBe(g.step);
@@ -248,7 +300,13 @@ describe("separation of duties: self-approval", () => {
     const root = project({ hum: [HUM], extra: "authority:\n  selfApproval: never\n" });
     expect(brtops(root, HUM, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
     const g = statusOf(root).gate;
-    const a = brtops(root, HUM, ["approve", "--step", g.step, ...(critical(g) ? ["--waive", "accepted in this test"] : []), "--json"]);
+    const a = brtops(root, HUM, [
+      "approve",
+      "--step",
+      g.step,
+      ...(critical(g) ? ["--waive", "accepted in this test"] : []),
+      "--json",
+    ]);
     expect(a.code).toBe(4);
     expect(a.json.error.details.rule).toBe("self-approval");
     expect(events(root).some((e) => e.type === "GateApproved")).toBe(false);

@@ -16,18 +16,24 @@ afterEach(() => {
 });
 
 function project(): string {
-  const p = sampleProject({ envExtra: '  qa:\n    deploy:\n      - {name: ship, run: [./scripts/deploy.sh, "{version}"]}\n' });
+  const p = sampleProject({
+    envExtra: '  qa:\n    deploy:\n      - {name: ship, run: [./scripts/deploy.sh, "{version}"]}\n',
+  });
   cleanups.push(p.cleanup);
   return p.root;
 }
 
-const log = (root: string, release = "1.1.0"): string => readFileSync(join(root, ".brtops/releases", release, "events.jsonl"), "utf8");
-const releases = (root: string): string[] => brtops(root, AI, ["list", "--json"]).json.releases.map((r: any) => r.release);
+const log = (root: string, release = "1.1.0"): string =>
+  readFileSync(join(root, ".brtops/releases", release, "events.jsonl"), "utf8");
+const releases = (root: string): string[] =>
+  brtops(root, AI, ["list", "--json"]).json.releases.map((r: any) => r.release);
 
 /** A Next line as a shell would run it: the comment dropped, quoted words kept whole, "…" filled in. */
 function argvOf(line: string): string[] {
   const command = line.replace(/\s+#.*$/, "");
-  const words = (command.match(/"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^"(.*)"$/, "$1").replace("…", "checked in a test"));
+  const words = (command.match(/"[^"]*"|\S+/g) ?? []).map((w) =>
+    w.replace(/^"(.*)"$/, "$1").replace("…", "checked in a test"),
+  );
   expect(words[0]).toBe("brtops");
   return words.slice(1);
 }
@@ -37,7 +43,9 @@ function runNextLines(root: string, as = HUM): string[] {
   const next: string[] = brtops(root, AI, ["status", "--json"]).json.next;
   expect(next.length).toBeGreaterThan(0);
   // Lines that would change the release run as dry runs; the others (views, `run`) last, for real.
-  const lines = next.map((l) => ({ l, argv: argvOf(l) })).map((x) => ({ ...x, dry: commandSpec(x.argv[0]!)?.options.includes("dry-run") ?? false }));
+  const lines = next
+    .map((l) => ({ l, argv: argvOf(l) }))
+    .map((x) => ({ ...x, dry: commandSpec(x.argv[0]!)?.options.includes("dry-run") ?? false }));
   for (const { l, argv, dry } of [...lines.filter((x) => x.dry), ...lines.filter((x) => !x.dry)]) {
     const r = brtops(root, as, dry ? [...argv, "--dry-run"] : argv);
     expect(r.code, `${l}\n${r.stdout}\n${r.stderr}`).not.toBe(2);
@@ -55,7 +63,9 @@ describe("one command table", () => {
     const json = brtops(root, AI, ["approve", "--uat", "--json"]);
     expect(json.code).toBe(2);
     expect(json.json.error.code).toBe("E_USAGE");
-    expect(json.json.error.details.options).toEqual(expect.arrayContaining(["--step", "--note", "--waive", "--dry-run", "--release"]));
+    expect(json.json.error.details.options).toEqual(
+      expect.arrayContaining(["--step", "--note", "--waive", "--dry-run", "--release"]),
+    );
     expect(json.json.error.details.options).not.toContain("--uat");
     expect(brtops(root, AI, ["release", "1.1.0", "--to", "local", "--port", "1"]).code).toBe(2);
     expect(brtops(root, AI, ["run", "extra"]).code).toBe(2);

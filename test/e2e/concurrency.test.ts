@@ -32,7 +32,9 @@ describe("concurrent approvals of one gate", () => {
     const p = sampleProject();
     cleanup = p.cleanup;
     toGate(p.root);
-    const results = await Promise.all(Array.from({ length: 20 }, () => brtopsAsync(p.root, HUM, ["approve", "--step", "2.10", "--json"])));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => brtopsAsync(p.root, HUM, ["approve", "--step", "2.10", "--json"])),
+    );
     const codes = results.map((r) => r.code).sort((a, b) => a - b);
     expect(codes.filter((c) => c === 0)).toHaveLength(1);
     expect(codes.filter((c) => c === 5)).toHaveLength(19);

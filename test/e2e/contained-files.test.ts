@@ -4,7 +4,16 @@
  * and a release folder committed as a symbolic link to outside is never written through.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -16,7 +25,8 @@ const PLANTED = "OUTSIDE-TEXT-7c1f9e-never-in-a-document";
 function allText(dir: string): string {
   if (!existsSync(dir)) return "";
   let out = "";
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out += readFileSync(join(e.parentPath, e.name), "utf8");
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) out += readFileSync(join(e.parentPath, e.name), "utf8");
   return out;
 }
 
@@ -74,7 +84,9 @@ describe("contained file access", () => {
     expect(written).not.toContain(PLANTED);
     const log = allText(join(root, ".brtops/releases"));
     expect(log).toContain("READINESS_FILE_OUTSIDE");
-    expect(log).toContain("docs/02_features/login/07-readiness/release-notes.md: a symbolic link to outside the repository: not read");
+    expect(log).toContain(
+      "docs/02_features/login/07-readiness/release-notes.md: a symbolic link to outside the repository: not read",
+    );
   }, 180_000);
 
   it("a release folder committed as a symlink to outside the repository is not written through", () => {

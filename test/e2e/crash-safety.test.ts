@@ -17,10 +17,12 @@ function events(root: string): any[] {
   const lines = text.split("\n");
   // A last line without its newline is a torn append: not part of the log.
   if (!text.endsWith("\n")) lines.pop();
-  return lines.filter((l) => l.trim()).flatMap((l) => {
-    const p = JSON.parse(l);
-    return Array.isArray(p) ? p : [p];
-  });
+  return lines
+    .filter((l) => l.trim())
+    .flatMap((l) => {
+      const p = JSON.parse(l);
+      return Array.isArray(p) ? p : [p];
+    });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -60,7 +62,12 @@ describe("crash safety", () => {
     const root = p.root;
 
     toGoApproved(root);
-    const child = spawn(process.execPath, [CLI, "run", "--as", AI], { cwd: root, env: { ...process.env, BRTOPS_ACTOR: "" }, detached: true, stdio: "ignore" });
+    const child = spawn(process.execPath, [CLI, "run", "--as", AI], {
+      cwd: root,
+      env: { ...process.env, BRTOPS_ACTOR: "" },
+      detached: true,
+      stdio: "ignore",
+    });
     const exited = new Promise<NodeJS.Signals | null>((res) => child.on("exit", (_c, sig) => res(sig)));
     leftover = () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -70,9 +77,11 @@ describe("crash safety", () => {
         /* gone */
       }
     };
-    const startedShip = () => existsSync(join(root, LOG)) && events(root).some((e) => e.type === "StepStarted" && JSON.stringify(e).includes("6.1:ship"));
+    const startedShip = () =>
+      existsSync(join(root, LOG)) &&
+      events(root).some((e) => e.type === "StepStarted" && JSON.stringify(e).includes("6.1:ship"));
     // Generous deadlines: on a loaded CI machine the runner and the step are slow to start.
-    for (const t0 = Date.now(); Date.now() - t0 < 120_000 && !startedShip(); ) await sleep(50);
+    for (const t0 = Date.now(); Date.now() - t0 < 120_000 && !startedShip();) await sleep(50);
     expect(startedShip()).toBe(true);
     // The script publishes its pid only once its effect (service/version) is on disk: kill brtops
     // (and its group) after the effect, never half-way through it (then the rerun would rightly deploy again).
@@ -99,7 +108,7 @@ describe("crash safety", () => {
         /* finished */
       }
     }
-    for (const t0 = Date.now(); Date.now() - t0 < 30_000 && alive(scriptPid); ) await sleep(50);
+    for (const t0 = Date.now(); Date.now() - t0 < 30_000 && alive(scriptPid);) await sleep(50);
     expect(events(root).some((e) => e.type === "StepSucceeded" && JSON.stringify(e).includes("6.1:ship"))).toBe(false);
 
     const again = brtops(root, AI, ["run", "--json"]);
@@ -138,7 +147,15 @@ describe("crash safety", () => {
   }, 180_000);
 });
 
-function execFileSyncStatus(cwd: string, args: string[], env: Record<string, string>): { status: number | null; signal: string | null } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, BRTOPS_ACTOR: "", ...env } });
+function execFileSyncStatus(
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+): { status: number | null; signal: string | null } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, BRTOPS_ACTOR: "", ...env },
+  });
   return { status: r.status, signal: r.signal };
 }

@@ -21,7 +21,8 @@ const approvals = (root: string, step: string): [string, boolean][] =>
     .filter((e) => e.type === "GateApproved" && e.data.step === step)
     .map((e) => [e.actor.id, e.data.final === true]);
 
-const waiver = (gate: { findings: { severity: string }[] }) => (gate.findings.some((f) => f.severity === "critical") ? ["--waive", "accepted in this test"] : []);
+const waiver = (gate: { findings: { severity: string }[] }) =>
+  gate.findings.some((f) => f.severity === "critical") ? ["--waive", "accepted in this test"] : [];
 
 describe("approvals as the engine applies them (two HUM LEADs: alice and bob)", () => {
   let p: { root: string; cleanup: () => void } | undefined;

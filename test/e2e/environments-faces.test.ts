@@ -16,13 +16,17 @@ describe("the ledger on every face", () => {
   let client: Client;
 
   beforeAll(async () => {
-    p = sampleProject({ envExtra: "  qa:\n    deploy:\n      - {name: ship, run: [./scripts/deploy.sh, \"{version}\"]}\n" });
+    p = sampleProject({
+      envExtra: '  qa:\n    deploy:\n      - {name: ship, run: [./scripts/deploy.sh, "{version}"]}\n',
+    });
     expect(brtops(p.root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
     for (let i = 0; i < 6; i++) {
       const s = brtops(p.root, AI, ["status", "--json"]).json;
       if (s.state === "certified") break;
       const critical = s.gate.findings.some((f: { severity: string }) => f.severity === "critical");
-      expect(brtops(p.root, HUM, ["approve", "--step", s.gate.step, ...(critical ? ["--waive", "test"] : [])]).code).toBe(0);
+      expect(
+        brtops(p.root, HUM, ["approve", "--step", s.gate.step, ...(critical ? ["--waive", "test"] : [])]).code,
+      ).toBe(0);
       brtops(p.root, AI, ["run"]);
     }
     expect(brtops(p.root, AI, ["status", "--json", "--release", "1.1.0"]).json.state).toBe("certified");
@@ -31,7 +35,9 @@ describe("the ledger on every face", () => {
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
     env.BRTOPS_ACTOR = AI;
     client = new Client({ name: "brtops-test", version: "0.0.0" });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, "mcp"], cwd: p.root, env, stderr: "ignore" }));
+    await client.connect(
+      new StdioClientTransport({ command: process.execPath, args: [CLI, "mcp"], cwd: p.root, env, stderr: "ignore" }),
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -47,9 +53,22 @@ describe("the ledger on every face", () => {
     const local = ledger.environments.find((e: { name: string }) => e.name === "local");
     expect(local).toMatchObject({ version: "1.1.0", release: "1.1.0", state: "certified" });
     expect(local.commit).toMatch(/^[0-9a-f]{40}$/);
-    expect(Object.keys(local).sort()).toEqual(["artifacts", "commit", "history", "name", "release", "since", "state", "version"]);
+    expect(Object.keys(local).sort()).toEqual([
+      "artifacts",
+      "commit",
+      "history",
+      "name",
+      "release",
+      "since",
+      "state",
+      "version",
+    ]);
     // A configured environment nothing ran on is listed, empty.
-    expect(ledger.environments.find((e: { name: string }) => e.name === "qa")).toMatchObject({ version: null, release: null, history: [] });
+    expect(ledger.environments.find((e: { name: string }) => e.name === "qa")).toMatchObject({
+      version: null,
+      release: null,
+      history: [],
+    });
 
     const app = createApp(project, { pollMs: 100 });
     const token = createToken(p.root, AI, project.now());
@@ -58,7 +77,11 @@ describe("the ledger on every face", () => {
     expect(await api.json()).toEqual(ledger);
     expect((await app.request("/api/environments")).status).toBe(401);
 
-    const mcp = (await client.callTool({ name: "environments", arguments: {} })) as { isError?: boolean; structuredContent?: unknown; content: { text: string }[] };
+    const mcp = (await client.callTool({ name: "environments", arguments: {} })) as {
+      isError?: boolean;
+      structuredContent?: unknown;
+      content: { text: string }[];
+    };
     expect(mcp.isError).toBeFalsy();
     expect(JSON.parse(mcp.content[0]!.text)).toEqual(ledger);
 

@@ -12,7 +12,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AI, HUM, brtops, sampleProject, status } from "../support/cli.js";
 
-const git = (root: string, ...args: string[]): string => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
+const git = (root: string, ...args: string[]): string =>
+  execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
 const DIR = "docs/01_application/6-releases/v1.1.0";
 const doc = (root: string, name: string): string => readFileSync(join(root, DIR, name), "utf8");
 
@@ -20,7 +21,10 @@ const doc = (root: string, name: string): string => readFileSync(join(root, DIR,
 function project(failing = false) {
   const p = sampleProject();
   if (failing) {
-    writeFileSync(join(p.root, "scripts/health.sh"), '#!/bin/sh\ntest -s service/version && test "$(cat service/version)" != "1.1.0"\n');
+    writeFileSync(
+      join(p.root, "scripts/health.sh"),
+      '#!/bin/sh\ntest -s service/version && test "$(cat service/version)" != "1.1.0"\n',
+    );
     chmodSync(join(p.root, "scripts/health.sh"), 0o755);
     git(p.root, "commit", "-q", "-am", "chore: health check");
   }
@@ -33,7 +37,14 @@ function approveUntil(root: string, until?: string): any {
     const s = status(root);
     if (!s.gate || s.gate.step === until) return s;
     const critical = s.gate.findings.some((f: any) => f.severity === "critical");
-    const a = brtops(root, HUM, ["approve", "--step", s.gate.round, "--note", "ok", ...(critical ? ["--waive", "accepted in this test"] : [])]);
+    const a = brtops(root, HUM, [
+      "approve",
+      "--step",
+      s.gate.round,
+      "--note",
+      "ok",
+      ...(critical ? ["--waive", "accepted in this test"] : []),
+    ]);
     expect(a.code, a.stderr).toBe(0);
     brtops(root, AI, ["run"]);
   }
@@ -94,9 +105,16 @@ describe("failures on record in the documents", () => {
     // Emergency step 6: a HUM LEAD adds to the remediation plan, after the run ended; an AI LEAD may not.
     const denied = brtops(root, AI, ["incident", "note", "root cause: the health endpoint"]);
     expect(denied.code, denied.stderr).toBe(4);
-    const note = brtops(root, HUM, ["incident", "note", "root cause: health endpoint rejects 1.1.0; retry after the fix", "--json"]);
+    const note = brtops(root, HUM, [
+      "incident",
+      "note",
+      "root cause: health endpoint rejects 1.1.0; retry after the fix",
+      "--json",
+    ]);
     expect(note.code, note.stderr).toBe(0);
-    expect(doc(root, "rollback-procedures.md")).toContain(`, ${HUM}: root cause: health endpoint rejects 1.1.0; retry after the fix`);
+    expect(doc(root, "rollback-procedures.md")).toContain(
+      `, ${HUM}: root cause: health endpoint rejects 1.1.0; retry after the fix`,
+    );
     const audit = brtops(root, AI, ["audit", "--json", "--release", "1.1.0"]).json;
     expect(audit.releases[0].log.some((e: any) => e.type === "Note" && e.actor === HUM)).toBe(true);
     expectRebuildExact(root);
@@ -108,7 +126,15 @@ describe("failures on record in the documents", () => {
     const root = p.root;
     expect(brtops(root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
     expect(approveUntil(root, "5.10").gate.step).toBe("5.10");
-    const nogo = brtops(root, HUM, ["reject", "--step", "5.10", "--reason", "the search fix needs a second look", "--return-to", "2"]);
+    const nogo = brtops(root, HUM, [
+      "reject",
+      "--step",
+      "5.10",
+      "--reason",
+      "the search fix needs a second look",
+      "--return-to",
+      "2",
+    ]);
     expect(nogo.code, nogo.stderr).toBe(0);
     const checklist = doc(root, "release-readiness-checklist.md");
     expect(checklist).toContain(`**HUM LEAD Authorization**: NO-GO by ${HUM}`);
@@ -165,7 +191,9 @@ describe("failures on record in the documents", () => {
     expect(brtops(root, AI, ["ask", "ship the login codes too?"]).code).toBe(0);
     let s = status(root);
     expect(s.gate.report).toContain("CONSOLIDATED (2.10)");
-    expect(s.gate.report).toContain(`F1 ${HUM}: name the search fix in the notes\n      OPEN — no response yet (a finding)`);
+    expect(s.gate.report).toContain(
+      `F1 ${HUM}: name the search fix in the notes\n      OPEN — no response yet (a finding)`,
+    );
     expect(s.gate.findings.map((f: any) => f.code)).toEqual(expect.arrayContaining(["FEEDBACK_OPEN", "QUESTION_OPEN"]));
     expect(brtops(root, AI, ["respond", "F1", "named in release-notes.md"]).code).toBe(0);
     expect(brtops(root, HUM, ["answer", "Q1", "yes"]).code).toBe(0);
@@ -177,9 +205,15 @@ describe("failures on record in the documents", () => {
     // Open feedback at a later gate stays a finding until it is answered, and it is in the documents.
     expect(approveUntil(root, "5.10").gate.step).toBe("5.10");
     expect(brtops(root, HUM, ["feedback", "check the rollback script"]).code).toBe(0);
-    expect(status(root).gate.findings.some((f: any) => f.code === "FEEDBACK_OPEN" && f.message.includes("check the rollback script"))).toBe(true);
+    expect(
+      status(root).gate.findings.some(
+        (f: any) => f.code === "FEEDBACK_OPEN" && f.message.includes("check the rollback script"),
+      ),
+    ).toBe(true);
     expect(brtops(root, HUM, ["approve", "--step", status(root).gate.round]).code).toBe(0);
     brtops(root, AI, ["run"]);
-    expect(doc(root, "release-readiness-checklist.md")).toContain("check the rollback script\n  - Open: no response recorded (a finding at the gate).");
+    expect(doc(root, "release-readiness-checklist.md")).toContain(
+      "check the rollback script\n  - Open: no response recorded (a finding at the gate).",
+    );
   });
 });

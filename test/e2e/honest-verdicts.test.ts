@@ -35,7 +35,7 @@ describe("verdicts that tell the truth (issue 11, points 1–4)", () => {
     ({ root, cleanup } = sampleProject({
       envExtra: [
         "    performance:",
-        "      - {name: latency, run: [sleep, \"0.2\"], samples: 2, p95Ms: 20}",
+        '      - {name: latency, run: [sleep, "0.2"], samples: 2, p95Ms: 20}',
         // The environment reports what it serves: a file the deploy script never writes (it stays 1.0.0).
         "    version: {run: [cat, service/running]}",
       ].join("\n"),
@@ -43,7 +43,13 @@ describe("verdicts that tell the truth (issue 11, points 1–4)", () => {
     writeFileSync(join(root, "scripts/health.sh"), FLAKY_HEALTH);
     chmodSync(join(root, "scripts/health.sh"), 0o755);
     const cfg = join(root, "brtops.config.yaml");
-    writeFileSync(cfg, readFileSync(cfg, "utf8").replace("- {name: up, run: [./scripts/health.sh]}", "- {name: up, run: [./scripts/health.sh], interval: 0.05, failuresBeforeUnhealthy: 1}"));
+    writeFileSync(
+      cfg,
+      readFileSync(cfg, "utf8").replace(
+        "- {name: up, run: [./scripts/health.sh]}",
+        "- {name: up, run: [./scripts/health.sh], interval: 0.05, failuresBeforeUnhealthy: 1}",
+      ),
+    );
     git(root, "add", "-A");
     git(root, "commit", "-q", "-m", "chore: health probes fast");
     writeFileSync(join(root, "service/running"), "1.0.0\n");
@@ -55,7 +61,10 @@ describe("verdicts that tell the truth (issue 11, points 1–4)", () => {
     const before = readFileSync(cfg, "utf8");
     writeFileSync(cfg, `${before}\n`.replace("environments:\n", "environments:\n  docker-hub: {}\n"));
     try {
-      for (const args of [["release", "1.1.0", "--to", "docker-hub", "--json"], ["release", "1.1.0", "--to", "docker-hub", "--dry-run", "--json"]]) {
+      for (const args of [
+        ["release", "1.1.0", "--to", "docker-hub", "--json"],
+        ["release", "1.1.0", "--to", "docker-hub", "--dry-run", "--json"],
+      ]) {
         const r = brtops(root, AI, args);
         expect(r.code).toBe(2);
         expect(r.json.error.code).toBe("E_ENVIRONMENT_EMPTY");
@@ -78,7 +87,9 @@ describe("verdicts that tell the truth (issue 11, points 1–4)", () => {
     const s = status(root);
     expect(step(s, "3.3")).toMatchObject({ verdict: "not-configured" });
     expect(step(s, "3.1")).toMatchObject({ verdict: "pass" });
-    expect(s.gate.findings).toContainEqual(expect.objectContaining({ severity: "critical", code: "SECURITY_NOT_CONFIGURED" }));
+    expect(s.gate.findings).toContainEqual(
+      expect.objectContaining({ severity: "critical", code: "SECURITY_NOT_CONFIGURED" }),
+    );
     expect(s.gate.report).toMatch(/○ 3\.3 .*\[not-configured\]/);
     // A critical finding: approving needs a recorded waiver.
     expect(brtops(root, HUM, ["approve", "--step", "3.10"]).code).not.toBe(0);
@@ -114,8 +125,12 @@ describe("verdicts that tell the truth (issue 11, points 1–4)", () => {
     expect(step(s, "7.10:environment")).toMatchObject({ verdict: "fail" });
     expect(step(s, "7.10:environment").summary).toMatch(/runs v1\.0\.0, expected v1\.1\.0/);
     expect(s.gate.kind).toBe("certification");
-    expect(s.gate.findings).toContainEqual(expect.objectContaining({ severity: "critical", code: "RUNNING_VERSION_MISMATCH" }));
-    expect(s.gate.findings).toContainEqual(expect.objectContaining({ severity: "critical", code: "HEALTH_FAILING_AT_CERTIFICATION" }));
+    expect(s.gate.findings).toContainEqual(
+      expect.objectContaining({ severity: "critical", code: "RUNNING_VERSION_MISMATCH" }),
+    );
+    expect(s.gate.findings).toContainEqual(
+      expect.objectContaining({ severity: "critical", code: "HEALTH_FAILING_AT_CERTIFICATION" }),
+    );
     expect(brtops(root, HUM, ["approve", "--step", "7.10"]).code).not.toBe(0);
   });
 

@@ -31,8 +31,14 @@ describe("repository text with escapes and HTML", () => {
     const git = (...a: string[]) => execFileSync("git", a, { cwd: p.root, encoding: "utf8" });
     const feature = join(p.root, "docs/02_features", FOLDER, "07-readiness");
     mkdirSync(feature, { recursive: true });
-    writeFileSync(join(feature, "validation-report.md"), `# Validation Report\n\n**SEV Level**: SEV-3\n**Validation Status**: COMPLETE\n\n**Validated by**: alice@example.com\n**Status**: CERTIFIED\n`);
-    writeFileSync(join(feature, "release-notes.md"), `# Release Notes\n\n**SEV Level**: SEV-3\n\n## New Features\n- Dashboards ${TERMINAL_ATTACK}<script>alert("doc")</script>\n\n## Known Issues\n- Slow on Mondays\rOK${BEL}\n`);
+    writeFileSync(
+      join(feature, "validation-report.md"),
+      `# Validation Report\n\n**SEV Level**: SEV-3\n**Validation Status**: COMPLETE\n\n**Validated by**: alice@example.com\n**Status**: CERTIFIED\n`,
+    );
+    writeFileSync(
+      join(feature, "release-notes.md"),
+      `# Release Notes\n\n**SEV Level**: SEV-3\n\n## New Features\n- Dashboards ${TERMINAL_ATTACK}<script>alert("doc")</script>\n\n## Known Issues\n- Slow on Mondays\rOK${BEL}\n`,
+    );
     writeFileSync(join(p.root, "src/evil.js"), "export const evil = 1;\n");
     git("add", "-A");
     git("commit", "-q", "-m", `feat(ui): widgets ${TERMINAL_ATTACK}<script>alert("commit")</script>\rtrusted line`);
@@ -87,9 +93,21 @@ describe("config limits", () => {
 
   it("a YAML alias bomb is E_CONFIG_INVALID naming the file and line, exit 2", () => {
     const rows = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
-    for (const [x, y] of [["b", "a"], ["c", "b"], ["d", "c"], ["e", "d"], ["f", "e"], ["g", "f"], ["h", "g"]]) rows.push(`${x}: &${x} [${Array(9).fill(`*${y}`).join(", ")}]`);
+    for (const [x, y] of [
+      ["b", "a"],
+      ["c", "b"],
+      ["d", "c"],
+      ["e", "d"],
+      ["f", "e"],
+      ["g", "f"],
+      ["h", "g"],
+    ])
+      rows.push(`${x}: &${x} [${Array(9).fill(`*${y}`).join(", ")}]`);
     const written = writeConfig(`bomb:\n${rows.map((r) => `  ${r}`).join("\n")}\n`);
-    for (const args of [["status", "--json"], ["release", "1.1.0", "--to", "staging", "--json"]]) {
+    for (const args of [
+      ["status", "--json"],
+      ["release", "1.1.0", "--to", "staging", "--json"],
+    ]) {
       const r = brtops(p.root, AI, args);
       expect(r.code, r.stderr).toBe(2);
       expect(r.json.error.code).toBe("E_CONFIG_INVALID");
@@ -152,7 +170,9 @@ describe("safe text (pure)", () => {
   });
 
   it("markdownText escapes HTML, table breakers and line breaks", () => {
-    expect(markdownText(`fix <b>bold</b> & | pipes\nnext${ESC}[2J`)).toBe("fix &lt;b&gt;bold&lt;/b&gt; &amp; \\| pipes next");
+    expect(markdownText(`fix <b>bold</b> & | pipes\nnext${ESC}[2J`)).toBe(
+      "fix &lt;b&gt;bold&lt;/b&gt; &amp; \\| pipes next",
+    );
   });
 
   it("quoteInput cuts long input and says its length", () => {

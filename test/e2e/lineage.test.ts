@@ -11,7 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AI, HUM, brtops, brtopsAsync, sampleProject } from "../support/cli.js";
 import { postgresSkipped, startPostgres, type PgDatabase, type PgServer } from "../support/postgres.js";
 
-const git = (root: string, ...args: string[]): string => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
+const git = (root: string, ...args: string[]): string =>
+  execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
 
 /** A production environment beside the sample's `local` (alias staging), deployed to its own folder. */
 const PRODUCTION = `  production:
@@ -29,9 +30,12 @@ const BUILD = `build:
 `;
 
 function project(o: { production?: boolean; promotion?: boolean } = {}) {
-  const p = sampleProject({ envExtra: o.production ? PRODUCTION : "", extra: `${BUILD}${o.promotion ? "promotion: [local, production]\n" : ""}` });
+  const p = sampleProject({
+    envExtra: o.production ? PRODUCTION : "",
+    extra: `${BUILD}${o.promotion ? "promotion: [local, production]\n" : ""}`,
+  });
   const root = p.root;
-  writeFileSync(join(root, "scripts/build.sh"), '#!/bin/sh\nset -e\nmkdir -p dist\ncat src/*.js > dist/app.txt\n');
+  writeFileSync(join(root, "scripts/build.sh"), "#!/bin/sh\nset -e\nmkdir -p dist\ncat src/*.js > dist/app.txt\n");
   writeFileSync(join(root, "scripts/deploy-to.sh"), '#!/bin/sh\nset -e\nmkdir -p "$1"\necho "$2" > "$1/version"\n');
   writeFileSync(join(root, "scripts/health-of.sh"), '#!/bin/sh\ntest -s "$1/version"\n');
   for (const f of ["build.sh", "deploy-to.sh", "health-of.sh"]) chmodSync(join(root, "scripts", f), 0o755);
@@ -51,7 +55,15 @@ function certify(root: string, env: string): any {
     expect(s.gate, JSON.stringify(s)).not.toBeNull();
     seen.push(s.gate.step);
     const critical = s.gate.findings.some((f: any) => f.severity === "critical");
-    const a = brtops(root, HUM, ["approve", "--step", s.gate.step, "--note", "ok", ...(critical ? ["--waive", "accepted in this test"] : []), ...sel]);
+    const a = brtops(root, HUM, [
+      "approve",
+      "--step",
+      s.gate.step,
+      "--note",
+      "ok",
+      ...(critical ? ["--waive", "accepted in this test"] : []),
+      ...sel,
+    ]);
     expect(a.code, a.stderr).toBe(0);
     brtops(root, AI, ["run", ...sel]);
   }
@@ -114,13 +126,22 @@ describe("release lineage (file store)", () => {
     const local = envs.find((e) => e.name === "local");
     const production = envs.find((e) => e.name === "production");
     expect(local).toMatchObject({ version: "1.1.0", release: "1.1.0", commit: built.commit });
-    expect(production).toMatchObject({ version: "1.1.0", release: "1.1.0@production", commit: built.commit, state: "certified" });
+    expect(production).toMatchObject({
+      version: "1.1.0",
+      release: "1.1.0@production",
+      commit: built.commit,
+      state: "certified",
+    });
     expect(production.artifacts).toEqual(built.artifacts.map((a: any) => ({ name: a.name, sha256: a.sha256 })));
     expect(production.artifacts.length).toBeGreaterThan(0);
     expect(production.history.map((h: any) => h.kind)).toEqual(["promoted", "certified"]);
     // The same run is addressed as 1.1.0@production or --release 1.1.0 --env production.
-    expect(brtops(root, AI, ["status", "--json", "--release", "1.1.0@production"]).json.release).toBe("1.1.0@production");
-    expect(brtops(root, AI, ["status", "--json", "--release", "1.1.0", "--env", "production"]).json.release).toBe("1.1.0@production");
+    expect(brtops(root, AI, ["status", "--json", "--release", "1.1.0@production"]).json.release).toBe(
+      "1.1.0@production",
+    );
+    expect(brtops(root, AI, ["status", "--json", "--release", "1.1.0", "--env", "production"]).json.release).toBe(
+      "1.1.0@production",
+    );
     // Promoting it again where it already runs is refused.
     const again = brtops(root, AI, ["release", "1.1.0", "--to", "production", "--json"]);
     expect(again.code).toBe(2);
@@ -130,9 +151,25 @@ describe("release lineage (file store)", () => {
   it("a HUM LEAD's override deploys outside the promotion order; an AI LEAD's is refused", () => {
     const p = project({ production: true, promotion: true });
     cleanup = p.cleanup;
-    const ai = brtops(p.root, AI, ["release", "1.1.0", "--to", "production", "--override-promotion", "hotfix", "--json"]);
+    const ai = brtops(p.root, AI, [
+      "release",
+      "1.1.0",
+      "--to",
+      "production",
+      "--override-promotion",
+      "hotfix",
+      "--json",
+    ]);
     expect(ai.code).toBe(4);
-    const hum = brtops(p.root, HUM, ["release", "1.1.0", "--to", "production", "--override-promotion", "hotfix INC-7", "--json"]);
+    const hum = brtops(p.root, HUM, [
+      "release",
+      "1.1.0",
+      "--to",
+      "production",
+      "--override-promotion",
+      "hotfix INC-7",
+      "--json",
+    ]);
     expect(hum.code, hum.stderr).toBe(3);
     expect(hum.json.release).toBe("1.1.0");
     const first = events(p.root, "1.1.0")[0];
@@ -168,7 +205,12 @@ describe("release lineage (file store)", () => {
     expect(readFileSync(join(root, "service/version"), "utf8").trim()).toBe("1.1.0");
     const local = environments(root).find((e) => e.name === "local");
     expect(local).toMatchObject({ version: "1.1.0", release: "1.1.0" });
-    expect(local.history.map((h: any) => `${h.kind} ${h.version}`)).toEqual(["deployed 1.1.0", "certified 1.1.0", "deployed 1.2.0", "rolled-back 1.2.0"]);
+    expect(local.history.map((h: any) => `${h.kind} ${h.version}`)).toEqual([
+      "deployed 1.1.0",
+      "certified 1.1.0",
+      "deployed 1.2.0",
+      "rolled-back 1.2.0",
+    ]);
   });
 
   it("a first deployment's rollback steps that need {previous} are refused at planning time", () => {
@@ -204,7 +246,8 @@ describe("release lineage (file store)", () => {
     const dry = brtops(root, AI, ["release", "minor", "--to", "staging", "--dry-run", "--json"]);
     expect(dry.json.version).toBe("1.2.0");
     expect(brtops(root, AI, ["release", "minor", "--to", "staging"]).code).toBe(3);
-    const cl = events(root, "1.2.0").find((e) => e.type === "StepSucceeded" && e.data.step === "2.2").data.result.changelog;
+    const cl = events(root, "1.2.0").find((e) => e.type === "StepSucceeded" && e.data.step === "2.2").data.result
+      .changelog;
     // Exactly the commits after 1.1.0's release commit: the cart feature (and no login/search of 1.1.0).
     const titles = JSON.stringify(cl);
     expect(titles).toContain("a cart");
@@ -223,7 +266,9 @@ describe("release lineage (file store)", () => {
     expect(gate.findings.find((f: any) => f.code === "WORKING_TREE_DIRTY")?.message).toContain("src/login.js");
     // SEV-1 runs phase 3 (integration tests).
     expect(brtops(root, HUM, ["sev", "SEV-1", "--reason", "run the tests"]).code).toBe(0);
-    expect(brtops(root, HUM, ["approve", "--step", "2.10", "--waive", "login.js is not part of this release"]).code).toBe(0);
+    expect(
+      brtops(root, HUM, ["approve", "--step", "2.10", "--waive", "login.js is not part of this release"]).code,
+    ).toBe(0);
     brtops(root, AI, ["run"]);
     const r31 = events(root, "1.1.0").find((e) => e.type === "StepSucceeded" && e.data.step === "3.1").data.result;
     expect(r31.runs[0].name).toBe("smoke");
@@ -235,7 +280,10 @@ describe("release lineage (file store)", () => {
     const p = project();
     cleanup = p.cleanup;
     const root = p.root;
-    const [a, b] = await Promise.all([brtopsAsync(root, AI, ["release", "1.1.0", "--to", "staging"]), brtopsAsync(root, AI, ["release", "1.2.0", "--to", "staging"])]);
+    const [a, b] = await Promise.all([
+      brtopsAsync(root, AI, ["release", "1.1.0", "--to", "staging"]),
+      brtopsAsync(root, AI, ["release", "1.2.0", "--to", "staging"]),
+    ]);
     expect([a.code, b.code].sort()).toEqual([3, 5]);
     expect([a.stderr, b.stderr].join("\n")).toContain("E_ENVIRONMENT_BUSY");
     const later = brtops(root, AI, ["release", "1.3.0", "--to", "staging", "--json"]);
@@ -261,7 +309,10 @@ describe("release lineage (file store)", () => {
     // The first attempt is kept as it ended: aborted, then its documents finished with that outcome.
     const first = events(root, "1.1.0");
     expect(first.at(-2).type).toBe("Aborted");
-    expect(first.at(-1)).toMatchObject({ type: "DocumentsWritten", data: { phase: 0, reason: "aborted", upTo: first.at(-2).seq } });
+    expect(first.at(-1)).toMatchObject({
+      type: "DocumentsWritten",
+      data: { phase: 0, reason: "aborted", upTo: first.at(-2).seq },
+    });
   });
 
   it("rollback after certification takes the environment back to what ran there before, HUM LEAD only", () => {
@@ -305,7 +356,10 @@ describe.skipIf(postgresSkipped())("release lineage (PostgreSQL store)", () => {
     cleanup = p.cleanup;
     db = await pg.freshDatabase();
     const env = { BRTOPS_STORE: db.url };
-    const [a, b] = await Promise.all([brtopsAsync(p.root, AI, ["release", "1.1.0", "--to", "staging"], env), brtopsAsync(p.root, AI, ["release", "1.2.0", "--to", "staging"], env)]);
+    const [a, b] = await Promise.all([
+      brtopsAsync(p.root, AI, ["release", "1.1.0", "--to", "staging"], env),
+      brtopsAsync(p.root, AI, ["release", "1.2.0", "--to", "staging"], env),
+    ]);
     expect([a.code, b.code].sort()).toEqual([3, 5]);
     expect([a.stderr, b.stderr].join("\n")).toContain("E_ENVIRONMENT_BUSY");
     const list = brtops(p.root, AI, ["list", "--json"], env).json.releases;

@@ -42,7 +42,11 @@ function refusedEverywhere(root: string, seq: number): void {
   expect(audit.code).toBe(1);
   expect(audit.json.releases[0].bad.seq).toBe(seq);
   const before = readFileSync(join(root, LOG), "utf8");
-  for (const [as, args] of [[AI, ["status"]], [AI, ["run"]], [HUM2, ["approve", "--note", "on a tampered log"]]] as const) {
+  for (const [as, args] of [
+    [AI, ["status"]],
+    [AI, ["run"]],
+    [HUM2, ["approve", "--note", "on a tampered log"]],
+  ] as const) {
     const r = brtops(root, as, [...args, "--json"]);
     expect(r.code, args.join(" ")).toBe(1);
     expect(r.json.error.code, args.join(" ")).toBe("E_LOG_TAMPERED");
@@ -63,10 +67,24 @@ describe("an event authority could not have accepted, with a recomputed hash", (
   });
   afterAll(() => cleanup());
 
-  const forged = (actor: { id: string; role: string }, data: Record<string, unknown> = {}) => (events: AnyEvent[]) => {
-    const last = events.at(-1)!;
-    return [...events, { seq: last.seq + 1, release: last.release, type: "GateApproved", at: last.at, actor, data: { phase: 2, step: "2.10", authority: "person", final: true, ...data }, prev: last.hash, hash: "" } as unknown as AnyEvent];
-  };
+  const forged =
+    (actor: { id: string; role: string }, data: Record<string, unknown> = {}) =>
+    (events: AnyEvent[]) => {
+      const last = events.at(-1)!;
+      return [
+        ...events,
+        {
+          seq: last.seq + 1,
+          release: last.release,
+          type: "GateApproved",
+          at: last.at,
+          actor,
+          data: { phase: 2, step: "2.10", authority: "person", final: true, ...data },
+          prev: last.hash,
+          hash: "",
+        } as unknown as AnyEvent,
+      ];
+    };
 
   for (const [name, make] of [
     ["the AI LEAD, claiming the HUM LEAD role", forged({ id: AI, role: "hum-lead" })],
@@ -117,7 +135,10 @@ describe("a log rewritten or cut short, against its anchor", () => {
   it("records the head at every decision: in the decision and as refs/brtops/<release>", () => {
     const events = readEvents(root);
     const approval = events.find((e) => e.type === "GateApproved")!;
-    expect((approval.data as { head?: unknown }).head).toEqual({ seq: approval.seq - 1, hash: events[approval.seq - 2]!.hash });
+    expect((approval.data as { head?: unknown }).head).toEqual({
+      seq: approval.seq - 1,
+      hash: events[approval.seq - 2]!.hash,
+    });
     expect((approval.data as { round?: { id: string } }).round?.id).toBe("2.10#1");
     const anchor = execFileSync("git", ["cat-file", "blob", "refs/brtops/1.1.0"], { cwd: root, encoding: "utf8" });
     expect(anchor).toBe(`${approval.seq} ${approval.hash}\n`);
@@ -128,14 +149,19 @@ describe("a log rewritten or cut short, against its anchor", () => {
 
   it("a past approver rewritten, every hash recomputed: audit verify exits 1, and nothing acts on it", () => {
     writeFileSync(join(root, LOG), approved);
-    const events = readEvents(root).map((e) => (e.type === "GateApproved" ? ({ ...e, actor: { id: HUM2, role: "hum-lead" as const } }) : e));
+    const events = readEvents(root).map((e) =>
+      e.type === "GateApproved" ? { ...e, actor: { id: HUM2, role: "hum-lead" as const } } : e,
+    );
     writeRecomputed(root, events);
     refusedEverywhere(root, approvalSeq);
   });
 
   it("the tail cut off (the approval and what followed): audit verify exits 1, and nothing acts on it", () => {
     writeFileSync(join(root, LOG), approved);
-    writeRecomputed(root, readEvents(root).filter((e) => e.seq < approvalSeq));
+    writeRecomputed(
+      root,
+      readEvents(root).filter((e) => e.seq < approvalSeq),
+    );
     refusedEverywhere(root, approvalSeq);
   });
 
@@ -168,15 +194,28 @@ describe("decisions bound to the round they were made on", () => {
     expect(stale.json.error.code).toBe("E_STEP_MISMATCH");
     expect(stale.json.error.message).toContain("2.10#2");
     expect(brtops(root, HUM, ["approve", "--step", "2.10#2", "--note", "round 2 reviewed"]).code).toBe(0);
-    const approval = readEvents(root).reverse().find((e) => e.type === "GateApproved")!;
-    expect((approval.data as { round?: { id: string; hash: string } }).round).toEqual({ id: "2.10#2", hash: s.gate.roundHash });
+    const approval = readEvents(root)
+      .reverse()
+      .find((e) => e.type === "GateApproved")!;
+    expect((approval.data as { round?: { id: string; hash: string } }).round).toEqual({
+      id: "2.10#2",
+      hash: s.gate.roundHash,
+    });
   });
 
   it("a stakeholder's refusal after 5.2 reported refreshes 5.2 and opens the GO gate as a new round", () => {
     expect(brtops(root, AI, ["run"]).code).toBe(3);
     for (const step of ["3.10", "4.10"]) {
       if (status(root).step !== step) continue;
-      expect(brtops(root, HUM, ["approve", "--step", step, "--waive", "the sample has no performance, security or UAT checks"]).code).toBe(0);
+      expect(
+        brtops(root, HUM, [
+          "approve",
+          "--step",
+          step,
+          "--waive",
+          "the sample has no performance, security or UAT checks",
+        ]).code,
+      ).toBe(0);
       expect(brtops(root, AI, ["run"]).code).toBe(3);
     }
     const before = status(root);
@@ -189,7 +228,14 @@ describe("decisions bound to the round they were made on", () => {
     expect(after.gate.round).not.toBe(round1);
     expect(after.gate.round).toBe(`5.10#${Number(round1.split("#")[1]) + 1}`);
     expect(JSON.stringify(after.steps.find((x: { step: string }) => x.step === "5.2"))).toContain(HUM2);
-    const go = brtops(root, HUM, ["approve", "--step", round1, "--waive", "no performance or security checks", "--json"]);
+    const go = brtops(root, HUM, [
+      "approve",
+      "--step",
+      round1,
+      "--waive",
+      "no performance or security checks",
+      "--json",
+    ]);
     expect(go.code).toBe(5);
     expect(go.json.error.code).toBe("E_STEP_MISMATCH");
   });

@@ -19,7 +19,11 @@ describe("notifications from a real release", () => {
       req.on("data", (c) => (body += c));
       req.on("end", () => {
         const sig = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-        received.push({ kind: String(req.headers["x-brtops-event"]), body: JSON.parse(body), valid: req.headers["x-brtops-signature-256"] === sig });
+        received.push({
+          kind: String(req.headers["x-brtops-event"]),
+          body: JSON.parse(body),
+          valid: req.headers["x-brtops-signature-256"] === sig,
+        });
         res.writeHead(204).end();
       });
     });

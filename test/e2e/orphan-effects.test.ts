@@ -19,10 +19,12 @@ function events(root: string): any[] {
   const text = readFileSync(join(root, LOG), "utf8");
   const lines = text.split("\n");
   if (!text.endsWith("\n")) lines.pop();
-  return lines.filter((l) => l.trim()).flatMap((l) => {
-    const p = JSON.parse(l);
-    return Array.isArray(p) ? p : [p];
-  });
+  return lines
+    .filter((l) => l.trim())
+    .flatMap((l) => {
+      const p = JSON.parse(l);
+      return Array.isArray(p) ? p : [p];
+    });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -40,7 +42,10 @@ function projectWithShip(script: string): { root: string; cleanup: () => void } 
   chmodSync(join(root, "scripts/ship.sh"), 0o755);
   const cfgPath = join(root, "brtops.config.yaml");
   const cfg = readFileSync(cfgPath, "utf8");
-  const next = cfg.replace('{name: ship, run: [./scripts/deploy.sh, "{version}"]', '{name: ship, run: [./scripts/ship.sh, "{version}"]');
+  const next = cfg.replace(
+    '{name: ship, run: [./scripts/deploy.sh, "{version}"]',
+    '{name: ship, run: [./scripts/ship.sh, "{version}"]',
+  );
   if (next === cfg) throw new Error("the sample config no longer has the ship step this test rewrites");
   writeFileSync(cfgPath, next);
   writeFileSync(join(root, ".gitignore"), ".brtops/\nservice/\ndeploy-count\ndeploy.pid\ndeploy.pid.tmp\ngo\n");
@@ -67,12 +72,23 @@ function certify(root: string): void {
 }
 
 /** A runner in its own process group, with its output collected. */
-function runner(root: string): { child: ChildProcess; out: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const child = spawn(process.execPath, [CLI, "run", "--as", AI], { cwd: root, env: { ...process.env, BRTOPS_ACTOR: "" }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+function runner(root: string): {
+  child: ChildProcess;
+  out: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+} {
+  const child = spawn(process.execPath, [CLI, "run", "--as", AI], {
+    cwd: root,
+    env: { ...process.env, BRTOPS_ACTOR: "" },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout.on("data", (c) => (out += c));
   child.stderr.on("data", (c) => (out += c));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on("close", (code, signal) => res({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    child.on("close", (code, signal) => res({ code, signal })),
+  );
   return { child, out: () => out, exited };
 }
 
@@ -114,11 +130,17 @@ describe("effects that outlive their runner", () => {
     const scriptPid = await deployedPid(root);
     groups.push(scriptPid);
     // The runner has recorded its child (pid, start time, group) before it is killed.
-    await until("the recorded deploy process", () => events(root).some((e) => e.type === "Note" && e.data?.kind === "effect-process" && e.data?.data?.pid === scriptPid));
+    await until("the recorded deploy process", () =>
+      events(root).some(
+        (e) => e.type === "Note" && e.data?.kind === "effect-process" && e.data?.data?.pid === scriptPid,
+      ),
+    );
     killGroup(first.child.pid);
     expect((await first.exited).signal).toBe("SIGKILL");
     expect(alive(scriptPid)).toBe(true);
-    const deployed = () => existsSync(join(root, "service/version")) && readFileSync(join(root, "service/version"), "utf8").trim() === "1.1.0";
+    const deployed = () =>
+      existsSync(join(root, "service/version")) &&
+      readFileSync(join(root, "service/version"), "utf8").trim() === "1.1.0";
     expect(deployed()).toBe(false);
 
     const second = runner(root);
@@ -126,7 +148,10 @@ describe("effects that outlive their runner", () => {
     let secondDone = false;
     void second.exited.then(() => (secondDone = true));
     // The rerun says it waits for the script (or, without the fix, ends without waiting).
-    await until("the rerun to wait for the script", () => second.out().includes(`waiting for process ${scriptPid}`) || secondDone);
+    await until(
+      "the rerun to wait for the script",
+      () => second.out().includes(`waiting for process ${scriptPid}`) || secondDone,
+    );
     expect(second.out(), second.out()).toContain(`waiting for process ${scriptPid}`);
     expect(secondDone).toBe(false);
     writeFileSync(join(root, "go"), "");
@@ -135,7 +160,9 @@ describe("effects that outlive their runner", () => {
     expect(alive(scriptPid)).toBe(false);
     expect(readFileSync(join(root, "service/version"), "utf8").trim()).toBe("1.1.0");
     expect(deployRuns(root)).toBe(1);
-    const adopted = events(root).filter((e) => e.type === "StepSucceeded" && e.data?.step === "6.1:ship" && e.data?.adopted === true);
+    const adopted = events(root).filter(
+      (e) => e.type === "StepSucceeded" && e.data?.step === "6.1:ship" && e.data?.adopted === true,
+    );
     expect(adopted).toHaveLength(1);
     expect(events(root).some((e) => e.type === "IncidentOpened")).toBe(false);
     certify(root);
@@ -145,7 +172,9 @@ describe("effects that outlive their runner", () => {
 
   it("guide retry adopts an effect already in place via check instead of running it again", () => {
     // Deploys, then fails (say, a slow health endpoint): the effect is in place, the step failed.
-    const p = projectWithShip(`#!/bin/sh\necho run >> deploy-count\nmkdir -p service\necho "$1" > service/version\necho "deployed, but the service did not answer in time" >&2\nexit 1\n`);
+    const p = projectWithShip(
+      `#!/bin/sh\necho run >> deploy-count\nmkdir -p service\necho "$1" > service/version\necho "deployed, but the service did not answer in time" >&2\nexit 1\n`,
+    );
     cleanup = p.cleanup;
     const root = p.root;
     toGoApproved(root);
@@ -157,7 +186,9 @@ describe("effects that outlive their runner", () => {
     const again = brtops(root, AI, ["run", "--json"]);
     expect(again.code, again.stdout + again.stderr).toBe(3);
     expect(deployRuns(root)).toBe(1);
-    expect(events(root).some((e) => e.type === "StepSucceeded" && e.data?.step === "6.1:ship" && e.data?.adopted === true)).toBe(true);
+    expect(
+      events(root).some((e) => e.type === "StepSucceeded" && e.data?.step === "6.1:ship" && e.data?.adopted === true),
+    ).toBe(true);
     certify(root);
     expect(deployRuns(root)).toBe(1);
   }, 300_000);
@@ -171,21 +202,31 @@ describe("effects that outlive their runner", () => {
     groups.push(first.child.pid!);
     const scriptPid = await deployedPid(root);
     groups.push(scriptPid);
-    await until("the recorded deploy process", () => events(root).some((e) => e.type === "Note" && e.data?.kind === "effect-process" && e.data?.data?.pid === scriptPid));
+    await until("the recorded deploy process", () =>
+      events(root).some(
+        (e) => e.type === "Note" && e.data?.kind === "effect-process" && e.data?.data?.pid === scriptPid,
+      ),
+    );
     killGroup(first.child.pid);
     await first.exited;
     const second = runner(root);
     groups.push(second.child.pid!);
     let secondDone = false;
     void second.exited.then(() => (secondDone = true));
-    await until("the rerun to wait for the script", () => second.out().includes(`waiting for process ${scriptPid}`) || secondDone);
+    await until(
+      "the rerun to wait for the script",
+      () => second.out().includes(`waiting for process ${scriptPid}`) || secondDone,
+    );
     expect(second.out(), second.out()).toContain(`waiting for process ${scriptPid}`);
     // The HUM LEAD does not want to wait: the abort reaches the waiting runner, which stops the script.
     expect(brtops(root, HUM, ["abort", "--note", "stop the stuck deploy"]).code).toBe(0);
     await until("the script to be stopped", () => !alive(scriptPid));
     await second.exited;
     expect(existsSync(join(root, "go"))).toBe(false);
-    expect(existsSync(join(root, "service/version")) && readFileSync(join(root, "service/version"), "utf8").trim() === "1.1.0").toBe(false);
+    expect(
+      existsSync(join(root, "service/version")) &&
+        readFileSync(join(root, "service/version"), "utf8").trim() === "1.1.0",
+    ).toBe(false);
     expect(deployRuns(root)).toBe(1);
   }, 300_000);
 });

@@ -25,24 +25,38 @@ afterEach(async () => {
 
 /** An environment `qa` with the given YAML lines (4-space indent) besides a deploy step. */
 function project(qa: string, deploy = "./scripts/deploy.sh") {
-  const p = sampleProject({ envExtra: `  qa:\n    deploy:\n      - {name: ship, run: [${deploy}, "{version}"]}\n${qa}` });
+  const p = sampleProject({
+    envExtra: `  qa:\n    deploy:\n      - {name: ship, run: [${deploy}, "{version}"]}\n${qa}`,
+  });
   cleanups.push(p.cleanup);
   return p.root;
 }
 
 function events(root: string, release: string): any[] {
-  return readFileSync(join(root, ".brtops/releases", release, "events.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  return readFileSync(join(root, ".brtops/releases", release, "events.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 }
 
 function preflightOf(root: string, release = "1.1.0"): any {
   return events(root, release).find((e) => e.type === "StepSucceeded" && e.data.step === "1.8")?.data.result.preflight;
 }
 
-const NO_TOKENS = { GITHUB_TOKEN: "", GH_TOKEN: "", NPM_TOKEN: "", NODE_AUTH_TOKEN: "", BRTOPS_PREFLIGHT_TIMEOUT_MS: "3000" };
+const NO_TOKENS = {
+  GITHUB_TOKEN: "",
+  GH_TOKEN: "",
+  NPM_TOKEN: "",
+  NODE_AUTH_TOKEN: "",
+  BRTOPS_PREFLIGHT_TIMEOUT_MS: "3000",
+};
 
 describe("preflight", () => {
   it("a missing deploy script and a missing token are findings at the first gate of a SEV-3 release", () => {
-    const root = project(`    github: {repository: acme/sample, baseUrl: "http://127.0.0.1:9"}\n`, "./scripts/deploy-qa.sh");
+    const root = project(
+      `    github: {repository: acme/sample, baseUrl: "http://127.0.0.1:9"}\n`,
+      "./scripts/deploy-qa.sh",
+    );
     const r = brtops(root, AI, ["release", "1.1.0", "--to", "qa", "--json"], NO_TOKENS);
     expect(r.code, r.stderr).toBe(3);
     expect(r.json.sev).toBe("SEV-3");
@@ -51,7 +65,9 @@ describe("preflight", () => {
     const codes = r.json.gate.findings.map((f: any) => f.code);
     expect(codes).toContain("E_PROGRAM_MISSING");
     expect(codes).toContain("E_GITHUB_NO_TOKEN");
-    expect(r.json.gate.findings.find((f: any) => f.code === "E_PROGRAM_MISSING").message).toContain("./scripts/deploy-qa.sh");
+    expect(r.json.gate.findings.find((f: any) => f.code === "E_PROGRAM_MISSING").message).toContain(
+      "./scripts/deploy-qa.sh",
+    );
     expect(r.json.gate.report).toContain("E_PROGRAM_MISSING");
     // Critical findings: approving needs a recorded waiver.
     expect(brtops(root, "alice@example.com", ["approve", "--step", "2.10"]).code).toBe(2);
@@ -69,11 +85,20 @@ describe("preflight", () => {
     const fake = await startFakeGitHub({ token: "ghp_preflightGoodToken123456", scopes: "repo, workflow" });
     cleanups.push(() => fake.close());
     const root = project(`    github: {repository: acme/sample, baseUrl: "${fake.baseUrl}"}\n`);
-    const r = await brtopsAsync(root, AI, ["release", "1.1.0", "--to", "qa"], { ...NO_TOKENS, GITHUB_TOKEN: "ghp_preflightGoodToken123456" });
+    const r = await brtopsAsync(root, AI, ["release", "1.1.0", "--to", "qa"], {
+      ...NO_TOKENS,
+      GITHUB_TOKEN: "ghp_preflightGoodToken123456",
+    });
     expect(r.code, r.stderr).toBe(3);
     expect(fake.requests.some((q) => q.method === "GET" && q.path === "/user")).toBe(true);
     const pre = preflightOf(root);
-    expect(pre.checks).toContainEqual(expect.objectContaining({ name: "GitHub user", ok: true, detail: expect.stringContaining("brtops-bot, scopes: repo, workflow") }));
+    expect(pre.checks).toContainEqual(
+      expect.objectContaining({
+        name: "GitHub user",
+        ok: true,
+        detail: expect.stringContaining("brtops-bot, scopes: repo, workflow"),
+      }),
+    );
     expect(pre.checks).toContainEqual(expect.objectContaining({ name: "GitHub push permission", ok: true }));
     const gate = (await statusAsync(root)).gate;
     expect(gate.findings.filter((f: any) => /GITHUB/.test(f.code))).toEqual([]);
@@ -83,12 +108,26 @@ describe("preflight", () => {
     const fake = await startFakeGitHub({ token: "ghp_readOnlyToken1234567890", scopes: "read:org" });
     cleanups.push(() => fake.close());
     const scoped = project(`    github: {repository: acme/sample, baseUrl: "${fake.baseUrl}"}\n`);
-    expect((await brtopsAsync(scoped, AI, ["release", "1.1.0", "--to", "qa"], { ...NO_TOKENS, GITHUB_TOKEN: "ghp_readOnlyToken1234567890" })).code).toBe(3);
+    expect(
+      (
+        await brtopsAsync(scoped, AI, ["release", "1.1.0", "--to", "qa"], {
+          ...NO_TOKENS,
+          GITHUB_TOKEN: "ghp_readOnlyToken1234567890",
+        })
+      ).code,
+    ).toBe(3);
     const f1 = (await statusAsync(scoped)).gate.findings;
     expect(f1).toContainEqual(expect.objectContaining({ severity: "critical", code: "E_GITHUB_SCOPES" }));
 
     const refused = project(`    github: {repository: acme/sample, baseUrl: "${fake.baseUrl}"}\n`);
-    expect((await brtopsAsync(refused, AI, ["release", "1.1.0", "--to", "qa"], { ...NO_TOKENS, GITHUB_TOKEN: "ghp_wrongToken000000000000" })).code).toBe(3);
+    expect(
+      (
+        await brtopsAsync(refused, AI, ["release", "1.1.0", "--to", "qa"], {
+          ...NO_TOKENS,
+          GITHUB_TOKEN: "ghp_wrongToken000000000000",
+        })
+      ).code,
+    ).toBe(3);
     const f2 = (await statusAsync(refused)).gate.findings;
     expect(f2).toContainEqual(expect.objectContaining({ severity: "critical", code: "E_GITHUB_AUTH" }));
     // The token never reaches the log.
@@ -102,28 +141,51 @@ describe("preflight", () => {
     const npm = `    npm: {registry: "${reg.url}"}\n`;
     const good = project(npm);
     expect(brtops(good, AI, ["release", "1.1.0", "--to", "qa"], { ...NO_TOKENS, NPM_TOKEN: token }).code).toBe(3);
-    expect(preflightOf(good).checks).toContainEqual(expect.objectContaining({ name: "npm whoami", ok: true, detail: expect.stringContaining("publisher") }));
-    expect(brtops(good, AI, ["status", "--json"]).json.gate.findings.filter((f: any) => /NPM_(AUTH|REGISTRY)/.test(f.code))).toEqual([]);
+    expect(preflightOf(good).checks).toContainEqual(
+      expect.objectContaining({ name: "npm whoami", ok: true, detail: expect.stringContaining("publisher") }),
+    );
+    expect(
+      brtops(good, AI, ["status", "--json"]).json.gate.findings.filter((f: any) => /NPM_(AUTH|REGISTRY)/.test(f.code)),
+    ).toEqual([]);
 
     const bad = project(npm);
-    expect(brtops(bad, AI, ["release", "1.1.0", "--to", "qa"], { ...NO_TOKENS, NPM_TOKEN: "not-a-real-token" }).code).toBe(3);
-    expect(brtops(bad, AI, ["status", "--json"]).json.gate.findings).toContainEqual(expect.objectContaining({ severity: "critical", code: "E_NPM_AUTH", message: expect.stringContaining("does not accept") }));
+    expect(
+      brtops(bad, AI, ["release", "1.1.0", "--to", "qa"], { ...NO_TOKENS, NPM_TOKEN: "not-a-real-token" }).code,
+    ).toBe(3);
+    expect(brtops(bad, AI, ["status", "--json"]).json.gate.findings).toContainEqual(
+      expect.objectContaining({
+        severity: "critical",
+        code: "E_NPM_AUTH",
+        message: expect.stringContaining("does not accept"),
+      }),
+    );
 
     const none = project(npm);
     const dry = brtops(none, AI, ["release", "1.1.0", "--to", "qa", "--dry-run", "--json"], NO_TOKENS);
     expect(dry.code).toBe(0);
-    expect(dry.json.preflight.findings).toContainEqual(expect.objectContaining({ code: "E_NPM_AUTH", message: expect.stringContaining("No npm token") }));
+    expect(dry.json.preflight.findings).toContainEqual(
+      expect.objectContaining({ code: "E_NPM_AUTH", message: expect.stringContaining("No npm token") }),
+    );
     expect(brtops(none, AI, ["list", "--json"]).json.releases).toEqual([]);
   }, 120_000);
 
   it("an unreachable host is reported within the short timeout, which the check names", () => {
     const root = project(`    health:\n      - {name: web, http: {url: "http://127.0.0.1:9/health"}}\n`);
     const t0 = Date.now();
-    const dry = brtops(root, AI, ["release", "1.1.0", "--to", "qa", "--dry-run", "--json"], { ...NO_TOKENS, BRTOPS_PREFLIGHT_TIMEOUT_MS: "1500" });
+    const dry = brtops(root, AI, ["release", "1.1.0", "--to", "qa", "--dry-run", "--json"], {
+      ...NO_TOKENS,
+      BRTOPS_PREFLIGHT_TIMEOUT_MS: "1500",
+    });
     expect(dry.code).toBe(0);
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect(dry.json.preflight.timeoutMs).toBe(1500);
-    expect(dry.json.preflight.findings).toContainEqual(expect.objectContaining({ severity: "warning", code: "W_HOST_UNREACHABLE", message: expect.stringContaining("127.0.0.1:9") }));
+    expect(dry.json.preflight.findings).toContainEqual(
+      expect.objectContaining({
+        severity: "warning",
+        code: "W_HOST_UNREACHABLE",
+        message: expect.stringContaining("127.0.0.1:9"),
+      }),
+    );
   });
 
   it("version files: a configured one that is missing is found in phase 1", () => {

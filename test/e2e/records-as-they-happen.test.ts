@@ -12,7 +12,10 @@ import { AI, HUM, brtops, sampleProject, status } from "../support/cli.js";
 const git = (cwd: string, ...a: string[]) => execFileSync("git", a, { cwd, stdio: "ignore" });
 const dir = (root: string) => join(root, "docs/01_application/6-releases/v1.1.0");
 const doc = (root: string, name: string) => readFileSync(join(dir(root), name), "utf8");
-const approvals = (root: string) => readFileSync(join(root, ".brtops/releases/1.1.0/events.jsonl"), "utf8").split("\n").filter((l) => l.includes('"type":"GateApproved"')).length;
+const approvals = (root: string) =>
+  readFileSync(join(root, ".brtops/releases/1.1.0/events.jsonl"), "utf8")
+    .split("\n")
+    .filter((l) => l.includes('"type":"GateApproved"')).length;
 const recordWrites = (root: string) =>
   readFileSync(join(root, ".brtops/releases/1.1.0/events.jsonl"), "utf8")
     .split("\n")
@@ -61,14 +64,18 @@ describe("on record when it happens: deviations, holds, feedback and answers, a 
     change(p.root, 40);
     expect(brtops(p.root, AI, ["run"]).code).toBe(3);
     expect(status(p.root).state).toBe("on-hold");
-    expect(doc(p.root, "release-readiness-checklist.md")).toMatch(/\| HOLD \| \d+(\.\d+)?% \| Deployment hold: Scope deviation/);
+    expect(doc(p.root, "release-readiness-checklist.md")).toMatch(
+      /\| HOLD \| \d+(\.\d+)?% \| Deployment hold: Scope deviation/,
+    );
     docsCheck(p.root);
     expect(brtops(p.root, HUM, ["resume"]).code).toBe(0);
     expect(brtops(p.root, AI, ["run"]).code).toBe(3);
     expect(status(p.root).gate.step).toBe("5.10");
     const before = approvals(p.root);
     expect(brtops(p.root, HUM, ["feedback", "check the hold's files once more"]).code).toBe(0);
-    expect(doc(p.root, "release-readiness-checklist.md")).toContain("check the hold's files once more\n  - Open: no response recorded");
+    expect(doc(p.root, "release-readiness-checklist.md")).toContain(
+      "check the hold's files once more\n  - Open: no response recorded",
+    );
     expect(brtops(p.root, AI, ["ask", "deploy the 40 changed modules as they are?"]).code).toBe(0);
     expect(brtops(p.root, HUM, ["answer", "Q1", "yes, reviewed"]).code).toBe(0);
     const checklist = doc(p.root, "release-readiness-checklist.md");
@@ -90,12 +97,18 @@ describe("on record when it happens: deviations, holds, feedback and answers, a 
     expect(doc(root, "changelog.md")).toContain("name the search fix\n  - Open: no response recorded");
     expect(brtops(root, AI, ["ask", "ship the login codes too?"]).code).toBe(0);
     expect(brtops(root, HUM, ["answer", "Q1", "yes"]).code).toBe(0);
-    expect(doc(root, "changelog.md")).toMatch(/ship the login codes too\?\n {2}- Answer \([^)]*alice@example\.com\): yes/);
+    expect(doc(root, "changelog.md")).toMatch(
+      /ship the login codes too\?\n {2}- Answer \([^)]*alice@example\.com\): yes/,
+    );
     docsCheck(root);
     expect(brtops(root, HUM, ["reject", "--reason", "the notes miss the search fix"]).code).toBe(0);
     for (const name of ["changelog.md", "release-notes.md"]) {
       const text = doc(root, name);
-      expect(text).toMatch(new RegExp(`- Round rejected at 2\\.10 by ${HUM.replace(".", "\\.")} at \\S+: the notes miss the search fix \\(back to phase 2\\)\\.`));
+      expect(text).toMatch(
+        new RegExp(
+          `- Round rejected at 2\\.10 by ${HUM.replace(".", "\\.")} at \\S+: the notes miss the search fix \\(back to phase 2\\)\\.`,
+        ),
+      );
       expect(text).toMatch(/- The (release package|release notes) (was|were) not approved yet\./);
     }
     expect(approvals(root)).toBe(0);
@@ -106,7 +119,9 @@ describe("on record when it happens: deviations, holds, feedback and answers, a 
     expect(brtops(root, HUM, ["approve"]).code).toBe(0);
     brtops(root, AI, ["run"]);
     const changelog = doc(root, "changelog.md");
-    expect(changelog).toMatch(/- Round rejected at 2\.10 [^\n]*\n- The release package was approved by alice@example\.com/);
+    expect(changelog).toMatch(
+      /- Round rejected at 2\.10 [^\n]*\n- The release package was approved by alice@example\.com/,
+    );
     expect(changelog).toContain("ship the login codes too?");
     docsCheck(root);
   });

@@ -42,22 +42,33 @@ function killGroup(pid: number): void {
 
 /** `brtops run` whose output can be read while it runs. */
 function watchedRun(cwd: string, env: Record<string, string>): { output: () => string; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [CLI, "run", "--as", AI], { cwd, env: { ...process.env, BRTOPS_ACTOR: "", ...env } });
+  const child = spawn(process.execPath, [CLI, "run", "--as", AI], {
+    cwd,
+    env: { ...process.env, BRTOPS_ACTOR: "", ...env },
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c) => (stdout += c));
   child.stderr.on("data", (c) => (stderr += c));
-  const done = new Promise<CliResult>((res) => child.on("close", (code) => res({ code: code ?? -1, stdout, stderr, json: undefined })));
+  const done = new Promise<CliResult>((res) =>
+    child.on("close", (code) => res({ code: code ?? -1, stdout, stderr, json: undefined })),
+  );
   return { output: () => stdout + stderr, done };
 }
 
 /** Polls `cond` with a generous deadline; fails early, with the output, when the process ended first. */
-async function waitUntil(what: string, cond: () => boolean, ended: Promise<CliResult>, limitMs = 120_000): Promise<void> {
+async function waitUntil(
+  what: string,
+  cond: () => boolean,
+  ended: Promise<CliResult>,
+  limitMs = 120_000,
+): Promise<void> {
   let result: CliResult | undefined;
   void ended.then((r) => (result = r));
   for (const t0 = Date.now(); Date.now() - t0 < limitMs; await sleep(50)) {
     if (cond()) return;
-    if (result) throw new Error(`the runner ended (exit ${result.code}) before ${what}:\n${result.stdout}${result.stderr}`);
+    if (result)
+      throw new Error(`the runner ended (exit ${result.code}) before ${what}:\n${result.stdout}${result.stderr}`);
   }
   throw new Error(`timed out waiting for ${what}`);
 }
@@ -129,7 +140,9 @@ describe.skipIf(postgresSkipped())("several runners on one release (PostgreSQL l
 
     const events = await readEvents(db.url);
     expect(overlapping(events)).toEqual([]);
-    expect(events.filter((e) => e.type === "StepStarted" && (e.data as { step: string }).step === "6.1:ship")).toHaveLength(1);
+    expect(
+      events.filter((e) => e.type === "StepStarted" && (e.data as { step: string }).step === "6.1:ship"),
+    ).toHaveLength(1);
     expect(deployRuns(p.root)).toBe(1);
     expectCode(brtops(p.root, AI, ["audit", "verify"], env), 0);
   }, 240_000);
@@ -146,7 +159,12 @@ describe.skipIf(postgresSkipped())("several runners on one release (PostgreSQL l
     expectCode(brtops(p.root, AI, ["run"], env), 3);
     expectCode(brtops(p.root, HUM, ["approve", "--step", "5.10"], env), 0);
 
-    const first = spawn(process.execPath, [CLI, "run", "--as", AI], { cwd: p.root, env: { ...process.env, BRTOPS_ACTOR: "", ...env }, detached: true, stdio: "ignore" });
+    const first = spawn(process.execPath, [CLI, "run", "--as", AI], {
+      cwd: p.root,
+      env: { ...process.env, BRTOPS_ACTOR: "", ...env },
+      detached: true,
+      stdio: "ignore",
+    });
     const firstExit = new Promise<NodeJS.Signals | null>((res) => first.on("exit", (_c, sig) => res(sig)));
     kills.push(() => {
       if (first.exitCode === null && first.signalCode === null) killGroup(first.pid!);
@@ -162,7 +180,11 @@ describe.skipIf(postgresSkipped())("several runners on one release (PostgreSQL l
     // says so (it may be slow to start on a loaded machine), then watch it for longer than a lease
     // length: the first runner's renewals keep the step its own.
     const second = watchedRun(p.root, env);
-    await waitUntil("the second runner to wait on the first one's lease", () => /waiting: .* is running this step/.test(second.output()), second.done);
+    await waitUntil(
+      "the second runner to wait on the first one's lease",
+      () => /waiting: .* is running this step/.test(second.output()),
+      second.done,
+    );
     await sleep(TTL + 1000);
     expect(deployRuns(p.root)).toBe(1);
 
@@ -178,7 +200,14 @@ describe.skipIf(postgresSkipped())("several runners on one release (PostgreSQL l
     // Taken over under rule 4: the deploy already in place was adopted through its check, not run again.
     expect(deployRuns(p.root)).toBe(1);
     const events = await readEvents(db.url);
-    expect(events.some((e) => e.type === "StepSucceeded" && (e.data as { step: string; adopted?: boolean }).step === "6.1:ship" && (e.data as { adopted?: boolean }).adopted === true)).toBe(true);
+    expect(
+      events.some(
+        (e) =>
+          e.type === "StepSucceeded" &&
+          (e.data as { step: string; adopted?: boolean }).step === "6.1:ship" &&
+          (e.data as { adopted?: boolean }).adopted === true,
+      ),
+    ).toBe(true);
     expect(overlapping(events)).toEqual([]);
     expectCode(brtops(p.root, AI, ["audit", "verify"], env), 0);
   }, 240_000);

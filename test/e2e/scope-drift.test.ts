@@ -74,7 +74,10 @@ describe("scope drift after an approval", () => {
     // On record in the documents: the GO decision's checklist lists the hold.
     expect(brtops(p.root, HUM, ["approve", "--step", "5.10", "--note", "seen"]).code).toBe(0);
     brtops(p.root, AI, ["run"]);
-    const checklist = readFileSync(join(p.root, "docs/01_application/6-releases/v1.1.0/release-readiness-checklist.md"), "utf8");
+    const checklist = readFileSync(
+      join(p.root, "docs/01_application/6-releases/v1.1.0/release-readiness-checklist.md"),
+      "utf8",
+    );
     expect(checklist).toContain("## Scope deviations");
     expect(checklist).toMatch(/\| HOLD \| \d+(\.\d+)?% \|/);
     expect(brtops(p.root, AI, ["docs", "--check", "--release", "1.1.0"]).code).toBe(0);
@@ -103,7 +106,9 @@ describe("scope drift after an approval", () => {
     const critical = after.findings.some((f: { severity: string }) => f.severity === "critical");
     // The refreshed report is a new round: the decision names it.
     expect(after.round).toBe("2.10#2");
-    expect(brtops(root, HUM, ["approve", "--step", after.round, ...(critical ? ["--waive", "seen"] : [])]).code).toBe(0);
+    expect(brtops(root, HUM, ["approve", "--step", after.round, ...(critical ? ["--waive", "seen"] : [])]).code).toBe(
+      0,
+    );
   });
   it("a change after an approval that calls for a higher SEV raises it, recorded, and the next report says which phases it missed", () => {
     p = atGoGate();

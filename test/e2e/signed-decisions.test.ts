@@ -23,7 +23,11 @@ function keyPair(dir: string, name: string): { file: string; pub: string } {
 }
 
 /** The log's events (a line holds one event, or the array of events one append wrote). */
-const readLog = (root: string): AnyEvent[] => readFileSync(join(root, LOG), "utf8").split("\n").filter(Boolean).flatMap((l) => JSON.parse(l) as AnyEvent | AnyEvent[]);
+const readLog = (root: string): AnyEvent[] =>
+  readFileSync(join(root, LOG), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .flatMap((l) => JSON.parse(l) as AnyEvent | AnyEvent[]);
 
 /**
  * Writes `events` back with every hash and prev recomputed from the first one — a chain that
@@ -31,10 +35,13 @@ const readLog = (root: string): AnyEvent[] => readFileSync(join(root, LOG), "utf
  * someone who can write the repository can: only a signature check can catch what was changed.
  */
 function writeRechained(root: string, events: AnyEvent[]): void {
-  const drafts = events.map(({ type, at, actor, data }) => ({ type, at, actor, data }) as Parameters<typeof chain>[3][number]);
+  const drafts = events.map(
+    ({ type, at, actor, data }) => ({ type, at, actor, data }) as Parameters<typeof chain>[3][number],
+  );
   const rechained = chain(events[0]!.release, 0, "0".repeat(64), drafts);
   writeFileSync(join(root, LOG), rechained.map((e) => JSON.stringify(e)).join("\n") + "\n");
-  const git = (args: string[], input?: string) => execFileSync("git", args, { cwd: root, encoding: "utf8", ...(input === undefined ? {} : { input }) }).trim();
+  const git = (args: string[], input?: string) =>
+    execFileSync("git", args, { cwd: root, encoding: "utf8", ...(input === undefined ? {} : { input }) }).trim();
   const anchored = Number(git(["cat-file", "-p", "refs/brtops/1.1.0"]).split(" ")[0]);
   const e = rechained.find((x) => x.seq === anchored)!;
   git(["update-ref", "refs/brtops/1.1.0", git(["hash-object", "-w", "--stdin"], `${e.seq} ${e.hash}\n`)]);
@@ -51,7 +58,10 @@ describe("signed decisions with authority.requireSignatures", () => {
     keys = mkdtempSync(join(tmpdir(), "brtops-keys-"));
     alice = keyPair(keys, "alice");
     mallory = keyPair(keys, "mallory");
-    ({ root, cleanup } = sampleProject({ hum: [`{id: ${HUM}, key: "${alice.pub}"}`, HUM2], extra: "authority:\n  requireSignatures: true\n" }));
+    ({ root, cleanup } = sampleProject({
+      hum: [`{id: ${HUM}, key: "${alice.pub}"}`, HUM2],
+      extra: "authority:\n  requireSignatures: true\n",
+    }));
     expect(brtops(root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
   });
   afterAll(() => {
@@ -73,9 +83,13 @@ describe("signed decisions with authority.requireSignatures", () => {
   });
 
   it("an approval signed with the HUM LEAD's SSH key (BRTOPS_SIGNING_KEY) is recorded, and audit verify verifies its signature", () => {
-    const r = brtops(root, HUM, ["approve", "--step", "2.10", "--note", "package reviewed", "--json"], { BRTOPS_SIGNING_KEY: alice.file });
+    const r = brtops(root, HUM, ["approve", "--step", "2.10", "--note", "package reviewed", "--json"], {
+      BRTOPS_SIGNING_KEY: alice.file,
+    });
     expect(r.code).toBe(0);
-    const approved = readLog(root).filter((e) => e.type === "GateApproved").at(-1)!;
+    const approved = readLog(root)
+      .filter((e) => e.type === "GateApproved")
+      .at(-1)!;
     expect(approved.actor.id).toBe(HUM);
     const sig = (approved.data as { signature?: { kind: string; keyId: string; value: string } }).signature;
     expect(sig?.kind).toBe("ssh");
@@ -86,7 +100,9 @@ describe("signed decisions with authority.requireSignatures", () => {
     expect(v.code).toBe(0);
     const rel = v.json.releases.find((x: { release: string }) => x.release === "1.1.0");
     expect(rel.ok).toBe(true);
-    expect(rel.signed).toEqual([expect.objectContaining({ seq: approved.seq, step: "2.10", actor: HUM, kind: "ssh", keyId: sig!.keyId })]);
+    expect(rel.signed).toEqual([
+      expect.objectContaining({ seq: approved.seq, step: "2.10", actor: HUM, kind: "ssh", keyId: sig!.keyId }),
+    ]);
     expect(rel.unsigned).toEqual([]);
   });
 
@@ -98,7 +114,11 @@ describe("signed decisions with authority.requireSignatures", () => {
       // Mallory re-signs alice's decision with her own key and rewrites the chain: every hash checks out.
       const e = events[i]!;
       const data = e.data as { signature: { value: string } };
-      const forged = execFileSync("ssh-keygen", ["-Y", "sign", "-q", "-f", mallory.file, "-n", "brtops"], { input: "anything" }).toString().trim();
+      const forged = execFileSync("ssh-keygen", ["-Y", "sign", "-q", "-f", mallory.file, "-n", "brtops"], {
+        input: "anything",
+      })
+        .toString()
+        .trim();
       events[i] = { ...e, data: { ...e.data, signature: { ...data.signature, value: forged } } } as AnyEvent;
       writeRechained(root, events);
       const v = brtops(root, AI, ["audit", "verify", "--json"]);

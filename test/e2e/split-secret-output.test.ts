@@ -26,7 +26,10 @@ function withSplittingShip(root: string): void {
   chmodSync(join(root, "scripts/chatty-deploy.sh"), 0o755);
   const cfgPath = join(root, "brtops.config.yaml");
   const cfg = readFileSync(cfgPath, "utf8");
-  const next = cfg.replace('{name: ship, run: [./scripts/deploy.sh, "{version}"]', '{name: ship, run: [./scripts/chatty-deploy.sh, "{version}"]');
+  const next = cfg.replace(
+    '{name: ship, run: [./scripts/deploy.sh, "{version}"]',
+    '{name: ship, run: [./scripts/chatty-deploy.sh, "{version}"]',
+  );
   if (next === cfg) throw new Error("the sample config no longer has the ship step this test rewrites");
   writeFileSync(cfgPath, next);
   execFileSync("git", ["add", "-A"], { cwd: root });
@@ -36,7 +39,8 @@ function withSplittingShip(root: string): void {
 
 function allText(dir: string): string {
   let out = "";
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out += readFileSync(join(e.parentPath, e.name), "utf8");
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) out += readFileSync(join(e.parentPath, e.name), "utf8");
   return out;
 }
 
@@ -50,7 +54,11 @@ describe("redaction across output chunks", () => {
   it("a runner's live output is redacted line by line, not chunk by chunk", async () => {
     const seen: string[] = [];
     const redact = createRedactor([SECRET]);
-    const r = await runProcess(["sh", "-c", `printf 'key=${HEAD}'; sleep 0.3; printf '${TAIL}\\nnext line\\n'`], { cwd: process.cwd(), onOutput: (c) => seen.push(c) }, redact);
+    const r = await runProcess(
+      ["sh", "-c", `printf 'key=${HEAD}'; sleep 0.3; printf '${TAIL}\\nnext line\\n'`],
+      { cwd: process.cwd(), onOutput: (c) => seen.push(c) },
+      redact,
+    );
     expect(r.exitCode).toBe(0);
     const shown = seen.join("");
     expect(shown).not.toContain(HEAD);
@@ -81,12 +89,25 @@ describe("redaction across output chunks", () => {
   }, 180_000);
 
   it("the store URL's password and the secrets the config names are redacted wherever they appear", () => {
-    const env = { BRTOPS_STORE: "postgres://brtops:pg%2Fpass-9f8e7d@db.internal:5432/brtops", HOOK: "https://hooks.slack.com/services/T0/B0/abcdefghijklmnop" };
-    const config = { notifications: { channels: [{ type: "slack", name: "team", urlEnv: "HOOK" }, { type: "email", name: "m", smtp: { host: "h", port: 25, userEnv: "HOME", passwordEnv: "NOPE" } }] }, store: "file" };
+    const env = {
+      BRTOPS_STORE: "postgres://brtops:pg%2Fpass-9f8e7d@db.internal:5432/brtops",
+      HOOK: "https://hooks.slack.com/services/T0/B0/abcdefghijklmnop",
+    };
+    const config = {
+      notifications: {
+        channels: [
+          { type: "slack", name: "team", urlEnv: "HOOK" },
+          { type: "email", name: "m", smtp: { host: "h", port: 25, userEnv: "HOME", passwordEnv: "NOPE" } },
+        ],
+      },
+      store: "file",
+    };
     const redact = createRedactor([...secretValuesFrom(env), ...configSecretValues(config, env, env.BRTOPS_STORE)]);
     expect(redact("FATAL: password pg/pass-9f8e7d rejected")).toBe("FATAL: password [REDACTED] rejected");
     expect(redact("raw pg%2Fpass-9f8e7d")).toBe("raw [REDACTED]");
-    expect(redact("posting to https://hooks.slack.com/services/T0/B0/abcdefghijklmnop failed")).toBe("posting to [REDACTED] failed");
+    expect(redact("posting to https://hooks.slack.com/services/T0/B0/abcdefghijklmnop failed")).toBe(
+      "posting to [REDACTED] failed",
+    );
     // A variable named as a user (userEnv) is not a secret.
     expect(redact(`home ${process.env.HOME ?? "/root"}`)).toBe(`home ${process.env.HOME ?? "/root"}`);
   });
@@ -95,7 +116,11 @@ describe("redaction across output chunks", () => {
     const p = sampleProject();
     cleanup = p.cleanup;
     const pw = "Pw-secret-4b7e9d21";
-    for (const args of [["parse", `RELEASE v1.2.0 to ${pw}`], ["release", "1.2.0", "--to", pw], ["status", "--release", pw]]) {
+    for (const args of [
+      ["parse", `RELEASE v1.2.0 to ${pw}`],
+      ["release", "1.2.0", "--to", pw],
+      ["status", "--release", pw],
+    ]) {
       const r = brtops(p.root, AI, args, { BRTOPS_STORE: `postgres://brtops:${pw}@127.0.0.1:1/brtops` });
       expect(r.code).not.toBe(0);
       expect(r.stdout + r.stderr, args.join(" ")).not.toContain(pw);

@@ -52,7 +52,9 @@ describe("status cache", () => {
 
   it("keeps the selection rules: two open releases are still ambiguous", () => {
     // Two environments: one open release per environment at a time.
-    const q = sampleProject({ envExtra: "  qa:\n    deploy:\n      - {name: ship, run: [./scripts/deploy.sh, \"{version}\"]}\n" });
+    const q = sampleProject({
+      envExtra: '  qa:\n    deploy:\n      - {name: ship, run: [./scripts/deploy.sh, "{version}"]}\n',
+    });
     try {
       expect(brtops(q.root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
       expect(brtops(q.root, AI, ["status", "--json"]).code).toBe(0);
@@ -71,7 +73,15 @@ describe("status cache", () => {
     const events = (await store.read("1.1.0")).events;
     const last = events.at(-1)!;
     const before = readFileSync(join(p.root, CACHE), "utf8");
-    const summary = { release: "1.1.0", version: "1.1.0", environment: "staging", state: "running" as const, phase: 1, step: "1.1", lastAt: last.at };
+    const summary = {
+      release: "1.1.0",
+      version: "1.1.0",
+      environment: "staging",
+      state: "running" as const,
+      phase: 1,
+      step: "1.1",
+      lastAt: last.at,
+    };
     // A fold one event behind the log must not be remembered as the log's status.
     await rememberStatus(store, summary, last.seq - 1, undefined, null);
     expect(readFileSync(join(p.root, CACHE), "utf8")).toBe(before);
@@ -87,8 +97,19 @@ describe("large output through a pipe", () => {
       const store = new FileStore(q.root);
       let last = (await store.read("1.1.0")).events.length;
       const actor = { id: HUM, role: "hum-lead" as const };
-      const drafts = Array.from({ length: 3000 }, (_, i) => ({ type: "FeedbackGiven" as const, at: new Date().toISOString(), actor, data: { id: `F${100 + i}`, phase: 2, step: "2.10", text: `feedback number ${i} on the package, long enough to make the output large` } }));
-      for (let i = 0; i < drafts.length; i += 500) last = (await store.append("1.1.0", last, drafts.slice(i, i + 500))).at(-1)!.seq;
+      const drafts = Array.from({ length: 3000 }, (_, i) => ({
+        type: "FeedbackGiven" as const,
+        at: new Date().toISOString(),
+        actor,
+        data: {
+          id: `F${100 + i}`,
+          phase: 2,
+          step: "2.10",
+          text: `feedback number ${i} on the package, long enough to make the output large`,
+        },
+      }));
+      for (let i = 0; i < drafts.length; i += 500)
+        last = (await store.append("1.1.0", last, drafts.slice(i, i + 500))).at(-1)!.seq;
       for (let round = 0; round < 2; round++) {
         // The first answer folds the log, the second comes from the cache: both must be whole.
         const r = brtops(q.root, AI, ["status", "--json"]);
@@ -103,4 +124,3 @@ describe("large output through a pipe", () => {
     }
   }, 120_000);
 });
-

@@ -68,7 +68,10 @@ describe("tampering with the log", () => {
     const file = join(root, LOG);
     const lines = readFileSync(file, "utf8").split("\n");
     const ev = JSON.parse(lines[2]!);
-    lines[2] = lines[2]!.replace(`"at":"${ev.at}"`, `"at":"${ev.at.replace(/\d(?=Z$)/, (d: string) => String((Number(d) + 1) % 10))}"`);
+    lines[2] = lines[2]!.replace(
+      `"at":"${ev.at}"`,
+      `"at":"${ev.at.replace(/\d(?=Z$)/, (d: string) => String((Number(d) + 1) % 10))}"`,
+    );
     expect(lines[2]).not.toContain(ev.at);
     writeFileSync(file, lines.join("\n"));
     const json = brtops(root, AI, ["audit", "verify", "--json"]);
@@ -89,7 +92,10 @@ describe("bad input writes nothing", () => {
     it(`refuses version ${JSON.stringify(v)} (flag form and request form) with E_VERSION_INVALID`, () => {
       const parent = dirname(root);
       const before = listing(parent);
-      for (const args of [["release", v, "--to", "staging", "--json"], [`RELEASE ${v} to Staging`, "--json"]]) {
+      for (const args of [
+        ["release", v, "--to", "staging", "--json"],
+        [`RELEASE ${v} to Staging`, "--json"],
+      ]) {
         const r = brtops(root, AI, args);
         expect(r.code).toBe(2);
         expect(r.json.error.code).toBe("E_VERSION_INVALID");
@@ -182,7 +188,10 @@ describe("corrupt log and config, authority", () => {
   it("an unknown key in the config: E_CONFIG_INVALID naming the file and line", () => {
     const cfg = join(root, "brtops.config.yaml");
     const original = readFileSync(cfg, "utf8");
-    writeFileSync(cfg, original.replace("project: {name: sample-service}\n", "project: {name: sample-service}\nbogus: 1\n"));
+    writeFileSync(
+      cfg,
+      original.replace("project: {name: sample-service}\n", "project: {name: sample-service}\nbogus: 1\n"),
+    );
     const r = brtops(root, AI, ["release", "1.2.0", "--to", "staging", "--json"]);
     expect(r.code).toBe(2);
     expect(r.json.error.code).toBe("E_CONFIG_INVALID");

@@ -88,7 +88,11 @@ describe("the documents of a version with several runs", () => {
       // The staging run's record first, exactly as it was written.
       expect(text.startsWith(staging[name]!)).toBe(true);
       const rest = text.slice(staging[name]!.length);
-      expect(rest.startsWith(`\n---\n\n## Run 1.1.0@production — production, attempt 1 (promotion of 1.1.0 from ${first.environment})\n\n`)).toBe(true);
+      expect(
+        rest.startsWith(
+          `\n---\n\n## Run 1.1.0@production — production, attempt 1 (promotion of 1.1.0 from ${first.environment})\n\n`,
+        ),
+      ).toBe(true);
       expect(rest).toContain(`Deploys the package approved in run 1.1.0`);
       // The sha256 the production run recorded is its own section's body (after its heading).
       const body = rest.slice(rest.indexOf("\n\n", rest.indexOf("Requested by")) + 2);
@@ -99,7 +103,8 @@ describe("the documents of a version with several runs", () => {
     // The staging run's recorded hashes still match its section (another run's section never makes them stale).
     const firstRun = await stateOf(root, "1.1.0");
     const { createHash } = await import("node:crypto");
-    for (const { name, sha256 } of Object.values(firstRun.documents).flatMap((d) => d.files)) expect(createHash("sha256").update(staging[name]!).digest("hex")).toBe(sha256);
+    for (const { name, sha256 } of Object.values(firstRun.documents).flatMap((d) => d.files))
+      expect(createHash("sha256").update(staging[name]!).digest("hex")).toBe(sha256);
   });
 
   it("docs --rebuild reproduces the composed documents byte for byte; --check and --release RUN act on the version's folder", () => {
@@ -116,13 +121,20 @@ describe("the documents of a version with several runs", () => {
     // Lose the staging record from a file (as a run writing only its own section would): --check
     // finds it, --rebuild brings back every run's section byte for byte.
     const file = join(dir("1.1.0"), "post-deployment-validation.md");
-    writeFileSync(file, before["post-deployment-validation.md"]!.slice(staging["post-deployment-validation.md"]!.length));
+    writeFileSync(
+      file,
+      before["post-deployment-validation.md"]!.slice(staging["post-deployment-validation.md"]!.length),
+    );
     const bad = brtops(root, AI, ["docs", "--check", "--json"]);
     expect(bad.code).not.toBe(0);
-    expect(bad.json.documents.filter((d: { same: boolean }) => !d.same).map((d: { name: string }) => d.name)).toEqual(["post-deployment-validation.md"]);
+    expect(bad.json.documents.filter((d: { same: boolean }) => !d.same).map((d: { name: string }) => d.name)).toEqual([
+      "post-deployment-validation.md",
+    ]);
     expect(brtops(root, AI, ["docs", "--rebuild"]).code).toBe(0);
     expect(readDir(dir("1.1.0"))).toEqual(before);
-    expect(check.json.documents.find((d: { name: string }) => d.name === "post-deployment-validation.md").runs).toEqual(["1.1.0", "1.1.0@production"]);
+    expect(check.json.documents.find((d: { name: string }) => d.name === "post-deployment-validation.md").runs).toEqual(
+      ["1.1.0", "1.1.0@production"],
+    );
   });
 
   it("a new attempt after an aborted one has its own section linking the earlier attempt", async () => {
@@ -149,7 +161,11 @@ describe("the documents of a version with several runs", () => {
     const both = readDir(dir("1.2.0"));
     for (const name of ["changelog.md", "release-notes.md"]) {
       expect(both[name]!.startsWith(attempt1[name]!)).toBe(true);
-      expect(both[name]!.slice(attempt1[name]!.length)).toMatch(new RegExp(`^\\n---\\n\\n## Run 1\\.2\\.0@${env}~2 — ${env}, attempt 2 \\(earlier attempt 1\\.2\\.0 ended aborted\\)\\n`));
+      expect(both[name]!.slice(attempt1[name]!.length)).toMatch(
+        new RegExp(
+          `^\\n---\\n\\n## Run 1\\.2\\.0@${env}~2 — ${env}, attempt 2 \\(earlier attempt 1\\.2\\.0 ended aborted\\)\\n`,
+        ),
+      );
     }
     const before = readDir(dir("1.2.0"));
     const r = brtops(root, AI, ["docs", "--rebuild", "--release", id, "--json"]);

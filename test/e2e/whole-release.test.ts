@@ -19,7 +19,13 @@ describe("a whole SEV-1 release through the CLI", () => {
   it("runs from the request to the first gate and waits for a HUM LEAD (exit 3)", () => {
     const r = brtops(root, AI, ["RELEASE v1.1.0 to Staging", "--json"]);
     expect(r.code).toBe(3);
-    expect(r.json).toMatchObject({ version: "1.1.0", environment: "local", state: "awaiting-hum-lead", step: "2.10", sev: "SEV-3" });
+    expect(r.json).toMatchObject({
+      version: "1.1.0",
+      environment: "local",
+      state: "awaiting-hum-lead",
+      step: "2.10",
+      sev: "SEV-3",
+    });
     expect(r.json.next[0]).toContain("brtops approve --step 2.10");
   });
 
@@ -74,7 +80,15 @@ describe("a whole SEV-1 release through the CLI", () => {
 
   it("passes phases 3 and 4, then a NO-GO returns the release to phase 3", () => {
     expect(brtops(root, HUM, ["approve", "--step", "3.10"]).code).not.toBe(0);
-    expect(brtops(root, HUM, ["approve", "--step", "3.10", "--waive", "the sample has no performance, security or UAT checks"]).code).toBe(0);
+    expect(
+      brtops(root, HUM, [
+        "approve",
+        "--step",
+        "3.10",
+        "--waive",
+        "the sample has no performance, security or UAT checks",
+      ]).code,
+    ).toBe(0);
     expect(brtops(root, AI, ["run"]).code).toBe(3);
     expect(status(root).step).toBe("4.10");
     expect(brtops(root, HUM, ["approve", "--step", "4.10"]).code).toBe(0);
@@ -82,7 +96,15 @@ describe("a whole SEV-1 release through the CLI", () => {
     const s = status(root);
     expect(s.step).toBe("5.10");
     expect(s.gate.kind).toBe("go-no-go");
-    const nogo = brtops(root, HUM, ["reject", "--step", "5.10", "--reason", "re-test after the fix", "--return-to", "3"]);
+    const nogo = brtops(root, HUM, [
+      "reject",
+      "--step",
+      "5.10",
+      "--reason",
+      "re-test after the fix",
+      "--return-to",
+      "3",
+    ]);
     expect(nogo.code).toBe(0);
     expect(status(root).step).toBe("3.1");
     expect(brtops(root, AI, ["run", "--json"]).json.step).toBe("3.10");
@@ -92,7 +114,15 @@ describe("a whole SEV-1 release through the CLI", () => {
     // At SEV-1 the sample's unconfigured performance, security and UAT checks are critical findings (issue 11): a waiver each.
     // After the NO-GO each gate is in its second round: the decisions name it.
     for (const step of ["3.10#2", "4.10#2", "5.10#2"]) {
-      expect(brtops(root, HUM, ["approve", "--step", step, "--waive", "the sample has no performance, security or UAT checks"]).code).toBe(0);
+      expect(
+        brtops(root, HUM, [
+          "approve",
+          "--step",
+          step,
+          "--waive",
+          "the sample has no performance, security or UAT checks",
+        ]).code,
+      ).toBe(0);
       brtops(root, AI, ["run"]);
     }
     expect(readFileSync(join(root, "service/version"), "utf8").trim()).toBe("1.1.0");
@@ -102,7 +132,11 @@ describe("a whole SEV-1 release through the CLI", () => {
     expect(done.code).toBe(0);
     expect(done.json.state).toBe("certified");
     const dir = join(root, "docs/01_application/6-releases/v1.1.0");
-    expect(readdirSync(dir).filter((f) => f.endsWith(".md")).sort()).toEqual([
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.endsWith(".md"))
+        .sort(),
+    ).toEqual([
       "changelog.md",
       "deployment-orchestration-plan.md",
       "post-deployment-validation.md",

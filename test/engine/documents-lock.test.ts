@@ -19,11 +19,19 @@ it("serialises two writers of one version in one process without blocking either
         return name;
       });
     const started = Date.now();
-    expect(await Promise.all([writer("staging"), writer("production"), withDocumentsLock(store, "1.2.0", async () => "other")])).toEqual(["staging", "production", "other"]);
+    expect(
+      await Promise.all([
+        writer("staging"),
+        writer("production"),
+        withDocumentsLock(store, "1.2.0", async () => "other"),
+      ]),
+    ).toEqual(["staging", "production", "other"]);
     expect(order.slice(0, 4)).toEqual(["staging in", "staging out", "production in", "production out"]);
     expect(Date.now() - started).toBeLessThan(5000);
     // A failing holder lets the next one in.
-    await expect(withDocumentsLock(store, "1.1.0", async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    await expect(withDocumentsLock(store, "1.1.0", async () => Promise.reject(new Error("boom")))).rejects.toThrow(
+      "boom",
+    );
     expect(await withDocumentsLock(store, "1.1.0", async () => "after")).toBe("after");
   } finally {
     rmSync(root, { recursive: true, force: true });

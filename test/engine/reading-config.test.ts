@@ -30,7 +30,10 @@ describe("readingConfig", () => {
 
   it("never writes a configured store URL (it may carry a password) and reads it from the config every time", async () => {
     config("store: postgres://brtops:s3cret-pw@db.example.com/brtops\n");
-    expect(await readingConfig(root)).toEqual({ store: "postgres://brtops:s3cret-pw@db.example.com/brtops", releases: "docs/01_application/6-releases" });
+    expect(await readingConfig(root)).toEqual({
+      store: "postgres://brtops:s3cret-pw@db.example.com/brtops",
+      releases: "docs/01_application/6-releases",
+    });
     expect(existsSync(cache())).toBe(false);
   });
 

@@ -51,7 +51,11 @@ describe("readFeatureReport on every readiness variant", () => {
     ];
     for (const [name, status, file, line] of expected) {
       const f = feature(report, name);
-      expect({ name, status: f.status, source: f.source }).toEqual({ name, status, source: file ? { file, line } : null });
+      expect({ name, status: f.status, source: f.source }).toEqual({
+        name,
+        status,
+        source: file ? { file, line } : null,
+      });
     }
     expect(report.features).toHaveLength(expected.length);
   });
@@ -65,8 +69,16 @@ describe("readFeatureReport on every readiness variant", () => {
       ["HIGH", "Session store failover", false],
       ["MEDIUM", "Token clock skew", true],
     ]);
-    expect(auth.risks[0]).toMatchObject({ impact: "Users signed out", mitigation: "Sticky sessions with replica", file: "docs/02_features/auth-template/07-readiness/deployment-readiness.md", line: 11 });
-    expect(auth.notes.newFeatures.map((n) => n.text)).toEqual(["Sign in with GitHub", "Remember this device for 30 days"]);
+    expect(auth.risks[0]).toMatchObject({
+      impact: "Users signed out",
+      mitigation: "Sticky sessions with replica",
+      file: "docs/02_features/auth-template/07-readiness/deployment-readiness.md",
+      line: 11,
+    });
+    expect(auth.notes.newFeatures.map((n) => n.text)).toEqual([
+      "Sign in with GitHub",
+      "Remember this device for 30 days",
+    ]);
     expect(auth.notes.enhancements.map((n) => n.text)).toEqual(["Faster password hashing"]);
     expect(auth.notes.bugFixes.map((n) => n.text)).toEqual(["Fixed lockout counter not resetting"]);
     expect(auth.breakingChanges.map((n) => n.text)).toEqual(["The /login endpoint now requires a CSRF token"]);
@@ -106,19 +118,45 @@ describe("readFeatureReport on every readiness variant", () => {
     expect(report.readiness).toBe("NOT_READY");
     expect(report.recommendation).toBe("NO_GO");
     expect(report.sev).toBe(0);
-    expect(report.gates).toEqual({ critical: { passed: 1, total: 3 }, standard: { passed: 3, total: 5 }, advisory: { passed: 0, total: 3 } });
-    expect(report.counts).toEqual({ total: 13, complete: 5, conditional: 2, inProgress: 2, blocked: 2, pending: 2, waived: 0, excluded: 0 });
+    expect(report.gates).toEqual({
+      critical: { passed: 1, total: 3 },
+      standard: { passed: 3, total: 5 },
+      advisory: { passed: 0, total: 3 },
+    });
+    expect(report.counts).toEqual({
+      total: 13,
+      complete: 5,
+      conditional: 2,
+      inProgress: 2,
+      blocked: 2,
+      pending: 2,
+      waived: 0,
+      excluded: 0,
+    });
     const c1 = report.checks.find((c) => c.id === "C1")!;
-    expect(c1.features.sort()).toEqual(["Ghost import", "contradictory", "legacy-profile", "notifications-emoji", "reports-lowercase", "template-unfilled"].sort());
+    expect(c1.features.sort()).toEqual(
+      [
+        "Ghost import",
+        "contradictory",
+        "legacy-profile",
+        "notifications-emoji",
+        "reports-lowercase",
+        "template-unfilled",
+      ].sort(),
+    );
     expect(report.checks.find((c) => c.id === "C2")!.features).toEqual(["reports-lowercase"]);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
 
   it("leaves excluded features out and counts waived ones as conditional-accepted", async () => {
-    const r = await readFeatureReport(FIXTURE, {}, {
-      excluded: ["contradictory", "Ghost import", "reports-lowercase", "template-unfilled"],
-      waived: ["legacy-profile", "notifications-emoji"],
-    });
+    const r = await readFeatureReport(
+      FIXTURE,
+      {},
+      {
+        excluded: ["contradictory", "Ghost import", "reports-lowercase", "template-unfilled"],
+        waived: ["legacy-profile", "notifications-emoji"],
+      },
+    );
     expect(r.features.map((f) => f.name)).not.toContain("contradictory");
     expect(r.excluded.sort()).toEqual(["Ghost import", "contradictory", "reports-lowercase", "template-unfilled"]);
     expect(r.waived.sort()).toEqual(["legacy-profile", "notifications-emoji"]);
@@ -126,13 +164,31 @@ describe("readFeatureReport on every readiness variant", () => {
     expect(r.gates.critical).toEqual({ passed: 3, total: 3 });
     expect(r.readiness).toBe("CONDITIONAL");
     expect(r.recommendation).toBe("CONDITIONAL_GO");
-    expect(r.checks.find((c) => c.id === "S1")!.features.sort()).toEqual(["analytics-caar", "legacy-profile", "notifications-emoji", "summary-only"]);
+    expect(r.checks.find((c) => c.id === "S1")!.features.sort()).toEqual([
+      "analytics-caar",
+      "legacy-profile",
+      "notifications-emoji",
+      "summary-only",
+    ]);
   });
 
   it("is READY and GO when every feature is complete and clean", async () => {
-    const r = await readFeatureReport(FIXTURE, {}, {
-      excluded: ["contradictory", "Ghost import", "reports-lowercase", "template-unfilled", "legacy-profile", "notifications-emoji", "analytics-caar", "summary-only"],
-    });
+    const r = await readFeatureReport(
+      FIXTURE,
+      {},
+      {
+        excluded: [
+          "contradictory",
+          "Ghost import",
+          "reports-lowercase",
+          "template-unfilled",
+          "legacy-profile",
+          "notifications-emoji",
+          "analytics-caar",
+          "summary-only",
+        ],
+      },
+    );
     expect(r.features.every((f) => f.status === "complete")).toBe(true);
     expect(r.gates.critical).toEqual({ passed: 3, total: 3 });
     expect(r.gates.standard).toEqual({ passed: 5, total: 5 });
@@ -151,13 +207,33 @@ describe("hostile inputs", () => {
     const root = tempProject();
     const F = "docs/02_features";
     put(root, `${F}/empty/07-readiness/validation-report.md`, "");
-    put(root, `${F}/binary/07-readiness/validation-report.md`, new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2, 3, 0xff, 0xfe]));
+    put(
+      root,
+      `${F}/binary/07-readiness/validation-report.md`,
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2, 3, 0xff, 0xfe]),
+    );
     const huge = `# Huge\n\n**Validation Status**: COMPLETE\n\n${"| a | ✅ | lots of text that goes on |\n".repeat(200_000)}`;
     expect(huge.length).toBeGreaterThan(5_000_000);
     put(root, `${F}/huge/07-readiness/validation-report.md`, `${huge}\n**Validation Status**: BLOCKED\n`);
-    put(root, `${F}/one-long-line/07-readiness/validation-report.md`, `**Validation Status**: ${"COMPLETE ".repeat(700_000)}`);
-    put(root, `${F}/bad-utf8/07-readiness/validation-report.md`, Buffer.concat([Buffer.from("# Bad\n**Validation Status**: "), Buffer.from([0xc3, 0x28, 0xa0, 0xa1]), Buffer.from(" COMPLETE\n")]));
-    put(root, `${F}/three-ways/07-readiness/validation-report.md`, "**Validation Status**: COMPLETE\n## Feature Validation Status: 🟡 IN PROGRESS\n**STATUS: ❌ BLOCKED**\n");
+    put(
+      root,
+      `${F}/one-long-line/07-readiness/validation-report.md`,
+      `**Validation Status**: ${"COMPLETE ".repeat(700_000)}`,
+    );
+    put(
+      root,
+      `${F}/bad-utf8/07-readiness/validation-report.md`,
+      Buffer.concat([
+        Buffer.from("# Bad\n**Validation Status**: "),
+        Buffer.from([0xc3, 0x28, 0xa0, 0xa1]),
+        Buffer.from(" COMPLETE\n"),
+      ]),
+    );
+    put(
+      root,
+      `${F}/three-ways/07-readiness/validation-report.md`,
+      "**Validation Status**: COMPLETE\n## Feature Validation Status: 🟡 IN PROGRESS\n**STATUS: ❌ BLOCKED**\n",
+    );
     put(root, `${F}/fifo/07-readiness/README.txt`, "x");
     execFileSync("mkfifo", [join(root, `${F}/fifo/07-readiness/validation-report.md`)]);
     mkdirSync(join(root, `${F}/loop/07-readiness`), { recursive: true });
@@ -202,16 +278,25 @@ describe("hostile inputs", () => {
   it("honours paths.features, nested grouping folders and index paths outside the folder", async () => {
     const root = tempProject();
     cpSync(join(FIXTURE, "docs/02_features/search-heading"), join(root, "features/web/search"), { recursive: true });
-    put(root, "features/feature-index.md", "# Index\n\n| Feature | Path | Status | SEV |\n|---|---|---|---|\n| Billing | modules/billing | ✅ COMPLETE | SEV-1 |\n");
+    put(
+      root,
+      "features/feature-index.md",
+      "# Index\n\n| Feature | Path | Status | SEV |\n|---|---|---|---|\n| Billing | modules/billing | ✅ COMPLETE | SEV-1 |\n",
+    );
     put(root, "modules/billing/07-readiness/validation-report.md", "**Validation Status**: COMPLETE\n");
     put(root, ".brtops/feature-registry.json", JSON.stringify({ search: { status: "IN_PROGRESS", sev: 3 } }));
     const r = await readFeatureReport(root, { paths: { features: "features" } });
-    expect(r.features.map((f) => [f.name, f.path, f.status, f.sev])).toEqual([
-      ["search", "features/web/search", "in-progress", 3],
-      ["billing", "modules/billing", "complete", 1],
-    ].sort((a, b) => String(a[1]).localeCompare(String(b[1]))));
+    expect(r.features.map((f) => [f.name, f.path, f.status, f.sev])).toEqual(
+      [
+        ["search", "features/web/search", "in-progress", 3],
+        ["billing", "modules/billing", "complete", 1],
+      ].sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
+    );
     const search = r.features.find((f) => f.name === "search")!;
     expect(search.source).toEqual({ file: ".brtops/feature-registry.json", line: 1 });
-    expect(search.contradictions.map((c) => c.file)).toEqual(["features/web/search/07-readiness/validation-report.md", ".brtops/feature-registry.json"]);
+    expect(search.contradictions.map((c) => c.file)).toEqual([
+      "features/web/search/07-readiness/validation-report.md",
+      ".brtops/feature-registry.json",
+    ]);
   });
 });

@@ -17,9 +17,18 @@ let counter = 0;
 export function createIntelRepo(): IntelRepo {
   const dir = mkdtempSync(join(tmpdir(), "brtops-intel-git-"));
   const env = { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_CONFIG_NOSYSTEM: "1" };
-  const git = (...args: string[]): string => execFileSync("git", args, { cwd: dir, encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024 }).trim();
+  const git = (...args: string[]): string =>
+    execFileSync("git", args, { cwd: dir, encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024 }).trim();
   git("init", "-q", "-b", "main");
-  for (const [k, v] of [["user.name", "Release Bot"], ["user.email", "bot@example.com"], ["commit.gpgSign", "false"], ["tag.gpgSign", "false"], ["gc.auto", "0"], ["maintenance.auto", "false"]]) git("config", k!, v!);
+  for (const [k, v] of [
+    ["user.name", "Release Bot"],
+    ["user.email", "bot@example.com"],
+    ["commit.gpgSign", "false"],
+    ["tag.gpgSign", "false"],
+    ["gc.auto", "0"],
+    ["maintenance.auto", "false"],
+  ])
+    git("config", k!, v!);
   const repo: IntelRepo = {
     dir,
     git,
@@ -30,7 +39,19 @@ export function createIntelRepo(): IntelRepo {
         writeFileSync(join(dir, p), content);
         git("add", "--", p);
       }
-      execFileSync("git", ["commit", "-q", "--allow-empty", "-F", "-", "--author", `${author} <${author.toLowerCase().replace(/\W+/g, ".")}@example.com>`], { cwd: dir, env, input: message });
+      execFileSync(
+        "git",
+        [
+          "commit",
+          "-q",
+          "--allow-empty",
+          "-F",
+          "-",
+          "--author",
+          `${author} <${author.toLowerCase().replace(/\W+/g, ".")}@example.com>`,
+        ],
+        { cwd: dir, env, input: message },
+      );
       return git("rev-parse", "HEAD");
     },
     dispose: () => rmSync(dir, { recursive: true, force: true }),

@@ -16,12 +16,48 @@ const hum = (id: string) => ({ id, role: "hum-lead" as const });
 describe("phaseApproval", () => {
   it("gives the final round's approvers, its time and the waivers", () => {
     const events = log([
-      { type: "GateOpened", at: "t1", actor: hum("x"), data: { phase: 3, step: "3.10", kind: "approval", title: "", report: "", findings: [], requiredApprovals: 2, onApprove: "3.11" } },
-      { type: "GateApproved", at: "t2", actor: hum("alice"), data: { phase: 3, step: "3.10", authority: "person", final: false, note: "looks fine — waiver: audit noise" } },
-      { type: "GateApproved", at: "t3", actor: hum("bob"), data: { phase: 3, step: "3.10", authority: "person", final: true } },
-      { type: "GateApproved", at: "t4", actor: hum("carol"), data: { phase: 2, step: "2.10", authority: "person", final: true } },
+      {
+        type: "GateOpened",
+        at: "t1",
+        actor: hum("x"),
+        data: {
+          phase: 3,
+          step: "3.10",
+          kind: "approval",
+          title: "",
+          report: "",
+          findings: [],
+          requiredApprovals: 2,
+          onApprove: "3.11",
+        },
+      },
+      {
+        type: "GateApproved",
+        at: "t2",
+        actor: hum("alice"),
+        data: { phase: 3, step: "3.10", authority: "person", final: false, note: "looks fine — waiver: audit noise" },
+      },
+      {
+        type: "GateApproved",
+        at: "t3",
+        actor: hum("bob"),
+        data: { phase: 3, step: "3.10", authority: "person", final: true },
+      },
+      {
+        type: "GateApproved",
+        at: "t4",
+        actor: hum("carol"),
+        data: { phase: 2, step: "2.10", authority: "person", final: true },
+      },
     ]);
-    expect(phaseApproval(events, 3)).toEqual({ by: ["alice", "bob"], at: "t3", seq: 3, authority: "person", notes: ["looks fine — waiver: audit noise"], waivers: ["audit noise"] });
+    expect(phaseApproval(events, 3)).toEqual({
+      by: ["alice", "bob"],
+      at: "t3",
+      seq: 3,
+      authority: "person",
+      notes: ["looks fine — waiver: audit noise"],
+      waivers: ["audit noise"],
+    });
     expect(phaseApproval(events, 5)).toBeNull();
   });
 });
@@ -29,23 +65,47 @@ describe("phaseApproval", () => {
 describe("signoffsFromEvents", () => {
   it("reads signoff notes of one scope, by their actors", () => {
     const events = log([
-      { type: "Note", at: "t1", actor: { id: "qa@x", role: "member" }, data: { text: "tested on staging", kind: "signoff", data: { for: "uat", decision: "approve" } } },
-      { type: "Note", at: "t2", actor: { id: "pm@x", role: "member" }, data: { text: "copy is wrong", kind: "signoff", data: { decision: "reject" } } },
+      {
+        type: "Note",
+        at: "t1",
+        actor: { id: "qa@x", role: "member" },
+        data: { text: "tested on staging", kind: "signoff", data: { for: "uat", decision: "approve" } },
+      },
+      {
+        type: "Note",
+        at: "t2",
+        actor: { id: "pm@x", role: "member" },
+        data: { text: "copy is wrong", kind: "signoff", data: { decision: "reject" } },
+      },
       { type: "Note", at: "t3", actor: { id: "pm@x", role: "member" }, data: { text: "just a note" } },
     ]);
-    expect(signoffsFromEvents(events, "uat")).toEqual([{ by: "qa@x", at: "t1", decision: "approve", note: "tested on staging" }]);
-    expect(signoffsFromEvents(events, "stakeholders")).toEqual([{ by: "pm@x", at: "t2", decision: "reject", note: "copy is wrong" }]);
+    expect(signoffsFromEvents(events, "uat")).toEqual([
+      { by: "qa@x", at: "t1", decision: "approve", note: "tested on staging" },
+    ]);
+    expect(signoffsFromEvents(events, "stakeholders")).toEqual([
+      { by: "pm@x", at: "t2", decision: "reject", note: "copy is wrong" },
+    ]);
   });
 });
 
 describe("readiness findings and the recorded report", () => {
-  const feature = (name: string, text: string) => assessFeature({ name, path: `docs/02_features/${name}`, docs: [parseReadinessDoc(`docs/02_features/${name}/07-readiness/validation-report.md`, text)] });
+  const feature = (name: string, text: string) =>
+    assessFeature({
+      name,
+      path: `docs/02_features/${name}`,
+      docs: [parseReadinessDoc(`docs/02_features/${name}/07-readiness/validation-report.md`, text)],
+    });
   const ready = feature("a", "**Validation Status**: COMPLETE\n**SEV Level**: SEV-2\n");
   const pending = feature("b", "**Validation Status**: IN_PROGRESS\n**SEV Level**: SEV-2\n");
 
   it("makes failed CRITICAL checks critical findings with their source, and opens the gate", () => {
     const f = readinessFindings(aggregateReadiness([ready, pending]));
-    expect(f[0]).toEqual({ severity: "critical", code: "READINESS_C1", message: "CRITICAL All features complete: not complete: b", source: "docs/02_features/b/07-readiness/validation-report.md:1" });
+    expect(f[0]).toEqual({
+      severity: "critical",
+      code: "READINESS_C1",
+      message: "CRITICAL All features complete: not complete: b",
+      source: "docs/02_features/b/07-readiness/validation-report.md:1",
+    });
     expect(needsReadinessGate(f)).toBe(true);
   });
 
@@ -57,7 +117,12 @@ describe("readiness findings and the recorded report", () => {
   });
 
   it("bounds what a step records and counts what it cut", () => {
-    const many = Array.from({ length: 5 }, (_, i) => feature(`f${i}`, `**Validation Status**: COMPLETE\n${Array.from({ length: 30 }, (_, k) => `- [ ] item ${k}`).join("\n")}\n`));
+    const many = Array.from({ length: 5 }, (_, i) =>
+      feature(
+        `f${i}`,
+        `**Validation Status**: COMPLETE\n${Array.from({ length: 30 }, (_, k) => `- [ ] item ${k}`).join("\n")}\n`,
+      ),
+    );
     const r = boundFeatureReport(aggregateReadiness(many), 3);
     expect(r.features).toHaveLength(3);
     expect(r.featuresOmitted).toBe(2);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { classifyStatusValue, isTemplatePlaceholder, readStatusLines, splitStatusLine } from "../../src/intel/readiness-status.js";
+import {
+  classifyStatusValue,
+  isTemplatePlaceholder,
+  readStatusLines,
+  splitStatusLine,
+} from "../../src/intel/readiness-status.js";
 import { readNoteSections, sectionOfHeading } from "../../src/intel/readiness-sections.js";
 import { readTables } from "../../src/intel/readiness-tables.js";
 import { parseScore, readFields } from "../../src/intel/readiness-fields.js";
@@ -50,7 +55,10 @@ describe("status values", () => {
   it.each([
     ["**Validation Status**: COMPLETE", { key: "Validation Status", value: "COMPLETE" }],
     ["**Validation Status:** COMPLETE", { key: "Validation Status", value: "COMPLETE" }],
-    ["## Feature Validation Status: ✅ PRODUCTION READY", { key: "Feature Validation Status", value: "✅ PRODUCTION READY" }],
+    [
+      "## Feature Validation Status: ✅ PRODUCTION READY",
+      { key: "Feature Validation Status", value: "✅ PRODUCTION READY" },
+    ],
     ["**STATUS: ✅ APPROVED FOR PRODUCTION**", { key: "STATUS", value: "✅ APPROVED FOR PRODUCTION" }],
     ["- deployment status: not_ready", { key: "deployment status", value: "not_ready" }],
     ["# Status — COMPLETE", { key: "Status", value: "COMPLETE" }],
@@ -66,7 +74,10 @@ describe("status values", () => {
 
   it("skips fenced code and reports 1-based lines", () => {
     const lines = ["# x", "```", "**Validation Status**: BLOCKED", "```", "**Validation Status**: COMPLETE"];
-    expect(readStatusLines("f.md", lines)).toEqual({ readings: [{ file: "f.md", line: 5, reading: "Validation Status: COMPLETE", status: "complete" }], placeholders: [] });
+    expect(readStatusLines("f.md", lines)).toEqual({
+      readings: [{ file: "f.md", line: 5, reading: "Validation Status: COMPLETE", status: "complete" }],
+      placeholders: [],
+    });
   });
 });
 
@@ -84,9 +95,25 @@ describe("sections, tables and fields", () => {
   });
 
   it("reads list items, table rows, bold pseudo-headings and drops 'None'", () => {
-    const text = ["## Breaking Changes", "- Removed `/v1`", "  - nested detail", "**Emphasis inside**", "- Renamed flag", "## Known Issues", "None.", "**Migration:**", "Run `brtops migrate` once.", "", "## Other", "- not a note"].join("\n");
+    const text = [
+      "## Breaking Changes",
+      "- Removed `/v1`",
+      "  - nested detail",
+      "**Emphasis inside**",
+      "- Renamed flag",
+      "## Known Issues",
+      "None.",
+      "**Migration:**",
+      "Run `brtops migrate` once.",
+      "",
+      "## Other",
+      "- not a note",
+    ].join("\n");
     const s = readNoteSections("n.md", text.split("\n"));
-    expect(s.breakingChanges.map((i) => [i.text, i.line])).toEqual([["Removed /v1", 2], ["Renamed flag", 5]]);
+    expect(s.breakingChanges.map((i) => [i.text, i.line])).toEqual([
+      ["Removed /v1", 2],
+      ["Renamed flag", 5],
+    ]);
     expect(s.knownIssues).toEqual([]);
     expect(s.migration.map((i) => i.text)).toEqual(["Run brtops migrate once."]);
   });
@@ -119,7 +146,19 @@ describe("sections, tables and fields", () => {
   });
 
   it("reads failed and pending validations from tables and lists, not from known issues", () => {
-    const lines = ["| Check | Result |", "|---|---|", "| Login | ✅ |", "| Export | ❌ Failed |", "| Import | Pending |", "", "- ❌ Load test at 10k rps", "- [ ] Sign-off from marketing", "- [x] Done", "## Known Issues", "- ❌ Safari bug"];
+    const lines = [
+      "| Check | Result |",
+      "|---|---|",
+      "| Login | ✅ |",
+      "| Export | ❌ Failed |",
+      "| Import | Pending |",
+      "",
+      "- ❌ Load test at 10k rps",
+      "- [ ] Sign-off from marketing",
+      "- [x] Done",
+      "## Known Issues",
+      "- ❌ Safari bug",
+    ];
     const t = readTables("v.md", lines);
     expect(t.failed.map((i) => i.text)).toEqual(["Export", "Load test at 10k rps"]);
     expect(t.pending.map((i) => i.text)).toEqual(["Import", "Sign-off from marketing"]);
@@ -137,7 +176,15 @@ describe("sections, tables and fields", () => {
   });
 
   it("reads SEV, scores (lowest wins later) and deployment method in field and table form", () => {
-    const f = readFields("x.md", ["# Payments [SEV-1]", "**SEV Level**: SEV-2", "| Security Score | 91/100 |", "**Performance Score**: 80%", "**UX Score**: 50", "**Deployment Method**: blue-green | rolling | canary", "**Deployment Strategy**: Canary (10% → 100%)"]);
+    const f = readFields("x.md", [
+      "# Payments [SEV-1]",
+      "**SEV Level**: SEV-2",
+      "| Security Score | 91/100 |",
+      "**Performance Score**: 80%",
+      "**UX Score**: 50",
+      "**Deployment Method**: blue-green | rolling | canary",
+      "**Deployment Strategy**: Canary (10% → 100%)",
+    ]);
     expect(f.sev.map((s) => s.value)).toEqual([1, 2]);
     expect(f.scores.security?.[0]?.value).toBe(91);
     expect(f.scores.performance?.[0]?.value).toBe(80);
@@ -164,14 +211,26 @@ describe("feature index and registry", () => {
     ].join("\n");
     expect(parseFeatureIndex(text)).toEqual([
       { name: "Auth", path: "docs/02_features/auth", status: { value: "✅ COMPLETE", line: 4 }, sev: 1, line: 2 },
-      { name: "Search", path: "docs/02_features/search", status: { value: "🟡 IN PROGRESS", line: 8 }, sev: 2, line: 8 },
+      {
+        name: "Search",
+        path: "docs/02_features/search",
+        status: { value: "🟡 IN PROGRESS", line: 8 },
+        sev: 2,
+        line: 8,
+      },
       { name: "Billing", path: "docs/02_features/billing", status: { value: "BLOCKED", line: 12 }, sev: 0, line: 12 },
     ]);
   });
 
   it.each([
     ["array", JSON.stringify([{ name: "a", status: "COMPLETE", path: "docs/02_features/a" }])],
-    ["features array", JSON.stringify({ version: 1, features: [{ id: "a", validationStatus: "COMPLETE", folder: "docs/02_features/a" }] })],
+    [
+      "features array",
+      JSON.stringify({
+        version: 1,
+        features: [{ id: "a", validationStatus: "COMPLETE", folder: "docs/02_features/a" }],
+      }),
+    ],
     ["features map", JSON.stringify({ features: { a: { state: "COMPLETE", dir: "docs/02_features/a" } } })],
     ["plain map", JSON.stringify({ a: { status: "COMPLETE", location: "./docs/02_features/a/" } })],
   ])("registry as %s", (_label, text) => {

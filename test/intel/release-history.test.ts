@@ -18,7 +18,8 @@ import { AI, HUM, brtops, sampleProject } from "../support/cli.js";
 const cleanups: (() => void)[] = [];
 afterAll(() => cleanups.forEach((c) => c()));
 
-const git = (cwd: string, ...args: string[]): string => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+const git = (cwd: string, ...args: string[]): string =>
+  execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 
 function commit(root: string, file: string, text: string, message: string): string {
   mkdirSync(join(root, file, ".."), { recursive: true });
@@ -42,7 +43,9 @@ describe("one pass over the release's history", () => {
     const head = git(root, "rev-parse", "HEAD");
     const base = git(root, "rev-parse", "v1.0.0^{commit}");
 
-    const r = brtops(root, AI, ["release", "minor", "--to", "staging", "--json"], { PATH: `${bin}:${process.env.PATH ?? ""}` });
+    const r = brtops(root, AI, ["release", "minor", "--to", "staging", "--json"], {
+      PATH: `${bin}:${process.env.PATH ?? ""}`,
+    });
     expect(r.code).toBe(3);
     expect(r.json).toMatchObject({ version: "1.1.0", state: "awaiting-hum-lead", phase: 2 });
 
@@ -55,7 +58,6 @@ describe("one pass over the release's history", () => {
     expect(logs[0]).toContain(`${base}..${head}`);
     expect(diffs.length).toBeLessThanOrEqual(1);
     expect(diffs[0]).toContain(base);
-
   });
 });
 
@@ -79,7 +81,13 @@ describe("the changelog base a release recorded", () => {
           at: project.now(),
           actor: { id: AI, role: "ai-lead" },
           // 1.1.0 was certified elsewhere; this environment still runs 1.0.0 (its rollback target).
-          data: { version: "1.2.0", environment: "local", previous: "1.0.0", previousSource: "ledger", base: { version: "1.1.0", commit: released, tag: null, source: "certified" } },
+          data: {
+            version: "1.2.0",
+            environment: "local",
+            previous: "1.0.0",
+            previousSource: "ledger",
+            base: { version: "1.1.0", commit: released, tag: null, source: "certified" },
+          },
         },
       ]);
       const outcome = await runRelease(project, session, { id: AI, role: "ai-lead" });
@@ -87,7 +95,12 @@ describe("the changelog base a release recorded", () => {
       const st = session.state;
       expect(st.phase).toBe(2);
 
-      const changelog = st.steps["2.2"]!.result!.changelog as { counts: { commits: number; changes: number }; previous: string; range: string; groups: { scopes: { entries: { commit: string }[] }[] }[] };
+      const changelog = st.steps["2.2"]!.result!.changelog as {
+        counts: { commits: number; changes: number };
+        previous: string;
+        range: string;
+        groups: { scopes: { entries: { commit: string }[] }[] }[];
+      };
       expect(changelog.counts.commits).toBe(2);
       expect(changelog.counts.changes).toBe(2);
       const listed = changelog.groups.flatMap((g) => g.scopes.flatMap((sc) => sc.entries.map((e) => e.commit)));
@@ -98,7 +111,8 @@ describe("the changelog base a release recorded", () => {
 
       // 1.4, 2.1 and 2.3 count the same range, from the same head.
       const head = git(root, "rev-parse", "HEAD");
-      for (const step of ["1.4", "2.1", "2.2", "2.3"]) expect(st.steps[step]!.result!.history).toMatchObject({ baseCommit: released, head, source: "recorded" });
+      for (const step of ["1.4", "2.1", "2.2", "2.3"])
+        expect(st.steps[step]!.result!.history).toMatchObject({ baseCommit: released, head, source: "recorded" });
       expect((st.steps["1.4"]!.result!.scope as { commits: number }).commits).toBe(2);
       expect(st.steps["2.3"]!.result!).toMatchObject({ commits: 2, files: 2 });
       expect(st.steps["2.1"]!.result!).toMatchObject({ previous: "1.1.0", changelogBase: "v1.1.0" });
@@ -120,10 +134,21 @@ describe("the changelog base a release recorded", () => {
     const project = await openProject(root, { env: { ...process.env, BRTOPS_ACTOR: "" } });
     try {
       const session = await ReleaseSession.open(project.store, "1.1.0");
-      await session.append([{ type: "ReleaseRequested", at: project.now(), actor: { id: HUM, role: "hum-lead" }, data: { version: "1.1.0", environment: "local" } }]);
+      await session.append([
+        {
+          type: "ReleaseRequested",
+          at: project.now(),
+          actor: { id: HUM, role: "hum-lead" },
+          data: { version: "1.1.0", environment: "local" },
+        },
+      ]);
       await runRelease(project, session, { id: HUM, role: "hum-lead" });
       const st = session.state;
-      const changelog = st.steps["2.2"]!.result!.changelog as { counts: { commits: number }; previous: string; range: string };
+      const changelog = st.steps["2.2"]!.result!.changelog as {
+        counts: { commits: number };
+        previous: string;
+        range: string;
+      };
       expect(changelog).toMatchObject({ previous: "v1.0.0", range: "v1.0.0..HEAD" });
       expect(changelog.counts.commits).toBe(Number(git(root, "rev-list", "--count", "v1.0.0..HEAD")));
       expect(st.steps["2.1"]!.result!.history).toMatchObject({ source: "tags", base: "v1.0.0" });

@@ -10,7 +10,16 @@
  * inside node_modules/.cache (so that the external packages resolve).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -56,7 +65,13 @@ async function cliPath(): Promise<string> {
 const AUDIT = {
   auditReportVersion: 2,
   vulnerabilities: {
-    lodash: { name: "lodash", severity: "high", via: [{ title: "Prototype Pollution in lodash" }], range: "<4.17.21", fixAvailable: true },
+    lodash: {
+      name: "lodash",
+      severity: "high",
+      via: [{ title: "Prototype Pollution in lodash" }],
+      range: "<4.17.21",
+      fixAvailable: true,
+    },
   },
   metadata: { vulnerabilities: { info: 0, low: 0, moderate: 0, high: 1, critical: 0, total: 1 } },
 };
@@ -65,7 +80,11 @@ describe("release intelligence through the CLI", () => {
   let cli: string;
   let root: string;
   const run = (as: string, args: string[]) => {
-    const r = spawnSync(process.execPath, [cli, ...args, "--as", as], { cwd: root, encoding: "utf8", env: { ...process.env, BRTOPS_ACTOR: "" } });
+    const r = spawnSync(process.execPath, [cli, ...args, "--as", as], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, BRTOPS_ACTOR: "" },
+    });
     let json: any;
     if (args.includes("--json")) {
       try {
@@ -93,11 +112,20 @@ describe("release intelligence through the CLI", () => {
     generateSampleProject(root, {
       extra: `  security:\n    - {name: npm audit, run: ["${process.execPath}", scripts/audit.mjs], timeout: 60}\n`,
     });
-    writeFileSync(join(root, "scripts/audit.mjs"), `process.stdout.write(${JSON.stringify(JSON.stringify(AUDIT))});\nprocess.exit(1);\n`);
+    writeFileSync(
+      join(root, "scripts/audit.mjs"),
+      `process.stdout.write(${JSON.stringify(JSON.stringify(AUDIT))});\nprocess.exit(1);\n`,
+    );
     const feature = join(root, "docs/02_features/payments/07-readiness");
     mkdirSync(feature, { recursive: true });
-    writeFileSync(join(feature, "validation-report.md"), "# Payments\n\n**SEV Level**: SEV-1\n**Validation Status**: COMPLETE\n**Security Score**: 95/100\n");
-    writeFileSync(join(feature, "release-notes.md"), "# Payments\n\n## New Features\n- Pay by invoice\n\n## Breaking Changes\n- Amounts are in cents\n\n## Migration\n- Multiply stored amounts by 100\n");
+    writeFileSync(
+      join(feature, "validation-report.md"),
+      "# Payments\n\n**SEV Level**: SEV-1\n**Validation Status**: COMPLETE\n**Security Score**: 95/100\n",
+    );
+    writeFileSync(
+      join(feature, "release-notes.md"),
+      "# Payments\n\n## New Features\n- Pay by invoice\n\n## Breaking Changes\n- Amounts are in cents\n\n## Migration\n- Multiply stored amounts by 100\n",
+    );
     const git = (...a: string[]) => execFileSync("git", a, { cwd: root, encoding: "utf8" });
     git("add", "-A");
     git("commit", "-q", "-m", "feat(payments)!: pay by invoice\n\nBREAKING CHANGE: amounts are integers in cents");
@@ -125,7 +153,9 @@ describe("release intelligence through the CLI", () => {
     const changelog = readFileSync(join(releaseDir(), "changelog.md"), "utf8");
     expect(changelog).toContain("## [1.1.0] - ");
     expect(changelog).toContain("Changes since **v1.0.0** (`v1.0.0..HEAD`)");
-    expect(changelog).toMatch(/### ⚠ BREAKING CHANGES\n\n- \*\*payments:\*\* pay by invoice \(`[0-9a-f]{7,}`, Sample Dev\)\n {2}- amounts are integers in cents/);
+    expect(changelog).toMatch(
+      /### ⚠ BREAKING CHANGES\n\n- \*\*payments:\*\* pay by invoice \(`[0-9a-f]{7,}`, Sample Dev\)\n {2}- amounts are integers in cents/,
+    );
     expect(changelog).toMatch(/### Added\n\n- \*\*login:\*\* sign in with a one-time code/);
     expect(changelog).toContain("- Multiply stored amounts by 100 (payments)");
     expect(changelog).toContain("- The release package was approved by alice@example.com at");
@@ -150,7 +180,9 @@ describe("release intelligence through the CLI", () => {
   it("lets a HUM LEAD approve with a waiver, records it, and writes it into the report", () => {
     const a = run(HUM, ["approve", "--step", "3.10", "--waive", "lodash is not reachable from user input", "--json"]);
     expect(a.code, a.stderr).toBe(0);
-    const approval = events().filter((e) => e.type === "GateApproved" && e.data.step === "3.10").at(-1);
+    const approval = events()
+      .filter((e) => e.type === "GateApproved" && e.data.step === "3.10")
+      .at(-1);
     expect(approval.actor.id).toBe(HUM);
     expect(approval.data.note).toContain("waiver: lodash is not reachable from user input");
     const r = run(AI, ["run", "--json"]);
@@ -171,11 +203,19 @@ describe("release intelligence through the CLI", () => {
     expect(run(HUM, ["approve", "--step", "5.10", "--note", "GO"]).code).toBe(0);
     run(AI, ["run", "--json"]);
     const doc = readFileSync(join(releaseDir(), "release-readiness-checklist.md"), "utf8");
-    expect(doc).toMatch(/\*\*Release Version\*\*: v1\.1\.0 {2}\n\*\*Target Environment\*\*: local {2}\n\*\*Release Date\*\*: \d{4}-\d{2}-\d{2} {2}\n\*\*HUM LEAD Authorization\*\*: GO by alice@example\.com at /);
+    expect(doc).toMatch(
+      /\*\*Release Version\*\*: v1\.1\.0 {2}\n\*\*Target Environment\*\*: local {2}\n\*\*Release Date\*\*: \d{4}-\d{2}-\d{2} {2}\n\*\*HUM LEAD Authorization\*\*: GO by alice@example\.com at /,
+    );
     expect(doc).toContain("### CRITICAL gates (must all pass; a failure blocks)");
-    expect(doc).toContain("- ✅ **Security validation** — 1 of 1 command(s) failed — approved by the HUM LEAD with a waiver");
+    expect(doc).toContain(
+      "- ✅ **Security validation** — 1 of 1 command(s) failed — approved by the HUM LEAD with a waiver",
+    );
     expect(doc).toContain("| Security | ⚠️ CONDITIONAL | 0/1 security command(s) passed (waived) |");
-    expect(doc).toMatch(/\| payments \| ✅ complete \| SEV-1 \| security 95 \| docs\/02_features\/payments\/07-readiness\/validation-report\.md:4 \|/);
-    expect(doc).toMatch(/\*\*Decision\*\*: ✅ GO — authorized by alice@example\.com at \d{4}-\d{2}-\d{2}T[\d:.]+Z — GO/);
+    expect(doc).toMatch(
+      /\| payments \| ✅ complete \| SEV-1 \| security 95 \| docs\/02_features\/payments\/07-readiness\/validation-report\.md:4 \|/,
+    );
+    expect(doc).toMatch(
+      /\*\*Decision\*\*: ✅ GO — authorized by alice@example\.com at \d{4}-\d{2}-\d{2}T[\d:.]+Z — GO/,
+    );
   });
 });

@@ -26,17 +26,41 @@ describe("scope against the previous release", () => {
     repos.push(repo);
     repo.commit("chore: base", { "src/app.ts": "a\n", "docs/02_features/auth/README.md": "# auth\n" });
     repo.git("tag", "v2.0.0");
-    repo.commit("feat(auth): login", { "src/app.ts": "a\nb\nc\n", "docs/02_features/auth/07-readiness/validation-report.md": "**Validation Status**: COMPLETE\n" });
-    repo.commit("ci: pipeline", { ".github/workflows/ci.yml": "on: push\n", "deploy/k8s.yaml": "kind: Deployment\nspec: {}\n" });
-    repo.commit("feat(api): client", { "src/api/client.ts": "export {}\n", "assets/logo.png": Buffer.from([0, 1, 2, 3]).toString("binary") });
+    repo.commit("feat(auth): login", {
+      "src/app.ts": "a\nb\nc\n",
+      "docs/02_features/auth/07-readiness/validation-report.md": "**Validation Status**: COMPLETE\n",
+    });
+    repo.commit("ci: pipeline", {
+      ".github/workflows/ci.yml": "on: push\n",
+      "deploy/k8s.yaml": "kind: Deployment\nspec: {}\n",
+    });
+    repo.commit("feat(api): client", {
+      "src/api/client.ts": "export {}\n",
+      "assets/logo.png": Buffer.from([0, 1, 2, 3]).toString("binary"),
+    });
     repo.commit("feat(billing): invoices", { "docs/01_application/business.md": "goals\n" });
     const s = await readScope(repo.dir, { from: "v2.0.0" }, 4, {
-      features: [{ name: "auth", path: "docs/02_features/auth" }, { name: "billing", path: "docs/02_features/billing" }, { name: "search", path: "docs/02_features/search" }],
+      features: [
+        { name: "auth", path: "docs/02_features/auth" },
+        { name: "billing", path: "docs/02_features/billing" },
+        { name: "search", path: "docs/02_features/search" },
+      ],
       commitScopes: ["auth", "api", "billing"],
       categories: { business: ["docs/01_application/**"] },
     });
-    expect(s).toMatchObject({ range: "v2.0.0..HEAD", commits: 4, files: 7, linesAdded: 8, linesDeleted: 0, binaryFiles: 1 });
-    expect(s.byCategory.infrastructure).toMatchObject({ files: 2, added: 3, paths: [".github/workflows/ci.yml", "deploy/k8s.yaml"] });
+    expect(s).toMatchObject({
+      range: "v2.0.0..HEAD",
+      commits: 4,
+      files: 7,
+      linesAdded: 8,
+      linesDeleted: 0,
+      binaryFiles: 1,
+    });
+    expect(s.byCategory.infrastructure).toMatchObject({
+      files: 2,
+      added: 3,
+      paths: [".github/workflows/ci.yml", "deploy/k8s.yaml"],
+    });
     expect(s.byCategory.integration).toMatchObject({ files: 1, added: 1, paths: ["src/api/client.ts"] });
     expect(s.byCategory.business).toMatchObject({ files: 1, added: 1 });
     expect(s.byCategory.feature.files).toBe(3);
@@ -81,8 +105,20 @@ describe("artifacts (2.4)", () => {
       vars,
       at: "2025-08-27T10:00:00.000Z",
       builds: [
-        { name: "bundle", run: node("const fs=require('fs');fs.mkdirSync('dist/js',{recursive:true});fs.writeFileSync('dist/app-'+process.argv[1]+'.js','console.log(1)\\n');fs.writeFileSync('dist/js/a.js','a');fs.writeFileSync('dist/js/b.map','b')").concat("{version}"), artifacts: ["dist/app-{version}.js", "dist/js/*.js"] },
-        { name: "docs", run: node("require('fs').mkdirSync('site/p',{recursive:true});require('fs').writeFileSync('site/index.html','<h1>hi</h1>');require('fs').writeFileSync('site/p/x.html','x')"), artifacts: ["site"] },
+        {
+          name: "bundle",
+          run: node(
+            "const fs=require('fs');fs.mkdirSync('dist/js',{recursive:true});fs.writeFileSync('dist/app-'+process.argv[1]+'.js','console.log(1)\\n');fs.writeFileSync('dist/js/a.js','a');fs.writeFileSync('dist/js/b.map','b')",
+          ).concat("{version}"),
+          artifacts: ["dist/app-{version}.js", "dist/js/*.js"],
+        },
+        {
+          name: "docs",
+          run: node(
+            "require('fs').mkdirSync('site/p',{recursive:true});require('fs').writeFileSync('site/index.html','<h1>hi</h1>');require('fs').writeFileSync('site/p/x.html','x')",
+          ),
+          artifacts: ["site"],
+        },
       ],
     });
     expect(r.ok).toBe(true);
@@ -101,9 +137,19 @@ describe("artifacts (2.4)", () => {
   it("fails the step on a missing artifact and writes no manifest", async () => {
     const root = project();
     const releaseDir = join(root, "rel");
-    const r = await runBuild({ root, releaseDir, run, vars, at: "t", builds: [{ name: "noop", run: node("0"), artifacts: ["dist/missing.tgz", "out/**/*.zip"] }] });
+    const r = await runBuild({
+      root,
+      releaseDir,
+      run,
+      vars,
+      at: "t",
+      builds: [{ name: "noop", run: node("0"), artifacts: ["dist/missing.tgz", "out/**/*.zip"] }],
+    });
     expect(r.ok).toBe(false);
-    expect(r.failure).toEqual({ code: "E_ARTIFACT_MISSING", message: "Artifact(s) not found after the build: dist/missing.tgz (noop), out/**/*.zip (noop)." });
+    expect(r.failure).toEqual({
+      code: "E_ARTIFACT_MISSING",
+      message: "Artifact(s) not found after the build: dist/missing.tgz (noop), out/**/*.zip (noop).",
+    });
     expect(existsSync(join(releaseDir, MANIFEST_FILE))).toBe(false);
   });
 
@@ -116,7 +162,11 @@ describe("artifacts (2.4)", () => {
       vars,
       at: "t",
       builds: [
-        { name: "compile", run: node("console.error('token s3cr3t-value-123 rejected'); process.exit(3)"), artifacts: [] },
+        {
+          name: "compile",
+          run: node("console.error('token s3cr3t-value-123 rejected'); process.exit(3)"),
+          artifacts: [],
+        },
         { name: "never", run: node("require('fs').writeFileSync('ran','1')"), artifacts: [] },
       ],
     });
@@ -130,9 +180,25 @@ describe("artifacts (2.4)", () => {
 
   it("refuses artifacts and working folders outside the project", async () => {
     const root = project();
-    const r = await runBuild({ root, releaseDir: join(root, "rel"), run, vars, at: "t", builds: [{ name: "x", run: node("0"), artifacts: ["../../etc/passwd"] }] });
+    const r = await runBuild({
+      root,
+      releaseDir: join(root, "rel"),
+      run,
+      vars,
+      at: "t",
+      builds: [{ name: "x", run: node("0"), artifacts: ["../../etc/passwd"] }],
+    });
     expect(r.failure?.code).toBe("E_ARTIFACT_MISSING");
-    await expect(runBuild({ root, releaseDir: join(root, "rel"), run, vars, at: "t", builds: [{ name: "x", run: node("0"), cwd: "..", artifacts: [] }] })).rejects.toMatchObject({ code: "E_CONFIG_INVALID" });
+    await expect(
+      runBuild({
+        root,
+        releaseDir: join(root, "rel"),
+        run,
+        vars,
+        at: "t",
+        builds: [{ name: "x", run: node("0"), cwd: "..", artifacts: [] }],
+      }),
+    ).rejects.toMatchObject({ code: "E_CONFIG_INVALID" });
     expect(execFileSync("git", ["--version"]).length).toBeGreaterThan(0);
   });
 });

@@ -12,16 +12,66 @@ const sev = (input: Omit<SevInput, "settings">) => assessSev({ ...input, setting
 describe("assessSev", () => {
   it.each([
     ["no feature SEV, nothing else: default SEV-3", { features: [] }, 3, ["default"]],
-    ["inherits the most severe feature", { features: [{ name: "a", sev: 2 }, { name: "b", sev: 4 }] }, 2, ["feature SEV"]],
-    ["breaking change in a feature: SEV-1", { features: [{ name: "a", sev: 3, breakingChanges: [{}] }] }, 1, ["feature SEV", "breaking changes"]],
+    [
+      "inherits the most severe feature",
+      {
+        features: [
+          { name: "a", sev: 2 },
+          { name: "b", sev: 4 },
+        ],
+      },
+      2,
+      ["feature SEV"],
+    ],
+    [
+      "breaking change in a feature: SEV-1",
+      { features: [{ name: "a", sev: 3, breakingChanges: [{}] }] },
+      1,
+      ["feature SEV", "breaking changes"],
+    ],
     ["breaking commit: SEV-1", { features: [], breakingCommits: ["abc feat!: x"] }, 1, ["default", "breaking changes"]],
-    ["infrastructure path: SEV-1", { features: [{ name: "a", sev: 4 }], changedPaths: ["deploy/k8s.yaml"] }, 1, ["feature SEV", "infrastructure changes"]],
-    ["security path alone: SEV-1", { features: [], changedPaths: ["src/auth/login.ts"] }, 1, ["default", "security-relevant changes"]],
-    ["security with breaking: SEV-0", { features: [], changedPaths: ["src/auth/login.ts"], breakingCommits: ["x"] }, 0, ["default", "breaking changes", "security-relevant changes"]],
-    ["package.json alone is not infrastructure", { features: [], changedPaths: ["package.json", "package-lock.json"] }, 3, ["default"]],
-    ["five features raise one level", { features: [1, 2, 3, 4, 5].map((i) => ({ name: `f${i}`, sev: 3 as const })) }, 2, ["feature SEV", "feature count"]],
-    ["count alone never goes beyond SEV-1", { features: [1, 2, 3, 4, 5].map((i) => ({ name: `f${i}`, sev: 1 as const })) }, 1, ["feature SEV"]],
-    ["a SEV-0 feature stays SEV-0 with factors", { features: [{ name: "a", sev: 0 }], breakingCommits: ["x"] }, 0, ["feature SEV", "breaking changes"]],
+    [
+      "infrastructure path: SEV-1",
+      { features: [{ name: "a", sev: 4 }], changedPaths: ["deploy/k8s.yaml"] },
+      1,
+      ["feature SEV", "infrastructure changes"],
+    ],
+    [
+      "security path alone: SEV-1",
+      { features: [], changedPaths: ["src/auth/login.ts"] },
+      1,
+      ["default", "security-relevant changes"],
+    ],
+    [
+      "security with breaking: SEV-0",
+      { features: [], changedPaths: ["src/auth/login.ts"], breakingCommits: ["x"] },
+      0,
+      ["default", "breaking changes", "security-relevant changes"],
+    ],
+    [
+      "package.json alone is not infrastructure",
+      { features: [], changedPaths: ["package.json", "package-lock.json"] },
+      3,
+      ["default"],
+    ],
+    [
+      "five features raise one level",
+      { features: [1, 2, 3, 4, 5].map((i) => ({ name: `f${i}`, sev: 3 as const })) },
+      2,
+      ["feature SEV", "feature count"],
+    ],
+    [
+      "count alone never goes beyond SEV-1",
+      { features: [1, 2, 3, 4, 5].map((i) => ({ name: `f${i}`, sev: 1 as const })) },
+      1,
+      ["feature SEV"],
+    ],
+    [
+      "a SEV-0 feature stays SEV-0 with factors",
+      { features: [{ name: "a", sev: 0 }], breakingCommits: ["x"] },
+      0,
+      ["feature SEV", "breaking changes"],
+    ],
   ] as const)("%s", (_label, input, expected, factors) => {
     const r = sev(input);
     expect(r.sev).toBe(expected);
@@ -29,11 +79,23 @@ describe("assessSev", () => {
   });
 
   it("says what each factor did", () => {
-    const r = sev({ features: [{ name: "auth", sev: 2 }], changedPaths: ["infra/main.tf"], breakingCommits: ["abc1234 feat!: drop v1"] });
+    const r = sev({
+      features: [{ name: "auth", sev: 2 }],
+      changedPaths: ["infra/main.tf"],
+      breakingCommits: ["abc1234 feat!: drop v1"],
+    });
     expect(r.factors).toEqual([
       { factor: "feature SEV", effect: "inherits SEV-2 from auth", sev: 2 },
-      { factor: "breaking changes", effect: "breaking changes (abc1234 feat!: drop v1): raises SEV-2 to SEV-1", sev: 1 },
-      { factor: "infrastructure changes", effect: "infrastructure changes (infra/main.tf): requires SEV-1 or higher, already SEV-1", sev: 1 },
+      {
+        factor: "breaking changes",
+        effect: "breaking changes (abc1234 feat!: drop v1): raises SEV-2 to SEV-1",
+        sev: 1,
+      },
+      {
+        factor: "infrastructure changes",
+        effect: "infrastructure changes (infra/main.tf): requires SEV-1 or higher, already SEV-1",
+        sev: 1,
+      },
     ]);
   });
 });
@@ -54,7 +116,18 @@ describe("versions from tags", () => {
   });
 
   it("orders the framework's own mixed tags and merges spellings of one release", () => {
-    const tags = ["v1.1.1", "v1.0.004", "v1.1.000", "v1.1.004-rc", "latest", "v1.0.000", "v1.1.0", "v1.1.002", "1.1.004-rc.2", "v1.1.004-rc.10"];
+    const tags = [
+      "v1.1.1",
+      "v1.0.004",
+      "v1.1.000",
+      "v1.1.004-rc",
+      "latest",
+      "v1.0.000",
+      "v1.1.0",
+      "v1.1.002",
+      "1.1.004-rc.2",
+      "v1.1.004-rc.10",
+    ];
     const rel = releasesFromTags(tags);
     expect(rel.map((r) => [r.version, r.tag, r.tags])).toEqual([
       ["1.0.0", "v1.0.000", ["v1.0.000"]],
@@ -86,10 +159,22 @@ describe("validateRequestedVersion", () => {
   });
 
   it.each([
-    ["1.1.4-rc", "E_VERSION_NOT_ABOVE_PREVIOUS", /v1\.1\.4-rc is not above the previous release v1\.1\.004-rc: it is the previous release itself/],
-    ["v1.1.003", "E_VERSION_NOT_ABOVE_PREVIOUS", /v1\.1\.003 is not above the previous release v1\.1\.004-rc: it is below/],
+    [
+      "1.1.4-rc",
+      "E_VERSION_NOT_ABOVE_PREVIOUS",
+      /v1\.1\.4-rc is not above the previous release v1\.1\.004-rc: it is the previous release itself/,
+    ],
+    [
+      "v1.1.003",
+      "E_VERSION_NOT_ABOVE_PREVIOUS",
+      /v1\.1\.003 is not above the previous release v1\.1\.004-rc: it is below/,
+    ],
     ["0.9.0", "E_VERSION_NOT_ABOVE_PREVIOUS", /previous release v1\.1\.004-rc/],
-    ["1.1.0", "E_VERSION_ALREADY_RELEASED", /v1\.1\.0 was already released as v1\.1\.000 \(also tagged v1\.1\.0\); the previous release is v1\.1\.004-rc/],
+    [
+      "1.1.0",
+      "E_VERSION_ALREADY_RELEASED",
+      /v1\.1\.0 was already released as v1\.1\.000 \(also tagged v1\.1\.0\); the previous release is v1\.1\.004-rc/,
+    ],
     ["1.0.4", "E_VERSION_ALREADY_RELEASED", /already released as v1\.0\.004/],
     ["banana", "E_VERSION_INVALID", /not a release version/],
   ])("refuses %s with %s", (requested, code, message) => {
@@ -105,8 +190,12 @@ describe("validateRequestedVersion", () => {
   });
 
   it("refuses the previous version in its other spelling", () => {
-    expect(() => validateRequestedVersion("1.1.0", ["v1.1.000"])).toThrow(expect.objectContaining({ code: "E_VERSION_NOT_ABOVE_PREVIOUS", message: expect.stringContaining("v1.1.000") }));
-    expect(() => validateRequestedVersion("1.1.000", ["v1.1.0"])).toThrow(expect.objectContaining({ code: "E_VERSION_NOT_ABOVE_PREVIOUS" }));
+    expect(() => validateRequestedVersion("1.1.0", ["v1.1.000"])).toThrow(
+      expect.objectContaining({ code: "E_VERSION_NOT_ABOVE_PREVIOUS", message: expect.stringContaining("v1.1.000") }),
+    );
+    expect(() => validateRequestedVersion("1.1.000", ["v1.1.0"])).toThrow(
+      expect.objectContaining({ code: "E_VERSION_NOT_ABOVE_PREVIOUS" }),
+    );
   });
 
   it("changelogBase without a final release below falls back to the pre-release", () => {
@@ -133,10 +222,25 @@ describe("resolveVersionType", () => {
 });
 
 describe("bump the changes call for", () => {
-  const f = (breaking = 0, feats = 0, fixes = 0) => ({ name: "auth", notes: { breakingChanges: Array(breaking).fill({ text: "x" }), newFeatures: Array(feats).fill({ text: "y" }), enhancements: [], bugFixes: Array(fixes).fill({ text: "z" }) } });
+  const f = (breaking = 0, feats = 0, fixes = 0) => ({
+    name: "auth",
+    notes: {
+      breakingChanges: Array(breaking).fill({ text: "x" }),
+      newFeatures: Array(feats).fill({ text: "y" }),
+      enhancements: [],
+      bugFixes: Array(fixes).fill({ text: "z" }),
+    },
+  });
   it.each([
     [[{ type: "fix", breaking: false }], [], "patch"],
-    [[{ type: "perf", breaking: false }, { type: "feat", breaking: false }], [], "minor"],
+    [
+      [
+        { type: "perf", breaking: false },
+        { type: "feat", breaking: false },
+      ],
+      [],
+      "minor",
+    ],
     [[{ type: "chore", breaking: true }], [], "major"],
     [[], [f(1)], "major"],
     [[], [f(0, 1)], "minor"],
@@ -149,12 +253,23 @@ describe("bump the changes call for", () => {
   it("finds a breaking change in a minor release, and other mismatches", () => {
     const need = inferBump([{ type: "feat", breaking: true }], []);
     expect(bumpFindings(need, { tag: "v1.1.000", version: "1.1.0" }, "1.2.0", "1.2.000")).toEqual([
-      { severity: "critical", code: "VERSION_BREAKING_IN_MINOR", message: "v1.2.000 is a minor release after v1.1.000, but the changes call for major: 1 breaking commit(s).", source: "2.1" },
+      {
+        severity: "critical",
+        code: "VERSION_BREAKING_IN_MINOR",
+        message: "v1.2.000 is a minor release after v1.1.000, but the changes call for major: 1 breaking commit(s).",
+        source: "2.1",
+      },
     ]);
     expect(bumpFindings(need, { tag: "v0.3.0", version: "0.3.0" }, "0.4.0")).toEqual([]);
-    expect(bumpFindings(inferBump([{ type: "feat", breaking: false }], []), { tag: "v1.0.0", version: "1.0.0" }, "1.0.1")[0]).toMatchObject({ severity: "warning", code: "VERSION_FEATURE_IN_PATCH" });
-    expect(bumpFindings(inferBump([{ type: "fix", breaking: false }], []), { tag: "v1.0.0", version: "1.0.0" }, "2.0.0")[0]).toMatchObject({ severity: "info", code: "VERSION_BUMP_LARGER" });
-    expect(bumpFindings(inferBump([], []), { tag: "v1.0.0", version: "1.0.0" }, "1.0.1")[0]).toMatchObject({ code: "VERSION_NO_CHANGES" });
+    expect(
+      bumpFindings(inferBump([{ type: "feat", breaking: false }], []), { tag: "v1.0.0", version: "1.0.0" }, "1.0.1")[0],
+    ).toMatchObject({ severity: "warning", code: "VERSION_FEATURE_IN_PATCH" });
+    expect(
+      bumpFindings(inferBump([{ type: "fix", breaking: false }], []), { tag: "v1.0.0", version: "1.0.0" }, "2.0.0")[0],
+    ).toMatchObject({ severity: "info", code: "VERSION_BUMP_LARGER" });
+    expect(bumpFindings(inferBump([], []), { tag: "v1.0.0", version: "1.0.0" }, "1.0.1")[0]).toMatchObject({
+      code: "VERSION_NO_CHANGES",
+    });
     expect(actualBump("1.1.2", "1.2.0-rc.1")).toBe("minor");
   });
 });

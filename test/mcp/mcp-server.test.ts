@@ -9,7 +9,8 @@ describe("brtops mcp (stdio)", () => {
   let root: string;
   let cleanup: () => void;
   let client: Client;
-  const call = async (name: string, args: Record<string, unknown> = {}): Promise<ToolOut> => (await client.callTool({ name, arguments: args })) as ToolOut;
+  const call = async (name: string, args: Record<string, unknown> = {}): Promise<ToolOut> =>
+    (await client.callTool({ name, arguments: args })) as ToolOut;
 
   beforeAll(async () => {
     ({ root, cleanup } = sampleProject());
@@ -17,7 +18,9 @@ describe("brtops mcp (stdio)", () => {
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
     env.BRTOPS_ACTOR = "";
     client = new Client({ name: "brtops-test", version: "0.0.0" });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, "mcp"], cwd: root, env, stderr: "ignore" }));
+    await client.connect(
+      new StdioClientTransport({ command: process.execPath, args: [CLI, "mcp"], cwd: root, env, stderr: "ignore" }),
+    );
   }, 60_000);
   afterAll(async () => {
     await client?.close();
@@ -26,8 +29,24 @@ describe("brtops mcp (stdio)", () => {
 
   it("lists the AI LEAD's tools and none that decides", async () => {
     const names = (await client.listTools()).tools.map((t) => t.name);
-    for (const n of ["request_release", "advance", "status", "sitrep", "deployment_status", "current_report", "ask_hum_lead", "respond_to_feedback", "validate", "check_scope", "orient", "defrag"]) expect(names).toContain(n);
-    expect(names.filter((n) => /approve|reject|certif|go_|no_go|^go$|auto_proceed|grant|waive|answer/i.test(n))).toEqual([]);
+    for (const n of [
+      "request_release",
+      "advance",
+      "status",
+      "sitrep",
+      "deployment_status",
+      "current_report",
+      "ask_hum_lead",
+      "respond_to_feedback",
+      "validate",
+      "check_scope",
+      "orient",
+      "defrag",
+    ])
+      expect(names).toContain(n);
+    expect(
+      names.filter((n) => /approve|reject|certif|go_|no_go|^go$|auto_proceed|grant|waive|answer/i.test(n)),
+    ).toEqual([]);
   });
 
   it("an unknown environment comes back as a tool error with its code, and nothing is recorded", async () => {
@@ -62,7 +81,10 @@ describe("brtops mcp (stdio)", () => {
 
   it("contextUsage adds the advice: 75 % → defrag", async () => {
     const r = await call("status", { contextUsage: 75 });
-    expect(r.structuredContent.contextAdvice).toMatchObject({ action: "defrag", thresholds: { defrag: 70, orient: 80, emergency: 95 } });
+    expect(r.structuredContent.contextAdvice).toMatchObject({
+      action: "defrag",
+      thresholds: { defrag: 70, orient: 80, emergency: 95 },
+    });
     const o = await call("orient", { contextUsage: 96 });
     expect(o.structuredContent.contextAdvice.action).toBe("emergency");
     expect(o.structuredContent.ready).toBe("CONDITIONAL");
@@ -92,11 +114,15 @@ describe("brtops mcp (stdio)", () => {
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
     env.BRTOPS_ACTOR = HUM;
     const other = new Client({ name: "brtops-test-2", version: "0.0.0" });
-    await other.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, "mcp"], cwd: root, env, stderr: "ignore" }));
+    await other.connect(
+      new StdioClientTransport({ command: process.execPath, args: [CLI, "mcp"], cwd: root, env, stderr: "ignore" }),
+    );
     try {
       const r = (await other.callTool({ name: "ask_hum_lead", arguments: { question: "Who is asking?" } })) as ToolOut;
       expect(r.isError).toBeFalsy();
-      expect(brtops(root, AI, ["status", "--json"]).json.openQuestions).toContainEqual(expect.objectContaining({ text: "Who is asking?", by: AI }));
+      expect(brtops(root, AI, ["status", "--json"]).json.openQuestions).toContainEqual(
+        expect.objectContaining({ text: "Who is asking?", by: AI }),
+      );
       const a = (await other.callTool({ name: "advance", arguments: {} })) as ToolOut;
       expect(a.structuredContent.stopped).toBe("awaiting");
     } finally {

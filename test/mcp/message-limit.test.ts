@@ -29,7 +29,13 @@ describe("brtops mcp: message size", () => {
 
   it("answers a 10 MiB tool call with a JSON-RPC error, then answers the next request (SDK client)", async () => {
     const client = new Client({ name: "brtops-test", version: "0.0.0" });
-    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "mcp"], cwd: root, env: childEnv(), stderr: "ignore" });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, "mcp"],
+      cwd: root,
+      env: childEnv(),
+      stderr: "ignore",
+    });
     let closed = false;
     transport.onclose = () => (closed = true);
     await client.connect(transport);
@@ -47,7 +53,11 @@ describe("brtops mcp: message size", () => {
   }, 60_000);
 
   it("answers a 10 MiB line that is not JSON with an error of id null, and the ping after it (raw stdin)", async () => {
-    const child = spawn(process.execPath, [CLI, "mcp"], { cwd: root, env: childEnv(), stdio: ["pipe", "pipe", "ignore"] });
+    const child = spawn(process.execPath, [CLI, "mcp"], {
+      cwd: root,
+      env: childEnv(),
+      stdio: ["pipe", "pipe", "ignore"],
+    });
     const lines: unknown[] = [];
     let buf = "";
     let exitCode: number | null | undefined;
@@ -87,7 +97,11 @@ describe("BoundedLines", () => {
 
   it.each([
     ["id before the params", `{"jsonrpc":"2.0","id":12,"method":"m","params":{"q":"${"z".repeat(200)}"}}`, 12],
-    ["id after the params (the SDK client's order)", `{"method":"m","params":{"id":99,"q":"${"z,}".repeat(100)}"},"jsonrpc":"2.0","id":"r-1"}`, "r-1"],
+    [
+      "id after the params (the SDK client's order)",
+      `{"method":"m","params":{"id":99,"q":"${"z,}".repeat(100)}"},"jsonrpc":"2.0","id":"r-1"}`,
+      "r-1",
+    ],
     ["no id at all", `{"method":"m","params":{"id":5,"q":"${"z".repeat(200)}"}}`, null],
   ])("finds the top-level id of an over-long message: %s", (_what, msg, id) => {
     // Split mid-line, so the scan spans chunks.

@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { readiness, renderOrient, type OrientView } from "../../src/core/render/render-orient.js";
 import type { ReleaseState } from "../../src/core/release-state.js";
 
-const base = { state: "running", gate: null, incident: null, pauseRequested: false, onHold: false, questions: [], feedback: [] } as unknown as ReleaseState;
+const base = {
+  state: "running",
+  gate: null,
+  incident: null,
+  pauseRequested: false,
+  onHold: false,
+  questions: [],
+  feedback: [],
+} as unknown as ReleaseState;
 const st = (o: Record<string, unknown>): ReleaseState => ({ ...base, ...o });
 
 describe("readiness", () => {
@@ -23,9 +31,35 @@ describe("readiness", () => {
 
 describe("renderOrient budget", () => {
   const view = (n: number): OrientView => ({
-    release: "2.1.0", version: "2.1.0", environment: "staging", sev: "SEV-3", phase: 5, phaseName: "Deploy", step: "5.10", stepTitle: "GO/NO-GO", state: "awaiting-hum-lead", ready: "CONDITIONAL",
-    gate: null, incident: null, openQuestions: [], feedback: [], documents: [], lastCheckpoint: null, next: ["brtops run"], lastSeq: 9, lastAt: "t", words: 0, budget: 60, trimmed: [],
-    decisions: Array.from({ length: n }, (_, i) => ({ at: `2026-01-0${(i % 9) + 1}`, by: "alice@example.com", type: "approve", step: `${i}.9`, note: `decision number ${i} with several words of note` })),
+    release: "2.1.0",
+    version: "2.1.0",
+    environment: "staging",
+    sev: "SEV-3",
+    phase: 5,
+    phaseName: "Deploy",
+    step: "5.10",
+    stepTitle: "GO/NO-GO",
+    state: "awaiting-hum-lead",
+    ready: "CONDITIONAL",
+    gate: null,
+    incident: null,
+    openQuestions: [],
+    feedback: [],
+    documents: [],
+    lastCheckpoint: null,
+    next: ["brtops run"],
+    lastSeq: 9,
+    lastAt: "t",
+    words: 0,
+    budget: 60,
+    trimmed: [],
+    decisions: Array.from({ length: n }, (_, i) => ({
+      at: `2026-01-0${(i % 9) + 1}`,
+      by: "alice@example.com",
+      type: "approve",
+      step: `${i}.9`,
+      note: `decision number ${i} with several words of note`,
+    })),
   });
   it("keeps the newest decisions and drops the oldest first", () => {
     const r = renderOrient(view(12));

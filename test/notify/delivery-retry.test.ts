@@ -28,13 +28,29 @@ describe("backoff and Retry-After", () => {
     const run = async (script: AttemptOutcome[], attempts: number) => {
       let i = 0;
       const waits: number[] = [];
-      const out = await withRetry(async () => script[Math.min(i++, script.length - 1)]!, { attempts, baseMs: 10, maxMs: 100 }, { sleep: async (ms) => void waits.push(ms), random: () => 1 });
+      const out = await withRetry(
+        async () => script[Math.min(i++, script.length - 1)]!,
+        { attempts, baseMs: 10, maxMs: 100 },
+        { sleep: async (ms) => void waits.push(ms), random: () => 1 },
+      );
       return { ...out, waits };
     };
     const fail = { ok: false, retryable: true };
     expect(await run([fail, { ok: true, retryable: false }], 5)).toMatchObject({ ok: true, attempts: 2, waits: [10] });
-    expect(await run([fail, { ok: false, retryable: false }], 5)).toMatchObject({ ok: false, attempts: 2, waits: [10] });
+    expect(await run([fail, { ok: false, retryable: false }], 5)).toMatchObject({
+      ok: false,
+      attempts: 2,
+      waits: [10],
+    });
     expect(await run([fail], 3)).toMatchObject({ ok: false, attempts: 3, waits: [10, 20] });
-    expect(await run([{ ...fail, retryAfterMs: 60_000 }, { ok: true, retryable: false }], 3)).toMatchObject({ ok: true, waits: [100] });
+    expect(
+      await run(
+        [
+          { ...fail, retryAfterMs: 60_000 },
+          { ok: true, retryable: false },
+        ],
+        3,
+      ),
+    ).toMatchObject({ ok: true, waits: [100] });
   });
 });

@@ -31,7 +31,15 @@ async function smtp(...args: Parameters<typeof startSmtp>): Promise<SmtpReceiver
 
 function emailConfig(port: number, smtpExtra: Record<string, unknown> = {}) {
   return notificationsSchema.parse({
-    channels: [{ type: "email", name: "leads", smtp: { host: "127.0.0.1", port, ...smtpExtra }, from: "brtops@example.com", to: ["lead@example.com", "ops@example.com"] }],
+    channels: [
+      {
+        type: "email",
+        name: "leads",
+        smtp: { host: "127.0.0.1", port, ...smtpExtra },
+        from: "brtops@example.com",
+        to: ["lead@example.com", "ops@example.com"],
+      },
+    ],
     retry: { attempts: 3, baseMs: 10, maxMs: 50 },
   });
 }
@@ -51,7 +59,9 @@ describe("email channel", () => {
     const { headers, body } = decodeMail(mail.raw);
     expect(headers.subject).toBe("[brtops] v2.1.0 → production: Release v2.1.0 certified");
     expect(headers["content-type"]).toMatch(/^text\/plain/);
-    expect(body).toContain("Release v2.1.0 certified\n\nDeployed to production and validated. Health checks green for 30 minutes.");
+    expect(body).toContain(
+      "Release v2.1.0 certified\n\nDeployed to production and validated. Health checks green for 30 minutes.",
+    );
     expect(body).toContain("Environment: production");
     expect(body).toContain("Event:       complete");
     expect(body).toContain("Link:        http://127.0.0.1:4000/releases/v2.1.0");

@@ -10,7 +10,10 @@ export interface Received {
 }
 
 /** Answers the n-th request (0-based); `"hang"` never answers (to exercise timeouts). */
-export type Script = (n: number, req: Received) => { status: number; headers?: Record<string, string>; body?: string } | "hang";
+export type Script = (
+  n: number,
+  req: Received,
+) => { status: number; headers?: Record<string, string>; body?: string } | "hang";
 
 export interface Receiver {
   url: string;
@@ -24,7 +27,12 @@ export async function startReceiver(script: Script, path = "/hook"): Promise<Rec
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const rec: Received = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const rec: Received = {
+        method: req.method ?? "",
+        path: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
       const answer = script(requests.length, rec);
       requests.push(rec);
       if (answer === "hang") return;

@@ -45,10 +45,18 @@ describe("redaction", () => {
       channels: [
         { type: "webhook", name: "ops", url: hook.url, secretEnv: "BRTOPS_WEBHOOK_SECRET" },
         { type: "slack", name: "team", urlEnv: "SLACK_WEBHOOK_URL" },
-        { type: "email", name: "leads", smtp: { host: "127.0.0.1", port: smtp.port, userEnv: "SMTP_USER", passwordEnv: "SMTP_PASSWORD" }, from: "brtops@example.com", to: ["lead@example.com"] },
+        {
+          type: "email",
+          name: "leads",
+          smtp: { host: "127.0.0.1", port: smtp.port, userEnv: "SMTP_USER", passwordEnv: "SMTP_PASSWORD" },
+          from: "brtops@example.com",
+          to: ["lead@example.com"],
+        },
       ],
     });
-    const results = await createNotifier(config, { env: { ...env, SLACK_WEBHOOK_URL: slack.url }, redact }).notify(planted);
+    const results = await createNotifier(config, { env: { ...env, SLACK_WEBHOOK_URL: slack.url }, redact }).notify(
+      planted,
+    );
     expect(results.map((r) => [r.channel, r.ok])).toEqual([
       ["ops", true],
       ["team", true],
@@ -72,16 +80,27 @@ describe("redaction", () => {
     }
     const body = JSON.parse(hook.requests[0]!.body) as Notification;
     expect(body.title).toBe("Deploy failed with [REDACTED]");
-    expect(body.data).toEqual({ stderr: ["remote: [REDACTED]"], env: { "[REDACTED]": "as a key", nested: { deeper: "[REDACTED]" } } });
+    expect(body.data).toEqual({
+      stderr: ["remote: [REDACTED]"],
+      env: { "[REDACTED]": "as a key", nested: { deeper: "[REDACTED]" } },
+    });
     expect(mail.headers.subject).toBe("[brtops] v2.1.0 → production: Deploy failed with [REDACTED]");
   });
 
   it("redacts what a failing receiver answers before returning it as the error", async () => {
-    const hook = await startReceiver(() => ({ status: 400, body: `bad request: token ${GH_TOKEN} and ${DB_PASSWORD} refused` }));
+    const hook = await startReceiver(() => ({
+      status: 400,
+      body: `bad request: token ${GH_TOKEN} and ${DB_PASSWORD} refused`,
+    }));
     closers.push(hook.close);
     const { sleep } = recordingSleep();
     const config = notificationsSchema.parse({ channels: [{ type: "webhook", name: "ops", url: hook.url }] });
-    const [res] = await createNotifier(config, { env, redact, sleep }).notify({ ...planted, title: "t", text: "t", data: {} });
+    const [res] = await createNotifier(config, { env, redact, sleep }).notify({
+      ...planted,
+      title: "t",
+      text: "t",
+      data: {},
+    });
     expect(res?.ok).toBe(false);
     expect(res?.error).toBe("HTTP 400 Bad Request: bad request: token [REDACTED] and [REDACTED] refused");
   });

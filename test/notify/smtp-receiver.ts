@@ -19,7 +19,9 @@ export interface SmtpReceiver {
  * `rcptReply(n)` may reject the n-th RCPT TO with an SMTP code (e.g. 451 transient, 550 final).
  * With `login`, the server demands that user and password.
  */
-export async function startSmtp(opts: { login?: { user: string; pass: string }; rcptReply?: (n: number) => number | undefined } = {}): Promise<SmtpReceiver> {
+export async function startSmtp(
+  opts: { login?: { user: string; pass: string }; rcptReply?: (n: number) => number | undefined } = {},
+): Promise<SmtpReceiver> {
   const mails: ReceivedMail[] = [];
   let rcpts = 0;
   const options: SMTPServerOptions = {
@@ -29,14 +31,17 @@ export async function startSmtp(opts: { login?: { user: string; pass: string }; 
     authOptional: !opts.login,
     logger: false,
     onAuth(auth, _session, cb) {
-      if (opts.login && auth.username === opts.login.user && auth.password === opts.login.pass) return cb(null, { user: auth.username });
+      if (opts.login && auth.username === opts.login.user && auth.password === opts.login.pass)
+        return cb(null, { user: auth.username });
       const err = Object.assign(new Error("Invalid username or password"), { responseCode: 535 });
       return cb(err);
     },
     onRcptTo(_address, _session, cb) {
       const code = opts.rcptReply?.(rcpts++);
       if (code === undefined) return cb();
-      return cb(Object.assign(new Error(code >= 500 ? "mailbox unavailable" : "try again later"), { responseCode: code }));
+      return cb(
+        Object.assign(new Error(code >= 500 ? "mailbox unavailable" : "try again later"), { responseCode: code }),
+      );
     },
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];

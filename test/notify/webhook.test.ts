@@ -35,7 +35,9 @@ async function receiver(...args: Parameters<typeof startReceiver>): Promise<Rece
 }
 
 function webhookConfig(url: string) {
-  return notificationsSchema.parse({ channels: [{ type: "webhook", name: "ops", url, secretEnv: "BRTOPS_WEBHOOK_SECRET" }] });
+  return notificationsSchema.parse({
+    channels: [{ type: "webhook", name: "ops", url, secretEnv: "BRTOPS_WEBHOOK_SECRET" }],
+  });
 }
 
 /** Verifies the signature the way a GitHub-style receiver does: HMAC of the raw body, constant-time compare. */
@@ -48,7 +50,11 @@ function signatureValid(body: string, header: string | string[] | undefined, sec
 
 describe("webhook channel", () => {
   it("posts the notification as signed JSON that a receiver can verify", async () => {
-    const r = await receiver((_n, req) => (signatureValid(req.body, req.headers["x-brtops-signature-256"], SECRET) ? { status: 204 } : { status: 401, body: "bad signature" }));
+    const r = await receiver((_n, req) =>
+      signatureValid(req.body, req.headers["x-brtops-signature-256"], SECRET)
+        ? { status: 204 }
+        : { status: 401, body: "bad signature" },
+    );
     const results = await createNotifier(webhookConfig(r.url), { env, redact }).notify(note);
     expect(results).toEqual([{ channel: "ops", type: "webhook", ok: true, attempts: 1, status: 204 }]);
     const req = r.requests[0]!;
@@ -56,12 +62,18 @@ describe("webhook channel", () => {
     expect(req.path).toBe("/hook");
     expect(req.headers["content-type"]).toBe("application/json");
     expect(req.headers["x-brtops-event"]).toBe("deploy-failure");
-    expect(req.headers["x-brtops-delivery"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(req.headers["x-brtops-delivery"]).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(JSON.parse(req.body)).toEqual({ ...note });
   });
 
   it("is refused by a receiver holding another secret (the signature really depends on it)", async () => {
-    const r = await receiver((_n, req) => (signatureValid(req.body, req.headers["x-brtops-signature-256"], "another-secret-value") ? { status: 200 } : { status: 401, body: "bad signature" }));
+    const r = await receiver((_n, req) =>
+      signatureValid(req.body, req.headers["x-brtops-signature-256"], "another-secret-value")
+        ? { status: 200 }
+        : { status: 401, body: "bad signature" },
+    );
     const [res] = await createNotifier(webhookConfig(r.url), { env, redact }).notify(note);
     expect(res).toMatchObject({ ok: false, attempts: 1, status: 401 });
     expect(res?.error).toContain("HTTP 401");
@@ -85,7 +97,9 @@ describe("webhook channel", () => {
   });
 
   it("honours Retry-After on 429", async () => {
-    const r = await receiver((n) => (n === 0 ? { status: 429, headers: { "retry-after": "3" }, body: "slow down" } : { status: 200 }));
+    const r = await receiver((n) =>
+      n === 0 ? { status: 429, headers: { "retry-after": "3" }, body: "slow down" } : { status: 200 },
+    );
     const { sleep, waits } = recordingSleep();
     const [res] = await createNotifier(webhookConfig(r.url), { env, redact, sleep }).notify(note);
     expect(res).toMatchObject({ ok: true, attempts: 2, status: 200 });
@@ -95,7 +109,10 @@ describe("webhook channel", () => {
   it("caps a long Retry-After at retry.maxMs", async () => {
     const r = await receiver((n) => (n === 0 ? { status: 503, headers: { "retry-after": "120" } } : { status: 200 }));
     const { sleep, waits } = recordingSleep();
-    const config = notificationsSchema.parse({ channels: [{ type: "webhook", name: "ops", url: r.url }], retry: { attempts: 3, baseMs: 100, maxMs: 1500 } });
+    const config = notificationsSchema.parse({
+      channels: [{ type: "webhook", name: "ops", url: r.url }],
+      retry: { attempts: 3, baseMs: 100, maxMs: 1500 },
+    });
     const [res] = await createNotifier(config, { env, redact, sleep }).notify(note);
     expect(res).toMatchObject({ ok: true, attempts: 2 });
     expect(waits).toEqual([1500]);
@@ -105,7 +122,14 @@ describe("webhook channel", () => {
     const r = await receiver(() => ({ status: 400, body: "invalid payload" }));
     const { sleep, waits } = recordingSleep();
     const [res] = await createNotifier(webhookConfig(r.url), { env, redact, sleep }).notify(note);
-    expect(res).toEqual({ channel: "ops", type: "webhook", ok: false, attempts: 1, status: 400, error: "HTTP 400 Bad Request: invalid payload" });
+    expect(res).toEqual({
+      channel: "ops",
+      type: "webhook",
+      ok: false,
+      attempts: 1,
+      status: 400,
+      error: "HTTP 400 Bad Request: invalid payload",
+    });
     expect(r.requests).toHaveLength(1);
     expect(waits).toEqual([]);
   });
@@ -121,7 +145,10 @@ describe("webhook channel", () => {
   it("abandons an attempt that gets no answer within timeoutMs and retries it", async () => {
     const r = await receiver((n) => (n === 0 ? "hang" : { status: 200 }));
     const { sleep } = recordingSleep();
-    const config = notificationsSchema.parse({ channels: [{ type: "webhook", name: "ops", url: r.url }], timeoutMs: 300 });
+    const config = notificationsSchema.parse({
+      channels: [{ type: "webhook", name: "ops", url: r.url }],
+      timeoutMs: 300,
+    });
     const [res] = await createNotifier(config, { env, redact, sleep }).notify(note);
     expect(res).toMatchObject({ ok: true, attempts: 2 });
     expect(r.requests).toHaveLength(2);
@@ -140,13 +167,21 @@ describe("webhook channel", () => {
   it("sends nothing and says which variable is missing when secretEnv is unset", async () => {
     const r = await receiver(() => ({ status: 200 }));
     const [res] = await createNotifier(webhookConfig(r.url), { env: {}, redact }).notify(note);
-    expect(res).toEqual({ channel: "ops", type: "webhook", ok: false, attempts: 0, error: "environment variable BRTOPS_WEBHOOK_SECRET not set" });
+    expect(res).toEqual({
+      channel: "ops",
+      type: "webhook",
+      ok: false,
+      attempts: 0,
+      error: "environment variable BRTOPS_WEBHOOK_SECRET not set",
+    });
     expect(r.requests).toHaveLength(0);
   });
 
   it("sends only the events a channel subscribed to", async () => {
     const r = await receiver(() => ({ status: 200 }));
-    const config = notificationsSchema.parse({ channels: [{ type: "webhook", name: "gates", url: r.url, events: ["gate", "go-decision"] }] });
+    const config = notificationsSchema.parse({
+      channels: [{ type: "webhook", name: "gates", url: r.url, events: ["gate", "go-decision"] }],
+    });
     const notifier = createNotifier(config, { env, redact });
     expect(await notifier.notify(note)).toEqual([]);
     expect(r.requests).toHaveLength(0);

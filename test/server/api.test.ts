@@ -30,7 +30,14 @@ describe("HTTP API", () => {
   });
 
   const call = (path: string, token: string | null, init: RequestInit = {}) =>
-    app.request(path, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json", ...(init.headers as Record<string, string> | undefined) } });
+    app.request(path, {
+      ...init,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        "content-type": "application/json",
+        ...(init.headers as Record<string, string> | undefined),
+      },
+    });
 
   it("stores only hashes of tokens", () => {
     const raw = readFileSync(join(p.root, ".brtops", "tokens.json"), "utf8");
@@ -77,14 +84,20 @@ describe("HTTP API", () => {
     const r = await call("/api/releases/1.1.0/approve", humToken, { method: "POST", body: "{not json" });
     expect(r.status).toBe(400);
     expect((await r.json()).error.message).toMatch(/not valid JSON/);
-    const r2 = await call("/api/releases/1.1.0/reject", humToken, { method: "POST", body: JSON.stringify({ step: "2.10" }) });
+    const r2 = await call("/api/releases/1.1.0/reject", humToken, {
+      method: "POST",
+      body: JSON.stringify({ step: "2.10" }),
+    });
     expect(r2.status).toBe(400);
     expect((await r2.json()).error.message).toMatch(/reason/);
     expect((await project.store.read("1.1.0")).events.length).toBe(before);
   });
 
   it("AI LEAD approving → 403 naming HUM LEAD", async () => {
-    const r = await call("/api/releases/1.1.0/approve", aiToken, { method: "POST", body: JSON.stringify({ step: "2.10" }) });
+    const r = await call("/api/releases/1.1.0/approve", aiToken, {
+      method: "POST",
+      body: JSON.stringify({ step: "2.10" }),
+    });
     expect(r.status).toBe(403);
     const e = (await r.json()).error;
     expect(e.code).toBe("E_NOT_AUTHORIZED");
@@ -99,7 +112,10 @@ describe("HTTP API", () => {
     const { nextStatus, reader } = statusStream(sse);
     expect((await nextStatus()).step).toBe("2.10");
 
-    const r = await call("/api/releases/1.1.0/approve", humToken, { method: "POST", body: JSON.stringify({ step: "2.10", note: "looks good" }) });
+    const r = await call("/api/releases/1.1.0/approve", humToken, {
+      method: "POST",
+      body: JSON.stringify({ step: "2.10", note: "looks good" }),
+    });
     expect(r.status).toBe(200);
     const body = await r.json();
     expect(body.recorded).toBe(true);
@@ -114,7 +130,10 @@ describe("HTTP API", () => {
     ctrl.abort();
     await reader.cancel().catch(() => {});
 
-    const again = await call("/api/releases/1.1.0/approve", humToken, { method: "POST", body: JSON.stringify({ step: "2.10" }) });
+    const again = await call("/api/releases/1.1.0/approve", humToken, {
+      method: "POST",
+      body: JSON.stringify({ step: "2.10" }),
+    });
     expect(again.status).toBe(409);
     expect((await again.json()).error.code).toBe("E_STEP_MISMATCH");
   });
@@ -123,12 +142,21 @@ describe("HTTP API", () => {
     await addUser(p.root, HUM, "correct horse battery", project.now());
     const raw = readFileSync(join(p.root, ".brtops", "users.json"), "utf8");
     expect(raw).not.toContain("correct horse battery");
-    const wrong = await call("/api/login", null, { method: "POST", body: JSON.stringify({ id: HUM, password: "wrong password" }) });
+    const wrong = await call("/api/login", null, {
+      method: "POST",
+      body: JSON.stringify({ id: HUM, password: "wrong password" }),
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get("set-cookie")).toBeNull();
-    const unknown = await call("/api/login", null, { method: "POST", body: JSON.stringify({ id: "nobody@example.com", password: "correct horse battery" }) });
+    const unknown = await call("/api/login", null, {
+      method: "POST",
+      body: JSON.stringify({ id: "nobody@example.com", password: "correct horse battery" }),
+    });
     expect(unknown.status).toBe(401);
-    const ok = await call("/api/login", null, { method: "POST", body: JSON.stringify({ id: HUM, password: "correct horse battery" }) });
+    const ok = await call("/api/login", null, {
+      method: "POST",
+      body: JSON.stringify({ id: HUM, password: "correct horse battery" }),
+    });
     expect(ok.status).toBe(200);
     const cookie = ok.headers.get("set-cookie")!;
     expect(cookie).toMatch(/HttpOnly/);
@@ -154,23 +182,38 @@ describe("HTTP API", () => {
     ctrl.abort();
     await reader.cancel().catch(() => {});
 
-    const unknown = await call("/api/releases/1.1.0/answer", humToken, { method: "POST", body: JSON.stringify({ id: "Q9", text: "yes" }) });
+    const unknown = await call("/api/releases/1.1.0/answer", humToken, {
+      method: "POST",
+      body: JSON.stringify({ id: "Q9", text: "yes" }),
+    });
     expect(unknown.status).toBe(400);
     expect((await unknown.json()).error.code).toBe("E_QUESTION_UNKNOWN");
-    const ok = await call("/api/releases/1.1.0/answer", humToken, { method: "POST", body: JSON.stringify({ id: "Q1", text: "Yes, first." }) });
+    const ok = await call("/api/releases/1.1.0/answer", humToken, {
+      method: "POST",
+      body: JSON.stringify({ id: "Q1", text: "Yes, first." }),
+    });
     expect(ok.status).toBe(200);
     expect((await ok.json()).openQuestions).toEqual([]);
 
-    const fb = await call("/api/releases/1.1.0/feedback", humToken, { method: "POST", body: JSON.stringify({ text: "Nice notes." }) });
+    const fb = await call("/api/releases/1.1.0/feedback", humToken, {
+      method: "POST",
+      body: JSON.stringify({ text: "Nice notes." }),
+    });
     expect(fb.status).toBe(200);
     expect((await fb.json()).feedback.at(-1)).toMatchObject({ text: "Nice notes.", by: HUM });
-    const empty = await call("/api/releases/1.1.0/feedback", humToken, { method: "POST", body: JSON.stringify({ text: "" }) });
+    const empty = await call("/api/releases/1.1.0/feedback", humToken, {
+      method: "POST",
+      body: JSON.stringify({ text: "" }),
+    });
     expect(empty.status).toBe(400);
   });
 });
 
 /** Reads `event: status` frames off an SSE response, one parsed status object per call. */
-function statusStream(sse: Response): { nextStatus: () => Promise<any>; reader: ReadableStreamDefaultReader<Uint8Array> } {
+function statusStream(sse: Response): {
+  nextStatus: () => Promise<any>;
+  reader: ReadableStreamDefaultReader<Uint8Array>;
+} {
   const reader = sse.body!.getReader();
   const dec = new TextDecoder();
   let buf = "";
@@ -181,7 +224,13 @@ function statusStream(sse: Response): { nextStatus: () => Promise<any>; reader: 
         const frame = buf.slice(0, i);
         buf = buf.slice(i + 2);
         if (!frame.includes("event: status")) continue;
-        return JSON.parse(frame.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n"));
+        return JSON.parse(
+          frame
+            .split("\n")
+            .filter((l) => l.startsWith("data:"))
+            .map((l) => l.slice(5).trim())
+            .join("\n"),
+        );
       }
       const { value, done } = await reader.read();
       if (done) throw new Error("stream ended");

@@ -34,12 +34,20 @@ describe("brtops serve / token / user", () => {
   });
 
   it("user add reads the password from stdin and stores an scrypt hash", () => {
-    const r = spawnSync(process.execPath, [CLI, "user", "add", HUM, "--json"], { cwd: p.root, input: "s3cret-password\n", encoding: "utf8" });
+    const r = spawnSync(process.execPath, [CLI, "user", "add", HUM, "--json"], {
+      cwd: p.root,
+      input: "s3cret-password\n",
+      encoding: "utf8",
+    });
     expect(r.status).toBe(0);
     const stored = readFileSync(join(p.root, ".brtops", "users.json"), "utf8");
     expect(stored).toContain(HUM);
     expect(stored).not.toContain("s3cret-password");
-    const short = spawnSync(process.execPath, [CLI, "user", "add", AI], { cwd: p.root, input: "short\n", encoding: "utf8" });
+    const short = spawnSync(process.execPath, [CLI, "user", "add", AI], {
+      cwd: p.root,
+      input: "short\n",
+      encoding: "utf8",
+    });
     expect(short.status).not.toBe(0);
   });
 
@@ -62,7 +70,10 @@ describe("brtops serve / token / user", () => {
     expect((await r.json()).step).toBe("2.10");
     // A dashboard left open holds a live event stream; stopping the server must not wait for it.
     const stream = new AbortController();
-    const sse = await fetch(`${url}/api/releases/1.1.0/events`, { headers: { authorization: `Bearer ${token}` }, signal: stream.signal });
+    const sse = await fetch(`${url}/api/releases/1.1.0/events`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: stream.signal,
+    });
     expect(sse.status).toBe(200);
     const reader = sse.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toContain("event: status");

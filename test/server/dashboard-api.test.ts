@@ -39,8 +39,15 @@ describe("dashboard API", () => {
     p?.cleanup();
   });
 
-  const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({ method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-  const bearer = (token: string, init: RequestInit = {}): RequestInit => ({ ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } });
+  const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  const bearer = (token: string, init: RequestInit = {}): RequestInit => ({
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+  });
   const eventCount = async () => (await project.store.read("1.1.0")).events.length;
 
   /** Signs in; returns the cookie pair and the CSRF token the page would use. */
@@ -83,12 +90,22 @@ describe("dashboard API", () => {
   });
 
   it("GET /api/me tells the identity, its role and what it may decide; 401 without credentials", async () => {
-    const hum = (await (await app.request("/api/me", bearer(humToken))).json());
-    expect(hum).toMatchObject({ id: HUM, role: "hum-lead", via: "bearer", csrfToken: null, can: { approve: true, reject: true, answer: true, feedback: true } });
-    const ai = (await (await app.request("/api/me", bearer(aiToken))).json());
-    expect(ai).toMatchObject({ id: AI, role: "ai-lead", can: { approve: false, reject: false, answer: false, feedback: true, ask: true } });
+    const hum = await (await app.request("/api/me", bearer(humToken))).json();
+    expect(hum).toMatchObject({
+      id: HUM,
+      role: "hum-lead",
+      via: "bearer",
+      csrfToken: null,
+      can: { approve: true, reject: true, answer: true, feedback: true },
+    });
+    const ai = await (await app.request("/api/me", bearer(aiToken))).json();
+    expect(ai).toMatchObject({
+      id: AI,
+      role: "ai-lead",
+      can: { approve: false, reject: false, answer: false, feedback: true, ask: true },
+    });
     const stranger = createToken(p.root, "mallory@example.com", project.now());
-    const m = (await (await app.request("/api/me", bearer(stranger))).json());
+    const m = await (await app.request("/api/me", bearer(stranger))).json();
     expect(m).toMatchObject({ role: null, can: { approve: false, feedback: false } });
     const none = await app.request("/api/me");
     expect(none.status).toBe(401);
@@ -102,11 +119,15 @@ describe("dashboard API", () => {
     expect(s.setCookie).toMatch(/Path=\/api/);
     expect(s.setCookie).toMatch(/Max-Age=43200/);
     expect(s.csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const me = (await (await app.request("/api/me", { headers: { cookie: s.cookie } })).json());
+    const me = await (await app.request("/api/me", { headers: { cookie: s.cookie } })).json();
     expect(me).toMatchObject({ id: HUM, via: "cookie", csrfToken: s.csrf });
-    const form = await app.request("/api/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `id=${encodeURIComponent(HUM)}&password=${encodeURIComponent(PW)}` });
+    const form = await app.request("/api/login", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `id=${encodeURIComponent(HUM)}&password=${encodeURIComponent(PW)}`,
+    });
     expect(form.status).toBe(400);
-    expect(((await form.json())).error.message).toMatch(/JSON body/);
+    expect((await form.json()).error.message).toMatch(/JSON body/);
     expect(form.headers.get("set-cookie")).toBeNull();
   });
 
@@ -114,10 +135,14 @@ describe("dashboard API", () => {
     const a = await login(app);
     const b = await login(app, HUM2);
     const before = await eventCount();
-    const feedback = (headers: Record<string, string>) => app.request("/api/releases/1.1.0/feedback", json({ text: "From the dashboard" }, { cookie: a.cookie, ...headers }));
+    const feedback = (headers: Record<string, string>) =>
+      app.request(
+        "/api/releases/1.1.0/feedback",
+        json({ text: "From the dashboard" }, { cookie: a.cookie, ...headers }),
+      );
     const missing = await feedback({});
     expect(missing.status).toBe(403);
-    const err = ((await missing.json())).error;
+    const err = (await missing.json()).error;
     expect(err.code).toBe("E_CSRF");
     expect(err.message).toMatch(/CSRF token is missing/);
     expect(err.hint).toMatch(/x-csrf-token/);
@@ -128,7 +153,7 @@ describe("dashboard API", () => {
     expect((await app.request("/api/releases/1.1.0", { headers: { cookie: a.cookie } })).status).toBe(200); // reading needs none
     const ok = await feedback({ "x-csrf-token": a.csrf, "sec-fetch-site": "same-origin" });
     expect(ok.status).toBe(200);
-    expect(((await ok.json())).feedback.at(-1)).toMatchObject({ by: HUM, text: "From the dashboard" });
+    expect((await ok.json()).feedback.at(-1)).toMatchObject({ by: HUM, text: "From the dashboard" });
     const viaBearer = await app.request("/api/releases/1.1.0/feedback", bearer(humToken, json({ text: "From CI" })));
     expect(viaBearer.status).toBe(200);
     expect(await eventCount()).toBe(before + 2);
@@ -138,9 +163,12 @@ describe("dashboard API", () => {
     await addUser(p.root, AI, PW, project.now());
     const s = await login(app, AI);
     const before = await eventCount();
-    const r = await app.request("/api/releases/1.1.0/approve", json({ step: "2.10" }, { cookie: s.cookie, "x-csrf-token": s.csrf }));
+    const r = await app.request(
+      "/api/releases/1.1.0/approve",
+      json({ step: "2.10" }, { cookie: s.cookie, "x-csrf-token": s.csrf }),
+    );
     expect(r.status).toBe(403);
-    expect(((await r.json())).error.code).toBe("E_NOT_AUTHORIZED");
+    expect((await r.json()).error.code).toBe("E_NOT_AUTHORIZED");
     expect(await eventCount()).toBe(before);
   });
 
@@ -150,14 +178,18 @@ describe("dashboard API", () => {
     const n = sessions();
     const noToken = await app.request("/api/logout", { method: "POST", headers: { cookie: s.cookie } });
     expect(noToken.status).toBe(403);
-    const out = await app.request("/api/logout", { method: "POST", headers: { cookie: s.cookie, "content-type": "application/x-www-form-urlencoded" }, body: `_csrf=${encodeURIComponent(s.csrf)}` });
+    const out = await app.request("/api/logout", {
+      method: "POST",
+      headers: { cookie: s.cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: `_csrf=${encodeURIComponent(s.csrf)}`,
+    });
     expect(out.status).toBe(200);
     expect(out.headers.get("set-cookie")).toMatch(/brtops_session=;.*Max-Age=0/);
     expect(sessions()).toBe(n - 1);
     expect((await app.request("/api/me", { headers: { cookie: s.cookie } })).status).toBe(401);
     const b = await app.request("/api/logout", bearer(humToken, { method: "POST" }));
     expect(b.status).toBe(400);
-    expect(((await b.json())).error.message).toMatch(/bearer token/);
+    expect((await b.json()).error.message).toMatch(/bearer token/);
     expect((await app.request("/api/me", bearer(humToken))).status).toBe(200);
   });
 
@@ -171,7 +203,7 @@ describe("dashboard API", () => {
       clock += 60_001;
       const r = await a.request("/api/me", { headers: { cookie: s.cookie } });
       expect(r.status).toBe(401);
-      expect(((await r.json())).error.code).toBe("E_NO_IDENTITY");
+      expect((await r.json()).error.code).toBe("E_NO_IDENTITY");
     } finally {
       await timed.close();
     }
@@ -185,7 +217,7 @@ describe("dashboard API", () => {
     const limited = await attempt(HUM, PW);
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("900");
-    const e = ((await limited.json())).error;
+    const e = (await limited.json()).error;
     expect(e.code).toBe("E_RATE_LIMITED");
     expect(e.message).toMatch(/try again in 15 minute/);
     expect(limited.headers.get("set-cookie")).toBeNull();
@@ -197,7 +229,9 @@ describe("dashboard API", () => {
 
   it("concurrent wrong guesses cannot slip past the limit", async () => {
     const a = createApp(project, { rateLimit: { now: () => 5_000_000 } });
-    const all = await Promise.all(Array.from({ length: 12 }, async (_, i) => a.request("/api/login", json({ id: HUM2, password: `guess ${i}` }))));
+    const all = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => a.request("/api/login", json({ id: HUM2, password: `guess ${i}` }))),
+    );
     const codes = all.map((r) => r.status);
     expect(codes.filter((c) => c === 401).length).toBe(5);
     expect(codes.filter((c) => c === 429).length).toBe(7);
@@ -221,7 +255,13 @@ describe("dashboard API", () => {
   it("GET /deployment shows deployment progress (none yet at 2.10); unknown release 404", async () => {
     const r = await app.request("/api/releases/1.1.0/deployment", bearer(aiToken));
     expect(r.status).toBe(200);
-    expect(await r.json()).toEqual({ release: "1.1.0", environment: "local", state: "awaiting-hum-lead", deployed: false, steps: [] });
+    expect(await r.json()).toEqual({
+      release: "1.1.0",
+      environment: "local",
+      state: "awaiting-hum-lead",
+      deployed: false,
+      steps: [],
+    });
     expect((await app.request("/api/releases/9.9.9/deployment", bearer(aiToken))).status).toBe(404);
     expect((await app.request("/api/releases/1.1.0/deployment")).status).toBe(401);
   });
@@ -230,21 +270,21 @@ describe("dashboard API", () => {
     const n = await eventCount();
     const r = await app.request("/api/releases/1.1.0/audit", bearer(aiToken));
     expect(r.status).toBe(200);
-    const a = (await r.json());
+    const a = await r.json();
     expect(a.verification).toMatchObject({ ok: true, count: n });
     expect(a.events).toHaveLength(n);
     expect(a.events[0]).toMatchObject({ seq: 1, type: "ReleaseRequested", actor: { id: AI } });
     expect(a.verification.lastHash).toBe(a.events.at(-1).hash);
-    const tail = (await (await app.request(`/api/releases/1.1.0/audit?after=${n - 2}`, bearer(aiToken))).json());
+    const tail = await (await app.request(`/api/releases/1.1.0/audit?after=${n - 2}`, bearer(aiToken))).json();
     expect(tail.events.map((e: { seq: number }) => e.seq)).toEqual([n - 1, n]);
     expect(tail.verification.count).toBe(n);
     const bad = await app.request("/api/releases/1.1.0/audit?after=last", bearer(aiToken));
     expect(bad.status).toBe(400);
-    expect(((await bad.json())).error.message).toMatch(/\?after/);
+    expect((await bad.json()).error.message).toMatch(/\?after/);
     expect((await app.request("/api/releases/9.9.9/audit", bearer(aiToken))).status).toBe(404);
     const invalid = await app.request("/api/releases/not-a-version/audit", bearer(aiToken));
     expect(invalid.status).toBe(400);
-    expect(((await invalid.json())).error.code).toBe("E_VERSION_INVALID");
+    expect((await invalid.json()).error.code).toBe("E_VERSION_INVALID");
   });
 
   it("GET /audit names the event where an edited log breaks", async () => {
@@ -255,7 +295,7 @@ describe("dashboard API", () => {
     const seq = JSON.parse(lines[i]!).seq as number;
     lines[i] = lines[i]!.replace('"From the dashboard"', '"From the dashboarD"');
     writeFileSync(file, lines.join("\n"));
-    const a = (await (await app.request("/api/releases/1.1.0/audit", bearer(aiToken))).json());
+    const a = await (await app.request("/api/releases/1.1.0/audit", bearer(aiToken))).json();
     expect(a.verification.ok).toBe(false);
     expect(a.verification.bad).toEqual({ seq, reason: expect.stringMatching(/content does not match its hash/) });
   });

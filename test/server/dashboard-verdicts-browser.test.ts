@@ -27,7 +27,13 @@ describe("dashboard: step verdicts in Chromium", () => {
     p = sampleProject();
     // The integration check fails; performance and security checks are not configured.
     const cfg = join(p.root, "brtops.config.yaml");
-    writeFileSync(cfg, readFileSync(cfg, "utf8").replace("- {name: smoke, run: [./scripts/check.sh]}", '- {name: smoke, run: [sh, -c, "echo 1 of 1 failed; exit 1"]}'));
+    writeFileSync(
+      cfg,
+      readFileSync(cfg, "utf8").replace(
+        "- {name: smoke, run: [./scripts/check.sh]}",
+        '- {name: smoke, run: [sh, -c, "echo 1 of 1 failed; exit 1"]}',
+      ),
+    );
     execFileSync("git", ["commit", "-q", "-am", "test: a failing integration check"], { cwd: p.root });
     expect(brtops(p.root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
     expect(brtops(p.root, HUM, ["sev", "SEV-1", "--reason", "verdicts on the dashboard"]).code).toBe(0);

@@ -41,9 +41,21 @@ function streamedBody(mib: number): { body: Readable; sent: () => number } {
  * close the connection while the body is still being sent (node:http, unlike fetch, hands over
  * that early answer).
  */
-function post(url: string, body: string | Readable, headers: Record<string, string> = {}): Promise<{ status: number; code: string | undefined }> {
+function post(
+  url: string,
+  body: string | Readable,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; code: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", agent: false, headers: { "content-type": "application/json", ...(typeof body === "string" ? { "content-length": String(Buffer.byteLength(body)) } : {}), ...headers } });
+    const req = request(url, {
+      method: "POST",
+      agent: false,
+      headers: {
+        "content-type": "application/json",
+        ...(typeof body === "string" ? { "content-length": String(Buffer.byteLength(body)) } : {}),
+        ...headers,
+      },
+    });
     let answered = false;
     req.on("response", (res) => {
       answered = true;
@@ -77,7 +89,10 @@ describe("brtops serve: request limits", () => {
     p = sampleProject();
     expect(brtops(p.root, AI, ["release", "1.1.0", "--to", "staging", "--json"]).json?.step).toBe("2.10");
     token = brtops(p.root, HUM, ["token", "create", HUM, "--json"]).json.token;
-    server = spawn(process.execPath, [CLI, "serve", "--port", "0", "--json"], { cwd: p.root, stdio: ["ignore", "pipe", "ignore"] });
+    server = spawn(process.execPath, [CLI, "serve", "--port", "0", "--json"], {
+      cwd: p.root,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     url = await new Promise<string>((res, rej) => {
       let out = "";
       server!.stdout!.on("data", (c) => {
@@ -112,7 +127,9 @@ describe("brtops serve: request limits", () => {
     const { hostname, port } = new URL(url);
     const head = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), hostname, () => {
-        socket.write(`POST /api/login HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${100 * MiB}\r\n\r\n`);
+        socket.write(
+          `POST /api/login HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${100 * MiB}\r\n\r\n`,
+        );
       });
       let got = "";
       socket.setEncoding("utf8");
@@ -130,8 +147,16 @@ describe("brtops serve: request limits", () => {
   });
 
   it("refuses a declared sign-in body over 16 KiB unread, and an identity over 256 characters", async () => {
-    expect(await post(`${url}/api/login`, JSON.stringify({ id: "x".repeat(20_000), password: "p" }))).toEqual({ status: 413, code: "E_BODY_TOO_LARGE" });
-    expect(await post(`${url}/api/login`, JSON.stringify({ id: `${"x".repeat(ServerLimits.identity)}@example.com`, password: "p" }))).toEqual({ status: 400, code: "E_BAD_REQUEST" });
+    expect(await post(`${url}/api/login`, JSON.stringify({ id: "x".repeat(20_000), password: "p" }))).toEqual({
+      status: 413,
+      code: "E_BODY_TOO_LARGE",
+    });
+    expect(
+      await post(
+        `${url}/api/login`,
+        JSON.stringify({ id: `${"x".repeat(ServerLimits.identity)}@example.com`, password: "p" }),
+      ),
+    ).toEqual({ status: 400, code: "E_BAD_REQUEST" });
   });
 
   it("sizes the limit per route after sign-in: a decision takes a long note, not a megabyte, declared or streamed", async () => {
@@ -139,7 +164,10 @@ describe("brtops serve: request limits", () => {
     const feedback = `${url}/api/releases/1.1.0/feedback`;
     // 20 KB is over the sign-in limit and within a decision's.
     expect((await post(feedback, JSON.stringify({ text: "long feedback ".repeat(1500) }), auth)).status).toBe(200);
-    expect(await post(feedback, JSON.stringify({ text: "x".repeat(MiB) }), auth)).toEqual({ status: 413, code: "E_BODY_TOO_LARGE" });
+    expect(await post(feedback, JSON.stringify({ text: "x".repeat(MiB) }), auth)).toEqual({
+      status: 413,
+      code: "E_BODY_TOO_LARGE",
+    });
     const before = rssOf(server!.pid!);
     const big = streamedBody(64);
     expect(await post(feedback, big.body, auth)).toEqual({ status: 413, code: "E_BODY_TOO_LARGE" });
@@ -149,7 +177,9 @@ describe("brtops serve: request limits", () => {
   }, 60_000);
 
   it("refuses an overlong release id in a path, on the event stream too", async () => {
-    const r = await fetch(`${url}/api/releases/${"9".repeat(5000)}/events`, { headers: { authorization: `Bearer ${token}` } });
+    const r = await fetch(`${url}/api/releases/${"9".repeat(5000)}/events`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(r.status).toBe(400);
     expect((await r.json()).error.code).toBe("E_BAD_REQUEST");
   });

@@ -10,10 +10,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openProject, type Project } from "../../src/engine/project.js";
 import { createApp } from "../../src/server/app.js";
 import { addUser } from "../../src/server/users.js";
-import { launchChromium, listen, pageFactory, screenshots, signIn, SLOW_TEST_MS, TEST_PASSWORDS, text, waitText } from "../support/browser.js";
+import {
+  launchChromium,
+  listen,
+  pageFactory,
+  screenshots,
+  signIn,
+  SLOW_TEST_MS,
+  TEST_PASSWORDS,
+  text,
+  waitText,
+} from "../support/browser.js";
 import { AI, HUM, HUM2, brtops, sampleProject, status } from "../support/cli.js";
 import { createTestService, deployTestServiceFrom, serviceEnvironment, type TestService } from "../support/service.js";
-
 
 describe("managing a release from the dashboard", () => {
   let browser: Browser;
@@ -89,7 +98,9 @@ describe("managing a release from the dashboard", () => {
   });
 
   it("GO RELEASE: the button explains itself in one line; the grant shows live on the other page", async () => {
-    expect(await text(bob, "#go-explain")).toMatch(/^Gates without findings are approved on this grant for SEV-2 and lower \(this release is SEV-3\)/);
+    expect(await text(bob, "#go-explain")).toMatch(
+      /^Gates without findings are approved on this grant for SEV-2 and lower \(this release is SEV-3\)/,
+    );
     await bob.locator("#go-release").click();
     await alice.locator("#go-info").waitFor();
     expect(await text(alice, "#go-info")).toContain(`GO RELEASE granted by ${HUM2}`);
@@ -109,91 +120,128 @@ describe("managing a release from the dashboard", () => {
     await form.locator("button").click();
     await bob.locator('#thread li[data-id="F1"] .reply').waitFor();
     expect(await text(bob, '#thread li[data-id="F1"] .reply .text')).toBe("Added: search coerces queries to strings.");
-    expect((await events()).find((e) => e.type === "FeedbackAddressed")).toMatchObject({ actor: { id: AI }, data: { id: "F1" } });
+    expect((await events()).find((e) => e.type === "FeedbackAddressed")).toMatchObject({
+      actor: { id: AI },
+      data: { id: "F1" },
+    });
     await agent.locator("#ask-text").fill("Should the release wait for the docs team?");
     await agent.locator("#ask-send").click();
     await alice.locator('#thread li[data-id="Q1"] form.answer-form').waitFor();
   });
 
-  it("at phase 5 the stakeholder signs off from the page; the others see it without a button of their own", async () => {
-    expect(brtops(p.root, HUM, ["approve", "--step", "2.10"]).code).toBe(0);
-    expect(brtops(p.root, AI, ["run"]).code).toBe(3);
-    await waitText(alice, "#step", "5.10");
-    await bob.locator("#signoff-stakeholders").waitFor();
-    for (const page of [alice, agent]) {
-      await page.waitForFunction((who) => document.querySelector("#signoffs")?.textContent?.includes(`waiting ${who}`), HUM2);
-      expect(await page.locator("#signoff-stakeholders").count()).toBe(0);
-    }
-    await shot(bob, "signoff");
-    await bob.locator("#signoff-stakeholders-note").fill("Looks good to me");
-    await bob.locator("#signoff-stakeholders").click();
-    await alice.waitForFunction(() => document.querySelector("#signoffs")?.textContent?.includes("1 of 1 — complete"));
-    await bob.waitForFunction(() => document.querySelector("#signoff-stakeholders") === null);
-    const note = (await events()).at(-1)!;
-    expect(note).toMatchObject({ type: "Note", actor: { id: HUM2 }, data: { kind: "signoff", data: { for: "stakeholders", decision: "approve" } } });
-    expect((note.data as { text: string }).text).toContain("Looks good to me");
-  }, SLOW_TEST_MS);
+  it(
+    "at phase 5 the stakeholder signs off from the page; the others see it without a button of their own",
+    async () => {
+      expect(brtops(p.root, HUM, ["approve", "--step", "2.10"]).code).toBe(0);
+      expect(brtops(p.root, AI, ["run"]).code).toBe(3);
+      await waitText(alice, "#step", "5.10");
+      await bob.locator("#signoff-stakeholders").waitFor();
+      for (const page of [alice, agent]) {
+        await page.waitForFunction(
+          (who) => document.querySelector("#signoffs")?.textContent?.includes(`waiting ${who}`),
+          HUM2,
+        );
+        expect(await page.locator("#signoff-stakeholders").count()).toBe(0);
+      }
+      await shot(bob, "signoff");
+      await bob.locator("#signoff-stakeholders-note").fill("Looks good to me");
+      await bob.locator("#signoff-stakeholders").click();
+      await alice.waitForFunction(() =>
+        document.querySelector("#signoffs")?.textContent?.includes("1 of 1 — complete"),
+      );
+      await bob.waitForFunction(() => document.querySelector("#signoff-stakeholders") === null);
+      const note = (await events()).at(-1)!;
+      expect(note).toMatchObject({
+        type: "Note",
+        actor: { id: HUM2 },
+        data: { kind: "signoff", data: { for: "stakeholders", decision: "approve" } },
+      });
+      expect((note.data as { text: string }).text).toContain("Looks good to me");
+    },
+    SLOW_TEST_MS,
+  );
 
-  it("a failed deployment shows Retry / Roll back / Continue to HUM LEADs only, usable at 390 px", async () => {
-    expect(brtops(p.root, HUM, ["approve", "--step", "5.10"]).code).toBe(0);
-    svc.setFailing("1.1.0");
-    expect(brtops(p.root, AI, ["run"]).code).toBe(1);
-    const step = status(p.root).incident.step as string;
-    for (const page of [alice, bob]) {
-      await page.locator("#incident #guide-rollback").waitFor(); // offered once the page knows something is deployed
-      expect(await page.locator("#guide-retry").count()).toBe(1);
-      expect(await page.locator("#guide-continue").count()).toBe(1);
-      expect(await text(page, "#incident h2")).toBe(`Incident at step ${step}`);
-    }
-    await shot(alice, "incident");
-    await agent.locator("#incident-info").waitFor();
-    await shot(agent, "incident-ai-lead");
-    expect(await agent.locator("#incident button").count()).toBe(0);
-    expect(await text(agent, "#incident pre")).toContain(`brtops guide rollback --step ${step}`);
-    await alice.locator("#rollback").waitFor(); // deployed: the controls offer a rollback too
+  it(
+    "a failed deployment shows Retry / Roll back / Continue to HUM LEADs only, usable at 390 px",
+    async () => {
+      expect(brtops(p.root, HUM, ["approve", "--step", "5.10"]).code).toBe(0);
+      svc.setFailing("1.1.0");
+      expect(brtops(p.root, AI, ["run"]).code).toBe(1);
+      const step = status(p.root).incident.step as string;
+      for (const page of [alice, bob]) {
+        await page.locator("#incident #guide-rollback").waitFor(); // offered once the page knows something is deployed
+        expect(await page.locator("#guide-retry").count()).toBe(1);
+        expect(await page.locator("#guide-continue").count()).toBe(1);
+        expect(await text(page, "#incident h2")).toBe(`Incident at step ${step}`);
+      }
+      await shot(alice, "incident");
+      await agent.locator("#incident-info").waitFor();
+      await shot(agent, "incident-ai-lead");
+      expect(await agent.locator("#incident button").count()).toBe(0);
+      expect(await text(agent, "#incident pre")).toContain(`brtops guide rollback --step ${step}`);
+      await alice.locator("#rollback").waitFor(); // deployed: the controls offer a rollback too
 
-    const phone = await open(HUM2, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-    await phone.locator("#guide-rollback").waitFor();
-    await phone.locator("#guide-rollback").click(); // opens the confirmation only
-    await phone.locator("#guide-rollback-ask").waitFor();
-    await phone.locator("#abort").click();
-    await phone.locator("#audit-count").click();
-    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    // One column: incident and controls come before the conversation, the deployment and the audit log.
-    const tops = await phone.evaluate(() => ["#incident", "#controls", "#conversation", "#deploy", "#audit-card"].map((s) => document.querySelector(s)!.getBoundingClientRect().top));
-    expect(tops).toEqual([...tops].sort((a, b) => a - b));
-    await phone.locator("#incident").scrollIntoViewIfNeeded();
-    await shot(phone, "phone-incident", false);
-    await phone.locator("#controls").scrollIntoViewIfNeeded();
-    await shot(phone, "phone-controls", false);
-    const box = await phone.locator("#guide-rollback-confirm").boundingBox();
-    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
-    await phone.locator("#guide-rollback-cancel").click();
-    await phone.locator("#abort-cancel").click();
-    expect(await phone.locator("#guide-rollback").isVisible()).toBe(true);
-    expect((await events()).at(-1)!.type).not.toBe("IncidentGuidance");
-  }, SLOW_TEST_MS);
+      const phone = await open(HUM2, {
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+      });
+      await phone.locator("#guide-rollback").waitFor();
+      await phone.locator("#guide-rollback").click(); // opens the confirmation only
+      await phone.locator("#guide-rollback-ask").waitFor();
+      await phone.locator("#abort").click();
+      await phone.locator("#audit-count").click();
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      // One column: incident and controls come before the conversation, the deployment and the audit log.
+      const tops = await phone.evaluate(() =>
+        ["#incident", "#controls", "#conversation", "#deploy", "#audit-card"].map(
+          (s) => document.querySelector(s)!.getBoundingClientRect().top,
+        ),
+      );
+      expect(tops).toEqual([...tops].sort((a, b) => a - b));
+      await phone.locator("#incident").scrollIntoViewIfNeeded();
+      await shot(phone, "phone-incident", false);
+      await phone.locator("#controls").scrollIntoViewIfNeeded();
+      await shot(phone, "phone-controls", false);
+      const box = await phone.locator("#guide-rollback-confirm").boundingBox();
+      expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+      await phone.locator("#guide-rollback-cancel").click();
+      await phone.locator("#abort-cancel").click();
+      expect(await phone.locator("#guide-rollback").isVisible()).toBe(true);
+      expect((await events()).at(-1)!.type).not.toBe("IncidentGuidance");
+    },
+    SLOW_TEST_MS,
+  );
 
-  it("Roll back asks for confirmation and records the guidance; `brtops run` then rolls back and the pages show it", async () => {
-    const before = (await events()).length;
-    await alice.locator("#guide-note").fill("health is red");
-    await alice.locator("#guide-rollback").click();
-    expect(await text(alice, "#guide-rollback-ask")).toContain("back to v1.0.0");
-    expect((await events()).length).toBe(before); // nothing recorded before the confirmation
-    await alice.locator("#guide-rollback-confirm").click();
-    await bob.waitForFunction(() => document.querySelector("#state")?.textContent === "rolling-back");
-    // The other page may see the new state (SSE) before this page has the POST's answer: wait for it.
-    await alice.locator("#toast", { hasText: "brtops run --release 1.1.0" }).waitFor();
-    const guidance = (await events()).at(-1)!;
-    expect(guidance).toMatchObject({ type: "IncidentGuidance", actor: { id: HUM }, data: { choice: "rollback", note: "health is red" } });
-    expect(await bob.locator("#incident").isHidden()).toBe(true); // hidden with the same status update
-    expect(await bob.locator("#stopping-info").innerText()).toContain("Rollback recorded");
+  it(
+    "Roll back asks for confirmation and records the guidance; `brtops run` then rolls back and the pages show it",
+    async () => {
+      const before = (await events()).length;
+      await alice.locator("#guide-note").fill("health is red");
+      await alice.locator("#guide-rollback").click();
+      expect(await text(alice, "#guide-rollback-ask")).toContain("back to v1.0.0");
+      expect((await events()).length).toBe(before); // nothing recorded before the confirmation
+      await alice.locator("#guide-rollback-confirm").click();
+      await bob.waitForFunction(() => document.querySelector("#state")?.textContent === "rolling-back");
+      // The other page may see the new state (SSE) before this page has the POST's answer: wait for it.
+      await alice.locator("#toast", { hasText: "brtops run --release 1.1.0" }).waitFor();
+      const guidance = (await events()).at(-1)!;
+      expect(guidance).toMatchObject({
+        type: "IncidentGuidance",
+        actor: { id: HUM },
+        data: { choice: "rollback", note: "health is red" },
+      });
+      expect(await bob.locator("#incident").isHidden()).toBe(true); // hidden with the same status update
+      expect(await bob.locator("#stopping-info").innerText()).toContain("Rollback recorded");
 
-    brtops(p.root, AI, ["run"]);
-    await waitText(bob, "#state", "rolled-back");
-    await waitText(alice, "#state", "rolled-back");
-    expect(await svc.currentVersion()).toBe("1.0.0");
-    await alice.waitForFunction(() => document.querySelectorAll("#controls button, #incident button").length === 0);
-    expect(problems).toEqual([]);
-  }, SLOW_TEST_MS);
+      brtops(p.root, AI, ["run"]);
+      await waitText(bob, "#state", "rolled-back");
+      await waitText(alice, "#state", "rolled-back");
+      expect(await svc.currentVersion()).toBe("1.0.0");
+      await alice.waitForFunction(() => document.querySelectorAll("#controls button, #incident button").length === 0);
+      expect(problems).toEqual([]);
+    },
+    SLOW_TEST_MS,
+  );
 });

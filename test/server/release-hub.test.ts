@@ -47,12 +47,19 @@ class CountingStore extends FileStore {
 
 /** The same log behind a store that is not a FileStore and cannot be watched (like a remote store without notifications). */
 function unwatchable(inner: Store): Store {
-  return { list: () => inner.list(), read: (r, from) => inner.read(r, from), append: (r, last, drafts) => inner.append(r, last, drafts), exclusive: (k, fn) => inner.exclusive(k, fn), close: () => inner.close() };
+  return {
+    list: () => inner.list(),
+    read: (r, from) => inner.read(r, from),
+    append: (r, last, drafts) => inner.append(r, last, drafts),
+    exclusive: (k, fn) => inner.exclusive(k, fn),
+    close: () => inner.close(),
+  };
 }
 
 const decoder = new TextDecoder();
 const frameSeq = (bytes: Uint8Array): number => Number(/^id: (\d+)$/m.exec(decoder.decode(bytes))?.[1]);
-const frameData = (bytes: Uint8Array): { lastSeq: number; feedback: { text: string }[] } => JSON.parse(/^data: (.*)$/m.exec(decoder.decode(bytes))![1]!);
+const frameData = (bytes: Uint8Array): { lastSeq: number; feedback: { text: string }[] } =>
+  JSON.parse(/^data: (.*)$/m.exec(decoder.decode(bytes))![1]!);
 
 describe("ReleaseHub", () => {
   let base: string;
@@ -90,7 +97,9 @@ describe("ReleaseHub", () => {
   it("serves the folded status and sees an append made by another process", async () => {
     const first = await hub.status("1.1.0");
     expect(first.seq).toBe(21);
-    expect(JSON.parse(first.json)).toEqual(JSON.parse(JSON.stringify(statusView(foldEvents((await store.read("1.1.0")).events)!, "1.1.0"))));
+    expect(JSON.parse(first.json)).toEqual(
+      JSON.parse(JSON.stringify(statusView(foldEvents((await store.read("1.1.0")).events)!, "1.1.0"))),
+    );
     // Nothing appended: the same serialised object is served again.
     expect(await hub.status("v1.1.0")).toBe(first);
 
@@ -98,7 +107,9 @@ describe("ReleaseHub", () => {
     const after = await hub.status("1.1.0");
     expect(after.seq).toBe(22);
     expect(JSON.parse(after.json).lastSeq).toBe(22);
-    expect(JSON.parse(after.json)).toEqual(JSON.parse(JSON.stringify(statusView(foldEvents((await store.read("1.1.0")).events)!, "1.1.0"))));
+    expect(JSON.parse(after.json)).toEqual(
+      JSON.parse(JSON.stringify(statusView(foldEvents((await store.read("1.1.0")).events)!, "1.1.0"))),
+    );
   });
 
   it("sends two subscribers the same frame for an append by another process", async () => {
@@ -169,7 +180,11 @@ describe("ReleaseHub", () => {
     let last = 21;
     const appends = (async () => {
       for (let i = 0; i < 30; i++) {
-        last = (await writer.append("1.1.0", last, [draft("FeedbackGiven", AT, HUM, { id: `F${i + 1}`, phase: 1, step: "1.1", text: `feedback ${i}` })]))[0]!.seq;
+        last = (
+          await writer.append("1.1.0", last, [
+            draft("FeedbackGiven", AT, HUM, { id: `F${i + 1}`, phase: 1, step: "1.1", text: `feedback ${i}` }),
+          ])
+        )[0]!.seq;
         await new Promise((r) => setImmediate(r));
       }
     })();
@@ -188,7 +203,10 @@ describe("ReleaseHub", () => {
   });
 
   it("refuses an unknown or invalid release with the API's error codes, subscribing nothing", async () => {
-    await expect(hub.status("9.9.9")).rejects.toMatchObject({ code: "E_NO_ACTIVE_RELEASE", message: expect.stringContaining("9.9.9") });
+    await expect(hub.status("9.9.9")).rejects.toMatchObject({
+      code: "E_NO_ACTIVE_RELEASE",
+      message: expect.stringContaining("9.9.9"),
+    });
     await expect(hub.subscribe("9.9.9")).rejects.toMatchObject({ code: "E_NO_ACTIVE_RELEASE" });
     await expect(hub.subscribe("not-a-version")).rejects.toMatchObject({ code: "E_VERSION_INVALID" });
     expect(hub.subscriberCount("9.9.9")).toBe(0);
@@ -199,7 +217,10 @@ describe("ReleaseHub", () => {
     expect((await hub.status("1.1.0")).seq).toBe(21);
     const other = mkdtempSync(join(base, "backup-"));
     const backup = new FileStore(other);
-    await backup.append("1.1.0", 0, [draft("ReleaseRequested", AT, HUM, { version: "1.1.0", environment: "production" }), draft("Note", AT, HUM, { text: "restored" })]);
+    await backup.append("1.1.0", 0, [
+      draft("ReleaseRequested", AT, HUM, { version: "1.1.0", environment: "production" }),
+      draft("Note", AT, HUM, { text: "restored" }),
+    ]);
     copyFileSync(backup.logPath("1.1.0"), store.logPath("1.1.0"));
     const s = JSON.parse((await hub.status("1.1.0")).json) as { lastSeq: number; environment: string };
     expect(s).toMatchObject({ lastSeq: 2, environment: "production" });
@@ -212,7 +233,8 @@ describe("ReleaseHub", () => {
   });
 
   it("keeps at most maxIdle releases folded: the least recently read is dropped, a streamed one never, and a dropped one reads right again", async () => {
-    for (const v of ["1.2.0", "1.3.0", "1.4.0"]) await store.append(v, 0, [draft("ReleaseRequested", AT, HUM, { version: v, environment: "staging" })]);
+    for (const v of ["1.2.0", "1.3.0", "1.4.0"])
+      await store.append(v, 0, [draft("ReleaseRequested", AT, HUM, { version: v, environment: "staging" })]);
     const small = new ReleaseHub(store, { pollMs: 50, maxIdle: 2 });
     const feed = await small.subscribe("1.1.0"); // streamed: never dropped
     await small.status("1.2.0");
@@ -234,8 +256,13 @@ describe("ReleaseHub", () => {
   });
 
   it("summaries lists every release from the shared sessions, with appends by others", async () => {
-    await store.append("1.2.0", 0, [draft("ReleaseRequested", AT, HUM, { version: "1.2.0", environment: "production" })]);
-    expect((await hub.summaries()).map((r) => [r.version, r.environment])).toEqual([["1.1.0", "staging"], ["1.2.0", "production"]]);
+    await store.append("1.2.0", 0, [
+      draft("ReleaseRequested", AT, HUM, { version: "1.2.0", environment: "production" }),
+    ]);
+    expect((await hub.summaries()).map((r) => [r.version, r.environment])).toEqual([
+      ["1.1.0", "staging"],
+      ["1.2.0", "production"],
+    ]);
     const before = await hub.session("1.1.0");
     await run(process.execPath, [appender, root, "1.1.0", "from another process"]);
     const [first] = await hub.summaries();
@@ -270,11 +297,21 @@ describe("the events endpoint over real HTTP", () => {
   });
 
   /** An SSE client: resolves its frames' ids as they come. */
-  function client(): { ids: number[]; nextId: () => Promise<number>; res: Promise<IncomingMessage>; close: () => void } {
+  function client(): {
+    ids: number[];
+    nextId: () => Promise<number>;
+    res: Promise<IncomingMessage>;
+    close: () => void;
+  } {
     const ids: number[] = [];
     const waiters: ((id: number) => void)[] = [];
     let buf = "";
-    const req = request({ host: "127.0.0.1", port, path: "/api/releases/1.1.0/events", headers: { authorization: `Bearer ${token}` } });
+    const req = request({
+      host: "127.0.0.1",
+      port,
+      path: "/api/releases/1.1.0/events",
+      headers: { authorization: `Bearer ${token}` },
+    });
     const res = new Promise<IncomingMessage>((ok, fail) => {
       req.on("response", (r) => {
         r.setEncoding("utf8");

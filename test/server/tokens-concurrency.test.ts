@@ -47,9 +47,14 @@ describe("tokens.json and users.json under concurrent writers", () => {
   it("a lock left by a process that died is taken over", async () => {
     const root = mkdtempSync(join(base, "p-"));
     mkdirSync(join(root, ".brtops"));
-    writeFileSync(join(root, ".brtops/tokens.json.lock"), JSON.stringify({ pid: 2 ** 22 + 17, host: hostname(), since: "2026-01-01T00:00:00.000Z" }));
+    writeFileSync(
+      join(root, ".brtops/tokens.json.lock"),
+      JSON.stringify({ pid: 2 ** 22 + 17, host: hostname(), since: "2026-01-01T00:00:00.000Z" }),
+    );
     const out = await run(process.execPath, [writer, root, "x@example.com", "1"]);
-    expect(identityForToken(root, (JSON.parse(out.stdout) as string[])[0]!, new Date().toISOString())).toBe("x@example.com");
+    expect(identityForToken(root, (JSON.parse(out.stdout) as string[])[0]!, new Date().toISOString())).toBe(
+      "x@example.com",
+    );
     expect(readdirSync(join(root, ".brtops")).sort()).toEqual(["tokens.json", "users.json"]);
   });
 });

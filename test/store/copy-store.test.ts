@@ -49,7 +49,8 @@ describe.skipIf(postgresSkipped())("copyStore", () => {
       { release: "2.1.0-rc.1", events: 2, copied: 2, skipped: false },
     ]);
     expect(await dump(pg.store)).toBe(await dump(file.store));
-    for (const r of await pg.store.list()) expect(verifyChain(r.release, (await pg.store.read(r.release)).events).ok).toBe(true);
+    for (const r of await pg.store.list())
+      expect(verifyChain(r.release, (await pg.store.read(r.release)).events).ok).toBe(true);
     expect(progress.filter((p) => p.release === "2.1.0").map((p) => p.copied)).toEqual([0, 2, 4, 6]);
 
     const back = new FileStore(mkdtempSync(join(tmpdir(), "brtops-back-")));
@@ -73,7 +74,11 @@ describe.skipIf(postgresSkipped())("copyStore", () => {
   it("resumes an interrupted copy when the target holds a prefix of the source", async () => {
     await seed(file.store);
     const src = (await file.store.read("2.1.0")).events;
-    await pg.store.append("2.1.0", 0, src.slice(0, 2).map((e) => ({ type: e.type, at: e.at, actor: e.actor, data: e.data }) as never));
+    await pg.store.append(
+      "2.1.0",
+      0,
+      src.slice(0, 2).map((e) => ({ type: e.type, at: e.at, actor: e.actor, data: e.data }) as never),
+    );
     const r = await copyStore(file.store, pg.store, { releases: ["2.1.0"] });
     expect(r.releases).toEqual([{ release: "2.1.0", events: 6, copied: 4, skipped: false }]);
     expect(JSON.stringify((await pg.store.read("2.1.0")).events)).toBe(JSON.stringify(src));
@@ -82,7 +87,10 @@ describe.skipIf(postgresSkipped())("copyStore", () => {
   it("refuses with E_CONFLICT when the target has the release with different events, writing nothing", async () => {
     await seed(file.store);
     await pg.store.append("2.1.0", 0, [note("something else")]);
-    await expect(copyStore(file.store, pg.store)).rejects.toMatchObject({ code: "E_CONFLICT", details: { release: "2.1.0" } });
+    await expect(copyStore(file.store, pg.store)).rejects.toMatchObject({
+      code: "E_CONFLICT",
+      details: { release: "2.1.0" },
+    });
     expect((await pg.store.list()).map((r) => r.release)).toEqual(["2.1.0"]);
     expect((await pg.store.read("2.1.0")).events).toHaveLength(1);
   });
@@ -101,7 +109,10 @@ describe.skipIf(postgresSkipped())("copyStore", () => {
     const r = await copyStore(file.store, pg.store, { releases: ["2.1.0-rc.1"] });
     expect(r.releases.map((x) => x.release)).toEqual(["2.1.0-rc.1"]);
     expect((await pg.store.list()).map((x) => x.release)).toEqual(["2.1.0-rc.1"]);
-    await expect(copyStore(file.store, pg.store, { releases: ["1.0.0", "9.9.9"] })).rejects.toMatchObject({ code: "E_RELEASE_NOT_FOUND", details: { missing: ["9.9.9"] } });
+    await expect(copyStore(file.store, pg.store, { releases: ["1.0.0", "9.9.9"] })).rejects.toMatchObject({
+      code: "E_RELEASE_NOT_FOUND",
+      details: { missing: ["9.9.9"] },
+    });
     expect((await pg.store.list()).map((x) => x.release)).toEqual(["2.1.0-rc.1"]);
   });
 });

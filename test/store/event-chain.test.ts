@@ -4,7 +4,13 @@ import type { AnyEvent } from "../../src/core/events.js";
 import { chain, checkRecordedHeads, GENESIS, hashEvent, verifyChain } from "../../src/store/event-chain.js";
 
 const actor = { id: "agent@example.com", role: "ai-lead" } as const;
-const log = (): AnyEvent[] => chain("2.1.0", 0, GENESIS, [1, 2, 3, 4].map((i) => ({ type: "Note", at: `2026-01-01T00:00:0${i}Z`, actor, data: { text: `n${i}` } })));
+const log = (): AnyEvent[] =>
+  chain(
+    "2.1.0",
+    0,
+    GENESIS,
+    [1, 2, 3, 4].map((i) => ({ type: "Note", at: `2026-01-01T00:00:0${i}Z`, actor, data: { text: `n${i}` } })),
+  );
 
 /** Re-hashes event `i` after a change: its own hash is right again. */
 function rehash(events: AnyEvent[], i: number): void {

@@ -70,12 +70,23 @@ describe("FileStore across real processes", () => {
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), "brtops-procs-"));
     bundle = join(tmp, "store-file.mjs");
-    await build({ entryPoints: [join(repo, "src/store/store-file.ts")], bundle: true, platform: "node", format: "esm", outfile: bundle, logLevel: "silent" });
+    await build({
+      entryPoints: [join(repo, "src/store/store-file.ts")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: bundle,
+      logLevel: "silent",
+    });
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-    const p = spawn(process.execPath, [child, bundle, ...args], { cwd: tmp, env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+    const p = spawn(process.execPath, [child, bundle, ...args], {
+      cwd: tmp,
+      env: { ...process.env, ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     p.stdout.on("data", (b: Buffer) => (out += b.toString()));

@@ -29,7 +29,10 @@ describe.skipIf(postgresSkipped())("lease claims with SKIP LOCKED", () => {
       expect(released).toBe(false);
       expect(got).toBe(false);
       // The refused claim changed nothing: the row still names runner-a (read inside the locker's transaction).
-      expect((await locker.query("SELECT holder FROM brtops_leases WHERE release = $1 AND step = $2", ["2.1.0", "6.1"])).rows).toEqual([{ holder: "runner-a" }]);
+      expect(
+        (await locker.query("SELECT holder FROM brtops_leases WHERE release = $1 AND step = $2", ["2.1.0", "6.1"]))
+          .rows,
+      ).toEqual([{ holder: "runner-a" }]);
       await locker.query("ROLLBACK");
       expect(await s.claimLease("2.1.0", "6.1", "runner-b", 60_000)).toBe(true); // once the lock is gone the expired lease is taken over
       expect((await s.leaseHolder("2.1.0", "6.1"))?.holder).toBe("runner-b");
@@ -49,9 +52,11 @@ describe.skipIf(postgresSkipped())("lease claims with SKIP LOCKED", () => {
       const q = new Client({ connectionString: h.url });
       await q.connect();
       try {
-        const before = (await q.query("SELECT acquired_at, expires_at FROM brtops_leases WHERE step = '6.2'")).rows[0] as { acquired_at: Date; expires_at: Date };
+        const before = (await q.query("SELECT acquired_at, expires_at FROM brtops_leases WHERE step = '6.2'"))
+          .rows[0] as { acquired_at: Date; expires_at: Date };
         expect(await peers[got.indexOf(true)]!.claimLease("2.1.0", "6.2", winner, 120_000)).toBe(true);
-        const after = (await q.query("SELECT acquired_at, expires_at FROM brtops_leases WHERE step = '6.2'")).rows[0] as { acquired_at: Date; expires_at: Date };
+        const after = (await q.query("SELECT acquired_at, expires_at FROM brtops_leases WHERE step = '6.2'"))
+          .rows[0] as { acquired_at: Date; expires_at: Date };
         expect(after.acquired_at.getTime()).toBe(before.acquired_at.getTime());
         expect(after.expires_at.getTime()).toBeGreaterThan(before.expires_at.getTime());
       } finally {

@@ -32,7 +32,8 @@ describe("locks that know their owner", () => {
   const dirs: string[] = [];
   let cleanup: (() => void) | undefined;
   afterEach(() => {
-    for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null && c.pid && c.pid > 0) c.kill("SIGKILL");
+    for (const c of children.splice(0))
+      if (c.exitCode === null && c.signalCode === null && c.pid && c.pid > 0) c.kill("SIGKILL");
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
     cleanup?.();
     cleanup = undefined;
@@ -57,7 +58,15 @@ describe("locks that know their owner", () => {
     children.push(sleeper);
     const real = waitForProc(sleeper.pid!);
     const lock = join(dir, "x.lock");
-    writeFileSync(lock, JSON.stringify({ pid: sleeper.pid, host: hostname(), since: "2020-01-01T00:00:00.000Z", startTime: String(Number(real) + 12345) }));
+    writeFileSync(
+      lock,
+      JSON.stringify({
+        pid: sleeper.pid,
+        host: hostname(),
+        since: "2020-01-01T00:00:00.000Z",
+        startTime: String(Number(real) + 12345),
+      }),
+    );
     expect(tryLock(lock)).toBe(true);
     expect(readHolder(lock)!.pid).toBe(process.pid);
     unlock(lock);
@@ -70,7 +79,10 @@ describe("locks that know their owner", () => {
     children.push(sleeper);
     const lock = join(dir, "x.lock");
     const since = new Date(Date.now() - 90_000).toISOString();
-    writeFileSync(lock, JSON.stringify({ pid: sleeper.pid, host: hostname(), since, startTime: waitForProc(sleeper.pid!) }));
+    writeFileSync(
+      lock,
+      JSON.stringify({ pid: sleeper.pid, host: hostname(), since, startTime: waitForProc(sleeper.pid!) }),
+    );
     expect(tryLock(lock)).toBe(false);
     expect(() => lockSync(lock, 50)).toThrow(/since .* \(9\d s ago\)/);
     expect(readHolder(lock)!.pid).toBe(sleeper.pid);
@@ -87,7 +99,13 @@ describe("locks that know their owner", () => {
     const real = waitForProc(sleeper.pid!);
     const lockDir = join(root, ".brtops/releases/1.1.0");
     mkdirSync(lockDir, { recursive: true });
-    const stale = { pid: sleeper.pid, host: hostname(), since: "2020-01-01T00:00:00.000Z", startTime: String(Number(real) + 777), purpose: "run" };
+    const stale = {
+      pid: sleeper.pid,
+      host: hostname(),
+      since: "2020-01-01T00:00:00.000Z",
+      startTime: String(Number(real) + 777),
+      purpose: "run",
+    };
     writeFileSync(join(lockDir, "run.lock"), JSON.stringify(stale));
     writeFileSync(join(lockDir, "events.jsonl.lock"), JSON.stringify(stale));
     const r = brtops(root, AI, ["run", "--json"]);

@@ -80,7 +80,11 @@ describe("openStore without a server", () => {
       logLevel: "silent",
     });
     const run = async (...args: string[]) => {
-      const { stdout } = await promisify(execFile)(process.execPath, [join(here, "fixtures/open-store-child.mjs"), join(out, "open-store.js"), ...args], { cwd: tmp });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [join(here, "fixtures/open-store-child.mjs"), join(out, "open-store.js"), ...args],
+        { cwd: tmp },
+      );
       return JSON.parse(stdout) as Record<string, unknown>;
     };
     expect(await run(join(tmp, "proj"))).toEqual({ ok: true, kind: "FileStore", seq: 1 });

@@ -28,7 +28,10 @@ describe.skipIf(postgresSkipped())("PostgreSQL store", () => {
       try {
         const stores = await Promise.all(Array.from({ length: 8 }, () => PostgresStore.open(db.url, { poolSize: 1 })));
         await Promise.all(stores.map((s) => s.close()));
-        const applied = await rows<{ version: number; name: string }>(db.url, "SELECT version, name FROM brtops_migrations ORDER BY version");
+        const applied = await rows<{ version: number; name: string }>(
+          db.url,
+          "SELECT version, name FROM brtops_migrations ORDER BY version",
+        );
         expect(applied).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
         const again = await PostgresStore.open(db.url);
         await again.close();
@@ -43,7 +46,10 @@ describe.skipIf(postgresSkipped())("PostgreSQL store", () => {
       try {
         await (await PostgresStore.open(db.url)).close();
         await rows(db.url, "INSERT INTO brtops_migrations (version, name) VALUES (99, 'from the future')");
-        await expect(PostgresStore.open(db.url)).rejects.toMatchObject({ code: "E_STORE", message: expect.stringContaining("version 99") });
+        await expect(PostgresStore.open(db.url)).rejects.toMatchObject({
+          code: "E_STORE",
+          message: expect.stringContaining("version 99"),
+        });
       } finally {
         await db.drop();
       }
@@ -54,8 +60,19 @@ describe.skipIf(postgresSkipped())("PostgreSQL store", () => {
       try {
         const [e] = await h.store.append("2.1.0", 0, [note("hello", "bob")]);
         const [row] = await rows<Record<string, unknown>>(h.url, "SELECT * FROM brtops_events");
-        expect(row).toMatchObject({ release: "2.1.0", seq: 1, type: "Note", actor_id: "bob", actor_role: "member", prev: e!.prev, hash: e!.hash, body: JSON.stringify(e) });
-        expect(await rows(h.url, "SELECT release, last_seq, last_hash FROM brtops_releases")).toEqual([{ release: "2.1.0", last_seq: 1, last_hash: e!.hash }]);
+        expect(row).toMatchObject({
+          release: "2.1.0",
+          seq: 1,
+          type: "Note",
+          actor_id: "bob",
+          actor_role: "member",
+          prev: e!.prev,
+          hash: e!.hash,
+          body: JSON.stringify(e),
+        });
+        expect(await rows(h.url, "SELECT release, last_seq, last_hash FROM brtops_releases")).toEqual([
+          { release: "2.1.0", last_seq: 1, last_hash: e!.hash },
+        ]);
       } finally {
         await h.cleanup();
       }
@@ -87,7 +104,10 @@ describe.skipIf(postgresSkipped())("PostgreSQL store", () => {
         expect(await s.claimLease("2.1.0", "4.3", "runner-b", 60_000)).toBe(false);
         expect(await s.claimLease("2.1.0", "4.4", "runner-b", 60_000)).toBe(true);
         expect(await s.claimLease("2.1.0", "4.3", "runner-a", 60_000)).toBe(true);
-        expect(await s.leaseHolder("2.1.0", "4.3")).toMatchObject({ holder: "runner-a", expiresAt: expect.stringMatching(/Z$/) });
+        expect(await s.leaseHolder("2.1.0", "4.3")).toMatchObject({
+          holder: "runner-a",
+          expiresAt: expect.stringMatching(/Z$/),
+        });
         expect(await s.renewLease("2.1.0", "4.3", "runner-b", 60_000)).toBe(false);
         expect(await s.renewLease("2.1.0", "4.3", "runner-a", 60_000)).toBe(true);
         expect(await s.releaseLease("2.1.0", "4.3", "runner-b")).toBe(false);
@@ -121,7 +141,9 @@ describe.skipIf(postgresSkipped())("PostgreSQL store", () => {
         const peers = (await Promise.all(Array.from({ length: 20 }, () => h.openPeer()))) as PostgresStore[];
         const got = await Promise.all(peers.map((p, i) => p.claimLease("2.1.0", "6.1", `runner-${i}`, 60_000)));
         expect(got.filter(Boolean)).toHaveLength(1);
-        expect((await (h.store as PostgresStore).leaseHolder("2.1.0", "6.1"))?.holder).toBe(`runner-${got.indexOf(true)}`);
+        expect((await (h.store as PostgresStore).leaseHolder("2.1.0", "6.1"))?.holder).toBe(
+          `runner-${got.indexOf(true)}`,
+        );
       } finally {
         await h.cleanup();
       }
@@ -131,7 +153,8 @@ describe.skipIf(postgresSkipped())("PostgreSQL store", () => {
       const h = await postgresHarness(server());
       try {
         const s = h.store as PostgresStore;
-        for (const ttl of [0, -5, 1.5, Number.NaN]) await expect(s.claimLease("2.1.0", "4.3", "a", ttl)).rejects.toMatchObject({ code: "E_USAGE" });
+        for (const ttl of [0, -5, 1.5, Number.NaN])
+          await expect(s.claimLease("2.1.0", "4.3", "a", ttl)).rejects.toMatchObject({ code: "E_USAGE" });
         expect(await s.leaseHolder("2.1.0", "4.3")).toBeNull();
       } finally {
         await h.cleanup();

@@ -70,7 +70,7 @@ describe.skipIf(postgresSkipped())("step leases of a runner", () => {
       await h.store.releaseLease("2.1.0", "6.8", a.holder);
       expect(await h.store.claimLease("2.1.0", "6.8", "runner-b", 60_000)).toBe(true);
       // Told at its next renewal (every 300 ms); a generous deadline for a loaded machine.
-      for (const t0 = Date.now(); Date.now() - t0 < 30_000 && lost.length === 0; ) await sleep(100);
+      for (const t0 = Date.now(); Date.now() - t0 < 30_000 && lost.length === 0;) await sleep(100);
       expect(lost).toEqual(["6.8"]);
       try {
         a.assertHeld();

@@ -43,7 +43,14 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
     it("appends to a new release with expected seq 0 and reads the same events back", async () => {
       const written = await store.append("2.1.0", 0, [note("first")]);
       expect(written).toHaveLength(1);
-      expect(written[0]).toMatchObject({ seq: 1, release: "2.1.0", type: "Note", at: AT, actor: { id: "ana", role: "member" }, prev: GENESIS });
+      expect(written[0]).toMatchObject({
+        seq: 1,
+        release: "2.1.0",
+        type: "Note",
+        at: AT,
+        actor: { id: "ana", role: "member" },
+        prev: GENESIS,
+      });
       expect(written[0]!.hash).toMatch(/^[0-9a-f]{64}$/);
       expect((await store.read("2.1.0")).events).toEqual(written);
     });
@@ -86,11 +93,17 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
 
     it("keeps concurrent batches from two handles whole and never interleaved", async () => {
       const peer = await h.openPeer();
-      const results = await Promise.allSettled([store.append("2.1.0", 0, notes(4, "a")), peer.append("2.1.0", 0, notes(4, "b"))]);
+      const results = await Promise.allSettled([
+        store.append("2.1.0", 0, notes(4, "a")),
+        peer.append("2.1.0", 0, notes(4, "b")),
+      ]);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       const { events } = await peer.read("2.1.0");
       const t = texts(events);
-      expect([["a1", "a2", "a3", "a4"], ["b1", "b2", "b3", "b4"]]).toContainEqual(t);
+      expect([
+        ["a1", "a2", "a3", "a4"],
+        ["b1", "b2", "b3", "b4"],
+      ]).toContainEqual(t);
     });
 
     it("reads from a given seq", async () => {
@@ -114,8 +127,13 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
 
     it("lets exactly one of 20 concurrent appenders with the same expected seq win", async () => {
       const peers = await Promise.all(Array.from({ length: 20 }, () => h.openPeer()));
-      for (const [release, expected] of [["4.0.0", 0], ["4.0.0", 1]] as const) {
-        const results = await Promise.allSettled(peers.map((p, i) => p.append(release, expected, [note(`w${i}`, `writer-${i}`)])));
+      for (const [release, expected] of [
+        ["4.0.0", 0],
+        ["4.0.0", 1],
+      ] as const) {
+        const results = await Promise.allSettled(
+          peers.map((p, i) => p.append(release, expected, [note(`w${i}`, `writer-${i}`)])),
+        );
         const won = results.flatMap((r, i) => (r.status === "fulfilled" ? [i] : []));
         expect(won).toHaveLength(1);
         for (const r of results) if (r.status === "rejected") expect((r.reason as BrtopsError).code).toBe("E_CONFLICT");

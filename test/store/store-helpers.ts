@@ -25,7 +25,12 @@ export interface StoreHarness {
 export const AT = "2026-05-20T10:00:00.000Z";
 
 export function note(text: string, actorId = "ana", extra: Record<string, unknown> = {}): AnyDraft {
-  return draft("Note", AT, { id: actorId, role: "member" }, { text, ...(Object.keys(extra).length ? { data: extra } : {}) });
+  return draft(
+    "Note",
+    AT,
+    { id: actorId, role: "member" },
+    { text, ...(Object.keys(extra).length ? { data: extra } : {}) },
+  );
 }
 
 export function notes(n: number, prefix = "n"): AnyDraft[] {
@@ -33,7 +38,11 @@ export function notes(n: number, prefix = "n"): AnyDraft[] {
 }
 
 /** Polls until `check` returns a value other than undefined (no timing is asserted: the limit only stops a hung test). */
-export async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, what: string, limitMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  limitMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + limitMs;
   for (;;) {
     const v = await check();
@@ -102,10 +111,17 @@ export async function postgresHarness(server: PgServer): Promise<StoreHarness & 
     tamper: async (release, seq, edit) => {
       const pool = new Pool({ connectionString: db.url, max: 1 });
       try {
-        const r = await pool.query<{ body: string }>("SELECT body FROM brtops_events WHERE release = $1 AND seq = $2", [release, seq]);
+        const r = await pool.query<{ body: string }>("SELECT body FROM brtops_events WHERE release = $1 AND seq = $2", [
+          release,
+          seq,
+        ]);
         const body = r.rows[0]?.body;
         if (body === undefined) throw new Error(`no event ${seq} to tamper with`);
-        await pool.query("UPDATE brtops_events SET body = $3 WHERE release = $1 AND seq = $2", [release, seq, edit(body)]);
+        await pool.query("UPDATE brtops_events SET body = $3 WHERE release = $1 AND seq = $2", [
+          release,
+          seq,
+          edit(body),
+        ]);
       } finally {
         await pool.end();
       }

@@ -13,13 +13,20 @@ export const CHROMIUM = process.env.BRTOPS_CHROMIUM ?? "/usr/bin/chromium";
 /** Launches headless Chromium, or fails with what to install: a missing browser must not skip the tests silently. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`The dashboard browser tests need Chromium at ${CHROMIUM}, and it is not there. Install Debian's package (apt-get install -y chromium) or point BRTOPS_CHROMIUM at a Chromium binary; the tests never download a browser.`);
+    throw new Error(
+      `The dashboard browser tests need Chromium at ${CHROMIUM}, and it is not there. Install Debian's package (apt-get install -y chromium) or point BRTOPS_CHROMIUM at a Chromium binary; the tests never download a browser.`,
+    );
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
 }
 
 /** Serves a fetch handler on 127.0.0.1 with an OS-chosen port; `close` also ends open event streams. */
-export async function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<{ url: string; close: () => Promise<void> }> {
+export async function listen(
+  fetch: (req: Request) => Response | Promise<Response>,
+): Promise<{ url: string; close: () => Promise<void> }> {
   let server: Server | undefined;
   const port = await new Promise<number>((res) => {
     server = serve({ fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => res(info.port)) as Server;
@@ -55,7 +62,11 @@ export function countNavigations(page: Page): () => number {
  * errors and console errors, which land in `problems` for the test to assert empty. Refused
  * requests (403, 429) are logged by the browser as failed loads and are not problems.
  */
-export function pageFactory(browser: () => Browser): { newPage(options?: BrowserContextOptions): Promise<Page>; problems: string[]; closeAll(): Promise<void> } {
+export function pageFactory(browser: () => Browser): {
+  newPage(options?: BrowserContextOptions): Promise<Page>;
+  problems: string[];
+  closeAll(): Promise<void>;
+} {
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
   return {
@@ -66,7 +77,8 @@ export function pageFactory(browser: () => Browser): { newPage(options?: Browser
       const page = await ctx.newPage();
       page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
       page.on("console", (m) => {
-        if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`);
+        if (m.type() === "error" && !m.text().startsWith("Failed to load resource"))
+          problems.push(`console: ${m.text()}`);
       });
       return page;
     },
@@ -77,7 +89,11 @@ export function pageFactory(browser: () => Browser): { newPage(options?: Browser
 }
 
 /** The browser suites' sign-in passwords, by identity (HUM, HUM2, AI of test/support/cli.ts). */
-export const TEST_PASSWORDS: Record<string, string> = { [HUM]: "alice-password-1", [HUM2]: "bob-password-22", [AI]: "agent-password-3" };
+export const TEST_PASSWORDS: Record<string, string> = {
+  [HUM]: "alice-password-1",
+  [HUM2]: "bob-password-22",
+  [AI]: "agent-password-3",
+};
 /** Tests that run CLI processes (and deploys) while the pages watch: room for a loaded 2-core machine. */
 export const SLOW_TEST_MS = 180_000;
 
@@ -88,7 +104,13 @@ export const waitText = (page: Page, selector: string, want: string) =>
   page.waitForFunction(([sel, w]) => document.querySelector(sel)?.textContent === w, [selector, want] as const);
 /** Waits until `selector` has a text other than `not`. */
 export const waitTextNot = (page: Page, selector: string, not: string) =>
-  page.waitForFunction(([sel, w]) => { const t = document.querySelector(sel)?.textContent; return !!t && t !== w; }, [selector, not] as const);
+  page.waitForFunction(
+    ([sel, w]) => {
+      const t = document.querySelector(sel)?.textContent;
+      return !!t && t !== w;
+    },
+    [selector, not] as const,
+  );
 
 /** Saves a screenshot as `<prefix><name>.png` when BRTOPS_SCREENSHOTS names a folder (for a person to look at); does nothing otherwise. */
 export function screenshots(prefix = ""): (page: Page, name: string, fullPage?: boolean) => Promise<void> {

@@ -6,6 +6,15 @@ const REPO = resolve(__dirname, "../..");
 
 /** Example: `await bundleScript('import { FileStore } from "./src/store/store-file.js"; …', join(tmp, "appender.mjs"))`; import paths are relative to the repository root. */
 export async function bundleScript(contents: string, outfile: string): Promise<string> {
-  await build({ stdin: { contents, resolveDir: REPO, loader: "ts" }, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", outfile, logLevel: "error" });
+  await build({
+    stdin: { contents, resolveDir: REPO, loader: "ts" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    outfile,
+    logLevel: "error",
+  });
   return outfile;
 }

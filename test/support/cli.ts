@@ -16,7 +16,11 @@ export interface CliResult {
 }
 
 export function brtops(cwd: string, as: string, args: string[], env: Record<string, string> = {}): CliResult {
-  const r = spawnSync(process.execPath, [CLI, ...args, "--as", as], { cwd, encoding: "utf8", env: { ...process.env, BRTOPS_ACTOR: "", ...env } });
+  const r = spawnSync(process.execPath, [CLI, ...args, "--as", as], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, BRTOPS_ACTOR: "", ...env },
+  });
   let json: any = undefined;
   if (args.includes("--json")) {
     try {
@@ -29,9 +33,17 @@ export function brtops(cwd: string, as: string, args: string[], env: Record<stri
 }
 
 /** The same, asynchronously: for many processes at once. */
-export function brtopsAsync(cwd: string, as: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+export function brtopsAsync(
+  cwd: string,
+  as: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   return new Promise((res) => {
-    const child = spawn(process.execPath, [CLI, ...args, "--as", as], { cwd, env: { ...process.env, BRTOPS_ACTOR: "", ...env } });
+    const child = spawn(process.execPath, [CLI, ...args, "--as", as], {
+      cwd,
+      env: { ...process.env, BRTOPS_ACTOR: "", ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c) => (stdout += c));

@@ -89,7 +89,9 @@ const user = { login: "brtops-bot", id: 1, node_id: "MDQ6VXNlcjE=", type: "User"
  * `scopes`: what `GET /user` reports in `x-oauth-scopes` for a classic token (default "repo,
  * workflow"); null sends no such header, as for fine-grained and app tokens.
  */
-export async function startFakeGitHub(o: { token: string; digest?: boolean; scopes?: string | null } = { token: "test-token" }): Promise<FakeGitHub> {
+export async function startFakeGitHub(
+  o: { token: string; digest?: boolean; scopes?: string | null } = { token: "test-token" },
+): Promise<FakeGitHub> {
   const releases: FakeRelease[] = [];
   const requests: FakeGitHub["requests"] = [];
   const faults: Fault[] = [];
@@ -137,11 +139,22 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean; scop
 
   const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void => {
     const reset = String(Math.floor(Date.now() / 1000) + 3600);
-    res.writeHead(status, { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "4999", "x-ratelimit-reset": reset, "x-ratelimit-used": "1", "x-ratelimit-resource": "core", "x-github-media-type": "github.v3; format=json", ...(body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }), ...headers });
+    res.writeHead(status, {
+      "x-ratelimit-limit": "5000",
+      "x-ratelimit-remaining": "4999",
+      "x-ratelimit-reset": reset,
+      "x-ratelimit-used": "1",
+      "x-ratelimit-resource": "core",
+      "x-github-media-type": "github.v3; format=json",
+      ...(body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }),
+      ...headers,
+    });
     res.end(body === undefined ? undefined : JSON.stringify(body));
   };
-  const notFound = (res: ServerResponse, doc = DOCS): void => send(res, 404, { message: "Not Found", documentation_url: doc, status: "404" });
-  const invalid = (res: ServerResponse, errors: unknown[]): void => send(res, 422, { message: "Validation Failed", errors, documentation_url: DOCS, status: "422" });
+  const notFound = (res: ServerResponse, doc = DOCS): void =>
+    send(res, 404, { message: "Not Found", documentation_url: doc, status: "404" });
+  const invalid = (res: ServerResponse, errors: unknown[]): void =>
+    send(res, 422, { message: "Validation Failed", errors, documentation_url: DOCS, status: "422" });
 
   const paginate = <T>(req: URL, res: ServerResponse, items: T[]): void => {
     const per = Math.min(100, Number(req.searchParams.get("per_page") ?? 30));
@@ -153,7 +166,10 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean; scop
       u.searchParams.set("per_page", String(per));
       return `<${u.toString()}>; rel="${rel}"`;
     };
-    const links = [...(page < last ? [link(page + 1, "next"), link(last, "last")] : []), ...(page > 1 ? [link(1, "first"), link(page - 1, "prev")] : [])];
+    const links = [
+      ...(page < last ? [link(page + 1, "next"), link(last, "last")] : []),
+      ...(page > 1 ? [link(1, "first"), link(page - 1, "prev")] : []),
+    ];
     send(res, 200, items.slice((page - 1) * per, page * per), links.length ? { link: links.join(", ") } : {});
   };
 
@@ -168,10 +184,22 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean; scop
   // An upload whose bytes never all arrived: the asset exists, "open", empty.
   const startUpload = async (url: URL, path: string, req: IncomingMessage): Promise<void> => {
     const upload = /^\/uploads\/repos\/([^/]+)\/([^/]+)\/releases\/(\d+)\/assets$/.exec(path);
-    const r = upload ? releases.find((x) => x.id === Number(upload[3]) && x.owner === upload[1] && x.repo === upload[2]) : undefined;
+    const r = upload
+      ? releases.find((x) => x.id === Number(upload[3]) && x.owner === upload[1] && x.repo === upload[2])
+      : undefined;
     const name = url.searchParams.get("name");
-    if (!r || !name || req.method !== "POST") throw new Error(`mid-upload interception on a request that is no upload: ${req.method} ${path}`);
-    if (!r.assets.some((a) => a.name === name)) r.assets.push({ id: nextId++, name, label: url.searchParams.get("label"), content_type: String(req.headers["content-type"] ?? "application/octet-stream"), data: Buffer.alloc(0), state: "open", created_at: now() });
+    if (!r || !name || req.method !== "POST")
+      throw new Error(`mid-upload interception on a request that is no upload: ${req.method} ${path}`);
+    if (!r.assets.some((a) => a.name === name))
+      r.assets.push({
+        id: nextId++,
+        name,
+        label: url.searchParams.get("label"),
+        content_type: String(req.headers["content-type"] ?? "application/octet-stream"),
+        data: Buffer.alloc(0),
+        state: "open",
+        created_at: now(),
+      });
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -180,7 +208,13 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean; scop
     const path = decodeURIComponent(url.pathname);
     const auth = req.headers.authorization;
     requests.push({ method, path, query: url.search, auth });
-    const hit = interceptions.find((i) => (i.method === undefined || i.method === method) && i.path.test(path) && Object.entries(i.query ?? {}).every(([k, v]) => url.searchParams.get(k) === v) && (i.times ?? 1) > 0);
+    const hit = interceptions.find(
+      (i) =>
+        (i.method === undefined || i.method === method) &&
+        i.path.test(path) &&
+        Object.entries(i.query ?? {}).every(([k, v]) => url.searchParams.get(k) === v) &&
+        (i.times ?? 1) > 0,
+    );
     if (hit) {
       hit.times = (hit.times ?? 1) - 1;
       const finish = async (): Promise<void> => {
@@ -203,7 +237,9 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean; scop
       };
     }
     const body = await readBody(req);
-    const fault = faults.find((f) => (f.method === undefined || f.method === method) && f.path.test(path) && (f.times ?? 1) > 0);
+    const fault = faults.find(
+      (f) => (f.method === undefined || f.method === method) && f.path.test(path) && (f.times ?? 1) > 0,
+    );
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
       if (!fault.acted) return send(res, fault.status, fault.body ?? { message: "Server Error" }, fault.headers);
@@ -225,7 +261,8 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean; scop
       return;
     }
     const token = auth?.replace(/^(token|bearer)\s+/i, "");
-    if (token !== o.token) return send(res, 401, { message: "Bad credentials", documentation_url: DOCS, status: "401" });
+    if (token !== o.token)
+      return send(res, 401, { message: "Bad credentials", documentation_url: DOCS, status: "401" });
 
     const upload = /^\/uploads\/repos\/([^/]+)\/([^/]+)\/releases\/(\d+)\/assets$/.exec(path);
     if (upload && method === "POST") {
@@ -233,9 +270,19 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean; scop
       if (!r) return notFound(res);
       const name = url.searchParams.get("name");
       if (!name) return invalid(res, [{ resource: "ReleaseAsset", code: "missing_field", field: "name" }]);
-      if (!req.headers["content-type"]) return send(res, 400, { message: "Content-Type header is required", documentation_url: DOCS, status: "400" });
-      if (r.assets.some((a) => a.name === name)) return invalid(res, [{ resource: "ReleaseAsset", code: "already_exists", field: "name" }]);
-      const a: FakeAsset = { id: nextId++, name, label: url.searchParams.get("label"), content_type: String(req.headers["content-type"]), data: body, state: "uploaded", created_at: now() };
+      if (!req.headers["content-type"])
+        return send(res, 400, { message: "Content-Type header is required", documentation_url: DOCS, status: "400" });
+      if (r.assets.some((a) => a.name === name))
+        return invalid(res, [{ resource: "ReleaseAsset", code: "already_exists", field: "name" }]);
+      const a: FakeAsset = {
+        id: nextId++,
+        name,
+        label: url.searchParams.get("label"),
+        content_type: String(req.headers["content-type"]),
+        data: body,
+        state: "uploaded",
+        created_at: now(),
+      };
       r.assets.push(a);
       return send(res, 201, assetJson(r, a));
     }
@@ -243,27 +290,58 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean; scop
     // https://docs.github.com/rest/users/users#get-the-authenticated-user
     if (path === "/user" && method === "GET") {
       const scopes = o.scopes === undefined ? "repo, workflow" : o.scopes;
-      return send(res, 200, { ...user, name: "brtops bot", email: null }, scopes === null ? {} : { "x-oauth-scopes": scopes, "x-accepted-oauth-scopes": "" });
+      return send(
+        res,
+        200,
+        { ...user, name: "brtops bot", email: null },
+        scopes === null ? {} : { "x-oauth-scopes": scopes, "x-accepted-oauth-scopes": "" },
+      );
     }
     const repoOnly = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path);
     if (repoOnly && method === "GET") {
       const [, owner, name] = repoOnly as unknown as [string, string, string];
-      return send(res, 200, { id: 1296269, node_id: "MDEwOlJlcG9zaXRvcnkxMjk2MjY5", name, full_name: `${owner}/${name}`, owner: { ...user, login: owner }, private: false, html_url: `${base}/${owner}/${name}`, default_branch: "main", permissions: { admin: false, maintain: false, push: true, triage: true, pull: true } });
+      return send(res, 200, {
+        id: 1296269,
+        node_id: "MDEwOlJlcG9zaXRvcnkxMjk2MjY5",
+        name,
+        full_name: `${owner}/${name}`,
+        owner: { ...user, login: owner },
+        private: false,
+        html_url: `${base}/${owner}/${name}`,
+        default_branch: "main",
+        permissions: { admin: false, maintain: false, push: true, triage: true, pull: true },
+      });
     }
     const m = /^\/repos\/([^/]+)\/([^/]+)\/(.*)$/.exec(path);
     if (!m) return notFound(res);
     const [, owner, repo, rest] = m as unknown as [string, string, string, string];
     const mine = releases.filter((r) => r.owner === owner && r.repo === repo);
-    const json = (): Record<string, unknown> => (body.length ? (JSON.parse(body.toString("utf8")) as Record<string, unknown>) : {});
+    const json = (): Record<string, unknown> =>
+      body.length ? (JSON.parse(body.toString("utf8")) as Record<string, unknown>) : {};
 
     if (rest === "releases" && method === "GET") return paginate(url, res, [...mine].reverse().map(releaseJson));
     if (rest === "releases" && method === "POST") {
       const b = json();
-      if (typeof b["tag_name"] !== "string" || !b["tag_name"]) return invalid(res, [{ resource: "Release", code: "missing_field", field: "tag_name" }]);
+      if (typeof b["tag_name"] !== "string" || !b["tag_name"])
+        return invalid(res, [{ resource: "Release", code: "missing_field", field: "tag_name" }]);
       // GitHub refuses a second published release for a tag; drafts may repeat.
-      if (mine.some((r) => r.tag_name === b["tag_name"] && !r.draft)) return invalid(res, [{ resource: "Release", code: "already_exists", field: "tag_name" }]);
+      if (mine.some((r) => r.tag_name === b["tag_name"] && !r.draft))
+        return invalid(res, [{ resource: "Release", code: "already_exists", field: "tag_name" }]);
       const draft = b["draft"] === true;
-      const r: FakeRelease = { id: nextId++, owner, repo, tag_name: b["tag_name"], target_commitish: typeof b["target_commitish"] === "string" ? b["target_commitish"] : "main", name: typeof b["name"] === "string" ? b["name"] : null, body: typeof b["body"] === "string" ? b["body"] : null, draft, prerelease: b["prerelease"] === true, created_at: now(), published_at: draft ? null : now(), assets: [] };
+      const r: FakeRelease = {
+        id: nextId++,
+        owner,
+        repo,
+        tag_name: b["tag_name"],
+        target_commitish: typeof b["target_commitish"] === "string" ? b["target_commitish"] : "main",
+        name: typeof b["name"] === "string" ? b["name"] : null,
+        body: typeof b["body"] === "string" ? b["body"] : null,
+        draft,
+        prerelease: b["prerelease"] === true,
+        created_at: now(),
+        published_at: draft ? null : now(),
+        assets: [],
+      };
       releases.push(r);
       return send(res, 201, releaseJson(r), { location: `${base}/repos/${owner}/${repo}/releases/${r.id}` });
     }
@@ -282,14 +360,21 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean; scop
         return send(res, 204);
       }
       if (method === "GET") {
-        if (req.headers.accept === "application/octet-stream") return send(res, 302, undefined, { location: assetJson(r, a).browser_download_url });
+        if (req.headers.accept === "application/octet-stream")
+          return send(res, 302, undefined, { location: assetJson(r, a).browser_download_url });
         return send(res, 200, assetJson(r, a));
       }
     }
     const assets = /^releases\/(\d+)\/assets$/.exec(rest);
     if (assets && method === "GET") {
       const r = mine.find((x) => x.id === Number(assets[1]));
-      return r ? paginate(url, res, r.assets.map((a) => assetJson(r, a))) : notFound(res);
+      return r
+        ? paginate(
+            url,
+            res,
+            r.assets.map((a) => assetJson(r, a)),
+          )
+        : notFound(res);
     }
     const one = /^releases\/(\d+)$/.exec(rest);
     if (one) {
@@ -328,21 +413,47 @@ export async function startFakeGitHub(o: { token: string; digest?: boolean; scop
     releases,
     requests,
     inject: (f) => faults.push({ ...f }),
-    intercept: (i) => new Promise<void>((resolve, reject) => interceptions.push({ ...i, done: (e) => (e === undefined ? resolve() : reject(e instanceof Error ? e : new Error(String(e)))) })),
+    intercept: (i) =>
+      new Promise<void>((resolve, reject) =>
+        interceptions.push({
+          ...i,
+          done: (e) => (e === undefined ? resolve() : reject(e instanceof Error ? e : new Error(String(e)))),
+        }),
+      ),
     rateLimitOnce(path, resetInSec = 1) {
       faults.push({
         path,
         status: 403,
         times: 1,
-        body: { message: "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api", status: "403" },
-        headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + resetInSec), "x-ratelimit-limit": "5000" },
+        body: {
+          message:
+            "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.",
+          documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+          status: "403",
+        },
+        headers: {
+          "x-ratelimit-remaining": "0",
+          "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + resetInSec),
+          "x-ratelimit-limit": "5000",
+        },
       });
     },
     serverErrorOnce(path, method) {
       faults.push({ path, status: 502, times: 1, body: { message: "Server Error" }, ...(method ? { method } : {}) });
     },
     seed(r) {
-      const full: FakeRelease = { id: nextId++, target_commitish: "main", name: r.tag_name, body: "", draft: false, prerelease: false, created_at: now(), published_at: now(), assets: [], ...r };
+      const full: FakeRelease = {
+        id: nextId++,
+        target_commitish: "main",
+        name: r.tag_name,
+        body: "",
+        draft: false,
+        prerelease: false,
+        created_at: now(),
+        published_at: now(),
+        assets: [],
+        ...r,
+      };
       releases.push(full);
       return full;
     },

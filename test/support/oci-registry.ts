@@ -9,7 +9,13 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createPrivateKey, randomUUID, sign } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,20 +49,48 @@ function bcrypt(password: string): string {
 }
 
 /** Starts a token server: GET /token with basic credentials → `{token}` granting what is asked. */
-async function startTokenServer(dir: string, users: Record<string, string>, log: Registry["tokenRequests"]): Promise<{ realm: string; cert: string; close(): Promise<void> }> {
+async function startTokenServer(
+  dir: string,
+  users: Record<string, string>,
+  log: Registry["tokenRequests"],
+): Promise<{ realm: string; cert: string; close(): Promise<void> }> {
   const key = join(dir, "token.key");
   const cert = join(dir, "token.crt");
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=brtops-test-token"], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=brtops-test-token",
+    ],
+    { stdio: "ignore" },
+  );
   const pk = createPrivateKey(readFileSync(key));
   const der = readFileSync(cert, "utf8").replace(/-----[^-]+-----|\s/g, "");
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     const auth = req.headers.authorization ?? "";
-    const [user, pass] = auth.startsWith("Basic ") ? Buffer.from(auth.slice(6), "base64").toString().split(":") : [null, null];
+    const [user, pass] = auth.startsWith("Basic ")
+      ? Buffer.from(auth.slice(6), "base64").toString().split(":")
+      : [null, null];
     const scopes = url.searchParams.getAll("scope");
     log.push({ scope: scopes, user: user ?? null });
     if (!user || users[user] !== pass) {
-      res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ details: "incorrect username or password" }));
+      res
+        .writeHead(401, { "content-type": "application/json" })
+        .end(JSON.stringify({ details: "incorrect username or password" }));
       return;
     }
     const access = scopes.map((s) => {
@@ -66,16 +100,31 @@ async function startTokenServer(dir: string, users: Record<string, string>, log:
     });
     const now = Math.floor(Date.now() / 1000);
     const header = b64url(JSON.stringify({ typ: "JWT", alg: "ES256", x5c: [der] }));
-    const claims = b64url(JSON.stringify({ iss: "brtops-test-issuer", sub: user, aud: url.searchParams.get("service"), exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access }));
+    const claims = b64url(
+      JSON.stringify({
+        iss: "brtops-test-issuer",
+        sub: user,
+        aud: url.searchParams.get("service"),
+        exp: now + 300,
+        nbf: now - 10,
+        iat: now,
+        jti: randomUUID(),
+        access,
+      }),
+    );
     const sig = sign("sha256", Buffer.from(`${header}.${claims}`), { key: pk, dsaEncoding: "ieee-p1363" });
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: `${header}.${claims}.${b64url(sig)}`, expires_in: 300 }));
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ token: `${header}.${claims}.${b64url(sig)}`, expires_in: 300 }));
   });
   const port = await listen(server);
   return { realm: `http://127.0.0.1:${port}/token`, cert, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 /** Starts the registry. `auth`: none, htpasswd (basic) or token; `users`: name → password. */
-export async function startRegistry(o: { auth?: "none" | "htpasswd" | "token"; users?: Record<string, string> } = {}): Promise<Registry> {
+export async function startRegistry(
+  o: { auth?: "none" | "htpasswd" | "token"; users?: Record<string, string> } = {},
+): Promise<Registry> {
   const dir = mkdtempSync(join(tmpdir(), "brtops-registry-"));
   const port = await freePort();
   const users = o.users ?? {};
@@ -83,16 +132,46 @@ export async function startRegistry(o: { auth?: "none" | "htpasswd" | "token"; u
   const token = o.auth === "token" ? await startTokenServer(dir, users, tokenRequests) : null;
   let auth: string[] = [];
   if (o.auth === "htpasswd") {
-    writeFileSync(join(dir, "htpasswd"), Object.entries(users).map(([u, p]) => `${u}:${bcrypt(p)}`).join("\n") + "\n");
+    writeFileSync(
+      join(dir, "htpasswd"),
+      Object.entries(users)
+        .map(([u, p]) => `${u}:${bcrypt(p)}`)
+        .join("\n") + "\n",
+    );
     auth = ["auth:", "  htpasswd:", "    realm: brtops-test", `    path: ${join(dir, "htpasswd")}`];
   } else if (token) {
-    auth = ["auth:", "  token:", `    realm: ${token.realm}`, "    service: brtops-test-registry", "    issuer: brtops-test-issuer", `    rootcertbundle: ${token.cert}`];
+    auth = [
+      "auth:",
+      "  token:",
+      `    realm: ${token.realm}`,
+      "    service: brtops-test-registry",
+      "    issuer: brtops-test-issuer",
+      `    rootcertbundle: ${token.cert}`,
+    ];
   }
   writeFileSync(
     join(dir, "config.yml"),
-    ["version: 0.1", "log:", "  level: error", "  accesslog:", "    disabled: true", "storage:", "  filesystem:", `    rootdirectory: ${join(dir, "storage")}`, "  delete:", "    enabled: true", "http:", `  addr: 127.0.0.1:${port}`, ...auth, ""].join("\n"),
+    [
+      "version: 0.1",
+      "log:",
+      "  level: error",
+      "  accesslog:",
+      "    disabled: true",
+      "storage:",
+      "  filesystem:",
+      `    rootdirectory: ${join(dir, "storage")}`,
+      "  delete:",
+      "    enabled: true",
+      "http:",
+      `  addr: 127.0.0.1:${port}`,
+      ...auth,
+      "",
+    ].join("\n"),
   );
-  const child: ChildProcess = spawn(REGISTRY_BIN, ["serve", join(dir, "config.yml")], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(REGISTRY_BIN, ["serve", join(dir, "config.yml")], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr?.on("data", (c: Buffer) => (output += c.toString()));
@@ -162,19 +241,22 @@ export async function startRegistryProxy(target: string): Promise<RegistryProxy>
         hold.resolve(entry);
         return;
       }
-      const up = httpRequest({ host: thost, port: Number(tport), method: req.method, path: req.url, headers: req.headers }, (r) => {
-        const body: Buffer[] = [];
-        r.on("data", (c: Buffer) => body.push(c));
-        r.on("end", () => {
-          entry.status = r.statusCode ?? null;
-          if (hold?.at === "after") {
-            held.push(res);
-            hold.resolve(entry);
-            return;
-          }
-          res.writeHead(r.statusCode ?? 502, r.headers).end(Buffer.concat(body));
-        });
-      });
+      const up = httpRequest(
+        { host: thost, port: Number(tport), method: req.method, path: req.url, headers: req.headers },
+        (r) => {
+          const body: Buffer[] = [];
+          r.on("data", (c: Buffer) => body.push(c));
+          r.on("end", () => {
+            entry.status = r.statusCode ?? null;
+            if (hold?.at === "after") {
+              held.push(res);
+              hold.resolve(entry);
+              return;
+            }
+            res.writeHead(r.statusCode ?? 502, r.headers).end(Buffer.concat(body));
+          });
+        },
+      );
       up.on("error", (e) => res.writeHead(502).end(String(e)));
       up.end(Buffer.concat(chunks));
     });
@@ -200,7 +282,9 @@ export function makeImage(layout: string, text: string): string {
     execFileSync("umoci", ["init", "--layout", layout], { stdio: "ignore" });
     execFileSync("umoci", ["new", "--image", `${layout}:latest`], { stdio: "ignore" });
     writeFileSync(join(work, "version"), text);
-    execFileSync("umoci", ["insert", "--image", `${layout}:latest`, join(work, "version"), "/app/version"], { stdio: "ignore" });
+    execFileSync("umoci", ["insert", "--image", `${layout}:latest`, join(work, "version"), "/app/version"], {
+      stdio: "ignore",
+    });
     execFileSync("umoci", ["gc", "--layout", layout], { stdio: "ignore" });
     const index = JSON.parse(readFileSync(join(layout, "index.json"), "utf8")) as { manifests: { digest: string }[] };
     return index.manifests[0]!.digest;
@@ -208,4 +292,3 @@ export function makeImage(layout: string, text: string): string {
     rmSync(work, { recursive: true, force: true });
   }
 }
-

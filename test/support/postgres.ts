@@ -121,14 +121,18 @@ interface Cluster {
 /** Finds initdb and postgres: on PATH, else the newest /usr/lib/postgresql/<version>/bin. */
 export function findPostgresBin(): { initdb: string; postgres: string } | null {
   const dirs: string[] = [];
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) if (dir && existsSync(join(dir, "initdb"))) dirs.push(dirname(realpathSync(join(dir, "initdb"))));
+  for (const dir of (process.env.PATH ?? "").split(delimiter))
+    if (dir && existsSync(join(dir, "initdb"))) dirs.push(dirname(realpathSync(join(dir, "initdb"))));
   const base = "/usr/lib/postgresql";
   if (existsSync(base)) {
-    const versions = readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(base)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     for (const v of versions) dirs.push(join(base, v, "bin"));
   }
   for (const dir of dirs) {
-    if (existsSync(join(dir, "initdb")) && existsSync(join(dir, "postgres"))) return { initdb: join(dir, "initdb"), postgres: join(dir, "postgres") };
+    if (existsSync(join(dir, "initdb")) && existsSync(join(dir, "postgres")))
+      return { initdb: join(dir, "initdb"), postgres: join(dir, "postgres") };
   }
   return null;
 }
@@ -168,7 +172,18 @@ async function startCluster(opts: StartPostgresOptions): Promise<Cluster> {
     chownSync(dir, NOBODY.uid, NOBODY.gid);
     chownSync(sock, NOBODY.uid, NOBODY.gid);
   }
-  const [initCmd, initArgs] = asServerUser(bins.initdb, ["-D", data, "-U", "brtops", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
+  const [initCmd, initArgs] = asServerUser(bins.initdb, [
+    "-D",
+    data,
+    "-U",
+    "brtops",
+    "-A",
+    "trust",
+    "-E",
+    "UTF8",
+    "--locale=C",
+    "--no-sync",
+  ]);
   const init = spawnSync(initCmd, initArgs, { cwd: dir, encoding: "utf8" });
   if (init.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
@@ -177,8 +192,25 @@ async function startCluster(opts: StartPostgresOptions): Promise<Cluster> {
   let lastError = "";
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const settings = ["-c", `fsync=${opts.fsync ? "on" : "off"}`, "-c", "max_connections=200", "-c", "shared_buffers=32MB"];
-    const [cmd, args] = asServerUser(bins.postgres, ["-D", data, "-k", sock, "-h", "127.0.0.1", "-p", String(port), ...settings]);
+    const settings = [
+      "-c",
+      `fsync=${opts.fsync ? "on" : "off"}`,
+      "-c",
+      "max_connections=200",
+      "-c",
+      "shared_buffers=32MB",
+    ];
+    const [cmd, args] = asServerUser(bins.postgres, [
+      "-D",
+      data,
+      "-k",
+      sock,
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      ...settings,
+    ]);
     const child = spawn(cmd, args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr?.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));

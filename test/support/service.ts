@@ -138,14 +138,22 @@ export async function createTestService(): Promise<TestService> {
   writeFileSync(join(dir, "stop.mjs"), STOP);
   writeFileSync(join(dir, "record.mjs"), RECORD);
   const node = process.execPath;
-  const lines = (f: string): string[] => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8").split("\n").filter(Boolean) : []);
+  const lines = (f: string): string[] =>
+    existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8").split("\n").filter(Boolean) : [];
   return {
     dir,
     port,
     healthUrl: `http://127.0.0.1:${port}/health`,
     deployArgv: (version) => [node, join(dir, "deploy.mjs"), dir, version],
     stopArgv: () => [node, join(dir, "stop.mjs"), dir],
-    recordArgv: (name, o = {}) => [node, join(dir, "record.mjs"), dir, name, String(o.sleepMs ?? 0), o.fail ? "fail" : "ok"],
+    recordArgv: (name, o = {}) => [
+      node,
+      join(dir, "record.mjs"),
+      dir,
+      name,
+      String(o.sleepMs ?? 0),
+      o.fail ? "fail" : "ok",
+    ],
     setFailing(version, failing = true) {
       const marker = join(dir, `fail-${version}`);
       if (failing) writeFileSync(marker, "1");
@@ -180,7 +188,14 @@ export async function createTestService(): Promise<TestService> {
 export function serviceEnvironment(svc: TestService): Record<string, unknown> {
   return {
     deploy: [{ name: "ship", run: svc.deployArgv("{version}") }],
-    health: [{ name: "api", http: { url: svc.healthUrl, bodyMatch: '"status":"ok"' }, interval: 0.05, failuresBeforeUnhealthy: 2 }],
+    health: [
+      {
+        name: "api",
+        http: { url: svc.healthUrl, bodyMatch: '"status":"ok"' },
+        interval: 0.05,
+        failuresBeforeUnhealthy: 2,
+      },
+    ],
     rollback: [{ name: "back", run: svc.deployArgv("{previous}") }],
     onFailure: "ask",
   };
@@ -196,7 +211,12 @@ export function deployTestServiceFrom(root: string, svc: TestService, env: Recor
   const file = join(root, "brtops.config.yaml");
   const text = readFileSync(file, "utf8");
   const local = { aliases: ["dev", "staging"], ...env };
-  writeFileSync(file, `${text.slice(0, text.indexOf("environments:"))}environments:\n  local: ${JSON.stringify(local)}\n${text.slice(text.indexOf("\ntests:") + 1)}`);
-  execFileSync("git", ["commit", "-q", "-m", "chore: deploy the test service", "--", "brtops.config.yaml"], { cwd: root });
+  writeFileSync(
+    file,
+    `${text.slice(0, text.indexOf("environments:"))}environments:\n  local: ${JSON.stringify(local)}\n${text.slice(text.indexOf("\ntests:") + 1)}`,
+  );
+  execFileSync("git", ["commit", "-q", "-m", "chore: deploy the test service", "--", "brtops.config.yaml"], {
+    cwd: root,
+  });
   execFileSync("git", ["push", "-q", "origin", "main"], { cwd: root });
 }

@@ -21,7 +21,10 @@ export function slowDeployProject(seconds: number): { root: string; cleanup: () 
   chmodSync(join(root, "scripts/slow-deploy.sh"), 0o755);
   const cfgPath = join(root, "brtops.config.yaml");
   const cfg = readFileSync(cfgPath, "utf8");
-  const slow = cfg.replace('{name: ship, run: [./scripts/deploy.sh, "{version}"]', '{name: ship, run: [./scripts/slow-deploy.sh, "{version}"]');
+  const slow = cfg.replace(
+    '{name: ship, run: [./scripts/deploy.sh, "{version}"]',
+    '{name: ship, run: [./scripts/slow-deploy.sh, "{version}"]',
+  );
   if (slow === cfg) throw new Error("the sample config no longer has the ship step this helper rewrites");
   writeFileSync(cfgPath, slow);
   writeFileSync(join(root, ".gitignore"), ".brtops/\nservice/\ndeploy-count\ndeploy.pid\ndeploy.pid.tmp\n");

@@ -16,7 +16,12 @@ export interface Verdaccio {
   /** Creates a user; resolves to its auth token. */
   addUser(name: string, password: string): Promise<string>;
   /** The registry's document for a package (null when unknown). */
-  packument(name: string): Promise<{ "dist-tags": Record<string, string>; versions: Record<string, { deprecated?: string; dist: { shasum: string } }> } | null>;
+  packument(
+    name: string,
+  ): Promise<{
+    "dist-tags": Record<string, string>;
+    versions: Record<string, { deprecated?: string; dist: { shasum: string } }>;
+  } | null>;
   stop(): Promise<void>;
 }
 
@@ -46,7 +51,11 @@ export async function startVerdaccio(): Promise<Verdaccio> {
       "",
     ].join("\n"),
   );
-  const child: ChildProcess = spawn(process.execPath, [BIN, "--config", join(dir, "config.yaml"), "--listen", `127.0.0.1:${port}`], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [BIN, "--config", join(dir, "config.yaml"), "--listen", `127.0.0.1:${port}`],
+    { cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
+  );
   let output = "";
   child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr?.on("data", (c: Buffer) => (output += c.toString()));
@@ -72,7 +81,15 @@ export async function startVerdaccio(): Promise<Verdaccio> {
       const r = await fetch(`${url}-/user/org.couchdb.user:${encodeURIComponent(name)}`, {
         method: "PUT",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ _id: `org.couchdb.user:${name}`, name, password, email: `${name}@example.com`, type: "user", roles: [], date: new Date().toISOString() }),
+        body: JSON.stringify({
+          _id: `org.couchdb.user:${name}`,
+          name,
+          password,
+          email: `${name}@example.com`,
+          type: "user",
+          roles: [],
+          date: new Date().toISOString(),
+        }),
       });
       const body = (await r.json()) as { token?: string; error?: string };
       if (r.status !== 201 || !body.token) throw new Error(`adduser ${name}: ${r.status} ${JSON.stringify(body)}`);

@@ -28,15 +28,22 @@ export async function localTag(git: Git, tag: string): Promise<LocalTag | null> 
 /** The commit a revision names (HEAD, a branch, a sha). */
 export async function resolveCommit(git: Git, rev: string): Promise<string> {
   const r = await git.run(["rev-parse", "-q", "--verify", `${rev}^{commit}`], { allowFail: true });
-  if (r.code !== 0) throw new BrtopsError("E_GIT", `"${rev}" does not name a commit in ${git.cwd}.`, { hint: "Commit your work first; the release is tagged at a commit." });
+  if (r.code !== 0)
+    throw new BrtopsError("E_GIT", `"${rev}" does not name a commit in ${git.cwd}.`, {
+      hint: "Commit your work first; the release is tagged at a commit.",
+    });
   return r.stdout.trim();
 }
 
 function conflict(tag: string, where: string, at: string, want: string): BrtopsError {
-  return new BrtopsError("E_TAG_CONFLICT", `Tag ${tag} already exists ${where} at commit ${at.slice(0, 12)}, not at ${want.slice(0, 12)} which this release tags.`, {
-    hint: `brtops never moves a tag. If ${tag} is wrong, delete it yourself (git tag -d ${tag}; git push origin :refs/tags/${tag}) and run brtops run again; otherwise release another version.`,
-    details: { tag, existing: at, wanted: want, where },
-  });
+  return new BrtopsError(
+    "E_TAG_CONFLICT",
+    `Tag ${tag} already exists ${where} at commit ${at.slice(0, 12)}, not at ${want.slice(0, 12)} which this release tags.`,
+    {
+      hint: `brtops never moves a tag. If ${tag} is wrong, delete it yourself (git tag -d ${tag}; git push origin :refs/tags/${tag}) and run brtops run again; otherwise release another version.`,
+      details: { tag, existing: at, wanted: want, where },
+    },
+  );
 }
 
 /** True when the tag exists locally (at `commit`, when given): the crash-recovery check of 6.8.1. */
@@ -49,7 +56,10 @@ export async function tagExists(git: Git, tag: string, commit?: string): Promise
  * Creates an annotated tag at `commit`, or adopts one already there. A ref lock left by an
  * interrupted run of this same tag is cleared first (`clearedLock: true`), see tag-ref-lock.ts.
  */
-export async function ensureAnnotatedTag(git: Git, o: { tag: string; commit: string; message: string }): Promise<{ action: "created" | "adopted"; commit: string; annotated: boolean; clearedLock?: true }> {
+export async function ensureAnnotatedTag(
+  git: Git,
+  o: { tag: string; commit: string; message: string },
+): Promise<{ action: "created" | "adopted"; commit: string; annotated: boolean; clearedLock?: true }> {
   const existing = await localTag(git, o.tag);
   if (existing) {
     if (existing.commit !== o.commit) throw conflict(o.tag, "in this repository", existing.commit, o.commit);
@@ -60,13 +70,27 @@ export async function ensureAnnotatedTag(git: Git, o: { tag: string; commit: str
   const r = await git.run(["tag", "-a", o.tag, "-m", o.message, o.commit], { allowFail: true });
   if (r.code !== 0) {
     // Said without the annotation: the command line carries all of it.
-    const why = r.stderr.split("\n").map((l) => l.trim()).filter(Boolean).slice(0, 2).join(" ");
-    throw new BrtopsError("E_GIT", `git tag -a ${o.tag} ${o.commit.slice(0, 12)} failed (exit ${r.code}): ${why || "no message"}`, {
-      hint: "Fix what git reports in the repository, then run brtops again.",
-      details: { command: ["git", "tag", "-a", o.tag, "-m", "<annotation>", o.commit], exitCode: r.code },
-    });
+    const why = r.stderr
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .slice(0, 2)
+      .join(" ");
+    throw new BrtopsError(
+      "E_GIT",
+      `git tag -a ${o.tag} ${o.commit.slice(0, 12)} failed (exit ${r.code}): ${why || "no message"}`,
+      {
+        hint: "Fix what git reports in the repository, then run brtops again.",
+        details: { command: ["git", "tag", "-a", o.tag, "-m", "<annotation>", o.commit], exitCode: r.code },
+      },
+    );
   }
-  return { action: "created", commit: o.commit, annotated: true, ...(lock === "cleared" ? { clearedLock: true as const } : {}) };
+  return {
+    action: "created",
+    commit: o.commit,
+    annotated: true,
+    ...(lock === "cleared" ? { clearedLock: true as const } : {}),
+  };
 }
 
 /** The commit a tag points at on the remote (peeled), or null when the remote has no such tag. */
@@ -122,24 +146,50 @@ async function contains(git: Git, head: string, commit: string): Promise<boolean
  * by it. A remote branch that already contains the commit is left alone; one that has diverged is
  * E_PUSH_REJECTED and nothing is pushed.
  */
-export async function pushBranchAndTag(git: Git, o: { remote: string; branch?: string | null; tag: string; commit: string }): Promise<PushResult> {
+export async function pushBranchAndTag(
+  git: Git,
+  o: { remote: string; branch?: string | null; tag: string; commit: string },
+): Promise<PushResult> {
   const branch = o.branch === undefined ? await currentBranch(git) : o.branch;
   const onRemote = await remoteTagCommit(git, o.remote, o.tag);
   if (onRemote !== null && onRemote !== o.commit) throw conflict(o.tag, `on ${o.remote}`, onRemote, o.commit);
   const remoteHead = branch ? await remoteBranchCommit(git, o.remote, branch) : null;
-  const branchAction: PushResult["branchAction"] = !branch ? "none" : remoteHead !== null && (await contains(git, remoteHead, o.commit)) ? "present" : "pushed";
-  const refspecs = [...(branchAction === "pushed" ? [`${o.commit}:refs/heads/${branch}`] : []), ...(onRemote === null ? [`refs/tags/${o.tag}:refs/tags/${o.tag}`] : [])];
+  const branchAction: PushResult["branchAction"] = !branch
+    ? "none"
+    : remoteHead !== null && (await contains(git, remoteHead, o.commit))
+      ? "present"
+      : "pushed";
+  const refspecs = [
+    ...(branchAction === "pushed" ? [`${o.commit}:refs/heads/${branch}`] : []),
+    ...(onRemote === null ? [`refs/tags/${o.tag}:refs/tags/${o.tag}`] : []),
+  ];
   if (refspecs.length > 0) {
     const r = await git.run(["push", "--atomic", "--porcelain", o.remote, ...refspecs], { allowFail: true });
     if (r.code !== 0) throw pushRejected(o, branch, r);
   }
-  return { remote: o.remote, branch, tag: o.tag, action: onRemote === null ? "pushed" : "adopted", branchAction, commit: o.commit };
+  return {
+    remote: o.remote,
+    branch,
+    tag: o.tag,
+    action: onRemote === null ? "pushed" : "adopted",
+    branchAction,
+    commit: o.commit,
+  };
 }
 
-function pushRejected(o: { remote: string; tag: string; commit: string }, branch: string | null, r: { stdout: string; stderr: string; code: number }): BrtopsError {
+function pushRejected(
+  o: { remote: string; tag: string; commit: string },
+  branch: string | null,
+  r: { stdout: string; stderr: string; code: number },
+): BrtopsError {
   const text = `${r.stdout}\n${r.stderr}`;
   const diverged = /non-fast-forward|fetch first|\[rejected\]/.test(text);
-  const why = r.stderr.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("hint:")).slice(0, 2).join(" ");
+  const why = r.stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("hint:"))
+    .slice(0, 2)
+    .join(" ");
   return new BrtopsError(
     "E_PUSH_REJECTED",
     diverged
@@ -168,15 +218,32 @@ export async function deleteLocalTag(git: Git, tag: string): Promise<{ deleted: 
   if (r.code === 0) return { deleted: true };
   // A `git tag -d` killed mid-way leaves packed-refs.lock (empty, so nothing proves whose it is):
   // name the file instead of guessing, and leave it to the person who knows no git is running.
-  const lock = /Unable to create '([^']+\.lock)': File exists/.exec(r.stderr)?.[1] ?? /unable to create file ([^:]+packed-refs\.new): File exists/.exec(r.stderr)?.[1];
+  const lock =
+    /Unable to create '([^']+\.lock)': File exists/.exec(r.stderr)?.[1] ??
+    /unable to create file ([^:]+packed-refs\.new): File exists/.exec(r.stderr)?.[1];
   if (lock) {
     // git writes packed-refs.new while holding packed-refs.lock; a killed writer leaves both.
-    const leftovers = [lock, ...[`${lock.replace(/\.(lock|new)$/, "")}.new`].filter((f) => f !== lock && existsSync(f))];
-    throw new BrtopsError("E_GIT_REF_LOCKED", `Tag ${tag} cannot be deleted: git's ${leftovers.length > 1 ? "files" : "file"} ${leftovers.join(" and ")} ${leftovers.length > 1 ? "are" : "is"} in the way.`, {
-      hint: `A git command is running in this repository, or one was interrupted (a crash during an earlier rollback leaves these). If none is running, delete ${leftovers.join(" ")}, then run the rollback again.`,
-      details: { tag, lock, leftovers },
-    });
+    const leftovers = [
+      lock,
+      ...[`${lock.replace(/\.(lock|new)$/, "")}.new`].filter((f) => f !== lock && existsSync(f)),
+    ];
+    throw new BrtopsError(
+      "E_GIT_REF_LOCKED",
+      `Tag ${tag} cannot be deleted: git's ${leftovers.length > 1 ? "files" : "file"} ${leftovers.join(" and ")} ${leftovers.length > 1 ? "are" : "is"} in the way.`,
+      {
+        hint: `A git command is running in this repository, or one was interrupted (a crash during an earlier rollback leaves these). If none is running, delete ${leftovers.join(" ")}, then run the rollback again.`,
+        details: { tag, lock, leftovers },
+      },
+    );
   }
-  const why = r.stderr.split("\n").map((l) => l.trim()).filter(Boolean).slice(0, 2).join(" ");
-  throw new BrtopsError("E_GIT", `git tag -d ${tag} failed (exit ${r.code}): ${why || "no message"}`, { hint: "Fix what git reports in the repository, then run the rollback again.", details: { exitCode: r.code } });
+  const why = r.stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 2)
+    .join(" ");
+  throw new BrtopsError("E_GIT", `git tag -d ${tag} failed (exit ${r.code}): ${why || "no message"}`, {
+    hint: "Fix what git reports in the repository, then run the rollback again.",
+    details: { exitCode: r.code },
+  });
 }

@@ -48,7 +48,15 @@ export interface GitHubClientOptions extends GitHubRepo {
 const REQUEST_LOG_LINE = /^[A-Z]+ \S+ - \d+ with id \S+ in \d+ms$/;
 
 // A limiter that runs jobs at once: replaces the pacing groups when pacing is off.
-const immediate = { key: () => ({ schedule: (...args: unknown[]) => { const fnIndex = typeof args[0] === "function" ? 0 : 1; const fn = args[fnIndex] as (...a: unknown[]) => unknown; return Promise.resolve(fn(...args.slice(fnIndex + 1))); } }) };
+const immediate = {
+  key: () => ({
+    schedule: (...args: unknown[]) => {
+      const fnIndex = typeof args[0] === "function" ? 0 : 1;
+      const fn = args[fnIndex] as (...a: unknown[]) => unknown;
+      return Promise.resolve(fn(...args.slice(fnIndex + 1)));
+    },
+  }),
+};
 
 /** Builds the client. Example: `createGitHubClient({owner: "acme", repo: "shop", token, redact})`. */
 export function createGitHubClient(o: GitHubClientOptions): GitHubClient {
@@ -57,18 +65,32 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubClient {
   const maxRetries = o.rateLimitRetries ?? 2;
   const maxWait = o.maxRateLimitWaitSec ?? 120;
   const warn = (m: string): void => o.onWarning?.(o.redact(m));
-  const onLimit = (kind: string) => (retryAfter: number, options: { method?: string; url?: string }, _octokit: unknown, retryCount: number): boolean => {
-    const again = retryCount < maxRetries && retryAfter <= maxWait;
-    warn(`GitHub ${kind} on ${options.method} ${options.url}: ${again ? `retrying in ${retryAfter} s` : "giving up"}`);
-    return again;
-  };
+  const onLimit =
+    (kind: string) =>
+    (
+      retryAfter: number,
+      options: { method?: string; url?: string },
+      _octokit: unknown,
+      retryCount: number,
+    ): boolean => {
+      const again = retryCount < maxRetries && retryAfter <= maxWait;
+      warn(
+        `GitHub ${kind} on ${options.method} ${options.url}: ${again ? `retrying in ${retryAfter} s` : "giving up"}`,
+      );
+      return again;
+    };
   const octokit = new GitHubOctokit({
     auth: o.token,
     baseUrl,
     userAgent: "brtops",
     // Octokit logs every failed request as an error; brtops reports (or expects: a 404 probe, a 422
     // already_exists to adopt) each failure itself, so those lines would only be noise.
-    log: { debug: () => undefined, info: () => undefined, warn, error: (m: string) => (REQUEST_LOG_LINE.test(m) ? undefined : warn(m)) },
+    log: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn,
+      error: (m: string) => (REQUEST_LOG_LINE.test(m) ? undefined : warn(m)),
+    },
     retry: { retryAfterBaseValue: base },
     throttle: {
       retryAfterBaseValue: base,
@@ -83,7 +105,10 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubClient {
 interface OctokitErrorShape {
   status?: number;
   message?: string;
-  response?: { headers?: Record<string, string | undefined>; data?: { message?: string; errors?: { resource?: string; code?: string; field?: string; message?: string }[] } };
+  response?: {
+    headers?: Record<string, string | undefined>;
+    data?: { message?: string; errors?: { resource?: string; code?: string; field?: string; message?: string }[] };
+  };
 }
 
 /** HTTP status of an Octokit error (0 when the request never got an answer). */
@@ -103,7 +128,10 @@ export function mayHaveActed(e: unknown): boolean {
 
 /** True for GitHub's 422 `{"errors": [{"code": "already_exists", …}]}`. */
 export function isAlreadyExists(e: unknown): boolean {
-  return statusOf(e) === 422 && ((e as OctokitErrorShape).response?.data?.errors ?? []).some((x) => x.code === "already_exists");
+  return (
+    statusOf(e) === 422 &&
+    ((e as OctokitErrorShape).response?.data?.errors ?? []).some((x) => x.code === "already_exists")
+  );
 }
 
 /** Turns an Octokit error into a BrtopsError naming what was being done; the token never appears. */
@@ -113,7 +141,12 @@ export function githubError(e: unknown, doing: string, client: Pick<GitHubClient
   // Octokit reports a request that got no answer (refused, reset, DNS) as status 500 without a response.
   const status = err.response ? statusOf(e) : 0;
   const apiMessage = client.redact(err.response?.data?.message ?? err.message ?? String(e));
-  const details = client.redact.deep({ status, doing, baseUrl: client.baseUrl, errors: err.response?.data?.errors ?? [] });
+  const details = client.redact.deep({
+    status,
+    doing,
+    baseUrl: client.baseUrl,
+    errors: err.response?.data?.errors ?? [],
+  });
   const headers = err.response?.headers ?? {};
   if (status === 401) {
     return new BrtopsError("E_GITHUB_AUTH", `GitHub refused the token while ${doing}: ${apiMessage} (401).`, {
@@ -121,7 +154,11 @@ export function githubError(e: unknown, doing: string, client: Pick<GitHubClient
       details,
     });
   }
-  if ((status === 403 && headers["x-ratelimit-remaining"] === "0") || status === 429 || /rate limit/i.test(apiMessage)) {
+  if (
+    (status === 403 && headers["x-ratelimit-remaining"] === "0") ||
+    status === 429 ||
+    /rate limit/i.test(apiMessage)
+  ) {
     const reset = Number(headers["x-ratelimit-reset"]);
     const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : "";
     return new BrtopsError("E_GITHUB_RATE_LIMIT", `GitHub's rate limit stopped brtops while ${doing}${when}.`, {
@@ -130,20 +167,32 @@ export function githubError(e: unknown, doing: string, client: Pick<GitHubClient
     });
   }
   if (status === 403 || status === 404) {
-    return new BrtopsError(status === 403 ? "E_GITHUB_FORBIDDEN" : "E_GITHUB_NOT_FOUND", `GitHub answered ${status} while ${doing}: ${apiMessage}.`, {
-      hint: "Check the repository name (github.repository in brtops.config.yaml or the origin URL) and that the token may write to it.",
-      details,
-    });
+    return new BrtopsError(
+      status === 403 ? "E_GITHUB_FORBIDDEN" : "E_GITHUB_NOT_FOUND",
+      `GitHub answered ${status} while ${doing}: ${apiMessage}.`,
+      {
+        hint: "Check the repository name (github.repository in brtops.config.yaml or the origin URL) and that the token may write to it.",
+        details,
+      },
+    );
   }
-  const what = status === 0 ? `GitHub could not be reached while ${doing}: ${apiMessage}` : `GitHub answered ${status} while ${doing}: ${apiMessage}`;
+  const what =
+    status === 0
+      ? `GitHub could not be reached while ${doing}: ${apiMessage}`
+      : `GitHub answered ${status} while ${doing}: ${apiMessage}`;
   return new BrtopsError("E_GITHUB", `${what}.`, {
-    hint: status === 0 || status >= 500 ? "GitHub may be down or unreachable; run `brtops run` again later (completed steps are kept)." : "See the details for the fields GitHub rejected.",
+    hint:
+      status === 0 || status >= 500
+        ? "GitHub may be down or unreachable; run `brtops run` again later (completed steps are kept)."
+        : "See the details for the fields GitHub rejected.",
     details,
   });
 }
 
 /** Whether the token can see and push to the repository (readiness check 4.1). */
-export async function repositoryAccess(client: GitHubClient): Promise<{ canPush: boolean; defaultBranch: string; fullName: string }> {
+export async function repositoryAccess(
+  client: GitHubClient,
+): Promise<{ canPush: boolean; defaultBranch: string; fullName: string }> {
   try {
     const r = await client.octokit.rest.repos.get({ owner: client.owner, repo: client.repo });
     const perms = (r.data as { permissions?: { push?: boolean } }).permissions;

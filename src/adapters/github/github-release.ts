@@ -65,11 +65,29 @@ interface RawRelease {
 }
 
 export function toAsset(a: RawAsset): ReleaseAsset {
-  return { id: a.id, name: a.name, size: a.size, state: a.state, digest: a.digest ?? null, contentType: a.content_type, downloadUrl: a.browser_download_url };
+  return {
+    id: a.id,
+    name: a.name,
+    size: a.size,
+    state: a.state,
+    digest: a.digest ?? null,
+    contentType: a.content_type,
+    downloadUrl: a.browser_download_url,
+  };
 }
 
 function toRelease(r: RawRelease): ReleaseInfo {
-  return { id: r.id, tag: r.tag_name, name: r.name ?? "", body: r.body ?? "", draft: r.draft, prerelease: r.prerelease, htmlUrl: r.html_url, uploadUrl: r.upload_url, assets: (r.assets ?? []).map(toAsset) };
+  return {
+    id: r.id,
+    tag: r.tag_name,
+    name: r.name ?? "",
+    body: r.body ?? "",
+    draft: r.draft,
+    prerelease: r.prerelease,
+    htmlUrl: r.html_url,
+    uploadUrl: r.upload_url,
+    assets: (r.assets ?? []).map(toAsset),
+  };
 }
 
 /** The release for a tag (published or draft), or null. Example: `(await findRelease(client, "v2.1.0"))?.htmlUrl`. */
@@ -82,7 +100,11 @@ export async function findRelease(client: GitHubClient, tag: string): Promise<Re
     if (statusOf(e) !== 404) throw githubError(e, `looking up the release of ${tag}`, client);
   }
   try {
-    for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, { owner, repo, per_page: 100 })) {
+    for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, {
+      owner,
+      repo,
+      per_page: 100,
+    })) {
       const hit = (page.data as RawRelease[]).find((r) => r.tag_name === tag);
       if (hit) return toRelease(hit);
     }
@@ -147,7 +169,8 @@ export async function ensureRelease(client: GitHubClient, spec: ReleaseSpec): Pr
         if (!again) throw githubError(e, `creating the release of ${spec.tag}`, client);
         return reconcile(client, again, spec);
       }
-      if (!mayHaveActed(e) || attempt >= CREATE_ATTEMPTS) throw githubError(e, `creating the release of ${spec.tag}`, client);
+      if (!mayHaveActed(e) || attempt >= CREATE_ATTEMPTS)
+        throw githubError(e, `creating the release of ${spec.tag}`, client);
       await new Promise((r) => setTimeout(r, client.retryBaseMs * attempt * attempt));
     }
   }
@@ -158,7 +181,15 @@ async function reconcile(client: GitHubClient, r: ReleaseInfo, spec: ReleaseSpec
   if (changed.length === 0) return { action: "unchanged", release: r, changed };
   const { octokit, owner, repo } = client;
   try {
-    const u = await octokit.rest.repos.updateRelease({ owner, repo, release_id: r.id, name: spec.name, body: spec.body, draft: spec.draft, prerelease: spec.prerelease });
+    const u = await octokit.rest.repos.updateRelease({
+      owner,
+      repo,
+      release_id: r.id,
+      name: spec.name,
+      body: spec.body,
+      draft: spec.draft,
+      prerelease: spec.prerelease,
+    });
     return { action: "updated", release: toRelease(u.data), changed };
   } catch (e) {
     throw githubError(e, `updating the release of ${spec.tag}`, client);

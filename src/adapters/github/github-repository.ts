@@ -19,7 +19,8 @@ export interface RemoteRepository {
 export function parseRemoteUrl(url: string): RemoteRepository | null {
   const u = url.trim();
   // https://[user[:pass]@]host[:port]/owner/repo(.git), ssh://git@host[:port]/owner/repo(.git), git://…
-  const full = /^(?:https?|ssh|git|git\+ssh):\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?\/(?:.*\/)?([^/]+)\/([^/]+?)(?:\.git)?\/?$/i.exec(u);
+  const full =
+    /^(?:https?|ssh|git|git\+ssh):\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?\/(?:.*\/)?([^/]+)\/([^/]+?)(?:\.git)?\/?$/i.exec(u);
   if (full) return { host: full[1]!.toLowerCase(), owner: full[2]!, repo: full[3]! };
   // scp-like: git@host:owner/repo(.git)
   const scp = /^(?:[^@/]+@)?([^/:]+):(?!\/)(?:.*\/)?([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(u);
@@ -41,7 +42,10 @@ export interface ResolvedRepository {
 }
 
 /** owner/name from config, else from the remote's URL; the base URL from config, else from the host. */
-export async function resolveRepository(git: Git, o: { repository?: string | undefined; baseUrl?: string | undefined; remote: string }): Promise<ResolvedRepository> {
+export async function resolveRepository(
+  git: Git,
+  o: { repository?: string | undefined; baseUrl?: string | undefined; remote: string },
+): Promise<ResolvedRepository> {
   if (o.repository) {
     const [owner, repo] = o.repository.split("/") as [string, string];
     return { owner, repo, baseUrl: o.baseUrl ?? "https://api.github.com", from: "config" };
@@ -50,10 +54,16 @@ export async function resolveRepository(git: Git, o: { repository?: string | und
   const url = r.stdout.trim();
   const parsed = r.code === 0 ? parseRemoteUrl(url) : null;
   if (!parsed) {
-    throw new BrtopsError("E_GITHUB_REPOSITORY", r.code === 0 ? `The remote "${o.remote}" (${url}) does not name a GitHub repository.` : `The repository has no remote "${o.remote}".`, {
-      hint: "Set github.repository: owner/name for the environment in brtops.config.yaml (and github.baseUrl for GitHub Enterprise).",
-      details: { remote: o.remote },
-    });
+    throw new BrtopsError(
+      "E_GITHUB_REPOSITORY",
+      r.code === 0
+        ? `The remote "${o.remote}" (${url}) does not name a GitHub repository.`
+        : `The repository has no remote "${o.remote}".`,
+      {
+        hint: "Set github.repository: owner/name for the environment in brtops.config.yaml (and github.baseUrl for GitHub Enterprise).",
+        details: { remote: o.remote },
+      },
+    );
   }
   return { owner: parsed.owner, repo: parsed.repo, baseUrl: o.baseUrl ?? apiBaseUrlFor(parsed.host), from: o.remote };
 }
@@ -64,22 +74,37 @@ export interface TokenSource {
 }
 
 /** GITHUB_TOKEN, else GH_TOKEN, else `gh auth token` where gh is installed; null when none. */
-export async function resolveGitHubToken(env: Readonly<Record<string, string | undefined>>, o: { cwd: string; useGhCli?: boolean; host?: string }): Promise<TokenSource | null> {
+export async function resolveGitHubToken(
+  env: Readonly<Record<string, string | undefined>>,
+  o: { cwd: string; useGhCli?: boolean; host?: string },
+): Promise<TokenSource | null> {
   if (env["GITHUB_TOKEN"]) return { token: env["GITHUB_TOKEN"], source: "GITHUB_TOKEN" };
   if (env["GH_TOKEN"]) return { token: env["GH_TOKEN"], source: "GH_TOKEN" };
   if (o.useGhCli === false) return null;
   const args = ["auth", "token", ...(o.host && o.host !== "api.github.com" ? ["--hostname", o.host] : [])];
   const token = await new Promise<string | null>((resolve) => {
-    execFile("gh", args, { cwd: o.cwd, timeout: 10_000, env: { ...process.env, GH_PROMPT_DISABLED: "1" } }, (err, stdout) => resolve(err ? null : String(stdout).trim() || null));
+    execFile(
+      "gh",
+      args,
+      { cwd: o.cwd, timeout: 10_000, env: { ...process.env, GH_PROMPT_DISABLED: "1" } },
+      (err, stdout) => resolve(err ? null : String(stdout).trim() || null),
+    );
   });
   return token ? { token, source: "gh auth token" } : null;
 }
 
 /** The token, or E_GITHUB_NO_TOKEN saying where brtops looked. */
-export async function requireGitHubToken(env: Readonly<Record<string, string | undefined>>, o: { cwd: string; useGhCli?: boolean; host?: string }): Promise<TokenSource> {
+export async function requireGitHubToken(
+  env: Readonly<Record<string, string | undefined>>,
+  o: { cwd: string; useGhCli?: boolean; host?: string },
+): Promise<TokenSource> {
   const t = await resolveGitHubToken(env, o);
   if (t) return t;
-  throw new BrtopsError("E_GITHUB_NO_TOKEN", "No GitHub token: GITHUB_TOKEN and GH_TOKEN are unset and `gh auth token` gave none.", {
-    hint: "Export GITHUB_TOKEN with a token that may write contents to the repository (or run `gh auth login`), then run `brtops run` again.",
-  });
+  throw new BrtopsError(
+    "E_GITHUB_NO_TOKEN",
+    "No GitHub token: GITHUB_TOKEN and GH_TOKEN are unset and `gh auth token` gave none.",
+    {
+      hint: "Export GITHUB_TOKEN with a token that may write contents to the repository (or run `gh auth login`), then run `brtops run` again.",
+    },
+  );
 }

@@ -38,7 +38,11 @@ async function readTagObject(git: Git, oid: string): Promise<{ object: string; t
   if (r.code !== 0) return null;
   const split = r.stdout.indexOf("\n\n");
   const head = split < 0 ? r.stdout : r.stdout.slice(0, split);
-  const field = (k: string): string => head.split("\n").find((l) => l.startsWith(`${k} `))?.slice(k.length + 1) ?? "";
+  const field = (k: string): string =>
+    head
+      .split("\n")
+      .find((l) => l.startsWith(`${k} `))
+      ?.slice(k.length + 1) ?? "";
   return { object: field("object"), tag: field("tag"), message: split < 0 ? "" : r.stdout.slice(split + 2) };
 }
 
@@ -47,7 +51,10 @@ async function readTagObject(git: Git, oid: string): Promise<{ object: string; t
  * throws E_GIT_REF_LOCKED when another lock is in the way. Example:
  * `await clearInterruptedTagLock(git, {tag: "v2.1.0", commit, message})` → `"cleared"`.
  */
-export async function clearInterruptedTagLock(git: Git, o: { tag: string; commit: string; message: string }): Promise<TagLockState> {
+export async function clearInterruptedTagLock(
+  git: Git,
+  o: { tag: string; commit: string; message: string },
+): Promise<TagLockState> {
   const path = await tagLockPath(git, o.tag);
   if (!existsSync(path)) return "none";
   let content = "";
@@ -62,8 +69,12 @@ export async function clearInterruptedTagLock(git: Git, o: { tag: string; commit
     unlinkSync(path);
     return "cleared";
   }
-  throw new BrtopsError("E_GIT_REF_LOCKED", `Tag ${o.tag} cannot be created: git's lock file ${path} is in the way, and it is not one an interrupted brtops left.`, {
-    hint: `A git command is running in this repository, or one was interrupted. If none is running, delete ${path}, then run brtops again.`,
-    details: { tag: o.tag, lock: path, content: content.slice(0, 80) },
-  });
+  throw new BrtopsError(
+    "E_GIT_REF_LOCKED",
+    `Tag ${o.tag} cannot be created: git's lock file ${path} is in the way, and it is not one an interrupted brtops left.`,
+    {
+      hint: `A git command is running in this repository, or one was interrupted. If none is running, delete ${path}, then run brtops again.`,
+      details: { tag: o.tag, lock: path, content: content.slice(0, 80) },
+    },
+  );
 }

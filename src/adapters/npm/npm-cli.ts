@@ -49,7 +49,14 @@ export async function runNpm(ctx: NpmContext, args: readonly string[]): Promise<
   const dir = mkdtempSync(join(tmpdir(), "brtops-npm-"));
   const userconfig = join(dir, "npmrc");
   try {
-    const lines = [`registry=${ctx.registry}`, ...(ctx.token ? [`${registryKey(ctx.registry)}:_authToken=${ctx.token}`] : []), "update-notifier=false", "fund=false", "audit=false", ""];
+    const lines = [
+      `registry=${ctx.registry}`,
+      ...(ctx.token ? [`${registryKey(ctx.registry)}:_authToken=${ctx.token}`] : []),
+      "update-notifier=false",
+      "fund=false",
+      "audit=false",
+      "",
+    ];
     writeFileSync(userconfig, lines.join("\n"), { mode: 0o600 });
     const argv = [ctx.npm ?? "npm", ...args, "--registry", ctx.registry, "--userconfig", userconfig];
     return await execNpm(argv, ctx.cwd, cleanEnv(ctx.env ?? process.env), ctx.timeoutMs ?? 300_000, ctx.redact);
@@ -60,23 +67,35 @@ export async function runNpm(ctx: NpmContext, args: readonly string[]): Promise<
 
 // Its own spawn rather than the shared runner: that one layers process.env under the given
 // environment, and an inherited npm_config_* must not reach npm at all.
-function execNpm(argv: string[], cwd: string, env: Record<string, string>, timeoutMs: number, redact: Redactor): Promise<RunResult> {
+function execNpm(
+  argv: string[],
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+  redact: Redactor,
+): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve) => {
-    execFile(argv[0]!, argv.slice(1), { cwd, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: "SIGTERM" }, (err, stdout, stderr) => {
-      const e = err as (NodeJS.ErrnoException & { killed?: boolean; signal?: string | null; code?: number | string }) | null;
-      const spawnError = e && typeof e.code === "string" ? `${e.code} ${e.message}` : undefined;
-      resolve({
-        argv: argv.map(redact),
-        exitCode: e ? (typeof e.code === "number" ? e.code : null) : 0,
-        signal: e?.signal ?? null,
-        timedOut: Boolean(e?.killed && e.signal === "SIGTERM"),
-        stdout: redact(String(stdout)),
-        stderr: redact(String(stderr)),
-        durationMs: Date.now() - started,
-        ...(spawnError ? { spawnError: redact(spawnError) } : {}),
-      });
-    });
+    execFile(
+      argv[0]!,
+      argv.slice(1),
+      { cwd, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: "SIGTERM" },
+      (err, stdout, stderr) => {
+        const e = err as
+          (NodeJS.ErrnoException & { killed?: boolean; signal?: string | null; code?: number | string }) | null;
+        const spawnError = e && typeof e.code === "string" ? `${e.code} ${e.message}` : undefined;
+        resolve({
+          argv: argv.map(redact),
+          exitCode: e ? (typeof e.code === "number" ? e.code : null) : 0,
+          signal: e?.signal ?? null,
+          timedOut: Boolean(e?.killed && e.signal === "SIGTERM"),
+          stdout: redact(String(stdout)),
+          stderr: redact(String(stderr)),
+          durationMs: Date.now() - started,
+          ...(spawnError ? { spawnError: redact(spawnError) } : {}),
+        });
+      },
+    );
   });
 }
 
@@ -94,11 +113,21 @@ export function npmErrorCode(r: RunResult): string | null {
 /** A BrtopsError for a failed npm run: command (redacted), exit code, the stderr's useful lines. */
 export function npmError(r: RunResult, doing: string): BrtopsError {
   const code = npmErrorCode(r);
-  const lines = r.stderr.split("\n").filter((l) => /^npm error/.test(l) && !/complete log of this run/.test(l)).map((l) => l.replace(/^npm error\s*/, "").trim()).filter(Boolean);
+  const lines = r.stderr
+    .split("\n")
+    .filter((l) => /^npm error/.test(l) && !/complete log of this run/.test(l))
+    .map((l) => l.replace(/^npm error\s*/, "").trim())
+    .filter(Boolean);
   const why = lines.slice(0, 4).join(" ") || r.spawnError || `exit ${r.exitCode}`;
   const auth = code === "E401" || code === "ENEEDAUTH" || code === "E403";
   return new BrtopsError(auth ? "E_NPM_AUTH" : "E_NPM", `npm failed while ${doing}: ${why}`, {
-    hint: auth ? "Set NPM_TOKEN (or the environment's npm.tokenEnv) to a token that may publish this package to the registry." : "Run the command by hand to see the whole output; fix the cause and run `brtops run` again.",
-    details: { command: r.argv.filter((a, i, all) => all[i - 1] !== "--userconfig"), exitCode: r.exitCode, npmCode: code },
+    hint: auth
+      ? "Set NPM_TOKEN (or the environment's npm.tokenEnv) to a token that may publish this package to the registry."
+      : "Run the command by hand to see the whole output; fix the cause and run `brtops run` again.",
+    details: {
+      command: r.argv.filter((a, i, all) => all[i - 1] !== "--userconfig"),
+      exitCode: r.exitCode,
+      npmCode: code,
+    },
   });
 }

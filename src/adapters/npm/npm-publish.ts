@@ -26,10 +26,14 @@ export function readPackage(cwd: string, folder: string): PackageInfo {
   try {
     pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as typeof pkg;
   } catch (e) {
-    throw new BrtopsError("E_NPM_PACKAGE", `Cannot read ${join(dir, "package.json")}: ${(e as Error).message}`, { hint: "Point npm.package in brtops.config.yaml at the folder holding the package.json to publish." });
+    throw new BrtopsError("E_NPM_PACKAGE", `Cannot read ${join(dir, "package.json")}: ${(e as Error).message}`, {
+      hint: "Point npm.package in brtops.config.yaml at the folder holding the package.json to publish.",
+    });
   }
   if (typeof pkg.name !== "string" || typeof pkg.version !== "string") {
-    throw new BrtopsError("E_NPM_PACKAGE", `${join(dir, "package.json")} has no name or version.`, { hint: "Give the package a name and a version before publishing it." });
+    throw new BrtopsError("E_NPM_PACKAGE", `${join(dir, "package.json")} has no name or version.`, {
+      hint: "Give the package a name and a version before publishing it.",
+    });
   }
   return { name: pkg.name, version: pkg.version, private: pkg.private === true, folder: dir };
 }
@@ -40,7 +44,11 @@ export function readPackage(cwd: string, folder: string): PackageInfo {
  * `latest`), else the prerelease id (`2.0.0-rc.1` → `rc`), `next` when the id is a number.
  * Example: `npmDistTag("3.0.0-beta")` → `"beta"`; `npmDistTag("3.0.0-rc.1", "latest", {rc: "next"})` → `"next"`.
  */
-export function npmDistTag(version: string, configured?: string, channels: Readonly<Record<string, string>> = {}): string {
+export function npmDistTag(
+  version: string,
+  configured?: string,
+  channels: Readonly<Record<string, string>> = {},
+): string {
   const pre = semver.prerelease(version, { loose: true });
   if (!pre || pre.length === 0) return configured ?? "latest";
   const id = String(pre[0]);
@@ -51,14 +59,19 @@ export function npmDistTag(version: string, configured?: string, channels: Reado
 }
 
 /** `{version, shasum}` of a published version, or null when the registry does not have it. */
-export async function npmPublishedVersion(ctx: NpmContext, name: string, version: string): Promise<{ version: string; shasum: string } | null> {
+export async function npmPublishedVersion(
+  ctx: NpmContext,
+  name: string,
+  version: string,
+): Promise<{ version: string; shasum: string } | null> {
   const r = await runNpm(ctx, ["view", `${name}@${version}`, "version", "dist.shasum", "--json"]);
   if (r.exitCode !== 0) {
     if (npmErrorCode(r) === "E404") return null;
     throw npmError(r, `looking up ${name}@${version}`);
   }
   if (!r.stdout.trim()) return null; // a range that matches nothing prints nothing
-  const j = JSON.parse(r.stdout) as { version?: string; "dist.shasum"?: string } | { version?: string; "dist.shasum"?: string }[];
+  const j = JSON.parse(r.stdout) as
+    { version?: string; "dist.shasum"?: string } | { version?: string; "dist.shasum"?: string }[];
   const one = Array.isArray(j) ? j.find((x) => x.version === version) : j;
   return one?.version === version ? { version, shasum: one["dist.shasum"] ?? "" } : null;
 }
@@ -90,23 +103,44 @@ export interface PublishResult {
 }
 
 /** Packs a folder into `dest` (no scripts run): the tarball npm will publish, as it is approved. */
-export async function npmPack(ctx: NpmContext, folder: string, dest: string): Promise<{ filename: string; name: string; version: string; shasum: string }> {
+export async function npmPack(
+  ctx: NpmContext,
+  folder: string,
+  dest: string,
+): Promise<{ filename: string; name: string; version: string; shasum: string }> {
   const r = await runNpm({ ...ctx, cwd: folder }, ["pack", "--json", "--ignore-scripts", "--pack-destination", dest]);
   if (r.exitCode !== 0) throw npmError(r, `packing ${folder}`);
   const j = JSON.parse(r.stdout) as { filename: string; name: string; version: string; shasum: string }[];
   const one = j[0]!;
-  return { filename: one.filename.replace(/^@/, "").replace(/\//g, "-"), name: one.name, version: one.version, shasum: one.shasum };
+  return {
+    filename: one.filename.replace(/^@/, "").replace(/\//g, "-"),
+    name: one.name,
+    version: one.version,
+    shasum: one.shasum,
+  };
 }
 
 /** name, version and private of the package.json inside an npm tarball. */
 export function readTarballPackage(tarball: string): PackageInfo {
   let pkg: { name?: unknown; version?: unknown; private?: unknown };
   try {
-    pkg = JSON.parse(execFileSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 })) as typeof pkg;
+    pkg = JSON.parse(
+      execFileSync("tar", ["-xzOf", tarball, "package/package.json"], {
+        encoding: "utf8",
+        maxBuffer: 16 * 1024 * 1024,
+      }),
+    ) as typeof pkg;
   } catch (e) {
-    throw new BrtopsError("E_NPM_PACKAGE", `Cannot read package/package.json in ${tarball}: ${(e as Error).message.split("\n")[0]}`, { hint: "The approved tarball is damaged: build and approve the package again." });
+    throw new BrtopsError(
+      "E_NPM_PACKAGE",
+      `Cannot read package/package.json in ${tarball}: ${(e as Error).message.split("\n")[0]}`,
+      { hint: "The approved tarball is damaged: build and approve the package again." },
+    );
   }
-  if (typeof pkg.name !== "string" || typeof pkg.version !== "string") throw new BrtopsError("E_NPM_PACKAGE", `The package.json in ${tarball} has no name or version.`, { hint: "Give the package a name and a version, then build the package again." });
+  if (typeof pkg.name !== "string" || typeof pkg.version !== "string")
+    throw new BrtopsError("E_NPM_PACKAGE", `The package.json in ${tarball} has no name or version.`, {
+      hint: "Give the package a name and a version, then build the package again.",
+    });
   return { name: pkg.name, version: pkg.version, private: pkg.private === true, folder: tarball };
 }
 
@@ -119,22 +153,41 @@ export function tarballShasum(tarball: string): string {
  * Publishes the folder — or, given `tarball`, exactly that tarball (the approved package) — or
  * adopts the identical version already there, under `tag`.
  */
-export async function npmPublish(ctx: NpmContext, o: { folder: string; tag: string; access?: "public" | "restricted" | undefined; tarball?: string }): Promise<PublishResult> {
+export async function npmPublish(
+  ctx: NpmContext,
+  o: { folder: string; tag: string; access?: "public" | "restricted" | undefined; tarball?: string },
+): Promise<PublishResult> {
   const pkg = o.tarball ? readTarballPackage(o.tarball) : readPackage(ctx.cwd, o.folder);
-  if (pkg.private) throw new BrtopsError("E_NPM_PACKAGE", `${pkg.name} is marked private in its package.json; npm will not publish it.`, { hint: "Remove \"private\": true, or remove the npm block from this environment." });
+  if (pkg.private)
+    throw new BrtopsError(
+      "E_NPM_PACKAGE",
+      `${pkg.name} is marked private in its package.json; npm will not publish it.`,
+      { hint: 'Remove "private": true, or remove the npm block from this environment.' },
+    );
   const shasum = o.tarball ? tarballShasum(o.tarball) : await npmPackShasum(ctx, pkg.folder);
   const existing = await npmPublishedVersion(ctx, pkg.name, pkg.version);
   if (existing) {
     if (existing.shasum !== shasum) {
-      throw new BrtopsError("E_NPM_VERSION_EXISTS", `${pkg.name}@${pkg.version} is already on ${ctx.registry} with different contents (shasum ${existing.shasum.slice(0, 12)}, this folder packs to ${shasum.slice(0, 12)}).`, {
-        hint: "A registry never takes a version twice: release a new version.",
-        details: { name: pkg.name, version: pkg.version, published: existing.shasum, local: shasum },
-      });
+      throw new BrtopsError(
+        "E_NPM_VERSION_EXISTS",
+        `${pkg.name}@${pkg.version} is already on ${ctx.registry} with different contents (shasum ${existing.shasum.slice(0, 12)}, this folder packs to ${shasum.slice(0, 12)}).`,
+        {
+          hint: "A registry never takes a version twice: release a new version.",
+          details: { name: pkg.name, version: pkg.version, published: existing.shasum, local: shasum },
+        },
+      );
     }
     await npmSetDistTag(ctx, pkg.name, pkg.version, o.tag);
     return { name: pkg.name, version: pkg.version, tag: o.tag, action: "adopted", shasum };
   }
-  const r = await runNpm({ ...ctx, cwd: o.tarball ? ctx.cwd : pkg.folder }, ["publish", pkg.folder, "--tag", o.tag, ...(o.access ? ["--access", o.access] : []), "--ignore-scripts"]);
+  const r = await runNpm({ ...ctx, cwd: o.tarball ? ctx.cwd : pkg.folder }, [
+    "publish",
+    pkg.folder,
+    "--tag",
+    o.tag,
+    ...(o.access ? ["--access", o.access] : []),
+    "--ignore-scripts",
+  ]);
   if (r.exitCode !== 0) throw npmError(r, `publishing ${pkg.name}@${pkg.version}`);
   return { name: pkg.name, version: pkg.version, tag: o.tag, action: "published", shasum };
 }

@@ -18,14 +18,25 @@ export interface NpmRollbackResult {
 }
 
 /** Rolls back `name@version`. Example: `await npmRollback(ctx, {name: "@acme/lib", version: "2.0.0", previous: "1.4.2"})` → `{distTags: {latest: "1.4.2"}, deprecated: true, …}`. */
-export async function npmRollback(ctx: NpmContext, o: { name: string; version: string; previous: string | null; unpublish?: boolean; message?: string }): Promise<NpmRollbackResult> {
-  const out: NpmRollbackResult = { name: o.name, version: o.version, distTags: {}, deprecated: false, unpublished: false, notes: [] };
+export async function npmRollback(
+  ctx: NpmContext,
+  o: { name: string; version: string; previous: string | null; unpublish?: boolean; message?: string },
+): Promise<NpmRollbackResult> {
+  const out: NpmRollbackResult = {
+    name: o.name,
+    version: o.version,
+    distTags: {},
+    deprecated: false,
+    unpublished: false,
+    notes: [],
+  };
   if (!(await npmPublishedVersion(ctx, o.name, o.version))) {
     out.notes.push(`${o.name}@${o.version} is not on the registry: nothing to roll back`);
     return out;
   }
   const previousThere = o.previous !== null && (await npmPublishedVersion(ctx, o.name, o.previous)) !== null;
-  if (o.previous !== null && !previousThere) out.notes.push(`the previous version ${o.previous} is not on the registry`);
+  if (o.previous !== null && !previousThere)
+    out.notes.push(`the previous version ${o.previous} is not on the registry`);
   const tags = await npmDistTags(ctx, o.name);
   for (const [tag, at] of Object.entries(tags)) {
     if (at !== o.version) continue;

@@ -33,20 +33,44 @@ export function createRegistryClient(ref: ImageRef, o: RegistryClientOptions) {
   const where = `${ref.registry}/${ref.repository}`;
   let authorization: string | null = null;
 
-  async function send(method: string, url: string, headers: Record<string, string>, body?: Uint8Array): Promise<Response> {
+  async function send(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body?: Uint8Array,
+  ): Promise<Response> {
     try {
-      return await fetch(url, { method, headers: { ...headers, ...(authorization ? { authorization } : {}) }, ...(body ? { body: body as unknown as ArrayBuffer } : {}), redirect: "follow", signal: AbortSignal.timeout(timeoutMs) });
+      return await fetch(url, {
+        method,
+        headers: { ...headers, ...(authorization ? { authorization } : {}) },
+        ...(body ? { body: body as unknown as ArrayBuffer } : {}),
+        redirect: "follow",
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;
-      throw new BrtopsError("E_OCI_UNREACHABLE", `${ref.registry} did not answer ${method} ${new URL(url).pathname}: ${cause ?? (e as Error).message}`, { hint: "Check that the registry is reachable from this machine, then run `brtops run` again." });
+      throw new BrtopsError(
+        "E_OCI_UNREACHABLE",
+        `${ref.registry} did not answer ${method} ${new URL(url).pathname}: ${cause ?? (e as Error).message}`,
+        { hint: "Check that the registry is reachable from this machine, then run `brtops run` again." },
+      );
     }
   }
 
   /** A request, authenticated on the registry's demand (once per 401: a new token, then give up). */
-  async function request(method: string, path: string, headers: Record<string, string> = {}, body?: Uint8Array): Promise<Response> {
+  async function request(
+    method: string,
+    path: string,
+    headers: Record<string, string> = {},
+    body?: Uint8Array,
+  ): Promise<Response> {
     const url = /^https?:\/\//.test(path) ? path : `${ref.apiBase}${path}`;
     if (new URL(url).origin !== new URL(ref.apiBase).origin) {
-      throw new BrtopsError("E_OCI_PROTOCOL", `${ref.registry} sent brtops to another host (${new URL(url).origin}) for an upload.`, { hint: "brtops sends blobs only to the registry named in oci.image." });
+      throw new BrtopsError(
+        "E_OCI_PROTOCOL",
+        `${ref.registry} sent brtops to another host (${new URL(url).origin}) for an upload.`,
+        { hint: "brtops sends blobs only to the registry named in oci.image." },
+      );
     }
     let r = await send(method, url, headers, body);
     if (r.status !== 401) return r;
@@ -68,16 +92,27 @@ export function createRegistryClient(ref: ImageRef, o: RegistryClientOptions) {
   }
 
   function authError(c: OciCredentials | null): BrtopsError {
-    return new BrtopsError("E_OCI_AUTH", c ? `${ref.registry} refused the credentials from ${c.source} for ${ref.repository}.` : `${ref.registry} needs credentials to push ${ref.repository}, and none are set.`, {
-      hint: c ? `Check the user name and password (or access token) in ${c.source}, and that it may push to ${ref.repository}.` : "Set OCI_USERNAME and OCI_PASSWORD (an access token as the password), or run `docker login` for the runner's user.",
-    });
+    return new BrtopsError(
+      "E_OCI_AUTH",
+      c
+        ? `${ref.registry} refused the credentials from ${c.source} for ${ref.repository}.`
+        : `${ref.registry} needs credentials to push ${ref.repository}, and none are set.`,
+      {
+        hint: c
+          ? `Check the user name and password (or access token) in ${c.source}, and that it may push to ${ref.repository}.`
+          : "Set OCI_USERNAME and OCI_PASSWORD (an access token as the password), or run `docker login` for the runner's user.",
+      },
+    );
   }
 
   async function failure(r: Response, what: string): Promise<BrtopsError> {
     const text = o.redact((await r.text().catch(() => "")).slice(0, 400)).trim();
     const code = r.status === 403 ? "E_OCI_AUTH" : r.status === 404 ? "E_OCI_NOT_FOUND" : "E_OCI_REGISTRY";
     return new BrtopsError(code, `${where}: ${what} answered HTTP ${r.status}${text ? ` — ${text}` : ""}`, {
-      hint: r.status === 403 ? `The credentials may read but not push ${ref.repository}.` : "Look at the registry's answer; run `brtops run` again when the cause is fixed (what is already there is adopted).",
+      hint:
+        r.status === 403
+          ? `The credentials may read but not push ${ref.repository}.`
+          : "Look at the registry's answer; run `brtops run` again when the cause is fixed (what is already there is adopted).",
       details: { status: r.status },
     });
   }
@@ -99,10 +134,18 @@ export function createRegistryClient(ref: ImageRef, o: RegistryClientOptions) {
       if (start.status !== 202) throw await failure(start, `starting the upload of ${digest}`);
       await start.body?.cancel();
       const location = start.headers.get("location");
-      if (!location) throw new BrtopsError("E_OCI_PROTOCOL", `${where} started an upload without a Location.`, { hint: "The registry does not follow the distribution API." });
+      if (!location)
+        throw new BrtopsError("E_OCI_PROTOCOL", `${where} started an upload without a Location.`, {
+          hint: "The registry does not follow the distribution API.",
+        });
       const url = new URL(location, ref.apiBase);
       url.searchParams.set("digest", digest);
-      const put = await request("PUT", url.toString(), { "content-type": "application/octet-stream", "content-length": String(bytes.byteLength) }, bytes);
+      const put = await request(
+        "PUT",
+        url.toString(),
+        { "content-type": "application/octet-stream", "content-length": String(bytes.byteLength) },
+        bytes,
+      );
       if (put.status !== 201) throw await failure(put, `uploading ${digest}`);
       await put.body?.cancel();
     },
@@ -124,7 +167,10 @@ export function createRegistryClient(ref: ImageRef, o: RegistryClientOptions) {
         return null;
       }
       if (r.status !== 200) throw await failure(r, `GET manifest ${reference}`);
-      return { bytes: new Uint8Array(await r.arrayBuffer()), mediaType: (r.headers.get("content-type") ?? "").split(";")[0]!.trim() };
+      return {
+        bytes: new Uint8Array(await r.arrayBuffer()),
+        mediaType: (r.headers.get("content-type") ?? "").split(";")[0]!.trim(),
+      };
     },
     /** PUTs a manifest by digest or tag; checks the registry computed the same digest. */
     async putManifest(reference: string, bytes: Uint8Array, mediaType: string): Promise<string> {
@@ -133,7 +179,10 @@ export function createRegistryClient(ref: ImageRef, o: RegistryClientOptions) {
       await r.body?.cancel();
       const expected = sha256Digest(bytes);
       const got = r.headers.get("docker-content-digest");
-      if (got && got !== expected) throw new BrtopsError("E_OCI_PROTOCOL", `${where} stored ${reference} as ${got}, not ${expected}.`, { hint: "The registry changed the manifest: it cannot be the approved image." });
+      if (got && got !== expected)
+        throw new BrtopsError("E_OCI_PROTOCOL", `${where} stored ${reference} as ${got}, not ${expected}.`, {
+          hint: "The registry changed the manifest: it cannot be the approved image.",
+        });
       return expected;
     },
     /** Deletes a tag (not the manifest). `{deleted: false, why}` where the registry does not allow it. */
@@ -145,7 +194,10 @@ export function createRegistryClient(ref: ImageRef, o: RegistryClientOptions) {
       }
       if ([400, 405, 403].includes(r.status)) {
         const text = o.redact((await r.text().catch(() => "")).slice(0, 200)).trim();
-        return { deleted: false, why: `${ref.registry} does not let a tag be deleted (HTTP ${r.status}${text ? `: ${text}` : ""})` };
+        return {
+          deleted: false,
+          why: `${ref.registry} does not let a tag be deleted (HTTP ${r.status}${text ? `: ${text}` : ""})`,
+        };
       }
       throw await failure(r, `DELETE tag ${tag}`);
     },

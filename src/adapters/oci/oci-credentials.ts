@@ -20,7 +20,10 @@ export interface OciCredentials {
 function authKeys(registry: string): string[] {
   const hub = ["docker.io", "index.docker.io", "registry-1.docker.io"].includes(registry);
   const hosts = hub ? ["index.docker.io", "docker.io", "registry-1.docker.io"] : [registry];
-  return [...(hub ? ["https://index.docker.io/v1/"] : []), ...hosts.flatMap((h) => [h, `https://${h}`, `http://${h}`, `https://${h}/v1/`, `https://${h}/v2/`])];
+  return [
+    ...(hub ? ["https://index.docker.io/v1/"] : []),
+    ...hosts.flatMap((h) => [h, `https://${h}`, `http://${h}`, `https://${h}/v1/`, `https://${h}/v2/`]),
+  ];
 }
 
 /** The Docker config file's path for an environment. */
@@ -47,9 +50,13 @@ function fromDockerConfig(env: Readonly<Record<string, string | undefined>>, reg
       const i = text.indexOf(":");
       if (i > 0) return { username: text.slice(0, i), password: text.slice(i + 1), source: file };
     }
-    throw new BrtopsError("E_OCI_CREDENTIALS", `${file} has an entry for ${key} without a user name and password (a credential helper or identity token, which brtops does not use).`, {
-      hint: "Set OCI_USERNAME and OCI_PASSWORD (an access token as the password) for the runner.",
-    });
+    throw new BrtopsError(
+      "E_OCI_CREDENTIALS",
+      `${file} has an entry for ${key} without a user name and password (a credential helper or identity token, which brtops does not use).`,
+      {
+        hint: "Set OCI_USERNAME and OCI_PASSWORD (an access token as the password) for the runner.",
+      },
+    );
   }
   return null;
 }
@@ -58,14 +65,20 @@ function fromDockerConfig(env: Readonly<Record<string, string | undefined>>, reg
  * The credentials for a registry, or null when none are configured (anonymous access).
  * @example resolveOciCredentials({OCI_USERNAME: "ci", OCI_PASSWORD: "…"}, "docker.io")?.source // "OCI_USERNAME/OCI_PASSWORD"
  */
-export function resolveOciCredentials(env: Readonly<Record<string, string | undefined>>, registry: string, names: { usernameEnv?: string | undefined; passwordEnv?: string | undefined } = {}): OciCredentials | null {
+export function resolveOciCredentials(
+  env: Readonly<Record<string, string | undefined>>,
+  registry: string,
+  names: { usernameEnv?: string | undefined; passwordEnv?: string | undefined } = {},
+): OciCredentials | null {
   const u = names.usernameEnv ?? "OCI_USERNAME";
   const p = names.passwordEnv ?? "OCI_PASSWORD";
   const username = env[u];
   const password = env[p];
   if (username && password) return { username, password, source: `${u}/${p}` };
   if (username || password) {
-    throw new BrtopsError("E_OCI_CREDENTIALS", `Only one of ${u} and ${p} is set: the registry needs both.`, { hint: `Set both ${u} and ${p}, or neither to use ${dockerConfigPath(env)}.` });
+    throw new BrtopsError("E_OCI_CREDENTIALS", `Only one of ${u} and ${p} is set: the registry needs both.`, {
+      hint: `Set both ${u} and ${p}, or neither to use ${dockerConfigPath(env)}.`,
+    });
   }
   return fromDockerConfig(env, registry);
 }

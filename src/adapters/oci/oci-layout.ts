@@ -26,11 +26,16 @@ export interface PushPlan {
   manifests: Descriptor[];
 }
 
-const INDEX_TYPES = new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
+const INDEX_TYPES = new Set([
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+]);
 const REF_NAME = "org.opencontainers.image.ref.name";
 
 function layoutError(dir: string, what: string): BrtopsError {
-  return new BrtopsError("E_OCI_LAYOUT", `${dir} is not a usable OCI image layout: ${what}.`, { hint: "Make the build write an OCI image layout there (umoci, buildah push oci:DIR, docker buildx --output type=oci,tar=false,dest=DIR)." });
+  return new BrtopsError("E_OCI_LAYOUT", `${dir} is not a usable OCI image layout: ${what}.`, {
+    hint: "Make the build write an OCI image layout there (umoci, buildah push oci:DIR, docker buildx --output type=oci,tar=false,dest=DIR).",
+  });
 }
 
 function readJson(file: string, dir: string): unknown {
@@ -55,7 +60,11 @@ export function readBlob(dir: string, digest: string): Uint8Array {
   const bytes = readFileSync(file);
   if (!digest.startsWith("sha256:")) throw layoutError(dir, `${digest} uses a digest algorithm brtops does not check`);
   if (sha256Digest(bytes) !== digest) {
-    throw new BrtopsError("E_PACKAGE_CHANGED", `The blob ${digest} in ${dir} does not have its digest any more: what was approved is not what would ship.`, { hint: "Restore the approved build, or reject back to phase 2 to rebuild and approve the image again." });
+    throw new BrtopsError(
+      "E_PACKAGE_CHANGED",
+      `The blob ${digest} in ${dir} does not have its digest any more: what was approved is not what would ship.`,
+      { hint: "Restore the approved build, or reject back to phase 2 to rebuild and approve the image again." },
+    );
   }
   return bytes;
 }
@@ -64,7 +73,8 @@ export function readBlob(dir: string, digest: string): Uint8Array {
 export function layoutManifests(dir: string): Descriptor[] {
   if (!existsSync(join(dir, "oci-layout"))) throw layoutError(dir, "there is no oci-layout file");
   const index = readJson(join(dir, "index.json"), dir) as { manifests?: Descriptor[] };
-  if (!Array.isArray(index.manifests) || index.manifests.length === 0) throw layoutError(dir, "index.json lists no image");
+  if (!Array.isArray(index.manifests) || index.manifests.length === 0)
+    throw layoutError(dir, "index.json lists no image");
   return index.manifests;
 }
 
@@ -78,7 +88,12 @@ export function imageDescriptor(dir: string, ref?: string): Descriptor {
   const hit = ref !== undefined ? all.filter((d) => named(d) === ref) : all;
   if (hit.length === 1) return hit[0]!;
   const names = all.map((d) => named(d) ?? d.digest).join(", ");
-  throw layoutError(dir, ref !== undefined ? `no image named "${ref}" (it has ${names})` : `it holds ${all.length} images (${names}): name one with oci.ref`);
+  throw layoutError(
+    dir,
+    ref !== undefined
+      ? `no image named "${ref}" (it has ${names})`
+      : `it holds ${all.length} images (${names}): name one with oci.ref`,
+  );
 }
 
 /** Everything to push for the image `top`, read and checked. */
@@ -87,7 +102,12 @@ export function pushPlan(dir: string, top: Descriptor): PushPlan {
   const manifests: Descriptor[] = [];
   const visit = (d: Descriptor, depth: number): void => {
     if (depth > 2) throw layoutError(dir, "image indexes nest too deep");
-    const doc = JSON.parse(Buffer.from(readBlob(dir, d.digest)).toString("utf8")) as { manifests?: Descriptor[]; config?: Descriptor; layers?: Descriptor[]; mediaType?: string };
+    const doc = JSON.parse(Buffer.from(readBlob(dir, d.digest)).toString("utf8")) as {
+      manifests?: Descriptor[];
+      config?: Descriptor;
+      layers?: Descriptor[];
+      mediaType?: string;
+    };
     if (INDEX_TYPES.has(d.mediaType) || Array.isArray(doc.manifests)) {
       for (const child of doc.manifests ?? []) visit(child, depth + 1);
     } else {

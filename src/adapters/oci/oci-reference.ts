@@ -32,16 +32,25 @@ export function isLoopbackHost(hostPort: string): boolean {
 export function parseImage(image: string): ImageRef {
   const parts = image.trim().split("/");
   const first = parts[0] ?? "";
-  const hasRegistry = parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
+  const hasRegistry =
+    parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["));
   const registry = hasRegistry ? first : "docker.io";
   let repository = (hasRegistry ? parts.slice(1) : parts).join("/");
   if (/[:@]/.test(repository)) {
-    throw new BrtopsError("E_OCI_IMAGE_INVALID", `The image "${image}" carries a tag or digest: oci.image names the repository only.`, { hint: 'Write the tags under oci.tags, e.g. tags: ["{version}", latest].' });
+    throw new BrtopsError(
+      "E_OCI_IMAGE_INVALID",
+      `The image "${image}" carries a tag or digest: oci.image names the repository only.`,
+      { hint: 'Write the tags under oci.tags, e.g. tags: ["{version}", latest].' },
+    );
   }
   const hub = DOCKER_HUB.has(registry);
   if (hub && !repository.includes("/")) repository = `library/${repository}`;
   if (!REPOSITORY.test(repository)) {
-    throw new BrtopsError("E_OCI_IMAGE_INVALID", `"${repository}" is not a valid repository name (lower-case letters, digits and separators, parts joined by "/").`, { hint: "Fix oci.image in brtops.config.yaml, e.g. docker.io/acme/widget." });
+    throw new BrtopsError(
+      "E_OCI_IMAGE_INVALID",
+      `"${repository}" is not a valid repository name (lower-case letters, digits and separators, parts joined by "/").`,
+      { hint: "Fix oci.image in brtops.config.yaml, e.g. docker.io/acme/widget." },
+    );
   }
   const apiBase = hub ? "https://registry-1.docker.io" : `${isLoopbackHost(registry) ? "http" : "https"}://${registry}`;
   return { registry, apiBase, repository };
@@ -57,7 +66,11 @@ export function imageTags(templates: readonly string[], version: string): string
   for (const t of templates) {
     const tag = t.replace(/\{version\}/g, version.replace(/\+/g, "_"));
     if (!TAG.test(tag)) {
-      throw new BrtopsError("E_OCI_TAG_INVALID", `"${tag}" (from "${t}") is not a valid image tag: letters, digits, "_", "." and "-", at most 128, not starting with "." or "-".`, { hint: "Fix oci.tags in brtops.config.yaml." });
+      throw new BrtopsError(
+        "E_OCI_TAG_INVALID",
+        `"${tag}" (from "${t}") is not a valid image tag: letters, digits, "_", "." and "-", at most 128, not starting with "." or "-".`,
+        { hint: "Fix oci.tags in brtops.config.yaml." },
+      );
     }
     if (!out.includes(tag)) out.push(tag);
   }

@@ -38,9 +38,17 @@ export interface ComposedDocument {
 }
 
 /** The version's runs in the order they were requested (the first run, whose id is the version, first). */
-export function orderRuns<T extends Pick<RunDocuments, "release" | "version" | "requestedAt" | "attempt">>(runs: readonly T[]): T[] {
+export function orderRuns<T extends Pick<RunDocuments, "release" | "version" | "requestedAt" | "attempt">>(
+  runs: readonly T[],
+): T[] {
   const rank = (r: T) => (r.release === r.version ? 0 : 1);
-  return [...runs].sort((a, b) => rank(a) - rank(b) || a.requestedAt.localeCompare(b.requestedAt) || a.attempt - b.attempt || a.release.localeCompare(b.release));
+  return [...runs].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      a.requestedAt.localeCompare(b.requestedAt) ||
+      a.attempt - b.attempt ||
+      a.release.localeCompare(b.release),
+  );
 }
 
 const ENDED: Partial<Record<StateName, string>> = {
@@ -65,11 +73,16 @@ export function runHeading(run: RunDocuments): string {
   const notes: string[] = [];
   const p = run.promotion;
   if (p) notes.push(`promotion of ${p.from}${p.environment ? ` from ${p.environment}` : ""}`);
-  if (run.earlier.length) notes.push(`${run.earlier.length === 1 ? "earlier attempt" : "earlier attempts"} ${run.earlier.map(earlierText).join(", ")}`);
+  if (run.earlier.length)
+    notes.push(
+      `${run.earlier.length === 1 ? "earlier attempt" : "earlier attempts"} ${run.earlier.map(earlierText).join(", ")}`,
+    );
   const title = `## Run ${run.release} — ${md(run.environment)}, attempt ${run.attempt}${notes.length ? ` (${notes.join("; ")})` : ""}`;
   const facts = [`Requested by ${run.requestedBy.id} (${run.requestedBy.role}) at ${run.requestedAt}.`];
   if (p) {
-    facts.push(`Deploys the package approved in run ${p.from} (commit \`${p.package.commit.slice(0, 12)}\`${p.package.artifacts.length ? `, ${p.package.artifacts.length} artifact${p.package.artifacts.length === 1 ? "" : "s"}` : ""}).`);
+    facts.push(
+      `Deploys the package approved in run ${p.from} (commit \`${p.package.commit.slice(0, 12)}\`${p.package.artifacts.length ? `, ${p.package.artifacts.length} artifact${p.package.artifacts.length === 1 ? "" : "s"}` : ""}).`,
+    );
     if (p.override) facts.push(`Promotion order overridden by ${md(p.override.by)}: ${md(p.override.reason)}.`);
   }
   return `${title}\n\n${facts.join(" ")}\n`;

@@ -48,23 +48,42 @@ export function deviationFindings(s: Pick<ReleaseState, "deviations" | "approved
   const since = Math.max(0, ...Object.values(s.approvedAt));
   return s.deviations
     .filter((d) => d.seq > since)
-    .map((d): Finding => ({ severity: d.kind === "hold" || d.class === "MODERATE" || d.class === "MAJOR" || d.class === "SEV" ? "warning" : "info", code: d.kind === "hold" ? "SCOPE_DEVIATION_HOLD" : d.class === "SEV" ? "SEV_RAISED_BY_DEVIATION" : `SCOPE_DEVIATION_${d.class ?? "RECORDED"}`, message: d.text, source: `event ${d.seq}` }));
+    .map((d): Finding => ({
+      severity:
+        d.kind === "hold" || d.class === "MODERATE" || d.class === "MAJOR" || d.class === "SEV" ? "warning" : "info",
+      code:
+        d.kind === "hold"
+          ? "SCOPE_DEVIATION_HOLD"
+          : d.class === "SEV"
+            ? "SEV_RAISED_BY_DEVIATION"
+            : `SCOPE_DEVIATION_${d.class ?? "RECORDED"}`,
+      message: d.text,
+      source: `event ${d.seq}`,
+    }));
 }
 
 export function renderFindings(findings: readonly Finding[]): string[] {
   if (findings.length === 0) return ["Findings: none."];
-  return ["Findings:", ...findings.map((f) => `  - [${f.severity.toUpperCase()}] ${f.code}: ${f.message}${f.source ? ` (${f.source})` : ""}`)];
+  return [
+    "Findings:",
+    ...findings.map(
+      (f) => `  - [${f.severity.toUpperCase()}] ${f.code}: ${f.message}${f.source ? ` (${f.source})` : ""}`,
+    ),
+  ];
 }
 
 export function renderPhaseReport(s: ReleaseState, phase: number): string {
   const p = phaseDef(phase);
-  const lines = [`PHASE ${phase}: ${p.name.toUpperCase()} — v${s.version} to ${s.environment} (${sevLabel(s.sev)})`, ""];
+  const lines = [
+    `PHASE ${phase}: ${p.name.toUpperCase()} — v${s.version} to ${s.environment} (${sevLabel(s.sev)})`,
+    "",
+  ];
   for (const id of p.run) {
     const rec = s.steps[id];
     const title = stepDef(id)?.title ?? id;
     const v = recordVerdict(rec);
     const mark = !rec ? "·" : v ? VERDICT_MARKS[v] : "…";
-    const sum = rec?.status === "skipped" ? rec.reason ?? "" : summarize(rec?.result);
+    const sum = rec?.status === "skipped" ? (rec.reason ?? "") : summarize(rec?.result);
     lines.push(`  ${mark} ${id} ${title}${sum ? ` — ${sum}` : ""}${v && v !== "pass" ? ` [${v}]` : ""}`);
   }
   lines.push("", ...renderFindings(phaseFindings(s, phase)));
@@ -78,7 +97,10 @@ export function renderConsolidatedReport(s: ReleaseState): string {
   if (!g) return "";
   const lines = [g.report, ...consolidationLines(s)];
   if (g.approvals.length) {
-    lines.push("", `Approvals so far: ${g.approvals.map((a) => a.actor.id).join(", ")} (needs ${g.requiredApprovals} different HUM LEADs; the requester alone is not enough).`);
+    lines.push(
+      "",
+      `Approvals so far: ${g.approvals.map((a) => a.actor.id).join(", ")} (needs ${g.requiredApprovals} different HUM LEADs; the requester alone is not enough).`,
+    );
   }
   return lines.join("\n");
 }

@@ -62,7 +62,8 @@ const decisionLabel: Record<Decision["type"], string> = {
  */
 export function decidedBy(d: Decision): string {
   if (d.authority === "auto-proceed") return `${d.actor.id} (on the GO RELEASE grant)`;
-  if (d.proposal) return `COLLAB: ${d.actor.id} (HUM LEAD) accepting ${d.proposal.id} proposed by ${d.proposal.by.id} (AI LEAD)`;
+  if (d.proposal)
+    return `COLLAB: ${d.actor.id} (HUM LEAD) accepting ${d.proposal.id} proposed by ${d.proposal.by.id} (AI LEAD)`;
   if (d.authority === "emergency") return `${d.actor.id} (EMERGENCY AUTHORITY)`;
   if (d.selfApproval) return `${d.actor.id} (self-approval: requester and sole HUM LEAD)`;
   return d.actor.id;
@@ -74,10 +75,18 @@ export function decisionsSection(ctx: DocContext, phases?: readonly number[]): s
   const rows = ds.map((d) => {
     const what = d.type === "incident" ? `${decisionLabel[d.type]}: ${d.choice}` : decisionLabel[d.type];
     const by = md(decidedBy(d));
-    const note = [d.proposal ? `proposal: ${md(d.proposal.text)}` : "", d.note ? md(d.note) : "", d.returnTo ? `return to phase ${d.returnTo}` : ""].filter(Boolean).join("; ");
+    const note = [
+      d.proposal ? `proposal: ${md(d.proposal.text)}` : "",
+      d.note ? md(d.note) : "",
+      d.returnTo ? `return to phase ${d.returnTo}` : "",
+    ]
+      .filter(Boolean)
+      .join("; ");
     return `| ${d.at} | ${d.step} | ${what} | ${by} | ${note || "—"} |`;
   });
-  return ["## Decisions", "", "| When | Step | Decision | By | Note |", "|---|---|---|---|---|", ...rows, ""].join("\n");
+  return ["## Decisions", "", "| When | Step | Decision | By | Note |", "|---|---|---|---|---|", ...rows, ""].join(
+    "\n",
+  );
 }
 
 /**
@@ -85,10 +94,22 @@ export function decisionsSection(ctx: DocContext, phases?: readonly number[]): s
  * decisions table (the readiness checklist); empty when there were none, so others read as before.
  */
 export function jointDecisionsSection(ctx: DocContext, phases?: readonly number[]): string {
-  const ds = ctx.state.decisions.filter((d) => (d.proposal || d.authority === "emergency") && (!phases || phases.includes(d.phase)));
+  const ds = ctx.state.decisions.filter(
+    (d) => (d.proposal || d.authority === "emergency") && (!phases || phases.includes(d.phase)),
+  );
   if (ds.length === 0) return "";
-  const rows = ds.map((d) => `| ${d.at} | ${d.step} | ${d.type === "incident" ? `${decisionLabel[d.type]}: ${d.choice}` : decisionLabel[d.type]} | ${md(decidedBy(d))} | ${[d.proposal ? `proposal: ${md(d.proposal.text)}` : "", d.note ? md(d.note) : ""].filter(Boolean).join("; ") || "—"} |`);
-  return ["## COLLAB and emergency decisions", "", "| When | Step | Decision | By | Note |", "|---|---|---|---|---|", ...rows, ""].join("\n");
+  const rows = ds.map(
+    (d) =>
+      `| ${d.at} | ${d.step} | ${d.type === "incident" ? `${decisionLabel[d.type]}: ${d.choice}` : decisionLabel[d.type]} | ${md(decidedBy(d))} | ${[d.proposal ? `proposal: ${md(d.proposal.text)}` : "", d.note ? md(d.note) : ""].filter(Boolean).join("; ") || "—"} |`,
+  );
+  return [
+    "## COLLAB and emergency decisions",
+    "",
+    "| When | Step | Decision | By | Note |",
+    "|---|---|---|---|---|",
+    ...rows,
+    "",
+  ].join("\n");
 }
 
 /**
@@ -98,8 +119,18 @@ export function jointDecisionsSection(ctx: DocContext, phases?: readonly number[
 export function deviationsSection(ctx: DocContext): string {
   const ds = ctx.state.deviations;
   if (ds.length === 0) return "";
-  const rows = ds.map((d) => `| ${d.at} | ${d.kind === "hold" ? "HOLD" : d.class ?? "—"} | ${d.percent === undefined ? "—" : `${d.percent}%`} | ${md(d.text)} |`);
-  return ["## Scope deviations", "", "| When | Class | System impact | What happened |", "|---|---|---|---|", ...rows, ""].join("\n");
+  const rows = ds.map(
+    (d) =>
+      `| ${d.at} | ${d.kind === "hold" ? "HOLD" : (d.class ?? "—")} | ${d.percent === undefined ? "—" : `${d.percent}%`} | ${md(d.text)} |`,
+  );
+  return [
+    "## Scope deviations",
+    "",
+    "| When | Class | System impact | What happened |",
+    "|---|---|---|---|",
+    ...rows,
+    "",
+  ].join("\n");
 }
 
 export function conversationSection(ctx: DocContext, phases?: readonly number[]): string {
@@ -107,12 +138,17 @@ export function conversationSection(ctx: DocContext, phases?: readonly number[])
   const qs = ctx.state.questions.filter((q) => !phases || phases.includes(q.phase));
   const out = ["## Feedback", ""];
   if (fb.length === 0) out.push("No feedback was given.", "");
-  for (const f of fb) out.push(`- **${f.id}** (${f.at}, ${f.actor.id}, step ${f.step}): ${md(f.text)}${f.response ? `\n  - Response: ${md(f.response)}` : "\n  - Open: no response recorded (a finding at the gate)."}`);
+  for (const f of fb)
+    out.push(
+      `- **${f.id}** (${f.at}, ${f.actor.id}, step ${f.step}): ${md(f.text)}${f.response ? `\n  - Response: ${md(f.response)}` : "\n  - Open: no response recorded (a finding at the gate)."}`,
+    );
   out.push("", "## Questions and answers", "");
   if (qs.length === 0) out.push("No clarifying questions were asked.", "");
   for (const q of qs) {
     out.push(`- **${q.id}** (${q.at}, ${q.actor.id}, step ${q.step}): ${md(q.text)}`);
-    out.push(q.answer ? `  - Answer (${q.answer.at}, ${q.answer.actor.id}): ${md(q.answer.text)}` : "  - Not answered yet.");
+    out.push(
+      q.answer ? `  - Answer (${q.answer.at}, ${q.answer.actor.id}): ${md(q.answer.text)}` : "  - Not answered yet.",
+    );
   }
   out.push("");
   return out.join("\n");
@@ -171,10 +207,12 @@ export function timelineSection(ctx: DocContext, phases?: readonly number[]): st
     }
     const phase = step ? Number(step.split(".")[0]) : undefined;
     if (phases && phase !== undefined && !phases.includes(phase)) continue;
-    const title = step ? stepDef(step)?.title ?? "" : "";
+    const title = step ? (stepDef(step)?.title ?? "") : "";
     rows.push(`| ${e.seq} | ${e.at} | ${step || "—"} | ${md(title)} | ${what} |`);
   }
-  return ["## Timeline", "", "| # | When | Step | Activity | Outcome |", "|---|---|---|---|---|", ...rows, ""].join("\n");
+  return ["## Timeline", "", "| # | When | Step | Activity | Outcome |", "|---|---|---|---|---|", ...rows, ""].join(
+    "\n",
+  );
 }
 
 /** A result object as a readable list (baseline rendering; documents with their own structure replace it). */

@@ -11,7 +11,12 @@ type R = Record<string, unknown>;
 const arr = <T = R>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 const str = (v: unknown, dflt = "—"): string => (v === null || v === undefined || v === "" ? dflt : md(String(v)));
 const table = (head: string[], rows: string[][]): string =>
-  [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`), ""].join("\n");
+  [
+    `| ${head.join(" | ")} |`,
+    `|${head.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+    "",
+  ].join("\n");
 
 /** Milliseconds as "850 ms", "12 s", "3 min 5 s"; unknown as "unknown". */
 export function duration(ms: unknown): string {
@@ -27,9 +32,21 @@ function readinessSection(ctx: DocContext): string {
   if (!r) return [...out, "Not assessed: step 4.1 did not run in this release.", ""].join("\n");
   out.push(`${str(r["summary"])}`, "");
   const checks = arr(r["checks"]);
-  if (checks.length) out.push(table(["Check", "Result", "Detail"], checks.map((c) => [str(c["name"]), c["ok"] ? "✅ pass" : "❌ fail", str(c["detail"])])));
+  if (checks.length)
+    out.push(
+      table(
+        ["Check", "Result", "Detail"],
+        checks.map((c) => [str(c["name"]), c["ok"] ? "✅ pass" : "❌ fail", str(c["detail"])]),
+      ),
+    );
   const findings = arr(r["findings"]);
-  if (findings.length) out.push("Findings:", "", ...findings.map((f) => `- **${String(f["severity"]).toUpperCase()}** ${str(f["code"])}: ${str(f["message"])}`), "");
+  if (findings.length)
+    out.push(
+      "Findings:",
+      "",
+      ...findings.map((f) => `- **${String(f["severity"]).toUpperCase()}** ${str(f["code"])}: ${str(f["message"])}`),
+      "",
+    );
   return out.join("\n");
 }
 
@@ -38,8 +55,13 @@ function sequenceSection(ctx: DocContext): string {
   const out = ["## Deployment sequence and timing (4.3)", ""];
   if (!r) return [...out, "Not planned: step 4.3 did not run in this release.", ""].join("\n");
   out.push(`${str(r["summary"])}.`, "");
-  out.push(`- **Parallel limit**: ${str(r["concurrency"])} step(s) at once`, `- **On failure**: ${r["onFailure"] === "rollback" ? "roll back automatically" : "stop and ask the HUM LEAD (retry, roll back or continue)"}`);
-  out.push(`- **Expected duration**: ${duration(r["estimatedMs"])}${typeof r["earlierRuns"] === "number" ? ` (from ${r["earlierRuns"]} earlier run(s))` : ""}`);
+  out.push(
+    `- **Parallel limit**: ${str(r["concurrency"])} step(s) at once`,
+    `- **On failure**: ${r["onFailure"] === "rollback" ? "roll back automatically" : "stop and ask the HUM LEAD (retry, roll back or continue)"}`,
+  );
+  out.push(
+    `- **Expected duration**: ${duration(r["estimatedMs"])}${typeof r["earlierRuns"] === "number" ? ` (from ${r["earlierRuns"]} earlier run(s))` : ""}`,
+  );
   const unknown = arr<string>(r["unknownDurations"]);
   if (unknown.length) out.push(`- **No timing yet for**: ${unknown.map(md).join(", ")}`);
   out.push("");
@@ -47,14 +69,38 @@ function sequenceSection(ctx: DocContext): string {
   if (steps.length === 0) out.push("No deploy steps are configured for this environment.", "");
   else {
     out.push("### Steps and dependencies", "");
-    out.push(table(["#", "Step", "Kind", "Does", "Needs", "Expected", "Crash recovery", "Undo"], arr<string>(r["order"]).map((name, i) => {
-      const s = steps.find((x) => x["name"] === name) ?? {};
-      const recovery = s["check"] ? `check: ${str(s["check"])}` : s["idempotent"] ? "idempotent: re-run" : "ask the HUM LEAD";
-      return [String(i + 1), str(name), str(s["kind"]), `\`${str(s["does"])}\``, arr<string>(s["needs"]).map(md).join(", ") || "—", duration(s["expectedMs"]), recovery, s["undo"] ? `\`${str(s["undo"])}\`` : "none"];
-    })));
+    out.push(
+      table(
+        ["#", "Step", "Kind", "Does", "Needs", "Expected", "Crash recovery", "Undo"],
+        arr<string>(r["order"]).map((name, i) => {
+          const s = steps.find((x) => x["name"] === name) ?? {};
+          const recovery = s["check"]
+            ? `check: ${str(s["check"])}`
+            : s["idempotent"]
+              ? "idempotent: re-run"
+              : "ask the HUM LEAD";
+          return [
+            String(i + 1),
+            str(name),
+            str(s["kind"]),
+            `\`${str(s["does"])}\``,
+            arr<string>(s["needs"]).map(md).join(", ") || "—",
+            duration(s["expectedMs"]),
+            recovery,
+            s["undo"] ? `\`${str(s["undo"])}\`` : "none",
+          ];
+        }),
+      ),
+    );
     out.push("### Parallel groups", "");
     arr<string[]>(r["groups"]).forEach((g, i) => out.push(`${i + 1}. ${g.map(md).join(", ")}`));
-    out.push("", "### Critical path", "", `${arr<string>(r["criticalPath"]).map(md).join(" → ") || "—"} (${duration(r["criticalPathMs"])})`, "");
+    out.push(
+      "",
+      "### Critical path",
+      "",
+      `${arr<string>(r["criticalPath"]).map(md).join(" → ") || "—"} (${duration(r["criticalPathMs"])})`,
+      "",
+    );
   }
   return out.join("\n");
 }
@@ -62,11 +108,36 @@ function sequenceSection(ctx: DocContext): string {
 function monitoringSection(ctx: DocContext): string {
   const r = stepResult(ctx, "4.3");
   const out = ["## Monitoring and health checks", ""];
-  if (!r) return [...out, "Not planned: step 4.3 did not run in this release; phase 6 probes the environment's configured health checks (see post-deployment-validation.md).", ""].join("\n");
+  if (!r)
+    return [
+      ...out,
+      "Not planned: step 4.3 did not run in this release; phase 6 probes the environment's configured health checks (see post-deployment-validation.md).",
+      "",
+    ].join("\n");
   const health = arr(r?.["health"]);
-  if (health.length === 0) return [...out, "No health checks are configured: brtops cannot tell on its own whether the deployment works.", ""].join("\n");
-  out.push(table(["Check", "Probe", "Every", "Timeout", "Unhealthy after", "During deployment"], health.map((h) => [str(h["name"]), `\`${str(h["probes"])}\``, `${str(h["intervalSec"])} s`, `${str(h["timeoutSec"])} s`, `${str(h["failuresBeforeUnhealthy"])} failures in a row`, h["during"] ? "yes: stops the deployment" : "no"])));
-  out.push(`After the last deploy step the checks are probed for ${str(r?.["healthWindowSec"], "0")} s (6.2), each until it passes or turns unhealthy.`, "");
+  if (health.length === 0)
+    return [
+      ...out,
+      "No health checks are configured: brtops cannot tell on its own whether the deployment works.",
+      "",
+    ].join("\n");
+  out.push(
+    table(
+      ["Check", "Probe", "Every", "Timeout", "Unhealthy after", "During deployment"],
+      health.map((h) => [
+        str(h["name"]),
+        `\`${str(h["probes"])}\``,
+        `${str(h["intervalSec"])} s`,
+        `${str(h["timeoutSec"])} s`,
+        `${str(h["failuresBeforeUnhealthy"])} failures in a row`,
+        h["during"] ? "yes: stops the deployment" : "no",
+      ]),
+    ),
+  );
+  out.push(
+    `After the last deploy step the checks are probed for ${str(r?.["healthWindowSec"], "0")} s (6.2), each until it passes or turns unhealthy.`,
+    "",
+  );
   return out.join("\n");
 }
 
@@ -76,8 +147,14 @@ function targetsSection(ctx: DocContext): string {
   const npm = r?.["npm"] as R | null | undefined;
   if (!gh && !npm) return "";
   const out = ["## Distribution targets", ""];
-  if (gh) out.push(`- **GitHub (6.8)**: annotated tag \`${str(gh["tag"])}\` at the deployed commit, pushed with the branch to \`${str(gh["remote"])}\` (${str(gh["repository"])}); release titled for the version with release-notes.md as its text${gh["assets"] ? ", the artifacts manifest's files as assets" : ""}${gh["draft"] ? "; as a draft" : ""}; prerelease: ${str(gh["prerelease"])}.`);
-  if (npm) out.push(`- **npm**: publish \`${str(npm["package"])}\` to ${str(npm["registry"])} under dist-tag ${npm["tag"] ? `\`${str(npm["tag"])}\`` : "`latest` (the prerelease id for prereleases)"}, then check the version resolves.`);
+  if (gh)
+    out.push(
+      `- **GitHub (6.8)**: annotated tag \`${str(gh["tag"])}\` at the deployed commit, pushed with the branch to \`${str(gh["remote"])}\` (${str(gh["repository"])}); release titled for the version with release-notes.md as its text${gh["assets"] ? ", the artifacts manifest's files as assets" : ""}${gh["draft"] ? "; as a draft" : ""}; prerelease: ${str(gh["prerelease"])}.`,
+    );
+  if (npm)
+    out.push(
+      `- **npm**: publish \`${str(npm["package"])}\` to ${str(npm["registry"])} under dist-tag ${npm["tag"] ? `\`${str(npm["tag"])}\`` : "`latest` (the prerelease id for prereleases)"}, then check the version resolves.`,
+    );
   out.push("");
   return out.join("\n");
 }
@@ -88,11 +165,31 @@ function communicationSection(ctx: DocContext): string {
   if (!r) return [...out, "Not planned: step 4.4 did not run in this release.", ""].join("\n");
   out.push(`${str(r["summary"])}.`, "");
   const channels = arr(r["channels"]);
-  if (channels.length) out.push(table(["Channel", "Type", "Events"], channels.map((c) => [str(c["name"]), str(c["type"]), arr<string>(c["events"]).join(", ")])));
+  if (channels.length)
+    out.push(
+      table(
+        ["Channel", "Type", "Events"],
+        channels.map((c) => [str(c["name"]), str(c["type"]), arr<string>(c["events"]).join(", ")]),
+      ),
+    );
   else out.push("No notification channels are configured.", "");
   const moments = arr(r["moments"]);
-  if (moments.length) out.push(table(["When", "Who is told"], moments.map((m) => [str(m["when"]), arr<string>(m["channels"]).map(md).join(", ") || "brtops status / dashboard only"])));
-  out.push(`- **HUM LEADs**: ${arr<string>(r["humLeads"]).map(md).join(", ") || "—"}`, `- **AI LEADs**: ${arr<string>(r["aiLeads"]).map(md).join(", ") || "—"}`, `- **Emergency escalation**: ${arr<string>(r["emergency"]).map(md).join(", ") || "—"}`, "");
+  if (moments.length)
+    out.push(
+      table(
+        ["When", "Who is told"],
+        moments.map((m) => [
+          str(m["when"]),
+          arr<string>(m["channels"]).map(md).join(", ") || "brtops status / dashboard only",
+        ]),
+      ),
+    );
+  out.push(
+    `- **HUM LEADs**: ${arr<string>(r["humLeads"]).map(md).join(", ") || "—"}`,
+    `- **AI LEADs**: ${arr<string>(r["aiLeads"]).map(md).join(", ") || "—"}`,
+    `- **Emergency escalation**: ${arr<string>(r["emergency"]).map(md).join(", ") || "—"}`,
+    "",
+  );
   return out.join("\n");
 }
 
@@ -100,7 +197,16 @@ export function renderOrchestrationPlanDoc(ctx: DocContext): string {
   const notice = skippedNotice(ctx, 4);
   const plan = stepResult(ctx, "4.3");
   return [
-    header(ctx, "Deployment Orchestration Plan", plan ? [["Concurrency", str(plan["concurrency"])], ["Expected Duration", duration(plan["estimatedMs"])]] : []),
+    header(
+      ctx,
+      "Deployment Orchestration Plan",
+      plan
+        ? [
+            ["Concurrency", str(plan["concurrency"])],
+            ["Expected Duration", duration(plan["estimatedMs"])],
+          ]
+        : [],
+    ),
     ...(notice ? [notice] : []),
     readinessSection(ctx),
     sequenceSection(ctx),
@@ -110,5 +216,7 @@ export function renderOrchestrationPlanDoc(ctx: DocContext): string {
     decisionsSection(ctx, [4]),
     conversationSection(ctx, [4]),
     timelineSection(ctx, [4]),
-  ].filter(Boolean).join("\n");
+  ]
+    .filter(Boolean)
+    .join("\n");
 }

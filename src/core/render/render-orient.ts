@@ -45,7 +45,12 @@ function lastCheckpoint(events: readonly AnyEvent[]): OrientView["lastCheckpoint
     const e = events[i]!;
     if (e.type === "DocumentsWritten") {
       const d = e.data as { phase: number; files: unknown[] };
-      return { kind: "documents", seq: e.seq, at: e.at, detail: `phase ${d.phase} documents (${d.files.length} files)` };
+      return {
+        kind: "documents",
+        seq: e.seq,
+        at: e.at,
+        detail: `phase ${d.phase} documents (${d.files.length} files)`,
+      };
     }
     if (e.type === "Note" && (e.data as { kind?: string }).kind === "checkpoint") {
       const d = (e.data as { data?: { file?: string } }).data;
@@ -69,10 +74,18 @@ export function buildOrient(s: ReleaseState, events: readonly AnyEvent[], v: Sta
     state: v.state,
     ready: readiness(s),
     gate: v.gate ? { step: v.gate.step, kind: v.gate.kind, title: v.gate.title } : null,
-    incident: v.incident ? { step: v.incident.step, code: v.incident.error.code, message: v.incident.error.message } : null,
+    incident: v.incident
+      ? { step: v.incident.step, code: v.incident.error.code, message: v.incident.error.message }
+      : null,
     openQuestions: v.openQuestions,
     feedback: v.feedback,
-    decisions: s.decisions.map((d) => ({ at: d.at, by: d.actor.id, type: d.type, step: d.step, ...(d.note ? { note: d.note } : {}) })),
+    decisions: s.decisions.map((d) => ({
+      at: d.at,
+      by: d.actor.id,
+      type: d.type,
+      step: d.step,
+      ...(d.note ? { note: d.note } : {}),
+    })),
     documents: v.documents,
     lastCheckpoint: lastCheckpoint(events),
     next: v.next,
@@ -92,11 +105,21 @@ function toText(o: OrientView, trimmedCounts: Record<string, number>): string {
   L.push(`Phase ${o.phase} ${o.phaseName}, step ${o.step}${o.stepTitle ? ` ${o.stepTitle}` : ""}; state ${o.state}`);
   if (o.gate) L.push(`Waiting at gate ${o.gate.step} (${o.gate.kind}): ${o.gate.title}`);
   if (o.incident) L.push(`Incident at ${o.incident.step}: ${o.incident.code} ${o.incident.message}`);
-  if (o.openQuestions.length) L.push("Open questions:", ...o.openQuestions.map((q) => `  ${q.id} (${q.by}): ${q.text}`));
-  if (o.feedback.length) L.push("Feedback:", ...o.feedback.map((f) => `  ${f.id} (${f.by}): ${f.text}${f.response ? ` → ${f.response}` : " [open]"}`));
-  if (o.decisions.length) L.push("Last decisions:", ...o.decisions.map((d) => `  ${d.at} ${d.by} ${d.type} at ${d.step}${d.note ? `: ${d.note}` : ""}`));
+  if (o.openQuestions.length)
+    L.push("Open questions:", ...o.openQuestions.map((q) => `  ${q.id} (${q.by}): ${q.text}`));
+  if (o.feedback.length)
+    L.push(
+      "Feedback:",
+      ...o.feedback.map((f) => `  ${f.id} (${f.by}): ${f.text}${f.response ? ` → ${f.response}` : " [open]"}`),
+    );
+  if (o.decisions.length)
+    L.push(
+      "Last decisions:",
+      ...o.decisions.map((d) => `  ${d.at} ${d.by} ${d.type} at ${d.step}${d.note ? `: ${d.note}` : ""}`),
+    );
   if (o.documents.length) L.push(`Documents: ${o.documents.join(", ")}`);
-  if (o.lastCheckpoint) L.push(`Last checkpoint: ${o.lastCheckpoint.detail} (event ${o.lastCheckpoint.seq}, ${o.lastCheckpoint.at})`);
+  if (o.lastCheckpoint)
+    L.push(`Last checkpoint: ${o.lastCheckpoint.detail} (event ${o.lastCheckpoint.seq}, ${o.lastCheckpoint.at})`);
   if (o.next.length) L.push("Next:", ...o.next.map((n) => `  ${n}`));
   const t = Object.entries(trimmedCounts).filter(([, n]) => n > 0);
   if (t.length) L.push(`Trimmed to fit ${o.budget} words: ${t.map(([k, n]) => `${n} oldest ${k}`).join(", ")}.`);
@@ -106,7 +129,14 @@ function toText(o: OrientView, trimmedCounts: Record<string, number>): string {
 
 /** Applies the word budget, removing the oldest decisions, then documents, feedback, questions and next commands. */
 export function renderOrient(full: OrientView): { view: OrientView; text: string } {
-  const o: OrientView = { ...full, decisions: [...full.decisions], documents: [...full.documents], feedback: [...full.feedback], openQuestions: [...full.openQuestions], next: [...full.next] };
+  const o: OrientView = {
+    ...full,
+    decisions: [...full.decisions],
+    documents: [...full.documents],
+    feedback: [...full.feedback],
+    openQuestions: [...full.openQuestions],
+    next: [...full.next],
+  };
   const counts: Record<string, number> = { decisions: 0, documents: 0, feedback: 0, questions: 0, "next commands": 0 };
   const order: [keyof typeof counts, "decisions" | "documents" | "feedback" | "openQuestions" | "next"][] = [
     ["decisions", "decisions"],
@@ -125,7 +155,9 @@ export function renderOrient(full: OrientView): { view: OrientView; text: string
     counts[victim[0]]!++;
     text = toText(o, counts);
   }
-  o.trimmed = Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
+  o.trimmed = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`);
   o.words = countWords(text);
   return { view: o, text };
 }

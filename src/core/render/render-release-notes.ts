@@ -12,7 +12,11 @@ import { releaseRecord } from "./render-changelog.js";
 export function renderReleaseNotesDoc(ctx: DocContext): string {
   const model = stepResult(ctx, "2.2")?.releaseNotes as ReleaseNotesModel | undefined;
   if (!model || !Array.isArray(model.features)) {
-    return [header(ctx, "Release Notes"), stepsSection(ctx, ["2.1", "2.2"]), releaseRecord(ctx, 2, "The release notes were")].join("\n");
+    return [
+      header(ctx, "Release Notes"),
+      stepsSection(ctx, ["2.1", "2.2"]),
+      releaseRecord(ctx, 2, "The release notes were"),
+    ].join("\n");
   }
   return [renderReleaseNotes(model), releaseRecord(ctx, 2, "The release notes were")].join("\n");
 }

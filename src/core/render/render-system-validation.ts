@@ -32,24 +32,43 @@ function runSection(run: Run): string[] {
   const out = [`### ${md(run.name)} — ${run.passed ? "✅ passed" : "❌ failed"}`, ""];
   out.push(`- Outcome: ${md(run.outcome)}; read as ${run.format}${run.report ? ` from \`${md(run.report)}\`` : ""}`);
   if (run.tests) out.push(`- Tests: ${run.tests.tests} run, ${run.tests.failed} failed, ${run.tests.skipped} skipped`);
-  for (const f of run.tests?.failures ?? []) out.push(`  - ❌ ${md(f.name)}${f.message && f.message !== "not ok" ? ` — ${md(f.message)}` : ""}`);
+  for (const f of run.tests?.failures ?? [])
+    out.push(`  - ❌ ${md(f.name)}${f.message && f.message !== "not ok" ? ` — ${md(f.message)}` : ""}`);
   for (const p of run.tests?.problems ?? []) out.push(`  - ⚠️ ${md(p)}`);
   if (run.audit) {
     const c = run.audit.counts;
-    out.push(`- Vulnerabilities: ${c.critical} critical, ${c.high} high, ${c.moderate} moderate, ${c.low} low, ${c.info} info`);
+    out.push(
+      `- Vulnerabilities: ${c.critical} critical, ${c.high} high, ${c.moderate} moderate, ${c.low} low, ${c.info} info`,
+    );
     if (run.audit.vulnerabilities.length) {
       out.push("", "| Severity | Package | Range | Advisory | Fix available |", "|---|---|---|---|---|");
-      for (const v of run.audit.vulnerabilities) out.push(`| ${v.severity.toUpperCase()} | ${md(v.name)} | ${md(v.range || "—")} | ${md(v.title)} | ${v.fixAvailable ? "yes" : "no"} |`);
+      for (const v of run.audit.vulnerabilities)
+        out.push(
+          `| ${v.severity.toUpperCase()} | ${md(v.name)} | ${md(v.range || "—")} | ${md(v.title)} | ${v.fixAvailable ? "yes" : "no"} |`,
+        );
     }
   }
-  if (!run.passed && run.outputTail) out.push("", "Output (end, secrets redacted):", "", "```", run.outputTail.replace(/```/g, "ʼʼʼ").slice(-1500), "```");
+  if (!run.passed && run.outputTail)
+    out.push(
+      "",
+      "Output (end, secrets redacted):",
+      "",
+      "```",
+      run.outputTail.replace(/```/g, "ʼʼʼ").slice(-1500),
+      "```",
+    );
   out.push("");
   return out;
 }
 
 function findingLines(findings: readonly Finding[]): string[] {
   if (findings.length === 0) return ["No findings.", ""];
-  return [...findings.map((f) => `- **${f.severity.toUpperCase()}** \`${f.code}\`: ${md(f.message)}${f.source ? ` (${md(f.source)})` : ""}`), ""];
+  return [
+    ...findings.map(
+      (f) => `- **${f.severity.toUpperCase()}** \`${f.code}\`: ${md(f.message)}${f.source ? ` (${md(f.source)})` : ""}`,
+    ),
+    "",
+  ];
 }
 
 export function renderSystemValidationDoc(ctx: DocContext): string {
@@ -63,11 +82,24 @@ export function renderSystemValidationDoc(ctx: DocContext): string {
   for (const a of AREAS) {
     const r = stepResult(ctx, a.step);
     const cmds = r && Number(r.commands ?? 0) > 0 ? `${Number(r.passed ?? 0)}/${Number(r.commands)} passed` : "—";
-    const tests = r && Number(r.tests ?? 0) > 0 ? `${Number(r.tests) - Number(r.testsFailed ?? 0)}/${Number(r.tests)} passed` : "—";
-    out.push(`| ${a.short} | ${a.step} | ${verdict(ctx, a.step)} | ${cmds} | ${tests} | ${md(String(r?.summary ?? "not run in this release"))} |`);
+    const tests =
+      r && Number(r.tests ?? 0) > 0 ? `${Number(r.tests) - Number(r.testsFailed ?? 0)}/${Number(r.tests)} passed` : "—";
+    out.push(
+      `| ${a.short} | ${a.step} | ${verdict(ctx, a.step)} | ${cmds} | ${tests} | ${md(String(r?.summary ?? "not run in this release"))} |`,
+    );
   }
-  const uatVerdict = uatRequired.length === 0 ? verdict(ctx, "3.4") : uat.complete ? "✅ SIGNED OFF" : uat.rejected.length ? "❌ REFUSED" : "🟡 WAITING";
-  out.push(`| User acceptance | 3.4 | ${uatVerdict} | — | — | ${uatRequired.length ? `${uat.signed.length}/${uat.needed} signed` : "no UAT sign-offs configured"} |`, "");
+  const uatVerdict =
+    uatRequired.length === 0
+      ? verdict(ctx, "3.4")
+      : uat.complete
+        ? "✅ SIGNED OFF"
+        : uat.rejected.length
+          ? "❌ REFUSED"
+          : "🟡 WAITING";
+  out.push(
+    `| User acceptance | 3.4 | ${uatVerdict} | — | — | ${uatRequired.length ? `${uat.signed.length}/${uat.needed} signed` : "no UAT sign-offs configured"} |`,
+    "",
+  );
 
   for (const a of AREAS) {
     const r = stepResult(ctx, a.step);
@@ -89,9 +121,14 @@ export function renderSystemValidationDoc(ctx: DocContext): string {
 
   const findings = (["3.1", "3.2", "3.3", "3.4"] as const).flatMap((id) => {
     const f = stepResult(ctx, id)?.findings;
-    return Array.isArray(f) ? (f) : [];
+    return Array.isArray(f) ? f : [];
   });
   out.push("## Findings", "", ...findingLines(findings));
-  out.push(decisionsSection(ctx, [3]), conversationSection(ctx, [3]), timelineSection(ctx, [3]), releaseRecord(ctx, 3, "System validation was"));
+  out.push(
+    decisionsSection(ctx, [3]),
+    conversationSection(ctx, [3]),
+    timelineSection(ctx, [3]),
+    releaseRecord(ctx, 3, "System validation was"),
+  );
   return out.join("\n");
 }

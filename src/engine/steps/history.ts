@@ -11,7 +11,12 @@
  */
 import { BrtopsError } from "../../core/errors.js";
 import type { ReleaseBase } from "../../core/events.js";
-import { prefetchReleaseHistory, readReleaseHistory, type HistoryRange, type ReleaseHistory } from "../../intel/release-history.js";
+import {
+  prefetchReleaseHistory,
+  readReleaseHistory,
+  type HistoryRange,
+  type ReleaseHistory,
+} from "../../intel/release-history.js";
 import { changelogBase } from "../../intel/version-validate.js";
 import { releasesFromTags, toSemver } from "../../intel/version-order.js";
 import { stepResult } from "../../core/step-results.js";
@@ -45,7 +50,14 @@ export async function historyBase(ctx: Ctx): Promise<HistoryBase> {
   const recorded = recordedBase(ctx);
   if (recorded === undefined) {
     const tagged = changelogBase(releasesFromTags(await ctx.git.tags()), ctx.state.version);
-    return { recorded: false, ref: tagged?.tag ?? null, name: tagged?.tag ?? null, label: tagged?.tag ?? null, semver: tagged?.version ?? null, release: null };
+    return {
+      recorded: false,
+      ref: tagged?.tag ?? null,
+      name: tagged?.tag ?? null,
+      label: tagged?.tag ?? null,
+      semver: tagged?.version ?? null,
+      release: null,
+    };
   }
   return recordedHistoryBase(ctx.state.base ?? recorded);
 }
@@ -55,12 +67,23 @@ export function recordedHistoryBase(b: ReleaseBase | null): HistoryBase {
   if (b === null) return { recorded: true, ref: null, name: null, label: null, semver: null, release: null };
   const ref = b.commit ?? b.tag;
   if (!ref) {
-    throw new BrtopsError("E_GIT", `The release's base v${b.version} names neither a commit nor a tag, so its changes cannot be counted.`, {
-      hint: `Tag the commit v${b.version} was released from (git tag v${b.version} <commit>) and request the release again.`,
-      details: { base: b },
-    });
+    throw new BrtopsError(
+      "E_GIT",
+      `The release's base v${b.version} names neither a commit nor a tag, so its changes cannot be counted.`,
+      {
+        hint: `Tag the commit v${b.version} was released from (git tag v${b.version} <commit>) and request the release again.`,
+        details: { base: b },
+      },
+    );
   }
-  return { recorded: true, ref, name: b.tag ?? `v${b.version}`, label: b.tag ?? ref.slice(0, 7), semver: toSemver(b.version), release: b };
+  return {
+    recorded: true,
+    ref,
+    name: b.tag ?? `v${b.version}`,
+    label: b.tag ?? ref.slice(0, 7),
+    semver: toSemver(b.version),
+    release: b,
+  };
 }
 
 function rangeOf(base: HistoryBase, head?: string, baseCommit?: string): HistoryRange {
@@ -68,10 +91,16 @@ function rangeOf(base: HistoryBase, head?: string, baseCommit?: string): History
 }
 
 /** The history from the base to `head` (default: HEAD now), shared by every step of this process that reads the same range. */
-export async function releaseHistory(ctx: Ctx & Pick<StepContext, "signal">, options: { base?: HistoryBase; head?: string } = {}): Promise<{ base: HistoryBase; history: ReleaseHistory }> {
+export async function releaseHistory(
+  ctx: Ctx & Pick<StepContext, "signal">,
+  options: { base?: HistoryBase; head?: string } = {},
+): Promise<{ base: HistoryBase; history: ReleaseHistory }> {
   const base = options.base ?? (await historyBase(ctx));
   // Phase 2 after 2.1 reads the range 2.1 resolved (its base commit too, as its head), so its results describe one range.
-  const analysed = options.head !== undefined && options.head === phase2Head(ctx) && base.ref !== null ? phase2BaseCommit(ctx) : undefined;
+  const analysed =
+    options.head !== undefined && options.head === phase2Head(ctx) && base.ref !== null
+      ? phase2BaseCommit(ctx)
+      : undefined;
   const history = await readReleaseHistory(ctx.root, rangeOf(base, options.head, analysed), { signal: ctx.signal });
   return { base, history };
 }
@@ -110,5 +139,11 @@ export function prefetchHistory(ctx: Ctx): void {
 
 /** A bounded record of the range the step analysed: the documents and a comparison with the release commit read it. */
 export function historyRecord(base: HistoryBase, h: ReleaseHistory): Record<string, unknown> {
-  return { range: h.range, base: base.name, baseCommit: h.baseCommit, head: h.head, source: base.recorded ? "recorded" : "tags" };
+  return {
+    range: h.range,
+    base: base.name,
+    baseCommit: h.baseCommit,
+    head: h.head,
+    source: base.recorded ? "recorded" : "tags",
+  };
 }

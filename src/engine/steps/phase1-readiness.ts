@@ -29,7 +29,9 @@ export function currentFeatures(ctx: Pick<StepContext, "root" | "config" | "stat
 }
 
 /** The feature report step 1.2 recorded (null before it ran). */
-export function recordedFeatures(ctx: Pick<StepContext, "state">): (FeatureReport & { featuresOmitted?: number }) | null {
+export function recordedFeatures(
+  ctx: Pick<StepContext, "state">,
+): (FeatureReport & { featuresOmitted?: number }) | null {
   const r = stepResult(ctx.state, "1.2");
   // 1.2 records a bounded FeatureReport (intel/record-bounds): the typed core shape is its outline.
   return r && Array.isArray(r.features) ? (r as unknown as FeatureReport) : null;
@@ -49,11 +51,22 @@ const aggregate: StepExecutor = async (ctx) => {
 const verify: StepExecutor = async (ctx) => {
   const r = recordedFeatures(ctx) ?? boundFeatureReport(await currentFeatures(ctx));
   const findings = readinessFindings(r);
-  const result = { summary: `${r.readiness} (${r.recommendation}); CRITICAL passed ${r.gates.critical.passed}/${r.gates.critical.total}, STANDARD ${r.gates.standard.passed}/${r.gates.standard.total}`, readiness: r.readiness, recommendation: r.recommendation, gates: r.gates, findings };
+  const result = {
+    summary: `${r.readiness} (${r.recommendation}); CRITICAL passed ${r.gates.critical.passed}/${r.gates.critical.total}, STANDARD ${r.gates.standard.passed}/${r.gates.standard.total}`,
+    readiness: r.readiness,
+    recommendation: r.recommendation,
+    gates: r.gates,
+    findings,
+  };
   if (!needsReadinessGate(findings)) return { result };
   return {
     result,
-    gate: { kind: "readiness", title: `Feature readiness: ${r.readiness} (1.3)`, report: renderReadinessReport(r, ctx.state.version), findings },
+    gate: {
+      kind: "readiness",
+      title: `Feature readiness: ${r.readiness} (1.3)`,
+      report: renderReadinessReport(r, ctx.state.version),
+      findings,
+    },
   };
 };
 
@@ -63,14 +76,23 @@ const scopeAndSev: StepExecutor = async (ctx) => {
   const { base, history } = await releaseHistory(ctx);
   const from = base.name;
   const files = history.files;
-  const breakingCommits = history.changes.filter((c) => c.breaking).map((c) => `${c.sha.slice(0, 7)} ${c.type ?? "change"}${c.scope ? `(${c.scope})` : ""}: ${c.description}`);
-  const assessed = assessSev({ features, changedPaths: files.map((f) => f.path), breakingCommits, settings: settings.sev });
+  const breakingCommits = history.changes
+    .filter((c) => c.breaking)
+    .map((c) => `${c.sha.slice(0, 7)} ${c.type ?? "change"}${c.scope ? `(${c.scope})` : ""}: ${c.description}`);
+  const assessed = assessSev({
+    features,
+    changedPaths: files.map((f) => f.path),
+    breakingCommits,
+    settings: settings.sev,
+  });
   const env = ctx.config.environments[ctx.state.environment];
   // A HUM LEAD's override (SevAssessed with overriddenBy) is not undone by a re-run of this step.
   const override = [...ctx.events].reverse().find((e) => e.type === "SevAssessed" && e.data.overriddenBy);
   const sev: Sev = override && override.type === "SevAssessed" ? override.data.sev : assessed.sev;
   const phases = phasesForSev(sev);
-  const events: AnyDraft[] = override ? [] : [{ type: "SevAssessed", at: ctx.now(), actor: ctx.actor, data: { sev, phases, factors: assessed.factors } }];
+  const events: AnyDraft[] = override
+    ? []
+    : [{ type: "SevAssessed", at: ctx.now(), actor: ctx.actor, data: { sev, phases, factors: assessed.factors } }];
   return {
     result: {
       summary: `${sevLabel(sev)}${override ? ` (HUM LEAD override; assessed ${sevLabel(assessed.sev)})` : ""}: phases ${phases.join(", ")}; ${history.commits} commit(s), ${files.length} file(s) since ${from ?? "the first commit"}; target ${ctx.state.environment}`,
@@ -81,7 +103,12 @@ const scopeAndSev: StepExecutor = async (ctx) => {
       overriddenBy: override && override.type === "SevAssessed" ? (override.data.overriddenBy ?? null) : null,
       scope: { from, commits: history.commits, files: files.length, features: features.length },
       history: historyRecord(base, history),
-      environment: { name: ctx.state.environment, configured: env !== undefined, deploySteps: env?.deploy.length ?? 0, healthChecks: env?.health.length ?? 0 },
+      environment: {
+        name: ctx.state.environment,
+        configured: env !== undefined,
+        deploySteps: env?.deploy.length ?? 0,
+        healthChecks: env?.health.length ?? 0,
+      },
     },
     events,
   };

@@ -12,11 +12,23 @@ import type { StepExecutor } from "../step-types.js";
  * on the environment before, so they are refused now — a critical finding at the first gate —
  * rather than discovered during an incident.
  */
-export function firstDeploymentFindings(s: Pick<ReleaseState, "previous" | "environment">, rollback: readonly unknown[]): Finding[] {
+export function firstDeploymentFindings(
+  s: Pick<ReleaseState, "previous" | "environment">,
+  rollback: readonly unknown[],
+): Finding[] {
   if (s.previous !== null) return [];
-  const needing = rollback.filter((r) => JSON.stringify(r).includes("{previous}")).map((r) => (r as { name?: string }).name ?? "?");
+  const needing = rollback
+    .filter((r) => JSON.stringify(r).includes("{previous}"))
+    .map((r) => (r as { name?: string }).name ?? "?");
   if (needing.length === 0) return [];
-  return [{ severity: "critical", code: "FIRST_DEPLOYMENT_ROLLBACK", message: `This is the first deployment to ${s.environment}: rollback step(s) ${needing.join(", ")} redeploy {previous}, but nothing ran there before, so a rollback could not run them. Give the environment rollback steps that work without {previous}, or approve with a waiver that says how a failure will be handled.`, source: `environments.${s.environment}.rollback` }];
+  return [
+    {
+      severity: "critical",
+      code: "FIRST_DEPLOYMENT_ROLLBACK",
+      message: `This is the first deployment to ${s.environment}: rollback step(s) ${needing.join(", ")} redeploy {previous}, but nothing ran there before, so a rollback could not run them. Give the environment rollback steps that work without {previous}, or approve with a waiver that says how a failure will be handled.`,
+      source: `environments.${s.environment}.rollback`,
+    },
+  ];
 }
 import { prefetchHistory } from "./history.js";
 import { preflight } from "../../deploy/preflight.js";
@@ -34,7 +46,15 @@ export const phase1Steps: Record<string, StepExecutor> = {
   "1.1": async (ctx) => {
     const s = ctx.state;
     const env = ctx.config.environments[s.environment];
-    const findings: Finding[] = env ? firstDeploymentFindings(s, env.rollback) : [{ severity: "warning", code: "ENVIRONMENT_NOT_CONFIGURED", message: `Environment ${s.environment} has no deploy steps in brtops.config.yaml; phase 6 will deploy nothing.` }];
+    const findings: Finding[] = env
+      ? firstDeploymentFindings(s, env.rollback)
+      : [
+          {
+            severity: "warning",
+            code: "ENVIRONMENT_NOT_CONFIGURED",
+            message: `Environment ${s.environment} has no deploy steps in brtops.config.yaml; phase 6 will deploy nothing.`,
+          },
+        ];
     // The release's history (one git log, one diff) is read while phase 1 goes on; 1.4 and phase 2 use that reading.
     prefetchHistory(ctx);
     return {
@@ -79,7 +99,16 @@ export const phase1Steps: Record<string, StepExecutor> = {
   // the SEV, and its findings are shown at the first gate — before anyone approves anything.
   "1.8": async (ctx) => {
     const s = ctx.state;
-    const pre = await preflight({ root: ctx.root, config: ctx.config, environment: s.environment, version: s.version, plan: s.plan, env: ctx.env, git: ctx.git, redact: ctx.redact });
+    const pre = await preflight({
+      root: ctx.root,
+      config: ctx.config,
+      environment: s.environment,
+      version: s.version,
+      plan: s.plan,
+      env: ctx.env,
+      git: ctx.git,
+      redact: ctx.redact,
+    });
     return {
       result: {
         summary: `${sevLabel(s.sev)}: phases ${s.plan.join(", ")}; ${pre.summary}`,

@@ -13,8 +13,20 @@ function reused(step: string): StepExecutor {
     const from = ctx.state.promotion!.from;
     const source = await ctx.readRun(from);
     const r = source?.steps[step]?.result;
-    if (!r) return { failure: { code: "E_PROMOTION_SOURCE", message: `Release ${from}, whose package this run promotes, has no recorded result for ${step}: its log is missing or incomplete.` } };
-    return { result: { ...r, summary: `${String(r.summary ?? step)} — as approved in ${from} (promotion: not analysed again)`, promotedFrom: from } };
+    if (!r)
+      return {
+        failure: {
+          code: "E_PROMOTION_SOURCE",
+          message: `Release ${from}, whose package this run promotes, has no recorded result for ${step}: its log is missing or incomplete.`,
+        },
+      };
+    return {
+      result: {
+        ...r,
+        summary: `${String(r.summary ?? step)} — as approved in ${from} (promotion: not analysed again)`,
+        promotedFrom: from,
+      },
+    };
   };
 }
 
@@ -24,7 +36,9 @@ async function verifyPackage(ctx: StepContext): Promise<StepOutcome> {
   const what = `commit ${p.package.commit.slice(0, 12)}, ${p.package.artifacts.length} artifact(s)`;
   return {
     result: {
-      summary: findings.length ? `the approved package of ${p.from} is not intact: ${findings.length} problem(s)` : `the approved package of ${p.from} verified: ${what} with their approved digests (no rebuild)`,
+      summary: findings.length
+        ? `the approved package of ${p.from} is not intact: ${findings.length} problem(s)`
+        : `the approved package of ${p.from} verified: ${what} with their approved digests (no rebuild)`,
       promotedFrom: p.from,
       commit: p.package.commit,
       artifacts: p.package.artifacts,
@@ -35,14 +49,20 @@ async function verifyPackage(ctx: StepContext): Promise<StepOutcome> {
   };
 }
 
-const PROMOTION: Readonly<Record<string, StepExecutor>> = { "2.1": reused("2.1"), "2.2": reused("2.2"), "2.3": reused("2.3"), "2.4": verifyPackage };
+const PROMOTION: Readonly<Record<string, StepExecutor>> = {
+  "2.1": reused("2.1"),
+  "2.2": reused("2.2"),
+  "2.3": reused("2.3"),
+  "2.4": verifyPackage,
+};
 
 /** The phase 2 executors, each taking the promotion path when the run promotes an approved package. */
 export function withPromotion(steps: Readonly<Record<string, StepExecutor>>): Record<string, StepExecutor> {
   const out: Record<string, StepExecutor> = { ...steps };
   for (const [id, promote] of Object.entries(PROMOTION)) {
     const normal = steps[id];
-    out[id] = (ctx) => (ctx.state.promotion ? promote(ctx) : normal ? normal(ctx) : Promise.resolve({ result: { summary: "recorded" } }));
+    out[id] = (ctx) =>
+      ctx.state.promotion ? promote(ctx) : normal ? normal(ctx) : Promise.resolve({ result: { summary: "recorded" } });
   }
   return out;
 }

@@ -34,22 +34,64 @@ async function analysis(ctx: StepContext, head?: string) {
   const features = (await currentFeatures(ctx)).features;
   // The bump only: the models (the changelog's 500 entries) are built by 2.2 from `options`.
   const analyze = (h: typeof history, options: ChangesOptions) => ({ ...analyzeBump(h, options), options });
-  const common = { date: ctx.now().slice(0, 10), environment: ctx.state.environment, features, maxEntries: MAX_CHANGELOG_ENTRIES };
+  const common = {
+    date: ctx.now().slice(0, 10),
+    environment: ctx.state.environment,
+    features,
+    maxEntries: MAX_CHANGELOG_ENTRIES,
+  };
   if (base.recorded) {
     const semver = toSemver(ctx.state.version) ?? ctx.state.version;
-    const a = analyze(history, { ...common, version: ctx.state.version, semver, base: base.name && base.semver ? { tag: base.name, version: base.semver } : null });
+    const a = analyze(history, {
+      ...common,
+      version: ctx.state.version,
+      semver,
+      base: base.name && base.semver ? { tag: base.name, version: base.semver } : null,
+    });
     const b = base.release;
-    return { ...a, base, history, version: ctx.state.version, semver, previous: b?.version ?? null, previousTag: b?.tag ?? null, previousTags: b?.tag ? [b.tag] : [], tagsIgnored: [] as string[], tagCheck: false };
+    return {
+      ...a,
+      base,
+      history,
+      version: ctx.state.version,
+      semver,
+      previous: b?.version ?? null,
+      previousTag: b?.tag ?? null,
+      previousTags: b?.tag ? [b.tag] : [],
+      tagsIgnored: [] as string[],
+      tagCheck: false,
+    };
   }
   const tags = await ctx.git.tags();
   const check = validateRequestedVersion(ctx.state.version, tags);
   const tagged = check.changelogBase;
-  const a = analyze(history, { ...common, version: check.version, semver: check.semver, base: tagged ? { tag: tagged.tag, version: tagged.version } : null });
+  const a = analyze(history, {
+    ...common,
+    version: check.version,
+    semver: check.semver,
+    base: tagged ? { tag: tagged.tag, version: tagged.version } : null,
+  });
   if (check.previous && tagged && check.previous.version !== tagged.version) {
-    a.findings.push({ severity: "info", code: "VERSION_CHANGELOG_BASE", message: `Changes are counted from the last final release ${tagged.tag}, not from the pre-release ${check.previous.tag}.`, source: "2.2" });
+    a.findings.push({
+      severity: "info",
+      code: "VERSION_CHANGELOG_BASE",
+      message: `Changes are counted from the last final release ${tagged.tag}, not from the pre-release ${check.previous.tag}.`,
+      source: "2.2",
+    });
   }
   const known = new Set(check.releases.flatMap((r) => r.tags));
-  return { ...a, base, history, version: check.version, semver: check.semver, previous: check.previous?.written ?? null, previousTag: check.previous?.tag ?? null, previousTags: check.previous?.tags ?? [], tagsIgnored: tags.filter((t) => !known.has(t)).slice(0, 50), tagCheck: true };
+  return {
+    ...a,
+    base,
+    history,
+    version: check.version,
+    semver: check.semver,
+    previous: check.previous?.written ?? null,
+    previousTag: check.previous?.tag ?? null,
+    previousTags: check.previous?.tags ?? [],
+    tagsIgnored: tags.filter((t) => !known.has(t)).slice(0, 50),
+    tagCheck: true,
+  };
 }
 
 const scopesOf = new WeakMap<readonly Change[], string[]>();
@@ -72,7 +114,17 @@ function commitScopes(changes: readonly Change[]): string[] {
 const versioning: StepExecutor = async (ctx) => {
   const a = await analysis(ctx);
   // The version and the base are fixed at request time; only an old log resolves `previous` here.
-  const events: AnyDraft[] = a.tagCheck && a.previous !== ctx.state.previous ? [{ type: "VersionResolved", at: ctx.now(), actor: ctx.actor, data: { version: ctx.state.version, previous: a.previous, from: "2.1" } }] : [];
+  const events: AnyDraft[] =
+    a.tagCheck && a.previous !== ctx.state.previous
+      ? [
+          {
+            type: "VersionResolved",
+            at: ctx.now(),
+            actor: ctx.actor,
+            data: { version: ctx.state.version, previous: a.previous, from: "2.1" },
+          },
+        ]
+      : [];
   const after = a.tagCheck ? a.previousTag : a.base.name;
   return {
     result: {
@@ -112,7 +164,14 @@ const scope: StepExecutor = async (ctx) => {
   const { base, history } = await releaseHistory(ctx, { head: phase2Head(ctx) });
   const from = base.name;
   const features = (await currentFeatures(ctx)).features.map((f) => ({ name: f.name, path: f.path }));
-  const s = assessScope({ range: history.range, commits: history.commits, files: history.files, categories: intelSettings(ctx.config).scope.categories, features, commitScopes: commitScopes(history.changes) });
+  const s = assessScope({
+    range: history.range,
+    commits: history.commits,
+    files: history.files,
+    categories: intelSettings(ctx.config).scope.categories,
+    features,
+    commitScopes: commitScopes(history.changes),
+  });
   const cats = Object.entries(s.byCategory)
     .filter(([, c]) => c.files > 0)
     .map(([k, c]) => `${k} ${c.files}`)
@@ -131,20 +190,54 @@ const artifacts: StepExecutor = async (ctx) => {
   const promoted = ctx.state.promotion?.package;
   if (promoted) {
     const findings = await verifyApprovedPackage(ctx, promoted);
-    return { result: { summary: `approved package of ${promoted.commit.slice(0, 12)} (from ${ctx.state.promotion!.from}) reused, not rebuilt${findings.length ? `: ${findings.length} problem(s)` : ""}`, ok: findings.length === 0, promoted: true, commit: promoted.commit, artifacts: promoted.artifacts.slice(0, 1000), findings }, findings };
+    return {
+      result: {
+        summary: `approved package of ${promoted.commit.slice(0, 12)} (from ${ctx.state.promotion!.from}) reused, not rebuilt${findings.length ? `: ${findings.length} problem(s)` : ""}`,
+        ok: findings.length === 0,
+        promoted: true,
+        commit: promoted.commit,
+        artifacts: promoted.artifacts.slice(0, 1000),
+        findings,
+      },
+      findings,
+    };
   }
   // A repository with a commit (outside a repository there is no HEAD either: one git process asks both).
   const head = await ctx.git.head();
   if (head !== null) return fixPackage(ctx, head);
-  if (ctx.config.build.length === 0) return { result: { summary: "no build commands configured", ok: true, builds: [], artifacts: [], missing: [], manifest: null } };
-  const r = await runBuild({ root: ctx.root, releaseDir: ctx.releaseDir, builds: ctx.config.build, run: ctx.run, vars: stepVars(ctx), at: ctx.now(), signal: ctx.signal });
+  if (ctx.config.build.length === 0)
+    return {
+      result: {
+        summary: "no build commands configured",
+        ok: true,
+        builds: [],
+        artifacts: [],
+        missing: [],
+        manifest: null,
+      },
+    };
+  const r = await runBuild({
+    root: ctx.root,
+    releaseDir: ctx.releaseDir,
+    builds: ctx.config.build,
+    run: ctx.run,
+    vars: stepVars(ctx),
+    at: ctx.now(),
+    signal: ctx.signal,
+  });
   const result = {
-    summary: r.ok ? `${r.artifacts.length} artifact(s) recorded in ${r.manifest}` : (r.failure?.message ?? "the build failed"),
+    summary: r.ok
+      ? `${r.artifacts.length} artifact(s) recorded in ${r.manifest}`
+      : (r.failure?.message ?? "the build failed"),
     ...r,
     artifacts: r.artifacts.slice(0, 1000),
     artifactsOmitted: Math.max(0, r.artifacts.length - 1000),
   } as unknown as Record<string, unknown>;
-  if (!r.ok) return { result, failure: r.failure ?? { code: "E_BUILD_FAILED", message: "the build did not produce its artifacts" } };
+  if (!r.ok)
+    return {
+      result,
+      failure: r.failure ?? { code: "E_BUILD_FAILED", message: "the build did not produce its artifacts" },
+    };
   return { result };
 };
 

@@ -33,8 +33,24 @@ function tests(kind: TestKind): StepExecutor {
     const steps = ctx.config.tests[kind];
     if (steps.length === 0) {
       // Nothing configured is not a pass: a finding weighed by the SEV (core/verdict).
-      const findings = [unconfiguredFinding(ctx.state.sev, kind, `${kind} test command (tests.${kind})`, ctx.state.step)];
-      return { result: { summary: `not configured: no ${kind} commands (tests.${kind})`, kind, notConfigured: true, commands: 0, passed: 0, failed: 0, tests: 0, testsFailed: 0, runs: [], findings }, findings };
+      const findings = [
+        unconfiguredFinding(ctx.state.sev, kind, `${kind} test command (tests.${kind})`, ctx.state.step),
+      ];
+      return {
+        result: {
+          summary: `not configured: no ${kind} commands (tests.${kind})`,
+          kind,
+          notConfigured: true,
+          commands: 0,
+          passed: 0,
+          failed: 0,
+          tests: 0,
+          testsFailed: 0,
+          runs: [],
+          findings,
+        },
+        findings,
+      };
     }
     // The tests run against the release commit (a clean checkout of it), never the working folder.
     const root = await releaseCheckout(ctx);
@@ -46,11 +62,22 @@ function tests(kind: TestKind): StepExecutor {
       vars: stepVars(ctx),
       redact: ctx.redact,
       signal: ctx.signal,
-      onResult: (r) => ctx.progress({ kind: "info", step: ctx.state.step, message: `${kind} "${r.name}": ${r.passed ? "passed" : "FAILED"} (${r.outcome})`, status: r.passed ? "ok" : "fail" }),
+      onResult: (r) =>
+        ctx.progress({
+          kind: "info",
+          step: ctx.state.step,
+          message: `${kind} "${r.name}": ${r.passed ? "passed" : "FAILED"} (${r.outcome})`,
+          status: r.passed ? "ok" : "fail",
+        }),
     });
     const sum = summarizeOutcomes(runs);
     const findings: Finding[] = runs.flatMap((r) => r.findings);
-    if (sum.failed > 0 && !findings.some((f) => f.severity === "critical")) findings.push({ severity: "critical", code: `${kind.toUpperCase()}_FAILED`, message: `${sum.failed} of ${sum.commands} ${kind} command(s) failed` });
+    if (sum.failed > 0 && !findings.some((f) => f.severity === "critical"))
+      findings.push({
+        severity: "critical",
+        code: `${kind.toUpperCase()}_FAILED`,
+        message: `${sum.failed} of ${sum.commands} ${kind} command(s) failed`,
+      });
     const testsPart = sum.tests ? `; ${sum.tests - sum.testsFailed}/${sum.tests} tests passed` : "";
     return {
       result: {
@@ -67,13 +94,37 @@ function tests(kind: TestKind): StepExecutor {
 const uat: StepExecutor = async (ctx) => {
   const required = ctx.config.tests.uat.signoffs;
   if (required.length === 0) {
-    const findings = [unconfiguredFinding(ctx.state.sev, "uat", "user acceptance sign-off (tests.uat.signoffs)", "3.4")];
-    return { result: { summary: "not configured: no UAT sign-offs (tests.uat.signoffs)", required: [], notConfigured: true, findings }, findings };
+    const findings = [
+      unconfiguredFinding(ctx.state.sev, "uat", "user acceptance sign-off (tests.uat.signoffs)", "3.4"),
+    ];
+    return {
+      result: {
+        summary: "not configured: no UAT sign-offs (tests.uat.signoffs)",
+        required: [],
+        notConfigured: true,
+        findings,
+      },
+      findings,
+    };
   }
   const a = assessSignoffs(required, signoffsFromEvents(ctx.events, "uat"));
   const findings: Finding[] = [
-    ...a.rejected.map((s): Finding => ({ severity: "critical", code: "UAT_REJECTED", message: `${s.by} did not accept the release${s.note ? `: ${s.note}` : ""}`, source: "3.4" })),
-    ...(a.missing.length ? [{ severity: "warning", code: "UAT_SIGNOFF_MISSING", message: `Waiting for UAT sign-off from ${a.missing.join(", ")}`, source: "3.4" } satisfies Finding] : []),
+    ...a.rejected.map((s): Finding => ({
+      severity: "critical",
+      code: "UAT_REJECTED",
+      message: `${s.by} did not accept the release${s.note ? `: ${s.note}` : ""}`,
+      source: "3.4",
+    })),
+    ...(a.missing.length
+      ? [
+          {
+            severity: "warning",
+            code: "UAT_SIGNOFF_MISSING",
+            message: `Waiting for UAT sign-off from ${a.missing.join(", ")}`,
+            source: "3.4",
+          } satisfies Finding,
+        ]
+      : []),
   ];
   return {
     result: {

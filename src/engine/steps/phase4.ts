@@ -12,5 +12,7 @@ export const phase4Steps: Record<string, StepExecutor> = {
   "4.2": (ctx) => planRollbackProcedure(ctx),
   "4.3": (ctx) => planOrchestration(ctx),
   "4.4": (ctx) => planCommunication(ctx),
-  "4.5": async (ctx) => ({ result: { summary: "orchestration report composed", report: renderPhaseReport(ctx.state, 4) } }),
+  "4.5": async (ctx) => ({
+    result: { summary: "orchestration report composed", report: renderPhaseReport(ctx.state, 4) },
+  }),
 };

@@ -18,11 +18,30 @@ import { currentFeatures } from "./phase1-readiness.js";
 
 const health: StepExecutor = async (ctx) => {
   const env = ctx.config.environments[ctx.state.environment];
-  if (!env || env.health.length === 0) return { result: { summary: `not configured: no health checks for ${ctx.state.environment}`, passed: null, notConfigured: true, checks: [] } };
+  if (!env || env.health.length === 0)
+    return {
+      result: {
+        summary: `not configured: no health checks for ${ctx.state.environment}`,
+        passed: null,
+        notConfigured: true,
+        checks: [],
+      },
+    };
   // Nothing runs there yet (no earlier release at all): there is nothing to check the health of.
-  if (ctx.state.previousSource === "none") return { result: { summary: `not applicable (first deployment to ${ctx.state.environment}: brtops never deployed there)`, passed: null, firstDeployment: true, notApplicable: true, checks: [] } };
+  if (ctx.state.previousSource === "none")
+    return {
+      result: {
+        summary: `not applicable (first deployment to ${ctx.state.environment}: brtops never deployed there)`,
+        passed: null,
+        firstDeployment: true,
+        notApplicable: true,
+        checks: [],
+      },
+    };
   const o = await validateOperations(ctx, { before: true });
-  const checks = Array.isArray(o.result?.checks) ? (o.result.checks as { name: string; ok: boolean; detail: string }[]) : [];
+  const checks = Array.isArray(o.result?.checks)
+    ? (o.result.checks as { name: string; ok: boolean; detail: string }[])
+    : [];
   const failed = checks.filter((c) => !c.ok);
   // brtops never deployed there (the tag below stands in for what runs): a failing check is not
   // a finding against this release, and not a pass either.
@@ -49,7 +68,14 @@ export function stakeholderSignoffs(ctx: Pick<StepContext, "config" | "events">)
 
 const signoffs: StepExecutor = async (ctx) => {
   const a = stakeholderSignoffs(ctx);
-  if (a.required.length === 0) return { result: { summary: "not configured: no stakeholder sign-offs (signoffs.stakeholders)", ...(a as unknown as Record<string, unknown>), notConfigured: true } };
+  if (a.required.length === 0)
+    return {
+      result: {
+        summary: "not configured: no stakeholder sign-offs (signoffs.stakeholders)",
+        ...(a as unknown as Record<string, unknown>),
+        notConfigured: true,
+      },
+    };
   return {
     result: {
       summary: `${a.signed.length}/${a.needed} stakeholder sign-off(s)${a.rejected.length ? `, refused by ${a.rejected.map((r) => r.by).join(", ")}` : ""}${a.missing.length ? `, waiting for ${a.missing.join(", ")}` : ""}`,
@@ -65,8 +91,16 @@ const risks: StepExecutor = async (ctx) => {
     result: {
       summary: `${p.counts.HIGH.open} open HIGH, ${p.counts.MEDIUM.open} open MEDIUM, ${p.counts.LOW.open} open LOW risk(s) across ${r.features.length} feature(s)${p.unmitigatedHigh ? `; ${p.unmitigatedHigh} HIGH without mitigation` : ""}`,
       profile: p as unknown as Record<string, unknown>,
-      features: { readiness: r.readiness, recommendation: r.recommendation, gates: r.gates, waived: r.waived, excluded: r.excluded, contradictions: r.features.filter((f) => f.contradictions.length > 0).length,
-        failing: r.checks.filter((c) => !c.passed).map((c) => ({ class: c.class, text: `${c.id} ${c.title}: ${c.detail}` })),
+      features: {
+        readiness: r.readiness,
+        recommendation: r.recommendation,
+        gates: r.gates,
+        waived: r.waived,
+        excluded: r.excluded,
+        contradictions: r.features.filter((f) => f.contradictions.length > 0).length,
+        failing: r.checks
+          .filter((c) => !c.passed)
+          .map((c) => ({ class: c.class, text: `${c.id} ${c.title}: ${c.detail}` })),
       },
     },
   };
@@ -92,14 +126,35 @@ export function checklistInput(ctx: Pick<StepContext, "state" | "events" | "conf
   return {
     features: features ?? null,
     sev: s.sev,
-    configured: { integration: ctx.config.tests.integration.length > 0, performance: ctx.config.tests.performance.length > 0, security: ctx.config.tests.security.length > 0, uat: uatRequired.length > 0 },
-    tests: phase3 ? { integration: testSummary(s, "3.1", waived3), performance: testSummary(s, "3.2", waived3), security: testSummary(s, "3.3", waived3) } : null,
+    configured: {
+      integration: ctx.config.tests.integration.length > 0,
+      performance: ctx.config.tests.performance.length > 0,
+      security: ctx.config.tests.security.length > 0,
+      uat: uatRequired.length > 0,
+    },
+    tests: phase3
+      ? {
+          integration: testSummary(s, "3.1", waived3),
+          performance: testSummary(s, "3.2", waived3),
+          security: testSummary(s, "3.3", waived3),
+        }
+      : null,
     uat: phase3 && uatRequired.length ? assessSignoffs(uatRequired, signoffsFromEvents(ctx.events, "uat")) : null,
-    health: r51 && r51.passed !== null && r51.passed !== undefined ? { passed: r51.passed === true, detail: String(r51.summary ?? "") } : null,
+    health:
+      r51 && r51.passed !== null && r51.passed !== undefined
+        ? { passed: r51.passed === true, detail: String(r51.summary ?? "") }
+        : null,
     healthConfigured: (ctx.config.environments[s.environment]?.health.length ?? 0) > 0,
     stakeholders: stakeholders.required.length ? stakeholders : null,
     risks: (r53?.profile as RiskProfile | undefined) ?? null,
-    artifacts: builds > 0 ? { count: Array.isArray(r24?.artifacts) ? r24.artifacts.length : 0, manifest: (r24?.manifest) ?? null, ok: r24?.ok === true } : null,
+    artifacts:
+      builds > 0
+        ? {
+            count: Array.isArray(r24?.artifacts) ? r24.artifacts.length : 0,
+            manifest: r24?.manifest ?? null,
+            ok: r24?.ok === true,
+          }
+        : null,
     rollbackPlanned: s.plan.includes(4) ? s.approvedAt[4] !== undefined : null,
   };
 }

@@ -15,7 +15,16 @@ export const phase6Steps: Record<string, StepExecutor> = {
   "6.9": (ctx) => reportDeployment(ctx, true),
   "6.10": async (ctx) => {
     const tag = await tagDeployedRelease(ctx);
-    const pushed = tag?.["pushed"] ? ` and pushed to ${String(tag["remote"])}` : tag?.["pushReason"] ? ` (not pushed: ${String(tag["pushReason"])})` : "";
-    return { result: { summary: `v${ctx.state.version} deployed to ${ctx.state.environment}${tag ? `; tagged ${String(tag["tag"])} at ${String(tag["commit"]).slice(0, 12)}${pushed}` : ""}`, ...(tag ? { tag } : {}) } };
+    const pushed = tag?.["pushed"]
+      ? ` and pushed to ${String(tag["remote"])}`
+      : tag?.["pushReason"]
+        ? ` (not pushed: ${String(tag["pushReason"])})`
+        : "";
+    return {
+      result: {
+        summary: `v${ctx.state.version} deployed to ${ctx.state.environment}${tag ? `; tagged ${String(tag["tag"])} at ${String(tag["commit"]).slice(0, 12)}${pushed}` : ""}`,
+        ...(tag ? { tag } : {}),
+      },
+    };
   },
 };

@@ -8,7 +8,9 @@ import { VERDICT_LABELS, VERDICT_MARKS } from "../../core/verdict.js";
 /** Core's verdict table, served to the page as it is (never a second copy written here). */
 const VERDICTS_JS = `const VERDICTS = ${JSON.stringify({ marks: VERDICT_MARKS, labels: VERDICT_LABELS })};\n`;
 
-export const RELEASE_JS = VERDICTS_JS + String.raw`
+export const RELEASE_JS =
+  VERDICTS_JS +
+  String.raw`
 async function showRelease(version) {
   const first = await api("GET", "/api/releases/" + enc(version));
   const P = { version: first.version, status: null, ctl: null, events: [], auditSeq: 0, chain: Promise.resolve(), answerForms: {}, respondForms: {}, gateKey: null, incidentKey: null, controlsKey: null, signoffKey: null, retry: null };

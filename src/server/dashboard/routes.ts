@@ -16,7 +16,21 @@ import { STYLES_CSS } from "./styles-css.js";
 /** The whole script; the pages part goes last because it starts the router. */
 export function dashboardScript(): string {
   const phases = Object.fromEntries(PHASES.map((p) => [p.phase, p.name]));
-  return ["(function () {", '"use strict";', `const PHASES = ${JSON.stringify(phases)};`, CORE_JS, MARKDOWN_JS, RELEASE_JS, GATE_JS, SECTIONS_JS, MANAGE_JS, PASSKEY_JS, PAGES_JS, "})();", ""].join("\n");
+  return [
+    "(function () {",
+    '"use strict";',
+    `const PHASES = ${JSON.stringify(phases)};`,
+    CORE_JS,
+    MARKDOWN_JS,
+    RELEASE_JS,
+    GATE_JS,
+    SECTIONS_JS,
+    MANAGE_JS,
+    PASSKEY_JS,
+    PAGES_JS,
+    "})();",
+    "",
+  ].join("\n");
 }
 
 /** Installs GET /, /app.js, /app.css and an empty /favicon.ico. */

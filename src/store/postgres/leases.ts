@@ -20,7 +20,9 @@ export interface Leases {
 
 function checkTtl(ttlMs: number): void {
   if (!Number.isInteger(ttlMs) || ttlMs <= 0) {
-    throw new BrtopsError("E_USAGE", `A lease lasts a positive whole number of milliseconds, not ${ttlMs}.`, { hint: "Pass ttlMs such as 30000." });
+    throw new BrtopsError("E_USAGE", `A lease lasts a positive whole number of milliseconds, not ${ttlMs}.`, {
+      hint: "Pass ttlMs such as 30000.",
+    });
   }
 }
 
@@ -75,10 +77,16 @@ export function pgLeases(pool: Pool, wrap: (e: unknown, doing: string) => Error)
     },
     async renewLease(release, step, holder, ttlMs) {
       checkTtl(ttlMs);
-      return (await run(RENEW, [release, step, holder, ttlMs], `renewing the lease on step ${step} of ${release}`)).rowCount === 1;
+      return (
+        (await run(RENEW, [release, step, holder, ttlMs], `renewing the lease on step ${step} of ${release}`))
+          .rowCount === 1
+      );
     },
     async releaseLease(release, step, holder) {
-      return (await run(RELEASE, [release, step, holder], `releasing the lease on step ${step} of ${release}`)).rowCount === 1;
+      return (
+        (await run(RELEASE, [release, step, holder], `releasing the lease on step ${step} of ${release}`)).rowCount ===
+        1
+      );
     },
     async leaseHolder(release, step) {
       const r = await run(HOLDER, [release, step], `reading the lease on step ${step} of ${release}`);

@@ -66,14 +66,20 @@ export async function migrate(client: PoolClient, migrations: readonly Migration
     await client.query(
       "CREATE TABLE IF NOT EXISTS brtops_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
     );
-    const done = new Set((await client.query<{ version: number }>("SELECT version FROM brtops_migrations")).rows.map((r) => r.version));
+    const done = new Set(
+      (await client.query<{ version: number }>("SELECT version FROM brtops_migrations")).rows.map((r) => r.version),
+    );
     const known = Math.max(0, ...migrations.map((m) => m.version));
     const newest = Math.max(0, ...done);
     if (newest > known) {
-      throw new BrtopsError("E_STORE", `The PostgreSQL store's schema is at version ${newest}, newer than this brtops knows (${known}).`, {
-        hint: "Upgrade brtops on this machine to the version the rest of the team uses.",
-        details: { schemaVersion: newest, known },
-      });
+      throw new BrtopsError(
+        "E_STORE",
+        `The PostgreSQL store's schema is at version ${newest}, newer than this brtops knows (${known}).`,
+        {
+          hint: "Upgrade brtops on this machine to the version the rest of the team uses.",
+          details: { schemaVersion: newest, known },
+        },
+      );
     }
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(m.version)) continue;

@@ -7,7 +7,16 @@ import type { Redactor } from "../../core/redact.js";
 const CONFLICT_STATES = new Set(["23505", "40001", "40P01"]);
 
 /** Network errors and SQLSTATE classes 08 (connection), 28 (authorization), 3D (no such database), 53 (resources), 57P (shutdown). */
-const CONNECTION_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"]);
+const CONNECTION_ERRNO = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+]);
 const CONNECTION_STATE = /^(08|28|3D|53|57P)/;
 
 /** A redactor that knows this URL's password (even a short one) besides the usual shapes. */
