@@ -4,7 +4,7 @@ import { z } from "zod";
 import { authorize } from "../core/authority.js";
 import { BrtopsError } from "../core/errors.js";
 import { statusView, type StatusView } from "../core/status-view.js";
-import { askQuestion, respondToFeedback } from "../engine/decisions.js";
+import { askQuestion, propose, respondToFeedback } from "../engine/decisions.js";
 import { selectRelease, type Project } from "../engine/project.js";
 import { requestRelease } from "../engine/request-release.js";
 import { readLedger } from "../engine/read-ledger.js";
@@ -134,6 +134,28 @@ export const MCP_TOOLS: readonly McpTool[] = [
         const session = await selectRelease(p.store, rel(a));
         const s = await askQuestion(p, session, { actorId: id, text: a.question as string });
         return { asked: s.questions.at(-1)?.id ?? null, ...statusView(s, rel(a)) };
+      }),
+  },
+  {
+    name: "propose",
+    description:
+      "COLLAB: the AI LEAD proposes a joint decision for a HUM LEAD to accept — accept-risk at the phase-5 gate (5.3's risk acceptance), or guidance (retry, rollback, continue) at an open incident. It decides nothing by itself.",
+    input: {
+      kind: z.enum(["accept-risk", "guidance"]),
+      text: z.string().min(1).max(4000),
+      choice: z.enum(["retry", "rollback", "continue"]).optional().describe("For guidance: the choice proposed."),
+      release,
+    },
+    run: (d, a) =>
+      d.withProject(async (p, id) => {
+        const session = await selectRelease(p.store, rel(a));
+        const s = await propose(p, session, {
+          actorId: id,
+          kind: a.kind as "accept-risk" | "guidance",
+          text: a.text as string,
+          ...(a.choice ? { choice: a.choice as "retry" | "rollback" | "continue" } : {}),
+        });
+        return { ...statusView(s, rel(a)) };
       }),
   },
   {
