@@ -119,10 +119,24 @@ describe("the fold", () => {
       { state: "rolled-back" },
     ],
     ["abort → aborted", [req, d("AbortRequested", HUM, {}), d("Aborted", AI, {})], { state: "aborted" }],
-    ["certified", [req, d("Certified", HUM, {})], { state: "certified" }],
+    [
+      // The fold admits a certification only after the 7.10 certification gate was approved.
+      "certified",
+      [
+        req,
+        gate(7, "7.10", "certification"),
+        d("GateApproved", HUM, { phase: 7, step: "7.10", authority: "person", final: true }),
+        d("Certified", HUM, {}),
+      ],
+      { state: "certified" },
+    ],
   ];
   it.each(rows)("%s", (_name, drafts, expected) => {
     expect(foldEvents(log(...drafts))).toMatchObject(expected);
+  });
+
+  it("a certification without an approved 7.10 gate is refused as tampering", () => {
+    expect(() => foldEvents(log(req, d("Certified", HUM, {})))).toThrow(/7\.10 certification gate/);
   });
 
   it("retry after an incident runs the step again; continue skips it", () => {
