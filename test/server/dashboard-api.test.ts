@@ -156,7 +156,16 @@ describe("dashboard API", () => {
     expect((await ok.json()).feedback.at(-1)).toMatchObject({ by: HUM, text: "From the dashboard" });
     const viaBearer = await app.request("/api/releases/1.1.0/feedback", bearer(humToken, json({ text: "From CI" })));
     expect(viaBearer.status).toBe(200);
-    expect(await eventCount()).toBe(before + 2);
+    // Each feedback is recorded, and (at 2.10) followed by the record write of the changelog that shows it.
+    const written = (await project.store.read("1.1.0")).events.slice(before);
+    expect(written.map((e) => e.type)).toEqual([
+      "FeedbackGiven",
+      "DocumentsWritten",
+      "FeedbackGiven",
+      "DocumentsWritten",
+    ]);
+    expect(written.filter((e) => e.type === "FeedbackGiven").map((e) => e.actor.id)).toEqual([HUM, HUM]);
+    expect(written[1]).toMatchObject({ data: { reason: "feedback", files: [{ name: "changelog.md" }] } });
   });
 
   it("an AI LEAD's cookie session with a valid CSRF token still cannot approve: 403 from the core, log unchanged", async () => {

@@ -296,10 +296,12 @@ describe("managing a release at a gate", () => {
       () => t.post(t.tokens.ai, "ask", { step: "5.10", text: "stale?" }),
       409,
       "E_STEP_MISMATCH",
-      /moved on/,
+      /^Release 1\.1\.0 is at 2\.10#1 \(report [0-9a-f]+\), not at step 5\.10\.$/,
     );
 
-    const f = await t.ok(() => t.post(t.tokens.hum, "feedback", { text: "Mention the search fix." }));
+    // Feedback and a response at 2.10 are each followed by the record write of the changelog that shows them.
+    const f = await t.ok(() => t.post(t.tokens.hum, "feedback", { text: "Mention the search fix." }), 2);
+    expect(await t.lastEvent()).toMatchObject({ type: "DocumentsWritten", data: { reason: "feedback" } });
     const id = f.feedback.at(-1).id as string;
     await t.refused(
       () => t.post(t.tokens.ai, "respond", { id: "F99", text: "done" }),
@@ -309,12 +311,20 @@ describe("managing a release at a gate", () => {
     );
     await t.refused(() => t.post(t.tokens.ai, "respond", { id, text: "" }), 400, "E_BAD_REQUEST");
     await t.refused(() => t.post(t.tokens.member, "respond", { id, text: "me too" }), 403, "E_NOT_AUTHORIZED");
-    const r = await t.ok(() => t.post(t.tokens.ai, "respond", { id: id.toLowerCase(), text: "Added to the notes." }));
+    const r = await t.ok(
+      () => t.post(t.tokens.ai, "respond", { id: id.toLowerCase(), text: "Added to the notes." }),
+      2,
+    );
     expect(r.feedback.find((x: { id: string }) => x.id === id)).toMatchObject({ response: "Added to the notes." });
-    expect(await t.lastEvent()).toMatchObject({
+    const [addressed, record] = (await t.project.store.read("1.1.0")).events.slice(-2);
+    expect(addressed).toMatchObject({
       type: "FeedbackAddressed",
       actor: { id: AI },
       data: { id, response: "Added to the notes." },
+    });
+    expect(record).toMatchObject({
+      type: "DocumentsWritten",
+      data: { reason: "feedback", upTo: addressed!.seq, files: [{ name: "changelog.md" }] },
     });
   });
 
@@ -480,17 +490,21 @@ describe("managing a failed deployment", () => {
   });
 
   it("guide retry is recorded for the runner; `brtops run` retries and the failure comes back", async () => {
-    const g = await t.ok(() =>
-      t.post(t.tokens.hum, "guide", { choice: "retry", step: incidentStep, note: "one more try" }),
+    // The guidance and the record write of the incident's documents that follows it.
+    const g = await t.ok(
+      () => t.post(t.tokens.hum, "guide", { choice: "retry", step: incidentStep, note: "one more try" }),
+      2,
     );
     expect(g.incident).toBeNull();
     expect(g.then).toBe("brtops run --release 1.1.0");
     expect(g.said).toMatch(/^Guidance recorded: retry\. An active `brtops run` carries it out/);
-    expect(await t.lastEvent()).toMatchObject({
+    const [guidance, record] = (await t.project.store.read("1.1.0")).events.slice(-2);
+    expect(guidance).toMatchObject({
       type: "IncidentGuidance",
       actor: { id: HUM },
       data: { step: incidentStep, choice: "retry", note: "one more try" },
     });
+    expect(record).toMatchObject({ type: "DocumentsWritten", data: { reason: "guidance", upTo: guidance!.seq } });
     expect(brtops(p.root, AI, ["run"]).code).toBe(1);
     expect(status(p.root).incident).not.toBeNull();
   });
