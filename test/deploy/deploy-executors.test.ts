@@ -166,7 +166,8 @@ describe("6.1 manual confirmation", () => {
           onApprove: "6.1",
         },
       ),
-      draft("GateApproved", at(), hum, { phase: 6, step: "6.1", authority: "person", final: true }),
+      // The sole HUM LEAD approves the release they requested: a self-approval, as the engine records it.
+      draft("GateApproved", at(), hum, { phase: 6, step: "6.1", authority: "person", final: true, selfApproval: true }),
     ]);
     const second = await executeDeployment(h.ctx("6.1"));
     expect(second.gate).toBeUndefined();

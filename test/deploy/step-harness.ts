@@ -7,6 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { configSchema, type Config } from "../../src/config/schema.js";
+import { authorityRecord } from "../../src/core/admit-event.js";
 import { BrtopsError } from "../../src/core/errors.js";
 import { draft, type Actor, type AnyDraft, type AnyEvent } from "../../src/core/events.js";
 import { foldEvents } from "../../src/core/fold.js";
@@ -137,7 +138,8 @@ export async function createHarness(o: {
       "ReleaseRequested",
       now(),
       { id: "hum@example.com", role: "hum-lead" },
-      { version: o.version, environment: o.environment, previous: o.previous },
+      // As request-release records it: the fold judges later decisions under this authority config.
+      { version: o.version, environment: o.environment, previous: o.previous, authority: authorityRecord(config) },
     ),
   ]);
   const replay = (o.replay ?? [])
