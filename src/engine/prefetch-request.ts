@@ -10,7 +10,7 @@
  * tags changed in between (then it is read again, and this one is only wasted work).
  *
  * Only for the file store, and a store of a modest size: a team store costs a connection, and the
- * runs are read again under the lock anyway. Nothing is recorded and no error is reported: the
+ * runs are read again under the lock anyway. Nothing is recorded or written and no error is reported: the
  * request itself says what is wrong.
  */
 import { createGit } from "../adapters/git.js";
@@ -34,7 +34,8 @@ export async function prefetchRequestHistory(
   try {
     const root = findRoot(cwd);
     if (!root) return;
-    const settings = await readingConfig(root);
+    // Before the request is checked: nothing is written (not even the config cache) for a request that may be refused.
+    const settings = await readingConfig(root, { remember: false });
     if (!settings || storeKind(env.BRTOPS_STORE?.trim() || settings.store) !== "file") return;
     const store = new FileStore(root);
     if ((await store.list()).length > MAX_RUNS) return;

@@ -26,8 +26,12 @@ function stampOf(file: string): string | null {
   return st ? `${st.ino}:${st.size}:${st.mtimeMs}` : null;
 }
 
-/** The settings, or null when the config cannot be parsed (the caller then takes the validating path, which explains why). */
-export async function readingConfig(root: string): Promise<ReadingConfig | null> {
+/**
+ * The settings, or null when the config cannot be parsed (the caller then takes the validating path, which explains why).
+ * `remember: false` leaves the cache as it is: a guess made before a request is checked (prefetch-request) writes
+ * nothing, so a refused request leaves the project untouched.
+ */
+export async function readingConfig(root: string, o: { remember?: boolean } = {}): Promise<ReadingConfig | null> {
   const file = join(root, CONFIG_FILE);
   const cacheFile = join(root, ".brtops", CACHE);
   const stamp = stampOf(file);
@@ -49,7 +53,7 @@ export async function readingConfig(root: string): Promise<ReadingConfig | null>
   const releases = typeof raw.paths?.releases === "string" ? raw.paths.releases : DEFAULT_RELEASES;
   const store = typeof raw.store === "string" ? raw.store : undefined;
   // The stamp was taken before the read: an edit racing it leaves a stamp that no longer matches.
-  if (store === undefined && stamp) remember(root, cacheFile, { v: VERSION, stamp, releases });
+  if (o.remember !== false && store === undefined && stamp) remember(root, cacheFile, { v: VERSION, stamp, releases });
   return { store, releases };
 }
 

@@ -67,7 +67,9 @@ describe("tampering with the log", () => {
   it("a changed timestamp is caught the same way", () => {
     const file = join(root, LOG);
     const lines = readFileSync(file, "utf8").split("\n");
-    const ev = JSON.parse(lines[2]!);
+    // A line is one event or a batch of events (a JSON array): change the line's first event.
+    const parsed = JSON.parse(lines[2]!) as { seq: number; at: string } | { seq: number; at: string }[];
+    const ev = Array.isArray(parsed) ? parsed[0]! : parsed;
     lines[2] = lines[2]!.replace(
       `"at":"${ev.at}"`,
       `"at":"${ev.at.replace(/\d(?=Z$)/, (d: string) => String((Number(d) + 1) % 10))}"`,
