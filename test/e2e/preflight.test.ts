@@ -32,11 +32,12 @@ function project(qa: string, deploy = "./scripts/deploy.sh") {
   return p.root;
 }
 
+/** The log's events; a line holds one event or the batch one append wrote (an array). */
 function events(root: string, release: string): any[] {
   return readFileSync(join(root, ".brtops/releases", release, "events.jsonl"), "utf8")
     .trim()
     .split("\n")
-    .map((l) => JSON.parse(l));
+    .flatMap((l) => JSON.parse(l) as any);
 }
 
 function preflightOf(root: string, release = "1.1.0"): any {

@@ -3,12 +3,13 @@
  * stale answer: any append (by any process) is a miss; a broken cache is a miss; the selection
  * rules (several open releases → E_RELEASE_AMBIGUOUS) hold on a hit too.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rememberStatus, cachedStatus } from "../../src/engine/status-cache.js";
 import { FileStore } from "../../src/store/store-file.js";
-import { AI, HUM, brtops, sampleProject } from "../support/cli.js";
+import { AI, CLI, HUM, brtops, sampleProject } from "../support/cli.js";
 
 const CACHE = ".brtops/releases/1.1.0/status-cache.json";
 
@@ -112,7 +113,16 @@ describe("large output through a pipe", () => {
         last = (await store.append("1.1.0", last, drafts.slice(i, i + 500))).at(-1)!.seq;
       for (let round = 0; round < 2; round++) {
         // The first answer folds the log, the second comes from the cache: both must be whole.
-        const r = brtops(q.root, AI, ["status", "--json"]);
+        // Read with room to spare (spawnSync's default maxBuffer of 1 MiB would cut the pipe on
+        // this side and kill the CLI): what arrives is what the CLI wrote before it exited.
+        const r = spawnSync(process.execPath, [CLI, "status", "--json", "--as", AI], {
+          cwd: q.root,
+          encoding: "utf8",
+          maxBuffer: 64 * 1024 * 1024,
+          env: { ...process.env, BRTOPS_ACTOR: "" },
+        });
+        expect(r.error).toBeUndefined();
+        expect(r.status, r.stderr).toBe(0);
         expect(r.stdout.length).toBeGreaterThan(200_000);
         expect(JSON.parse(r.stdout).step).toBe("2.10");
         const text = brtops(q.root, AI, ["status"]);
