@@ -55,6 +55,10 @@ export class ReleaseSession {
    */
   async refresh(): Promise<void> {
     const first = this.events.length === 0;
+    // The anchor is read before the log: it is written only after the events it names are durable,
+    // so a log read after it holds them. Read the other way round, a decision appended (and
+    // anchored) by another process between the two reads looked like a log cut short.
+    const anchor = first ? await this.store.anchors?.read(this.release) : null;
     const r = await this.store.read(this.release, this.lastSeq + 1);
     if (r.damage) {
       throw new BrtopsError(
@@ -88,9 +92,8 @@ export class ReleaseSession {
         );
       }
     }
-    if (first) {
-      const anchor = await this.store.anchors?.read(this.release);
-      const bad = anchor ? anchorMismatch(this.events, anchor) : null;
+    if (anchor) {
+      const bad = anchorMismatch(this.events, anchor);
       if (bad) throw tampered(this.release, bad);
     }
   }
