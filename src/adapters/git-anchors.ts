@@ -38,13 +38,21 @@ export function gitAnchors(
       .filter((r) => r.length === 3 && r[1] === "blob");
     if (rows.length === 0) return out;
     const text = await gitWithInput(root, ["cat-file", "--batch"], rows.map((r) => r[0]).join("\n") + "\n");
-    // "<oid> blob <size>\n<content>\n" per object; an anchor's content is one short line.
-    const lines = (text ?? "").split("\n");
-    for (let i = 0, r = 0; i < lines.length && r < rows.length; r++) {
-      const headerOk = / blob \d+$/.test(lines[i] ?? "");
-      const head = headerOk ? parseHead(lines[i + 1] ?? "") : null;
+    // "<oid> blob <size>\n<content>\n" per object, read by its size: the content ends with its own
+    // newline, so counting lines would pair a ref with its neighbour's blob.
+    const buf = text ?? Buffer.alloc(0);
+    for (let at = 0, r = 0; at < buf.length && r < rows.length; r++) {
+      const eol = buf.indexOf(10, at);
+      if (eol < 0) break;
+      const m = / blob (\d+)$/.exec(buf.toString("utf8", at, eol));
+      if (!m) {
+        at = eol + 1; // "<oid> missing": no content follows
+        continue;
+      }
+      const end = eol + 1 + Number(m[1]);
+      const head = parseHead(buf.toString("utf8", eol + 1, end));
       if (head) out.set(rows[r]![2]!, head);
-      i += headerOk ? 2 : 1;
+      at = end + 1;
     }
     return out;
   };
@@ -55,7 +63,9 @@ export function gitAnchors(
     },
     async write(release, head) {
       const ref = anchorRef(release);
-      const blob = (await gitWithInput(root, ["hash-object", "-w", "--stdin"], `${head.seq} ${head.hash}\n`))?.trim();
+      const blob = (await gitWithInput(root, ["hash-object", "-w", "--stdin"], `${head.seq} ${head.hash}\n`))
+        ?.toString()
+        .trim();
       if (!blob) return; // not a git repository: nothing to anchor in
       await git.run(["update-ref", ref, blob], { allowFail: true });
       all?.then(
@@ -77,14 +87,14 @@ export function gitAnchors(
   };
 }
 
-/** Runs git with `input` on its stdin; its stdout, or null when it fails. */
-function gitWithInput(cwd: string, args: string[], input: string): Promise<string | null> {
+/** Runs git with `input` on its stdin; its stdout (bytes), or null when it fails. */
+function gitWithInput(cwd: string, args: string[], input: string): Promise<Buffer | null> {
   return new Promise((resolve) => {
     const p = spawn("git", args, { cwd, stdio: ["pipe", "pipe", "ignore"] });
-    let out = "";
-    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    const out: Buffer[] = [];
+    p.stdout.on("data", (d: Buffer) => out.push(d));
     p.on("error", () => resolve(null));
-    p.on("close", (code) => resolve(code === 0 ? out : null));
+    p.on("close", (code) => resolve(code === 0 ? Buffer.concat(out) : null));
     p.stdin.on("error", () => undefined);
     p.stdin.end(input);
   });
