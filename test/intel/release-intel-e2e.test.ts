@@ -189,7 +189,7 @@ describe("release intelligence through the CLI", () => {
     expect(r.code, r.stderr).toBe(3);
     expect(r.json.step).toBe("4.10");
     const report = readFileSync(join(releaseDir(), "system-validation-report.md"), "utf8");
-    expect(report).toContain("| Security | 3.3 | ❌ FAILED | 0/1 passed |");
+    expect(report).toContain("| Security | 3.3 | ✘ FAIL | 0/1 passed |");
     expect(report).toContain("| HIGH | lodash | <4.17.21 | Prototype Pollution in lodash | yes |");
     expect(report).toContain("`SECURITY_VULNERABILITY`: high vulnerability in lodash");
     expect(report).toContain("- Waiver recorded with the approval: lodash is not reachable from user input");
