@@ -271,9 +271,11 @@ export class ReleaseHub {
     // The stamp is taken before reading, so a change racing the read shows up as a new stamp next time.
     const stamp = this.stampOf(e.release);
     if (stamp && e.stamp && stamp.key === e.stamp.key) return;
-    const rewritten = stamp && e.stamp && (stamp.ino !== e.stamp.ino || stamp.size < e.stamp.size);
+    // Another file (a log restored from a backup or replaced by a rename: a new inode) is folded again
+    // from the start. The same file grown shorter was cut short in place: the store refuses to read it
+    // on (E_LOG_CORRUPT), and the hub does not fold the remainder as if it were whole.
+    const rewritten = stamp && e.stamp && stamp.ino !== e.stamp.ino;
     if (rewritten) {
-      // Not an append (a restored or replaced log): fold it again from the start.
       const fresh = await ReleaseSession.open(this.store, e.release);
       if (!fresh.exists) {
         this.forget(e);

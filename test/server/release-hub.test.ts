@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { request, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -217,13 +217,26 @@ describe("ReleaseHub", () => {
     expect((await hub.status("1.1.0")).seq).toBe(21);
     const other = mkdtempSync(join(base, "backup-"));
     const backup = new FileStore(other);
+    // Two appends: two lines, so that cutting the last line off below leaves event 1 alone.
     await backup.append("1.1.0", 0, [
       draft("ReleaseRequested", AT, HUM, { version: "1.1.0", environment: "production" }),
-      draft("Note", AT, HUM, { text: "restored" }),
     ]);
-    copyFileSync(backup.logPath("1.1.0"), store.logPath("1.1.0"));
+    await backup.append("1.1.0", 1, [draft("Note", AT, HUM, { text: "restored" })]);
+    // Restored as a new file moved into place (a new inode): another log, read from its start.
+    const restore = (): void => {
+      const tmp = `${store.logPath("1.1.0")}.restore`;
+      copyFileSync(backup.logPath("1.1.0"), tmp);
+      renameSync(tmp, store.logPath("1.1.0"));
+    };
+    restore();
     const s = JSON.parse((await hub.status("1.1.0")).json) as { lastSeq: number; environment: string };
     expect(s).toMatchObject({ lastSeq: 2, environment: "production" });
+    // The same file cut short in place is not another log: it is refused, never folded as if whole.
+    const text = readFileSync(store.logPath("1.1.0"), "utf8");
+    truncateSync(store.logPath("1.1.0"), Buffer.byteLength(text.slice(0, text.indexOf("\n") + 1))); // event 2 gone
+    await expect(hub.status("1.1.0")).rejects.toMatchObject({ code: "E_LOG_CORRUPT" });
+    restore();
+    expect((await hub.status("1.1.0")).seq).toBe(2);
   });
 
   it("a release that appears later is found (unknown releases are not cached)", async () => {
