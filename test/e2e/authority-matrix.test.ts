@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AI, CLI, HUM, HUM2, brtops, brtopsAsync, sampleProject } from "../support/cli.js";
-import { startReceiver, type Receiver } from "../notify/http-receiver.js";
+import { startReceiver, type Receiver, type Received } from "../notify/http-receiver.js";
 
 const CAROL = "carol@example.com";
 const ONCALL = "oncall@example.com";
@@ -75,11 +75,12 @@ async function cli(
 }
 const statusAsync = async (root: string) => (await cli(root, AI, ["status", "--json"])).json;
 
-/** Approves every gate (as a HUM LEAD) until the deployment's incident opens. */
+/** Approves every gate (as a HUM LEAD) until the deployment's incident opens: one status per round. */
 async function toIncident(root: string): Promise<any> {
-  for (let i = 0; i < 8 && !(await statusAsync(root)).incident; i++) {
-    const g = (await statusAsync(root)).gate;
-    expect(g).not.toBeNull();
+  let s = await statusAsync(root);
+  for (let i = 0; i < 8 && !s.incident; i++) {
+    const g = s.gate;
+    expect(g, JSON.stringify(s)).not.toBeNull();
     const a = await cli(root, HUM, [
       "approve",
       "--step",
@@ -90,30 +91,48 @@ async function toIncident(root: string): Promise<any> {
     ]);
     expect(a.code, a.stderr).toBe(0);
     await cli(root, AI, ["run"]);
+    s = await statusAsync(root);
   }
-  const s = await statusAsync(root);
   expect(s.incident, JSON.stringify(s)).not.toBeNull();
   expect(s.phase).toBeGreaterThanOrEqual(6);
   return s;
 }
 
-async function until<T>(what: string, probe: () => T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/**
+ * A webhook receiver answering 204 whose deliveries can be awaited by kind: the promise settles
+ * when the delivery arrives (or at once if it already did), however long a loaded machine takes.
+ */
+async function webhook(): Promise<Receiver & { delivered: (kind: string) => Promise<{ kind: string; body: any }> }> {
+  const waiting: { kind: string; resolve: (k: { kind: string; body: any }) => void }[] = [];
+  const r = await startReceiver((_n, req) => {
+    const k = kindOf(req);
+    for (const w of waiting.filter((x) => x.kind === k.kind)) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve(k);
+    }
+    return { status: 204 };
+  });
+  cleanups.push(() => r.close());
+  return Object.assign(r, {
+    delivered: (kind: string) =>
+      new Promise<{ kind: string; body: any }>((resolve) => {
+        const had = kinds(r).find((k) => k.kind === kind);
+        if (had) resolve(had);
+        else waiting.push({ kind, resolve });
+      }),
+  });
 }
 
 const hook = (r: Receiver, extra = "") =>
   `notifications:\n  channels:\n    - {type: webhook, name: ops, url: "${r.url}"}\n  retry: {attempts: 2, baseMs: 10, maxMs: 20}\n${extra}`;
-const kinds = (r: Receiver) =>
-  r.requests.map((q) => ({
-    kind: String(q.headers["x-brtops-event"] ?? JSON.parse(q.body).kind),
-    body: JSON.parse(q.body),
-  }));
+const kindOf = (q: Received) => ({
+  kind: String(q.headers["x-brtops-event"] ?? JSON.parse(q.body).kind),
+  body: JSON.parse(q.body),
+});
+const kinds = (r: Receiver) => r.requests.map(kindOf);
+
+/** Each CLI call is a process (about 20 in each test): on a loaded machine they take many times longer; every wait is on a fact. */
+const LOADED = 360_000;
 
 describe("SEV-0: two different HUM LEADs, neither the requester", () => {
   it("after a HUM LEAD's SEV-0 override one approval is not enough, the same person twice and the requester are refused, two others pass", () => {
@@ -155,80 +174,86 @@ describe("SEV-0: two different HUM LEADs, neither the requester", () => {
 });
 
 describe("Emergency Authority", () => {
-  it("an emergency contact is refused at a gate and before any failure, rolls back a failing deployment, and every HUM LEAD is told at once", async () => {
-    const r = await startReceiver(() => ({ status: 204 }));
-    cleanups.push(() => r.close());
-    const root = project({ emergency: [ONCALL], extra: hook(r) });
-    failingHealth(root);
-    expect((await cli(root, AI, ["release", "1.1.0", "--to", "staging"])).code).toBe(3);
-    const g = (await statusAsync(root)).gate;
-    // Never approve, decide GO/NO-GO or certify; no rollback or abort while nothing is failing.
-    const atGate = await cli(root, ONCALL, ["approve", "--step", g.step, "--waive", "x", "--json"]);
-    expect(atGate.code).toBe(4);
-    expect(atGate.json.error.code).toBe("E_NOT_AUTHORIZED");
-    expect((await cli(root, ONCALL, ["reject", "--step", g.step, "--reason", "x"])).code).toBe(4);
-    expect((await cli(root, ONCALL, ["abort"])).code).toBe(4);
+  it(
+    "an emergency contact is refused at a gate and before any failure, rolls back a failing deployment, and every HUM LEAD is told at once",
+    async () => {
+      const r = await webhook();
+      const root = project({ emergency: [ONCALL], extra: hook(r) });
+      failingHealth(root);
+      expect((await cli(root, AI, ["release", "1.1.0", "--to", "staging"])).code).toBe(3);
+      const g = (await statusAsync(root)).gate;
+      // Never approve, decide GO/NO-GO or certify; no rollback or abort while nothing is failing.
+      const atGate = await cli(root, ONCALL, ["approve", "--step", g.step, "--waive", "x", "--json"]);
+      expect(atGate.code).toBe(4);
+      expect(atGate.json.error.code).toBe("E_NOT_AUTHORIZED");
+      expect((await cli(root, ONCALL, ["reject", "--step", g.step, "--reason", "x"])).code).toBe(4);
+      expect((await cli(root, ONCALL, ["abort"])).code).toBe(4);
 
-    const s = await toIncident(root);
-    // At the incident: only rollback is theirs to choose.
-    expect((await cli(root, ONCALL, ["guide", "continue", "--step", s.incident.step])).code).toBe(4);
-    expect((await cli(root, ONCALL, ["approve"])).code).not.toBe(0);
-    const back = await cli(root, ONCALL, ["rollback", "--note", "customers see errors"]);
-    expect(back.code, back.stderr).toBe(0);
-    expect(back.stderr).toContain("Emergency Authority");
+      const s = await toIncident(root);
+      // At the incident: only rollback is theirs to choose.
+      expect((await cli(root, ONCALL, ["guide", "continue", "--step", s.incident.step])).code).toBe(4);
+      expect((await cli(root, ONCALL, ["approve"])).code).not.toBe(0);
+      const back = await cli(root, ONCALL, ["rollback", "--note", "customers see errors"]);
+      expect(back.code, back.stderr).toBe(0);
+      expect(back.stderr).toContain("Emergency Authority");
 
-    const after = (await cli(root, AI, ["status", "--json"])).json;
-    expect(after.state).toBe("rolled-back");
-    expect(readFileSync(join(root, "service/version"), "utf8").trim()).toBe("1.0.0");
-    expect(after.decisions.find((d: any) => d.type === "rollback")).toMatchObject({
-      by: ONCALL,
-      authority: "emergency",
-    });
-    const ordered = events(root).find((e) => e.type === "RollbackRequested");
-    expect(ordered.actor).toEqual({ id: ONCALL, role: "emergency" });
-    expect(ordered.data.authority).toBe("emergency");
+      const after = (await cli(root, AI, ["status", "--json"])).json;
+      expect(after.state).toBe("rolled-back");
+      expect(readFileSync(join(root, "service/version"), "utf8").trim()).toBe("1.0.0");
+      expect(after.decisions.find((d: any) => d.type === "rollback")).toMatchObject({
+        by: ONCALL,
+        authority: "emergency",
+      });
+      const ordered = events(root).find((e) => e.type === "RollbackRequested");
+      expect(ordered.actor).toEqual({ id: ONCALL, role: "emergency" });
+      expect(ordered.data.authority).toBe("emergency");
 
-    const page = await until("the emergency notification", () => kinds(r).find((k) => k.kind === "emergency"));
-    expect(page.body.to).toEqual([HUM, HUM2]);
-    expect(page.body.title).toContain(ONCALL);
-    const docs = readdirSync(join(root, "docs/01_application/6-releases/v1.1.0"))
-      .filter((f) => f.endsWith(".md"))
-      .map((f) => readFileSync(join(root, "docs/01_application/6-releases/v1.1.0", f), "utf8"))
-      .join("\n");
-    expect(docs).toContain(`${ONCALL} (EMERGENCY AUTHORITY)`);
-  });
+      const page = await r.delivered("emergency");
+      expect(page.body.to).toEqual([HUM, HUM2]);
+      expect(page.body.title).toContain(ONCALL);
+      const docs = readdirSync(join(root, "docs/01_application/6-releases/v1.1.0"))
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => readFileSync(join(root, "docs/01_application/6-releases/v1.1.0", f), "utf8"))
+        .join("\n");
+      expect(docs).toContain(`${ONCALL} (EMERGENCY AUTHORITY)`);
+    },
+    LOADED,
+  );
 
-  it("an incident nobody decides within escalateAfter pages the emergency contacts through the webhook, once (brtops serve's timer)", async () => {
-    const r = await startReceiver(() => ({ status: 204 }));
-    cleanups.push(() => r.close());
-    const root = project({ emergency: [ONCALL], extra: hook(r, "emergency:\n  escalateAfter: 1s\n") });
-    failingHealth(root);
-    expect((await cli(root, AI, ["release", "1.1.0", "--to", "staging"])).code).toBe(3);
-    await toIncident(root);
-    expect(kinds(r).some((k) => k.kind === "escalation")).toBe(false);
+  it(
+    "an incident nobody decides within escalateAfter pages the emergency contacts through the webhook, once (brtops serve's timer)",
+    async () => {
+      const r = await webhook();
+      const root = project({ emergency: [ONCALL], extra: hook(r, "emergency:\n  escalateAfter: 1s\n") });
+      failingHealth(root);
+      expect((await cli(root, AI, ["release", "1.1.0", "--to", "staging"])).code).toBe(3);
+      await toIncident(root);
+      expect(kinds(r).some((k) => k.kind === "escalation")).toBe(false);
 
-    const serve = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
-      cwd: root,
-      env: { ...process.env, BRTOPS_ACTOR: "" },
-      stdio: "ignore",
-    });
-    cleanups.push(
-      () =>
-        new Promise<void>((res) =>
-          serve.exitCode !== null ? res() : (serve.once("exit", () => res()), serve.kill("SIGTERM")),
-        ),
-    );
-    const page = await until("the escalation page", () => kinds(r).find((k) => k.kind === "escalation"));
-    expect(page.body.to).toEqual([ONCALL]);
-    expect(page.body.data.after).toBe("1s");
+      const serve = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
+        cwd: root,
+        env: { ...process.env, BRTOPS_ACTOR: "" },
+        stdio: "ignore",
+      });
+      cleanups.push(
+        () =>
+          new Promise<void>((res) =>
+            serve.exitCode !== null ? res() : (serve.once("exit", () => res()), serve.kill("SIGTERM")),
+          ),
+      );
+      const page = await r.delivered("escalation");
+      expect(page.body.to).toEqual([ONCALL]);
+      expect(page.body.data.after).toBe("1s");
 
-    // Once per incident: the log has one Escalated, and asking again escalates nothing.
-    const again = (await brtopsAsync(root, AI, ["escalate", "--json"])).stdout;
-    expect(JSON.parse(again.trim().split("\n").at(-1)!).escalated).toEqual([]);
-    expect(events(root).filter((e) => e.type === "Escalated")).toHaveLength(1);
-    expect((await statusAsync(root)).escalated.to).toEqual([ONCALL]);
-    expect(kinds(r).filter((k) => k.kind === "escalation")).toHaveLength(1);
-  });
+      // Once per incident: the log has one Escalated, and asking again escalates nothing.
+      const again = (await brtopsAsync(root, AI, ["escalate", "--json"])).stdout;
+      expect(JSON.parse(again.trim().split("\n").at(-1)!).escalated).toEqual([]);
+      expect(events(root).filter((e) => e.type === "Escalated")).toHaveLength(1);
+      expect((await statusAsync(root)).escalated.to).toEqual([ONCALL]);
+      expect(kinds(r).filter((k) => k.kind === "escalation")).toHaveLength(1);
+    },
+    LOADED,
+  );
 });
 
 describe("COLLAB decisions", () => {
