@@ -35,11 +35,9 @@ export function parseDurationMs(text: string): number | null {
   return total;
 }
 
-const duration = z
-  .string()
-  .refine((s) => parseDurationMs(s) !== null && parseDurationMs(s)! > 0, {
-    message: 'a duration such as "15m", "1h" or "90s"',
-  });
+const duration = z.string().refine((s) => parseDurationMs(s) !== null && parseDurationMs(s)! > 0, {
+  message: 'a duration such as "15m", "1h" or "90s"',
+});
 
 export const emergencyConfigSchema = z
   .object({

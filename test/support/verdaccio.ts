@@ -16,9 +16,7 @@ export interface Verdaccio {
   /** Creates a user; resolves to its auth token. */
   addUser(name: string, password: string): Promise<string>;
   /** The registry's document for a package (null when unknown). */
-  packument(
-    name: string,
-  ): Promise<{
+  packument(name: string): Promise<{
     "dist-tags": Record<string, string>;
     versions: Record<string, { deprecated?: string; dist: { shasum: string } }>;
   } | null>;
