@@ -37,7 +37,7 @@ function events(root: string, release: string): any[] {
   return readFileSync(join(root, ".brtops/releases", release, "events.jsonl"), "utf8")
     .trim()
     .split("\n")
-    .flatMap((l) => JSON.parse(l) as any);
+    .flatMap((l) => JSON.parse(l));
 }
 
 function preflightOf(root: string, release = "1.1.0"): any {
