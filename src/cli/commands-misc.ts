@@ -8,7 +8,7 @@ import { parseTrigger } from "../core/trigger-grammar.js";
 import { buildEnvironmentCatalog } from "../core/environments.js";
 import { CONFIG_FILE, findRoot, loadConfig } from "../config/load-config.js";
 import { verifyChain } from "../store/event-chain.js";
-import { auditTrust } from "../engine/audit-log.js";
+import { auditTrust, readAnchor } from "../engine/audit-log.js";
 import type { SignedDecision, UnsignedDecision } from "../engine/audit-signatures.js";
 import { selectRelease } from "../engine/project.js";
 import { compareOnDisk, composeVersionDocuments, withDocumentsLock, writeDocs } from "../engine/write-documents.js";
@@ -81,10 +81,11 @@ export async function cmdAudit(ctx: Ctx): Promise<number> {
     };
     const results: Audited[] = [];
     for (const { release } of refs) {
+      const anchor = await readAnchor(p.store, release);
       const r = await p.store.read(release);
       const v = verifyChain(release, r.events);
       // On an intact chain: recorded decision heads, events authority could not have accepted, the anchor.
-      const trust = v.bad || r.damage ? null : await auditTrust(p.store, release, r.events);
+      const trust = v.bad || r.damage ? null : await auditTrust(r.events, anchor);
       // Signatures are checked on an intact chain: every signed decision against the configured keys.
       const sigs = verify && !v.bad && !r.damage && !trust?.bad ? await auditSignatures(p, release, r.events) : null;
       const bad = v.bad ?? r.damage ?? trust?.bad ?? sigs?.bad ?? undefined;

@@ -18,9 +18,17 @@ export interface TrustAudit {
   anchor: LogHead | null;
 }
 
-/** Audits `events` (the whole log of `release`, its chain already verified). */
-export async function auditTrust(store: Store, release: string, events: readonly AnyEvent[]): Promise<TrustAudit> {
-  const anchor = (await store.anchors?.read(release)) ?? null;
+/**
+ * The anchor of `release`, read BEFORE its log: an anchor is written only after the events it
+ * names are stored, so a log read after it can never look shorter than it (a decision landing
+ * while `audit verify` runs is not mistaken for a cut).
+ */
+export async function readAnchor(store: Store, release: string): Promise<LogHead | null> {
+  return (await store.anchors?.read(release)) ?? null;
+}
+
+/** Audits `events` (the whole log of `release`, read after `anchor`, its chain already verified). */
+export async function auditTrust(events: readonly AnyEvent[], anchor: LogHead | null): Promise<TrustAudit> {
   const heads = checkRecordedHeads(events);
   if (heads) return { bad: heads, anchor };
   try {
