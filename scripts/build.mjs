@@ -1,8 +1,10 @@
 // Bundles brtops' own code into dist/ (dependencies stay external, except those below). One bundle
 // with code splitting keeps `brtops status` fast: only the chunks a command imports are loaded.
 import { build } from "esbuild";
-import { chmodSync, rmSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 // yaml is bundled in, because every command reads the config: its CommonJS build for Node is ~70
 // files whose resolution and compilation took a third of `brtops status`. Its ES module build
@@ -39,21 +41,38 @@ const externalExceptYaml = {
 // BRTOPS_DIST builds elsewhere (e.g. .dist-a), so parallel work never rebuilds a dist/ a test is running.
 const out = process.env.BRTOPS_DIST || "dist";
 rmSync(out, { recursive: true, force: true });
-await build({
-  entryPoints: {
-    cli: "src/cli/main.ts",
-    demo: "src/demo/main.ts",
-    bench: "bench/main.ts",
-  },
-  outdir: out,
+const common = {
   bundle: true,
-  splitting: true,
   format: "esm",
   platform: "node",
   target: "node20",
   plugins: [externalExceptYaml],
+  logLevel: "warning",
+};
+// What the package ships: the CLI and the demo. Source maps are for working on brtops here;
+// package.json's `files` leaves them (and the benchmarks) out of the package.
+await build({
+  ...common,
+  entryPoints: { cli: "src/cli/main.ts", demo: "src/demo/main.ts" },
+  outdir: out,
+  splitting: true,
   sourcemap: "linked",
   chunkNames: "chunks/[name]-[hash]",
-  logLevel: "warning",
 });
 chmodSync(`${out}/cli.js`, 0o755);
+// The benchmarks (`npm run bench`): one file of their own, so no chunk of the package is theirs.
+await build({ ...common, entryPoints: ["bench/main.ts"], outfile: `${out}/bench.js`, sourcemap: "linked" });
+
+// The config's JSON Schema, generated from the zod schema, beside the build's folder (dist →
+// schema/brtops.config.schema.json, which the package ships). Bundled with its own zod and run.
+const schemaDir = join(dirname(resolve(out)), "schema");
+const tmp = mkdtempSync(join(tmpdir(), "brtops-schema-"));
+try {
+  const gen = join(tmp, "json-schema.mjs");
+  await build({ ...common, plugins: [], entryPoints: ["src/config/json-schema.ts"], outfile: gen });
+  const { configJsonSchema } = await import(pathToFileURL(gen).href);
+  mkdirSync(schemaDir, { recursive: true });
+  writeFileSync(join(schemaDir, "brtops.config.schema.json"), `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
