@@ -197,6 +197,12 @@ export const githubTargetSchema = z
     prerelease: z.union([z.boolean(), z.literal("auto")]).default("auto"),
     /** Tag name; `{version}` is substituted. */
     tag: z.string().min(1).default("v{version}"),
+    rollback: z
+      .enum(["delete", "keep", "draft"])
+      .default("delete")
+      .describe(
+        "What a rollback does to the release: delete the release, the remote and the local tag (only on a HUM LEAD's rollback decision; otherwise it is kept, marked a prerelease), keep it marked as a prerelease, or turn it back into a draft; the tags stay when it is kept.",
+      ),
   })
   .strict();
 

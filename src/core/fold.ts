@@ -127,7 +127,8 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
         ...(e.data.adopted ? { adopted: true } : {}),
       };
       if (s.inFlight?.step === e.data.step) s.inFlight = null;
-      if (e.data.step.startsWith("6.1:")) s.deployed = true;
+      // Something a rollback undoes is out there: a deploy sub-step, or the GitHub release (6.8) of a GitHub-only target.
+      if (e.data.step.startsWith("6.1:") || e.data.step.startsWith("6.8:")) s.deployed = true;
       if (e.data.step === "6.1") s.deployedAt = e.at;
       if (!e.data.step.includes(":")) moveTo(s, stepAfter(s.plan, e.data.step));
       break;

@@ -1,6 +1,7 @@
 /**
  * Rolling a deployment back (spec 6.7, 6.11, RELEASE ROLLBACK / ABORT): in reverse order of what
- * was done — the GitHub release, remote tag and local tag (6.8), the release tag brtops made at
+ * was done — the GitHub release, remote tag and local tag (6.8; on a HUM LEAD's decision, else
+ * the release is kept and marked: github-rollback.ts), the release tag brtops made at
  * 6.10 (when the version was never certified), the npm publish, the image's moving tags, then the undo of
  * each completed `6.1:*` sub-step in reverse completion order, then the environment's rollback
  * steps (e.g. redeploy `{previous}`), then the health checks against the restored version. Each
@@ -10,15 +11,14 @@
 import { BrtopsError, isBrtopsError } from "../core/errors.js";
 import type { AnyEvent } from "../core/events.js";
 import type { StepContext } from "../engine/step-types.js";
-import { deleteRelease } from "../adapters/github/github-release.js";
 import { deleteLocalTag, deleteRemoteTag } from "../adapters/github/git-tag.js";
 import { npmRollback } from "../adapters/npm/npm-rollback.js";
 import { readPackage, readTarballPackage } from "../adapters/npm/npm-publish.js";
 import { NPM_PUBLISH } from "./deploy-plan.js";
 import { rollbackImageTags } from "./oci-rollback.js";
-import { actionContext, deployTarget, tagName } from "./deploy-target.js";
+import { actionContext, deployTarget } from "./deploy-target.js";
 import { approvedTarball, npmContext } from "./execute-deploy.js";
-import { openGitHub } from "./github-session.js";
+import { rollbackGitHub } from "./github-rollback.js";
 import { monitorHealth } from "./monitor-health.js";
 import { planRollback } from "./rollback.js";
 import { runAction } from "./run-action.js";
@@ -66,27 +66,8 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
     }
   };
 
-  const gitHubDone = completedSubSteps(ctx, "6.8:");
-  if (t.github && gitHubDone.length > 0) {
-    const cfg = t.github;
-    const tag = tagName(cfg, t.vars.version);
-    let gh: Awaited<ReturnType<typeof openGitHub>> | null = null;
-    try {
-      gh = await openGitHub(ctx, cfg);
-    } catch (e) {
-      failed.push({ name: "github-release", message: isBrtopsError(e) ? e.message : ctx.redact(String(e)) });
-    }
-    if (gh)
-      await attempt("github-release", `delete the GitHub release of ${tag}`, async () => ({
-        ...(await deleteRelease(gh.client, tag)),
-      }));
-    await attempt("github-remote-tag", `delete ${tag} on ${cfg.remote}`, async () => ({
-      ...(await deleteRemoteTag(ctx.git, cfg.remote, tag)),
-    }));
-    await attempt("github-local-tag", `delete the local tag ${tag}`, async () => ({
-      ...(await deleteLocalTag(ctx.git, tag)),
-    }));
-  }
+  // The GitHub release (6.8): deleted on a HUM LEAD's decision, else kept and marked (github-rollback.ts).
+  if (t.github && completedSubSteps(ctx, "6.8:").length > 0) await rollbackGitHub(ctx, t, attempt, failed);
 
   // The release tag of 6.10 (every target), when this run made it and the version was never
   // certified: removed so that the version can be tried again.

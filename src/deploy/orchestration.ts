@@ -13,6 +13,7 @@ import { deployTarget, tagName } from "./deploy-target.js";
 import { estimateMakespan, planDag } from "./plan-dag.js";
 import { expectedDurations } from "./plan-durations.js";
 import { planRollback } from "./rollback.js";
+import { githubRollbackActions } from "./github-rollback.js";
 
 type Outcome = { result: Record<string, unknown>; findings: Finding[] };
 
@@ -170,14 +171,7 @@ export async function planRollbackProcedure(ctx: StepContext): Promise<Outcome> 
       name: "npm",
       does: `move dist-tags pointing at ${t.vars.version} back to ${t.vars.previous ?? "(no previous version: latest stays)"}; ${t.npm.unpublishOnRollback ? "unpublish (deprecate where the registry refuses)" : "deprecate"} ${t.vars.version}`,
     });
-  if (t.github) {
-    const tag = tagName(t.github, t.vars.version);
-    targets.push(
-      { name: "github-release", does: `delete the GitHub release of ${tag}` },
-      { name: "github-remote-tag", does: `delete ${tag} on ${t.github.remote}` },
-      { name: "github-local-tag", does: `delete the local tag ${tag}` },
-    );
-  }
+  if (t.github) targets.push(...githubRollbackActions(t.github, t.vars.version));
   for (const x of targets)
     items.push({ order: items.length + 1, name: x.name, kind: "target", of: null, does: x.does });
   if (withoutUndo.length > 0 && t.env.rollback.length === 0) {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubRelease } from "../../src/deploy/execute-github.js";
 import { rollbackDeployment } from "../../src/deploy/execute-rollback.js";
+import { draft } from "../../src/core/events.js";
 import { startFakeGitHub, type FakeGitHub } from "../support/fake-github.js";
 import { createGitFixture, type GitFixture } from "./git-fixture.js";
 import { createHarness, finishStep, type Harness } from "./step-harness.js";
@@ -177,6 +178,10 @@ describe("6.8 GitHub release as recorded effects", () => {
     const h = await prepared();
     const out = await createGitHubRelease(h.ctx("6.8"));
     await finishStep(h, "6.8", out);
+    // The HUM LEAD's rollback decision is what allows deleting the release (github-rollback.ts).
+    await h.record([
+      draft("RollbackRequested", new Date().toISOString(), { id: "hum@example.com", role: "hum-lead" }, {}),
+    ]);
     const rb = await rollbackDeployment(h.ctx("6.11"));
     expect(rb).toEqual({ steps: ["github-release", "github-remote-tag", "github-local-tag"], to: "2.0.0" });
     expect(fake.releases).toHaveLength(0);

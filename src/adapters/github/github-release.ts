@@ -209,3 +209,31 @@ export async function deleteRelease(client: GitHubClient, tag: string): Promise<
   }
   return { deleted: true, id: r.id };
 }
+
+/**
+ * Marks the release of a tag as withdrawn without deleting it (rollback with `github.rollback:
+ * keep` or `draft`): a prerelease (no longer "Latest") or a draft (hidden from the public).
+ * Idempotent: a release already marked is left as it is. Example: `await markRelease(client, "v2.1.0", "prerelease")` → `{found: true, changed: true, …}`.
+ */
+export async function markRelease(
+  client: GitHubClient,
+  tag: string,
+  as: "prerelease" | "draft",
+): Promise<{ found: boolean; changed: boolean; id?: number; url?: string }> {
+  const r = await findRelease(client, tag);
+  if (!r) return { found: false, changed: false };
+  if ((as === "prerelease" && r.prerelease) || (as === "draft" && r.draft))
+    return { found: true, changed: false, id: r.id, url: r.htmlUrl };
+  const { octokit, owner, repo } = client;
+  try {
+    const u = await octokit.rest.repos.updateRelease({
+      owner,
+      repo,
+      release_id: r.id,
+      ...(as === "prerelease" ? { prerelease: true } : { draft: true }),
+    });
+    return { found: true, changed: true, id: r.id, url: u.data.html_url };
+  } catch (e) {
+    throw githubError(e, `marking the release of ${tag} as ${as}`, client);
+  }
+}

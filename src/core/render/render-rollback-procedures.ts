@@ -126,7 +126,23 @@ function executedSection(ctx: DocContext): string {
       ]);
   }
   if (rows.length === 0) return [...out, "None.", ""].join("\n");
-  return [...out, table(["#", "When", "What", "Detail"], rows)].join("\n");
+  return [...out, table(["#", "When", "What", "Detail"], rows), ...rollbackActions(ctx)].join("\n");
+}
+
+/** What each rollback action (6.7:*) did, in its own words (e.g. "the GitHub release of v1.1.0 … was deleted"). */
+function rollbackActions(ctx: DocContext): string[] {
+  const labels = new Map<string, string>();
+  const lines: string[] = [];
+  for (const e of ctx.events) {
+    if (e.type === "StepStarted" && e.data.step.startsWith("6.7:") && e.data.label)
+      labels.set(e.data.step, e.data.label);
+    if (e.type === "StepSucceeded" && e.data.step.startsWith("6.7:")) {
+      const detail = e.data.result?.["detail"];
+      const what = labels.get(e.data.step) ?? e.data.step.slice(4);
+      lines.push(`- ${md(what)}${typeof detail === "string" && detail ? `: ${md(detail)}` : ""} (${e.at})`);
+    }
+  }
+  return lines.length ? ["What the rollback did:", "", ...lines, ""] : [];
 }
 
 function assessmentSection(ctx: DocContext): string {
