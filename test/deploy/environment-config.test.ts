@@ -67,6 +67,7 @@ describe("environment config", () => {
       draft: false,
       prerelease: "auto",
       tag: "v{version}",
+      rollback: "delete",
     });
     expect(env.npm).toEqual({
       registry: "http://127.0.0.1:4873/",
