@@ -10,6 +10,7 @@ import { selectRelease } from "../engine/project.js";
 import type { ReleaseState } from "../core/release-state.js";
 import { actorId, type Ctx } from "./context.js";
 import { renderStatusText } from "./render-status.js";
+import { styled } from "./style.js";
 
 type Decide = (ctx: Ctx, base: d.DecisionInput) => Promise<{ state: ReleaseState; said: string }>;
 
@@ -51,7 +52,11 @@ async function decide(ctx: Ctx, fn: Decide, then?: (ctx: Ctx) => Promise<number>
     return then(ctx);
   }
   const v = statusView(state, ctx.args.flags.release);
-  ctx.out.result({ recorded: true, said, ...v }, `${said}\n\n${renderStatusText(v)}`);
+  ctx.out.result(
+    { recorded: true, said, ...v },
+    styled`${ctx.out.style.green(said)}\n\n${renderStatusText(v, ctx.out.style)}`,
+  );
+  if (ctx.out.mode.github) (await import("./ci-github.js")).reportToGitHub(v);
   return ExitCodes.OK;
 }
 

@@ -4,7 +4,7 @@ import { statusView, type StatusView } from "../core/status-view.js";
 import type { Actor, AnyEvent } from "../core/events.js";
 import { authorize, roleOf, situationOf } from "../core/authority.js";
 import { ExitCodes } from "../core/errors.js";
-import { VERDICT_MARKS } from "../core/verdict.js";
+import { styled } from "./style.js";
 import { selectRelease, type Project } from "../engine/project.js";
 import { actorId, withProject, type Ctx } from "./context.js";
 export { actorId, withProject, type Ctx };
@@ -25,28 +25,16 @@ export function exitFor(o: RunOutcome, v: StatusView, automaticRollback = false)
 export async function advance(ctx: Ctx, p: Project, session: ReleaseSession, actor: Actor): Promise<number> {
   // The engine (every step, deployment, GitHub) is loaded here, not with the command: a request
   // has started reading the release's history by now, and git walks it while this code compiles.
-  const [{ runRelease }, { renderStatusText }] = await Promise.all([
+  const [{ runRelease }, { renderStatusText }, { createStepDisplay }] = await Promise.all([
     import("../engine/run-release.js"),
     import("./render-status.js"),
+    import("./live-steps.js"),
   ]);
   const appended: AnyEvent[] = [];
+  // --jsonl streams the events on stdout: no display beside them.
+  const display = ctx.args.flags.jsonl ? null : createStepDisplay(ctx.out);
   const outcome = await runRelease(p, session, actor, {
-    progress: (e) => {
-      if (ctx.args.flags.jsonl || (e.kind === "step" && e.status === "start" && !e.message.startsWith("waiting")))
-        return;
-      // A finished step shows its verdict (✔ only for pass); other progress its status.
-      const mark = e.verdict
-        ? VERDICT_MARKS[e.verdict]
-        : e.status === "ok"
-          ? "✔"
-          : e.status === "fail"
-            ? "✘"
-            : e.status === "skip"
-              ? "–"
-              : "▸";
-      const word = e.verdict && e.verdict !== "pass" ? ` [${e.verdict}]` : "";
-      ctx.out.info(`  ${mark} ${e.step.padEnd(6)} ${e.message}${word}`);
-    },
+    progress: (e) => display?.progress(e),
     onEvents: (evs) => {
       appended.push(...evs);
       if (ctx.args.flags.jsonl)
@@ -55,7 +43,7 @@ export async function advance(ctx: Ctx, p: Project, session: ReleaseSession, act
             `${JSON.stringify({ event: { seq: e.seq, type: e.type, at: e.at, actor: e.actor.id, data: e.data } })}\n`,
           );
     },
-  });
+  }).finally(() => display?.stop());
   const v = statusView(session.state, ctx.args.flags.release);
   const code = exitFor(
     outcome,
@@ -71,8 +59,9 @@ export async function advance(ctx: Ctx, p: Project, session: ReleaseSession, act
         stopped: outcome.stopped,
         events: appended.map((e) => ({ seq: e.seq, type: e.type, at: e.at, actor: e.actor.id })),
       },
-      `\n${renderStatusText(v)}`,
+      styled`\n${renderStatusText(v, ctx.out.style)}`,
     );
+  if (ctx.out.mode.github) (await import("./ci-github.js")).reportToGitHub(v);
   return code;
 }
 
@@ -93,7 +82,8 @@ export async function cmdRelease(
   // checked and planned while it walks (engine/prefetch-request).
   if (!ctx.args.flags["dry-run"])
     await (await import("../engine/prefetch-request.js")).prefetchRequestHistory(ctx.cwd, version, process.env);
-  return withProject(ctx, async (p) => {
+  let release: string | undefined;
+  const code = await withProject(ctx, async (p) => {
     const id = actorId(ctx, p);
     const override = ctx.args.flags["override-promotion"];
     const request = {
@@ -109,8 +99,12 @@ export async function cmdRelease(
     ctx.out.info(
       `Release v${st.version} to ${st.environment} requested by ${id}${st.release !== st.version ? ` (release ${st.release})` : ""}${st.promotion ? `: promoting the package approved as ${st.promotion.from}` : ""}.`,
     );
+    release = session.release;
     return advance(ctx, p, session, session.state.requestedBy);
   });
+  if (!release) return code;
+  const { offerGateDecision } = await import("./prompt-gate.js");
+  return offerGateDecision({ ...ctx, args: { ...ctx.args, flags: { ...ctx.args.flags, release } } }, code, true);
 }
 
 /**
@@ -155,7 +149,7 @@ async function dryRunRelease(ctx: Ctx, p: Project, request: Parameters<typeof pl
 }
 
 export async function cmdRun(ctx: Ctx): Promise<number> {
-  return withProject(ctx, async (p) => {
+  const code = await withProject(ctx, async (p) => {
     const id = actorId(ctx, p);
     // An emergency contact may run a release only to carry out a rollback or abort (their own order).
     const contact = roleOf(p.config.leads, id) === "emergency";
@@ -164,4 +158,5 @@ export async function cmdRun(ctx: Ctx): Promise<number> {
     const actor = lead ?? authorize(p.config.leads, id, "run", "advance a release", situationOf(session.state));
     return advance(ctx, p, session, actor);
   });
+  return (await import("./prompt-gate.js")).offerGateDecision(ctx, code, true);
 }

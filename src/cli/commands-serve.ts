@@ -55,14 +55,6 @@ export async function cmdToken(ctx: Ctx): Promise<number> {
   });
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks)
-    .toString("utf8")
-    .replace(/\r?\n$/, "");
-}
-
 /** `brtops user add ID`: sets a password (read from stdin) for the login endpoint. */
 export async function cmdUser(ctx: Ctx): Promise<number> {
   const [sub, id] = ctx.args.positionals;
@@ -72,7 +64,8 @@ export async function cmdUser(ctx: Ctx): Promise<number> {
     });
   return withProject(ctx, async (p) => {
     const { addUser } = await import("../server/users.js");
-    await addUser(p.root, id, await readStdin(), p.now());
+    const { readNewPassword } = await import("./prompt-password.js");
+    await addUser(p.root, id, await readNewPassword(id), p.now());
     ctx.out.result({ user: id, added: true }, `User ${id} added.`);
     return ExitCodes.OK;
   });

@@ -21,11 +21,18 @@ import { renderStatusText } from "./render-status.js";
 import { renderDeploymentStatus, renderSitrep, deploymentStatus, sitrep } from "./views.js";
 
 export async function cmdStatus(ctx: Ctx): Promise<number> {
+  const code = await showStatus(ctx);
+  // A HUM LEAD at a terminal may decide an open gate here (prompt-gate decides when).
+  return ctx.out.mode.interactive ? (await import("./prompt-gate.js")).offerGateDecision(ctx, code, false) : code;
+}
+
+async function showStatus(ctx: Ctx): Promise<number> {
   return withProject(ctx, async (p) => {
     const flag = ctx.args.flags.release;
     const hit = ctx.args.flags.env ? null : await cachedStatus(p.store, flag);
     if (hit) {
-      ctx.out.result(hit, renderStatusText(hit));
+      ctx.out.result(hit, renderStatusText(hit, ctx.out.style));
+      if (ctx.out.mode.github) (await import("./ci-github.js")).reportToGitHub(hit);
       return 0;
     }
     // Every release's summary is remembered, so the next status can pick the release without a fold.
@@ -35,7 +42,8 @@ export async function cmdStatus(ctx: Ctx): Promise<number> {
     const session = await selectRelease(p.store, flag, { allowFinished: true, listed, ...envFlag(ctx) });
     const s = session.state;
     const v = statusView(s, flag);
-    ctx.out.result(v, renderStatusText(v));
+    ctx.out.result(v, renderStatusText(v, ctx.out.style));
+    if (ctx.out.mode.github) (await import("./ci-github.js")).reportToGitHub(v);
     await rememberStatus(
       p.store,
       {

@@ -11,7 +11,7 @@ import type { Ctx } from "./context.js";
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv);
   const args = parsed.args;
-  const out = createOut(!!args.flags.json);
+  const out = createOut(!!args.flags.json, !!args.flags.jsonl);
   const ctx: Ctx = { args, out, cwd: resolve(args.flags.cwd ?? process.cwd()) };
   if (parsed.kind === "main") {
     if (args.flags.version && !args.command) {
