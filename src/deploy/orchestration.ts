@@ -14,6 +14,7 @@ import { estimateMakespan, planDag } from "./plan-dag.js";
 import { expectedDurations } from "./plan-durations.js";
 import { planRollback } from "./rollback.js";
 import { githubRollbackActions } from "./github-rollback.js";
+import { shownText } from "./substitute.js";
 
 type Outcome = { result: Record<string, unknown>; findings: Finding[] };
 
@@ -159,7 +160,7 @@ export async function planRollbackProcedure(ctx: StepContext): Promise<Outcome> 
       name: i.name,
       kind: i.kind,
       of: i.of ?? null,
-      does: describeAction(i.action),
+      does: shownText(describeAction(i.action), t.vars),
     }));
   } catch (e) {
     if (!isBrtopsError(e)) throw e;

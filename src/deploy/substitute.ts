@@ -62,3 +62,17 @@ export function substituteDeep<T>(value: T, vars: SubstitutionVars, where = "a s
 export function usesPrevious(value: unknown): boolean {
   return JSON.stringify(value ?? null).includes("{previous}");
 }
+
+/**
+ * The text as a person is shown it (progress lines, the deployment plan, effect labels): each
+ * placeholder replaced by its value, never thrown over — a missing {previous} reads "(no previous
+ * version)", and {commit}/{package} before phase 2 fixed the package stay as written.
+ * Example: `shownText("./deploy.sh {version}", vars)` → `"./deploy.sh 2.1.0"`.
+ */
+export function shownText(text: string, vars: SubstitutionVars): string {
+  return text.replace(PLACEHOLDER, (m, key: keyof SubstitutionVars) => {
+    const v = vars[key];
+    if (v !== null && v !== undefined) return v;
+    return key === "previous" ? "(no previous version)" : m;
+  });
+}
