@@ -4,10 +4,14 @@
  * accepts for a command only its options and the global ones, `--help` prints from here, and a
  * misspelt command is answered with the nearest names.
  *
- * To add a command: add an entry to COMMANDS (options by name from OPTIONS; add a new option there
- * first), with `run` importing its implementation lazily so `brtops status` stays light.
+ * The commands that act on a release (request, run, the decisions, status, list, environments)
+ * are generated from the action table (src/actions/table.ts), which the HTTP routes and the MCP
+ * tools are generated from too: their options are the actions' options (`returnTo` is
+ * `--return-to`), checked by the same schema. The others (init, serve, docs …) are listed here, with
+ * options from OPTIONS and `run` importing their implementation lazily so `brtops status` stays light.
  */
 import type { Action } from "../core/authority.js";
+import { ACTIONS, type ActionSpec } from "../actions/table.js";
 import type { Ctx } from "./context.js";
 
 export type OptionType = "boolean" | "string" | "strings";
@@ -20,7 +24,7 @@ export interface OptionSpec {
   description: string;
 }
 
-/** Every option any command takes; a command lists the names it accepts. */
+/** The options of the commands not generated from the action table, and the global ones. */
 export const OPTIONS = {
   json: { type: "boolean", description: "print one JSON object" },
   help: { type: "boolean", short: "h", description: "help for the command" },
@@ -33,16 +37,6 @@ export const OPTIONS = {
   env: { type: "string", value: "ENV", description: "the release on that environment" },
   cwd: { type: "string", short: "C", value: "DIR", description: "the project folder" },
   jsonl: { type: "boolean", description: "one JSON line per event, then the final status" },
-  step: { type: "string", value: "ID", description: "the step you saw (refused when the release has moved on)" },
-  note: { type: "string", value: "T", description: "a note recorded with the decision" },
-  reason: { type: "string", value: "T", description: "why (recorded)" },
-  "return-to": { type: "string", value: "PHASE", description: "the phase the release returns to (NO-GO at 5.10)" },
-  waive: { type: "string", value: "REASON", description: "approve over critical findings, with a recorded waiver" },
-  proposal: {
-    type: "string",
-    value: "P1",
-    description: "COLLAB: the AI LEAD's proposal this decision accepts (both named in the decision)",
-  },
   "sign-key": {
     type: "string",
     value: "FILE",
@@ -50,11 +44,6 @@ export const OPTIONS = {
       "sign the decision with this SSH key (else BRTOPS_SIGNING_KEY, else git's user.signingkey with gpg.format=ssh)",
   },
   to: { type: "string", value: "ENV", description: "the environment" },
-  "override-promotion": {
-    type: "string",
-    value: "REASON",
-    description: "a HUM LEAD deploys outside the promotion order",
-  },
   "dry-run": { type: "boolean", description: "make every check, record nothing" },
   "hum-lead": { type: "strings", value: "ID", description: "a HUM LEAD (repeatable)" },
   "ai-lead": { type: "strings", value: "ID", description: "an AI LEAD (repeatable)" },
@@ -63,13 +52,17 @@ export const OPTIONS = {
   check: { type: "boolean", description: "exit 1 when a document differs from the logs" },
   port: { type: "string", value: "N", description: "port (default 4300; 0 picks a free one)" },
   host: { type: "string", value: "H", description: "host (default 127.0.0.1)" },
+  "no-runner": {
+    type: "boolean",
+    description: "record decisions only; do not carry them out (then `brtops run` does)",
+  },
   uat: { type: "boolean", description: "UAT sign-off (phase 3) rather than stakeholders (phase 5)" },
-  reject: { type: "boolean", description: "sign off as rejected" },
   words: { type: "string", value: "N", description: "at most N words (default 2000)" },
   version: { type: "boolean", short: "v", description: "brtops's version" },
 } as const satisfies Record<string, OptionSpec>;
 
-export type OptionName = keyof typeof OPTIONS;
+/** An option's name on the command line (without the dashes). */
+export type OptionName = string;
 
 /** Taken by every command. */
 export const GLOBAL_OPTIONS: readonly OptionName[] = ["json", "help", "as", "release", "env", "cwd"];
@@ -89,48 +82,96 @@ export interface CommandSpec {
   details?: string;
   /** The command's own options (the global ones come on top). */
   options: readonly OptionName[];
+  /** Options this command defines itself (from its action's options); others come from OPTIONS. */
+  optionSpecs?: Readonly<Record<string, OptionSpec>>;
   /** Who may run it: the authority action it is checked as (core/authority), or null for reading. */
   action: Action | null;
+  /** The action of the action table it is generated from. */
+  actionName?: string;
   run(ctx: Ctx): Promise<number>;
 }
 
-const decision =
-  (name: string) =>
-  async (ctx: Ctx): Promise<number> => {
-    const { decisionCommands } = await import("./commands-decide.js");
-    const run = decisionCommands[name];
-    if (!run) throw new Error(`command ${name} has no implementation`);
-    return run(ctx);
-  };
 const misc = async () => import("./commands-misc.js");
 const view = async () => import("./commands-view.js");
 
-/** Options of the commands that record a decision: all of them take --dry-run (checked, not recorded). */
-const DECIDE = ["step", "note", "dry-run"] as const satisfies readonly OptionName[];
+/** The command line's words for an action's options: option name → the input key it fills. */
+export function cliOptionsOf(a: ActionSpec): { names: string[]; specs: Record<string, OptionSpec>; keys: Record<string, string> } {
+  const names: string[] = [];
+  const specs: Record<string, OptionSpec> = {};
+  const keys: Record<string, string> = {};
+  for (const [key, fl] of Object.entries(a.fields)) {
+    if (fl.ui.arg !== undefined) continue;
+    const name = fl.ui.flag ?? key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    names.push(name);
+    keys[name] = key;
+    specs[name] = fl.ui.value
+      ? { type: "string", value: fl.ui.value, description: fl.ui.description }
+      : { type: "boolean", description: fl.ui.description };
+  }
+  return { names, specs, keys };
+}
 
-export const COMMANDS: readonly CommandSpec[] = [
+/** How help shows an action's words: `F1 "TEXT"`, `SEV-N`. */
+function argsOf(a: ActionSpec): { args: string; max: number } {
+  const pos = Object.values(a.fields).filter((fl) => fl.ui.arg !== undefined);
+  const words = pos
+    .sort((x, y) => (x.ui.arg === "rest" ? 1 : y.ui.arg === "rest" ? -1 : Number(x.ui.arg) - Number(y.ui.arg)))
+    .map((fl) => (fl.ui.arg === "rest" ? `"${fl.ui.value ?? "TEXT"}"` : (fl.ui.value ?? "VALUE")));
+  const rest = pos.some((fl) => fl.ui.arg === "rest") || a.cliInput !== undefined;
+  return { args: a.args ?? words.join(" "), max: rest ? Infinity : pos.length };
+}
+
+/** The command line's name for an action (request is `brtops release`). */
+const CLI_NAME: Record<string, string> = { request: "release" };
+/** Options of the command line alone: how it prints (--jsonl) and how it signs (--sign-key). */
+const CLI_ONLY: Record<string, readonly OptionName[]> = {
+  request: ["jsonl"],
+  run: ["jsonl"],
+  abort: ["jsonl"],
+  rollback: ["jsonl"],
+};
+/** The commands of actions each face carries out itself (not a decision on a release). */
+const RUNS: Record<string, (ctx: Ctx) => Promise<number>> = {
+  request: async (ctx) => (await import("./commands-action.js")).cmdRequest(ctx),
+  run: async (ctx) => (await import("./commands-release.js")).cmdRun(ctx),
+  validate: async (ctx) => (await misc()).cmdValidate(ctx),
+  status: async (ctx) => (await view()).cmdStatus(ctx),
+  list: async (ctx) => (await view()).cmdList(ctx),
+  environments: async (ctx) => (await import("./commands-environments.js")).cmdEnvironments(ctx),
+};
+
+/** A command for each action of the action table. */
+function actionCommand(a: ActionSpec): CommandSpec {
+  const o = cliOptionsOf(a);
+  const extra = [...(a.cliOptions ?? []), ...(a.signs ? ["sign-key"] : []), ...(CLI_ONLY[a.name] ?? [])];
+  const { args, max } = argsOf(a);
+  const run = RUNS[a.name];
+  return {
+    name: CLI_NAME[a.name] ?? a.name,
+    group: a.group,
+    args,
+    maxArgs: max,
+    summary: a.summary,
+    ...(a.details ? { details: a.details } : {}),
+    options: [...o.names, ...extra],
+    optionSpecs: o.specs,
+    action: a.authority === "read" ? null : a.authority,
+    actionName: a.name,
+    run: run ?? (async (ctx) => (await import("./commands-action.js")).runAction(ctx, a)),
+  };
+}
+
+const HAND_COMMANDS: readonly CommandSpec[] = [
   {
     name: "init",
     group: "Start",
     args: "",
     maxArgs: 0,
-    summary: "Writes a commented brtops.config.yaml and creates the docs folders.",
+    summary:
+      "Writes a commented brtops.config.yaml from what it finds (a GitHub origin, package.json, tags, scripts/), the docs folders, and .brtops/ into .gitignore. Asks on a terminal; --dry-run prints it.",
     options: ["hum-lead", "ai-lead", "force", "dry-run"],
     action: null,
-    run: async (ctx) => (await misc()).cmdInit(ctx),
-  },
-  {
-    name: "release",
-    group: "Start",
-    args: "<VERSION|major|minor|patch>",
-    maxArgs: 1,
-    summary: "Requests a release (RELEASE v{version} to {target}) and advances it to the first HUM LEAD gate.",
-    details:
-      "A version already certified on another environment is promoted: the same approved package, no rebuild.\nA version whose earlier attempts ended aborted or rolled back is tried again as a new attempt.\nOne release per environment at a time. --override-promotion (a HUM LEAD, with a reason) deploys outside\nthe configured promotion order. --dry-run makes every check of the real request (version, order, environment,\nexisting or busy release, preflight), records nothing, and exits with the code of the real request's refusal.",
-    options: ["to", "override-promotion", "dry-run", "jsonl"],
-    action: "request",
-    run: async (ctx) =>
-      (await import("./commands-release.js")).cmdRelease(ctx, ctx.args.positionals[0], ctx.args.flags.to),
+    run: async (ctx) => (await import("./commands-init.js")).cmdInit(ctx),
   },
   {
     name: "parse",
@@ -143,67 +184,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (ctx) => (await misc()).cmdParse(ctx, ctx.args.positionals.join(" ")),
   },
   {
-    name: "run",
-    group: "Advance",
-    args: "",
-    maxArgs: 0,
-    summary: "Advances the release as far as it can go: until a HUM LEAD must decide, it ends, or a step fails.",
-    options: ["jsonl"],
-    action: "run",
-    run: async (ctx) => (await import("./commands-release.js")).cmdRun(ctx),
-  },
-  {
-    name: "go",
-    group: "Advance",
-    args: "",
-    maxArgs: 0,
-    summary:
-      "GO RELEASE: grants auto-proceed. For SEV-2 and lower, gates without findings are approved on this grant; GO/NO-GO and certification still wait for a person. Refused at SEV-0 and SEV-1.",
-    options: ["note", "dry-run"],
-    action: "grant-auto-proceed",
-    run: decision("go"),
-  },
-  {
-    name: "pause",
-    group: "Advance",
-    args: "",
-    maxArgs: 0,
-    summary: "RELEASE PAUSE: holds the release at the next safe checkpoint.",
-    options: ["note", "dry-run"],
-    action: "pause",
-    run: decision("pause"),
-  },
-  {
-    name: "resume",
-    group: "Advance",
-    args: "",
-    maxArgs: 0,
-    summary: "RELEASE RESUME: goes on from the checkpoint (then `brtops run`).",
-    options: ["note", "dry-run"],
-    action: "resume",
-    run: decision("resume"),
-  },
-  {
-    name: "abort",
-    group: "Advance",
-    args: "",
-    maxArgs: 0,
-    summary: "RELEASE ABORT: stops and rolls back what was deployed, in reverse order.",
-    options: ["note", "dry-run", "jsonl"],
-    action: "abort",
-    run: decision("abort"),
-  },
-  {
-    name: "rollback",
-    group: "Advance",
-    args: "",
-    maxArgs: 0,
-    summary: "RELEASE ROLLBACK: takes the deployment back to the previous version (--env ENV after certification).",
-    options: ["note", "dry-run", "jsonl"],
-    action: "rollback",
-    run: decision("rollback"),
-  },
-  {
     name: "escalate",
     group: "Advance",
     args: "",
@@ -213,173 +193,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [],
     action: "read",
     run: async (ctx) => (await import("./commands-emergency.js")).cmdEscalate(ctx),
-  },
-  {
-    name: "validate",
-    group: "Advance",
-    args: "",
-    maxArgs: 0,
-    summary: "RELEASE VALIDATE: runs post-deployment validation on its own and records it.",
-    options: [],
-    action: "validate",
-    run: async (ctx) => (await misc()).cmdValidate(ctx),
-  },
-  {
-    name: "approve",
-    group: "Decide",
-    args: "",
-    maxArgs: 0,
-    summary: "Approves the open gate (at 5.10 the GO decision, at 7.10 certification). Critical findings need --waive.",
-    options: [...DECIDE, "waive", "sign-key", "proposal"],
-    action: "approve",
-    run: decision("approve"),
-  },
-  {
-    name: "reject",
-    group: "Decide",
-    args: "",
-    maxArgs: 0,
-    summary: "Rejects the open gate (at 5.10: NO-GO); the release returns to the start of PHASE.",
-    options: [...DECIDE, "reason", "return-to", "sign-key"],
-    action: "reject",
-    run: decision("reject"),
-  },
-  {
-    name: "guide",
-    group: "Decide",
-    args: "retry|rollback|continue",
-    maxArgs: 1,
-    summary:
-      "A HUM LEAD chooses how to handle an incident (a failed step); an emergency contact may choose rollback (Emergency Authority).",
-    options: [...DECIDE, "proposal"],
-    action: "incident-guidance",
-    run: decision("guide"),
-  },
-  {
-    name: "propose",
-    group: "Decide",
-    args: 'accept-risk "TEXT" | guidance retry|rollback|continue "TEXT"',
-    maxArgs: Infinity,
-    summary:
-      "COLLAB: the AI LEAD proposes a joint decision for a HUM LEAD to accept — a risk acceptance at the phase 5 gate (the risks 5.3 assessed) or an incident's guidance.",
-    details:
-      "A proposal decides nothing on its own. A HUM LEAD accepts it with `brtops accept P1`, or names it in their\ndecision (`brtops approve --proposal P1`, `brtops guide rollback --proposal P2`); the decision names both.",
-    options: DECIDE,
-    action: "propose",
-    run: decision("propose"),
-  },
-  {
-    name: "accept",
-    group: "Decide",
-    args: "P1",
-    maxArgs: 1,
-    summary:
-      "COLLAB: a HUM LEAD accepts the AI LEAD's proposal (a risk acceptance, or an incident's guidance, which then applies).",
-    options: DECIDE,
-    action: "accept-proposal",
-    run: decision("accept"),
-  },
-  {
-    name: "incident",
-    group: "Decide",
-    args: 'note "TEXT"',
-    maxArgs: Infinity,
-    summary:
-      "A HUM LEAD adds to the remediation plan of a run that had an incident, a rollback or an abort (also after it ended).",
-    options: DECIDE,
-    action: "incident-note",
-    run: decision("incident"),
-  },
-  {
-    name: "waive",
-    group: "Decide",
-    args: "FEATURE",
-    maxArgs: Infinity,
-    summary: "Lets a feature that is not ready into the release, recorded.",
-    options: [...DECIDE, "reason"],
-    action: "waive",
-    run: decision("waive"),
-  },
-  {
-    name: "exclude",
-    group: "Decide",
-    args: "FEATURE",
-    maxArgs: Infinity,
-    summary: "Leaves a feature out of the release, recorded.",
-    options: [...DECIDE, "reason"],
-    action: "waive",
-    run: decision("exclude"),
-  },
-  {
-    name: "sev",
-    group: "Decide",
-    args: "SEV-N",
-    maxArgs: 1,
-    summary: "A HUM LEAD overrides the release SEV (and so its phase plan).",
-    options: [...DECIDE, "reason"],
-    action: "override-sev",
-    run: decision("sev"),
-  },
-  {
-    name: "signoff",
-    group: "Decide",
-    args: '["NOTE"]',
-    maxArgs: Infinity,
-    summary:
-      "A configured person signs off (UAT for phase 3 with --uat, else stakeholders for phase 5). AI LEADs cannot sign off.",
-    options: [...DECIDE, "uat", "reject"],
-    action: "signoff",
-    run: decision("signoff"),
-  },
-  {
-    name: "feedback",
-    group: "Talk",
-    args: '"TEXT"',
-    maxArgs: Infinity,
-    summary: "Adds feedback to the current gate (anyone named in the config).",
-    options: DECIDE,
-    action: "feedback",
-    run: decision("feedback"),
-  },
-  {
-    name: "respond",
-    group: "Talk",
-    args: 'F1 "TEXT"',
-    maxArgs: Infinity,
-    summary: "The AI LEAD answers a piece of feedback.",
-    options: DECIDE,
-    action: "respond",
-    run: decision("respond"),
-  },
-  {
-    name: "ask",
-    group: "Talk",
-    args: '"QUESTION"',
-    maxArgs: Infinity,
-    summary: "Asks the HUM LEAD a clarifying question (HUM CALL).",
-    options: DECIDE,
-    action: "ask",
-    run: decision("ask"),
-  },
-  {
-    name: "answer",
-    group: "Talk",
-    args: 'Q1 "TEXT"',
-    maxArgs: Infinity,
-    summary: "A HUM LEAD answers a question.",
-    options: DECIDE,
-    action: "answer",
-    run: decision("answer"),
-  },
-  {
-    name: "status",
-    group: "Look",
-    args: "",
-    maxArgs: 0,
-    summary: "RELEASE STATUS: phase, step, state, the gate's report and the commands to type next.",
-    options: [],
-    action: null,
-    run: async (ctx) => (await view()).cmdStatus(ctx),
   },
   {
     name: "sitrep",
@@ -402,17 +215,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (ctx) => (await view()).cmdDeploymentStatus(ctx),
   },
   {
-    name: "environments",
-    group: "Look",
-    args: "",
-    maxArgs: 0,
-    summary:
-      "What runs where: per environment the version running now, since when, by which release, its commit and artifact digests, and its history.",
-    options: [],
-    action: null,
-    run: async (ctx) => (await import("./commands-environments.js")).cmdEnvironments(ctx),
-  },
-  {
     name: "features",
     group: "Look",
     args: "",
@@ -421,16 +223,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [],
     action: null,
     run: async (ctx) => (await misc()).cmdFeatures(ctx),
-  },
-  {
-    name: "list",
-    group: "Look",
-    args: "",
-    maxArgs: 0,
-    summary: "Every release in the store.",
-    options: [],
-    action: null,
-    run: async (ctx) => (await view()).cmdList(ctx),
   },
   {
     name: "docs",
@@ -481,8 +273,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: "",
     maxArgs: 0,
     summary:
-      "Serves the web dashboard at / and the HTTP API (default 127.0.0.1:4300); browsers sign in with a password (brtops user add ID), agents send Authorization: Bearer <token>. Stop with Ctrl-C.",
-    options: ["port", "host"],
+      "Serves the web dashboard at / and the HTTP API (default 127.0.0.1:4300); browsers sign in with a password (brtops user add ID), agents send Authorization: Bearer <token>. Its runner carries out the decisions recorded (as `brtops run` would; several servers and runners can share a PostgreSQL store). Stop with Ctrl-C: the steps in hand finish first.",
+    options: ["port", "host", "no-runner"],
     action: null,
     run: async (ctx) => (await import("./commands-serve.js")).cmdServe(ctx),
   },
@@ -518,6 +310,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (ctx) => (await import("./commands-serve.js")).cmdUser(ctx),
   },
   {
+    name: "completion",
+    group: "Serve",
+    args: "bash|zsh|fish",
+    maxArgs: 1,
+    summary:
+      "Prints the shell completion script (commands and their options): source <(brtops completion bash), brtops completion fish | source.",
+    options: [],
+    action: null,
+    run: async (ctx) => {
+      const { completionScript } = await import("./completion.js");
+      const script = completionScript(ctx.args.positionals[0]);
+      ctx.out.result({ shell: ctx.args.positionals[0], script }, script);
+      return 0;
+    },
+  },
+  {
     name: "store",
     group: "Serve",
     args: "copy",
@@ -529,6 +337,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (ctx) => (await misc()).cmdStore(ctx),
   },
 ];
+
+/** Every command: the action table's, then the others, in the order of their groups. */
+export const COMMANDS: readonly CommandSpec[] = GROUPS.flatMap((g) => [
+  ...ACTIONS.map(actionCommand).filter((c) => c.group === g),
+  ...HAND_COMMANDS.filter((c) => c.group === g),
+]);
 
 const BY_NAME = new Map(COMMANDS.map((c) => [c.name, c]));
 
@@ -542,10 +356,17 @@ export function optionsOf(spec: Pick<CommandSpec, "options">): OptionName[] {
   return [...new Set<OptionName>([...spec.options, ...GLOBAL_OPTIONS])];
 }
 
+/** An option as `spec` defines it (its action's option), else from OPTIONS. */
+export function optionSpec(name: OptionName, spec?: Pick<CommandSpec, "optionSpecs">): OptionSpec {
+  const o = spec?.optionSpecs?.[name] ?? (OPTIONS as Record<string, OptionSpec>)[name];
+  if (!o) throw new Error(`option --${name} is not defined`);
+  return o;
+}
+
 /** How help shows an option: `-C, --cwd DIR`. */
-export function optionLabel(name: OptionName): string {
-  const o: OptionSpec = OPTIONS[name];
-  return `${o.short ? `-${o.short}, ` : ""}--${name}${"value" in o && o.value ? ` ${o.value}` : ""}`;
+export function optionLabel(name: OptionName, spec?: Pick<CommandSpec, "optionSpecs">): string {
+  const o = optionSpec(name, spec);
+  return `${o.short ? `-${o.short}, ` : ""}--${name}${o.value ? ` ${o.value}` : ""}`;
 }
 
 function distance(a: string, b: string): number {

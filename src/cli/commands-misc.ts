@@ -1,12 +1,11 @@
-/** init, parse, audit, docs, features, validate. */
+/** parse, audit, docs, features, validate. */
 import { VERDICT_MARKS } from "../core/verdict.js";
 import { envFlag } from "./context.js";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import { BrtopsError, ExitCodes } from "../core/errors.js";
 import { parseTrigger } from "../core/trigger-grammar.js";
 import { buildEnvironmentCatalog } from "../core/environments.js";
-import { CONFIG_FILE, findRoot, loadConfig } from "../config/load-config.js";
+import { findRoot, loadConfig } from "../config/load-config.js";
 import { verifyChain } from "../store/event-chain.js";
 import { auditTrust, readAnchor } from "../engine/audit-log.js";
 import type { SignedDecision, UnsignedDecision } from "../engine/audit-signatures.js";
@@ -15,34 +14,8 @@ import { compareOnDisk, composeVersionDocuments, withDocumentsLock, writeDocs } 
 import { parseReleaseRef, versionOfReleaseId } from "../core/release-id.js";
 import { orderRuns } from "../core/render/compose-runs.js";
 import type { Store } from "../store/store.js";
-import { renderConfigTemplate } from "./config-template.js";
+import type { IntelConfigView } from "../config/schema-intel.js";
 import { withProject, type Ctx } from "./context.js";
-
-export async function cmdInit(ctx: Ctx): Promise<number> {
-  const hum = ctx.args.flags["hum-lead"] ?? [];
-  const ai = ctx.args.flags["ai-lead"] ?? [];
-  if (hum.length === 0)
-    throw new BrtopsError("E_USAGE", "Name at least one HUM LEAD.", {
-      hint: "brtops init --hum-lead you@example.com --ai-lead agent@example.com",
-    });
-  const file = join(ctx.cwd, CONFIG_FILE);
-  if (existsSync(file) && !ctx.args.flags.force)
-    throw new BrtopsError("E_CONFIG_INVALID", `${file} already exists.`, {
-      hint: "Edit it, or pass --force to overwrite it.",
-    });
-  const folders = ["docs/01_application/6-releases", "docs/02_features", ".brtops"];
-  if (ctx.args.flags["dry-run"]) {
-    ctx.out.result({ dryRun: true, file, folders }, `Dry run: would write ${file} and create ${folders.join(", ")}.`);
-    return 0;
-  }
-  writeFileSync(file, renderConfigTemplate(hum, ai));
-  for (const f of folders) mkdirSync(join(ctx.cwd, f), { recursive: true });
-  ctx.out.result(
-    { file, folders, humLeads: hum, aiLeads: ai },
-    `Wrote ${file}\nCreated ${folders.join(", ")}\nNext: add your environments to ${CONFIG_FILE}, then \`brtops release 1.0.0 --to staging\`.`,
-  );
-  return 0;
-}
 
 export async function cmdParse(ctx: Ctx, phrase: string): Promise<number> {
   const root = findRoot(ctx.cwd);
@@ -204,20 +177,24 @@ async function docsVersion(store: Store, release: string | undefined): Promise<s
 }
 
 export async function cmdFeatures(ctx: Ctx): Promise<number> {
-  return withProject(ctx, async (p) => {
-    const { readFeatureReport } = await import("../intel/read-feature-report.js");
-    const r = await readFeatureReport(p.root, p.config);
-    const text = [
-      ...r.features.map(
-        (f) =>
-          `${f.status.padEnd(12)} ${f.name}${f.sev !== null ? ` [SEV-${f.sev}]` : ""}${f.source ? `  (${f.source.file}:${f.source.line})` : ""}`,
-      ),
-      "",
-      `Readiness: ${r.readiness}   Recommendation: ${r.recommendation}`,
-    ].join("\n");
-    ctx.out.result(r, text);
-    return 0;
-  });
+  // Before `brtops init` a newcomer can look first: the features under the default paths.
+  if (!findRoot(ctx.cwd)) return showFeatures(ctx, ctx.cwd, {});
+  return withProject(ctx, async (p) => showFeatures(ctx, p.root, p.config));
+}
+
+async function showFeatures(ctx: Ctx, root: string, config: IntelConfigView): Promise<number> {
+  const { readFeatureReport } = await import("../intel/read-feature-report.js");
+  const r = await readFeatureReport(root, config);
+  const text = [
+    ...r.features.map(
+      (f) =>
+        `${f.status.padEnd(12)} ${f.name}${f.sev !== null ? ` [SEV-${f.sev}]` : ""}${f.source ? `  (${f.source.file}:${f.source.line})` : ""}`,
+    ),
+    "",
+    `Readiness: ${r.readiness}   Recommendation: ${r.recommendation}`,
+  ].join("\n");
+  ctx.out.result(r, text);
+  return 0;
 }
 
 export async function cmdValidate(ctx: Ctx): Promise<number> {

@@ -82,6 +82,12 @@ export async function cmdDeploymentStatus(ctx: Ctx): Promise<number> {
 }
 
 export async function cmdList(ctx: Ctx): Promise<number> {
+  // Before `brtops init` there is no store yet: nothing was released with brtops here.
+  const { findRoot } = await import("../config/find-root.js");
+  if (!findRoot(ctx.cwd)) {
+    ctx.out.result({ releases: [] }, "No releases yet (no brtops.config.yaml here: `brtops init` writes one).");
+    return 0;
+  }
   return withProject(ctx, async (p) => {
     const all = (await listReleases(p.store)).map((r) => r.summary);
     ctx.out.result(

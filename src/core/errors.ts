@@ -6,6 +6,8 @@
 export const ErrorCodes = {
   E_USAGE: "E_USAGE",
   E_UNKNOWN_COMMAND: "E_UNKNOWN_COMMAND",
+  /** `brtops init` outside a git repository (exit 2): brtops releases what git records. */
+  E_NOT_A_REPOSITORY: "E_NOT_A_REPOSITORY",
   E_TRIGGER_UNKNOWN: "E_TRIGGER_UNKNOWN",
   E_VERSION_INVALID: "E_VERSION_INVALID",
   E_VERSION_NOT_ABOVE_PREVIOUS: "E_VERSION_NOT_ABOVE_PREVIOUS",
@@ -14,6 +16,7 @@ export const ErrorCodes = {
   E_CONFIG_MISSING: "E_CONFIG_MISSING",
   E_CONFIG_INVALID: "E_CONFIG_INVALID",
   E_NO_ACTIVE_RELEASE: "E_NO_ACTIVE_RELEASE",
+  E_DOCUMENT_NOT_FOUND: "E_DOCUMENT_NOT_FOUND",
   E_RELEASE_AMBIGUOUS: "E_RELEASE_AMBIGUOUS",
   E_RELEASE_EXISTS: "E_RELEASE_EXISTS",
   E_ENVIRONMENT_BUSY: "E_ENVIRONMENT_BUSY",
@@ -136,6 +139,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case "E_NOT_AT_GATE":
       return 409;
     case "E_NO_ACTIVE_RELEASE":
+    case "E_DOCUMENT_NOT_FOUND":
       return 404;
     case "E_STEP_FAILED":
     case "E_LOG_CORRUPT":
