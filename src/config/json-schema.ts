@@ -20,6 +20,10 @@ export function configJsonSchema(): Record<string, unknown> {
     target: "draft-2020-12",
     // Refinements (a path inside the project, one action per step) stay brtops' own checks.
     unrepresentable: "any",
+    // zod names `.includes()` as a format of its own; JSON Schema knows it by the pattern alone.
+    override: (ctx) => {
+      if (ctx.jsonSchema.format === "includes") delete ctx.jsonSchema.format;
+    },
   });
   return {
     $schema: schema.$schema,

@@ -13,7 +13,12 @@ export const authorityConfigSchema = z
      * project names exactly one HUM LEAD, recorded as a self-approval; `never`: never. A gate that
      * needs two HUM LEADs (SEV-0) never counts the requester, whatever this says.
      */
-    selfApproval: z.enum(SELF_APPROVAL).default("sole-hum-lead"),
+    selfApproval: z
+      .enum(SELF_APPROVAL)
+      .default("sole-hum-lead")
+      .describe(
+        "May whoever requested a release approve it alone? sole-hum-lead (default): only when the project names exactly one HUM LEAD; never: never.",
+      ),
     /**
      * Must a HUM LEAD's gate decision carry the person's signature (an SSH key of `leads.hum`, a
      * passkey of brtops.keys.json)? `true`: every gate; a SEV such as `SEV-1`: gates of releases at
@@ -21,7 +26,10 @@ export const authorityConfigSchema = z
      */
     requireSignatures: z
       .union([z.boolean(), z.string().regex(/^SEV-[0-5]$/i, 'true, false or a SEV such as "SEV-1"')])
-      .default(false),
+      .default(false)
+      .describe(
+        'Must a HUM LEAD\'s gate decision be signed (SSH key or passkey)? true: every gate; "SEV-1": gates of releases at SEV-1 or more severe; false (default): signed when the person can.',
+      ),
   })
   .strict();
 
@@ -47,7 +55,11 @@ export const emergencyConfigSchema = z
      * incident (an `Escalated` event). Checked by a running `brtops serve` on a timer, and by
      * `brtops escalate` when it is called.
      */
-    escalateAfter: duration.optional(),
+    escalateAfter: duration
+      .optional()
+      .describe(
+        'When an incident waits this long ("15m", "1h") with no HUM LEAD decision, the emergency contacts are paged, once per incident.',
+      ),
   })
   .strict();
 

@@ -38,64 +38,80 @@ export const DEFAULT_SEV_INFRASTRUCTURE_PATHS: readonly string[] = DEFAULT_SCOPE
 
 export const sevConfigSchema = z
   .object({
-    /** Globs of security-relevant paths: a change there makes the release SEV-1 (SEV-0 with breaking or infrastructure change). */
-    securityPaths: globs.default([...DEFAULT_SECURITY_PATHS]),
-    /** Globs of infrastructure paths: a change there makes the release at least SEV-1. */
-    infrastructurePaths: globs.default([...DEFAULT_SEV_INFRASTRUCTURE_PATHS]),
-    /** This many features (or more) in one release raise its SEV by one level. */
-    featureCountRaise: z.number().int().positive().default(5),
-    /** The SEV when no feature states one and no factor applies. */
-    default: sevLevel.default(3),
+    securityPaths: globs
+      .default([...DEFAULT_SECURITY_PATHS])
+      .describe(
+        "Globs of security-relevant paths: a change there makes the release SEV-1 (SEV-0 with a breaking or infrastructure change).",
+      ),
+    infrastructurePaths: globs
+      .default([...DEFAULT_SEV_INFRASTRUCTURE_PATHS])
+      .describe("Globs of infrastructure paths: a change there makes the release at least SEV-1."),
+    featureCountRaise: z
+      .number()
+      .int()
+      .positive()
+      .default(5)
+      .describe("This many features (or more) in one release raise its SEV by one level."),
+    default: sevLevel.default(3).describe("The SEV (0-5) when no feature states one and no factor applies."),
   })
   .strict();
 
 const categoryGlobs = globs.optional();
 export const scopeConfigSchema = z
   .object({
-    /** Globs per scope category; a category left out keeps its default list. */
     categories: z
       .object({
-        feature: categoryGlobs,
-        integration: categoryGlobs,
-        infrastructure: categoryGlobs,
-        business: categoryGlobs,
+        feature: categoryGlobs.describe("Globs of feature code."),
+        integration: categoryGlobs.describe("Globs of integration code (APIs, clients, adapters)."),
+        infrastructure: categoryGlobs.describe("Globs of infrastructure (deployment, CI, containers, manifests)."),
+        business: categoryGlobs.describe("Globs of business logic."),
       })
       .strict()
-      .default({}),
-    /** Scope drift after an approval (system impact %): below minor → note; up to major → HUM LEAD approves; above → hold. */
+      .default({})
+      .describe("Globs per scope category; a category left out keeps its default list."),
     thresholds: z
       .object({
-        minor: z.number().min(0).max(100).default(DEFAULT_DEVIATION_THRESHOLDS.minor),
-        major: z.number().min(0).max(100).default(DEFAULT_DEVIATION_THRESHOLDS.major),
+        minor: z
+          .number()
+          .min(0)
+          .max(100)
+          .default(DEFAULT_DEVIATION_THRESHOLDS.minor)
+          .describe("System impact % below which a scope drift is only noted."),
+        major: z
+          .number()
+          .min(0)
+          .max(100)
+          .default(DEFAULT_DEVIATION_THRESHOLDS.major)
+          .describe("System impact % above which a scope drift holds the release; up to it a HUM LEAD approves."),
       })
       .strict()
-      .default({ ...DEFAULT_DEVIATION_THRESHOLDS }),
+      .default({ ...DEFAULT_DEVIATION_THRESHOLDS })
+      .describe(
+        "Scope drift after an approval, as system impact %: minor → note, up to major → approve, above → hold.",
+      ),
   })
   .strict();
 
 const score = z.number().min(0).max(100);
 export const readinessConfigSchema = z
   .object({
-    /** Framework thresholds: every feature's validation score, performance score, security score. */
-    validationScore: score.default(80),
-    performanceScore: score.default(85),
-    securityScore: score.default(90),
-    /** Bytes read from one readiness document; the rest is ignored (and said so). */
+    validationScore: score.default(80).describe("Lowest validation score (0-100) a ready feature has."),
+    performanceScore: score.default(85).describe("Lowest performance score (0-100) a ready feature has."),
+    securityScore: score.default(90).describe("Lowest security score (0-100) a ready feature has."),
     maxFileBytes: z
       .number()
       .int()
       .min(1024)
-      .default(1024 * 1024),
+      .default(1024 * 1024)
+      .describe("Bytes read from one readiness document; the rest is ignored (and said so)."),
   })
   .strict();
 
 const id = z.string().min(1);
 export const signoffsSchema = z
   .object({
-    /** People whose sign-off phase 5 (5.2) collects before GO. */
-    stakeholders: z.array(id).default([]),
-    /** How many of them must sign; default all. */
-    required: z.number().int().min(0).optional(),
+    stakeholders: z.array(id).default([]).describe("People whose sign-off phase 5 (5.2) collects before GO."),
+    required: z.number().int().min(0).optional().describe("How many of them must sign; default all."),
   })
   .strict();
 
@@ -104,12 +120,19 @@ export type TestReportFormat = (typeof TEST_REPORT_FORMATS)[number];
 
 /** A test command that may name the report file it writes (JUnit XML, TAP or `npm audit --json`). */
 export const testStepSchema = commandStepSchema.extend({
-  /** A file the command writes, relative to the project root; else its stdout is read. */
-  report: z.string().min(1).optional(),
-  /** How to read the report; `auto` recognises JUnit XML, TAP and npm audit JSON. */
-  format: z.enum(TEST_REPORT_FORMATS).optional(),
-  /** npm audit: the lowest vulnerability severity that fails the step (default high). */
-  failOn: z.enum(["info", "low", "moderate", "high", "critical"]).optional(),
+  report: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("A file the command writes, relative to the project root; else its stdout is read."),
+  format: z
+    .enum(TEST_REPORT_FORMATS)
+    .optional()
+    .describe("How to read the report; auto recognises JUnit XML, TAP and npm audit JSON."),
+  failOn: z
+    .enum(["info", "low", "moderate", "high", "critical"])
+    .optional()
+    .describe("npm audit: the lowest vulnerability severity that fails the step (default high)."),
 });
 
 export type SevConfig = z.infer<typeof sevConfigSchema>;

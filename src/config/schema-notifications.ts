@@ -24,7 +24,13 @@ const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a channel name: l
 const events = z
   .array(z.enum(NOTIFICATION_KINDS))
   .min(1, "list at least one event, or leave `events` out for all")
-  .optional();
+  .optional()
+  .describe("The kinds of notification this channel gets; default: all.");
+const channelName = name.describe("The channel's name, unique among the channels.");
+const channelUrl = httpUrl.optional().describe("The URL posted to (give this or urlEnv).");
+const channelUrlEnv = envName
+  .optional()
+  .describe("Environment variable holding the URL (give this or url): a webhook URL may itself be a secret.");
 
 /** Exactly one of `url` and `urlEnv`: a Slack webhook URL is itself a secret, so it may come from the environment. */
 const oneUrl = <T extends { url?: string | undefined; urlEnv?: string | undefined }>(
@@ -38,42 +44,52 @@ const oneUrl = <T extends { url?: string | undefined; urlEnv?: string | undefine
 
 const webhookChannel = z
   .object({
-    type: z.literal("webhook"),
-    name,
-    url: httpUrl.optional(),
-    urlEnv: envName.optional(),
-    /** Environment variable holding the HMAC-SHA256 secret of `x-brtops-signature-256`. */
-    secretEnv: envName.optional(),
+    type: z.literal("webhook").describe("A JSON POST to a URL of your own."),
+    name: channelName,
+    url: channelUrl,
+    urlEnv: channelUrlEnv,
+    secretEnv: envName
+      .optional()
+      .describe("Environment variable holding the HMAC-SHA256 secret of the x-brtops-signature-256 header."),
     events,
   })
   .strict()
   .superRefine(oneUrl);
 
 const slackChannel = z
-  .object({ type: z.literal("slack"), name, url: httpUrl.optional(), urlEnv: envName.optional(), events })
+  .object({
+    type: z.literal("slack").describe("A Slack incoming webhook."),
+    name: channelName,
+    url: channelUrl,
+    urlEnv: channelUrlEnv,
+    events,
+  })
   .strict()
   .superRefine(oneUrl);
 
 const emailChannel = z
   .object({
-    type: z.literal("email"),
-    name,
+    type: z.literal("email").describe("E-mail through an SMTP server."),
+    name: channelName,
     smtp: z
       .object({
-        host: z.string().min(1),
-        port: z.number().int().min(1).max(65535),
-        /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
-        secure: z.boolean().default(false),
-        userEnv: envName.optional(),
-        passwordEnv: envName.optional(),
+        host: z.string().min(1).describe("The SMTP server's host name."),
+        port: z.number().int().min(1).max(65535).describe("The SMTP server's port (465, 587, 25…)."),
+        secure: z
+          .boolean()
+          .default(false)
+          .describe("TLS from the first byte (port 465); otherwise STARTTLS when the server offers it."),
+        userEnv: envName.optional().describe("Environment variable holding the SMTP user name."),
+        passwordEnv: envName.optional().describe("Environment variable holding the SMTP password."),
       })
       .strict()
       .refine((s) => (s.userEnv === undefined) === (s.passwordEnv === undefined), {
         path: ["userEnv"],
         message: "give both `userEnv` and `passwordEnv` for SMTP login, or neither",
-      }),
-    from: z.string().min(3),
-    to: z.array(z.string().min(3)).min(1, "name at least one recipient"),
+      })
+      .describe("The SMTP server."),
+    from: z.string().min(3).describe("The sender's address."),
+    to: z.array(z.string().min(3)).min(1, "name at least one recipient").describe("The recipients' addresses."),
     events,
   })
   .strict();
@@ -101,19 +117,33 @@ export const notificationsSchema = z
             ctx.addIssue({ code: "custom", path: [i, "name"], message: `channel name "${c.name}" is used twice` });
           seen.add(c.name);
         });
-      }),
+      })
+      .describe("Where notifications go: webhook, slack or email channels."),
     retry: z
       .object({
-        /** Attempts in all, the first included. */
-        attempts: z.number().int().min(1).max(10).default(4),
-        baseMs: z.number().int().min(0).default(200),
-        /** No wait between attempts is longer than this, Retry-After included. */
-        maxMs: z.number().int().min(0).default(5000),
+        attempts: z.number().int().min(1).max(10).default(4).describe("Attempts in all, the first included."),
+        baseMs: z
+          .number()
+          .int()
+          .min(0)
+          .default(200)
+          .describe("Milliseconds of the first retry's backoff; later waits grow exponentially, with jitter."),
+        maxMs: z
+          .number()
+          .int()
+          .min(0)
+          .default(5000)
+          .describe("No wait between attempts is longer than this (ms), Retry-After included."),
       })
       .strict()
-      .default({ attempts: 4, baseMs: 200, maxMs: 5000 }),
-    /** Milliseconds each attempt may take before it is abandoned (and retried). */
-    timeoutMs: z.number().int().positive().default(10_000),
+      .default({ attempts: 4, baseMs: 200, maxMs: 5000 })
+      .describe("How a failed delivery is retried."),
+    timeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(10_000)
+      .describe("Milliseconds each attempt may take before it is abandoned (and retried)."),
   })
   .strict();
 
