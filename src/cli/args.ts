@@ -26,6 +26,7 @@ export interface Args {
     check?: boolean;
     port?: string;
     host?: string;
+    "no-runner"?: boolean;
     force?: boolean;
     uat?: boolean;
     words?: string;

@@ -5,9 +5,12 @@ import { renderLedger } from "./render-ledger.js";
 
 export async function cmdEnvironments(ctx: Ctx): Promise<number> {
   return withProject(ctx, async (p) => {
-    const ledger = await readLedger(p.store, Object.keys(p.config.environments));
+    const ledger = await readLedger(p.store, Object.keys(p.config.environments), p.config.promotion);
     const shown = ctx.args.flags.env
-      ? { environments: ledger.environments.filter((e) => e.name === ctx.args.flags.env) }
+      ? {
+          environments: ledger.environments.filter((e) => e.name === ctx.args.flags.env),
+          promotable: ledger.promotable.filter((x) => x.from === ctx.args.flags.env || x.to === ctx.args.flags.env),
+        }
       : ledger;
     ctx.out.result({ ...shown }, renderLedger(shown));
     return 0;

@@ -5,7 +5,12 @@ import { withProject, type Ctx } from "./context.js";
 const DEFAULT_PORT = 4300;
 const DEFAULT_HOST = "127.0.0.1";
 
-/** Serves the dashboard and the API until the process is stopped. */
+/**
+ * Serves the dashboard and the API until the process is stopped, with a runner that carries out
+ * the decisions recorded (--no-runner: decisions are only recorded; `brtops run` carries them out).
+ * The first Ctrl-C / SIGTERM lets the steps in hand finish and gives their leases up; a second one
+ * exits at once (the steps are then taken over by the next runner, as after a crash).
+ */
 export async function cmdServe(ctx: Ctx): Promise<number> {
   const port = ctx.args.flags.port === undefined ? DEFAULT_PORT : Number(ctx.args.flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -17,7 +22,18 @@ export async function cmdServe(ctx: Ctx): Promise<number> {
   const { createApp } = await import("../server/app.js");
   const { serve } = await import("@hono/node-server");
   const project = await openProject(ctx.cwd);
-  const app = createApp(project);
+  // "--no-runner" (commander's negation: the flag is false when given).
+  const runnerOn = ctx.args.flags["no-runner"] !== true;
+  const runner = runnerOn
+    ? (await import("../server/runner.js")).startServerRunner(project, {
+        onError: (e) => ctx.out.info(`runner: ${e.release}: ${e.code}: ${e.message}`),
+        onProgress: (release, p) => {
+          if (p.kind === "info" || (p.kind === "step" && p.status !== "start"))
+            ctx.out.info(`runner: ${release} ${p.step} ${p.message}`);
+        },
+      })
+    : null;
+  const app = createApp(project, { runner });
   // Emergency Authority's escalation: an incident nobody decided within emergency.escalateAfter pages the emergency contacts.
   const stopEscalations = (await import("../engine/escalate.js")).watchEscalations(project, (e) =>
     ctx.out.info(`escalation check failed: ${e instanceof Error ? e.message : String(e)}`),
@@ -25,8 +41,8 @@ export async function cmdServe(ctx: Ctx): Promise<number> {
   await new Promise<void>((res) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
       ctx.out.result(
-        { listening: true, url: `http://${host}:${info.port}` },
-        `brtops dashboard and API on http://${host}:${info.port} — sign in at / (brtops user add ID) or send Authorization: Bearer <token>`,
+        { listening: true, url: `http://${host}:${info.port}`, runner: runnerOn },
+        `brtops dashboard and API on http://${host}:${info.port} — sign in at / (brtops user add ID) or send Authorization: Bearer <token>${runnerOn ? "" : "\nNo runner (--no-runner): decisions are recorded; `brtops run` carries them out."}`,
       );
     });
     const stop = () => {
@@ -38,6 +54,18 @@ export async function cmdServe(ctx: Ctx): Promise<number> {
     process.once("SIGTERM", stop);
   });
   stopEscalations();
+  if (runner) {
+    const inHand = runner.inHand();
+    if (inHand.length)
+      ctx.out.info(
+        `Stopping: waiting for ${inHand.map((r) => `${r.release} (step ${r.step ?? "?"})`).join(", ")} to finish the step in hand; press Ctrl-C again to stop now.`,
+      );
+    // A second signal: exit now, as a crash would; the leases expire and the next runner takes over.
+    const now = () => process.exit(130);
+    process.once("SIGINT", now);
+    process.once("SIGTERM", now);
+    await runner.close();
+  }
   await project.close();
   return ExitCodes.OK;
 }

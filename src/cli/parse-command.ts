@@ -92,6 +92,11 @@ function parseOptions(
   const flags: Record<string, unknown> = {};
   for (const [attr, value] of Object.entries(cmd.opts())) {
     const n = attribute.get(attr);
+    // A negation ("--no-runner") is true when given: commander keeps it as runner = false, true by default.
+    if (n?.startsWith("no-")) {
+      if (value === false) flags[n] = true;
+      continue;
+    }
     if (n && value !== undefined) flags[n] = value;
   }
   return { positionals: [...cmd.args], flags: flags };

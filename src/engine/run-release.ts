@@ -40,6 +40,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Stop after this many actions (tests and step-by-step use). */
   maxActions?: number;
+  /**
+   * Asked before each action: true ends the run between two steps ("limit"), leases given up — a
+   * server shutting down lets the step in hand finish rather than cutting it off mid-effect.
+   */
+  stopRequested?: () => boolean;
 }
 
 export interface RunOutcome {
@@ -134,7 +139,8 @@ export async function runRelease(
       await session.refresh();
       let s = session.state;
       let action = nextAction(s);
-      if (options.maxActions !== undefined && actions >= options.maxActions) return { stopped: "limit", action };
+      if ((options.maxActions !== undefined && actions >= options.maxActions) || options.stopRequested?.())
+        return { stopped: "limit", action };
       const key = leaseKey(action);
       if (leases && key) {
         const claim = await leases.claim(key);

@@ -68,7 +68,10 @@ export const MCP_TOOLS: readonly McpTool[] = [
     description:
       "What runs where (the ledger): per environment the version running now, since when, by which release, its commit and artifact digests, and its history.",
     input: {},
-    run: (d) => d.withProject(async (p) => ({ ...(await readLedger(p.store, Object.keys(p.config.environments))) })),
+    run: (d) =>
+      d.withProject(async (p) => ({
+        ...(await readLedger(p.store, Object.keys(p.config.environments), p.config.promotion)),
+      })),
   },
   {
     name: "advance",

@@ -14,6 +14,9 @@ import { installViews } from "./routes-views.js";
 import { installPasskeys, signerOfBody } from "./routes-passkeys.js";
 import { bodyLimitFor, isBodyTooLarge, limitRequests } from "./limits.js";
 import { securityHeaders } from "./security-headers.js";
+import { installRequestRoutes } from "./routes-request.js";
+import { installRunnerRoutes } from "./runner-routes.js";
+import type { ServerRunner } from "./runner.js";
 
 export { SESSION_COOKIE } from "./auth.js";
 
@@ -22,6 +25,8 @@ type Env = AppEnv;
 export interface AppOptions extends AuthOptions {
   /** How often the event stream re-reads the log when the store cannot be watched (ms). */
   pollMs?: number;
+  /** The server's runner (`brtops serve` starts one unless --no-runner): decisions recorded here wake it. */
+  runner?: ServerRunner | null;
 }
 
 /** Creates the API app for a project; call `app.fetch` or `app.request` on it. */
@@ -45,11 +50,22 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
   // Sign-in, then the credentials check (with CSRF for cookie sessions) of every other /api route.
   installAuth(app, project, options);
 
+  const runner = options.runner ?? null;
+  // A decision recorded through this server wakes its runner at once; it acts only when the fold
+  // says an automated action is next (the answer does not wait for the run).
+  if (runner)
+    app.use("/api/releases/*", async (c, next) => {
+      await next();
+      if (c.req.method === "POST" && c.res.status < 300) runner.wake();
+    });
+  installRunnerRoutes(app, project, runner);
+
   // Decisions get a session of their own, so a conflicting append is still caught; reads share the hub's.
   const session = (c: Context<Env>) => selectRelease(project.store, c.req.param("version"));
   const hub = createReleaseHub(project.store, { pollMs });
 
   app.get("/api/releases", async (c) => c.json({ releases: await hub.summaries() }));
+  installRequestRoutes(app, project, (release) => runner?.wake(release), runner !== null);
 
   app.get("/api/releases/:version", async (c) => {
     const { json } = await hub.status(c.req.param("version"));

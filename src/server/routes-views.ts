@@ -17,7 +17,7 @@ export function installViews(
 ): void {
   // The ledger of what runs where: the same object as `brtops environments --json` and the MCP tool.
   app.get("/api/environments", async (c) =>
-    c.json(await readLedger(project.store, Object.keys(project.config.environments))),
+    c.json(await readLedger(project.store, Object.keys(project.config.environments), project.config.promotion)),
   );
 
   app.get("/api/releases/:version/deployment", async (c) => {
