@@ -11,6 +11,7 @@ import { resolveNpmToken, type NpmContext } from "../adapters/npm/npm-cli.js";
 import { join } from "node:path";
 import {
   npmDistTag,
+  npmDistTags,
   npmPackShasum,
   npmPublish,
   npmPublishedVersion,
@@ -19,6 +20,7 @@ import {
   readTarballPackage,
   tarballShasum,
 } from "../adapters/npm/npm-publish.js";
+import { provenanceChoice } from "../adapters/npm/npm-provenance.js";
 import { artifactsDir, npmArtifactPrefix, packageProblem } from "../package/package-store.js";
 import { NPM_PUBLISH, NPM_VERIFY, OCI_PUSH, dagNodes, plannedSteps, type PlannedStep } from "./deploy-plan.js";
 import { actionContext, deployTarget, type DeployTarget } from "./deploy-target.js";
@@ -98,27 +100,36 @@ async function runPlannedStep(ctx: StepContext, t: DeployTarget, s: PlannedStep)
   if (s.name === NPM_PUBLISH) {
     const npm = npmContext(ctx, t);
     const pkg = npmPackageOf(ctx, t);
-    const tag = npmDistTag(t.vars.version, t.npm!.tag, t.npm!.channels);
+    // A promotion (the package certified elsewhere) may move the environment's configured tag, latest included.
+    const promotion = ctx.state.promotion !== null;
+    const tag = npmDistTag(t.vars.version, t.npm!.tag, t.npm!.channels, { promotion });
+    const provenance = provenanceChoice(t.npm!.provenance, ctx.env, t.npm!.registry);
     return ctx.effect(
       s.name,
       `npm publish ${pkg.name}@${pkg.version} (${tag})${pkg.tarball ? " from the approved tarball" : ""}`,
       {
         idempotent: true,
+        // In place: the version with the approved shasum, and the dist-tag on it.
         check: async () => {
           const there = await npmPublishedVersion(npm, pkg.name, pkg.version);
           return (
             there !== null &&
-            there.shasum === (pkg.tarball ? tarballShasum(pkg.tarball) : await npmPackShasum(npm, pkg.folder))
+            there.shasum === (pkg.tarball ? tarballShasum(pkg.tarball) : await npmPackShasum(npm, pkg.folder)) &&
+            (await npmDistTags(npm, pkg.name))[tag] === pkg.version
           );
         },
+        adopt: async () => ({ name: pkg.name, version: pkg.version, tag, action: "adopted", promotion }),
       },
       async () => ({
         ...(await npmPublish(npm, {
           folder: t.npm!.package,
           tag,
           access: t.npm!.access,
+          provenance: provenance.provenance,
           ...(pkg.tarball ? { tarball: pkg.tarball } : {}),
         })),
+        provenanceWhy: provenance.why,
+        promotion,
         ...(pkg.tarball ? { tarball: pkg.tarball.slice(ctx.root.length + 1) } : {}),
       }),
     );

@@ -12,10 +12,11 @@ import { BrtopsError, isBrtopsError } from "../core/errors.js";
 import type { AnyEvent } from "../core/events.js";
 import type { StepContext } from "../engine/step-types.js";
 import { deleteLocalTag, deleteRemoteTag } from "../adapters/github/git-tag.js";
-import { npmRollback } from "../adapters/npm/npm-rollback.js";
+import { npmRollback, npmTagRollback } from "../adapters/npm/npm-rollback.js";
 import { readPackage, readTarballPackage } from "../adapters/npm/npm-publish.js";
 import { NPM_PUBLISH } from "./deploy-plan.js";
 import { rollbackImageTags } from "./oci-rollback.js";
+import { rollbackAppStore } from "./app-store-rollback.js";
 import { actionContext, deployTarget } from "./deploy-target.js";
 import { approvedTarball, npmContext } from "./execute-deploy.js";
 import { rollbackGitHub } from "./github-rollback.js";
@@ -50,7 +51,11 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
         label,
         {
           idempotent:
-            id.startsWith("github") || id.startsWith("npm") || id.startsWith("release-") || id.startsWith("oci"),
+            id.startsWith("github") ||
+            id.startsWith("npm") ||
+            id.startsWith("release-") ||
+            id.startsWith("oci") ||
+            id.startsWith("app-store"),
         },
         fn,
       );
@@ -89,7 +94,23 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
   }
 
   const deployed = completedSubSteps(ctx, "6.1:");
-  if (t.npm && deployed.includes(NPM_PUBLISH)) {
+  let restoredTo: string | null = null;
+  const published = ctx.state.steps[`6.1:${NPM_PUBLISH}`]?.result;
+  if (t.npm && deployed.includes(NPM_PUBLISH) && ctx.state.promotion && published?.["action"] === "adopted") {
+    // A promotion moved a dist-tag onto a version already published (and certified elsewhere):
+    // only that tag goes back; the version is not deprecated.
+    const npm = npmContext(ctx, t);
+    const name = String(published["name"]);
+    const tag = String(published["tag"]);
+    const candidates = promotionRollbackCandidates(ctx.state, published);
+    await attempt("npm", `move ${tag} of ${name} back from ${t.vars.version}`, async () => {
+      const r = await npmTagRollback(npm, { name, version: t.vars.version, tag, candidates });
+      if (r.restored) restoredTo = r.restored.version;
+      return { ...r };
+    });
+    const r = ctx.state.steps["6.7:npm"]?.result?.["restored"] as { version?: string } | null | undefined;
+    if (!restoredTo && r?.version) restoredTo = r.version; // done by an earlier, interrupted rollback
+  } else if (t.npm && deployed.includes(NPM_PUBLISH)) {
     const npm = npmContext(ctx, t);
     const tarball = approvedTarball(ctx, t);
     const pkg = tarball ? readTarballPackage(tarball) : readPackage(ctx.root, t.npm.package);
@@ -111,6 +132,10 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
       () => rollbackImageTags(ctx, t),
     );
   }
+
+  // The App Store: the phased release paused, or the app removed from sale (the HUM LEAD's choice).
+  if (t.appStore && deployed.some((n) => n.startsWith("app-store-")))
+    await attempt("app-store", `App Store rollback of ${t.vars.version}`, () => rollbackAppStore(ctx, t));
 
   const configured = deployed.filter((n) => t.env.deploy.some((s) => s.name === n));
   const plan = planRollback(t.env.deploy, configured, t.env.rollback);
@@ -152,5 +177,22 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
       },
     );
   }
-  return { steps: done, to: t.vars.previous };
+  return { steps: done, to: restoredTo ?? t.vars.previous };
+}
+
+/**
+ * Where a promoted dist-tag goes back to, in order: the version the ledger says ran on this
+ * environment before, then what the tag held before the promotion moved it (recorded by 6.1),
+ * then the newest tag below the release.
+ */
+export function promotionRollbackCandidates(
+  s: Pick<StepContext["state"], "previous" | "previousSource">,
+  published: Record<string, unknown>,
+): { version: string; source: string }[] {
+  const out: { version: string; source: string }[] = [];
+  if (s.previous && s.previousSource === "ledger") out.push({ version: s.previous, source: "ledger" });
+  const before = published["before"];
+  if (typeof before === "string" && before) out.push({ version: before, source: "the tag before the promotion" });
+  if (s.previous && s.previousSource !== "ledger") out.push({ version: s.previous, source: "the newest tag below" });
+  return out.filter((c, i) => out.findIndex((x) => x.version === c.version) === i);
 }

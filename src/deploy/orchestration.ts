@@ -167,7 +167,12 @@ export async function planRollbackProcedure(ctx: StepContext): Promise<Outcome> 
     findings.push({ severity: "critical", code: e.code, message: e.message, source: `environments.${t.name}` });
   }
   const targets: { name: string; does: string }[] = [];
-  if (t.npm)
+  if (t.npm && ctx.state.promotion)
+    targets.push({
+      name: "npm",
+      does: `move the dist-tag this promotion moves back to ${t.vars.previous ?? "what it held before"}; ${t.vars.version} stays published (certified on ${ctx.state.promotion.environment})`,
+    });
+  else if (t.npm)
     targets.push({
       name: "npm",
       does: `move dist-tags pointing at ${t.vars.version} back to ${t.vars.previous ?? "(no previous version: latest stays)"}; ${t.npm.unpublishOnRollback ? "unpublish (deprecate where the registry refuses)" : "deprecate"} ${t.vars.version}`,

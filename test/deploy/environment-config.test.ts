@@ -74,6 +74,7 @@ describe("environment config", () => {
       package: "packages/core",
       access: "public",
       unpublishOnRollback: false,
+      provenance: "auto",
     });
   });
 

@@ -11,6 +11,7 @@ import { isAbsolute, join } from "node:path";
 import semver from "semver";
 import { BrtopsError } from "../../core/errors.js";
 import { npmError, npmErrorCode, runNpm, type NpmContext } from "./npm-cli.js";
+import { npmPublishArgs } from "./npm-provenance.js";
 
 export interface PackageInfo {
   name: string;
@@ -41,16 +42,21 @@ export function readPackage(cwd: string, folder: string): PackageInfo {
 /**
  * The dist-tag for a version. A release: the configured tag, else `latest`. A prerelease publishes
  * under its channel and never moves `latest`: `channels[id]`, else the configured tag (unless it is
- * `latest`), else the prerelease id (`2.0.0-rc.1` → `rc`), `next` when the id is a number.
- * Example: `npmDistTag("3.0.0-beta")` → `"beta"`; `npmDistTag("3.0.0-rc.1", "latest", {rc: "next"})` → `"next"`.
+ * `latest`), else the prerelease id (`2.0.0-rc.1` → `rc`), `next` when the id is a number. The one
+ * way a prerelease reaches `latest`: a promotion (a version certified elsewhere, the same tarball)
+ * to an environment whose `npm.tag` is set — then that tag, `latest` included.
+ * Example: `npmDistTag("3.0.0-beta")` → `"beta"`; `npmDistTag("3.0.0-rc.1", "latest", {rc: "next"})` → `"next"`;
+ * `npmDistTag("3.0.0-beta.1", "latest", {}, {promotion: true})` → `"latest"`.
  */
 export function npmDistTag(
   version: string,
   configured?: string,
   channels: Readonly<Record<string, string>> = {},
+  o: { promotion?: boolean } = {},
 ): string {
   const pre = semver.prerelease(version, { loose: true });
   if (!pre || pre.length === 0) return configured ?? "latest";
+  if (o.promotion && configured) return configured;
   const id = String(pre[0]);
   const channel = channels[id] ?? channels[id.toLowerCase()];
   if (channel && channel !== "latest") return channel;
@@ -100,6 +106,10 @@ export interface PublishResult {
   tag: string;
   action: "published" | "adopted";
   shasum: string;
+  /** What the dist-tag pointed at before (null: it did not exist): a rollback moves it back there. */
+  before: string | null;
+  /** `--provenance` was given. */
+  provenance: boolean;
 }
 
 /** Packs a folder into `dest` (no scripts run): the tarball npm will publish, as it is approved. */
@@ -151,11 +161,18 @@ export function tarballShasum(tarball: string): string {
 
 /**
  * Publishes the folder — or, given `tarball`, exactly that tarball (the approved package) — or
- * adopts the identical version already there, under `tag`.
+ * adopts the identical version already there (no republish: the same tarball only gets the
+ * dist-tag), under `tag`.
  */
 export async function npmPublish(
   ctx: NpmContext,
-  o: { folder: string; tag: string; access?: "public" | "restricted" | undefined; tarball?: string },
+  o: {
+    folder: string;
+    tag: string;
+    access?: "public" | "restricted" | undefined;
+    tarball?: string;
+    provenance?: boolean;
+  },
 ): Promise<PublishResult> {
   const pkg = o.tarball ? readTarballPackage(o.tarball) : readPackage(ctx.cwd, o.folder);
   if (pkg.private)
@@ -166,6 +183,8 @@ export async function npmPublish(
     );
   const shasum = o.tarball ? tarballShasum(o.tarball) : await npmPackShasum(ctx, pkg.folder);
   const existing = await npmPublishedVersion(ctx, pkg.name, pkg.version);
+  const before = (await npmDistTags(ctx, pkg.name))[o.tag] ?? null;
+  const base = { name: pkg.name, version: pkg.version, tag: o.tag, shasum, before };
   if (existing) {
     if (existing.shasum !== shasum) {
       throw new BrtopsError(
@@ -177,19 +196,16 @@ export async function npmPublish(
         },
       );
     }
-    await npmSetDistTag(ctx, pkg.name, pkg.version, o.tag);
-    return { name: pkg.name, version: pkg.version, tag: o.tag, action: "adopted", shasum };
+    if (before !== pkg.version) await npmSetDistTag(ctx, pkg.name, pkg.version, o.tag);
+    return { ...base, action: "adopted", provenance: false };
   }
-  const r = await runNpm({ ...ctx, cwd: o.tarball ? ctx.cwd : pkg.folder }, [
-    "publish",
-    pkg.folder,
-    "--tag",
-    o.tag,
-    ...(o.access ? ["--access", o.access] : []),
-    "--ignore-scripts",
-  ]);
+  const provenance = o.provenance === true;
+  const r = await runNpm(
+    { ...ctx, cwd: o.tarball ? ctx.cwd : pkg.folder },
+    npmPublishArgs(pkg.folder, { tag: o.tag, access: o.access, provenance }),
+  );
   if (r.exitCode !== 0) throw npmError(r, `publishing ${pkg.name}@${pkg.version}`);
-  return { name: pkg.name, version: pkg.version, tag: o.tag, action: "published", shasum };
+  return { ...base, action: "published", provenance };
 }
 
 /** Points a dist-tag at a version. */

@@ -66,3 +66,77 @@ export async function npmRollback(
   out.deprecated = true;
   return out;
 }
+
+export interface NpmTagRollbackResult {
+  name: string;
+  version: string;
+  tag: string;
+  /** What the tag points at now (null: removed). */
+  now: string | null;
+  /** The version the tag was moved back to, and where that came from. */
+  restored: { version: string; source: string } | null;
+  notes: string[];
+  detail: string;
+}
+
+/**
+ * Rolls back a promotion: only the dist-tag the promotion moved (e.g. `latest`) goes back to the
+ * first of `candidates` (the ledger's previous version, then what the tag held before) that is
+ * on the registry. The version itself stays published and undeprecated — it is still certified
+ * where it came from, and its own channel (`beta`) is not touched. A tag that points elsewhere by
+ * now is left alone. Idempotent: a tag already back is adopted.
+ * Example: `await npmTagRollback(ctx, {name: "@acme/lib", version: "3.0.0-beta.1", tag: "latest", candidates: [{version: "2.4.0", source: "ledger"}]})`.
+ */
+export async function npmTagRollback(
+  ctx: NpmContext,
+  o: { name: string; version: string; tag: string; candidates: readonly { version: string; source: string }[] },
+): Promise<NpmTagRollbackResult> {
+  const notes: string[] = [];
+  const tags = await npmDistTags(ctx, o.name);
+  const now = tags[o.tag] ?? null;
+  const out = (
+    restored: NpmTagRollbackResult["restored"],
+    at: string | null,
+    detail: string,
+  ): NpmTagRollbackResult => ({
+    name: o.name,
+    version: o.version,
+    tag: o.tag,
+    now: at,
+    restored,
+    notes,
+    detail,
+  });
+  let target: { version: string; source: string } | null = null;
+  for (const c of o.candidates) {
+    if (c.version === o.version) continue;
+    if (await npmPublishedVersion(ctx, o.name, c.version)) {
+      target = c;
+      break;
+    }
+    notes.push(`${c.version} (${c.source}) is not on the registry`);
+  }
+  if (now !== o.version) {
+    if (target && now === target.version)
+      return out(target, now, `${o.tag} already points at ${now} again (${target.source})`);
+    return out(null, now, `${o.tag} points at ${now ?? "nothing"}, not at ${o.version}: left alone`);
+  }
+  if (target) {
+    await npmSetDistTag(ctx, o.name, target.version, o.tag);
+    return out(
+      target,
+      target.version,
+      `${o.tag} moved back from ${o.version} to ${target.version} (${target.source}); ${o.version} stays published`,
+    );
+  }
+  if (o.tag !== "latest") {
+    const r = await runNpm(ctx, ["dist-tag", "rm", o.name, o.tag]);
+    if (r.exitCode !== 0) throw npmError(r, `removing dist-tag ${o.tag} of ${o.name}`);
+    return out(null, null, `${o.tag} removed: there is no earlier version to point it at`);
+  }
+  return out(
+    null,
+    o.version,
+    `latest still points at ${o.version}: there is no earlier version on the registry to point it at`,
+  );
+}
