@@ -22,14 +22,16 @@ export async function cmdServe(ctx: Ctx): Promise<number> {
   const { createApp } = await import("../server/app.js");
   const { serve } = await import("@hono/node-server");
   const project = await openProject(ctx.cwd);
-  // "--no-runner" (commander's negation: the flag is false when given).
   const runnerOn = ctx.args.flags["no-runner"] !== true;
+  // The runner's log goes to stderr even with --json (stdout then holds the one JSON line): a
+  // server's operator must see its errors. Messages are already redacted by the runner.
+  const log = (line: string) => process.stderr.write(`${line}\n`);
   const runner = runnerOn
     ? (await import("../server/runner.js")).startServerRunner(project, {
-        onError: (e) => ctx.out.info(`runner: ${e.release}: ${e.code}: ${e.message}`),
+        onError: (e) => log(`runner: ${e.release}: ${e.code}: ${e.message}`),
         onProgress: (release, p) => {
           if (p.kind === "info" || (p.kind === "step" && p.status !== "start"))
-            ctx.out.info(`runner: ${release} ${p.step} ${p.message}`);
+            log(`runner: ${release} ${p.step} ${project.redact(p.message)}`);
         },
       })
     : null;

@@ -65,7 +65,7 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
   const hub = createReleaseHub(project.store, { pollMs });
 
   app.get("/api/releases", async (c) => c.json({ releases: await hub.summaries() }));
-  installRequestRoutes(app, project, (release) => runner?.wake(release), runner !== null);
+  installRequestRoutes(app, project, (release) => runner?.requested(release), runner !== null);
 
   app.get("/api/releases/:version", async (c) => {
     const { json } = await hub.status(c.req.param("version"));

@@ -74,6 +74,12 @@ export interface ServerRunnerOptions {
   onError?: (e: RunnerError) => void;
   /** Told of each run started and stopped, and of the run's progress. */
   onProgress?: (release: string, p: ProgressEvent) => void;
+  /**
+   * How long a release another process just requested is left to that process (ms, default 3000):
+   * `brtops release` records the request and then runs it; taking it first would leave the person
+   * who typed it with "another runner is advancing it".
+   */
+  requestGraceMs?: number;
 }
 
 interface Track {
@@ -86,6 +92,8 @@ interface Track {
   /** A busy or failed release is looked at again by the poll from this time (ms). */
   retryAt: number;
   failures: number;
+  /** Requested through this server (POST /api/releases): no grace for another process's runner. */
+  own: boolean;
   status: RunnerReleaseStatus;
 }
 
@@ -101,6 +109,7 @@ export class ServerRunner {
   private readonly tracks = new Map<string, Track>();
   private readonly errors: RunnerError[] = [];
   private readonly pollMs: number;
+  private readonly graceMs: number;
   private readonly watching: "store" | "poll";
   private unwatch: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -114,6 +123,7 @@ export class ServerRunner {
   ) {
     this.watching = project.store.watch ? "store" : "poll";
     this.pollMs = options.pollMs ?? (this.watching === "store" ? 5000 : 1000);
+    this.graceMs = options.requestGraceMs ?? 3000;
   }
 
   /** Starts watching the store and looks at every release once. */
@@ -133,6 +143,12 @@ export class ServerRunner {
     if (this.stopping) return;
     if (release) this.consider(release);
     else void this.scan();
+  }
+
+  /** A release this server just requested (POST /api/releases): run it now. */
+  requested(release: string): void {
+    this.track(release).own = true;
+    this.wake(release);
   }
 
   /** Resolves once every run in hand is over (tests and shutdown). */
@@ -222,6 +238,7 @@ export class ServerRunner {
         again: false,
         retryAt: 0,
         failures: 0,
+        own: false,
         status: {
           release,
           state: "idle",
@@ -283,6 +300,15 @@ export class ServerRunner {
         return;
       }
       if (this.stopping) return;
+      // Only the request is there, made by another process moments ago: its own runner is about to start.
+      const last = t.session.events.at(-1)!;
+      // (Bounded by the grace itself: another machine's clock ahead of ours never holds it longer.)
+      const graceEnds = Math.min(Date.parse(last.at), Date.now()) + this.graceMs;
+      if (!t.own && t.session.lastSeq === 1 && Date.now() < graceEnds) {
+        t.retryAt = graceEnds;
+        this.setState(t, "idle", { message: "requested by another process: left to its runner for a moment" });
+        return;
+      }
       this.setState(t, "running", { runs: t.status.runs + 1, error: null, stopped: null });
       this.options.onProgress?.(t.release, { kind: "info", step: s.step, message: "run started", status: "start" });
       const outcome = await runRelease(project, t.session, RUNNER_ACTOR, {

@@ -265,3 +265,47 @@ describe("brtops serve --no-runner records decisions and runs nothing", () => {
     LOADED,
   );
 });
+
+describe("brtops serve beside the CLI on one project folder", () => {
+  let p: { root: string; cleanup: () => void };
+  let server: ServeProcess;
+
+  beforeAll(async () => {
+    p = sampleProject();
+    server = await startServe(p.root);
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    p?.cleanup();
+  });
+
+  it(
+    "`brtops release` keeps its own run; a decision made by another process (the CLI) is carried out by the server, seen through the store",
+    async () => {
+      // The server does not take a request from under the CLI that made it: `release` runs it to the gate itself.
+      const rel = brtops(p.root, AI, ["release", "1.1.0", "--to", "staging", "--json"]);
+      expect(rel.code, rel.stdout + rel.stderr).toBe(3);
+      expect(rel.json.step).toBe("2.10");
+      const byCli = events(p.root, "1.1.0").filter((e) => e.type === "StepStarted");
+      expect(new Set(byCli.map((e) => e.actor.id))).toEqual(new Set([AI]));
+
+      // Approved from the terminal: no request reaches the server, its runner hears of it from the store.
+      const ai = api(server.url, createToken(p.root, AI, new Date().toISOString()));
+      const gate = (await ai.get("/api/releases/1.1.0")).json.gate;
+      const a = brtops(p.root, HUM, ["approve", "--step", "2.10", ...(approval(gate).waive ? ["--waive", "ok"] : [])]);
+      expect(a.code, a.stderr).toBe(0);
+      const next = await waitFor("the server to run 1.1.0 to its next gate", async () => {
+        const s = (await ai.get("/api/releases/1.1.0")).json;
+        return s.gate && s.gate.step !== "2.10" ? s : undefined;
+      });
+      expect(next.state).toBe("awaiting-hum-lead");
+      const later = events(p.root, "1.1.0")
+        .slice(byCli.at(-1)!.seq)
+        .filter((e) => e.type === "StepStarted");
+      expect(later.length).toBeGreaterThan(0);
+      expect(new Set(later.map((e) => e.actor.id))).toEqual(new Set(["brtops"]));
+    },
+    LOADED,
+  );
+});
