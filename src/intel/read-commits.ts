@@ -3,13 +3,28 @@
  * separators between fields, each record parsed and folded into the change collector as it
  * arrives, so memory holds changes, never the raw log. One process for any number of commits.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, openSync, readSync, unlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { BrtopsError } from "../core/errors.js";
-import { collectChanges, type CollectedChanges } from "./collect-changes.js";
+import { collectChanges, type ChangeCollector, type CollectedChanges } from "./collect-changes.js";
 import { parseCommit, sharedString } from "./conventional-commit.js";
 
 const NO_PARENTS: string[] = [];
+
+/**
+ * The parents of a record, as parseCommit reads them: only whether there are several (a merge)
+ * matters, so a single parent is not decoded.
+ */
+function parentsOf(text: string, from: number, to: number): string[] {
+  if (to === from) return NO_PARENTS;
+  const space = text.indexOf(" ", from);
+  if (space < 0 || space >= to) return [text.slice(from, to)];
+  return text.slice(from, to).split(" ");
+}
 
 /** The format both this reader and the benchmark's baseline use: sha, parents, author, date, raw message. */
 export const LOG_FORMAT = "%H%x1f%P%x1f%an%x1f%aI%x1f%B";
@@ -47,6 +62,84 @@ export function logArguments(expr: string): string[] {
   ];
 }
 
+/**
+ * The records of `git log -z --format=LOG_FORMAT` fed to a collector as the bytes arrive, in
+ * chunks cut anywhere (a UTF-8 character split between two chunks included).
+ */
+export function logRecords(collector: ChangeCollector): { write(chunk: Buffer): void; end(): void } {
+  const decoder = new StringDecoder("utf8");
+  // The start of a record the last chunk ended inside.
+  let rest = "";
+  const consume = (text: string, start: number, end: number): void => {
+    // A record may begin with the newline git prints between records.
+    if (text.charCodeAt(start) === 10) start++;
+    // sha US parents US author US date US message; the message may hold anything, so it is last.
+    // The fields are found in the chunk's text itself (a string's indexOf is far cheaper than a
+    // Buffer's, and slices of it cost no copy).
+    const a = text.indexOf("\x1f", start);
+    const b = a < 0 || a >= end ? -1 : text.indexOf("\x1f", a + 1);
+    const c = b < 0 || b >= end ? -1 : text.indexOf("\x1f", b + 1);
+    const d = c < 0 || c >= end ? -1 : text.indexOf("\x1f", c + 1);
+    if (d < 0 || d >= end) return;
+    collector.add(
+      parseCommit({
+        sha: text.slice(start, a),
+        parents: parentsOf(text, a + 1, b),
+        author: sharedString(text.slice(b + 1, c)),
+        date: text.slice(c + 1, d),
+        message: text.slice(d + 1, end),
+      }),
+    );
+  };
+  return {
+    write(chunk) {
+      const text = rest + decoder.write(chunk);
+      let start = 0;
+      for (let nul = text.indexOf("\0"); nul >= 0; nul = text.indexOf("\0", start)) {
+        consume(text, start, nul);
+        start = nul + 1;
+      }
+      rest = text.slice(start);
+    },
+    end() {
+      const text = rest + decoder.end();
+      rest = "";
+      if (text !== "") consume(text, 0, text.length);
+    },
+  };
+}
+
+/** How much of the spooled log is parsed in one go before other work gets a turn. */
+const SPOOL_SLICE = 1 << 20;
+/** How often a spooled log is looked at while git is still writing it (ms). */
+const SPOOL_POLL_MS = 2;
+
+/**
+ * An unlinked temporary file for git to write the log into: git never waits for this process to
+ * read (a pipe holds 64 KiB, and a busy event loop — loading the engine, checking the request —
+ * would stall git on a full pipe); the log is parsed from the file as it grows. Nothing is left
+ * behind: the name is removed at once, the file goes with its last descriptor. Null when no
+ * temporary file can be made (the log is then read from a pipe).
+ */
+function openSpool(): { write: number; read: number } | null {
+  const path = join(tmpdir(), `brtops-log-${process.pid}-${randomBytes(6).toString("hex")}`);
+  let write = -1;
+  try {
+    write = openSync(path, "wx", 0o600);
+    const read = openSync(path, "r");
+    return { write, read };
+  } catch {
+    if (write >= 0) closeSync(write);
+    return null;
+  } finally {
+    try {
+      unlinkSync(path);
+    } catch {
+      /* never created */
+    }
+  }
+}
+
 /** Reads and collects the changes of a range. Example: `(await readCommits(root, {from: "v1.1.000"})).changes.length`. */
 export function readCommits(
   cwd: string,
@@ -56,67 +149,82 @@ export function readCommits(
   const expr = rangeExpression(range);
   const collector = collectChanges();
   return new Promise((resolve, reject) => {
-    const child = spawn("git", logArguments(expr), {
-      cwd,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
-      stdio: ["ignore", "pipe", "pipe"],
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    const decoder = new StringDecoder("utf8");
-    let rest = "";
+    const spool = openSpool();
+    let child: ChildProcess;
+    try {
+      child = spawn("git", logArguments(expr), {
+        cwd,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
+        stdio: ["ignore", spool ? spool.write : "pipe", "pipe"],
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (e) {
+      if (spool) closeSync(spool.read);
+      throw e;
+    } finally {
+      // git has its own copy of the descriptor it writes to.
+      if (spool) closeSync(spool.write);
+    }
+    const records = logRecords(collector);
     let stderr = "";
     let failed: Error | null = null;
-    const consume = (record: string): void => {
-      // sha US parents US author US date US message; the message may hold anything, so it is last.
-      const a = record.indexOf("\x1f");
-      const b = record.indexOf("\x1f", a + 1);
-      const c = record.indexOf("\x1f", b + 1);
-      const d = record.indexOf("\x1f", c + 1);
-      if (a < 0 || b < 0 || c < 0 || d < 0) return;
-      // Only whether there are several parents matters (a merge): one id is not split.
-      const space = record.indexOf(" ", a + 1);
-      const parents =
-        b === a + 1
-          ? NO_PARENTS
-          : space >= 0 && space < b
-            ? record.slice(a + 1, b).split(" ")
-            : [record.slice(a + 1, b)];
-      collector.add(
-        parseCommit({
-          sha: record.charCodeAt(0) === 10 ? record.slice(1, a) : record.slice(0, a),
-          parents,
-          author: sharedString(record.slice(b + 1, c)),
-          date: record.slice(c + 1, d),
-          message: record.slice(d + 1),
-        }),
-      );
-    };
-    child.stdout.on("data", (chunk: Buffer) => {
+    let done = false;
+    const parse = (chunk: Buffer): void => {
       if (failed) return;
       try {
-        const text = rest + decoder.write(chunk);
-        let start = 0;
-        for (let nul = text.indexOf("\0"); nul >= 0; nul = text.indexOf("\0", start)) {
-          consume(text.slice(start, nul));
-          start = nul + 1;
-        }
-        rest = text.slice(start);
+        records.write(chunk);
       } catch (e) {
         failed = e as Error;
         child.kill();
       }
-    });
-    child.stderr.setEncoding("utf8").on("data", (c: string) => {
+    };
+    // The spooled log: parsed as far as it is written, now and every few ms until git is done.
+    let timer: NodeJS.Timeout | null = null;
+    const buffer = spool ? Buffer.allocUnsafe(SPOOL_SLICE) : null;
+    const drain = (all: boolean): void => {
+      timer = null;
+      if (done || !spool || !buffer) return;
+      let more = false;
+      for (let total = 0; ;) {
+        const n = readSync(spool.read, buffer, 0, SPOOL_SLICE, null);
+        if (n === 0) break;
+        parse(buffer.subarray(0, n));
+        total += n;
+        // A long backlog is parsed a few MiB at a time: the rest of the process gets its turns.
+        if (!all && total >= SPOOL_SLICE * 4) {
+          more = true;
+          break;
+        }
+      }
+      if (!all && !done) timer = setTimeout(drain, more ? 0 : SPOOL_POLL_MS, false);
+    };
+    const finish = (): void => {
+      done = true;
+      if (timer) clearTimeout(timer);
+      if (spool) closeSync(spool.read);
+    };
+    if (spool) timer = setTimeout(drain, SPOOL_POLL_MS, false);
+    else child.stdout!.on("data", parse);
+    child.stderr!.setEncoding("utf8").on("data", (c: string) => {
       if (stderr.length < 8192) stderr += c;
     });
-    child.on("error", (e) =>
+    child.on("error", (e) => {
+      if (!done) finish();
       reject(
         new BrtopsError("E_GIT", `git log could not start: ${e.message}`, {
           hint: "Install git and run brtops inside a git repository.",
         }),
-      ),
-    );
+      );
+    });
     child.on("close", (code) => {
+      if (done) return;
+      if (timer) clearTimeout(timer);
+      try {
+        if (code === 0) drain(true);
+      } catch (e) {
+        failed ??= e as Error;
+      }
+      finish();
       if (failed) return reject(failed);
       if (code !== 0) {
         // An empty repository has no commits to list; that is not an error.
@@ -136,7 +244,7 @@ export function readCommits(
         );
       }
       try {
-        consume(rest + decoder.end());
+        records.end();
         resolve({ range: expr, ...collector.result() });
       } catch (e) {
         reject(e);
