@@ -95,7 +95,11 @@ const misc = async () => import("./commands-misc.js");
 const view = async () => import("./commands-view.js");
 
 /** The command line's words for an action's options: option name → the input key it fills. */
-export function cliOptionsOf(a: ActionSpec): { names: string[]; specs: Record<string, OptionSpec>; keys: Record<string, string> } {
+export function cliOptionsOf(a: ActionSpec): {
+  names: string[];
+  specs: Record<string, OptionSpec>;
+  keys: Record<string, string>;
+} {
   const names: string[] = [];
   const specs: Record<string, OptionSpec> = {};
   const keys: Record<string, string> = {};

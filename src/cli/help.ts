@@ -1,27 +1,21 @@
-/** --help texts, rendered from the command table. */
-import { authorize, type Action } from "../core/authority.js";
-import { COMMANDS, GLOBAL_OPTIONS, GROUPS, OPTIONS, optionLabel, type CommandSpec } from "./command-table.js";
+/** --help texts, rendered from the command table (and so, for the actions, from the action table). */
+import { whoMay } from "../actions/who.js";
+import { rolesFor } from "../actions/who.js";
+import {
+  COMMANDS,
+  GLOBAL_OPTIONS,
+  GROUPS,
+  optionLabel,
+  optionSpec,
+  type CommandSpec,
+  type OptionName,
+} from "./command-table.js";
 
-const PROBE = { hum: ["h"], ai: ["a"], members: ["m"] };
+export { whoMay };
 
-/** Who may run an action, as core/authority decides it (asked, not restated). */
-export function whoMay(action: Action | null): string {
-  if (action === null) return "anyone (it records nothing)";
-  const may = (id: string): boolean => {
-    try {
-      authorize(PROBE, id, action);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const roles = [may("h") ? "HUM LEAD" : "", may("a") ? "AI LEAD" : "", may("m") ? "member" : ""].filter(Boolean);
-  return roles.length === 3 ? "anyone named in brtops.config.yaml" : roles.join(" or ");
-}
-
-function optionLines(names: readonly (keyof typeof OPTIONS)[]): string[] {
-  const w = Math.max(...names.map((n) => optionLabel(n).length));
-  return names.map((n) => `  ${optionLabel(n).padEnd(w)}  ${OPTIONS[n].description}`);
+function optionLines(names: readonly OptionName[], spec?: CommandSpec): string[] {
+  const w = Math.max(...names.map((n) => optionLabel(n, spec).length));
+  return names.map((n) => `  ${optionLabel(n, spec).padEnd(w)}  ${optionSpec(n, spec).description}`);
 }
 
 /** `brtops COMMAND --help`. */
@@ -32,7 +26,7 @@ export function commandHelp(spec: CommandSpec): string {
     ...(spec.details ? spec.details.split("\n").map((l) => `  ${l}`) : []),
     `  Who: ${whoMay(spec.action)}.`,
     "",
-    ...(spec.options.length ? ["Options:", ...optionLines(spec.options), ""] : []),
+    ...(spec.options.length ? ["Options:", ...optionLines(spec.options, spec), ""] : []),
     "Global options:",
     ...optionLines(GLOBAL_OPTIONS),
   ].join("\n");
@@ -52,6 +46,28 @@ export function mainHelp(): string {
     ...optionLines(GLOBAL_OPTIONS),
     "",
     "Each command takes only its own options besides these: `brtops COMMAND --help` lists them.",
+    "Shell completion: `brtops completion bash|zsh|fish`.",
     "Exit codes: 0 done, 1 a step failed, 2 bad input, 3 waiting for a HUM LEAD, 4 not authorised, 5 conflict.",
   ].join("\n");
+}
+
+/** One command as `brtops help --json` lists it: its action, who may run it, its options. */
+export function commandJson(c: CommandSpec) {
+  return {
+    name: c.name,
+    group: c.group,
+    summary: c.summary,
+    args: c.args,
+    /** The action of the action table it is generated from (null: a command of the CLI alone). */
+    action: c.actionName ?? null,
+    authority: c.action ?? "read",
+    roles: rolesFor(c.action ?? "read"),
+    who: whoMay(c.action),
+    options: c.options.map((n) => ({ name: n, ...optionSpec(n, c) })),
+  };
+}
+
+/** `brtops help --json`: the text and every command. */
+export function mainHelpJson() {
+  return { help: mainHelp(), commands: COMMANDS.map(commandJson), globalOptions: [...GLOBAL_OPTIONS] };
 }

@@ -18,13 +18,18 @@ async function main(argv: string[]): Promise<number> {
       out.result({ version: "0.1.0" }, "brtops 0.1.0");
       return 0;
     }
-    const { commandHelp, mainHelp } = await import("./help.js");
+    const { commandHelp, commandJson, mainHelpJson } = await import("./help.js");
     const { commandSpec } = await import("./command-table.js");
     const topic = args.command === "help" && args.positionals[0] ? commandSpec(args.positionals[0]) : undefined;
-    const text = topic ? commandHelp(topic) : mainHelp();
-    out.result({ help: text }, text);
+    const obj = topic ? { help: commandHelp(topic), ...commandJson(topic) } : mainHelpJson();
+    out.result(obj, obj.help);
     return 0;
   }
+  // A release's history starts being read before the command's code loads (engine/prefetch-request).
+  if (parsed.kind === "command" && parsed.spec.name === "release" && !args.flags.help && !args.flags["dry-run"])
+    void import("../engine/prefetch-request.js").then((m) =>
+      m.prefetchRequestHistory(ctx.cwd, args.positionals[0] ?? "", process.env),
+    );
   if (parsed.kind === "phrase") return runPhrase(ctx, parsed.phrase);
   if (args.flags.help) {
     const text = (await import("./help.js")).commandHelp(parsed.spec);
@@ -47,6 +52,8 @@ async function runPhrase(ctx: Ctx, phrase: string): Promise<number> {
     ctx.args.flags.release = t.version;
   switch (t.command) {
     case "release":
+      // "GO RELEASE v2.1.0 to Staging": the request and the GO RELEASE grant in one phrase.
+      if (t.autoProceed) return (await import("./commands-go-release.js")).cmdGoRelease(ctx, t, phrase);
       return r.cmdRelease(ctx, t.version ?? t.versionType, t.environment, phrase);
     case "init": {
       // INIT RELEASE: the documentation structure only, for a version named as such.

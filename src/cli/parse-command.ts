@@ -8,14 +8,16 @@ import { Command, CommanderError, Option } from "commander";
 import { BrtopsError } from "../core/errors.js";
 import type { Args } from "./args.js";
 import {
+  COMMANDS,
   GLOBAL_OPTIONS,
-  OPTIONS,
   commandSpec,
   optionLabel,
+  optionSpec,
   optionsOf,
   similarCommands,
   type CommandSpec,
   type OptionName,
+  type OptionSpec,
 } from "./command-table.js";
 
 /** Options a phrase may carry: the global ones and those of the commands phrases stand for. */
@@ -28,6 +30,14 @@ export const PHRASE_OPTIONS: readonly OptionName[] = [
   "step",
   "reason",
 ];
+
+/** A phrase's options are those of the commands it stands for (release, approve …): their definitions. */
+const PHRASE_SPECS: { optionSpecs: Record<string, OptionSpec> } = {
+  optionSpecs: Object.assign({}, ...[...COMMANDS].reverse().map((c) => c.optionSpecs ?? {})) as Record<
+    string,
+    OptionSpec
+  >,
+};
 
 export type Parsed =
   | { kind: "command"; spec: CommandSpec; args: Args }
@@ -50,9 +60,14 @@ function commandIndex(argv: readonly string[]): number {
   return -1;
 }
 
-function usageError(message: string, options: readonly OptionName[], name: string): BrtopsError {
+function usageError(
+  message: string,
+  options: readonly OptionName[],
+  name: string,
+  specs?: Pick<CommandSpec, "optionSpecs">,
+): BrtopsError {
   return new BrtopsError("E_USAGE", message, {
-    hint: `${name === "phrase" ? "A phrase takes" : `\`brtops ${name}\` takes`} ${options.map((o) => optionLabel(o).replace(/^-\w, /, "")).join(", ")}. Run \`brtops ${name === "brtops" || name === "phrase" ? "" : `${name} `}--help\`.`,
+    hint: `${name === "phrase" ? "A phrase takes" : `\`brtops ${name}\` takes`} ${options.map((o) => optionLabel(o, specs).replace(/^-\w, /, "")).join(", ")}. Run \`brtops ${name === "brtops" || name === "phrase" ? "" : `${name} `}--help\`.`,
     details: { command: name, options: options.map((o) => `--${o}`) },
   });
 }
@@ -62,6 +77,7 @@ function parseOptions(
   name: string,
   argv: readonly string[],
   allowed: readonly OptionName[],
+  specs?: Pick<CommandSpec, "optionSpecs">,
 ): { positionals: string[]; flags: Args["flags"] } {
   const cmd = new Command(name)
     .exitOverride()
@@ -71,8 +87,8 @@ function parseOptions(
     .configureOutput({ writeOut: () => undefined, writeErr: () => undefined, outputError: () => undefined });
   const attribute = new Map<string, OptionName>();
   for (const n of allowed) {
-    const spec = OPTIONS[n];
-    const flags = `${"short" in spec ? `-${spec.short}, ` : ""}--${n}${spec.type === "boolean" ? "" : ` <${"value" in spec ? spec.value : "value"}>`}`;
+    const spec = optionSpec(n, specs);
+    const flags = `${spec.short ? `-${spec.short}, ` : ""}--${n}${spec.type === "boolean" ? "" : ` <${spec.value ?? "value"}>`}`;
     const o = new Option(flags, spec.description);
     if (spec.type === "strings") o.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
     cmd.addOption(o);
@@ -87,7 +103,7 @@ function parseOptions(
       e.code === "commander.unknownOption"
         ? `\`brtops ${name}\` takes no option ${text.replace(/^unknown option\s*/, "")}`
         : `\`brtops ${name}\`: ${text}`;
-    throw usageError(`${what}.`, allowed, name);
+    throw usageError(`${what}.`, allowed, name, specs);
   }
   const flags: Record<string, unknown> = {};
   for (const [attr, value] of Object.entries(cmd.opts())) {
@@ -114,7 +130,7 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   const spec = commandSpec(word);
   if (spec) {
     const allowed = optionsOf(spec);
-    const { positionals, flags } = parseOptions(spec.name, rest, allowed);
+    const { positionals, flags } = parseOptions(spec.name, rest, allowed, spec);
     if (!flags.help && positionals.length > spec.maxArgs) {
       throw new BrtopsError(
         "E_USAGE",
@@ -124,7 +140,7 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
     }
     return { kind: "command", spec, args: { command: spec.name, positionals, flags } };
   }
-  const { positionals, flags } = parseOptions("phrase", rest, PHRASE_OPTIONS);
+  const { positionals, flags } = parseOptions("phrase", rest, PHRASE_OPTIONS, PHRASE_SPECS);
   // One word that is no command: a typo rather than a phrase (phrases have several words).
   if (positionals.length === 0 && !/\s/.test(word)) {
     const near = similarCommands(word);
@@ -152,11 +168,12 @@ export function checkPhraseOptions(command: string, flags: Args["flags"]): void 
   const spec = commandSpec(command);
   if (!spec) return;
   const allowed = optionsOf(spec);
-  const extra = Object.keys(flags).filter((k) => !allowed.includes(k as OptionName));
+  const extra = Object.keys(flags).filter((k) => !allowed.includes(k));
   if (extra.length)
     throw usageError(
       `The phrase means \`brtops ${spec.name}\`, which takes no option ${extra.map((x) => `--${x}`).join(", ")}.`,
       allowed,
       spec.name,
+      spec,
     );
 }

@@ -2,16 +2,16 @@
 import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { BrtopsError, httpStatusFor, isBrtopsError } from "../core/errors.js";
-import * as d from "../engine/decisions.js";
 import { selectRelease, type Project } from "../engine/project.js";
-import { AnswerBody, ApproveBody, FeedbackBody, RejectBody } from "./bodies.js";
 import { installAuth, type AuthOptions } from "./auth.js";
 import { installDashboard } from "./dashboard/routes.js";
+import { installDashboardApi } from "./dashboard/api-routes.js";
 import { createReleaseHub } from "./release-hub.js";
 import { errorBody, type AppEnv } from "./http.js";
-import { decisionRoutes, installManage } from "./routes-manage.js";
+import { installManage } from "./routes-manage.js";
+import { installActionRoutes, withActions } from "./routes-actions.js";
 import { installViews } from "./routes-views.js";
-import { installPasskeys, signerOfBody } from "./routes-passkeys.js";
+import { installPasskeys } from "./routes-passkeys.js";
 import { bodyLimitFor, isBodyTooLarge, limitRequests } from "./limits.js";
 import { securityHeaders } from "./security-headers.js";
 import { installRequestRoutes } from "./routes-request.js";
@@ -68,29 +68,19 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
   installRequestRoutes(app, project, (release) => runner?.requested(release), runner !== null);
 
   app.get("/api/releases/:version", async (c) => {
-    const { json } = await hub.status(c.req.param("version"));
-    return c.body(json, 200, { "Content-Type": "application/json" });
+    // The status, with the actions the caller may take on it now (the dashboard renders its controls from them).
+    const version = c.req.param("version");
+    const { json } = await hub.status(version);
+    const body = withActions(json, project, c.get("actorId"), await hub.session(version));
+    return c.body(body, 200, { "Content-Type": "application/json" });
   });
 
-  const decision = decisionRoutes(app, session);
-
-  // A gate decision may carry the decider's passkey assertion over it (routes-passkeys).
-  decision("approve", ApproveBody, (s, base, b) =>
-    d.approve(project, s, { ...base, ...(b.waive ? { waive: b.waive } : {}), ...signerOfBody(b) }),
-  );
-  decision("reject", RejectBody, (s, base, b) =>
-    d.reject(project, s, {
-      ...base,
-      reason: b.reason,
-      ...(b.returnTo !== undefined ? { returnTo: b.returnTo } : {}),
-      ...signerOfBody(b),
-    }),
-  );
+  // The decisions (approve, reject, feedback, answer, go, guide, pause …): generated from the action table.
+  installActionRoutes(app, project, session);
   installPasskeys(app, project, session);
-  decision("feedback", FeedbackBody, (s, base, b) => d.giveFeedback(project, s, { ...base, text: b.text }));
-  decision("answer", AnswerBody, (s, base, b) => d.answerQuestion(project, s, { ...base, id: b.id, text: b.text }));
 
   installViews(app, project, (c) => hub.session(c.req.param("version") ?? ""));
+  installDashboardApi(app, project, hub);
   installManage(app, project, session);
 
   app.get("/api/releases/:version/events", async (c) => {

@@ -49,11 +49,20 @@ describe("brtops mcp (stdio)", () => {
     ).toEqual([]);
   });
 
-  it("an unknown environment comes back as a tool error with its code, and nothing is recorded", async () => {
+  it("environment is an enum of the configured environments and aliases: mars is refused by the schema, nothing recorded", async () => {
+    const tool = (await client.listTools()).tools.find((t) => t.name === "request_release")!;
+    expect((tool.inputSchema.properties as any).environment.enum).toEqual(["local", "dev", "staging"]);
     const r = await call("request_release", { version: "2.1.0", environment: "mars" });
     expect(r.isError).toBe(true);
-    expect(JSON.parse(r.content[0]!.text).error.code).toBe("E_ENVIRONMENT_UNKNOWN");
-    expect(r.structuredContent.error.hint).toBeTruthy();
+    expect(r.content[0]!.text).toMatch(/environment/);
+    expect(r.structuredContent).toBeUndefined();
+    // A refusal of the engine is a tool error carrying its code and hint (text only: the output schema describes results).
+    const bad = await call("request_release", { version: "banana", environment: "local" });
+    expect(bad.isError).toBe(true);
+    expect(JSON.parse(bad.content[0]!.text).error).toMatchObject({
+      code: "E_VERSION_INVALID",
+      hint: expect.any(String),
+    });
     expect(brtops(root, AI, ["list", "--json"]).json.releases).toEqual([]);
   });
 
@@ -73,7 +82,7 @@ describe("brtops mcp (stdio)", () => {
   });
 
   it("ask_hum_lead records a question the HUM LEAD sees in status", async () => {
-    const r = await call("ask_hum_lead", { question: "Can we deploy on Friday?" });
+    const r = await call("ask_hum_lead", { text: "Can we deploy on Friday?" });
     expect(r.isError).toBeFalsy();
     const st = brtops(root, AI, ["status", "--json"]).json;
     expect(st.openQuestions).toContainEqual(expect.objectContaining({ text: "Can we deploy on Friday?", by: AI }));
@@ -99,7 +108,7 @@ describe("brtops mcp (stdio)", () => {
     expect(v.structuredContent.results.operations.result).toBeDefined();
     const f = await call("respond_to_feedback", { id: "F99", text: "done" });
     expect(f.isError).toBe(true);
-    expect(f.structuredContent.error.code).toMatch(/^E_/);
+    expect(JSON.parse(f.content[0]!.text).error.code).toMatch(/^E_/);
   });
 
   it("defrag over MCP writes a checkpoint and the chain verifies", async () => {
@@ -118,7 +127,7 @@ describe("brtops mcp (stdio)", () => {
       new StdioClientTransport({ command: process.execPath, args: [CLI, "mcp"], cwd: root, env, stderr: "ignore" }),
     );
     try {
-      const r = (await other.callTool({ name: "ask_hum_lead", arguments: { question: "Who is asking?" } })) as ToolOut;
+      const r = (await other.callTool({ name: "ask_hum_lead", arguments: { text: "Who is asking?" } })) as ToolOut;
       expect(r.isError).toBeFalsy();
       expect(brtops(root, AI, ["status", "--json"]).json.openQuestions).toContainEqual(
         expect.objectContaining({ text: "Who is asking?", by: AI }),

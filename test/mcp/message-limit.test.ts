@@ -40,7 +40,7 @@ describe("brtops mcp: message size", () => {
     transport.onclose = () => (closed = true);
     await client.connect(transport);
     try {
-      const huge = client.callTool({ name: "ask_hum_lead", arguments: { question: "x".repeat(10 * MiB) } });
+      const huge = client.callTool({ name: "ask_hum_lead", arguments: { text: "x".repeat(10 * MiB) } });
       await expect(huge).rejects.toMatchObject({ code: -32600 });
       const names = (await client.listTools()).tools.map((t) => t.name);
       expect(names).toContain("status");
