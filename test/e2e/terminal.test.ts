@@ -4,12 +4,17 @@
  * under its step id, commands shown with their values; NO_COLOR, --json and a pipe get no colour.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AI, HUM, brtops, sampleProject } from "../support/cli.js";
-import { brtopsPty } from "../support/pty.js";
+import { spawnSync } from "node:child_process";
+import { AI, CLI, HUM, brtops, sampleProject } from "../support/cli.js";
+import { brtopsPty, terminalEnv } from "../support/pty.js";
 
 /** A colour or style (SGR) escape sequence. */
 const SGR = /\u001b\[[0-9;]*m/;
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
+
+/** brtops with stdout and stderr piped, in a person's environment (no FORCE_COLOR or NO_COLOR from the caller). */
+const pipedBrtops = (cwd: string, as: string, args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [CLI, ...args, "--as", as], { cwd, encoding: "utf8", env: terminalEnv(env) });
 
 describe("brtops at a terminal", () => {
   let root: string;
@@ -62,18 +67,19 @@ describe("brtops at a terminal", () => {
     expect(json.output()).not.toContain("\u001b");
     expect(JSON.parse(json.output().trim()).state).toBe("awaiting-hum-lead");
 
-    const piped = brtops(root, HUM, ["status"]);
-    expect(piped.code).toBe(0);
+    const piped = pipedBrtops(root, HUM, ["status"]);
+    expect(piped.status).toBe(0);
     expect(piped.stdout + piped.stderr).not.toContain("\u001b");
-    // FORCE_COLOR paints even a pipe.
-    expect(brtops(root, AI, ["status"], { FORCE_COLOR: "1", NO_COLOR: "" }).stdout).toMatch(SGR);
+    // FORCE_COLOR paints even a pipe; FORCE_COLOR=0 does not.
+    expect(pipedBrtops(root, AI, ["status"], { FORCE_COLOR: "1" }).stdout).toMatch(SGR);
+    expect(pipedBrtops(root, AI, ["status"], { FORCE_COLOR: "0" }).stdout).not.toContain("\u001b");
   }, 120_000);
 
   it("piped, a run prints plain progress lines: no spinner, no redraw, no colour", () => {
     const { root: r2, cleanup: c2 } = sampleProject();
     try {
-      const run = brtops(r2, AI, ["RELEASE v1.1.0 to local"], { CI: "false" });
-      expect(run.code).toBe(3);
+      const run = pipedBrtops(r2, AI, ["RELEASE v1.1.0 to local"]);
+      expect(run.status).toBe(3);
       expect(run.stderr).toMatch(/✔ 1\.1 /);
       expect(run.stderr).not.toMatch(SPINNER);
       expect(run.stderr + run.stdout).not.toContain("\u001b");
