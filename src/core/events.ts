@@ -154,8 +154,7 @@ export interface EventData {
   ReleaseRequested: {
     version: string;
     environment: string;
-    /** A bump, or a pre-release of the next patch (hotfix) or minor (rc, beta). */
-    versionType?: "major" | "minor" | "patch" | "hotfix" | "rc" | "beta";
+    versionType?: "major" | "minor" | "patch";
     trigger?: string;
     /** The version that ran on this environment before this release ({previous}, the rollback target). */
     previous?: string | null;

@@ -27,6 +27,7 @@ import { githubError, repositoryAccess, statusOf } from "../adapters/github/gith
 import { npmErrorCode, resolveNpmToken, runNpm } from "../adapters/npm/npm-cli.js";
 import { readVersionIn, versionFileSpecs } from "../package/version-files.js";
 import { openGitHub } from "./github-session.js";
+import { ociChecks } from "./oci-preflight.js";
 
 export interface ReadinessCheck {
   name: string;
@@ -230,8 +231,11 @@ async function githubChecks(
       within(ms, "GET /user", gh.client.octokit.request("GET /user", { request })),
       within(ms, `GET /repos/${gh.repo.owner}/${gh.repo.repo}`, repositoryAccess(gh.client)),
     ]);
+    // A classic token lists its scopes; a fine-grained or app token has none (its rights show in the repository's permissions).
+    let classic = false;
     if (user.status === "fulfilled") {
       const scopes = user.value.headers["x-oauth-scopes"];
+      classic = typeof scopes === "string";
       const list =
         typeof scopes === "string"
           ? scopes
@@ -248,7 +252,7 @@ async function githubChecks(
         findings.push({
           severity: "critical",
           code: "E_GITHUB_SCOPES",
-          message: `The GitHub token of ${user.value.data.login} has the scopes ${list.join(", ") || "(none)"}; creating a release on ${where} needs repo (or public_repo).`,
+          message: `The GitHub token of ${user.value.data.login} has the scopes ${list.join(", ") || "(none)"}; creating a release on ${where} needs repo (or public_repo). To do: give the token the repo scope (public_repo for a public repository), or use a fine-grained token with Contents: read and write on the repository.`,
           source: "GITHUB_TOKEN",
         });
       }
@@ -270,7 +274,7 @@ async function githubChecks(
         findings.push({
           severity: "critical",
           code: "E_GITHUB_FORBIDDEN",
-          message: `The token may not push to ${access.value.fullName}.`,
+          message: `The GitHub token may not push to ${access.value.fullName}: brtops pushes the tag and creates the release there. To do: ${!classic ? "give the fine-grained token Contents: read and write on" : "give the token's user write access to"} ${access.value.fullName}.`,
           source: "6.8",
         });
     } else if (user.status === "fulfilled" || statusOf(user.reason) === 403) {
@@ -438,13 +442,16 @@ export async function preflight(i: PreflightInput): Promise<PreflightResult> {
   const f1: Finding[] = [];
   const f2: Finding[] = [];
   const f3: Finding[] = [];
-  const [gh, npm, hosts] = await Promise.all([
+  const f4: Finding[] = [];
+  const oci = t.env?.oci;
+  const [gh, npm, hosts, image] = await Promise.all([
     t.github ? githubChecks(i, t.github, ms, f1) : Promise.resolve([]),
     t.npm ? npmChecks(i, t.npm, ms, f2) : Promise.resolve([]),
     hostChecks(i, t.env, ms, f3),
+    oci ? ociChecks(i, oci, ms, f4) : Promise.resolve([]),
   ]);
-  findings.push(...f1, ...f2, ...f3);
-  const checks = [...local, ...gh, ...npm, ...hosts];
+  findings.push(...f1, ...f2, ...f3, ...f4);
+  const checks = [...local, ...gh, ...npm, ...hosts, ...image];
   const critical = findings.filter((f) => f.severity === "critical").length;
   const summary = critical
     ? `preflight: ${critical} blocking problem(s) in ${checks.length} checks`

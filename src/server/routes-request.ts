@@ -28,10 +28,7 @@ export const RequestBody = z.strictObject({
 });
 
 /** What the request names: from the phrase (only a RELEASE phrase), else from version and environment. */
-function requested(
-  project: Project,
-  body: z.infer<typeof RequestBody>,
-): { version: string; environment: string; autoProceed?: true } {
+function requested(project: Project, body: z.infer<typeof RequestBody>): { version: string; environment: string } {
   const { phrase, version, environment } = body;
   if (phrase !== undefined) {
     if (version !== undefined || environment !== undefined)
@@ -53,8 +50,7 @@ function requested(
       throw new BrtopsError("E_USAGE", `The phrase names no ${v ? "environment" : "version"}.`, {
         hint: 'Write it as "RELEASE v1.1.0 to Staging".',
       });
-    // "GO RELEASE v1.1.0 to Staging": the request and the GO RELEASE grant (engine/go-release).
-    return { version: v, environment: t.environment, ...(t.autoProceed ? { autoProceed: t.autoProceed } : {}) };
+    return { version: v, environment: t.environment };
   }
   if (version === undefined || environment === undefined)
     throw new BrtopsError(
@@ -80,16 +76,14 @@ export function installRequestRoutes(
 ): void {
   app.post("/api/releases", async (c) => {
     const body = await readBody(c, RequestBody);
-    const { autoProceed, ...what } = requested(project, body);
+    const what = requested(project, body);
     const req: ReleaseRequest = {
       ...what,
       actorId: c.get("actorId"),
       ...(body.phrase !== undefined ? { trigger: body.phrase } : {}),
       ...(body.overridePromotion !== undefined ? { overridePromotion: body.overridePromotion } : {}),
     };
-    const session = autoProceed
-      ? (await (await import("../engine/go-release.js")).goRelease(project, req)).session
-      : await requestRelease(project, req);
+    const session = await requestRelease(project, req);
     started(session.release);
     const s = session.state;
     const then = runs ? null : `brtops run --release ${session.release}`;

@@ -87,10 +87,11 @@ const user = { login: "brtops-bot", id: 1, node_id: "MDQ6VXNlcjE=", type: "User"
 
 /**
  * `scopes`: what `GET /user` reports in `x-oauth-scopes` for a classic token (default "repo,
- * workflow"); null sends no such header, as for fine-grained and app tokens.
+ * workflow"); null sends no such header, as for fine-grained and app tokens. `push`: the
+ * repository's `permissions.push` for the token (default true).
  */
 export async function startFakeGitHub(
-  o: { token: string; digest?: boolean; scopes?: string | null } = { token: "test-token" },
+  o: { token: string; digest?: boolean; scopes?: string | null; push?: boolean } = { token: "test-token" },
 ): Promise<FakeGitHub> {
   const releases: FakeRelease[] = [];
   const requests: FakeGitHub["requests"] = [];
@@ -309,7 +310,7 @@ export async function startFakeGitHub(
         private: false,
         html_url: `${base}/${owner}/${name}`,
         default_branch: "main",
-        permissions: { admin: false, maintain: false, push: true, triage: true, pull: true },
+        permissions: { admin: false, maintain: false, push: o.push ?? true, triage: true, pull: true },
       });
     }
     const m = /^\/repos\/([^/]+)\/([^/]+)\/(.*)$/.exec(path);

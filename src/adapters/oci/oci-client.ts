@@ -120,6 +120,30 @@ export function createRegistryClient(ref: ImageRef, o: RegistryClientOptions) {
   const repoPath = `/v2/${ref.repository}`;
   return {
     ref,
+    /**
+     * Preflight: the registry answers `/v2/`, the credentials get a token for the repository, and
+     * may push to it — an upload is started and cancelled, so nothing is written (as
+     * go-containerregistry's CheckPushPermission does). Throws E_OCI_UNREACHABLE, E_OCI_AUTH, ….
+     */
+    async checkPush(): Promise<{ authenticated: boolean }> {
+      const ping = await request("GET", "/v2/");
+      await ping.body?.cancel();
+      if (ping.status !== 200) throw await failure(ping, "GET /v2/");
+      const start = await request("POST", `${repoPath}/blobs/uploads/`, { "content-length": "0" });
+      if (start.status !== 202) throw await failure(start, "starting an upload (the push permission check)");
+      await start.body?.cancel();
+      const location = start.headers.get("location");
+      // Cancelled as a courtesy: a registry expires an unfinished upload session by itself.
+      if (location) {
+        try {
+          const cancel = await request("DELETE", new URL(location, ref.apiBase).toString());
+          await cancel.body?.cancel();
+        } catch {
+          /* left to expire */
+        }
+      }
+      return { authenticated: authorization !== null };
+    },
     /** True when the registry has the blob. */
     async blobExists(digest: string): Promise<boolean> {
       const r = await request("HEAD", `${repoPath}/blobs/${digest}`);
