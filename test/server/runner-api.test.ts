@@ -1,0 +1,115 @@
+/**
+ * The server's runner in-process (createApp with a ServerRunner, as `brtops serve` builds it):
+ * a browser session requests a release (CSRF as on every POST), its runner takes it to the gate,
+ * an approval from the same session wakes it at once; a log that cannot be read is an error kept
+ * in the runner's status (GET /api/runner), never swallowed, and nothing is run on it.
+ */
+import { appendFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openProject, type Project } from "../../src/engine/project.js";
+import { createApp } from "../../src/server/app.js";
+import { startServerRunner, type ServerRunner } from "../../src/server/runner.js";
+import { addUser } from "../../src/server/users.js";
+import { HUM, HUM2, sampleProject } from "../support/cli.js";
+import { waitFor } from "../support/serve-process.js";
+
+const PW = "a long enough password";
+
+describe("the server's runner behind the API (in-process)", () => {
+  let p: { root: string; cleanup: () => void };
+  let project: Project;
+  let runner: ServerRunner;
+  let app: ReturnType<typeof createApp>;
+  /** Browser sessions: HUM2 requests the release, HUM approves it (a requester is never the only approver). */
+  const sessions: Record<string, { cookie: string; csrf: string }> = {};
+
+  beforeAll(async () => {
+    p = sampleProject();
+    project = await openProject(p.root);
+    runner = startServerRunner(project, { pollMs: 200, onError: () => undefined });
+    app = createApp(project, { pollMs: 100, runner });
+    for (const id of [HUM, HUM2]) {
+      await addUser(p.root, id, PW, project.now());
+      const login = await app.request("/api/login", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ id, password: PW }),
+      });
+      sessions[id] = {
+        cookie: login.headers.get("set-cookie")!.split(";")[0]!,
+        csrf: ((await login.json()) as { csrfToken: string }).csrfToken,
+      };
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await runner?.close();
+    await project?.close();
+    p?.cleanup();
+  });
+
+  const post = (as: string, path: string, body: unknown, withCsrf = true) =>
+    app.request(path, {
+      method: "POST",
+      headers: {
+        cookie: sessions[as]!.cookie,
+        "content-type": "application/json",
+        ...(withCsrf ? { "x-csrf-token": sessions[as]!.csrf } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+  const get = async (path: string): Promise<any> =>
+    (await app.request(path, { headers: { cookie: sessions[HUM]!.cookie } })).json();
+
+  it("a browser session's request needs the CSRF token; with it the runner takes the release to its gate, and an approval on", async () => {
+    const refused = await post(HUM2, "/api/releases", { version: "1.1.0", environment: "staging" }, false);
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error.code).toBe("E_CSRF");
+    expect(await project.store.list()).toEqual([]);
+
+    const r = await post(HUM2, "/api/releases", { version: "1.1.0", environment: "staging" });
+    expect(r.status).toBe(201);
+    const gate = await waitFor("the 2.10 gate", async () => {
+      const s = await get("/api/releases/1.1.0");
+      return s.gate?.step === "2.10" ? s.gate : undefined;
+    });
+    const critical = gate.findings.some((f: any) => f.severity === "critical");
+    const a = await post(HUM, "/api/releases/1.1.0/approve", {
+      step: "2.10",
+      ...(critical ? { waive: "accepted in this test" } : {}),
+    });
+    expect(a.status).toBe(200);
+    const next = await waitFor(
+      "the next gate",
+      async () => {
+        const s = await get("/api/releases/1.1.0");
+        return s.gate && s.gate.step !== "2.10" ? s : undefined;
+      },
+      180_000,
+      () => JSON.stringify(runner.status()),
+    );
+    expect(next.state).toBe("awaiting-hum-lead");
+    await runner.settled();
+    const st = runner.releaseStatus("1.1.0");
+    expect(st).toMatchObject({ state: "idle", stopped: "awaiting", error: null });
+    expect(st!.runs).toBeGreaterThanOrEqual(2);
+  }, 300_000);
+
+  it("a log that cannot be read is a runner error shown in GET /api/runner; nothing is appended to it", async () => {
+    const log = join(p.root, ".brtops/releases/1.1.0/events.jsonl");
+    appendFileSync(log, "{not an event\n");
+    const before = (await project.store.read("1.1.0")).events.length;
+    runner.wake("1.1.0");
+    const status = await waitFor("the runner to record the error", async () => {
+      const s = await get("/api/runner");
+      return s.errors.length > 0 ? s : undefined;
+    });
+    expect(status.errors.at(-1)).toMatchObject({ release: "1.1.0", code: "E_LOG_CORRUPT" });
+    expect(status.releases.find((x: any) => x.release === "1.1.0")).toMatchObject({
+      state: "error",
+      error: { code: "E_LOG_CORRUPT" },
+    });
+    expect((await project.store.read("1.1.0")).events.length).toBe(before);
+  });
+});
