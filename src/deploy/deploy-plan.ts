@@ -6,6 +6,7 @@
 import { stepActionKind, type DeployStep, type StepAction } from "../config/schema-environment.js";
 import type { DagNode } from "./plan-dag.js";
 import type { DeployTarget } from "./deploy-target.js";
+import { shownText } from "./substitute.js";
 
 export const NPM_PUBLISH = "npm-publish";
 export const NPM_VERIFY = "npm-verify";
@@ -15,7 +16,7 @@ export const OCI_TAGS = "oci-tags";
 export interface PlannedStep {
   name: string;
   kind: "run" | "http" | "wait" | "confirm" | "npm" | "oci";
-  /** What it does, with placeholders as written ("./deploy.sh {version}"). */
+  /** What it does, with the values it runs with ("./deploy.sh 2.1.0" for `./deploy.sh {version}`). */
   does: string;
   needs: string[];
   timeoutSec: number | null;
@@ -45,12 +46,12 @@ export function plannedSteps(t: DeployTarget): PlannedStep[] {
   const steps: PlannedStep[] = t.env.deploy.map((s) => ({
     name: s.name,
     kind: stepActionKind(s),
-    does: describeAction(s),
+    does: shownText(describeAction(s), t.vars),
     needs: [...(s.needs ?? [])],
     timeoutSec: s.timeout ?? null,
     idempotent: s.idempotent === true,
-    check: s.check ? s.check.join(" ") : null,
-    undo: s.undo ? describeAction(s.undo) : null,
+    check: s.check ? shownText(s.check.join(" "), t.vars) : null,
+    undo: s.undo ? shownText(describeAction(s.undo), t.vars) : null,
     config: s,
   }));
   const leaves = steps.filter((s) => !steps.some((o) => o.needs.includes(s.name))).map((s) => s.name);
@@ -71,7 +72,7 @@ export function plannedSteps(t: DeployTarget): PlannedStep[] {
     steps.push({
       name: NPM_VERIFY,
       kind: "npm",
-      does: `npm view <package>@{version} version`,
+      does: `npm view <the package's name>@${t.vars.version} version`,
       needs: [NPM_PUBLISH],
       timeoutSec: null,
       idempotent: true,

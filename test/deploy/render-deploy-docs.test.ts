@@ -99,7 +99,8 @@ describe("deployment documents, rendered from the log", () => {
     const doc = renderOrchestrationPlanDoc(docCtx());
     expect(doc).toContain("# Deployment Orchestration Plan — v1.1.0");
     expect(doc).toMatch(/\| 1 \| migrate \| run \|/);
-    expect(doc).toMatch(/\| 3 \| app \| run \| `\S+ \S+deploy\.mjs \S+ \{version\}` \| migrate, assets \|/);
+    // The command as it runs: {version} shown with its value.
+    expect(doc).toMatch(/\| 3 \| app \| run \| `\S+ \S+deploy\.mjs \S+ 1\.1\.0` \| migrate, assets \|/);
     expect(doc).toContain("1. migrate, assets\n2. app");
     expect(doc).toContain("migrate → app");
     expect(doc).toMatch(
