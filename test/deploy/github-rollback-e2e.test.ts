@@ -7,11 +7,11 @@
  *
  * The fake GitHub server runs in this process: every CLI call is asynchronous so it can answer.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AI, HUM, brtopsAsync, sampleProject, type CliResult } from "../support/cli.js";
+import { AI, CLI, HUM, brtopsAsync, sampleProject, type CliResult } from "../support/cli.js";
 import { startFakeGitHub, type FakeGitHub } from "../support/fake-github.js";
 
 const VERSION = "1.1.0";
@@ -128,5 +128,49 @@ describe("rolling back a GitHub release", () => {
       `the GitHub release of ${TAG} on ${REPO} was kept and marked a prerelease (github.rollback: keep); the tag ${TAG} stays`,
     );
     expect(doc).toContain(`keep the GitHub release of ${TAG}, marked as prerelease`);
+  }, 300_000);
+
+  it("a rollback killed after GitHub deleted the release but before brtops recorded it: brtops run adopts what is gone and finishes", async () => {
+    const fx = await fixture();
+    await certified(fx);
+    // The runner carrying out the HUM LEAD's rollback dies the moment GitHub has acted.
+    const child = spawn(process.execPath, [CLI, "rollback", "--env", "gh", "--as", HUM], {
+      cwd: fx.root,
+      env: { ...process.env, BRTOPS_ACTOR: "", ...fx.env },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<NodeJS.Signals | null>((res) => child.on("exit", (_c, sig) => res(sig)));
+    cleanups.push(async () => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+      await exited;
+    });
+    await fx.fake.intercept({
+      method: "DELETE",
+      path: /^\/repos\/acme\/sample\/releases\/\d+$/,
+      at: "after",
+      run: async () => {
+        process.kill(-child.pid!, "SIGKILL");
+        await exited;
+      },
+    });
+    expect(await exited).toBe("SIGKILL");
+    expect(fx.fake.releases).toHaveLength(0);
+    expect((await status(fx)).state).not.toBe("rolled-back");
+    expect(tags(fx.originGit("tag", "-l", TAG))).toEqual([TAG]);
+
+    await cli(fx, AI, ["run"], 0);
+    const s = await status(fx);
+    expect(s.state).toBe("rolled-back");
+    expect(fx.git("tag", "-l", TAG)).toBe("");
+    expect(fx.originGit("tag", "-l", TAG)).toBe("");
+    const doc = readFileSync(join(fx.root, RELEASE_DIR, "rollback-procedures.md"), "utf8");
+    expect(doc).toContain(`the GitHub release of ${TAG} on ${REPO} was already gone`);
+    expect(doc).toContain(`the tag ${TAG} was deleted on origin`);
+    await cli(fx, AI, ["audit", "verify"], 0);
   }, 300_000);
 });
