@@ -178,6 +178,17 @@ const HAND_COMMANDS: readonly CommandSpec[] = [
     run: async (ctx) => (await import("./commands-init.js")).cmdInit(ctx),
   },
   {
+    name: "demo",
+    group: "Start",
+    args: "",
+    maxArgs: 0,
+    summary:
+      "A whole release on a generated sample project with a scripted HUM LEAD (labelled as such), ending CERTIFIED.",
+    options: [],
+    action: null,
+    run: async (ctx) => (await import("../demo/demo-command.js")).cmdDemo(ctx),
+  },
+  {
     name: "parse",
     group: "Start",
     args: '"PHRASE"',
