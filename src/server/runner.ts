@@ -116,6 +116,7 @@ export class ServerRunner {
   private scanning: Promise<void> | null = null;
   private scanAgain = false;
   private stopping = false;
+  private readonly listeners = new Set<(release: string, p: ProgressEvent) => void>();
 
   constructor(
     private readonly project: Project,
@@ -143,6 +144,27 @@ export class ServerRunner {
     if (this.stopping) return;
     if (release) this.consider(release);
     else void this.scan();
+  }
+
+  /**
+   * Hears every progress event of the runs (steps started and finished, effects, a step's output
+   * lines, health probes — messages redacted), e.g. to stream a deployment's output to a page.
+   * Returns the unsubscribe function.
+   */
+  onProgress(listener: (release: string, p: ProgressEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private tell(release: string, p: ProgressEvent): void {
+    this.options.onProgress?.(release, p);
+    for (const l of this.listeners) {
+      try {
+        l(release, p);
+      } catch (e) {
+        this.recordError(release, e);
+      }
+    }
   }
 
   /** A release this server just requested (POST /api/releases): run it now. */
@@ -310,11 +332,12 @@ export class ServerRunner {
         return;
       }
       this.setState(t, "running", { runs: t.status.runs + 1, error: null, stopped: null });
-      this.options.onProgress?.(t.release, { kind: "info", step: s.step, message: "run started", status: "start" });
+      this.tell(t.release, { kind: "info", step: s.step, message: "run started", status: "start" });
       const outcome = await runRelease(project, t.session, RUNNER_ACTOR, {
         progress: (p) => {
-          t.status = { ...t.status, step: p.step, message: project.redact(p.message) };
-          this.options.onProgress?.(t.release, p);
+          const shown = { ...p, message: project.redact(p.message) };
+          t.status = { ...t.status, step: p.step, message: shown.message };
+          this.tell(t.release, shown);
         },
         stopRequested: () => this.stopping,
       });
@@ -322,7 +345,7 @@ export class ServerRunner {
       t.failures = 0;
       t.retryAt = 0;
       this.setState(t, "idle", { stopped: outcome.stopped });
-      this.options.onProgress?.(t.release, {
+      this.tell(t.release, {
         kind: "info",
         step: t.session.state.step,
         message: `run stopped: ${outcome.stopped}`,
