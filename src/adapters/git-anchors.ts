@@ -4,9 +4,13 @@
  * background, never blocking a decision) to the release's remote when it has one.
  */
 import { spawn } from "node:child_process";
+import { constants, setPriority } from "node:os";
 import type { LogHead } from "../core/events.js";
 import type { LogAnchors } from "../store/log-anchor.js";
 import { createGit } from "./git.js";
+
+/** The lowest scheduling priority (nice 19): the anchor's push is background work. */
+const BACKGROUND_PRIORITY = constants.priority.PRIORITY_LOW;
 
 /** The ref of a release id; `~` (an attempt: `1.1.0@production~2`) may not appear in a ref name. */
 export function anchorRef(release: string): string {
@@ -63,6 +67,10 @@ export function gitAnchors(
     },
     async write(release, head) {
       const ref = anchorRef(release);
+      // Whether there is a remote to push to is asked while the blob is written.
+      const hasRemote = remote.push
+        ? git.run(["remote", "get-url", remote.name], { allowFail: true }).then((r) => r.code === 0)
+        : Promise.resolve(false);
       const blob = (await gitWithInput(root, ["hash-object", "-w", "--stdin"], `${head.seq} ${head.hash}\n`))
         ?.toString()
         .trim();
@@ -72,9 +80,9 @@ export function gitAnchors(
         (m) => m.set(ref, head),
         () => undefined,
       );
-      if (!remote.push) return;
-      if ((await git.run(["remote", "get-url", remote.name], { allowFail: true })).code !== 0) return;
-      // Best effort and in the background: a slow or unreachable remote never holds a decision up.
+      if (!(await hasRemote)) return;
+      // Best effort and in the background: a slow or unreachable remote never holds a decision up,
+      // and the push (with the git processes it starts) yields the CPU to the release's own work.
       const push = spawn("git", ["push", "-q", "--force", remote.name, `${ref}:${ref}`], {
         cwd: root,
         stdio: "ignore",
@@ -82,6 +90,13 @@ export function gitAnchors(
         env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
       });
       push.on("error", () => undefined);
+      if (push.pid !== undefined) {
+        try {
+          setPriority(push.pid, BACKGROUND_PRIORITY);
+        } catch {
+          /* exited already, or not allowed: it runs at the usual priority */
+        }
+      }
       push.unref();
     },
   };

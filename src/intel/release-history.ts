@@ -44,6 +44,10 @@ const CACHE_SIZE = 4;
 /** A full commit id (sha1 or sha256), as git prints it. */
 const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const cache = new Map<string, Promise<ReleaseHistory>>();
+/** The cache key of the reading each recent prefetch started, by the range as it was asked for (ends unresolved). */
+const prefetched = new Map<string, { key: string; at: number }>();
+/** How long a prefetch stands for the next one of the same range (ms). */
+const PREFETCH_FRESH_MS = 10_000;
 let gitReads = 0;
 
 /** How many history readings (git log + diff) this process has started: tests and benchmarks read it. */
@@ -54,6 +58,7 @@ export function historyReads(): number {
 /** Forgets every cached reading (tests). */
 export function clearHistoryCache(): void {
   cache.clear();
+  prefetched.clear();
 }
 
 /** The commits some refs name (null for one that names none), in one `git rev-parse` when all resolve. */
@@ -96,8 +101,18 @@ export async function readReleaseHistory(
  * on in the background; its errors surface to whoever awaits it later, and never from here).
  */
 export async function prefetchReleaseHistory(root: string, range: HistoryRange): Promise<void> {
+  // The same range as a prefetch of this process asked for moments ago, its reading still kept:
+  // nothing to ask git again (the request, then step 1.1). Whoever reads the range resolves its
+  // ends for itself, so this only decides whether the cache is warmed twice.
+  const asked = `${root}\0${range.base ?? ""}\0${range.head ?? "HEAD"}`;
+  const known = prefetched.get(asked);
+  if (known !== undefined && Date.now() - known.at < PREFETCH_FRESH_MS && cache.has(known.key)) return;
   try {
-    (await startReading(root, range)).reading.catch(() => undefined);
+    const { reading, key } = await startReading(root, range);
+    reading.catch(() => undefined);
+    prefetched.delete(asked);
+    prefetched.set(asked, { key, at: Date.now() });
+    while (prefetched.size > CACHE_SIZE) prefetched.delete(prefetched.keys().next().value!);
   } catch {
     // The steps that read the range say what is wrong with it.
   }
@@ -107,7 +122,7 @@ export async function prefetchReleaseHistory(root: string, range: HistoryRange):
 async function startReading(
   root: string,
   range: HistoryRange,
-): Promise<{ reading: Promise<ReleaseHistory>; display: string }> {
+): Promise<{ reading: Promise<ReleaseHistory>; display: string; key: string }> {
   const headRef = range.head ?? "HEAD";
   const label = range.baseLabel ?? range.base;
   const headLabel = range.headLabel ?? "HEAD";
@@ -115,8 +130,9 @@ async function startReading(
   // Both ends named by full commit ids this process has read already (2.2 and 2.3 read the range 2.1
   // resolved): a commit id names the same commit forever, so the reading stands without asking git again.
   if (range.head !== undefined && FULL_ID.test(range.head) && (range.base === null || FULL_ID.test(range.base))) {
-    const known = cache.get(`${root}\0${range.base ?? ""}\0${range.head}`);
-    if (known) return { reading: known, display };
+    const key = `${root}\0${range.base ?? ""}\0${range.head}`;
+    const known = cache.get(key);
+    if (known) return { reading: known, display, key };
   }
   const [head = null, baseCommit = null] = await resolveCommits(
     root,
@@ -147,7 +163,7 @@ async function startReading(
       if (cache.get(key) === started) cache.delete(key);
     });
   }
-  return { reading, display };
+  return { reading, display, key };
 }
 
 async function readOnce(root: string, baseCommit: string | null, head: string | null): Promise<ReleaseHistory> {
