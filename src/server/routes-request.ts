@@ -14,6 +14,8 @@ import { statusView } from "../core/status-view.js";
 import { parseTrigger } from "../core/trigger-grammar.js";
 import type { Project } from "../engine/project.js";
 import { requestRelease, type ReleaseRequest } from "../engine/request-release.js";
+import { parseActionInput } from "../actions/input.js";
+import { actionSpec } from "../actions/table.js";
 import { readBody, type AppEnv } from "./http.js";
 import { ServerLimits } from "./limits.js";
 
@@ -28,7 +30,10 @@ export const RequestBody = z.strictObject({
 });
 
 /** What the request names: from the phrase (only a RELEASE phrase), else from version and environment. */
-function requested(project: Project, body: z.infer<typeof RequestBody>): { version: string; environment: string } {
+function requested(
+  project: Project,
+  body: z.infer<typeof RequestBody>,
+): { version: string; environment: string; autoProceed?: true } {
   const { phrase, version, environment } = body;
   if (phrase !== undefined) {
     if (version !== undefined || environment !== undefined)
@@ -50,7 +55,8 @@ function requested(project: Project, body: z.infer<typeof RequestBody>): { versi
       throw new BrtopsError("E_USAGE", `The phrase names no ${v ? "environment" : "version"}.`, {
         hint: 'Write it as "RELEASE v1.1.0 to Staging".',
       });
-    return { version: v, environment: t.environment };
+    // "GO RELEASE v1.1.0 to Staging": the request and the GO RELEASE grant (engine/go-release).
+    return { version: v, environment: t.environment, ...(t.autoProceed ? { autoProceed: t.autoProceed } : {}) };
   }
   if (version === undefined || environment === undefined)
     throw new BrtopsError(
@@ -76,14 +82,21 @@ export function installRequestRoutes(
 ): void {
   app.post("/api/releases", async (c) => {
     const body = await readBody(c, RequestBody);
-    const what = requested(project, body);
+    const { autoProceed, ...what } = requested(project, body);
+    // The request action's options, checked by the action table's schema as `brtops release` and the MCP tool check them.
+    parseActionInput(actionSpec("request")!, {
+      ...what,
+      ...(body.overridePromotion !== undefined ? { overridePromotion: body.overridePromotion } : {}),
+    });
     const req: ReleaseRequest = {
       ...what,
       actorId: c.get("actorId"),
       ...(body.phrase !== undefined ? { trigger: body.phrase } : {}),
       ...(body.overridePromotion !== undefined ? { overridePromotion: body.overridePromotion } : {}),
     };
-    const session = await requestRelease(project, req);
+    const session = autoProceed
+      ? (await (await import("../engine/go-release.js")).goRelease(project, req)).session
+      : await requestRelease(project, req);
     started(session.release);
     const s = session.state;
     const then = runs ? null : `brtops run --release ${session.release}`;
