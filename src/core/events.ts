@@ -154,7 +154,8 @@ export interface EventData {
   ReleaseRequested: {
     version: string;
     environment: string;
-    versionType?: "major" | "minor" | "patch";
+    /** A bump, or a pre-release of the next patch (hotfix) or minor (rc, beta). */
+    versionType?: "major" | "minor" | "patch" | "hotfix" | "rc" | "beta";
     trigger?: string;
     /** The version that ran on this environment before this release ({previous}, the rollback target). */
     previous?: string | null;

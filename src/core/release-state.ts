@@ -164,7 +164,7 @@ export interface ReleaseState {
   release: string;
   version: string;
   environment: string;
-  versionType?: "major" | "minor" | "patch";
+  versionType?: "major" | "minor" | "patch" | "hotfix" | "rc" | "beta";
   trigger?: string;
   /** The version that ran on this environment before this release ({previous}; the rollback target). */
   previous: string | null;

@@ -14,6 +14,14 @@ export const VERSION_RE = new RegExp(
   `^(\\d{1,9})\\.(\\d{1,9})\\.(\\d{1,9})(?:-(${IDENT}(?:\\.${IDENT})*))?(?:\\+(${IDENT}(?:\\.${IDENT})*))?$`,
 );
 
+/**
+ * Words that stand for the next version instead of naming it: a bump (major, minor, patch), or a
+ * pre-release of the next patch (hotfix) or of the next minor (rc, beta). intel/version-validate
+ * says which version each one means.
+ */
+export const VERSION_TYPES = ["major", "minor", "patch", "hotfix", "rc", "beta"] as const;
+export type VersionType = (typeof VERSION_TYPES)[number];
+
 /** "v2.1.0" → "2.1.0"; null when it is not a version. */
 export function normalizeVersion(text: string): string | null {
   if (text.length > MAX_VERSION_LENGTH + 64) return null; // leading and trailing blanks aside

@@ -26,7 +26,13 @@ import type { ReleaseState } from "../core/release-state.js";
 import { TERMINAL_STATES } from "../core/release-state.js";
 import { parseVersionOrThrow } from "../core/version-syntax.js";
 import { mergeReleases, parseTagVersion, releasesFromTags, type TaggedRelease } from "./version-order.js";
-import { changelogBase, resolveVersionType, validateRequestedVersion, type VersionType } from "./version-validate.js";
+import {
+  VERSION_TYPES,
+  changelogBase,
+  resolveVersionType,
+  validateRequestedVersion,
+  type VersionType,
+} from "./version-validate.js";
 
 export interface RequestInput {
   /** A version ("2.1.0", "v1.1.005") or a type ("major", "minor", "patch"). */
@@ -53,7 +59,7 @@ export interface RequestPlan {
   kind: "new" | "promotion" | "attempt";
 }
 
-const TYPES = new Set(["major", "minor", "patch"]);
+const TYPES = new Set<string>(VERSION_TYPES);
 const open = (r: ReleaseState): boolean => !TERMINAL_STATES.includes(r.state);
 const sameVersion = (a: string, b: string): boolean => parseTagVersion(a)?.semver === parseTagVersion(b)?.semver;
 

@@ -13,7 +13,13 @@ import { readReleaseHistory, type ReleaseHistory } from "./release-history.js";
 import { buildReleaseNotesModel, type ReleaseNotesModel } from "./release-notes-model.js";
 import { bumpFindings, inferBump, type BumpNeed } from "./version-bump.js";
 import type { TaggedRelease } from "./version-order.js";
-import { previousRelease, resolveVersionType, validateRequestedVersion, type VersionType } from "./version-validate.js";
+import {
+  VERSION_TYPES,
+  previousRelease,
+  resolveVersionType,
+  validateRequestedVersion,
+  type VersionType,
+} from "./version-validate.js";
 
 export interface ReleaseAnalysis extends ChangesAnalysis {
   /** Written form without "v" ("1.1.005"). */
@@ -59,7 +65,7 @@ export interface ChangesOptions {
   maxEntries?: number;
 }
 
-const TYPES = new Set(["major", "minor", "patch"]);
+const TYPES = new Set<string>(VERSION_TYPES);
 
 /** Analyses version and changes from the tags (the changelog base is the tag-derived one). Example: `(await analyzeRelease(root, {requested: "minor", date: "2025-08-27"})).version` → "1.2.000" after v1.1.004. */
 export async function analyzeRelease(root: string, o: AnalysisOptions): Promise<ReleaseAnalysis> {

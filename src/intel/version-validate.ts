@@ -12,9 +12,9 @@
  *    E_VERSION_ALREADY_RELEASED. Both messages name the release compared with.
  *  - Zero padding is kept (documented in resolveVersionType).
  */
-import { compare, inc } from "semver";
+import { compare, inc, prerelease } from "semver";
 import { BrtopsError } from "../core/errors.js";
-import { parseVersionOrThrow } from "../core/version-syntax.js";
+import { parseVersionOrThrow, type VersionType } from "../core/version-syntax.js";
 import { quoteInput, shortenInput } from "../core/safe-text.js";
 import { describeRelease, parseTagVersion, releasesFromTags, type TaggedRelease } from "./version-order.js";
 
@@ -104,16 +104,30 @@ function suggest(previous: TaggedRelease): string {
   return `v${resolveVersionType("patch", previous.written)}`;
 }
 
-export type VersionType = "major" | "minor" | "patch";
+export { VERSION_TYPES, type VersionType } from "../core/version-syntax.js";
+/** The bump each pre-release type is a pre-release of. */
+const PRERELEASE_OF = { hotfix: "patch", rc: "minor", beta: "minor" } as const;
+type PrereleaseType = keyof typeof PRERELEASE_OF;
+const isPrereleaseType = (t: VersionType): t is PrereleaseType => t in PRERELEASE_OF;
 
 /**
  * The next version of a type after `previous` (written form, "v" optional). Zero padding is kept:
  * a part written with leading zeros in the previous version keeps its width, so v1.1.004 →
  * patch 1.1.005, minor 1.2.000, major 2.0.000; v1.1.0 → minor 1.2.0. A pre-release previous is
  * finalised first by SemVer's rules (1.1.004-rc → patch 1.1.004). No previous release: 1.0.0,
- * 0.1.0, 0.0.1.
+ * 0.1.0, 0.0.1. A pre-release type numbers its pre-releases: after v1.0.0, rc → 1.1.0-rc.1,
+ * beta → 1.1.0-beta.1, hotfix → 1.0.1-hotfix.1; after 1.1.0-rc.1, rc → 1.1.0-rc.2.
  */
 export function resolveVersionType(type: VersionType, previous: string | null): string {
+  if (isPrereleaseType(type)) {
+    const same = previous === null ? null : parseTagVersion(previous);
+    if (same?.prerelease && prerelease(same.semver)?.[0] === type) {
+      const next = inc(same.semver, "prerelease", type, "1")!;
+      const [core, ...pre] = next.split("-");
+      return `${padLike(core!, same.written)}-${pre.join("-")}`;
+    }
+    return `${resolveVersionType(PRERELEASE_OF[type], previous)}-${type}.1`;
+  }
   if (previous === null) return inc("0.0.0", type)!;
   const p = parseTagVersion(previous);
   if (!p)
@@ -125,11 +139,16 @@ export function resolveVersionType(type: VersionType, previous: string | null): 
     throw new BrtopsError("E_VERSION_INVALID", `Cannot compute the ${type} version after ${previous}.`, {
       details: { previous, type },
     });
-  const widths = p.written
+  return padLike(next, p.written);
+}
+
+/** `core` ("1.2.0") with each part as wide as the same part of `written` ("1.1.004" → "1.2.000"). */
+function padLike(core: string, written: string): string {
+  const widths = written
     .split(/[-+]/)[0]!
     .split(".")
     .map((part) => (part.length > 1 && part.startsWith("0") ? part.length : 1));
-  return next
+  return core
     .split(".")
     .map((part, i) => part.padStart(widths[i] ?? 1, "0"))
     .join(".");

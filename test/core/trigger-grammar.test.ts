@@ -6,12 +6,14 @@ import { BrtopsError } from "../../src/core/errors.js";
 import { MAX_TRIGGER_LENGTH, SUPPORTED_FORMS, TRIGGER_COMMANDS, parseTrigger } from "../../src/core/trigger-grammar.js";
 import type { ParsedTrigger, TriggerCommand } from "../../src/core/trigger-grammar.js";
 import { VERSION_RE } from "../../src/core/version-syntax.js";
+import { resolveVersionType } from "../../src/intel/version-validate.js";
 
 const F = {
   release: "RELEASE v{version} to {target}",
   releaseType: "RELEASE {version-type} to {environment}",
   cut: "This is great, let's cut a {version} release to {target}",
   ship: "Time to ship version {version} to {target}",
+  goRelease: "GO RELEASE v{version} to {target}",
   init: "INIT RELEASE v{version}",
   go: "GO RELEASE",
   sitrep: "SITREP RELEASE",
@@ -24,7 +26,9 @@ const F = {
   validate: "RELEASE VALIDATE",
 } as const;
 
-type Expected = Pick<ParsedTrigger, "command" | "version" | "versionType" | "environment"> & { form?: string };
+type Expected = Pick<ParsedTrigger, "command" | "version" | "versionType" | "environment" | "autoProceed"> & {
+  form?: string;
+};
 interface Row {
   phrase: string;
   expect: Expected | { error: string; closest?: string; envClosest?: string };
@@ -138,8 +142,18 @@ const ROWS: Row[] = [
   ok("INIT RELEASE minor", "init", { versionType: "minor", form: F.init }),
   ok("go release!", "go", { form: F.go }),
   ok("GO RELEASE,", "go"),
-  ok("GO RELEASE v2.1.0 to Production", "go", { version: "2.1.0", environment: "production", form: F.go }),
-  ok("GO RELEASE minor to staging", "go", { versionType: "minor", environment: "staging", form: F.go }),
+  ok("GO RELEASE v2.1.0 to Production", "release", {
+    version: "2.1.0",
+    environment: "production",
+    autoProceed: true,
+    form: F.goRelease,
+  }),
+  ok("GO RELEASE minor to staging", "release", {
+    versionType: "minor",
+    environment: "staging",
+    autoProceed: true,
+    form: F.goRelease,
+  }),
   ok("sitrep", "sitrep", { form: F.sitrep }),
   ok("SITREP?", "sitrep"),
   ok("release sitrep", "sitrep"),
@@ -161,8 +175,6 @@ const ROWS: Row[] = [
   // Not a supported form: unknown phrase, with the closest form.
   err("RELEASE v2.1.0", "E_TRIGGER_UNKNOWN", F.release),
   err("RELEASE v2.1.0 to", "E_TRIGGER_UNKNOWN", F.release),
-  err("RELEASE v2.1.0 → Production", "E_TRIGGER_UNKNOWN", F.release),
-  err("RELEASE v2.1.0 -> Production", "E_TRIGGER_UNKNOWN", F.release),
   err("releas v2.1.0 to prod", "E_TRIGGER_UNKNOWN", F.release),
   err("We should release v2.1.0 to production", "E_TRIGGER_UNKNOWN"),
   err("release", "E_TRIGGER_UNKNOWN"),
@@ -172,15 +184,11 @@ const ROWS: Row[] = [
   err("release rollbak", "E_TRIGGER_UNKNOWN", F.rollback),
   err("release rollbak now please", "E_TRIGGER_UNKNOWN", F.rollback),
   err("release stats", "E_TRIGGER_UNKNOWN", F.status),
-  err("RELEASE STATUS please", "E_TRIGGER_UNKNOWN", F.status),
-  err("SITREP RELEASE now", "E_TRIGGER_UNKNOWN", F.sitrep),
   err("deployment", "E_TRIGGER_UNKNOWN", F.deploymentStatus),
   err("GO", "E_TRIGGER_UNKNOWN", F.go),
-  err("GO RELEASE now", "E_TRIGGER_UNKNOWN", F.go),
   err("INIT v2.1.0", "E_TRIGGER_UNKNOWN", F.init),
   err("Time to ship 2.1.0", "E_TRIGGER_UNKNOWN", F.ship),
   err("This is great, let's cut a 2.1.0 release", "E_TRIGGER_UNKNOWN", F.cut),
-  err("let's cut 2.1.0 to staging", "E_TRIGGER_UNKNOWN", F.cut),
   err("This is great", "E_TRIGGER_UNKNOWN", F.cut),
   err("hello world", "E_TRIGGER_UNKNOWN"),
   err("", "E_TRIGGER_UNKNOWN"),
@@ -218,12 +226,231 @@ const ROWS: Row[] = [
   err("RELEASE v2.1.0 to stagin", "E_ENVIRONMENT_UNKNOWN", "staging"),
   err("RELEASE v2.1.0 to prodution", "E_ENVIRONMENT_UNKNOWN", "production"),
   err("RELEASE v2.1.0 to docker", "E_ENVIRONMENT_UNKNOWN", "docker-hub"),
-  err("RELEASE v2.1.0 to Production please", "E_ENVIRONMENT_UNKNOWN", "production"),
+  err("RELEASE v2.1.0 to Production please to Staging", "E_ENVIRONMENT_UNKNOWN"),
+  err("RELEASE v2.1.0 to the prodution environment", "E_ENVIRONMENT_UNKNOWN", "production"),
+  err("ship 2.1.0 to the moon please", "E_ENVIRONMENT_UNKNOWN"),
   err("RELEASE v2.1.0 to ../../etc/passwd", "E_ENVIRONMENT_UNKNOWN"),
   err("RELEASE v2.1.0 to production; rm -rf /", "E_ENVIRONMENT_UNKNOWN"),
   err("RELEASE v2.1.0 to $(reboot)", "E_ENVIRONMENT_UNKNOWN"),
   err("RELEASE v2.1.0 to Production to Staging", "E_ENVIRONMENT_UNKNOWN"),
   err("INIT RELEASE v2.1.0 to the moon", "E_ENVIRONMENT_UNKNOWN"),
+];
+
+const typed = (phrase: string, versionType: ParsedTrigger["versionType"], environment: string, form?: string): Row =>
+  ok(phrase, "release", { versionType, environment, ...(form === undefined ? {} : { form }) });
+const goRel = (phrase: string, version: string, environment: string): Row =>
+  ok(phrase, "release", { version, environment, autoProceed: true, form: F.goRelease });
+
+/** The way people talk (issue 14): every phrasing the issue quotes, then others of the same kinds. */
+const CHAT: Row[] = [
+  // Quoted in the issue, verbatim.
+  rel("Let's release v2.1.0 to Staging", "2.1.0", "staging", F.release),
+  rel("Ship v2.1.0 to Production", "2.1.0", "production", F.ship),
+  rel("OK, time to ship 2.1.0 to production", "2.1.0", "production", F.ship),
+  rel("RELEASE v2.1.0 to the App Store", "2.1.0", "app-store", F.release),
+  rel("RELEASE v2.1.0 to Production please", "2.1.0", "production", F.release),
+  rel("RELEASE v2.1.0 to production environment", "2.1.0", "production", F.release),
+  rel("release 2.1.0 to the npm registry", "2.1.0", "npm", F.release),
+  goRel("GO RELEASE v2.1.0 to Staging", "2.1.0", "staging"),
+  typed("RELEASE hotfix to Production", "hotfix", "production", F.releaseType),
+  typed("RELEASE rc to Staging", "rc", "staging", F.releaseType),
+  typed("RELEASE beta to Staging", "beta", "staging", F.releaseType),
+
+  // Verbs: release, ship, deploy, cut, push out (and roll out).
+  rel("deploy v2.1.0 to staging", "2.1.0", "staging", F.release),
+  rel("Deploy 2.1.0 to Production", "2.1.0", "production", F.release),
+  rel("deploy version 2.1.0 to prod", "2.1.0", "production", F.release),
+  rel("ship 2.1.0 to npm", "2.1.0", "npm", F.ship),
+  rel("ship version 2.1.0 to GitHub", "2.1.0", "github", F.ship),
+  rel("SHIP V2.1.0 TO PRODUCTION", "2.1.0", "production", F.ship),
+  rel("cut 2.1.0 to staging", "2.1.0", "staging", F.cut),
+  rel("let's cut 2.1.0 to staging", "2.1.0", "staging", F.cut),
+  rel("cut a new 2.1.0 release to staging", "2.1.0", "staging", F.cut),
+  rel("cut v2.1.0 release to QA", "2.1.0", "testing", F.cut),
+  rel("push out 2.1.0 to npm", "2.1.0", "npm", F.release),
+  rel("push out v2.1.0 to the npm registry", "2.1.0", "npm", F.release),
+  rel("push v2.1.0 out to npm", "2.1.0", "npm", F.release),
+  rel("Push 2.1.0 to Docker Hub", "2.1.0", "docker-hub", F.release),
+  rel("roll out 2.1.0 to production", "2.1.0", "production", F.release),
+  rel("roll out v2.1.0 to Live", "2.1.0", "production", F.release),
+  rel("release a new version 2.1.0 to staging", "2.1.0", "staging", F.release),
+
+  // Fillers before: OK, great, I think it's time to, please, now, let's, so, alright.
+  rel("OK release v2.1.0 to staging", "2.1.0", "staging"),
+  rel("Okay, deploy 2.1.0 to staging", "2.1.0", "staging"),
+  rel("Great, ship 2.1.0 to production", "2.1.0", "production"),
+  rel("Great! Let's ship v2.1.0 to Production!", "2.1.0", "production"),
+  rel("I think it's time to release v2.1.0 to production", "2.1.0", "production"),
+  rel("I think it’s time to ship 2.1.0 to the App Store", "2.1.0", "app-store"),
+  rel("i think its time to deploy 2.1.0 to staging", "2.1.0", "staging"),
+  rel("please release v2.1.0 to staging", "2.1.0", "staging"),
+  rel("Please deploy 2.1.0 to production.", "2.1.0", "production"),
+  rel("now release 2.1.0 to staging", "2.1.0", "staging"),
+  rel("Let's deploy v2.1.0 to UAT", "2.1.0", "staging"),
+  rel("let us release 2.1.0 to staging", "2.1.0", "staging"),
+  rel("lets ship 2.1.0 to npm", "2.1.0", "npm"),
+  rel("So, let's release 2.1.0 to staging", "2.1.0", "staging"),
+  rel("Alright, time to ship 2.1.0 to prod", "2.1.0", "production"),
+  rel("OK great, let's cut a 2.1.0 release to staging", "2.1.0", "staging", F.cut),
+  rel("OK, great, I think it's time to ship 2.1.0 to production, please", "2.1.0", "production", F.ship),
+  rel("It's time to deploy 2.1.0 to staging", "2.1.0", "staging"),
+  rel("time to push out 2.1.0 to npm", "2.1.0", "npm"),
+  rel("go ahead and release 2.1.0 to staging", "2.1.0", "staging"),
+  rel("“OK, time to ship 2.1.0 to production”", "2.1.0", "production"),
+
+  // Fillers after: please, now, thanks.
+  rel("release 2.1.0 to staging now", "2.1.0", "staging"),
+  rel("release 2.1.0 to staging please", "2.1.0", "staging"),
+  rel("release 2.1.0 to staging, please", "2.1.0", "staging"),
+  rel("ship 2.1.0 to production now please", "2.1.0", "production"),
+  rel("deploy 2.1.0 to production, thanks", "2.1.0", "production"),
+  rel("deploy 2.1.0 to production, thank you!", "2.1.0", "production"),
+  rel("Please release v2.1.0 to Production please", "2.1.0", "production"),
+
+  // Articles and nouns around the target.
+  rel("release 2.1.0 to the staging environment", "2.1.0", "staging"),
+  rel("release 2.1.0 to the staging env", "2.1.0", "staging"),
+  rel("ship 2.1.0 to the production environment please", "2.1.0", "production"),
+  rel("ship 2.1.0 to the production servers", "2.1.0", "production"),
+  rel("release 2.1.0 to the production cluster", "2.1.0", "production"),
+  rel("deploy 2.1.0 to our staging", "2.1.0", "staging"),
+  rel("release 2.1.0 to the npm registry now", "2.1.0", "npm"),
+  rel("release 2.1.0 to npm registry", "2.1.0", "npm"),
+  rel("push out 2.1.0 to the Docker Hub registry", "2.1.0", "docker-hub"),
+  rel("release 2.1.0 to the appstore", "2.1.0", "app-store"),
+  rel("ship 2.1.0 to the App Store please", "2.1.0", "app-store"),
+  rel("release 2.1.0 to App Store", "2.1.0", "app-store"),
+  rel("release 2.1.0 to the QA environment", "2.1.0", "testing"),
+  rel("release 2.1.0 to the GitHub", "2.1.0", "github"),
+  rel("RELEASE v2.1.0 to Production environment please", "2.1.0", "production"),
+  rel("RELEASE v2.1.0 to the Live environment", "2.1.0", "production"),
+
+  // Arrows for "to".
+  rel("RELEASE v2.1.0 -> Production", "2.1.0", "production", F.release),
+  rel("RELEASE v2.1.0 → Production", "2.1.0", "production", F.release),
+  rel("RELEASE v2.1.0 => staging", "2.1.0", "staging", F.release),
+  rel("release 2.1.0->staging", "2.1.0", "staging"),
+  rel("release v2.1.0→prod", "2.1.0", "production"),
+  rel("ship 2.1.0 -> the npm registry", "2.1.0", "npm"),
+  rel("deploy v3.0.0-rc.1 -> staging", "3.0.0-rc.1", "staging"),
+  typed("RELEASE minor -> Staging", "minor", "staging", F.releaseType),
+
+  // Version types: bumps, and pre-releases of the next patch (hotfix) or minor (rc, beta).
+  typed("release hotfix to production", "hotfix", "production"),
+  typed("RELEASE HOTFIX to Prod", "hotfix", "production"),
+  typed("release a hotfix to production", "hotfix", "production"),
+  typed("ship a hotfix to production now", "hotfix", "production", F.ship),
+  typed("release an rc to staging", "rc", "staging"),
+  typed("cut an rc to staging", "rc", "staging", F.cut),
+  typed("let's cut a beta release to QA", "beta", "testing", F.cut),
+  typed("release beta to the App Store", "beta", "app-store"),
+  typed("RELEASE rc -> Staging", "rc", "staging"),
+  typed("deploy a new minor version to staging", "minor", "staging"),
+  typed("release patch to npm", "patch", "npm"),
+  typed("ship major to production", "major", "production", F.ship),
+  typed("Let's release a major to production please", "major", "production"),
+  typed("RELEASE beta to Beta", "beta", "testing"),
+
+  // GO RELEASE: the request and the auto-proceed grant in one phrase.
+  goRel("GO RELEASE 2.1.0 to staging", "2.1.0", "staging"),
+  goRel("go release v2.1.0 to the staging environment", "2.1.0", "staging"),
+  goRel("OK, GO RELEASE v2.1.0 to Staging", "2.1.0", "staging"),
+  goRel("GO RELEASE v2.1.0 -> Production", "2.1.0", "production"),
+  goRel("GO RELEASE v2.1.0 to production please", "2.1.0", "production"),
+  ok("GO RELEASE rc to staging", "release", {
+    versionType: "rc",
+    environment: "staging",
+    autoProceed: true,
+    form: F.goRelease,
+  }),
+  ok("GO RELEASE now", "go", { form: F.go }),
+  ok("OK, GO RELEASE", "go", { form: F.go }),
+  ok("GO RELEASE please", "go", { form: F.go }),
+
+  // Fillers around the other commands.
+  ok("RELEASE STATUS please", "status", { form: F.status }),
+  ok("OK, release status", "status"),
+  ok("SITREP RELEASE now", "sitrep", { form: F.sitrep }),
+  ok("sitrep please", "sitrep"),
+  ok("please pause release", "pause"),
+  ok("OK, RELEASE ABORT now", "abort"),
+  ok("please roll back release v2.1.0", "rollback", { version: "2.1.0" }),
+  ok("deployment status please", "deployment-status"),
+  ok("INIT RELEASE v2.1.0 please", "init", { version: "2.1.0" }),
+  ok("Let's init release v2.1.0 to the staging environment", "init", { version: "2.1.0", environment: "staging" }),
+  ok("RELEASE VALIDATE now", "validate"),
+
+  // Configured environments are read the same way (the default catalog here).
+  rel("release 2.1.0 to docker hub", "2.1.0", "docker-hub"),
+  rel("ship 2.1.0 to the docker_hub registry", "2.1.0", "docker-hub"),
+  rel("release v1.1.000 to the staging environment", "1.1.000", "staging"),
+  rel("Time to ship version v1.5.2-hotfix to Production please", "1.5.2-hotfix", "production"),
+
+  // Not a release: refused, whatever words it shares with one.
+  err("We should release v2.1.0 to production", "E_TRIGGER_UNKNOWN"),
+  err("we released v2.1.0 to production yesterday", "E_TRIGGER_UNKNOWN"),
+  err("did you ship 2.1.0 to prod?", "E_TRIGGER_UNKNOWN"),
+  err("don't release 2.1.0 to production", "E_TRIGGER_UNKNOWN"),
+  err("do not deploy 2.1.0 to production", "E_TRIGGER_UNKNOWN"),
+  err("never deploy on a Friday to production", "E_TRIGGER_UNKNOWN"),
+  err("let's not release 2.1.0 to production", "E_TRIGGER_UNKNOWN"),
+  err("should we release 2.1.0 to prod", "E_TRIGGER_UNKNOWN"),
+  err("who released 2.1.0 to staging", "E_TRIGGER_UNKNOWN"),
+  err("shipping 2.1.0 to production", "E_TRIGGER_UNKNOWN"),
+  err("releasing v2.1.0 to staging now", "E_TRIGGER_UNKNOWN"),
+  err("I think we should ship 2.1.0 to production", "E_TRIGGER_UNKNOWN"),
+  err("I think so", "E_TRIGGER_UNKNOWN"),
+  err("OK", "E_TRIGGER_UNKNOWN"),
+  err("great", "E_TRIGGER_UNKNOWN"),
+  err("please", "E_TRIGGER_UNKNOWN"),
+  err("OK, great, please, now", "E_TRIGGER_UNKNOWN"),
+  err("thanks", "E_TRIGGER_UNKNOWN"),
+  err("ship it", "E_TRIGGER_UNKNOWN", F.ship),
+  err("ship it!", "E_TRIGGER_UNKNOWN", F.ship),
+  err("let's ship", "E_TRIGGER_UNKNOWN", F.ship),
+  err("deploy", "E_TRIGGER_UNKNOWN"),
+  err("deploy now", "E_TRIGGER_UNKNOWN"),
+  err("push it out", "E_TRIGGER_UNKNOWN"),
+  err("release 2.1.0", "E_TRIGGER_UNKNOWN", F.release),
+  err("OK, release 2.1.0 please", "E_TRIGGER_UNKNOWN", F.release),
+  err("ship 2.1.0 now", "E_TRIGGER_UNKNOWN", F.ship),
+  err("deploy 2.1.0 ->", "E_TRIGGER_UNKNOWN", F.release),
+  err("release 2.1.0 to", "E_TRIGGER_UNKNOWN", F.release),
+  err("GO RELEASE v2.1.0", "E_TRIGGER_UNKNOWN"),
+  err("GO 2.1.0 to staging", "E_TRIGGER_UNKNOWN"),
+  err("release notes for 2.1.0", "E_TRIGGER_UNKNOWN"),
+  err("the release is done", "E_TRIGGER_UNKNOWN"),
+  err("thanks for the release to staging", "E_TRIGGER_UNKNOWN"),
+  err("time to go home", "E_TRIGGER_UNKNOWN"),
+  err("time to ship", "E_TRIGGER_UNKNOWN", F.ship),
+  err("it's time", "E_TRIGGER_UNKNOWN"),
+  err("push to main", "E_TRIGGER_UNKNOWN"),
+  err("hello, can you help me?", "E_TRIGGER_UNKNOWN"),
+  err("release the kraken", "E_TRIGGER_UNKNOWN"),
+  err("status report on the migration", "E_TRIGGER_UNKNOWN"),
+  err("abort", "E_TRIGGER_UNKNOWN", F.abort),
+  err("please rollback", "E_TRIGGER_UNKNOWN", F.rollback),
+  err("pause now", "E_TRIGGER_UNKNOWN", F.pause),
+  err("OK, resume", "E_TRIGGER_UNKNOWN", F.resume),
+
+  // A recognised request with a bad version or an unknown target: refused with what is wrong.
+  err("ship it to production", "E_VERSION_INVALID"),
+  err("release the kraken to production", "E_VERSION_INVALID"),
+  err("deploy latest to staging", "E_VERSION_INVALID"),
+  err("release alpha to staging", "E_VERSION_INVALID"),
+  err("release hotfix 2.1.0 to production", "E_VERSION_INVALID"),
+  err("release to staging please", "E_VERSION_INVALID"),
+  err("release 2.1 to the staging environment", "E_VERSION_INVALID"),
+  err("push out 2.1.0; rm -rf / to npm", "E_VERSION_INVALID"),
+  err("GO RELEASE 2.1 to staging", "E_VERSION_INVALID"),
+  err("ship 2.1.0 to the moon", "E_ENVIRONMENT_UNKNOWN"),
+  err("release 2.1.0 to the staging environment and production", "E_ENVIRONMENT_UNKNOWN"),
+  err("release 2.1.0 to stagin please", "E_ENVIRONMENT_UNKNOWN", "staging"),
+  err("release 2.1.0 to the prod servers in europe", "E_ENVIRONMENT_UNKNOWN"),
+  err("release 2.1.0 to the registry", "E_ENVIRONMENT_UNKNOWN"),
+  err("release 2.1.0 to the environment", "E_ENVIRONMENT_UNKNOWN"),
+  err("release 2.1.0 to please", "E_TRIGGER_UNKNOWN", F.release),
+  err("deploy 2.1.0 -> -> staging", "E_ENVIRONMENT_UNKNOWN"),
 ];
 
 function attempt(phrase: string, catalog?: EnvironmentCatalog): ParsedTrigger | BrtopsError {
@@ -236,11 +463,13 @@ function attempt(phrase: string, catalog?: EnvironmentCatalog): ParsedTrigger | 
 }
 
 describe("parseTrigger: the grammar table", () => {
-  it("has at least 100 rows", () => {
-    expect(ROWS.length).toBeGreaterThanOrEqual(100);
+  it("has at least 150 rows, positive and negative", () => {
+    expect(ROWS.length + CHAT.length).toBeGreaterThanOrEqual(250);
+    expect(CHAT.length).toBeGreaterThanOrEqual(150);
+    expect(CHAT.filter((r) => "error" in r.expect).length).toBeGreaterThanOrEqual(40);
   });
 
-  it.each(ROWS.map((r) => [r.phrase, r] as const))("%j", (_label, row) => {
+  it.each([...ROWS, ...CHAT].map((r) => [r.phrase, r] as const))("%j", (_label, row) => {
     const got = attempt(row.phrase);
     if ("error" in row.expect) {
       expect(got).toBeInstanceOf(BrtopsError);
@@ -254,16 +483,20 @@ describe("parseTrigger: the grammar table", () => {
     const t = got as ParsedTrigger;
     const { form, ...want } = row.expect;
     const wanted = Object.fromEntries(Object.entries(want).filter(([, v]) => v !== undefined && v !== ""));
-    expect({ command: t.command, version: t.version, versionType: t.versionType, environment: t.environment }).toEqual(
-      wanted,
-    );
+    expect({
+      command: t.command,
+      version: t.version,
+      versionType: t.versionType,
+      environment: t.environment,
+      autoProceed: t.autoProceed,
+    }).toEqual(wanted);
     if (form !== undefined) expect(t.form).toBe(form);
     expect(t.input).toBe(row.phrase);
   });
 
   it("only ever returns a known command, a valid version and a canonical environment", () => {
     const canonical = buildEnvironmentCatalog().canonical;
-    for (const row of ROWS) {
+    for (const row of [...ROWS, ...CHAT]) {
       const got = attempt(row.phrase);
       if (got instanceof BrtopsError) continue;
       expect(TRIGGER_COMMANDS).toContain(got.command);
@@ -461,5 +694,50 @@ describe("parseTrigger: hostile and huge input", () => {
 
   it("treats a non-string as an empty phrase", () => {
     expect((attempt(undefined as unknown as string) as BrtopsError).code).toBe("E_TRIGGER_UNKNOWN");
+  });
+});
+
+describe("parseTrigger: an unknown phrase is answered with the closest forms", () => {
+  it.each([
+    ["release 2.1.0", "RELEASE v2.1.0 to {target}"],
+    ["OK, release 2.1.0 please", "RELEASE v2.1.0 to {target}"],
+    ["ship 2.1.0 now", "Time to ship version 2.1.0 to {target}"],
+    ["release rc", "RELEASE rc to {environment}"],
+    ["GO RELEASE v2.1.0", "GO RELEASE v2.1.0 to {target}"],
+    ["release rollbak", "RELEASE ROLLBACK"],
+  ])("%j → %j first", (phrase, first) => {
+    const e = attempt(phrase) as BrtopsError;
+    expect(e.code).toBe("E_TRIGGER_UNKNOWN");
+    const suggestions = e.details?.["suggestions"] as string[];
+    expect(suggestions[0]).toBe(first);
+    expect(suggestions.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(suggestions).size).toBe(suggestions.length);
+    expect(e.message).toContain(`Did you mean "${first}"`);
+  });
+
+  it("offers a phrase naming a version no version-type form, and a typed one no version form", () => {
+    const v = (attempt("release 2.1.0") as BrtopsError).details?.["suggestions"] as string[];
+    expect(v).not.toContain("RELEASE {version-type} to {environment}");
+    const t = (attempt("release minor") as BrtopsError).details?.["suggestions"] as string[];
+    expect(t[0]).toBe("RELEASE minor to {environment}");
+    expect(t.some((s) => s.startsWith("RELEASE v{version}"))).toBe(false);
+  });
+});
+
+describe("what a version type means (intel/version-validate)", () => {
+  it.each([
+    ["minor", "v1.0.0", "1.1.0"],
+    ["hotfix", "v1.0.0", "1.0.1-hotfix.1"],
+    ["hotfix", "v1.0.1-hotfix.1", "1.0.1-hotfix.2"],
+    ["rc", "v1.0.0", "1.1.0-rc.1"],
+    ["rc", "v1.1.0-rc.1", "1.1.0-rc.2"],
+    ["rc", "v1.0.1-hotfix.2", "1.1.0-rc.1"],
+    ["beta", "v2.3.4", "2.4.0-beta.1"],
+    ["beta", "v1.1.004", "1.2.000-beta.1"],
+    ["rc", "v1.2.000-rc.1", "1.2.000-rc.2"],
+    ["hotfix", null, "0.0.1-hotfix.1"],
+    ["rc", null, "0.1.0-rc.1"],
+  ] as const)("%s after %s → %s", (type, previous, next) => {
+    expect(resolveVersionType(type, previous)).toBe(next);
   });
 });
