@@ -1,6 +1,7 @@
 // Bundles brtops' own code into dist/ (dependencies stay external, except those below). One bundle
 // with code splitting keeps `brtops status` fast: only the chunks a command imports are loaded.
 import { build } from "esbuild";
+import { bundleDashboard } from "./dashboard-bundle.mjs";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -41,7 +42,11 @@ const externalExceptYaml = {
 // BRTOPS_DIST builds elsewhere (e.g. .dist-a), so parallel work never rebuilds a dist/ a test is running.
 const out = process.env.BRTOPS_DIST || "dist";
 rmSync(out, { recursive: true, force: true });
+// The dashboard's browser code (src/dashboard-web), bundled first and carried into the server's
+// chunk as a string (src/server/dashboard/routes.ts reads BRTOPS_DASHBOARD_JS).
+const dashboardJs = await bundleDashboard(build);
 const common = {
+  define: { BRTOPS_DASHBOARD_JS: JSON.stringify(dashboardJs) },
   bundle: true,
   format: "esm",
   platform: "node",

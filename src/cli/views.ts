@@ -76,6 +76,9 @@ export interface DeploymentStatus {
     durationMs?: number;
     error?: string;
     health?: unknown;
+    /** The last lines a deploy command printed (redacted when recorded), and what it reported. */
+    output?: string;
+    detail?: string;
   }[];
 }
 
@@ -92,13 +95,21 @@ export function deploymentStatus(s: ReleaseState): DeploymentStatus {
         ? { finishedAt: r.finishedAt, durationMs: Date.parse(r.finishedAt) - Date.parse(r.startedAt) }
         : {}),
       ...(r.error ? { error: r.error.message } : {}),
+      ...(typeof r.result?.output === "string" ? { output: r.result.output } : {}),
+      ...(typeof r.result?.detail === "string" ? { detail: r.result.detail } : {}),
       ...(r.result && "health" in r.result
         ? { health: r.result.health }
         : r.result && "checks" in r.result
           ? { health: r.result.checks }
           : {}),
     }));
-  return { release: s.release, environment: s.environment, state: s.state, deployed: s.deployed, steps };
+  return {
+    release: s.release,
+    environment: s.environment,
+    state: s.state,
+    deployed: s.deployed,
+    steps,
+  };
 }
 
 export function renderDeploymentStatus(d: DeploymentStatus): string {

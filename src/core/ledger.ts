@@ -24,6 +24,8 @@ export interface LedgerEntry {
   to?: string | null;
   /** For a promotion: the run whose package was deployed. */
   from?: string;
+  /** Who it was done for: the run's requester (deployed, promoted), the certifier, who asked for the rollback. */
+  by?: string;
 }
 
 export interface LedgerArtifact {
@@ -71,15 +73,31 @@ function artifactsOf(s: ReleaseState): LedgerArtifact[] {
 function entriesOf(s: ReleaseState): LedgerEntry[] {
   const out: LedgerEntry[] = [];
   const base = { version: s.version, release: s.release };
+  const decidedBy = (...types: string[]) =>
+    [...s.decisions]
+      .reverse()
+      .find(
+        (d) =>
+          types.includes(d.type) || (types.includes("rollback") && d.type === "incident" && d.choice === "rollback"),
+      )?.actor.id;
   if (s.deployedAt)
     out.push({
       at: s.deployedAt,
       kind: s.promotion ? "promoted" : "deployed",
       ...base,
       ...(s.promotion ? { from: s.promotion.from } : {}),
+      by: s.requestedBy.id,
     });
-  if (s.certifiedAt) out.push({ at: s.certifiedAt, kind: "certified", ...base });
-  if (s.rolledBackAt) out.push({ at: s.rolledBackAt, kind: "rolled-back", ...base, to: s.rolledBackTo ?? null });
+  if (s.certifiedAt)
+    out.push({ at: s.certifiedAt, kind: "certified", ...base, by: decidedBy("certify") ?? s.requestedBy.id });
+  if (s.rolledBackAt)
+    out.push({
+      at: s.rolledBackAt,
+      kind: "rolled-back",
+      ...base,
+      to: s.rolledBackTo ?? null,
+      by: decidedBy("rollback", "abort") ?? s.requestedBy.id,
+    });
   if (s.aborted && s.finishedAt) out.push({ at: s.finishedAt, kind: "aborted", ...base });
   return out;
 }

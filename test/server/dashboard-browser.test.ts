@@ -98,9 +98,14 @@ describe("dashboard in Chromium", () => {
     expect(await text(alice, "#who")).toContain(`${HUM} · HUM LEAD`);
     await openRelease(alice);
     await shot(alice, "release-2.10");
-    const report = await text(alice, "#report");
-    expect(report).toContain("PHASE 2: RELEASE PACKAGE ASSEMBLY & VERSION MANAGEMENT");
-    expect(report).toContain("2.1 Execute semantic versioning analysis and validation");
+    // The report in sections: the phase's steps with their verdicts, not a text dump.
+    expect(await text(alice, "#gate-steps-sec h3")).toBe("Phase 2 · Release Package Assembly & Version Management");
+    expect(await alice.locator('#gate-steps li[data-step="2.1"]').textContent()).toContain(
+      "Execute semantic versioning analysis and validation",
+    );
+    expect(await alice.locator("#report-text").textContent()).toContain(
+      "PHASE 2: RELEASE PACKAGE ASSEMBLY & VERSION MANAGEMENT",
+    );
     expect(await text(alice, "#step")).toBe("2.10");
     expect(await text(alice, "#approve")).toBe("Approve");
     const phases = await alice
@@ -208,6 +213,9 @@ describe("dashboard in Chromium", () => {
     const bobUrl = bob.url();
     await alice.locator("#decide-note").fill("Package looks right");
     await alice.locator("#approve").click();
+    // F1 has no response yet: the approval asks again and names it; nothing is recorded before the answer.
+    expect(await text(alice, "#approve-open")).toContain("feedback F1");
+    await alice.locator("#approve-confirm").click();
     await waitTextNot(alice, "#step", "2.10");
     await waitTextNot(bob, "#step", "2.10");
     expect(await text(bob, "#step")).toBe(await text(alice, "#step"));
@@ -242,10 +250,12 @@ describe("dashboard in Chromium", () => {
       expect(brtops(p.root, AI, ["run", "--json"]).json?.step).toBe("2.10");
       await waitText(alice, "#step", "2.10");
       await alice.locator("#approve").click();
+      await alice.locator("#approve-confirm").click(); // F1 is still open on phase 2
       await waitTextNot(alice, "#step", "2.10");
       expect(brtops(p.root, AI, ["run", "--json"]).json?.step).toBe("5.10");
       await waitText(alice, "#approve", "GO");
       await alice.locator("#approve").click();
+      await alice.locator("#approve-confirm").click(); // GO always asks again
       await waitTextNot(alice, "#step", "5.10");
 
       expect(brtops(p.root, AI, ["run", "--json"]).json?.step).toBe("7.10");
@@ -264,6 +274,7 @@ describe("dashboard in Chromium", () => {
       expect(deployment).toMatch(/Deployed to/);
       expect(deployment).toMatch(/Health: up: healthy/);
       await alice.locator("#approve").click();
+      await alice.locator("#approve-confirm").click(); // so does certification
       await waitTextNot(alice, "#step", "7.10");
       brtops(p.root, AI, ["run", "--json"]);
       await bob.waitForFunction(() => document.querySelector("#state")?.textContent === "certified");

@@ -12,6 +12,7 @@ export const INDEX_HTML = `<!doctype html>
 <body>
 <header class="top">
   <a class="brand" href="#/">brtops</a>
+  <nav id="nav" class="nav" hidden><a href="#/">Releases</a><a href="#/environments" id="nav-environments">Environments</a></nav>
   <span id="who" class="who"></span>
   <button id="passkey" class="link" type="button" hidden>Add a passkey</button>
   <button id="logout" class="link" type="button" hidden>Sign out</button>

@@ -1,45 +1,39 @@
 /** Serves the dashboard: the page at /, its script at /app.js and its style at /app.css (public; the data needs a session). */
 import type { Hono } from "hono";
-import { PHASES } from "../../core/workflow.js";
 import type { AppEnv } from "../http.js";
-import { CORE_JS } from "./js-core.js";
-import { GATE_JS } from "./js-gate.js";
-import { MANAGE_JS } from "./js-manage.js";
-import { MARKDOWN_JS } from "./js-markdown.js";
-import { PAGES_JS } from "./js-pages.js";
-import { PASSKEY_JS } from "./js-passkey.js";
-import { RELEASE_JS } from "./js-release.js";
-import { SECTIONS_JS } from "./js-sections.js";
 import { INDEX_HTML } from "./index-html.js";
 import { STYLES_CSS } from "./styles-css.js";
 
-/** The whole script; the pages part goes last because it starts the router. */
-export function dashboardScript(): string {
-  const phases = Object.fromEntries(PHASES.map((p) => [p.phase, p.name]));
-  return [
-    "(function () {",
-    '"use strict";',
-    `const PHASES = ${JSON.stringify(phases)};`,
-    CORE_JS,
-    MARKDOWN_JS,
-    RELEASE_JS,
-    GATE_JS,
-    SECTIONS_JS,
-    MANAGE_JS,
-    PASSKEY_JS,
-    PAGES_JS,
-    "})();",
-    "",
-  ].join("\n");
+/** The bundled browser code (src/dashboard-web), put here by scripts/build.mjs; absent when running from source. */
+declare const BRTOPS_DASHBOARD_JS: string | undefined;
+
+let script: Promise<string> | null = null;
+
+/** The script of src/dashboard-web as one file: built into dist, or bundled from source once (tests, development). */
+export function dashboardScript(): Promise<string> {
+  script ??= typeof BRTOPS_DASHBOARD_JS === "string" ? Promise.resolve(BRTOPS_DASHBOARD_JS) : bundleFromSource();
+  return script;
+}
+
+async function bundleFromSource(): Promise<string> {
+  // Paths kept out of the bundler's sight: dist never carries the build script or esbuild.
+  const helper = new URL("../../../scripts/dashboard-bundle.mjs", import.meta.url).href;
+  const esbuild = "esbuild";
+  const [{ bundleDashboard }, { build }] = (await Promise.all([import(helper), import(esbuild)])) as [
+    { bundleDashboard: (b: unknown) => Promise<string> },
+    { build: unknown },
+  ];
+  return bundleDashboard(build);
 }
 
 /** Installs GET /, /app.js, /app.css and an empty /favicon.ico. */
 export function installDashboard(app: Hono<AppEnv>): void {
-  const script = dashboardScript();
   // Revalidated every time: a new brtops version must not meet an old cached script.
   const cache = { "Cache-Control": "no-cache" };
   app.get("/", (c) => c.html(INDEX_HTML, 200, cache));
-  app.get("/app.js", (c) => c.body(script, 200, { ...cache, "Content-Type": "text/javascript; charset=utf-8" }));
+  app.get("/app.js", async (c) =>
+    c.body(await dashboardScript(), 200, { ...cache, "Content-Type": "text/javascript; charset=utf-8" }),
+  );
   app.get("/app.css", (c) => c.body(STYLES_CSS, 200, { ...cache, "Content-Type": "text/css; charset=utf-8" }));
   app.get("/favicon.ico", (c) => c.body(null, 204));
 }

@@ -28,14 +28,21 @@ h3 { font-size: 0.98rem; margin: 0.8rem 0 0.3rem; }
 .top { display: flex; align-items: center; gap: 0.75rem; padding: 0.6rem 1rem; background: var(--card); border-bottom: 1px solid var(--line); position: sticky; top: 0; z-index: 2; }
 .brand { font-weight: 700; text-decoration: none; color: var(--fg); flex-shrink: 0; overflow-wrap: normal; }
 .top .link { flex-shrink: 0; white-space: nowrap; }
+.nav { display: flex; gap: 0.75rem; font-size: 0.92rem; }
+.nav a { text-decoration: none; }
 .who { margin-left: auto; color: var(--muted); font-size: 0.88rem; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 main { max-width: 1180px; margin: 0 auto; padding: 1rem; }
 
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 1rem; margin-bottom: 1rem; min-width: 0; }
 .grid { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0 1rem; }
 @media (min-width: 900px) { .grid { grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); } }
-/* One column on a phone: the controls (pause, abort, rollback) come right after the decisions, before the conversation and the logs. */
-@media (max-width: 899px) { .grid > div { display: contents; } #conversation { order: 1; } #deploy { order: 2; } #audit-card { order: 3; } }
+/* One column on a phone, the decision first: an incident, the gate's decision and the controls, then the release's overview, the report, the conversation and the logs. */
+@media (max-width: 899px) {
+  #release { display: flex; flex-direction: column; }
+  #release .grid, #release .grid > div { display: contents; }
+  #incident { order: 1; } #decision { order: 2; } #controls { order: 3; } #overview { order: 4; } #gate { order: 5; }
+  #signoffs { order: 6; } #conversation { order: 7; } #deploy { order: 8; } #steps-card { order: 9; } #audit-card { order: 10; }
+}
 .head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.5rem; }
 .live { font-size: 0.8rem; color: var(--muted); margin-left: auto; }
 .live.on::before { content: "● "; color: var(--ok); }
@@ -125,4 +132,62 @@ details summary { cursor: pointer; color: var(--accent); margin: 0.3rem 0; }
 .error { color: var(--bad); min-height: 1.2em; margin: 0.3rem 0 0; }
 .toast { position: fixed; left: 50%; bottom: 1rem; transform: translateX(-50%); max-width: calc(100vw - 2rem); background: var(--fg); color: var(--bg); padding: 0.6rem 1rem; border-radius: 8px; z-index: 5; }
 .toast.bad { background: var(--bad); color: #fff; }
+
+/* The gate, in sections; the decision beside it. */
+.gsec { border-top: 1px solid var(--line); padding: 0.5rem 0 0.2rem; }
+.gsec h3 { margin-top: 0.2rem; }
+.gsec h4 { font-size: 0.9rem; margin: 0.5rem 0 0.2rem; color: var(--muted); }
+.findings li { margin: 0.2rem 0; }
+.findings li.critical { color: var(--bad); }
+.changes, .artifacts, .docs { list-style: none; margin: 0.2rem 0; padding: 0; display: grid; gap: 0.25rem; font-size: 0.9rem; }
+.changes a.commit { text-decoration: none; }
+.artifacts li { display: flex; flex-wrap: wrap; gap: 0.1rem 0.6rem; align-items: baseline; padding: 0.25rem 0; border-bottom: 1px solid var(--line); }
+.artifacts .aname { font-weight: 600; }
+.artifacts .digest { flex-basis: 100%; color: var(--muted); font-size: 0.78rem; overflow-wrap: anywhere; }
+#report-text > .md { border-top: 1px dashed var(--line); margin-top: 0.4rem; }
+.decision-card { border-color: var(--accent); }
+.decision-card h2 { margin-bottom: 0.3rem; }
+.waiting { margin: 0 0 0.4rem; }
+.open-items { background: var(--warn-bg); border-radius: 6px; padding: 0.4rem 0.7rem; margin: 0.5rem 0; }
+.open-items.none { background: var(--ok-bg); }
+.open-items h3 { margin: 0.1rem 0 0.2rem; }
+.open-items ul, .confirm ul { margin: 0.2rem 0; padding-left: 1.1rem; font-size: 0.9rem; }
+.open-items li, .confirm li { margin: 0.2rem 0; }
+.confirm.go, #approve-ask { background: var(--info-bg); }
+
+/* Live deployment. */
+.deploy-steps li.sub { padding-left: 1rem; }
+.deploy-steps .label { flex: 1 1 12rem; min-width: 0; }
+.deploy-steps .elapsed { font-variant-numeric: tabular-nums; }
+.deploy-steps .detail { flex-basis: 100%; }
+.deploy-steps .probing { color: var(--warn); }
+.health.bad { color: var(--bad); }
+pre.output { flex-basis: 100%; background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 0.4rem 0.6rem; font-size: 0.78rem; max-height: 10rem; overflow: auto; }
+.badge.running, .badge.gate { background: var(--info-bg); color: var(--accent); }
+.badge.done { background: var(--ok-bg); color: var(--ok); }
+
+/* The releases list: what needs a person first, incidents and holds marked apart. */
+.group { margin-bottom: 1rem; }
+.group h2 { margin: 0.6rem 0 0.4rem; }
+.rel.incident { border-left: 5px solid var(--bad); }
+.rel.hold, .rel.paused { border-left: 5px solid var(--warn); }
+.rel.gate { border-left: 5px solid var(--accent); }
+.rel .what { margin: 0.2rem 0; }
+
+/* Documents. */
+.doc .md table, .report table { border-collapse: collapse; font-size: 0.85rem; }
+.table-wrap { overflow-x: auto; max-width: 100%; }
+.md th, .md td, .board th, .board td { border: 1px solid var(--line); padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
+.md pre { background: var(--bg); padding: 0.5rem; border-radius: 6px; overflow-x: auto; }
+
+/* Environments. */
+.board { border-collapse: collapse; font-size: 0.88rem; min-width: 100%; }
+.board td.current { background: var(--ok-bg); }
+.board td.empty { color: var(--pending); text-align: center; }
+.envs { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 320px), 1fr)); gap: 0 1rem; }
+.env .big { font-size: 1.4rem; }
+.env-version { margin: 0.2rem 0; }
+.history { list-style: none; margin: 0.4rem 0 0; padding: 0; font-size: 0.86rem; display: grid; gap: 0.2rem; }
+.badge.deployed, .badge.promoted { background: var(--info-bg); color: var(--accent); }
+.promotions { list-style: none; padding: 0; margin: 0; display: grid; gap: 0.5rem; }
 `;
