@@ -6,6 +6,7 @@ import { createRedactor, secretValuesFrom } from "../core/redact.js";
 import { urlPasswords } from "../core/config-secrets.js";
 import { checkPhraseOptions, parseCommandLine } from "./parse-command.js";
 import { createOut } from "./output.js";
+import { colourFor, createStyle, plain, styled } from "./style.js";
 import type { Ctx } from "./context.js";
 
 async function main(argv: string[]): Promise<number> {
@@ -107,7 +108,14 @@ main(process.argv.slice(2)).then(
     const redact = createRedactor([...secretValuesFrom(process.env), ...urlPasswords(process.env.BRTOPS_STORE)]);
     if (isBrtopsError(e)) {
       if (json) process.stdout.write(`${JSON.stringify({ error: redact.deep(e.toJSON()) })}\n`);
-      else process.stderr.write(redact(`brtops: ${e.message}\n${e.hint ? `  → ${e.hint}\n` : ""}  (${e.code})\n`));
+      else {
+        // Redacted, made safe for the terminal, then painted (style.ts decides whether).
+        const st = createStyle(colourFor(process.stderr, false));
+        const hint = e.hint ? styled`  → ${st.cyan(redact(e.hint))}\n` : plain("");
+        process.stderr.write(
+          styled`${st.red(st.bold("brtops:"))} ${redact(e.message)}\n${hint}  ${st.dim(`(${e.code})`)}\n`.text,
+        );
+      }
       return exitAfterFlush(exitCodeFor(e.code));
     }
     const err = e as Error;

@@ -19,7 +19,8 @@ type Choice = "approve" | "reject" | "feedback" | "later";
 async function gateForPerson(ctx: Ctx): Promise<{ v: StatusView; mayDecide: boolean }> {
   return withProject(ctx, async (p) => {
     const id = actorId(ctx, p);
-    const session = await selectRelease(p.store, ctx.args.flags.release, envFlag(ctx));
+    // As status picks it: a finished release too (it has no gate, so nothing is asked).
+    const session = await selectRelease(p.store, ctx.args.flags.release, { allowFinished: true, ...envFlag(ctx) });
     const v = statusView(session.state, ctx.args.flags.release);
     // Their own approval is in already: the gate waits for someone else.
     const mayDecide =
