@@ -126,6 +126,13 @@ function liveDisplay(out: Out, write: (s: string) => void, now: () => number): S
   write("\u001b[?25l");
   const showCursor = (): void => void process.stderr.write("\u001b[?25h");
   process.once("exit", showCursor);
+  // Ctrl-C still ends brtops at once (the log is the truth; a later run picks up): the cursor first.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    showCursor();
+    process.kill(process.pid, signal);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   return {
     progress(e) {
       if (e.total !== undefined) bar = { done: e.done ?? 0, total: e.total };
@@ -159,6 +166,8 @@ function liveDisplay(out: Out, write: (s: string) => void, now: () => number): S
       running.clear();
       write("\u001b[?25h");
       process.removeListener("exit", showCursor);
+      process.removeListener("SIGINT", onSignal);
+      process.removeListener("SIGTERM", onSignal);
     },
   };
 }
