@@ -6,7 +6,7 @@
  */
 import type { Context, Hono } from "hono";
 import { isTerminal } from "../core/fold.js";
-import { autoProceedApplies, goReleaseOffered } from "../core/next-action.js";
+import { autoProceedApplies } from "../core/next-action.js";
 import type { Project } from "../engine/project.js";
 import type { ReleaseSession } from "../engine/release-session.js";
 import { stakeholderSignoffs } from "../engine/steps/phase5.js";
@@ -64,8 +64,6 @@ export function controlsView(project: Project, session: ReleaseSession) {
     autoProceed: s.autoProceed
       ? { by: s.autoProceed.by.id, at: s.autoProceed.at, appliesNow: autoProceedApplies(s) }
       : null,
-    /** GO RELEASE would have an effect (core's rule): the page offers it only then. */
-    goReleaseOffered: goReleaseOffered(s),
     signoffs: {
       uat: s.plan.includes(3) ? signoffView(assessSignoffs(uat, signoffsFromEvents(session.events, "uat"))) : null,
       stakeholders: signoffView(stakeholderSignoffs({ config: project.config, events: session.events })),
