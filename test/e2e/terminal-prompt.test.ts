@@ -52,6 +52,20 @@ describe("the gate prompt", () => {
     expect(v.gate?.round ?? null).not.toBe("2.10#1");
   }, 180_000);
 
+  it("status: 'reject' asks for the reason and records the rejection as `brtops reject` would", async () => {
+    const root = atGate();
+    const t = brtopsPty(root, HUM, ["status"]);
+    await t.waitFor(PROMPT);
+    t.type(`${DOWN}\r`);
+    await t.waitFor("Reason for the rejection");
+    t.type("the changelog misses the search feature\r");
+    expect(await t.exited).toBe(0);
+    const rejected = events(root).filter((e) => e.type === "GateRejected");
+    expect(rejected.map((e) => [e.actor.id, e.data.step, e.data.reason])).toEqual([
+      [HUM, "2.10", "the changelog misses the search feature"],
+    ]);
+  }, 180_000);
+
   it("run: feedback is recorded and the prompt comes back; 'later' leaves the gate open (exit 3)", async () => {
     const root = atGate();
     const t = brtopsPty(root, HUM, ["run"]);
