@@ -104,7 +104,13 @@ export function confirmButton(o: ConfirmOptions): { btn: HTMLButtonElement; box:
   return { btn, box };
 }
 
-function runnerLine(c: Controls): HTMLElement {
+function runnerLine(P: ReleasePage, c: Controls): HTMLElement {
+  if (P.serverRuns)
+    return h(
+      "p",
+      { class: "muted small runner" },
+      "The server's runner carries out what is decided here; this page shows it as it happens.",
+    );
   return h(
     "p",
     { class: "muted small runner" },
@@ -188,7 +194,7 @@ function renderIncident(P: ReleasePage, s: StatusView, c: Controls): void {
       h("div", { class: "row" }, retry, back?.btn ?? null, cont?.btn ?? null),
       back?.box ?? null,
       cont?.box ?? null,
-      runnerLine(c),
+      runnerLine(P, c),
     ),
   );
 }
@@ -293,7 +299,7 @@ function renderControls(P: ReleasePage, s: StatusView, c: Controls): void {
     buttons.length ? h("div", { class: "row", id: "control-buttons" }, buttons) : null,
     asks,
     go,
-    open && buttons.length ? runnerLine(c) : null,
+    open && buttons.length ? runnerLine(P, c) : null,
   ]);
 }
 

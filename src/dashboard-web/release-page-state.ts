@@ -4,6 +4,8 @@ import type { AuditEvent, Controls, DeploymentStatus, GateView, StatusView } fro
 
 export interface ReleasePage extends OpenPage {
   version: string;
+  /** Whether this server runs releases itself (its runner), or a `brtops run` must carry decisions out. */
+  serverRuns: boolean;
   status: StatusView | null;
   ctl: Controls | null;
   /** The open gate's structured view (GET …/gate), for the round `status.gate` names. */

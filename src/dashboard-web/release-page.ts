@@ -16,9 +16,13 @@ import { loadControls, renderManage } from "./manage.js";
 import { isFinished, type ReleasePage } from "./release-page-state.js";
 
 export async function showRelease(version: string): Promise<void> {
-  const first = await api<StatusView>("GET", `/api/releases/${enc(version)}`);
+  const [first, runner] = await Promise.all([
+    api<StatusView>("GET", `/api/releases/${enc(version)}`),
+    api<{ enabled: boolean }>("GET", "/api/runner").catch(() => ({ enabled: false })),
+  ]);
   const P: ReleasePage = {
     version: first.version,
+    serverRuns: runner.enabled,
     status: null,
     ctl: null,
     gate: null,
@@ -82,6 +86,7 @@ export async function showRelease(version: string): Promise<void> {
           { class: "col-main" },
           P.el.incident,
           P.el.gate,
+          h("section", { class: "card", id: "deploy" }, h("h2", null, "Deployment"), P.el.deployment),
           P.el.signoffs,
           h(
             "section",
@@ -99,7 +104,6 @@ export async function showRelease(version: string): Promise<void> {
           { class: "col-side" },
           P.el.decision,
           P.el.controls,
-          h("section", { class: "card", id: "deploy" }, h("h2", null, "Deployment"), P.el.deployment),
           h("section", { class: "card", id: "audit-card" }, h("h2", null, "Audit log"), P.el.audit),
         ),
       ),
@@ -263,7 +267,9 @@ function renderNow(P: ReleasePage, s: StatusView): void {
       h(
         "p",
         { class: "notice" },
-        "The AI LEAD or a runner advances this release (brtops run); this page follows it live.",
+        P.serverRuns
+          ? "The server's runner advances this release; this page follows it live."
+          : "The AI LEAD or a runner advances this release (brtops run); this page follows it live.",
       ),
     );
   }

@@ -28,8 +28,14 @@ h3 { font-size: 0.98rem; margin: 0.8rem 0 0.3rem; }
 .top { display: flex; align-items: center; gap: 0.75rem; padding: 0.6rem 1rem; background: var(--card); border-bottom: 1px solid var(--line); position: sticky; top: 0; z-index: 2; }
 .brand { font-weight: 700; text-decoration: none; color: var(--fg); flex-shrink: 0; overflow-wrap: normal; }
 .top .link { flex-shrink: 0; white-space: nowrap; }
-.nav { display: flex; gap: 0.75rem; font-size: 0.92rem; }
-.nav a { text-decoration: none; }
+.nav { display: flex; gap: 0.75rem; font-size: 0.92rem; flex-shrink: 0; white-space: nowrap; }
+.nav a { text-decoration: none; overflow-wrap: normal; }
+/* On a phone the header takes two rows: the brand, the pages and the buttons; then who is signed in. */
+@media (max-width: 600px) {
+  .top { flex-wrap: wrap; row-gap: 0.2rem; }
+  .nav { margin-right: auto; }
+  .who { order: 10; flex-basis: 100%; margin-left: 0; }
+}
 .who { margin-left: auto; color: var(--muted); font-size: 0.88rem; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 main { max-width: 1180px; margin: 0 auto; padding: 1rem; }
 
@@ -66,7 +72,7 @@ main { max-width: 1180px; margin: 0 auto; padding: 1rem; }
 .timeline .current { border-color: var(--accent); background: var(--info-bg); }
 .timeline .skipped { opacity: 0.55; border-style: dashed; }
 .steps { list-style: none; margin: 0.6rem 0 0; padding: 0; font-size: 0.85rem; }
-.steps li { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0 0.45rem; padding: 0.15rem 0; border-top: 1px solid var(--line); min-width: 0; }
+.steps li { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0 0.45rem; padding: 0.15rem 0; min-width: 0; }
 .steps .ssum { flex-basis: 100%; padding-left: 1.6rem; font-size: 0.8rem; }
 .verdict { display: inline-flex; gap: 0.3rem; align-items: baseline; font-weight: 600; white-space: nowrap; color: var(--muted); }
 .verdict .mark { display: inline-block; min-width: 1.1rem; text-align: center; }
