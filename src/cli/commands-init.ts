@@ -26,8 +26,9 @@ export async function cmdInit(ctx: Ctx): Promise<number> {
   const schemaRef = schemaReference(ctx.cwd);
   const flagsHum = ctx.args.flags["hum-lead"] ?? [];
   const flagsAi = ctx.args.flags["ai-lead"] ?? [];
+  // Asks only a person at a terminal (cli/style decides: never in CI, never with --json, never piped).
   const plan =
-    !dryRun && (await interactive(ctx))
+    !dryRun && ctx.out.mode.interactive
       ? await askPlan(facts, flagsHum, flagsAi, schemaRef)
       : assembleInitPlan(facts, { hum: flagsHum, ai: flagsAi, schemaRef });
   if (plan.hum.length === 0)
@@ -135,13 +136,6 @@ function packageRoot(): string | null {
     if (up === dir) return null;
     dir = up;
   }
-}
-
-/** Asks only a person at a terminal: never in CI, never with --json, never when piped. */
-async function interactive(ctx: Ctx): Promise<boolean> {
-  if (ctx.args.flags.json || !process.stdin.isTTY || !process.stdout.isTTY) return false;
-  const { isCI } = (await import("ci-info")).default;
-  return !isCI;
 }
 
 async function askPlan(f: ProjectFacts, hum: string[], ai: string[], schemaRef: string): Promise<InitPlan> {
