@@ -2,7 +2,7 @@
 // with code splitting keeps `brtops status` fast: only the chunks a command imports are loaded.
 import { build } from "esbuild";
 import { bundleDashboard } from "./dashboard-bundle.mjs";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -77,7 +77,10 @@ try {
   await build({ ...common, plugins: [], entryPoints: ["src/config/json-schema.ts"], outfile: gen });
   const { configJsonSchema } = await import(pathToFileURL(gen).href);
   mkdirSync(schemaDir, { recursive: true });
-  writeFileSync(join(schemaDir, "brtops.config.schema.json"), `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  // Written whole, then renamed into place: a reader never sees half a schema.
+  const file = join(schemaDir, "brtops.config.schema.json");
+  writeFileSync(`${file}.${process.pid}.tmp`, `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  renameSync(`${file}.${process.pid}.tmp`, file);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
