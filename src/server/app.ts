@@ -55,6 +55,7 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
   // says an automated action is next (the answer does not wait for the run).
   if (runner)
     app.use("/api/releases/*", async (c, next) => {
+      c.set("runnerActive", true);
       await next();
       if (c.req.method === "POST" && c.res.status < 300) runner.wake();
     });
@@ -80,7 +81,7 @@ export function createApp(project: Project, options: AppOptions = {}): Hono<Env>
   installPasskeys(app, project, session);
 
   installViews(app, project, (c) => hub.session(c.req.param("version") ?? ""));
-  installDashboardApi(app, project, hub);
+  installDashboardApi(app, project, hub, runner);
   installManage(app, project, session);
 
   app.get("/api/releases/:version/events", async (c) => {

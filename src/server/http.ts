@@ -8,7 +8,15 @@ import { isBodyTooLarge } from "./limits.js";
 export type CredentialKind = "bearer" | "cookie";
 
 /** Context variables the credentials middleware sets for every /api route after sign-in. */
-export type AppEnv = { Variables: { actorId: string; via: CredentialKind; credential: string } };
+export type AppEnv = {
+  Variables: {
+    actorId: string;
+    via: CredentialKind;
+    credential: string;
+    /** Set when this server runs a runner (`brtops serve` without --no-runner): a decision is carried out without `brtops run`. */
+    runnerActive?: boolean;
+  };
+};
 
 /** The JSON body of every error response. */
 export function errorBody(e: BrtopsError) {

@@ -69,7 +69,11 @@ export function installActionRoutes(app: Hono<AppEnv>, project: Project, session
       const done = await performDecision(project, a, s, c.get("actorId"), input, signer);
       const v = statusView(done.state, done.state.version);
       if (done.dryRun) return c.json({ dryRun: true, recorded: false, said: done.said, ...v });
-      return c.json({ recorded: true, ...carriedOut({ said: done.said, runs: done.runs }, done.state.version), ...v });
+      return c.json({
+        recorded: true,
+        ...carriedOut({ said: done.said, runs: done.runs }, done.state.version, c.get("runnerActive") === true),
+        ...v,
+      });
     });
   }
 }

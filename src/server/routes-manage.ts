@@ -25,8 +25,9 @@ export interface Outcome {
 
 const runCommand = (version: string) => `brtops run --release ${version}`;
 
-export function carriedOut(o: Outcome, version: string): { said: string; then: string | null } {
+export function carriedOut(o: Outcome, version: string, runnerActive = false): { said: string; then: string | null } {
   if (!o.runs) return { said: o.said, then: null };
+  if (runnerActive) return { said: `${o.said} The server's runner carries it out now.`, then: null };
   return {
     said: `${o.said} An active \`brtops run\` carries it out at its next checkpoint; otherwise run \`${runCommand(version)}\`.`,
     then: runCommand(version),

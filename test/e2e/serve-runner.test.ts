@@ -163,6 +163,7 @@ describe("brtops serve carries out what is decided over the API (file store)", (
           const a = await hum.post("/api/releases/1.1.0/approve", approval(s.gate));
           expect(a.status, a.text).toBe(200);
           expect(a.json.recorded).toBe(true);
+          expect(a.json.then).toBeNull(); // carried out by the server's runner
           const next = await stream.until(
             `the release to go on past ${s.gate.step}`,
             (f) => f.state === "certified" || (f.gate !== null && f.gate.step !== s.gate.step),
@@ -255,6 +256,7 @@ describe("brtops serve --no-runner records decisions and runs nothing", () => {
       expect(gate.step).toBe("2.10");
       const a = await hum.post("/api/releases/1.1.0/approve", approval(gate));
       expect(a.status, a.text).toBe(200);
+      expect(a.json.then).toBe("brtops run --release 1.1.0");
       const again = brtops(p.root, AI, ["run", "--json"]);
       expect(again.code, again.stderr).toBe(3);
       expect(again.json.step).toBe("5.10");

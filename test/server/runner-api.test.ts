@@ -82,6 +82,10 @@ describe("the server's runner behind the API (in-process)", () => {
       ...(critical ? { waive: "accepted in this test" } : {}),
     });
     expect(a.status).toBe(200);
+    // Carried out by this server's runner: the answer names no command to run.
+    const answer = (await a.json());
+    expect(answer.then).toBeNull();
+    expect(answer.said).toMatch(/server's runner carries it out/);
     const next = await waitFor(
       "the next gate",
       async () => {
