@@ -1,7 +1,7 @@
 /**
  * GET …/controls (what the dashboard needs to offer the decisions on a release), and what a
- * recorded decision's answer says about who carries it out: an active `brtops run` at its next
- * checkpoint, else the response's `then` names the command that does. The decision routes are
+ * recorded decision's answer says about who carries it out: the server's runner (`brtops serve`),
+ * else an active `brtops run` at its next checkpoint, else the command the response's `then` names. The decision routes are
  * generated from the action table (routes-actions.ts).
  */
 import type { Context, Hono } from "hono";
