@@ -75,7 +75,7 @@ describe.skipIf(noPostgres)("two brtops serve on one PostgreSQL store", () => {
 
   it("never run a step twice; the one stopped mid-deploy finishes the step, gives its lease up, and the other certifies", async () => {
     // The deploy lasts long enough for the second runner to meet the first one's lease.
-    const p = slowDeployProject(8);
+    const p = slowDeployProject(15);
     cleanup = p.cleanup;
     db = await pg.freshDatabase();
     const env = { BRTOPS_STORE: db.url };

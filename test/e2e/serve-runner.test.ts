@@ -30,9 +30,14 @@ function promotionProject() {
     extra: "promotion: [local, production]\n",
   });
   const root = p.root;
+  // The staging deploy takes a second, so the event stream (its poll is 500 ms) surely shows a phase-6 step.
+  writeFileSync(
+    join(root, "scripts/deploy.sh"),
+    '#!/bin/sh\nset -e\nmkdir -p service\nsleep 1\necho "$1" > service/version\necho "deployed $1"\n',
+  );
   writeFileSync(join(root, "scripts/deploy-to.sh"), '#!/bin/sh\nset -e\nmkdir -p "$1"\necho "$2" > "$1/version"\n');
   writeFileSync(join(root, "scripts/health-of.sh"), '#!/bin/sh\ntest -s "$1/version"\n');
-  for (const f of ["deploy-to.sh", "health-of.sh"]) chmodSync(join(root, "scripts", f), 0o755);
+  for (const f of ["deploy.sh", "deploy-to.sh", "health-of.sh"]) chmodSync(join(root, "scripts", f), 0o755);
   writeFileSync(join(root, ".gitignore"), ".brtops/\nservice/\nservice-prod/\n");
   execFileSync("git", ["add", "-A"], { cwd: root });
   execFileSync("git", ["commit", "-q", "-m", "chore: production scripts"], { cwd: root });
