@@ -120,7 +120,7 @@ describe("npm channels and the promotion of a prerelease to latest", () => {
     const shasum = doc.versions["3.0.0-beta.1"]!.dist.shasum;
 
     // The promotion: the same package, the same tarball, `latest` moved; in the ledger.
-    const r = brtops(root, AI, ["release", "3.0.0-beta.1", "--to", "npm-latest", "--json"], env());
+    const r = brtops(root, AI, ["RELEASE v3.0.0-beta.1 to NPM latest", "--json"], env());
     expect(r.code, r.stderr).toBe(3);
     expect(r.json).toMatchObject({ release: "3.0.0-beta.1@npm-latest", promotion: { from: "3.0.0-beta.1" } });
     certify(root, "npm-latest");
