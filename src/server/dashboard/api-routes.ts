@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Context, Hono } from "hono";
+import { streamSSE } from "hono/streaming";
 import { parseRemoteUrl } from "../../adapters/github/github-repository.js";
 import { assertContained } from "../../adapters/fs-contained.js";
 import { createGit } from "../../adapters/git.js";
@@ -15,6 +16,7 @@ import { releaseAttention } from "../../core/release-attention.js";
 import { releaseSummary, type Project } from "../../engine/project.js";
 import type { ReleaseSession } from "../../engine/release-session.js";
 import type { AppEnv } from "../http.js";
+import type { ServerRunner } from "../runner.js";
 
 /** What the routes read releases through: the server's shared, incrementally refreshed sessions. */
 export interface SessionSource {
@@ -33,8 +35,20 @@ function forgeReader(project: Project): () => Promise<ForgeLink | null> {
   };
 }
 
-/** Installs GET /api/releases/:version/gate, GET /api/releases/:version/documents/:name and GET /api/dashboard/releases. */
-export function installDashboardApi(app: Hono<AppEnv>, project: Project, source: SessionSource): void {
+/** How many progress events wait for a slow reader; older ones are dropped (the log keeps what matters). */
+const PROGRESS_BACKLOG = 200;
+const KEEP_ALIVE_MS = 15_000;
+
+/**
+ * Installs GET /api/releases/:version/gate, …/documents/:name, …/progress (SSE) and GET
+ * /api/dashboard/releases. `runner`: the server's runner, whose progress the page streams.
+ */
+export function installDashboardApi(
+  app: Hono<AppEnv>,
+  project: Project,
+  source: SessionSource,
+  runner: ServerRunner | null = null,
+): void {
   const forge = forgeReader(project);
   const session = (c: Context<AppEnv>) => source.session(c.req.param("version") ?? "");
 
@@ -56,6 +70,53 @@ export function installDashboardApi(app: Hono<AppEnv>, project: Project, source:
       });
     assertContained(project.root, file);
     return c.json({ name, phase: Number(known[0]), text: project.redact(readFileSync(file, "utf8")) });
+  });
+
+  // What the server's runner is doing right now, as it happens: steps and effects starting and
+  // ending, a deploy command's output lines, each health probe. Not in the log (the log keeps the
+  // outcomes); the page shows it beside the deployment. Messages are redacted by the runner and again here.
+  app.get("/api/releases/:version/progress", async (c) => {
+    const release = (await session(c)).state.release;
+    return streamSSE(c, async (stream) => {
+      if (!runner) {
+        await stream.writeSSE({ event: "runner", data: JSON.stringify({ enabled: false }) });
+        return;
+      }
+      const queue: string[] = [];
+      let wake: (() => void) | null = null;
+      const off = runner.onProgress((r, p) => {
+        if (r !== release) return;
+        queue.push(JSON.stringify(project.redact.deep({ ...p, at: new Date().toISOString() })));
+        if (queue.length > PROGRESS_BACKLOG) queue.splice(0, queue.length - PROGRESS_BACKLOG);
+        wake?.();
+      });
+      stream.onAbort(() => {
+        off();
+        wake?.();
+      });
+      try {
+        await stream.writeSSE({ event: "runner", data: JSON.stringify({ enabled: true }) });
+        while (!stream.aborted && !stream.closed) {
+          if (!queue.length) {
+            await new Promise<void>((res) => {
+              const t = setTimeout(res, KEEP_ALIVE_MS);
+              wake = () => {
+                clearTimeout(t);
+                res();
+              };
+            });
+            wake = null;
+          }
+          if (!queue.length) {
+            await stream.write(": keep-alive\n\n");
+            continue;
+          }
+          for (const data of queue.splice(0)) await stream.writeSSE({ event: "progress", data });
+        }
+      } finally {
+        off();
+      }
+    });
   });
 
   app.get("/api/dashboard/releases", async (c) => {
