@@ -18,7 +18,7 @@ import { rolesFor } from "../actions/who.js";
 import { actionSpec } from "../actions/table.js";
 import { contextAdvice } from "./context-advice.js";
 import { BoundedStdioTransport } from "./stdio-transport.js";
-import { mcpTools, type ToolDeps } from "./tools.js";
+import { CONTEXT_USAGE, checkToolInput, mcpTools, type ToolDeps } from "./tools.js";
 
 /** The AI LEAD the server acts as: --as/BRTOPS_ACTOR when it names an AI LEAD, else the first configured. */
 export function mcpActor(p: Project, as: string | undefined): string {
@@ -79,6 +79,23 @@ on; dryRun checks a decision without recording it. A refusal is a tool error who
 content holds {error: {code, message, hint}}: read the hint. Pass contextUsage (percent) to be told
 when to DEFRAG or ORIENT.`;
 
+/**
+ * The schema the SDK gets for a tool's input: it shows the tool's own JSON Schema (types, enums,
+ * required) to the client, and lets every value through to the tool, which checks it with the
+ * action table's schema — so a bad value gets the code and message the CLI and the API give.
+ */
+function advertised(shape: Record<string, z.ZodType>) {
+  const props: Record<string, z.ZodType> = {};
+  const required: string[] = [];
+  for (const [k, s] of Object.entries(shape)) {
+    const js = z.toJSONSchema(s, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+    delete js.$schema;
+    if (!s.safeParse(undefined).success) required.push(k);
+    props[k] = z.unknown().meta(js).optional();
+  }
+  return z.looseObject(props).meta({ required });
+}
+
 /** The configured environments and their aliases, for the request tool's enum (none when the config cannot be read yet). */
 function configuredEnvironments(cwd: string): string[] {
   try {
@@ -103,30 +120,22 @@ export function createMcpServer(cwd: string, as?: string): McpServer {
   const statusOf = async (p: Project, release?: string) =>
     statusView((await selectRelease(p.store, release, { allowFinished: true })).state, release);
   for (const t of mcpTools(configuredEnvironments(cwd))) {
-    const shape = {
-      ...t.input,
-      contextUsage: z
-        .number()
-        .min(0)
-        .max(100)
-        .optional()
-        .describe("How full your context is, in percent: the result then says whether to DEFRAG or ORIENT."),
-    };
     const a = t.action ? actionSpec(t.action) : undefined;
     server.registerTool(
       t.name,
       {
         title: t.annotations.title,
         description: t.description,
-        inputSchema: shape,
+        inputSchema: advertised({ ...t.input, contextUsage: CONTEXT_USAGE }),
         outputSchema: t.output as z.ZodObject,
         annotations: t.annotations,
         _meta: a
           ? { "brtops/action": a.name, "brtops/authority": a.authority, "brtops/roles": rolesFor(a.authority) }
           : { "brtops/action": null },
       },
-      async (args: Record<string, unknown>, extra) => {
-        const usage = args.contextUsage as number | undefined;
+      async (input, extra) => {
+        const raw = input as Record<string, unknown>;
+        const usage = typeof raw.contextUsage === "number" ? raw.contextUsage : undefined;
         const advice = usage === undefined ? undefined : contextAdvice(usage);
         // Progress notifications go to a caller that asked for them (a progressToken in the request's _meta).
         const token = extra._meta?.progressToken;
@@ -146,7 +155,7 @@ export function createMcpServer(cwd: string, as?: string): McpServer {
           },
         };
         try {
-          const r = await t.run(deps, args);
+          const r = await t.run(deps, checkToolInput(t, raw));
           return ok({ ...r, ...(advice ? { contextAdvice: advice } : {}) });
         } catch (e) {
           return fail(e, advice);

@@ -13,7 +13,7 @@ import { statusView, type StatusView } from "../core/status-view.js";
 import { stepResult } from "../core/step-results.js";
 import { parseActionInput } from "../actions/input.js";
 import { performDecision } from "../actions/perform.js";
-import { ACTIONS, mcpName, type ActionSpec } from "../actions/table.js";
+import { ACTIONS, actionSpec, mcpName, type ActionSpec } from "../actions/table.js";
 import { rolesFor, whoMay } from "../actions/who.js";
 import { listReleases, selectRelease, type Project } from "../engine/project.js";
 import { readLedger } from "../engine/read-ledger.js";
@@ -298,6 +298,39 @@ const VIEWS: readonly McpTool[] = [
       }),
   },
 ];
+
+/** Every tool takes how full the agent's context is. */
+export const CONTEXT_USAGE = z
+  .number()
+  .min(0)
+  .max(100)
+  .optional()
+  .describe("How full your context is, in percent: the result then says whether to DEFRAG or ORIENT.");
+
+/**
+ * A tool's arguments checked as the other faces check them: the action's options by the action
+ * table's schema (E_BAD_REQUEST with the CLI's and the API's message), the rest (which release,
+ * contextUsage) by the tool's; an unknown argument is refused, naming the ones it takes.
+ */
+export function checkToolInput(t: McpTool, args: Record<string, unknown>): Record<string, unknown> {
+  const a = t.action ? actionSpec(t.action) : undefined;
+  const own = new Set(a ? Object.keys(a.fields) : []);
+  const mine: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) (own.has(k) ? mine : rest)[k] = v;
+  const shape: Record<string, z.ZodType> = { contextUsage: CONTEXT_USAGE };
+  for (const [k, v] of Object.entries(t.input)) if (!own.has(k)) shape[k] = v;
+  const r = z.strictObject(shape).safeParse(rest);
+  if (!r.success) {
+    const msg = r.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ");
+    const takes = Object.keys({ ...t.input, contextUsage: true });
+    throw new BrtopsError("E_BAD_REQUEST", `The input of \`${t.name}\` is invalid: ${msg}.`, {
+      hint: `\`${t.name}\` takes ${takes.join(", ")}.`,
+      details: { tool: t.name, options: takes },
+    });
+  }
+  return { ...r.data, ...(a ? parseActionInput(a, mine) : {}) };
+}
 
 /**
  * Every tool the server registers for a project whose configured environments are `environments`:

@@ -162,7 +162,7 @@ describe("one action table, every face", () => {
       hint: apiSevError.hint,
     });
     expect(apiSevError.message).toMatch(/not a SEV level/);
-    // Blank text: the CLI, the API and the MCP tool (whose schema is the same one).
+    // Blank text: the CLI, the API and the MCP tool, checked by the one schema (the same code, message and hint).
     const cliAsk = brtops(p.root, AI, ["ask", "   ", "--json"]);
     expect(cliAsk.code).toBe(2);
     const apiAsk = (await (await post(tokens.ai, "ask", { text: "   " })).json()).error;
@@ -170,7 +170,11 @@ describe("one action table, every face", () => {
     expect(apiAsk.message).toMatch(/text: must not be blank/);
     const mcpAsk = (await client.callTool({ name: "ask_hum_lead", arguments: { text: "   " } })) as any;
     expect(mcpAsk.isError).toBe(true);
-    expect(mcpAsk.content[0].text).toMatch(/must not be blank/);
+    expect(JSON.parse(mcpAsk.content[0].text).error).toMatchObject({
+      code: "E_BAD_REQUEST",
+      message: apiAsk.message,
+      hint: apiAsk.hint,
+    });
     // A refusal of the engine: the same code and message through all three.
     const cliRespond = brtops(p.root, AI, ["respond", "F99", "done", "--json"]).json.error;
     const apiRespond = (await (await post(tokens.ai, "respond", { id: "F99", text: "done" })).json()).error;

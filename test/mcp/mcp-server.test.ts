@@ -49,19 +49,30 @@ describe("brtops mcp (stdio)", () => {
     ).toEqual([]);
   });
 
-  it("environment is an enum of the configured environments and aliases: mars is refused by the schema, nothing recorded", async () => {
+  it("environment is an enum of the configured environments and aliases; another is refused as the CLI refuses it, nothing recorded", async () => {
     const tool = (await client.listTools()).tools.find((t) => t.name === "request_release")!;
     expect((tool.inputSchema.properties as any).environment.enum).toEqual(["local", "dev", "staging"]);
+    expect(tool.inputSchema.required).toEqual(["version", "environment"]);
     const r = await call("request_release", { version: "2.1.0", environment: "mars" });
     expect(r.isError).toBe(true);
-    expect(r.content[0]!.text).toMatch(/environment/);
+    // A refusal is a tool error carrying the code, message and hint the CLI gives (text only: the output schema describes results).
+    const cli = brtops(root, AI, ["release", "2.1.0", "--to", "mars", "--json"]).json.error;
+    expect(JSON.parse(r.content[0]!.text).error).toMatchObject({
+      code: "E_ENVIRONMENT_UNKNOWN",
+      message: cli.message,
+      hint: cli.hint,
+    });
     expect(r.structuredContent).toBeUndefined();
-    // A refusal of the engine is a tool error carrying its code and hint (text only: the output schema describes results).
-    const bad = await call("request_release", { version: "banana", environment: "local" });
-    expect(bad.isError).toBe(true);
-    expect(JSON.parse(bad.content[0]!.text).error).toMatchObject({
-      code: "E_VERSION_INVALID",
-      hint: expect.any(String),
+    // A value of the wrong type, and an argument no tool takes: the action table's check, as over HTTP.
+    const typed = await call("request_release", { version: 2, environment: "local" });
+    expect(JSON.parse(typed.content[0]!.text).error).toMatchObject({
+      code: "E_BAD_REQUEST",
+      message: expect.stringMatching(/version/),
+    });
+    const extra = await call("status", { verbose: true });
+    expect(JSON.parse(extra.content[0]!.text).error).toMatchObject({
+      code: "E_BAD_REQUEST",
+      message: expect.stringMatching(/verbose/),
     });
     expect(brtops(root, AI, ["list", "--json"]).json.releases).toEqual([]);
   });
