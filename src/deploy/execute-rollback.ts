@@ -104,7 +104,8 @@ export async function rollbackDeployment(ctx: StepContext): Promise<{ steps: str
     const tag = String(published["tag"]);
     const candidates = promotionRollbackCandidates(ctx.state, published);
     await attempt("npm", `move ${tag} of ${name} back from ${t.vars.version}`, async () => {
-      const r = await npmTagRollback(npm, { name, version: t.vars.version, tag, candidates });
+      const before = typeof published["before"] === "string" ? published["before"] : undefined;
+      const r = await npmTagRollback(npm, { name, version: t.vars.version, tag, candidates, before });
       if (r.restored) restoredTo = r.restored.version;
       return { ...r };
     });

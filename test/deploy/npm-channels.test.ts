@@ -4,8 +4,15 @@
  * OIDC token and Sigstore, which cannot run here: the choice and the arguments are tested), and
  * where a promoted tag goes back to.
  */
-import { describe, expect, it } from "vitest";
-import { npmDistTag } from "../../src/adapters/npm/npm-publish.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NpmContext } from "../../src/adapters/npm/npm-cli.js";
+import { npmDistTag, npmDistTags, npmPublish, npmSetDistTag } from "../../src/adapters/npm/npm-publish.js";
+import { npmTagRollback } from "../../src/adapters/npm/npm-rollback.js";
+import { createRedactor } from "../../src/core/redact.js";
+import { startVerdaccio, type Verdaccio } from "../support/verdaccio.js";
 import { npmPublishArgs, provenanceChoice } from "../../src/adapters/npm/npm-provenance.js";
 import { promotionRollbackCandidates } from "../../src/deploy/execute-rollback.js";
 
@@ -78,5 +85,55 @@ describe("where a promoted dist-tag goes back to", () => {
   ] as const)("%s", (_n, previous, previousSource, before, want) => {
     const c = promotionRollbackCandidates({ previous, previousSource }, { before });
     expect(c.map((x) => x.version)).toEqual(want);
+  });
+});
+
+describe("moving a promoted dist-tag back (npmTagRollback, against verdaccio)", () => {
+  let reg: Verdaccio;
+  let ctx: NpmContext;
+  let dir: string;
+  beforeAll(async () => {
+    reg = await startVerdaccio();
+    const token = await reg.addUser("promoter", "promoter-pass");
+    dir = mkdtempSync(join(tmpdir(), "brtops-npm-tags-"));
+    ctx = { registry: reg.url, token, cwd: dir, redact: createRedactor([token]) };
+    for (const version of ["2.4.0", "3.0.0-beta.1"]) {
+      const d = mkdtempSync(join(dir, "pkg-"));
+      writeFileSync(join(d, "package.json"), JSON.stringify({ name: "@acme/tags", version }));
+      await npmPublish(ctx, { folder: d, tag: version === "2.4.0" ? "latest" : "beta" });
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await reg?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const promoted = { name: "@acme/tags", version: "3.0.0-beta.1", tag: "latest" };
+
+  it("skips a candidate that is not on the registry, moves the tag to the next, and is adopted when run again", async () => {
+    await npmSetDistTag(ctx, "@acme/tags", "3.0.0-beta.1", "latest");
+    const candidates = [
+      { version: "2.9.0", source: "ledger" },
+      { version: "2.4.0", source: "the tag before the promotion" },
+    ];
+    const r = await npmTagRollback(ctx, { ...promoted, candidates, before: "2.4.0" });
+    expect(r).toMatchObject({ now: "2.4.0", restored: { version: "2.4.0", source: "the tag before the promotion" } });
+    expect(r.notes).toEqual(["2.9.0 (ledger) is not on the registry"]);
+    expect(await npmDistTags(ctx, "@acme/tags")).toEqual({ latest: "2.4.0", beta: "3.0.0-beta.1" });
+    const again = await npmTagRollback(ctx, { ...promoted, candidates, before: "2.4.0" });
+    expect(again.detail).toContain("already points at 2.4.0 again");
+  });
+
+  it("leaves alone a tag the promotion did not move, and one that points elsewhere by now", async () => {
+    const beta = { ...promoted, tag: "beta", candidates: [{ version: "2.4.0", source: "ledger" }] };
+    const r = await npmTagRollback(ctx, { ...beta, before: "3.0.0-beta.1" });
+    expect(r.detail).toContain("moved nothing: left alone");
+    expect((await npmDistTags(ctx, "@acme/tags"))["beta"]).toBe("3.0.0-beta.1");
+    const elsewhere = await npmTagRollback(ctx, {
+      ...promoted,
+      candidates: [{ version: "2.9.0", source: "ledger" }],
+      before: "2.4.0",
+    });
+    expect(elsewhere).toMatchObject({ now: "2.4.0", restored: null });
+    expect(elsewhere.detail).toContain("not at 3.0.0-beta.1: left alone");
   });
 });

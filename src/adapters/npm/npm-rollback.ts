@@ -89,7 +89,14 @@ export interface NpmTagRollbackResult {
  */
 export async function npmTagRollback(
   ctx: NpmContext,
-  o: { name: string; version: string; tag: string; candidates: readonly { version: string; source: string }[] },
+  o: {
+    name: string;
+    version: string;
+    tag: string;
+    candidates: readonly { version: string; source: string }[];
+    /** What the tag held before the promotion (as 6.1 recorded it): the version itself means it did not move it. */
+    before?: string | null;
+  },
 ): Promise<NpmTagRollbackResult> {
   const notes: string[] = [];
   const tags = await npmDistTags(ctx, o.name);
@@ -107,6 +114,12 @@ export async function npmTagRollback(
     notes,
     detail,
   });
+  if (o.before === o.version)
+    return out(
+      null,
+      now,
+      `${o.tag} already pointed at ${o.version} before the promotion, which moved nothing: left alone`,
+    );
   let target: { version: string; source: string } | null = null;
   for (const c of o.candidates) {
     if (c.version === o.version) continue;
