@@ -1,6 +1,7 @@
 /** The git CLI, run with argument arrays. Failures carry command, exit code and stderr (redacted). */
 import { execFile } from "node:child_process";
 import { BrtopsError } from "../core/errors.js";
+import { refStamp, tagsStamp } from "./git-ref-stamp.js";
 
 export interface Git {
   cwd: string;
@@ -11,6 +12,31 @@ export interface Git {
   head(): Promise<string | null>;
   tags(): Promise<string[]>;
   isRepo(): Promise<boolean>;
+}
+
+/**
+ * The last answers git gave, by folder, with the stamp of the ref files they depended on
+ * (./git-ref-stamp): asked again while the stamp is the same, the answer is given without a git
+ * process. Bounded: a long-lived server working on many projects keeps the latest few.
+ */
+const MEMO_SIZE = 16;
+const heads = new Map<string, { stamp: string; value: string }>();
+const tagLists = new Map<string, { stamp: string; value: readonly string[] }>();
+
+function remembered<T>(memo: Map<string, { stamp: string; value: T }>, key: string, stamp: string): T | undefined {
+  const m = memo.get(key);
+  return m && m.stamp === stamp ? m.value : undefined;
+}
+
+function remember<T>(memo: Map<string, { stamp: string; value: T }>, key: string, stamp: string, value: T): void {
+  memo.delete(key);
+  memo.set(key, { stamp, value });
+  while (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value!);
+}
+
+/** Tells the HEAD memo what HEAD was when its ref files had `stamp` (refStamp of ["HEAD"], taken before git was asked). */
+export function rememberHead(cwd: string, stamp: string, head: string): void {
+  remember(heads, cwd, stamp, head);
 }
 
 export function createGit(cwd: string, redact: (s: string) => string = (s) => s): Git {
@@ -51,17 +77,26 @@ export function createGit(cwd: string, redact: (s: string) => string = (s) => s)
     cwd,
     run,
     async head() {
+      const stamp = refStamp(cwd, ["HEAD"]);
+      const known = stamp === null ? undefined : remembered(heads, cwd, stamp);
+      if (known !== undefined) return known;
       const r = await run(["rev-parse", "--verify", "-q", "HEAD"], { allowFail: true });
-      return r.code === 0 ? r.stdout.trim() : null;
+      const head = r.code === 0 ? r.stdout.trim() : null;
+      if (stamp !== null && head) remember(heads, cwd, stamp, head);
+      return head;
     },
     async tags() {
+      const stamp = tagsStamp(cwd);
+      const known = stamp === null ? undefined : remembered(tagLists, cwd, stamp);
+      if (known !== undefined) return [...known];
       const r = await run(["tag", "--list"], { allowFail: true });
-      return r.code === 0
-        ? r.stdout
-            .split("\n")
-            .map((t) => t.trim())
-            .filter(Boolean)
-        : [];
+      if (r.code !== 0) return [];
+      const tags = r.stdout
+        .split("\n")
+        .map((t) => t.trim())
+        .filter(Boolean);
+      if (stamp !== null) remember(tagLists, cwd, stamp, tags);
+      return [...tags];
     },
     async isRepo() {
       const r = await run(["rev-parse", "--git-dir"], { allowFail: true });

@@ -10,7 +10,8 @@
  * 2.1, 2.2 and 2.3 share it (and step 1.1 starts it early, see `prefetch`). The cache keeps the
  * last few readings only, so a long-lived server does not grow with every release.
  */
-import { createGit } from "../adapters/git.js";
+import { createGit, rememberHead } from "../adapters/git.js";
+import { refStamp } from "../adapters/git-ref-stamp.js";
 import { BrtopsError } from "../core/errors.js";
 import { parseNumstat, type FileStat } from "./assess-scope.js";
 import type { CollectedChanges } from "./collect-changes.js";
@@ -46,6 +47,8 @@ const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const cache = new Map<string, Promise<ReleaseHistory>>();
 /** The cache key of the reading each recent prefetch started, by the range as it was asked for (ends unresolved). */
 const prefetched = new Map<string, { key: string; at: number }>();
+/** The commits recent resolutions gave, with the stamp of the ref files they depended on (adapters/git-ref-stamp). */
+const resolved = new Map<string, { stamp: string; commits: readonly string[] }>();
 /** How long a prefetch stands for the next one of the same range (ms). */
 const PREFETCH_FRESH_MS = 10_000;
 let gitReads = 0;
@@ -59,6 +62,7 @@ export function historyReads(): number {
 export function clearHistoryCache(): void {
   cache.clear();
   prefetched.clear();
+  resolved.clear();
 }
 
 /** The commits some refs name (null for one that names none), in one `git rev-parse` when all resolve. */
@@ -66,9 +70,24 @@ async function resolveCommits(root: string, refs: readonly string[]): Promise<(s
   const git = createGit(root);
   // A ref never starts with "-" (git check-ref-format); refuse one rather than pass it as an option.
   if (refs.every((r) => r !== "" && !r.startsWith("-"))) {
+    // Steps 1.4 and 2.1 resolve the same ends moments apart: unchanged ref files, the same commits.
+    const key = `${root}\0${refs.join("\0")}`;
+    const stamp = refStamp(root, refs);
+    const known = stamp === null ? undefined : resolved.get(key);
+    if (known && known.stamp === stamp) return [...known.commits];
+    const headStamp = refs[0] === "HEAD" ? refStamp(root, ["HEAD"]) : null;
     const r = await git.run(["rev-parse", ...refs.map((x) => `${x}^{commit}`), "--"], { allowFail: true });
     const lines = r.stdout.split("\n").filter((l) => l !== "" && l !== "--");
-    if (r.code === 0 && lines.length === refs.length) return lines;
+    if (r.code === 0 && lines.length === refs.length) {
+      // The package step asks for HEAD next (git.head()): it has its answer.
+      if (headStamp !== null) rememberHead(root, headStamp, lines[0]!);
+      if (stamp !== null) {
+        resolved.delete(key);
+        resolved.set(key, { stamp, commits: lines });
+        while (resolved.size > CACHE_SIZE) resolved.delete(resolved.keys().next().value!);
+      }
+      return lines;
+    }
   }
   // Some ref names no commit: tell which.
   return Promise.all(

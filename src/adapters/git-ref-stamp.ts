@@ -1,0 +1,106 @@
+/**
+ * What the commits some refs name depend on, as files (I/O, read-only): the content of `.git/HEAD`
+ * and of every loose ref file a name could resolve through, and the identity of `packed-refs`.
+ * The same stamp means git would answer the same, so an answer git gave for it can be given again
+ * without starting a git process (each costs a fork of this whole process: ~10% of a release's
+ * CPU went to spawning git). Loose refs are compared by content (a ref file holds its commit id);
+ * `packed-refs` by inode, size and times (git replaces it whole, never edits it in place).
+ *
+ * Null — ask git — whenever the layout is not the plain one: a `.git` file (worktree, submodule),
+ * the reftable backend, GIT_DIR and friends in the environment, a name with revision syntax.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+/** A name git resolves through refs only (no revision syntax: ^ ~ : @{ … ). */
+const PLAIN_NAME = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/;
+/** A full commit id: names itself. */
+const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+const ENVIRONMENT = ["GIT_DIR", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES", "GIT_WORK_TREE"];
+
+/** The `.git` folder git finds from `cwd`, when it is a plain one. */
+function gitDirOf(cwd: string): string | null {
+  for (let dir = cwd; ;) {
+    const candidate = join(dir, ".git");
+    const st = statSync(candidate, { throwIfNoEntry: false });
+    if (st) return st.isDirectory() && !existsSync(join(candidate, "reftable")) ? candidate : null;
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+function content(file: string): string {
+  try {
+    return readFileSync(file, "latin1");
+  } catch {
+    return "-";
+  }
+}
+
+function identity(file: string): string {
+  const st = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return st ? `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : "-";
+}
+
+/** The files `name` may resolve through, in git's order (gitrevisions: <refname>). */
+function candidates(gitDir: string, name: string): string[] {
+  if (name === "HEAD") return [join(gitDir, "HEAD")];
+  return [
+    join(gitDir, name),
+    join(gitDir, "refs", name),
+    join(gitDir, "refs", "tags", name),
+    join(gitDir, "refs", "heads", name),
+    join(gitDir, "refs", "remotes", name),
+    join(gitDir, "refs", "remotes", name, "HEAD"),
+  ];
+}
+
+/**
+ * The stamp of what `names` resolve to in the repository at `cwd`, or null when it cannot be told
+ * from files (then only git can say). Example: `refStamp(root, ["HEAD", "v1.1.0"])`.
+ */
+export function refStamp(cwd: string, names: readonly string[]): string | null {
+  try {
+    if (ENVIRONMENT.some((k) => process.env[k])) return null;
+    if (!names.every((n) => FULL_ID.test(n) || PLAIN_NAME.test(n))) return null;
+    const gitDir = gitDirOf(cwd);
+    if (!gitDir) return null;
+    const parts: string[] = [gitDir, identity(join(gitDir, "packed-refs"))];
+    for (const name of names) {
+      if (FULL_ID.test(name)) {
+        parts.push(name);
+        continue;
+      }
+      for (const file of candidates(gitDir, name)) {
+        const text = content(file);
+        parts.push(text);
+        // A symbolic ref (HEAD → refs/heads/main): the ref it names too, one level (git allows five; more is asked of git).
+        const target = /^ref: (refs\/[^\s]+)\s*$/.exec(text)?.[1];
+        if (target) {
+          if (!PLAIN_NAME.test(target)) return null;
+          const next = content(join(gitDir, target));
+          if (next.startsWith("ref:")) return null;
+          parts.push(next);
+        }
+      }
+    }
+    return parts.join("\0");
+  } catch {
+    return null;
+  }
+}
+
+/** The stamp of the repository's tag names: `packed-refs` and the loose tags' paths. Null as for refStamp. */
+export function tagsStamp(cwd: string): string | null {
+  try {
+    if (ENVIRONMENT.some((k) => process.env[k])) return null;
+    const gitDir = gitDirOf(cwd);
+    if (!gitDir) return null;
+    const tags = join(gitDir, "refs", "tags");
+    const loose = existsSync(tags) ? readdirSync(tags, { recursive: true, encoding: "utf8" }).sort() : [];
+    return [gitDir, identity(join(gitDir, "packed-refs")), ...loose].join("\0");
+  } catch {
+    return null;
+  }
+}
