@@ -6,7 +6,7 @@
  * from the core rules they are (the NO-GO return phase, the open questions, the open proposals).
  */
 import { z } from "zod";
-import { authorize, situationOf, type Leads } from "../core/authority.js";
+import { authorize, judgeApproval, situationOf, type ApprovalPolicy, type Leads } from "../core/authority.js";
 import { openProposals } from "../core/collab.js";
 import type { IncidentChoice } from "../core/events.js";
 import type { ReleaseState } from "../core/release-state.js";
@@ -48,8 +48,18 @@ type JsonProp = {
   anyOf?: JsonProp[];
 };
 
-/** The options of an action as a form would show them (from its JSON Schema). */
+const views = new WeakMap<ActionSpec, OptionView[]>();
+
+/** The options of an action as a form would show them (from its JSON Schema; worked out once per action). */
 export function optionViews(a: ActionSpec): OptionView[] {
+  const known = views.get(a);
+  if (known) return known;
+  const v = viewsOf(a);
+  views.set(a, v);
+  return v;
+}
+
+function viewsOf(a: ActionSpec): OptionView[] {
   const js = z.toJSONSchema(inputSchema(a), { io: "input", unrepresentable: "any" }) as {
     properties?: Record<string, JsonProp>;
     required?: string[];
@@ -97,8 +107,27 @@ function refine(a: ActionSpec, o: OptionView, s: ReleaseState, leads: Leads, id:
   return o;
 }
 
-/** The decisions `actorId` may take on release `s` now, each with its route and its options. */
-export function offeredActions(leads: Leads, actorId: string, s: ReleaseState): OfferedAction[] {
+/** Whether approving the open gate would count: not approved by this person already, nor refused by the separation of duties. */
+function approvalCounts(s: ReleaseState, actorId: string, policy?: ApprovalPolicy): boolean {
+  if (!s.gate) return false;
+  try {
+    judgeApproval(s.gate, s.requestedBy.id, actorId, policy);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The decisions `actorId` may take on release `s` now, each with its route and its options.
+ * `policy`: the project's approval policy (core approvalPolicy), for who may approve the gate.
+ */
+export function offeredActions(
+  leads: Leads,
+  actorId: string,
+  s: ReleaseState,
+  policy?: ApprovalPolicy,
+): OfferedAction[] {
   const out: OfferedAction[] = [];
   for (const a of ACTIONS) {
     if (a.kind !== "decision" || !a.when?.(s)) continue;
@@ -108,7 +137,7 @@ export function offeredActions(leads: Leads, actorId: string, s: ReleaseState): 
     const may =
       a.name === "guide"
         ? (options.find((o) => o.name === "choice")?.choices?.length ?? 0) > 0
-        : allowed(leads, actorId, a, s);
+        : allowed(leads, actorId, a, s) && (a.name !== "approve" || approvalCounts(s, actorId, policy));
     if (!may) continue;
     const route = httpRoute(a)!;
     out.push({

@@ -13,6 +13,7 @@ import { optionViews, offeredActions } from "../actions/offered.js";
 import { performDecision } from "../actions/perform.js";
 import { ACTIONS, httpRoute, mcpName } from "../actions/table.js";
 import { rolesFor, whoMay } from "../actions/who.js";
+import { approvalPolicy } from "../core/authority.js";
 import type { Project } from "../engine/project.js";
 import type { ReleaseSession } from "../engine/release-session.js";
 import type { AppEnv } from "./http.js";
@@ -80,6 +81,11 @@ export function installActionRoutes(app: Hono<AppEnv>, project: Project, session
 
 /** The release's status JSON with the actions the caller may take on it now (and their options). */
 export function withActions(json: string, project: Project, actorId: string, session: ReleaseSession): string {
-  const actions = offeredActions(project.config.leads, actorId, session.state);
+  const actions = offeredActions(
+    project.config.leads,
+    actorId,
+    session.state,
+    approvalPolicy(project.config.leads, project.config.authority),
+  );
   return `${json.slice(0, json.lastIndexOf("}"))},"actions":${JSON.stringify(actions)}}`;
 }

@@ -7,6 +7,7 @@
 import type { Context, Hono } from "hono";
 import { isTerminal } from "../core/fold.js";
 import { autoProceedApplies } from "../core/next-action.js";
+import { approvalPolicy } from "../core/authority.js";
 import type { Project } from "../engine/project.js";
 import type { ReleaseSession } from "../engine/release-session.js";
 import { stakeholderSignoffs } from "../engine/steps/phase5.js";
@@ -83,7 +84,12 @@ export function installManage(app: Hono<AppEnv>, project: Project, session: Sess
     const s = await session(c);
     return c.json({
       ...controlsView(project, s),
-      actions: offeredActions(project.config.leads, c.get("actorId"), s.state),
+      actions: offeredActions(
+        project.config.leads,
+        c.get("actorId"),
+        s.state,
+        approvalPolicy(project.config.leads, project.config.authority),
+      ),
     });
   });
 }
