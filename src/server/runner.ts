@@ -75,9 +75,9 @@ export interface ServerRunnerOptions {
   /** Told of each run started and stopped, and of the run's progress. */
   onProgress?: (release: string, p: ProgressEvent) => void;
   /**
-   * How long a release another process just requested is left to that process (ms, default 3000):
+   * How long a release another process just requested is left to that process (ms, default 10000):
    * `brtops release` records the request and then runs it; taking it first would leave the person
-   * who typed it with "another runner is advancing it".
+   * who typed it with "another runner is advancing it" (10 s: a loaded machine is slow to start that run).
    */
   requestGraceMs?: number;
 }
@@ -124,7 +124,7 @@ export class ServerRunner {
   ) {
     this.watching = project.store.watch ? "store" : "poll";
     this.pollMs = options.pollMs ?? (this.watching === "store" ? 5000 : 1000);
-    this.graceMs = options.requestGraceMs ?? 3000;
+    this.graceMs = options.requestGraceMs ?? 10_000;
   }
 
   /** Starts watching the store and looks at every release once. */
