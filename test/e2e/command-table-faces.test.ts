@@ -4,7 +4,8 @@
  * client) list the same actions with the same authority; the same input is checked by the same
  * schema with the same code and message everywhere; every command refuses an unknown option
  * (exit 2, naming its options); a typo gets a suggestion; help lists every command; the release
- * view lists what the caller may do now; bash completion works in a real bash.
+ * view lists what the caller may do now; bash completion works in a real bash (zsh and fish too,
+ * where they are installed).
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -17,6 +18,8 @@ import { openProject, type Project } from "../../src/engine/project.js";
 import { createApp } from "../../src/server/app.js";
 import { createToken } from "../../src/server/tokens.js";
 import { AI, CLI, HUM, brtops, sampleProject } from "../support/cli.js";
+
+const onPath = (cmd: string): boolean => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 
 type Face = Map<string, { authority: string; roles: string[] | null }>;
 type CliCommand = {
@@ -295,6 +298,33 @@ describe("one action table, every face", () => {
       expect(s.stdout, shell).toContain("step");
       expect(s.stdout, shell).toContain("approve");
     }
+  });
+
+  it.skipIf(!onPath("fish") || !onPath("zsh"))("zsh reads its completion script; fish completes with it", () => {
+    const dir = join(p.root, "..");
+    for (const shell of ["zsh", "fish"]) {
+      const s = brtops(p.root, AI, ["completion", shell]);
+      writeFileSync(join(dir, `brtops-completion.${shell}`), s.stdout);
+    }
+    const zsh = spawnSync("zsh", ["-n", join(dir, "brtops-completion.zsh")], { encoding: "utf8" });
+    expect(zsh.status, zsh.stderr).toBe(0);
+    const fish = spawnSync(
+      "fish",
+      [
+        "--no-config",
+        "-c",
+        `source '${join(dir, "brtops-completion.fish")}'; complete -C 'brtops app'; complete -C 'brtops approve --st'; complete -C 'brtops guide r'`,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(fish.status, fish.stderr).toBe(0);
+    expect(fish.stdout.split("\n").map((l) => l.split("\t")[0])).toEqual([
+      "approve",
+      "--step",
+      "retry",
+      "rollback",
+      "",
+    ]);
     const bad = brtops(p.root, AI, ["completion", "tcsh", "--json"]);
     expect(bad.code).toBe(2);
     expect(bad.json.error.details.shells).toEqual(["bash", "zsh", "fish"]);
