@@ -14,15 +14,14 @@ import { collectChanges, type ChangeCollector, type CollectedChanges } from "./c
 import { parseCommit, sharedString } from "./conventional-commit.js";
 
 const NO_PARENTS: string[] = [];
+/** Stands for the one parent of most commits: parseCommit reads only how many there are (a merge has several). */
+const ONE_PARENT: string[] = Object.freeze(["(one parent)"]) as string[];
 
-/**
- * The parents of a record, as parseCommit reads them: only whether there are several (a merge)
- * matters, so a single parent is not decoded.
- */
+/** The parents of a record as parseCommit needs them: counted, only a merge's are split. */
 function parentsOf(text: string, from: number, to: number): string[] {
   if (to === from) return NO_PARENTS;
   const space = text.indexOf(" ", from);
-  if (space < 0 || space >= to) return [text.slice(from, to)];
+  if (space < 0 || space >= to) return ONE_PARENT;
   return text.slice(from, to).split(" ");
 }
 
