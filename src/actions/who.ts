@@ -30,8 +30,10 @@ export function whoMay(action: Action | null): string {
   if (action === null || action === "read") return "anyone (it records nothing)";
   const roles = rolesFor(action) ?? [];
   const people = roles.filter((r) => r !== "emergency");
-  const words = people.length === 3 ? ["anyone named in brtops.config.yaml"] : people.map((r) => LABEL[r]);
-  if (roles.includes("emergency")) words.push("an emergency contact during a failing deployment");
+  const always = roles.includes("emergency") && may("e", action);
+  const words = people.length === 3 && always ? ["anyone named in brtops.config.yaml"] : people.map((r) => LABEL[r]);
+  if (roles.includes("emergency") && !(people.length === 3 && always))
+    words.push(always ? "an emergency contact" : "an emergency contact during a failing deployment");
   return words.join(" or ");
 }
 
