@@ -1,9 +1,10 @@
 /** The ledger as text: a table of what runs where, then each environment's recent history. */
 import type { Ledger } from "../core/ledger.js";
+import type { Promotable } from "../core/promotable.js";
 
 const HISTORY_SHOWN = 5;
 
-export function renderLedger(ledger: Ledger): string {
+export function renderLedger(ledger: Ledger & { promotable?: readonly Promotable[] }): string {
   if (ledger.environments.length === 0) return "No environments configured and no releases yet.";
   const rows = [
     ["ENVIRONMENT", "VERSION", "SINCE", "RELEASE", "STATE", "COMMIT"],
@@ -38,5 +39,9 @@ export function renderLedger(ledger: Ledger): string {
         ? [`  … ${e.history.length - HISTORY_SHOWN} earlier (--json shows all)`]
         : []),
     ]);
-  return [...table, ...history].join("\n");
+  // What `promotion:` allows now (core/promotable): the command that promotes each.
+  const promotable = (ledger.promotable ?? []).map(
+    (x) => `  v${x.version}  ${x.from} → ${x.to}   brtops release ${x.version} --to ${x.to}`,
+  );
+  return [...table, ...history, ...(promotable.length ? ["", "Can be promoted:", ...promotable] : [])].join("\n");
 }

@@ -203,6 +203,9 @@ describe("brtops serve carries out what is decided over the API (file store)", (
       ]);
       // The CLI shows the same object.
       expect(brtops(p.root, AI, ["environments", "--json"]).json).toEqual(envs);
+      expect(brtops(p.root, AI, ["environments"]).stdout).toMatch(
+        /Can be promoted:\n\s+v1\.1\.0\s+local → production\s+brtops release 1\.1\.0 --to production/,
+      );
     },
     LOADED,
   );
