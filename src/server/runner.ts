@@ -352,15 +352,16 @@ export class ServerRunner {
         status: "ok",
       });
     } catch (e) {
-      // A session that met an error (a conflict it could not resolve, a log that fails verification)
-      // is read again from the start next time.
-      t.session = null;
       if (isBrtopsError(e) && e.code === "E_LOCKED") {
         // Another process (`brtops run`, another server on this folder) is advancing it: not an error.
+        // (runRelease refused before using the session: it stays, read on from where it is.)
         t.retryAt = Date.now() + this.pollMs;
         this.setState(t, "busy", { message: project.redact(e.message) });
         return;
       }
+      // A session that met an error (a conflict it could not resolve, a log that fails verification)
+      // is read again from the start next time.
+      t.session = null;
       t.failures += 1;
       t.retryAt = Date.now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** t.failures);
       const err = this.recordError(t.release, e);
