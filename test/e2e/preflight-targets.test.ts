@@ -23,7 +23,8 @@ const NO_TOKENS = {
   OCI_USERNAME: "",
   OCI_PASSWORD: "",
   DOCKER_CONFIG: "/nonexistent-docker-config",
-  BRTOPS_PREFLIGHT_TIMEOUT_MS: "5000",
+  // Generous: a loaded machine is slow to answer even on loopback (the registry down is refused at once).
+  BRTOPS_PREFLIGHT_TIMEOUT_MS: "15000",
 };
 
 const cleanups: (() => void | Promise<void>)[] = [];
