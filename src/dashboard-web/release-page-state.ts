@@ -1,5 +1,6 @@
 /** The state of an open release page, shared by the parts that draw it. */
 import type { OpenPage } from "./app-state.js";
+import type { LiveFeed } from "./live-feed.js";
 import type { AuditEvent, Controls, DeploymentStatus, GateView, StatusView } from "./api-types.js";
 
 export interface ReleasePage extends OpenPage {
@@ -21,6 +22,8 @@ export interface ReleasePage extends OpenPage {
   keys: Record<"gate" | "decide" | "incident" | "controls" | "signoff" | "deployment", string | null>;
   threadDrawn: boolean;
   es: EventSource | null;
+  /** The runner's progress as it happens (when the server runs releases). */
+  live: LiveFeed;
   retry: ReturnType<typeof setTimeout> | null;
   ticker: ReturnType<typeof setInterval> | null;
   el: {

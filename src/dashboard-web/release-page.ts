@@ -12,6 +12,7 @@ import { askForm, feedbackForm } from "./conversation.js";
 import { loadDeployment } from "./deployment.js";
 import { badge, clear, enc, h, refreshSince, when } from "./dom.js";
 import { loadGate, renderGate } from "./gate.js";
+import { drawLiveFeed, liveFeed, openLiveFeed } from "./live-feed.js";
 import { loadControls, renderManage } from "./manage.js";
 import { isFinished, type ReleasePage } from "./release-page-state.js";
 
@@ -21,7 +22,8 @@ export async function showRelease(version: string): Promise<void> {
     api<{ enabled: boolean }>("GET", "/api/runner").catch(() => ({ enabled: false })),
   ]);
   const P: ReleasePage = {
-    version: first.version,
+    // Paths name the run ("1.1.0@production"), not the version several runs share.
+    version: first.release,
     serverRuns: runner.enabled,
     status: null,
     ctl: null,
@@ -35,11 +37,14 @@ export async function showRelease(version: string): Promise<void> {
     keys: { gate: null, decide: null, incident: null, controls: null, signoff: null, deployment: null },
     threadDrawn: false,
     es: null,
+    live: liveFeed(),
     retry: null,
     ticker: null,
     stop() {
       P.es?.close();
       P.es = null;
+      P.live.es?.close();
+      P.live.es = null;
       if (P.retry) clearTimeout(P.retry);
       if (P.ticker) clearInterval(P.ticker);
     },
@@ -86,7 +91,7 @@ export async function showRelease(version: string): Promise<void> {
           { class: "col-main" },
           P.el.incident,
           P.el.gate,
-          h("section", { class: "card", id: "deploy" }, h("h2", null, "Deployment"), P.el.deployment),
+          h("section", { class: "card", id: "deploy" }, h("h2", null, "Deployment"), P.live.box, P.el.deployment),
           P.el.signoffs,
           h(
             "section",
@@ -117,6 +122,7 @@ export async function showRelease(version: string): Promise<void> {
   }, 1000);
   update(P, first);
   openStream(P);
+  openLiveFeed(P, P.live);
 }
 
 function openStream(P: ReleasePage): void {
@@ -155,6 +161,7 @@ export function update(P: ReleasePage, s: StatusView | null | undefined): void {
   renderTimeline(P, s);
   renderSteps(P, s);
   renderNow(P, s);
+  drawLiveFeed(P, P.live); // hidden once the release ended
   renderGate(P); // at once from the status (shown or hidden); the sections when GET …/gate answers
   renderManage(P); // at once from the new status; again when GET …/controls answers
   P.el.feedback.hidden = !can("feedback") || isFinished(s);

@@ -98,7 +98,13 @@ describe("dashboard: deciding at the gate, the live deployment and the environme
       expect(brtops(p.root, HUM, ["sev", "SEV-3", "--reason", "a small release"]).code).toBe(0);
       expect(brtops(p.root, HUM, ["approve", "--step", status(p.root).gate.round]).code).toBe(0);
       // The server's runner hears of the approval from the store and takes the release to GO / NO-GO.
-      await expect.poll(() => status(p.root).gate?.step, { timeout: 150_000, interval: 500 }).toBe("5.10");
+      await expect
+        .poll(() => status(p.root).gate?.step, {
+          timeout: 150_000,
+          interval: 500,
+          message: `the runner's status: ${JSON.stringify(runner.status())}`,
+        })
+        .toBe("5.10");
       expect(brtops(p.root, AI, ["ask", QUESTION]).code).toBe(0);
       // The origin as a GitHub repository, so the page links commits to the forge; set back before anything pushes.
       origin = git("remote", "get-url", "origin");
@@ -239,6 +245,10 @@ describe("dashboard: deciding at the gate, the live deployment and the environme
       await alice.locator('#deployment li[data-step="6.1:ship"][data-status="started"]').waitFor({ timeout: 120_000 });
       expect(await ship.locator(".elapsed").innerText()).toMatch(/^running for \d/);
       expect(await text(alice, "#deploy-summary")).toContain("Deploying to local");
+      // What the command printed so far, streamed from the runner while it still runs (not yet in the log).
+      await alice.locator('#live-feed [data-step="6.1:ship"] pre').waitFor();
+      expect(await text(alice, '#live-feed [data-step="6.1:ship"] pre')).toBe("preparing 1.1.0");
+      expect(await alice.locator('#deployment li[data-step="6.1:ship"]').getAttribute("data-status")).toBe("started");
       await shot(alice, "deploy-running-1366");
       writeFileSync(join(p.root, GO_ON_FILE), "go\n");
       await alice
@@ -251,6 +261,9 @@ describe("dashboard: deciding at the gate, the live deployment and the environme
         { timeout: 120_000 },
       );
       expect(await text(alice, '#deployment li[data-step="6.2"]')).toContain("Health: up: healthy");
+      // Each health probe as it answered, streamed live.
+      await alice.locator('#probes li[data-check="up"]').waitFor(); // its own stream: may land after the status
+      expect(await text(alice, '#probes li[data-check="up"]')).toMatch(/^✔ up: exit 0 in \d+ ms · 6\.2 · /);
       await alice.locator("#approve").waitFor({ timeout: 150_000 }); // the runner went on to the certification gate
       expect(await text(alice, "#approve")).toBe("Certify");
       await shot(alice, "deploy-done-1366");

@@ -168,6 +168,12 @@ details summary { cursor: pointer; color: var(--accent); margin: 0.3rem 0; }
 .deploy-steps .detail { flex-basis: 100%; }
 .deploy-steps .probing { color: var(--warn); }
 .health.bad { color: var(--bad); }
+.live-feed { border: 1px dashed var(--accent); border-radius: 8px; padding: 0.4rem 0.7rem; margin-bottom: 0.6rem; }
+.live-feed h3 { margin: 0.1rem 0 0.3rem; }
+.live-step { margin-bottom: 0.4rem; }
+.probes { list-style: none; margin: 0.2rem 0; padding: 0; font-size: 0.86rem; }
+.probes li.ok .mark { color: var(--ok); }
+.probes li.bad { color: var(--bad); }
 pre.output { flex-basis: 100%; background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 0.4rem 0.6rem; font-size: 0.78rem; max-height: 10rem; overflow: auto; }
 .badge.running, .badge.gate { background: var(--info-bg); color: var(--accent); }
 .badge.done { background: var(--ok-bg); color: var(--ok); }
