@@ -46,7 +46,13 @@ async function fixture(rollback?: "keep" | "draft"): Promise<Fixture> {
   return {
     root,
     fake,
-    env: { GITHUB_TOKEN: TOKEN, BRTOPS_GITHUB_NO_PACING: "1", BRTOPS_GITHUB_RETRY_BASE_MS: "5" },
+    // A generous preflight timeout: the fake GitHub answers in this process, slow on a loaded machine.
+    env: {
+      GITHUB_TOKEN: TOKEN,
+      BRTOPS_GITHUB_NO_PACING: "1",
+      BRTOPS_GITHUB_RETRY_BASE_MS: "5",
+      BRTOPS_PREFLIGHT_TIMEOUT_MS: "30000",
+    },
     git: (...args) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim(),
     originGit: (...args) => execFileSync("git", args, { cwd: origin, encoding: "utf8" }).trim(),
   };
