@@ -83,7 +83,7 @@ describe("the server's runner behind the API (in-process)", () => {
     });
     expect(a.status).toBe(200);
     // Carried out by this server's runner: the answer names no command to run.
-    const answer = (await a.json());
+    const answer = await a.json();
     expect(answer.then).toBeNull();
     expect(answer.said).toMatch(/server's runner carries it out/);
     const next = await waitFor(
@@ -105,6 +105,20 @@ describe("the server's runner behind the API (in-process)", () => {
     expect(heard).toContain("1.1.0 info 1.1");
     expect(heard.some((h) => /^1\.1\.0 step [3-7]\./.test(h))).toBe(true);
   }, 300_000);
+
+  it("an abort decided in the browser is finished by the runner (nothing else runs)", async () => {
+    const a = await post(HUM, "/api/releases/1.1.0/abort", { note: "not this week" });
+    expect(a.status).toBe(200);
+    const aborted = await waitFor("the runner to finish the abort", async () => {
+      const s = await get("/api/releases/1.1.0");
+      return s.state === "aborted" ? s : undefined;
+    });
+    expect(aborted.state).toBe("aborted");
+    const done = (await project.store.read("1.1.0")).events.find((e) => e.type === "Aborted");
+    expect(done?.actor).toEqual({ id: "brtops", role: "system" });
+    await runner.settled();
+    expect(runner.releaseStatus("1.1.0")).toMatchObject({ state: "finished", error: null });
+  });
 
   it("a log that cannot be read is a runner error shown in GET /api/runner; nothing is appended to it", async () => {
     const log = join(p.root, ".brtops/releases/1.1.0/events.jsonl");
