@@ -66,6 +66,7 @@ export function renderStatusText(v: StatusView, st: Style = PLAIN): Styled {
       ),
     );
   if (v.hold) lines.push("", st.yellow(`ON HOLD since ${v.hold.at}: ${v.hold.reason}`));
+  if (v.appStore) lines.push(`${v.appStore.text} (seen ${v.appStore.at})`);
   if (v.gate)
     lines.push("", st.bold(st.yellow(`── Waiting for a HUM LEAD: ${v.gate.title} (${v.gate.kind}) ──`)), v.gate.report);
   if (v.openQuestions.length)

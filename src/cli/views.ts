@@ -67,6 +67,8 @@ export interface DeploymentStatus {
   environment: string;
   state: string;
   deployed: boolean;
+  /** The latest App Store state seen (App Review, the phased release); absent for other targets. */
+  appStore?: { state: string; text: string; at: string; phasedRelease: string | null };
   steps: {
     step: string;
     label: string;
@@ -108,6 +110,7 @@ export function deploymentStatus(s: ReleaseState): DeploymentStatus {
     environment: s.environment,
     state: s.state,
     deployed: s.deployed,
+    ...(s.appStore ? { appStore: s.appStore } : {}),
     steps,
   };
 }
@@ -121,5 +124,6 @@ export function renderDeploymentStatus(d: DeploymentStatus): string {
       (s) =>
         `  ${s.status.padEnd(9)} ${s.step.padEnd(16)} ${s.durationMs !== undefined ? `${s.durationMs} ms`.padStart(9) : "".padStart(9)}  ${s.label}${s.error ? ` — ${s.error}` : ""}`,
     ),
+    ...(d.appStore ? [`  ${d.appStore.text} (seen ${d.appStore.at})`] : []),
   ].join("\n");
 }

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { ociTargetSchema } from "./schema-oci.js";
+import { appStoreTargetSchema } from "./schema-app-store.js";
 
 const argv = z.array(z.string().min(1)).min(1, "run must be an argument array with at least the program");
 const seconds = z.number().positive();
@@ -324,6 +325,10 @@ export const environmentSchema = z
       .describe("The GitHub target (6.8): annotated tag, push, release with notes and assets."),
     npm: npmTargetSchema.optional().describe("The npm target: publish a package folder to a registry."),
     oci: ociTargetSchema.optional().describe("A container image pushed to an OCI registry (Docker Hub and others)."),
+    /** An app submitted to the App Store through the App Store Connect API. */
+    appStore: appStoreTargetSchema
+      .optional()
+      .describe("An app submitted to the App Store through the App Store Connect API."),
   })
   .strict();
 

@@ -242,7 +242,13 @@ export interface EventData {
   Resumed: { note?: string; fingerprint?: FingerprintRef; head?: LogHead };
   /** `authority: "emergency"`: ordered by an emergency contact during a failing deployment. */
   AbortRequested: { reason?: string; head?: LogHead; authority?: "emergency" };
-  RollbackRequested: { reason?: string; head?: LogHead; authority?: "emergency" };
+  /** `appStore`: what a rollback of an App Store release does, as the HUM LEAD chose (pause the phased release, or remove from sale). */
+  RollbackRequested: {
+    reason?: string;
+    head?: LogHead;
+    authority?: "emergency";
+    appStore?: "pause" | "remove-from-sale";
+  };
   RollbackCompleted: { steps: string[]; to: string | null };
   IncidentOpened: { step: string; error: { code: string; message: string }; interrupted?: boolean };
   IncidentGuidance: {

@@ -491,6 +491,16 @@ function apply(prev: ReleaseState | null, e: AnyEvent): ReleaseState {
       // A sign-off that changes a report already made (5.2, 3.4) has that step run again: its gate
       // closes and opens again with the new report, as a new round (decisions.signOff decides when).
       if (typeof e.data.data?.reopens === "string") reopenFrom(s, e.data.data.reopens);
+      if (e.data.kind === "app-store") {
+        const d = e.data.data ?? {};
+        const phased = d["phasedRelease"] ?? s.appStore?.phasedRelease ?? null;
+        s.appStore = {
+          state: typeof d["state"] === "string" ? d["state"] : (s.appStore?.state ?? "unknown"),
+          text: e.data.text,
+          at: e.at,
+          phasedRelease: typeof phased === "string" ? phased : null,
+        };
+      }
       if (e.data.kind === "hold") {
         s.onHold = true;
         s.hold = { reason: e.data.text, at: e.at };

@@ -215,6 +215,8 @@ export interface ReleaseState {
   waivers: { feature: string; reason: string; mode: "waive" | "exclude"; actor: Actor; at: string }[];
   /** Scope deviations and holds recorded (Note kind deviation / hold), in order. */
   deviations: { seq: number; at: string; kind: "deviation" | "hold"; text: string; class?: string; percent?: number }[];
+  /** The latest App Store state seen (Note kind "app-store": App Review, the phased release); absent for other targets. */
+  appStore?: { state: string; text: string; at: string; phasedRelease: string | null };
   /** Passes through each phase (a rejection or NO-GO starts another). */
   iterations: Record<number, number>;
   deployed: boolean;

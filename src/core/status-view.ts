@@ -48,6 +48,8 @@ export interface StatusView {
   incident: null | { step: string; error: { code: string; message: string }; interrupted: boolean };
   /** Why the release is on hold (escalated to the HUM LEADs), null when it is not. */
   hold: null | { reason: string; at: string };
+  /** The latest App Store state seen (App Review, the phased release); null for other targets. */
+  appStore: null | { state: string; text: string; at: string; phasedRelease: string | null };
   openQuestions: { id: string; text: string; by: string }[];
   feedback: { id: string; text: string; by: string; response?: string }[];
   /** `authority`: "emergency" for Emergency Authority, "auto-proceed" for GO RELEASE; a COLLAB decision names the proposal and its author (`proposedBy`). */
@@ -210,6 +212,7 @@ export function statusView(s: ReleaseState, release?: string): StatusView {
           }
         : null,
     hold: s.onHold ? (s.hold ?? { reason: "on hold", at: s.lastAt }) : null,
+    appStore: s.appStore ?? null,
     incident: s.incident
       ? { step: s.incident.step, error: s.incident.error, interrupted: s.incident.interrupted }
       : null,

@@ -7,6 +7,7 @@ import { stepActionKind, type DeployStep, type StepAction } from "../config/sche
 import type { DagNode } from "./plan-dag.js";
 import type { DeployTarget } from "./deploy-target.js";
 import { shownText } from "./substitute.js";
+import { appStorePlan } from "./app-store-plan.js";
 
 export const NPM_PUBLISH = "npm-publish";
 export const NPM_VERIFY = "npm-verify";
@@ -15,7 +16,7 @@ export const OCI_TAGS = "oci-tags";
 
 export interface PlannedStep {
   name: string;
-  kind: "run" | "http" | "wait" | "confirm" | "npm" | "oci";
+  kind: "run" | "http" | "wait" | "confirm" | "npm" | "oci" | "app-store";
   /** What it does, with the values it runs with ("./deploy.sh 2.1.0" for `./deploy.sh {version}`). */
   does: string;
   needs: string[];
@@ -105,6 +106,14 @@ export function plannedSteps(t: DeployTarget): PlannedStep[] {
       undo: "moving tags (those without {version}) back to the previous version's digest, or removed when there was none",
       config: null,
     });
+  }
+  if (t.appStore) {
+    // One chain after the configured steps: each App Store step needs the one before.
+    let needs = leaves;
+    for (const a of appStorePlan(t.appStore)) {
+      steps.push({ ...a, kind: "app-store", needs, timeoutSec: null, config: null });
+      needs = [a.name];
+    }
   }
   return steps;
 }

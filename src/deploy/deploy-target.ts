@@ -13,6 +13,7 @@ import {
   type NpmTargetConfig,
 } from "../config/schema-environment.js";
 import type { OciTargetConfig } from "../config/schema-oci.js";
+import type { AppStoreTargetConfig } from "../config/schema-app-store.js";
 import type { StepContext } from "../engine/step-types.js";
 import { artifactsDir } from "../package/package-store.js";
 import type { ActionContext } from "./run-action.js";
@@ -28,6 +29,8 @@ export interface DeployTarget {
   npm: NpmTargetConfig | null;
   /** The container image target (`oci:`); no built-in environment has one by default. */
   oci: OciTargetConfig | null;
+  /** The App Store target (`appStore:`); no built-in environment has one by default. */
+  appStore: AppStoreTargetConfig | null;
   vars: SubstitutionVars;
 }
 
@@ -48,7 +51,16 @@ export function deployTarget(
     commit: pkg?.commit ?? null,
     package: pkg && ctx.root ? artifactsDir(ctx.root, ctx.state.version) : null,
   };
-  return { name, env, configured: configuredEnv !== undefined, github, npm, oci: env.oci ?? null, vars };
+  return {
+    name,
+    env,
+    configured: configuredEnv !== undefined,
+    github,
+    npm,
+    oci: env.oci ?? null,
+    appStore: env.appStore ?? null,
+    vars,
+  };
 }
 
 /** An ActionContext for running config steps inside an executor. */

@@ -30,6 +30,7 @@ import { runAction, runCheck } from "./run-action.js";
 import { runDag } from "./run-dag.js";
 import { confirmationGate, findConfirmation } from "./confirmation.js";
 import { pointTags, pushImage } from "./execute-oci.js";
+import { FollowStopped, runAppStoreStep } from "./execute-app-store.js";
 
 /** Thrown inside the DAG when a confirm step has no confirmation yet: stops the run, opens a gate. */
 class AwaitingConfirmation extends Error {
@@ -149,6 +150,7 @@ async function runPlannedStep(ctx: StepContext, t: DeployTarget, s: PlannedStep)
     });
   }
   if (s.kind === "oci") return s.name === OCI_PUSH ? pushImage(ctx, t) : pointTags(ctx, t);
+  if (s.kind === "app-store") return runAppStoreStep(ctx, t, s.name);
   const step = s.config!;
   const actx = actionContext(ctx, t.vars, sub);
   if (step.confirm) {
@@ -310,6 +312,9 @@ export async function executeDeployment(ctx: StepContext): Promise<StepOutcome> 
       gate: confirmationGate(w.step, w.role, w.prompt, result["completed"] as string[]),
     };
   }
+  // Following App Store Connect was stopped by a PAUSE, ABORT or ROLLBACK: nothing failed, the runner acts on the request.
+  if (run.failed.length > 0 && run.failed.every((f) => f.error instanceof FollowStopped))
+    return { result: { ...result, summary: `stopped while following ${run.failed[0]!.step}` }, paused: true };
   if (run.failed.length > 0) {
     const f = run.failed.find((x) => !(x.error instanceof AwaitingConfirmation))!;
     const err = errorText(f.error, ctx.redact);

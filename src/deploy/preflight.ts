@@ -28,6 +28,7 @@ import { npmErrorCode, resolveNpmToken, runNpm } from "../adapters/npm/npm-cli.j
 import { readVersionIn, versionFileSpecs } from "../package/version-files.js";
 import { openGitHub } from "./github-session.js";
 import { ociChecks } from "./oci-preflight.js";
+import { appStoreChecks } from "./app-store-preflight.js";
 
 export interface ReadinessCheck {
   name: string;
@@ -452,6 +453,9 @@ export async function preflight(i: PreflightInput): Promise<PreflightResult> {
   ]);
   findings.push(...f1, ...f2, ...f3, ...f4);
   const checks = [...local, ...gh, ...npm, ...hosts, ...image];
+  // The App Store target: its key accepted by App Store Connect and the app found.
+  const appStore = t.env?.appStore;
+  if (appStore) checks.push(...(await appStoreChecks(i, appStore, ms, findings)));
   const critical = findings.filter((f) => f.severity === "critical").length;
   const summary = critical
     ? `preflight: ${critical} blocking problem(s) in ${checks.length} checks`

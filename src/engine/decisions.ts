@@ -31,6 +31,7 @@ import { readRuns } from "./read-runs.js";
 import { writeRecordDocuments } from "./record-documents.js";
 import { REMEDIATION_NOTE } from "../core/remediation.js";
 import { signDecision, type DecisionSigner } from "./decision-signing.js";
+import { hasPhasedRelease, setPhasedRelease } from "../deploy/app-store-phased.js";
 
 export interface DecisionInput {
   actorId: string;
@@ -453,7 +454,9 @@ export async function pauseRelease(
   session: ReleaseSession,
   input: DecisionInput,
 ): Promise<ReleaseState> {
-  return act(project, session, input, "pause", "pause a release", (s, actor) => {
+  // An App Store release: its phased release pauses too (alone once the run is finished).
+  if (await phasedOnly(project, session, input, "PAUSED")) return session.state;
+  await act(project, session, input, "pause", "pause a release", (s, actor) => {
     notFinished(s);
     if (s.pauseRequested)
       throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} is already paused.`, {
@@ -463,6 +466,8 @@ export async function pauseRelease(
       { type: "PauseRequested", at: project.now(), actor, data: { ...(input.note ? { reason: input.note } : {}) } },
     ];
   });
+  if (!input.dryRun) await setPhasedRelease(project, session, input, "PAUSED");
+  return session.state;
 }
 
 export async function resumeRelease(
@@ -470,8 +475,9 @@ export async function resumeRelease(
   session: ReleaseSession,
   input: DecisionInput,
 ): Promise<ReleaseState> {
+  if (await phasedOnly(project, session, input, "ACTIVE")) return session.state;
   const fingerprint = await readFingerprint(project, session.state.version);
-  return act(project, session, input, "resume", "resume a release", (s, actor) => {
+  await act(project, session, input, "resume", "resume a release", (s, actor) => {
     notFinished(s);
     if (!s.pauseRequested && !s.onHold)
       throw new BrtopsError("E_INVALID_STATE", `Release ${s.version} is not paused or on hold (state ${s.state}).`);
@@ -479,6 +485,23 @@ export async function resumeRelease(
       { type: "Resumed", at: project.now(), actor, data: { fingerprint, ...(input.note ? { note: input.note } : {}) } },
     ];
   });
+  if (!input.dryRun) await setPhasedRelease(project, session, input, "ACTIVE");
+  return session.state;
+}
+
+/**
+ * A finished App Store release with a phased release: PAUSE / RESUME acts on the phased release
+ * alone (the run has nothing left to pause). True when that was done.
+ */
+async function phasedOnly(
+  project: Project,
+  session: ReleaseSession,
+  input: DecisionInput,
+  want: "PAUSED" | "ACTIVE",
+): Promise<boolean> {
+  await session.refresh();
+  if (!isTerminal(session.state) || !hasPhasedRelease(project, session.state)) return false;
+  return (await setPhasedRelease(project, session, input, want)) !== null;
 }
 
 export async function abortRelease(
@@ -509,8 +532,13 @@ export async function abortRelease(
 export async function requestRollback(
   project: Project,
   session: ReleaseSession,
-  input: DecisionInput,
+  input: DecisionInput & { appStore?: "pause" | "remove-from-sale" },
 ): Promise<ReleaseState> {
+  if (input.appStore !== undefined && !["pause", "remove-from-sale"].includes(input.appStore))
+    throw new BrtopsError(
+      "E_USAGE",
+      `"${String(input.appStore)}" is not an App Store rollback: use pause or remove-from-sale.`,
+    );
   const s0 = session.state;
   if (s0.state === "certified") {
     // After certification a rollback takes the environment back to what ran there before: only
@@ -547,6 +575,7 @@ export async function requestRollback(
         data: {
           ...(input.note ? { reason: input.note } : {}),
           ...(authorityOf(actor) === "emergency" ? { authority: "emergency" as const } : {}),
+          ...(input.appStore ? { appStore: input.appStore } : {}),
         },
       },
     ];

@@ -51,14 +51,15 @@ export async function planRequest(
     !env.github &&
     !env.npm &&
     !env.oci &&
+    !env.appStore &&
     environment !== "github" &&
     environment !== "npm"
   ) {
     throw new BrtopsError(
       "E_ENVIRONMENT_EMPTY",
-      `Environment ${environment} has nothing to deploy with: no deploy steps and no github, npm or oci target, so a release there would deploy nothing.`,
+      `Environment ${environment} has nothing to deploy with: no deploy steps and no github, npm, oci or appStore target, so a release there would deploy nothing.`,
       {
-        hint: `Add to environments.${environment} in brtops.config.yaml: deploy steps (deploy: [{name: ship, run: [./scripts/deploy.sh, "{version}"]}]), or a target block (github: {}, npm: {}, or oci: {image, from} for a container image).`,
+        hint: `Add to environments.${environment} in brtops.config.yaml: deploy steps (deploy: [{name: ship, run: [./scripts/deploy.sh, "{version}"]}]), or a target block (github: {}, npm: {}, oci: {image, from} for a container image, or appStore: {bundleId} for an app).`,
         details: { environment },
       },
     );

@@ -20,6 +20,7 @@ import type { StepContext, StepExecutor } from "../step-types.js";
 import { historyRecord, phase2Head, releaseHistory } from "./history.js";
 import { currentFeatures } from "./phase1-readiness.js";
 import { stepVars } from "./vars.js";
+import { appStoreMetadataFindings } from "../../deploy/app-store-whats-new.js";
 
 /** Changes listed in the changelog model; the rest are counted. */
 const MAX_CHANGELOG_ENTRIES = 500;
@@ -246,5 +247,15 @@ export const phase2Steps: Record<string, StepExecutor> = {
   "2.2": changelog,
   "2.3": scope,
   "2.4": artifacts,
-  "2.5": async (ctx) => ({ result: { summary: "package report composed", report: renderPhaseReport(ctx.state, 2) } }),
+  "2.5": async (ctx) => {
+    // The App Store's "What's New" per locale (missing, too long): found now, not at 6.1 after two approvals.
+    const findings = appStoreMetadataFindings(ctx);
+    return {
+      result: {
+        summary: "package report composed",
+        report: renderPhaseReport(ctx.state, 2),
+        ...(findings.length ? { findings } : {}),
+      },
+    };
+  },
 };

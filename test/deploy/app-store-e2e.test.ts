@@ -1,0 +1,269 @@
+/**
+ * "RELEASE v1.1.0 to App Store" through the built CLI, against a local App Store Connect API
+ * (test/support/fake-app-store.ts) that checks every request's ES256 token against the key's
+ * public half and answers with Apple's documented shapes and errors. The project's own upload
+ * command hands the build to the fake; 6.1 finds it, follows its processing, makes the version with
+ * "What's New" per locale and its phased release, submits it and follows App Review: approved →
+ * certified; rejected → an incident, never ✔. PAUSE / RESUME move the phased release; the 2.10
+ * gate says when "What's New" is missing or too long; a wrong key is a preflight finding.
+ *
+ * The fake answers from this process: every CLI call is asynchronous.
+ */
+import { execFile } from "node:child_process";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { AI, CLI, HUM, brtopsAsync, sampleProject, type CliResult } from "../support/cli.js";
+import { makeKey, startFakeAppStore, type FakeAppStore, type FakeKey } from "../support/fake-app-store.js";
+
+const TIMEOUT = 240_000;
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Fixture {
+  root: string;
+  asc: FakeAppStore;
+  key: FakeKey;
+  env: Record<string, string>;
+}
+
+const git = async (cwd: string, ...args: string[]): Promise<string> =>
+  (await promisify(execFile)("git", args, { cwd, encoding: "utf8" })).stdout.trim();
+
+const DE = "Neu: das Widget.\n";
+
+async function fixture(
+  o: { whatsNew?: Record<string, string>; locales?: string[]; env?: Record<string, string> } = {},
+): Promise<Fixture> {
+  const key = makeKey();
+  const asc = await startFakeAppStore({ key, bundleId: "com.acme.widget", readsUntilValid: 1 });
+  cleanups.push(() => asc.close());
+  const locales = o.locales ?? ["en-US", "de-DE"];
+  const p = sampleProject({
+    envExtra: [
+      "  app-store:",
+      "    appStore:",
+      "      bundleId: com.acme.widget",
+      '      upload: [./scripts/upload.mjs, "{version}"]',
+      `      locales: [${locales.join(", ")}]`,
+      "      whatsNew: store/whats-new/{locale}.txt",
+      "      phasedRelease: true",
+      `      apiBase: "${asc.url}"`,
+      "      pollSeconds: 0.1",
+      "",
+    ].join("\n"),
+  });
+  cleanups.push(p.cleanup);
+  // The project's own upload command: hands the build of the version to App Store Connect.
+  writeFileSync(
+    join(p.root, "scripts/upload.mjs"),
+    `#!/usr/bin/env node\nconst r = await fetch(${JSON.stringify(`${asc.url}/fake/upload`)}, {method: "POST", body: JSON.stringify({version: process.argv[2]})});\nconsole.log("uploaded", process.argv[2], r.status);\n`,
+  );
+  chmodSync(join(p.root, "scripts/upload.mjs"), 0o755);
+  mkdirSync(join(p.root, "store/whats-new"), { recursive: true });
+  for (const [locale, text] of Object.entries(o.whatsNew ?? { "de-DE": DE }))
+    writeFileSync(join(p.root, `store/whats-new/${locale}.txt`), text);
+  await git(p.root, "add", "-A");
+  await git(p.root, "commit", "-q", "-m", "build: upload to the App Store");
+  const env = { ASC_KEY_ID: key.keyId, ASC_ISSUER_ID: key.issuerId, ASC_PRIVATE_KEY: key.p8, ...o.env };
+  return { root: p.root, asc, key, env };
+}
+
+async function cli(fx: Fixture, as: string, args: string[], code?: number): Promise<CliResult> {
+  const r = await brtopsAsync(fx.root, as, args, fx.env);
+  if (code !== undefined) expect(r.code, `brtops ${args.join(" ")}:\n${r.stdout}\n${r.stderr}`).toBe(code);
+  return r;
+}
+const statusOf = async (fx: Fixture): Promise<any> =>
+  JSON.parse((await cli(fx, AI, ["status", "--json"])).stdout.trim().split("\n").at(-1)!);
+
+function events(fx: Fixture, release: string): any[] {
+  const text = readFileSync(join(fx.root, ".brtops/releases", release, "events.jsonl"), "utf8");
+  return text
+    .split("\n")
+    .filter((l) => l.trim())
+    .flatMap((l) => [JSON.parse(l)].flat());
+}
+
+/** Polls the fake (a fact in this process) until `ok`, or fails after the test's budget. */
+async function until(what: string, ok: () => boolean, runner?: Promise<CliResult>): Promise<void> {
+  let done: CliResult | null = null;
+  void runner?.then((r) => (done = r));
+  for (let i = 0; i < 20_000; i++) {
+    if (ok()) return;
+    if (done)
+      throw new Error(`the runner ended before ${what}:\n${(done as CliResult).stdout}\n${(done as CliResult).stderr}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`never: ${what}`);
+}
+
+/** Requests `version` to the App Store and passes 2.10 and 5.10: the next run deploys. */
+async function toDeployment(fx: Fixture, version: string): Promise<void> {
+  await cli(fx, AI, [`RELEASE v${version} to App Store`], 3);
+  expect((await statusOf(fx)).environment).toBe("app-store");
+  await cli(fx, HUM, ["approve", "--step", "2.10"], 0);
+  await cli(fx, AI, ["run"], 3);
+  expect((await statusOf(fx)).step).toBe("5.10");
+  await cli(fx, HUM, ["approve", "--step", "5.10"], 0);
+}
+
+/** `brtops run` in the background, stopped by the cleanup if the test ends first. */
+function startRunner(fx: Fixture): Promise<CliResult> {
+  const child = spawn(process.execPath, [CLI, "run", "--as", AI], {
+    cwd: fx.root,
+    env: { ...process.env, BRTOPS_ACTOR: "", ...fx.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c) => (stdout += c));
+  child.stderr.on("data", (c) => (stderr += c));
+  const exited = new Promise<CliResult>((res) =>
+    child.on("close", (code) => res({ code: code ?? -1, stdout, stderr, json: undefined })),
+  );
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
+  });
+  return exited;
+}
+
+/** Runs 6.1 up to App Review: the runner follows the review while it waits. */
+async function toReview(fx: Fixture, version: string): Promise<{ runner: Promise<CliResult> }> {
+  const runner = startRunner(fx);
+  await until(
+    "the version is waiting for review",
+    () => fx.asc.version(version)?.state === "WAITING_FOR_REVIEW",
+    runner,
+  );
+  return { runner }; // wrapped: an async function returning the promise itself would wait for it
+}
+
+describe("RELEASE to App Store (a local App Store Connect API)", () => {
+  it(
+    "v1.1.0: uploaded, processed, version with What's New per locale, submitted, approved by App Review → certified; PAUSE / RESUME move the phased release",
+    async () => {
+      const fx = await fixture();
+      await toDeployment(fx, "1.1.0");
+      const { runner } = await toReview(fx, "1.1.0");
+      fx.asc.approve("1.1.0");
+      const r = await runner;
+      expect(r.code, r.stdout + r.stderr).toBe(3);
+      const s = await statusOf(fx);
+      expect(s.step).toBe("7.10");
+      expect(s.appStore).toMatchObject({ state: "READY_FOR_DISTRIBUTION", phasedRelease: "ACTIVE" });
+
+      // What App Store Connect holds: the version with the uploaded build, What's New per locale, a phased release.
+      const v = fx.asc.version("1.1.0")!;
+      expect(v.buildId).toBe(fx.asc.builds[0]!.id);
+      expect(fx.asc.builds).toHaveLength(1);
+      const loc = Object.fromEntries(fx.asc.localizations.map((l) => [l.locale, l.whatsNew]));
+      expect(loc["de-DE"]).toBe(DE.trim());
+      expect(loc["en-US"]).toMatch(/^• /); // the release notes as plain text
+      expect(fx.asc.phased).toEqual([expect.objectContaining({ versionId: v.id, state: "ACTIVE" })]);
+      const create = fx.asc.requests.find((q) => q.method === "POST" && q.path === "/v1/appStoreVersions")!;
+      expect(create.body).toEqual({
+        data: {
+          type: "appStoreVersions",
+          attributes: { platform: "IOS", versionString: "1.1.0", releaseType: "AFTER_APPROVAL" },
+          relationships: { app: { data: { type: "apps", id: "1234567890" } } },
+        },
+      });
+      expect(fx.asc.requests.filter((q) => q.status === 401)).toEqual([]);
+      expect(fx.asc.requests.some((q) => q.method === "PATCH" && /^\/v1\/reviewSubmissions\//.test(q.path))).toBe(true);
+
+      // DEPLOYMENT STATUS shows App Review's decision.
+      const d = await cli(fx, AI, ["DEPLOYMENT STATUS"], 0);
+      expect(d.stdout).toContain("READY_FOR_DISTRIBUTION");
+
+      // RELEASE PAUSE pauses the phased release; RELEASE RESUME resumes it.
+      await cli(fx, HUM, ["RELEASE PAUSE"], 0);
+      expect(fx.asc.phased[0]!.state).toBe("PAUSED");
+      expect((await statusOf(fx)).appStore.phasedRelease).toBe("PAUSED");
+      await cli(fx, HUM, ["RELEASE RESUME"], 0);
+      expect(fx.asc.phased[0]!.state).toBe("ACTIVE");
+
+      await cli(fx, HUM, ["approve", "--step", "7.10"], 0);
+      await cli(fx, AI, ["run"]);
+      expect((await statusOf(fx)).state).toBe("certified");
+      const log = JSON.stringify(events(fx, "1.1.0"));
+      const keyBody = fx.key.p8.split("\n")[1]!;
+      expect(log).not.toContain(keyBody);
+      expect(log).not.toMatch(/eyJ[\w-]+\.eyJ/); // no token either
+      await cli(fx, AI, ["audit", "verify"], 0);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "a rejected review is an incident, never a success",
+    async () => {
+      const fx = await fixture();
+      await toDeployment(fx, "1.1.0");
+      const { runner } = await toReview(fx, "1.1.0");
+      fx.asc.reject("1.1.0");
+      const r = await runner;
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      const s = await statusOf(fx);
+      expect(s.state).toBe("awaiting-hum-lead");
+      expect(s.incident.error.code).toBe("E_APP_STORE_REJECTED");
+      expect(s.appStore.state).toBe("REJECTED");
+      const failed = events(fx, "1.1.0")
+        .filter((e) => e.type === "StepFailed")
+        .map((e) => e.data.step);
+      expect(failed).toEqual(expect.arrayContaining(["6.1:app-store-review", "6.1"]));
+      expect(events(fx, "1.1.0").some((e) => e.type === "StepSucceeded" && e.data.step === "6.1")).toBe(false);
+      const d = await cli(fx, AI, ["DEPLOYMENT STATUS"], 0);
+      expect(d.stdout).toContain("REJECTED");
+      expect(d.stdout).not.toMatch(/succeeded\s+6\.1\s/);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "2.10: a missing locale and a What's New over 4000 characters are critical findings",
+    async () => {
+      const fx = await fixture({ locales: ["en-US", "de-DE", "fr-FR"], whatsNew: { "de-DE": "x".repeat(4001) } });
+      await cli(fx, AI, ["RELEASE v1.1.0 to App Store"], 3);
+      const s = await statusOf(fx);
+      expect(s.step).toBe("2.10");
+      const codes = s.gate.findings.map((f: any) => `${f.severity} ${f.code}`);
+      expect(codes).toContain("critical APP_STORE_WHATS_NEW_TOO_LONG");
+      expect(codes).toContain("critical APP_STORE_WHATS_NEW_MISSING");
+      const text = s.gate.findings.map((f: any) => f.message).join("\n");
+      expect(text).toContain("de-DE");
+      expect(text).toContain("4001");
+      expect(text).toContain("fr-FR");
+      expect(text).not.toMatch(/en-US.*missing/);
+      // Nothing reached App Store Connect before the approvals (the preflight only looked).
+      expect(fx.asc.requests.filter((q) => q.method !== "GET")).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "preflight: a key App Store Connect does not accept, and an unknown app, are critical findings at phase 1",
+    async () => {
+      const other = makeKey();
+      const fx = await fixture({ env: { ASC_PRIVATE_KEY: other.p8 } });
+      await cli(fx, AI, ["RELEASE v1.1.0 to App Store"], 3);
+      const s = await statusOf(fx);
+      const f = s.gate.findings.find((x: any) => x.code === "E_APP_STORE_AUTH");
+      expect(f, JSON.stringify(s.gate.findings)).toMatchObject({ severity: "critical" });
+      expect(f.message).toContain("401");
+      expect(fx.asc.requests.map((q) => q.status)).toContain(401);
+      expect(JSON.stringify(events(fx, "1.1.0"))).not.toContain(other.p8.split("\n")[1]!);
+
+      const none = await fixture({ env: { ASC_PRIVATE_KEY: "" } });
+      await cli(none, AI, ["RELEASE v1.1.0 to App Store"], 3);
+      const codes = (await statusOf(none)).gate.findings.map((x: any) => x.code);
+      expect(codes).toContain("E_APP_STORE_CREDENTIALS");
+    },
+    TIMEOUT,
+  );
+});
