@@ -336,6 +336,14 @@ function drawDecision(P: ReleasePage, side: HTMLElement, v: GateView): void {
   }
   clear(side);
   side.appendChild(h("h2", null, `Decision · ${v.decision.yes} / ${v.decision.no}`));
+  // Which release and round this is (on a phone the decision is the first thing on the page).
+  side.appendChild(
+    h(
+      "p",
+      { class: "muted small", id: "decision-what" },
+      `v${v.version} → ${v.environment} · ${v.sev} · step ${v.round}`,
+    ),
+  );
   side.appendChild(
     h(
       "p",
