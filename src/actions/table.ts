@@ -236,9 +236,20 @@ export const ACTIONS: readonly ActionSpec[] = [
     authority: "rollback",
     kind: "decision",
     summary: "RELEASE ROLLBACK: takes the deployment back to the previous version (--env ENV after certification).",
-    fields: { note: decision.note, dryRun: decision.dryRun },
+    fields: {
+      note: decision.note,
+      dryRun: decision.dryRun,
+      appStore: f.field(z.enum(["pause", "remove-from-sale"]).optional(), {
+        description: "an App Store release: pause its phased release, or remove the app from sale",
+        value: "pause|remove-from-sale",
+      }),
+    },
     hints: STOP,
-    decide: async (p, s, b) => (await d()).requestRollback(p, s, b),
+    decide: async (p, s, b, i) =>
+      (await d()).requestRollback(p, s, {
+        ...b,
+        ...(i.appStore === "pause" || i.appStore === "remove-from-sale" ? { appStore: i.appStore } : {}),
+      }),
     said: (st) =>
       `Rollback recorded${emergencyWord(st)}: the deployment goes back to ${st.previous ? `v${st.previous}` : "the previous version"}.`,
     runs: true,
@@ -395,6 +406,7 @@ export const ACTIONS: readonly ActionSpec[] = [
       "A HUM LEAD adds to the remediation plan of a run that had an incident, a rollback or an abort (also after it ended).",
     fields: { ...decision, text: f.text("the remediation note") },
     cliInput: (pos) => {
+      if (pos.length === 0) return {};
       if (pos[0] !== "note")
         throw new BrtopsError("E_USAGE", `Unknown incident subcommand "${pos[0] ?? ""}".`, {
           hint: 'brtops incident note "what was found and what will be done"',
@@ -507,7 +519,7 @@ export const ACTIONS: readonly ActionSpec[] = [
     },
     cliOptions: ["uat"],
     cliInput: (pos, flags) => ({
-      for: flags.uat ? "uat" : "stakeholders",
+      for: flags.uat ? "uat" : (flags.for ?? "stakeholders"),
       ...(pos.length ? { note: pos.join(" ") } : {}),
     }),
     hints: RECORD,

@@ -23,7 +23,12 @@ export function cliInput(
   const { keys } = cliOptionsOf(a);
   const raw: Record<string, unknown> = {};
   for (const [name, key] of Object.entries(keys)) if (flags[name] !== undefined) raw[key] = flags[name];
-  if (a.cliInput) return { ...raw, ...a.cliInput([...positionals], flags) };
+  if (a.cliInput) {
+    // The words fill what they name; an option given instead (`propose --kind guidance …`) stays.
+    for (const [k, v] of Object.entries(a.cliInput([...positionals], flags)))
+      if (v !== undefined && v !== "") raw[k] = v;
+    return raw;
+  }
   const numbered = Object.values(a.fields).filter((f) => typeof f.ui.arg === "number").length;
   for (const [key, f] of Object.entries(a.fields)) {
     const at = f.ui.arg;

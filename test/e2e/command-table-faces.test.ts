@@ -188,6 +188,20 @@ describe("one action table, every face", () => {
     expect(cliRespond.code).toMatch(/^E_/);
     expect(apiRespond).toMatchObject({ code: cliRespond.code, message: cliRespond.message });
     expect(mcpRespond).toMatchObject({ code: cliRespond.code, message: cliRespond.message });
+    // A command's words and its options fill the same input: `propose guidance retry "…"` is `--kind guidance --choice retry --text "…"`.
+    const words = brtops(p.root, AI, ["propose", "guidance", "retry", "try again", "--json"]).json.error;
+    const options = brtops(p.root, AI, [
+      "propose",
+      "--kind",
+      "guidance",
+      "--choice",
+      "retry",
+      "--text",
+      "try again",
+      "--json",
+    ]).json.error;
+    expect(words.code).not.toBe("E_BAD_REQUEST");
+    expect(options).toMatchObject({ code: words.code, message: words.message });
     // What an action says when done is the table's, whichever face: the API's said, the CLI's line.
     const apiDry = await (await post(tokens.ai, "feedback", { text: "looks fine", dryRun: true })).json();
     expect(apiDry).toMatchObject({ dryRun: true, recorded: false });
