@@ -296,6 +296,78 @@ describe("dashboard API", () => {
     expect((await invalid.json()).error.code).toBe("E_VERSION_INVALID");
   });
 
+  it("GET /gate gives the open gate in structured sections, decided in core; 401 without credentials", async () => {
+    const r = await app.request("/api/releases/1.1.0/gate", bearer(aiToken));
+    expect(r.status).toBe(200);
+    const { gate } = await r.json();
+    expect(gate).toMatchObject({
+      release: "1.1.0",
+      step: "2.10",
+      round: "2.10#1",
+      kind: "approval",
+      phase: 2,
+      decision: { yes: "Approve", no: "Reject", waiverRequired: false, returnTo: null },
+      approvals: { required: 1, approved: [], waitingFor: [HUM, HUM2] },
+      open: { questions: [], criticalFindings: 0 },
+    });
+    // The feedback the earlier tests gave has no response yet: open, beside the decision.
+    expect(gate.open.feedback.map((f: { id: string }) => f.id)).toEqual(["F1", "F2"]);
+    expect(gate.steps.map((x: { step: string }) => x.step)).toEqual(["2.1", "2.2", "2.3", "2.4", "2.5"]);
+    // The changes since v1.0.0 as step 2.2 recorded them; no forge link, the origin is a local bare repository.
+    expect(gate.changes.previous).toBe("v1.0.0");
+    const fixed = gate.changes.groups.find((g: { key: string }) => g.key === "fixed");
+    expect(fixed.entries[0]).toMatchObject({ scope: "search", description: "coerce queries to strings", url: null });
+    expect(gate.changes.compareUrl).toBeNull();
+    const severities = gate.findings.map((f: { severity: string }) => f.severity);
+    expect(severities).toEqual(
+      [...severities].sort(
+        (a: string, b: string) =>
+          ["critical", "warning", "info"].indexOf(a) - ["critical", "warning", "info"].indexOf(b),
+      ),
+    );
+    expect(gate.report).toContain("PHASE 2: RELEASE PACKAGE ASSEMBLY & VERSION MANAGEMENT");
+    expect((await app.request("/api/releases/1.1.0/gate")).status).toBe(401);
+    expect((await app.request("/api/releases/9.9.9/gate", bearer(aiToken))).status).toBe(404);
+  });
+
+  it("GET /api/dashboard/releases says what each release waits for and since when", async () => {
+    const { releases } = await (await app.request("/api/dashboard/releases", bearer(aiToken))).json();
+    expect(releases).toEqual([
+      expect.objectContaining({
+        release: "1.1.0",
+        attention: expect.objectContaining({ kind: "gate", waitsFor: "hum-lead", step: "2.10", gateKind: "approval" }),
+      }),
+    ]);
+    expect(Date.parse(releases[0].attention.since)).not.toBeNaN();
+  });
+
+  it("GET /documents/NAME serves a document the log says was written, and nothing else: 404 E_DOCUMENT_NOT_FOUND", async () => {
+    // The feedback given above was recorded in changelog.md (a record write): listed by the gate, served.
+    const { gate } = await (await app.request("/api/releases/1.1.0/gate", bearer(aiToken))).json();
+    expect(gate.documents.map((d: { name: string }) => d.name)).toContain("changelog.md");
+    const doc = await app.request("/api/releases/1.1.0/documents/changelog.md", bearer(aiToken));
+    expect(doc.status).toBe(200);
+    const body = await doc.json();
+    expect(body).toMatchObject({ name: "changelog.md" });
+    expect(body.text).toBe(readFileSync(join(p.root, "docs/01_application/6-releases/v1.1.0/changelog.md"), "utf8"));
+    for (const name of ["..%2F..%2F..%2F..%2Fbrtops.config.yaml", "nothing.md", "..%2Fv1.1.0%2Fchangelog.md"]) {
+      const r = await app.request(`/api/releases/1.1.0/documents/${name}`, bearer(aiToken));
+      expect(r.status).toBe(404);
+      const e = await r.json();
+      expect(e.error.code).toBe("E_DOCUMENT_NOT_FOUND");
+      expect(e.error.message).toMatch(/^Release 1\.1\.0 has no document "/);
+      expect(JSON.stringify(e)).not.toContain("leads:"); // nothing of the config file came back
+    }
+    expect((await app.request("/api/releases/1.1.0/documents/changelog.md")).status).toBe(401);
+  });
+
+  it("GET /progress says when the server runs no releases (no runner: nothing to stream)", async () => {
+    const r = await app.request("/api/releases/1.1.0/progress", bearer(aiToken));
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toContain("text/event-stream");
+    expect(await r.text()).toContain('event: runner\ndata: {"enabled":false}');
+  });
+
   it("GET /audit names the event where an edited log breaks", async () => {
     const file = join(p.root, ".brtops/releases/1.1.0/events.jsonl");
     const lines = readFileSync(file, "utf8").split("\n");
