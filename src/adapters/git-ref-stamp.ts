@@ -21,6 +21,8 @@ const ENVIRONMENT = ["GIT_DIR", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_
 /** The `.git` folder git finds from `cwd`, when it is a plain one. */
 function gitDirOf(cwd: string): string | null {
   for (let dir = cwd; ;) {
+    // A git folder itself (a bare repository, or inside .git): git uses it, not a .git further up.
+    if (existsSync(join(dir, "HEAD")) && existsSync(join(dir, "objects"))) return null;
     const candidate = join(dir, ".git");
     const st = statSync(candidate, { throwIfNoEntry: false });
     if (st) return st.isDirectory() && !existsSync(join(candidate, "reftable")) ? candidate : null;

@@ -1,7 +1,8 @@
 /**
  * The commits of a range in one streamed `git log` (I/O): NUL between commits (`-z`), unit
  * separators between fields, each record parsed and folded into the change collector as it
- * arrives, so memory holds changes, never the raw log. One process for any number of commits.
+ * arrives, so memory holds changes, never the raw log (git writes it into an unlinked temporary
+ * file, read as it grows: see openSpool). One process for any number of commits.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -108,7 +109,7 @@ export function logRecords(collector: ChangeCollector): { write(chunk: Buffer): 
   };
 }
 
-/** How much of the spooled log is parsed in one go before other work gets a turn. */
+/** How much of the spooled log is read at a time; four reads' worth are parsed before other work gets a turn. */
 const SPOOL_SLICE = 1 << 20;
 /** How often a spooled log is looked at while git is still writing it (ms). */
 const SPOOL_POLL_MS = 2;

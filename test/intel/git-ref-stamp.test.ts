@@ -117,6 +117,10 @@ describe("a release's ends", () => {
     expect(refStamp(repo.dir, ["HEAD~1"])).toBeNull();
     expect(refStamp(repo.dir, ["v1.0.0^{tag}"])).toBeNull();
     expect(refStamp(join(repo.dir, ".."), ["HEAD"])).toBeNull();
+    // Inside the git folder, or a bare repository in a work tree: the folder git uses is not a .git above.
+    expect(refStamp(join(repo.dir, ".git", "refs"), ["HEAD"])).toBeNull();
+    real("init", "-q", "--bare", "bare.git");
+    expect(refStamp(join(repo.dir, "bare.git"), ["HEAD"])).toBeNull();
     expect(refStamp(repo.dir, ["HEAD", "v1.0.0"])).not.toBeNull();
   });
 });
