@@ -27,6 +27,8 @@ const DESKTOP = { viewport: { width: 1366, height: 900 } };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const FORGE = "https://github.com/acme/shop";
 const QUESTION = "Is the search fix safe for the old clients?";
+/** The tests where the server's runner deploys: several waits for it, each generous on a loaded machine. */
+const RUNNER_TEST_MS = 420_000;
 
 describe("dashboard: deciding at the gate, the live deployment and the environments board", () => {
   let browser: Browser;
@@ -80,6 +82,7 @@ describe("dashboard: deciding at the gate, the live deployment and the environme
     "at SEV-1 the page offers no GO RELEASE (it would change nothing), though the other controls are there",
     async () => {
       alice = await pages.newPage(DESKTOP);
+      alice.setDefaultTimeout(90_000); // a loaded machine draws slowly; every wait is for a fact
       await signIn(alice, server.url, HUM, TEST_PASSWORDS[HUM]!);
       await openRelease(alice);
       await alice.locator("#pause").waitFor();
@@ -120,7 +123,7 @@ describe("dashboard: deciding at the gate, the live deployment and the environme
       expect(line).toMatch(/Waiting for a HUM LEAD for \d/);
       await shot(alice, "list-1366");
     },
-    SLOW_TEST_MS,
+    RUNNER_TEST_MS,
   );
 
   it(
@@ -202,6 +205,7 @@ describe("dashboard: deciding at the gate, the live deployment and the environme
     "at 390 px the decision comes first, and nothing scrolls sideways",
     async () => {
       const phone = await pages.newPage(PHONE);
+      phone.setDefaultTimeout(90_000);
       await signIn(phone, server.url, HUM2, TEST_PASSWORDS[HUM2]!);
       await shot(phone, "list-390", false);
       await openRelease(phone);
@@ -268,7 +272,7 @@ describe("dashboard: deciding at the gate, the live deployment and the environme
       expect(await text(alice, "#approve")).toBe("Certify");
       await shot(alice, "deploy-done-1366");
     },
-    SLOW_TEST_MS,
+    RUNNER_TEST_MS,
   );
 
   it(
@@ -347,6 +351,6 @@ describe("dashboard: deciding at the gate, the live deployment and the environme
       await shot(phone, "environments-390");
       expect(pages.problems).toEqual([]);
     },
-    SLOW_TEST_MS,
+    RUNNER_TEST_MS,
   );
 });
