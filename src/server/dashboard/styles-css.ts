@@ -190,6 +190,7 @@ pre.output { flex-basis: 100%; background: var(--bg); border: 1px solid var(--li
 .doc .md table, .report table { border-collapse: collapse; font-size: 0.85rem; }
 .table-wrap { overflow-x: auto; max-width: 100%; }
 .md th, .md td, .board th, .board td { border: 1px solid var(--line); padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
+.md h3 { font-size: 1.1rem; } .md h4 { font-size: 1rem; } .md h5, .md h6 { font-size: 0.95rem; margin: 0.7rem 0 0.2rem; }
 .md pre { background: var(--bg); padding: 0.5rem; border-radius: 6px; overflow-x: auto; }
 
 /* Environments. */
