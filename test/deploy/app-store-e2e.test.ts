@@ -191,6 +191,12 @@ describe("RELEASE to App Store (a local App Store Connect API)", () => {
       await cli(fx, HUM, ["approve", "--step", "7.10"], 0);
       await cli(fx, AI, ["run"]);
       expect((await statusOf(fx)).state).toBe("certified");
+      // The phased release outlives the run: paused and resumed after certification too.
+      await cli(fx, HUM, ["pause", "--env", "app-store"], 0);
+      expect(fx.asc.phased[0]!.state).toBe("PAUSED");
+      await cli(fx, HUM, ["resume", "--env", "app-store"], 0);
+      expect(fx.asc.phased[0]!.state).toBe("ACTIVE");
+      expect((await statusOf(fx)).state).toBe("certified");
       const log = JSON.stringify(events(fx, "1.1.0"));
       const keyBody = fx.key.p8.split("\n")[1]!;
       expect(log).not.toContain(keyBody);
@@ -221,6 +227,34 @@ describe("RELEASE to App Store (a local App Store Connect API)", () => {
       const d = await cli(fx, AI, ["DEPLOYMENT STATUS"], 0);
       expect(d.stdout).toContain("REJECTED");
       expect(d.stdout).not.toMatch(/succeeded\s+6\.1\s/);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "rollback as the HUM LEAD chose: remove-from-sale makes the app unavailable everywhere, recorded with the decision",
+    async () => {
+      const fx = await fixture();
+      await toDeployment(fx, "1.1.0");
+      const { runner } = await toReview(fx, "1.1.0");
+      fx.asc.approve("1.1.0");
+      expect((await runner).code).toBe(3);
+      const bad = await cli(fx, HUM, ["rollback", "--app-store", "withdraw"]);
+      expect(bad.code, bad.stderr).toBe(2);
+      expect(fx.asc.territories.every((t) => t.available)).toBe(true);
+      await cli(fx, HUM, ["rollback", "--app-store", "remove-from-sale", "--note", "crash on launch"], 0);
+      await cli(fx, AI, ["run"]);
+      expect((await statusOf(fx)).state).toBe("rolled-back");
+      expect(fx.asc.territories.map((t) => t.available)).toEqual([false, false]);
+      const ev = events(fx, "1.1.0");
+      expect(ev.find((e) => e.type === "RollbackRequested").data.appStore).toBe("remove-from-sale");
+      const done = ev.find((e) => e.type === "StepSucceeded" && /:app-store$/.test(e.data.step));
+      expect(done.data.result).toMatchObject({
+        choice: "remove-from-sale",
+        action: "removed-from-sale",
+        territories: ["USA", "DEU"],
+      });
+      expect(fx.asc.phased[0]!.state).toBe("ACTIVE"); // not paused: the HUM LEAD chose removal
     },
     TIMEOUT,
   );
