@@ -195,6 +195,9 @@ pre.output { flex-basis: 100%; background: var(--bg); border: 1px solid var(--li
 
 /* Environments. */
 .board { border-collapse: collapse; font-size: 0.88rem; min-width: 100%; }
+.board th, .board td { overflow-wrap: normal; }
+.board th { white-space: nowrap; }
+.board td { min-width: 9rem; }
 .board td.current { background: var(--ok-bg); }
 .board td.empty { color: var(--pending); text-align: center; }
 .envs { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 320px), 1fr)); gap: 0 1rem; }
