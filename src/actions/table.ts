@@ -85,6 +85,16 @@ const opt = <K extends string>(k: K, v: unknown): Partial<Record<K, string>> =>
 const emergencyWord = (st: ReleaseState): string =>
   st.decisions.at(-1)?.authority === "emergency" ? " under Emergency Authority (the HUM LEADs are notified)" : "";
 const decision = { ...decisionFields };
+/** The feature a waiver or an exclusion names (waive and exclude take it alike). */
+const feature = f.field(
+  identity.refine((s) => s.trim().length > 0, "must not be blank"),
+  { description: "the feature", value: "FEATURE", arg: "rest" },
+);
+/** Waive and exclude record the same decision; only the mode differs. */
+const waiveFeature =
+  (mode: (i: Input) => "waive" | "exclude") =>
+  async (p: Project, s: ReleaseSession, b: DecisionInput, i: Input): Promise<ReleaseState> =>
+    (await d()).waiveFeature(p, s, { ...b, feature: str(i.feature), reason: str(i.reason), mode: mode(i) });
 
 export const ACTIONS: readonly ActionSpec[] = [
   {
@@ -433,14 +443,7 @@ export const ACTIONS: readonly ActionSpec[] = [
     summary: "Lets a feature that is not ready into the release (or, with mode exclude, leaves it out), recorded.",
     fields: {
       ...decision,
-      feature: f.field(
-        identity.refine((s) => s.trim().length > 0, "must not be blank"),
-        {
-          description: "the feature",
-          value: "FEATURE",
-          arg: "rest",
-        },
-      ),
+      feature,
       reason: f.reason(),
       mode: f.field(z.enum(["waive", "exclude"]).default("waive"), {
         description: "waive (let it in) or exclude (leave it out)",
@@ -448,13 +451,7 @@ export const ACTIONS: readonly ActionSpec[] = [
       }),
     },
     hints: RECORD,
-    decide: async (p, s, b, i) =>
-      (await d()).waiveFeature(p, s, {
-        ...b,
-        feature: str(i.feature),
-        reason: str(i.reason),
-        mode: i.mode === "exclude" ? "exclude" : "waive",
-      }),
+    decide: waiveFeature((i) => (i.mode === "exclude" ? "exclude" : "waive")),
     said: (_st, i) => `${i.mode === "exclude" ? "Exclusion" : "Waiver"} of ${str(i.feature)} recorded.`,
     when: (s) => open(s) && s.phase <= 2,
   },
@@ -467,19 +464,11 @@ export const ACTIONS: readonly ActionSpec[] = [
     summary: "Leaves a feature out of the release, recorded.",
     fields: {
       ...decision,
-      feature: f.field(
-        identity.refine((s) => s.trim().length > 0, "must not be blank"),
-        {
-          description: "the feature",
-          value: "FEATURE",
-          arg: "rest",
-        },
-      ),
+      feature,
       reason: f.reason(),
     },
     hints: RECORD,
-    decide: async (p, s, b, i) =>
-      (await d()).waiveFeature(p, s, { ...b, feature: str(i.feature), reason: str(i.reason), mode: "exclude" }),
+    decide: waiveFeature(() => "exclude"),
     said: (_st, i) => `Exclusion of ${str(i.feature)} recorded.`,
     when: (s) => open(s) && s.phase <= 2,
   },
