@@ -18,7 +18,8 @@ import { spawn } from "node:child_process";
 import { AI, CLI, HUM, brtopsAsync, sampleProject, type CliResult } from "../support/cli.js";
 import { makeKey, startFakeAppStore, type FakeAppStore, type FakeKey } from "../support/fake-app-store.js";
 
-const TIMEOUT = 240_000;
+// Each test runs ~15-25 CLI processes; under a loaded CI machine that is minutes, never a fixed wait.
+const TIMEOUT = 480_000;
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -93,13 +94,13 @@ function events(fx: Fixture, release: string): any[] {
 async function until(what: string, ok: () => boolean, runner?: Promise<CliResult>): Promise<void> {
   let done: CliResult | null = null;
   void runner?.then((r) => (done = r));
-  for (let i = 0; i < 20_000; i++) {
+  // Bounded by the test's timeout; each look is a fact, the 10 ms only yields to the fake's server.
+  for (;;) {
     if (ok()) return;
     if (done)
       throw new Error(`the runner ended before ${what}:\n${(done as CliResult).stdout}\n${(done as CliResult).stderr}`);
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`never: ${what}`);
 }
 
 /** Requests `version` to the App Store and passes 2.10 and 5.10: the next run deploys. */
