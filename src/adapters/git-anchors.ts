@@ -8,6 +8,7 @@ import { constants, setPriority } from "node:os";
 import type { LogHead } from "../core/events.js";
 import type { LogAnchors } from "../store/log-anchor.js";
 import { createGit } from "./git.js";
+import { noRefsUnder } from "./git-ref-stamp.js";
 
 /** The lowest scheduling priority (nice 19): the anchor's push is background work. */
 const BACKGROUND_PRIORITY = constants.priority.PRIORITY_LOW;
@@ -32,6 +33,8 @@ export function gitAnchors(
   let all: Promise<Map<string, LogHead>> | null = null;
   const load = async (): Promise<Map<string, LogHead>> => {
     const out = new Map<string, LogHead>();
+    // No anchor at all (a project's first release): known from the ref files, without a git process.
+    if (noRefsUnder(root, "refs/brtops/")) return out;
     const refs = await git.run(["for-each-ref", "--format=%(objectname) %(objecttype) %(refname)", "refs/brtops/"], {
       allowFail: true,
     });

@@ -106,3 +106,24 @@ export function tagsStamp(cwd: string): string | null {
     return null;
   }
 }
+
+/**
+ * True when the repository at `cwd` certainly has no ref under `prefix` ("refs/brtops/"): a plain
+ * `.git` with no such folder and a `packed-refs` (if any) that names none. False whenever that
+ * cannot be told from files: then git is asked.
+ */
+export function noRefsUnder(cwd: string, prefix: string): boolean {
+  try {
+    if (ENVIRONMENT.some((k) => process.env[k]) || !prefix.startsWith("refs/") || !prefix.endsWith("/")) return false;
+    const gitDir = gitDirOf(cwd);
+    if (!gitDir) return false;
+    // A folder git left empty (it removes loose refs, not always their folders) holds no ref.
+    const loose = join(gitDir, prefix);
+    if (existsSync(loose) && readdirSync(loose, { recursive: true, withFileTypes: true }).some((e) => !e.isDirectory()))
+      return false;
+    const packed = join(gitDir, "packed-refs");
+    return !existsSync(packed) || !readFileSync(packed, "latin1").includes(` ${prefix}`);
+  } catch {
+    return false;
+  }
+}

@@ -4,11 +4,12 @@
  * line-counting reader paired with the next ref (a release then looked "cut short").
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { gitAnchors } from "../../src/adapters/git-anchors.js";
+import { noRefsUnder } from "../../src/adapters/git-ref-stamp.js";
 
 const root = mkdtempSync(join(tmpdir(), "brtops-anchors-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -26,4 +27,23 @@ it("each of several anchored releases reads back its own head, in a fresh reader
   const reader = gitAnchors(root);
   for (const [release, head] of Object.entries(heads)) expect(await reader.read(release)).toEqual(head);
   expect(await reader.read("9.9.9")).toBeNull();
+});
+
+it("reads no anchor where there is none, and finds anchors packed into packed-refs", async () => {
+  const repo = join(root, "packed");
+  execFileSync("git", ["init", "-q", repo]);
+  expect(noRefsUnder(repo, "refs/brtops/")).toBe(true);
+  expect(await gitAnchors(repo).read("1.0.0")).toBeNull();
+  // An empty folder, as git may leave one behind a deleted ref, holds none.
+  mkdirSync(join(repo, ".git", "refs", "brtops", "old"), { recursive: true });
+  expect(noRefsUnder(repo, "refs/brtops/")).toBe(true);
+  const head = { seq: 7, hash: "e".repeat(64) };
+  await gitAnchors(repo).write("1.0.0", head);
+  expect(noRefsUnder(repo, "refs/brtops/")).toBe(false);
+  expect(await gitAnchors(repo).read("1.0.0")).toEqual(head);
+  // Packed, with the loose folder gone: still found.
+  execFileSync("git", ["pack-refs", "--all"], { cwd: repo });
+  rmSync(join(repo, ".git", "refs", "brtops"), { recursive: true, force: true });
+  expect(noRefsUnder(repo, "refs/brtops/")).toBe(false);
+  expect(await gitAnchors(repo).read("1.0.0")).toEqual(head);
 });
