@@ -15,6 +15,7 @@ import { recordVerdict, renderConsolidatedReport } from "./render/gate-report.js
 import type { ReleaseState } from "./release-state.js";
 import { defaultReturnPhase } from "./return-phase.js";
 import { stepResult } from "./step-results.js";
+import { stepSummary } from "./status-view.js";
 import type { Verdict } from "./verdict.js";
 import { phaseDef, sevLabel, stepDef } from "./workflow.js";
 
@@ -165,15 +166,7 @@ export function gateView(s: ReleaseState, forge: ForgeLink | null = null): GateV
       .run.filter((id) => s.steps[id])
       .map((id) => {
         const rec = s.steps[id]!;
-        const summary =
-          rec.status === "skipped"
-            ? (rec.reason ?? "")
-            : rec.status === "failed"
-              ? (rec.error?.message ?? "")
-              : typeof rec.result?.summary === "string"
-                ? rec.result.summary
-                : "";
-        return { step: id, title: stepDef(id)?.title ?? id, verdict: recordVerdict(rec), summary };
+        return { step: id, title: stepDef(id)?.title ?? id, verdict: recordVerdict(rec), summary: stepSummary(rec) };
       }),
     changes: changesOf(s, forge),
     artifacts: artifactsOf(s),

@@ -1,5 +1,5 @@
 /** The status object: the same JSON for `status --json`, the HTTP API and the MCP tools. Pure. */
-import type { ReleaseState } from "./release-state.js";
+import type { ReleaseState, StepRecord } from "./release-state.js";
 import { recordVerdict, renderConsolidatedReport } from "./render/gate-report.js";
 import type { Verdict } from "./verdict.js";
 import { phaseDef, sevLabel, stepDef } from "./workflow.js";
@@ -87,24 +87,23 @@ export interface StepView {
   finishedAt?: string;
 }
 
+/** A step's one line: why it was skipped, why it failed, or what its result says (the gate view shows it too). */
+export function stepSummary(rec: StepRecord): string {
+  if (rec.status === "skipped") return rec.reason ?? "";
+  if (rec.status === "failed") return rec.error?.message ?? "";
+  return typeof rec.result?.summary === "string" ? rec.result.summary : "";
+}
+
 /** The steps as every face shows them: main steps and 7.10's environment check, with verdicts. */
 export function stepViews(s: ReleaseState): StepView[] {
   const out: StepView[] = [];
   for (const rec of Object.values(s.steps)) {
     if (rec.step.includes(":") && rec.step !== "7.10:environment") continue;
-    const summary =
-      rec.status === "skipped"
-        ? (rec.reason ?? "")
-        : rec.status === "failed"
-          ? (rec.error?.message ?? "")
-          : typeof rec.result?.summary === "string"
-            ? rec.result.summary
-            : "";
     out.push({
       step: rec.step,
       title: stepDef(rec.step.split(":")[0]!)?.title ?? rec.step,
       verdict: recordVerdict(rec),
-      summary,
+      summary: stepSummary(rec),
       status: rec.status,
       attempt: rec.attempt,
       ...(rec.finishedAt ? { finishedAt: rec.finishedAt } : {}),

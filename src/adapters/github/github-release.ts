@@ -179,20 +179,23 @@ export async function ensureRelease(client: GitHubClient, spec: ReleaseSpec): Pr
 async function reconcile(client: GitHubClient, r: ReleaseInfo, spec: ReleaseSpec): Promise<EnsureReleaseResult> {
   const changed = releaseDifferences(r, spec);
   if (changed.length === 0) return { action: "unchanged", release: r, changed };
+  const { name, body, draft, prerelease } = spec;
+  const u = await updateRelease(client, r.id, { name, body, draft, prerelease }, `updating the release of ${spec.tag}`);
+  return { action: "updated", release: toRelease(u), changed };
+}
+
+/** Changes fields of a release by its id; `doing` names the act in the error when GitHub refuses. */
+async function updateRelease(
+  client: GitHubClient,
+  id: number,
+  fields: { name?: string; body?: string; draft?: boolean; prerelease?: boolean },
+  doing: string,
+): Promise<RawRelease> {
   const { octokit, owner, repo } = client;
   try {
-    const u = await octokit.rest.repos.updateRelease({
-      owner,
-      repo,
-      release_id: r.id,
-      name: spec.name,
-      body: spec.body,
-      draft: spec.draft,
-      prerelease: spec.prerelease,
-    });
-    return { action: "updated", release: toRelease(u.data), changed };
+    return (await octokit.rest.repos.updateRelease({ owner, repo, release_id: id, ...fields })).data;
   } catch (e) {
-    throw githubError(e, `updating the release of ${spec.tag}`, client);
+    throw githubError(e, doing, client);
   }
 }
 
@@ -224,16 +227,11 @@ export async function markRelease(
   if (!r) return { found: false, changed: false };
   if ((as === "prerelease" && r.prerelease) || (as === "draft" && r.draft))
     return { found: true, changed: false, id: r.id, url: r.htmlUrl };
-  const { octokit, owner, repo } = client;
-  try {
-    const u = await octokit.rest.repos.updateRelease({
-      owner,
-      repo,
-      release_id: r.id,
-      ...(as === "prerelease" ? { prerelease: true } : { draft: true }),
-    });
-    return { found: true, changed: true, id: r.id, url: u.data.html_url };
-  } catch (e) {
-    throw githubError(e, `marking the release of ${tag} as ${as}`, client);
-  }
+  const u = await updateRelease(
+    client,
+    r.id,
+    as === "prerelease" ? { prerelease: true } : { draft: true },
+    `marking the release of ${tag} as ${as}`,
+  );
+  return { found: true, changed: true, id: r.id, url: u.html_url };
 }
