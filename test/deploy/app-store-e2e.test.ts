@@ -114,11 +114,13 @@ async function toDeployment(fx: Fixture, version: string): Promise<void> {
 }
 
 /** `brtops run` in the background, stopped by the cleanup if the test ends first. */
-function startRunner(fx: Fixture): Promise<CliResult> {
+function startRunner(fx: Fixture): Promise<CliResult> & { kill: () => void } {
+  // Its own process group, so that a SIGKILL is a crash of the runner and of what it started.
   const child = spawn(process.execPath, [CLI, "run", "--as", AI], {
     cwd: fx.root,
     env: { ...process.env, BRTOPS_ACTOR: "", ...fx.env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
   let stdout = "";
   let stderr = "";
@@ -127,15 +129,22 @@ function startRunner(fx: Fixture): Promise<CliResult> {
   const exited = new Promise<CliResult>((res) =>
     child.on("close", (code) => res({ code: code ?? -1, stdout, stderr, json: undefined })),
   );
+  const kill = (): void => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      /* gone already */
+    }
+  };
   cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    kill();
     await exited;
   });
-  return exited;
+  return Object.assign(exited, { kill });
 }
 
 /** Runs 6.1 up to App Review: the runner follows the review while it waits. */
-async function toReview(fx: Fixture, version: string): Promise<{ runner: Promise<CliResult> }> {
+async function toReview(fx: Fixture, version: string): Promise<{ runner: ReturnType<typeof startRunner> }> {
   const runner = startRunner(fx);
   await until(
     "the version is waiting for review",
@@ -203,6 +212,37 @@ describe("RELEASE to App Store (a local App Store Connect API)", () => {
       expect(log).not.toContain(keyBody);
       expect(log).not.toMatch(/eyJ[\w-]+\.eyJ/); // no token either
       await cli(fx, AI, ["audit", "verify"], 0);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "a runner SIGKILLed while it follows App Review: the next run goes on following, nothing is made twice",
+    async () => {
+      const fx = await fixture();
+      await toDeployment(fx, "1.1.0");
+      const { runner } = await toReview(fx, "1.1.0");
+      runner.kill();
+      await runner;
+      const again = startRunner(fx);
+      // The second runner is following when it asks App Store Connect for the version again.
+      const asked = fx.asc.requests.length;
+      await until(
+        "the second runner reads the version",
+        () =>
+          fx.asc.requests
+            .slice(asked)
+            .some((q) => q.method === "GET" && /^\/v1\/appStoreVersions\/[^/?]+\?/.test(q.path)),
+        again,
+      );
+      fx.asc.approve("1.1.0");
+      const r = await again;
+      expect(r.code, r.stdout + r.stderr).toBe(3);
+      expect((await statusOf(fx)).step).toBe("7.10");
+      expect(fx.asc.builds).toHaveLength(1);
+      expect(fx.asc.versions).toHaveLength(1);
+      expect(fx.asc.submissions).toHaveLength(1);
+      expect(fx.asc.requests.filter((q) => q.method === "POST" && q.path === "/fake/upload")).toHaveLength(1);
     },
     TIMEOUT,
   );
