@@ -322,7 +322,7 @@ describe("RELEASE to App Store (a local App Store Connect API)", () => {
   );
 
   it(
-    "preflight: a key App Store Connect does not accept, and an unknown app, are critical findings at phase 1",
+    "preflight: a key App Store Connect does not accept, and no key at all, are critical findings at phase 1",
     async () => {
       const other = makeKey();
       const fx = await fixture({ env: { ASC_PRIVATE_KEY: other.p8 } });
