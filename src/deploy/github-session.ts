@@ -5,7 +5,7 @@
  */
 import type { GitHubTargetConfig } from "../config/schema-environment.js";
 import type { StepContext } from "../engine/step-types.js";
-import { createGitHubClient, type GitHubClient } from "../adapters/github/github-client.js";
+import type { GitHubClient } from "../adapters/github/github-client.js";
 import {
   requireGitHubToken,
   resolveRepository,
@@ -31,6 +31,8 @@ export async function openGitHub(
   const host = new URL(repo.baseUrl).host;
   const token = await requireGitHubToken(ctx.env, { cwd: ctx.root, ...(host === "api.github.com" ? {} : { host }) });
   const retryBase = Number(ctx.env["BRTOPS_GITHUB_RETRY_BASE_MS"]);
+  // Octokit is loaded when a GitHub target is first opened, not with every release step.
+  const { createGitHubClient } = await import("../adapters/github/github-client.js");
   const client = createGitHubClient({
     owner: repo.owner,
     repo: repo.repo,

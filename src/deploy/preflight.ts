@@ -23,10 +23,8 @@ import { isBrtopsError } from "../core/errors.js";
 import type { Finding } from "../core/events.js";
 import type { Redactor } from "../core/redact.js";
 import type { Git } from "../adapters/git.js";
-import { githubError, repositoryAccess, statusOf } from "../adapters/github/github-client.js";
 import { npmErrorCode, resolveNpmToken, runNpm } from "../adapters/npm/npm-cli.js";
 import { readVersionIn, versionFileSpecs } from "../package/version-files.js";
-import { openGitHub } from "./github-session.js";
 import { ociChecks } from "./oci-preflight.js";
 import { appStoreChecks } from "./app-store-preflight.js";
 
@@ -222,6 +220,11 @@ async function githubChecks(
 ): Promise<ReadinessCheck[]> {
   const out: ReadinessCheck[] = [];
   const ctx = { git: i.git, env: i.env, root: i.root, redact: i.redact, progress: () => undefined };
+  // The GitHub client (~250 KB of Octokit) is loaded only for a release that has a GitHub target.
+  const [{ githubError, repositoryAccess, statusOf }, { openGitHub }] = await Promise.all([
+    import("../adapters/github/github-client.js"),
+    import("./github-session.js"),
+  ]);
   try {
     const gh = await openGitHub(ctx, cfg);
     const where = `${gh.repo.owner}/${gh.repo.repo} via ${gh.repo.baseUrl}`;

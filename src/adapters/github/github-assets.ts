@@ -6,7 +6,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { githubError, isAlreadyExists, statusOf, type GitHubClient } from "./github-client.js";
+import { githubError, isAlreadyExists, statusOf } from "./github-errors.js";
+import type { GitHubClient } from "./github-client.js";
 import { toAsset, type ReleaseAsset, type ReleaseInfo } from "./github-release.js";
 
 export interface AssetFile {

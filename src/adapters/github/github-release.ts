@@ -6,7 +6,8 @@
  * drafts repeat a tag), so it is never retried blindly: after a failure that may have landed,
  * brtops looks for the release before it asks again.
  */
-import { githubError, isAlreadyExists, mayHaveActed, statusOf, type GitHubClient } from "./github-client.js";
+import { githubError, isAlreadyExists, mayHaveActed, statusOf } from "./github-errors.js";
+import type { GitHubClient } from "./github-client.js";
 
 /** Attempts at creating a release when GitHub fails in a way that may or may not have created it. */
 const CREATE_ATTEMPTS = 4;
