@@ -63,7 +63,10 @@ describe("App Store Connect client", () => {
       1_000_000,
       3600,
     );
-    const [h, p] = t.split(".").slice(0, 2).map((x) => JSON.parse(Buffer.from(x, "base64url").toString("utf8")));
+    const [h, p] = t
+      .split(".")
+      .slice(0, 2)
+      .map((x) => JSON.parse(Buffer.from(x, "base64url").toString("utf8")));
     expect(h).toEqual({ alg: "ES256", kid: key.keyId, typ: "JWT" });
     expect(p).toEqual({ iss: key.issuerId, iat: 1_000_000, exp: 1_000_000 + 1200, aud: "appstoreconnect-v1" });
     expect(Buffer.from(t.split(".")[2]!, "base64url")).toHaveLength(64); // r‖s, not DER
