@@ -9,7 +9,18 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AI, CLI, HUM, HUM2, brtops, brtopsAsync, sampleProject } from "../support/cli.js";
+import {
+  AI,
+  CLI,
+  HUM,
+  HUM2,
+  brtops,
+  brtopsAsync,
+  sampleProject,
+  loggedEvents,
+  approveGates,
+  hasCritical,
+} from "../support/cli.js";
 import { startReceiver, type Receiver, type Received } from "../notify/http-receiver.js";
 
 const CAROL = "carol@example.com";
@@ -30,17 +41,6 @@ function project(o: Parameters<typeof sampleProject>[0] = {}) {
 }
 
 const statusOf = (root: string) => brtops(root, AI, ["status", "--json"]).json;
-const critical = (g: any) => g.findings.some((f: any) => f.severity === "critical");
-
-function events(root: string, release = "1.1.0"): any[] {
-  return readFileSync(join(root, ".brtops/releases", release, "events.jsonl"), "utf8")
-    .trim()
-    .split("\n")
-    .flatMap((l) => {
-      const v = JSON.parse(l);
-      return Array.isArray(v) ? v : [v];
-    });
-}
 
 /** 1.1.0 deploys but is never healthy: the deployment fails after it deployed (one failed probe decides). */
 function failingHealth(root: string): void {
@@ -87,7 +87,7 @@ async function toIncident(root: string): Promise<any> {
       g.step,
       "--note",
       "ok",
-      ...(critical(g) ? ["--waive", "accepted in this test"] : []),
+      ...(hasCritical(g) ? ["--waive", "accepted in this test"] : []),
     ]);
     expect(a.code, a.stderr).toBe(0);
     await cli(root, AI, ["run"]);
@@ -144,7 +144,7 @@ describe("SEV-0: two different HUM LEADs, neither the requester", () => {
     expect(s.sev).toBe("SEV-0");
     const step = s.gate.step;
     expect(s.gate.requiredApprovals).toBe(2);
-    const waive = critical(s.gate) ? ["--waive", "accepted in this test"] : [];
+    const waive = hasCritical(s.gate) ? ["--waive", "accepted in this test"] : [];
 
     const first = brtops(root, HUM, ["approve", "--step", step, ...waive]);
     expect(first.code, first.stderr).toBe(0);
@@ -165,7 +165,7 @@ describe("SEV-0: two different HUM LEADs, neither the requester", () => {
     expect(second.code, second.stderr).toBe(0);
     s = statusOf(root);
     expect(s.gate?.step ?? null).not.toBe(step);
-    const approvals = events(root).filter((e) => e.type === "GateApproved" && e.data.step === step);
+    const approvals = loggedEvents(root).filter((e) => e.type === "GateApproved" && e.data.step === step);
     expect(approvals.map((e) => [e.actor.id, e.data.final])).toEqual([
       [HUM, false],
       [HUM2, true],
@@ -204,7 +204,7 @@ describe("Emergency Authority", () => {
         by: ONCALL,
         authority: "emergency",
       });
-      const ordered = events(root).find((e) => e.type === "RollbackRequested");
+      const ordered = loggedEvents(root).find((e) => e.type === "RollbackRequested");
       expect(ordered.actor).toEqual({ id: ONCALL, role: "emergency" });
       expect(ordered.data.authority).toBe("emergency");
 
@@ -248,7 +248,7 @@ describe("Emergency Authority", () => {
       // Once per incident: the log has one Escalated, and asking again escalates nothing.
       const again = (await brtopsAsync(root, AI, ["escalate", "--json"])).stdout;
       expect(JSON.parse(again.trim().split("\n").at(-1)!).escalated).toEqual([]);
-      expect(events(root).filter((e) => e.type === "Escalated")).toHaveLength(1);
+      expect(loggedEvents(root).filter((e) => e.type === "Escalated")).toHaveLength(1);
       expect((await statusAsync(root)).escalated.to).toEqual([ONCALL]);
       expect(kinds(r).filter((k) => k.kind === "escalation")).toHaveLength(1);
     },
@@ -260,14 +260,7 @@ describe("COLLAB decisions", () => {
   it("a risk acceptance at 5.3 is the AI LEAD's proposal accepted by a HUM LEAD: the decision and the documents name both", () => {
     const root = project();
     expect(brtops(root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
-    for (let i = 0; i < 6 && statusOf(root).gate?.kind !== "go-no-go"; i++) {
-      const g = statusOf(root).gate;
-      expect(
-        brtops(root, HUM, ["approve", "--step", g.step, ...(critical(g) ? ["--waive", "accepted in this test"] : [])])
-          .code,
-      ).toBe(0);
-      brtops(root, AI, ["run"]);
-    }
+    approveGates(root, (s) => s.gate?.kind === "go-no-go");
     const gate = statusOf(root).gate;
     expect(gate.step).toBe("5.10");
     // Only an AI LEAD proposes, only a HUM LEAD accepts.
@@ -289,8 +282,12 @@ describe("COLLAB decisions", () => {
     expect(brtops(root, HUM, ["accept", "P1"]).code).toBe(2); // accepted once
 
     expect(
-      brtops(root, HUM, ["approve", "--step", "5.10", ...(critical(gate) ? ["--waive", "accepted in this test"] : [])])
-        .code,
+      brtops(root, HUM, [
+        "approve",
+        "--step",
+        "5.10",
+        ...(hasCritical(gate) ? ["--waive", "accepted in this test"] : []),
+      ]).code,
     ).toBe(0);
     brtops(root, AI, ["run"]);
     const checklist = readFileSync(
@@ -311,14 +308,17 @@ describe("separation of duties: self-approval", () => {
       "approve",
       "--step",
       g.step,
-      ...(critical(g) ? ["--waive", "accepted in this test"] : []),
+      ...(hasCritical(g) ? ["--waive", "accepted in this test"] : []),
       "--json",
     ]);
     expect(a.code, a.stderr).toBe(0);
     expect(a.json.said).toContain("self-approval");
     expect(a.json.gate?.step ?? null).not.toBe(g.step);
     expect(a.json.decisions.at(-1)).toMatchObject({ by: HUM, type: "approve", selfApproval: true });
-    expect(events(root).find((e) => e.type === "GateApproved").data).toMatchObject({ final: true, selfApproval: true });
+    expect(loggedEvents(root).find((e) => e.type === "GateApproved").data).toMatchObject({
+      final: true,
+      selfApproval: true,
+    });
   });
 
   it("with authority.selfApproval: never the sole HUM LEAD's own request is refused", () => {
@@ -329,11 +329,11 @@ describe("separation of duties: self-approval", () => {
       "approve",
       "--step",
       g.step,
-      ...(critical(g) ? ["--waive", "accepted in this test"] : []),
+      ...(hasCritical(g) ? ["--waive", "accepted in this test"] : []),
       "--json",
     ]);
     expect(a.code).toBe(4);
     expect(a.json.error.details.rule).toBe("self-approval");
-    expect(events(root).some((e) => e.type === "GateApproved")).toBe(false);
+    expect(loggedEvents(root).some((e) => e.type === "GateApproved")).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openProject, type Project } from "../../src/engine/project.js";
 import { createApp } from "../../src/server/app.js";
 import { createToken } from "../../src/server/tokens.js";
-import { AI, CLI, HUM, brtops, sampleProject } from "../support/cli.js";
+import { AI, CLI, brtops, sampleProject, approveGates } from "../support/cli.js";
 
 describe("the ledger on every face", () => {
   let p: { root: string; cleanup: () => void };
@@ -20,15 +20,7 @@ describe("the ledger on every face", () => {
       envExtra: '  qa:\n    deploy:\n      - {name: ship, run: [./scripts/deploy.sh, "{version}"]}\n',
     });
     expect(brtops(p.root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
-    for (let i = 0; i < 6; i++) {
-      const s = brtops(p.root, AI, ["status", "--json"]).json;
-      if (s.state === "certified") break;
-      const critical = s.gate.findings.some((f: { severity: string }) => f.severity === "critical");
-      expect(
-        brtops(p.root, HUM, ["approve", "--step", s.gate.step, ...(critical ? ["--waive", "test"] : [])]).code,
-      ).toBe(0);
-      brtops(p.root, AI, ["run"]);
-    }
+    approveGates(p.root, (s) => s.state === "certified");
     expect(brtops(p.root, AI, ["status", "--json", "--release", "1.1.0"]).json.state).toBe("certified");
     project = await openProject(p.root);
     const env: Record<string, string> = {};

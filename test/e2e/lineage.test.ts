@@ -7,9 +7,10 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AI, HUM, brtops, brtopsAsync, sampleProject } from "../support/cli.js";
-import { postgresSkipped, startPostgres, type PgDatabase, type PgServer } from "../support/postgres.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { AI, HUM, brtops, brtopsAsync, sampleProject, loggedEvents, approveGates } from "../support/cli.js";
+import { postgresSkipped } from "../support/postgres.js";
+import { postgresPerTest } from "../support/postgres-suite.js";
 
 const git = (root: string, ...args: string[]): string =>
   execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
@@ -47,46 +48,16 @@ function project(o: { production?: boolean; promotion?: boolean } = {}) {
 
 /** Takes the open release on `env` from its gate to certification, approving each gate (the SEV decides which). */
 function certify(root: string, env: string): any {
-  const sel = ["--env", env];
-  const seen: string[] = [];
-  for (let i = 0; i < 8; i++) {
-    const s = brtops(root, AI, ["status", "--json", ...sel]).json;
-    if (s.state === "certified") break;
-    expect(s.gate, JSON.stringify(s)).not.toBeNull();
-    seen.push(s.gate.step);
-    const critical = s.gate.findings.some((f: any) => f.severity === "critical");
-    const a = brtops(root, HUM, [
-      "approve",
-      "--step",
-      s.gate.step,
-      "--note",
-      "ok",
-      ...(critical ? ["--waive", "accepted in this test"] : []),
-      ...sel,
-    ]);
-    expect(a.code, a.stderr).toBe(0);
-    brtops(root, AI, ["run", ...sel]);
-  }
-  const s = brtops(root, AI, ["status", "--json", ...sel]).json;
-  expect(s.state, JSON.stringify(s)).toBe("certified");
-  expect(seen.at(-1)).toBe("7.10");
-  return s;
+  const { status, approved } = approveGates(root, (s) => s.state === "certified", ["--env", env]);
+  expect(status.state, JSON.stringify(status)).toBe("certified");
+  expect(approved.at(-1)).toBe("7.10");
+  return status;
 }
 
 function environments(root: string): any[] {
   const r = brtops(root, AI, ["environments", "--json"]);
   expect(r.code, r.stderr).toBe(0);
   return r.json.environments;
-}
-
-function events(root: string, release: string): any[] {
-  return readFileSync(join(root, ".brtops/releases", release, "events.jsonl"), "utf8")
-    .trim()
-    .split("\n")
-    .flatMap((l) => {
-      const v = JSON.parse(l);
-      return Array.isArray(v) ? v : [v];
-    });
 }
 
 describe("release lineage (file store)", () => {
@@ -107,13 +78,13 @@ describe("release lineage (file store)", () => {
     expect(brtops(root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
     const staging = certify(root, "local");
     expect(staging.release).toBe("1.1.0");
-    const built = events(root, "1.1.0").find((e) => e.type === "PackageFixed").data;
+    const built = loggedEvents(root, "1.1.0").find((e) => e.type === "PackageFixed").data;
 
     const r = brtops(root, AI, ["release", "1.1.0", "--to", "production", "--json"]);
     expect(r.code, r.stderr).toBe(3);
     expect(r.json.release).toBe("1.1.0@production");
     expect(r.json.promotion).toMatchObject({ from: "1.1.0", environment: "local", commit: built.commit });
-    const prod = events(root, "1.1.0@production");
+    const prod = loggedEvents(root, "1.1.0@production");
     // No rebuild: 2.4 verified the stored package instead of running the build again.
     const r24 = prod.find((e) => e.type === "StepSucceeded" && e.data.step === "2.4").data.result;
     expect(r24.promotedFrom).toBe("1.1.0");
@@ -172,7 +143,7 @@ describe("release lineage (file store)", () => {
     ]);
     expect(hum.code, hum.stderr).toBe(3);
     expect(hum.json.release).toBe("1.1.0");
-    const first = events(p.root, "1.1.0")[0];
+    const first = loggedEvents(p.root, "1.1.0")[0];
     expect(first.data.promotion).toBeUndefined();
   });
 
@@ -246,7 +217,7 @@ describe("release lineage (file store)", () => {
     const dry = brtops(root, AI, ["release", "minor", "--to", "staging", "--dry-run", "--json"]);
     expect(dry.json.version).toBe("1.2.0");
     expect(brtops(root, AI, ["release", "minor", "--to", "staging"]).code).toBe(3);
-    const cl = events(root, "1.2.0").find((e) => e.type === "StepSucceeded" && e.data.step === "2.2").data.result
+    const cl = loggedEvents(root, "1.2.0").find((e) => e.type === "StepSucceeded" && e.data.step === "2.2").data.result
       .changelog;
     // Exactly the commits after 1.1.0's release commit: the cart feature (and no login/search of 1.1.0).
     const titles = JSON.stringify(cl);
@@ -270,7 +241,8 @@ describe("release lineage (file store)", () => {
       brtops(root, HUM, ["approve", "--step", "2.10", "--waive", "login.js is not part of this release"]).code,
     ).toBe(0);
     brtops(root, AI, ["run"]);
-    const r31 = events(root, "1.1.0").find((e) => e.type === "StepSucceeded" && e.data.step === "3.1").data.result;
+    const r31 = loggedEvents(root, "1.1.0").find((e) => e.type === "StepSucceeded" && e.data.step === "3.1").data
+      .result;
     expect(r31.runs[0].name).toBe("smoke");
     expect(r31.failed).toBe(0);
     expect(r31.passed).toBe(1);
@@ -307,7 +279,7 @@ describe("release lineage (file store)", () => {
     certify(root, "local");
     expect(brtops(root, AI, ["status", "--json", "--release", "1.1.0@local~2"]).json.state).toBe("certified");
     // The first attempt is kept as it ended: aborted, then its documents finished with that outcome.
-    const first = events(root, "1.1.0");
+    const first = loggedEvents(root, "1.1.0");
     expect(first.at(-2).type).toBe("Aborted");
     expect(first.at(-1)).toMatchObject({
       type: "DocumentsWritten",
@@ -335,26 +307,11 @@ describe("release lineage (file store)", () => {
 });
 
 describe.skipIf(postgresSkipped())("release lineage (PostgreSQL store)", () => {
-  let pg: PgServer;
-  let db: PgDatabase | undefined;
-  let cleanup: (() => void) | undefined;
-  beforeAll(async () => {
-    pg = await startPostgres();
-  }, 120_000);
-  afterEach(async () => {
-    cleanup?.();
-    cleanup = undefined;
-    await db?.drop();
-    db = undefined;
-  });
-  afterAll(async () => {
-    await pg?.stop();
-  });
+  const pg = postgresPerTest();
 
   it("two requests for one environment at once: exactly one starts, the other is refused naming it", async () => {
     const p = project();
-    cleanup = p.cleanup;
-    db = await pg.freshDatabase();
+    const db = await pg.database(p.cleanup);
     const env = { BRTOPS_STORE: db.url };
     const [a, b] = await Promise.all([
       brtopsAsync(p.root, AI, ["release", "1.1.0", "--to", "staging"], env),

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AI, brtops, brtopsAsync, sampleProject } from "../support/cli.js";
+import { AI, brtops, brtopsAsync, sampleProject, loggedEvents } from "../support/cli.js";
 import { startFakeGitHub } from "../support/fake-github.js";
 import { REGISTRY_BIN, startRegistry, type Registry } from "../support/oci-registry.js";
 import { freePort } from "../support/service.js";
@@ -39,14 +39,8 @@ function project(qa: string): string {
   return p.root;
 }
 
-function events(root: string): any[] {
-  return readFileSync(join(root, ".brtops/releases/1.1.0/events.jsonl"), "utf8")
-    .trim()
-    .split("\n")
-    .flatMap((l) => JSON.parse(l));
-}
 const preflightOf = (root: string): any =>
-  events(root).find((e) => e.type === "StepSucceeded" && e.data.step === "1.8")?.data.result.preflight;
+  loggedEvents(root).find((e) => e.type === "StepSucceeded" && e.data.step === "1.8")?.data.result.preflight;
 /** The CLI's --json answer, run asynchronously (the token server and fake GitHub answer in this process). */
 async function cliJson(
   root: string,

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AI, brtops, brtopsAsync, sampleProject } from "../support/cli.js";
+import { AI, brtops, brtopsAsync, sampleProject, loggedEvents } from "../support/cli.js";
 import { startFakeGitHub } from "../support/fake-github.js";
 import { startVerdaccio } from "../support/verdaccio.js";
 
@@ -32,16 +32,9 @@ function project(qa: string, deploy = "./scripts/deploy.sh") {
   return p.root;
 }
 
-/** The log's events; a line holds one event or the batch one append wrote (an array). */
-function events(root: string, release: string): any[] {
-  return readFileSync(join(root, ".brtops/releases", release, "events.jsonl"), "utf8")
-    .trim()
-    .split("\n")
-    .flatMap((l) => JSON.parse(l));
-}
-
 function preflightOf(root: string, release = "1.1.0"): any {
-  return events(root, release).find((e) => e.type === "StepSucceeded" && e.data.step === "1.8")?.data.result.preflight;
+  return loggedEvents(root, release).find((e) => e.type === "StepSucceeded" && e.data.step === "1.8")?.data.result
+    .preflight;
 }
 
 const NO_TOKENS = {

@@ -7,12 +7,13 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AnyEvent } from "../../src/core/events.js";
 import { PostgresStore } from "../../src/store/store-postgres.js";
 import { AI, CLI, HUM, brtops, brtopsAsync, sampleProject, type CliResult } from "../support/cli.js";
 import { alive, deployedPid, deployRuns, slowDeployProject } from "../support/slow-deploy.js";
-import { postgresSkipped, startPostgres, type PgDatabase, type PgServer } from "../support/postgres.js";
+import { postgresSkipped } from "../support/postgres.js";
+import { postgresPerTest } from "../support/postgres-suite.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -98,31 +99,17 @@ function overlapping(events: AnyEvent[]): string[] {
 }
 
 describe.skipIf(postgresSkipped())("several runners on one release (PostgreSQL leases)", () => {
-  let pg: PgServer;
-  let db: PgDatabase | undefined;
-  let cleanup: (() => void) | undefined;
   // Processes a failed test could leave behind (a runner or a step in its own process group).
   const kills: (() => void)[] = [];
-  beforeAll(async () => {
-    pg = await startPostgres();
-  }, 120_000);
-  afterEach(async () => {
+  const pg = postgresPerTest(() => {
     for (const k of kills.splice(0)) k();
-    cleanup?.();
-    cleanup = undefined;
-    await db?.drop();
-    db = undefined;
-  });
-  afterAll(async () => {
-    await pg?.stop();
   });
 
   it("two runners started together: every step runs once, the deploy once, both end at the gate", async () => {
     // The deploy lasts long enough that the runner started alongside surely meets its lease, even
     // when a loaded machine starts one of the two processes seconds after the other.
     const p = slowDeployProject(8);
-    cleanup = p.cleanup;
-    db = await pg.freshDatabase();
+    const db = await pg.database(p.cleanup);
     const env = { BRTOPS_STORE: db.url };
     expectCode(brtops(p.root, AI, ["release", "1.1.0", "--to", "staging"], env), 3);
     expectCode(brtops(p.root, HUM, ["approve", "--step", "2.10"], env), 0);
@@ -149,8 +136,7 @@ describe.skipIf(postgresSkipped())("several runners on one release (PostgreSQL l
 
   it("a runner killed mid-step loses its lease; another takes the step over and adopts the effect", async () => {
     const p = slowDeployProject(60);
-    cleanup = p.cleanup;
-    db = await pg.freshDatabase();
+    const db = await pg.database(p.cleanup);
     // Short enough to keep the takeover quick, long enough that a loaded machine still renews in time.
     const TTL = 3000;
     const env = { BRTOPS_STORE: db.url, BRTOPS_LEASE_TTL_MS: String(TTL) };
@@ -214,8 +200,7 @@ describe.skipIf(postgresSkipped())("several runners on one release (PostgreSQL l
 
   it("refuses a lease length that is not a number of milliseconds", async () => {
     const p = sampleProject();
-    cleanup = p.cleanup;
-    db = await pg.freshDatabase();
+    const db = await pg.database(p.cleanup);
     const env = { BRTOPS_STORE: db.url };
     expectCode(brtops(p.root, AI, ["release", "1.1.0", "--to", "staging"], env), 3);
     expectCode(brtops(p.root, HUM, ["approve", "--step", "2.10"], env), 0);

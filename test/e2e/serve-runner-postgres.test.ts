@@ -5,20 +5,15 @@
  * the deploy script runs once. A server stopped while its runner deploys lets the step finish,
  * gives its lease up, and the other server carries the release on to certification.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Client } from "pg";
 import type { AnyEvent } from "../../src/core/events.js";
 import { createToken } from "../../src/server/tokens.js";
 import { PostgresStore } from "../../src/store/store-postgres.js";
 import { AI, HUM, brtops } from "../support/cli.js";
-import {
-  findPostgresBin,
-  postgresSkipped,
-  startPostgres,
-  type PgDatabase,
-  type PgServer,
-} from "../support/postgres.js";
-import { api, startServe, waitFor, type ServeProcess } from "../support/serve-process.js";
+import { findPostgresBin, postgresSkipped } from "../support/postgres.js";
+import { postgresPerTest } from "../support/postgres-suite.js";
+import { api, startServe, waitFor, type ServeProcess, approval } from "../support/serve-process.js";
 import { deployRuns, deployedPid, slowDeployProject } from "../support/slow-deploy.js";
 
 // CI sets BRTOPS_TEST_PG_URL; elsewhere a throwaway server is made when PostgreSQL is installed.
@@ -47,37 +42,16 @@ async function leases(url: string): Promise<{ step: string; holder: string }[]> 
   }
 }
 
-/** The approve body for the open gate: a waiver when it shows a critical finding. */
-function approval(gate: any) {
-  const critical = gate.findings.some((f: any) => f.severity === "critical");
-  return { step: gate.step, note: "ok", ...(critical ? { waive: "accepted in this test" } : {}) };
-}
-
 describe.skipIf(noPostgres)("two brtops serve on one PostgreSQL store", () => {
-  let pg: PgServer;
-  let db: PgDatabase | undefined;
-  let cleanup: (() => void) | undefined;
   const servers: ServeProcess[] = [];
-
-  beforeAll(async () => {
-    pg = await startPostgres();
-  }, 120_000);
-  afterEach(async () => {
+  const pg = postgresPerTest(async () => {
     for (const s of servers.splice(0)) await s.stop();
-    cleanup?.();
-    cleanup = undefined;
-    await db?.drop();
-    db = undefined;
-  });
-  afterAll(async () => {
-    await pg?.stop();
   });
 
   it("never run a step twice; the one stopped mid-deploy finishes the step, gives its lease up, and the other certifies", async () => {
     // The deploy lasts long enough for the second runner to meet the first one's lease.
     const p = slowDeployProject(15);
-    cleanup = p.cleanup;
-    db = await pg.freshDatabase();
+    const db = await pg.database(p.cleanup);
     const env = { BRTOPS_STORE: db.url };
     const now = new Date().toISOString();
     const aiToken = createToken(p.root, AI, now);
@@ -113,7 +87,7 @@ describe.skipIf(noPostgres)("two brtops serve on one PostgreSQL store", () => {
     expect((await humA.post("/api/releases/1.1.0/approve", approval(s.gate))).status).toBe(200);
     await deployedPid(p.root);
     const held = await waitFor("the lease of the deploy step", async () =>
-      (await leases(db!.url)).find((l) => l.step === "6.1"),
+      (await leases(db.url)).find((l) => l.step === "6.1"),
     );
     const pid = Number(/:(\d+):[^:]*$/.exec(held.holder)?.[1]);
     const deploying = [a, b].find((x) => x.child.pid === pid);

@@ -10,8 +10,8 @@ import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken } from "../../src/server/tokens.js";
-import { AI, HUM, brtops, sampleProject } from "../support/cli.js";
-import { api, startServe, statusFrames, waitFor, type ServeProcess } from "../support/serve-process.js";
+import { AI, HUM, brtops, sampleProject, loggedEvents } from "../support/cli.js";
+import { api, startServe, statusFrames, waitFor, type ServeProcess, approval } from "../support/serve-process.js";
 
 const ONCALL = "oncall@example.com";
 
@@ -42,22 +42,6 @@ function promotionProject() {
   execFileSync("git", ["add", "-A"], { cwd: root });
   execFileSync("git", ["commit", "-q", "-m", "chore: production scripts"], { cwd: root });
   return p;
-}
-
-function events(root: string, release: string): any[] {
-  return readFileSync(join(root, ".brtops/releases", release, "events.jsonl"), "utf8")
-    .trim()
-    .split("\n")
-    .flatMap((l) => {
-      const v = JSON.parse(l);
-      return Array.isArray(v) ? v : [v];
-    });
-}
-
-/** The approve body for the open gate: a waiver when it shows a critical finding. */
-function approval(gate: any) {
-  const critical = gate.findings.some((f: any) => f.severity === "critical");
-  return { step: gate.step, note: "ok", ...(critical ? { waive: "accepted in this test" } : {}) };
 }
 
 const LOADED = 400_000;
@@ -128,7 +112,7 @@ describe("brtops serve carries out what is decided over the API (file store)", (
         stream.close();
       }
       // The server's runner did the work: every step was started by brtops itself, nobody else.
-      const starts = events(p.root, "1.1.0").filter((e) => e.type === "StepStarted");
+      const starts = loggedEvents(p.root, "1.1.0").filter((e) => e.type === "StepStarted");
       expect(starts.length).toBeGreaterThan(5);
       expect(new Set(starts.map((e) => e.actor.id))).toEqual(new Set(["brtops"]));
 
@@ -268,7 +252,9 @@ describe("brtops serve --no-runner records decisions and runs nothing", () => {
       const again = brtops(p.root, AI, ["run", "--json"]);
       expect(again.code, again.stderr).toBe(3);
       expect(again.json.step).toBe("5.10");
-      const actors = new Set(events(p.root, "1.1.0").flatMap((e) => (e.type === "StepStarted" ? [e.actor.id] : [])));
+      const actors = new Set(
+        loggedEvents(p.root, "1.1.0").flatMap((e) => (e.type === "StepStarted" ? [e.actor.id] : [])),
+      );
       expect(actors).toEqual(new Set([AI]));
       expect((await ai.get("/api/releases/1.1.0/runner")).json).toMatchObject({ enabled: false, status: null });
     },
@@ -297,7 +283,7 @@ describe("brtops serve beside the CLI on one project folder", () => {
       const rel = brtops(p.root, AI, ["release", "1.1.0", "--to", "staging", "--json"]);
       expect(rel.code, rel.stdout + rel.stderr).toBe(3);
       expect(rel.json.step).toBe("2.10");
-      const byCli = events(p.root, "1.1.0").filter((e) => e.type === "StepStarted");
+      const byCli = loggedEvents(p.root, "1.1.0").filter((e) => e.type === "StepStarted");
       expect(new Set(byCli.map((e) => e.actor.id))).toEqual(new Set([AI]));
 
       // Approved from the terminal: no request reaches the server, its runner hears of it from the store.
@@ -310,7 +296,7 @@ describe("brtops serve beside the CLI on one project folder", () => {
         return s.gate && s.gate.step !== "2.10" ? s : undefined;
       });
       expect(next.state).toBe("awaiting-hum-lead");
-      const later = events(p.root, "1.1.0")
+      const later = loggedEvents(p.root, "1.1.0")
         .slice(byCli.at(-1)!.seq)
         .filter((e) => e.type === "StepStarted");
       expect(later.length).toBeGreaterThan(0);

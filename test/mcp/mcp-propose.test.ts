@@ -5,7 +5,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AI, CLI, HUM, brtops, sampleProject } from "../support/cli.js";
+import { AI, CLI, HUM, brtops, sampleProject, approveGates } from "../support/cli.js";
 
 type ToolOut = { isError?: boolean; content: { type: string; text: string }[] };
 
@@ -17,13 +17,7 @@ describe("MCP propose (COLLAB)", () => {
   beforeAll(async () => {
     ({ root, cleanup } = sampleProject());
     expect(brtops(root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
-    for (let i = 0; i < 6; i++) {
-      const g = brtops(root, AI, ["status", "--json"]).json.gate;
-      if (g.kind === "go-no-go") break;
-      const critical = g.findings.some((f: { severity: string }) => f.severity === "critical");
-      expect(brtops(root, HUM, ["approve", "--step", g.step, ...(critical ? ["--waive", "test"] : [])]).code).toBe(0);
-      brtops(root, AI, ["run"]);
-    }
+    approveGates(root, (s) => s.gate?.kind === "go-no-go");
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
     env.BRTOPS_ACTOR = AI;
