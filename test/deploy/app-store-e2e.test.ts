@@ -296,6 +296,10 @@ describe("RELEASE to App Store (a local App Store Connect API)", () => {
         territories: ["USA", "DEU"],
       });
       expect(fx.asc.phased[0]!.state).toBe("ACTIVE"); // not paused: the HUM LEAD chose removal
+      // The documents say what was chosen and what was done.
+      const doc = readFileSync(join(fx.root, "docs/01_application/6-releases/v1.1.0/rollback-procedures.md"), "utf8");
+      expect(doc).toContain("App Store: remove the app from sale");
+      expect(doc).toContain("com.acme.widget removed from sale in 2 territories");
     },
     TIMEOUT,
   );

@@ -108,7 +108,7 @@ function executedSection(ctx: DocContext): string {
         String(e.seq),
         e.at,
         "requested",
-        `${md(e.actor.id)}${e.data.reason ? `: ${md(e.data.reason)}` : ""}`,
+        `${md(e.actor.id)}${e.data.reason ? `: ${md(e.data.reason)}` : ""}${e.data.appStore ? ` (App Store: ${e.data.appStore === "pause" ? "pause the phased release" : "remove the app from sale"})` : ""}`,
       ]);
     if (e.type === "AbortRequested")
       rows.push([
