@@ -10,18 +10,27 @@
  *
  * The fake GitHub server runs in this process: every CLI call is asynchronous so it can answer.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AI, CLI, HUM, brtopsAsync, sampleProject, type CliResult } from "../support/cli.js";
+import {
+  AI,
+  CLI,
+  HUM,
+  sampleProject,
+  type CliResult,
+  brtopsChecked,
+  intactEvents,
+  statusAsync,
+} from "../support/cli.js";
+import { startRunner, type RunnerProcess } from "../support/runner-process.js";
 import { startFakeGitHub, type FakeGitHub, type InterceptPoint } from "../support/fake-github.js";
 
 const VERSION = "1.1.0";
 const TAG = `v${VERSION}`;
 const REPO = "acme/sample";
 const TOKEN = `ghp_${"Crash5afeT0ken".repeat(3)}`;
-const LOG = `.brtops/releases/${VERSION}/events.jsonl`;
 const RELEASE_DIR = `docs/01_application/6-releases/v${VERSION}`;
 const ASSETS = {
   [`sample-${VERSION}.tgz`]: `package ${VERSION}\n`,
@@ -77,16 +86,9 @@ async function fixture(o: { draft?: boolean } = {}): Promise<Fixture> {
   return { draft, root, origin, fake, env, git, originGit };
 }
 
-async function cli(fx: Fixture, as: string, args: string[], code?: number): Promise<CliResult> {
-  const r = await brtopsAsync(fx.root, as, args, fx.env);
-  if (code !== undefined) expect(r.code, `brtops ${args.join(" ")}:\n${r.stdout}\n${r.stderr}`).toBe(code);
-  return r;
-}
-
-async function status(fx: Fixture): Promise<any> {
-  const r = await cli(fx, AI, ["status", "--json"]);
-  return JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "null");
-}
+const cli = (fx: Fixture, as: string, args: string[], code?: number): Promise<CliResult> =>
+  brtopsChecked(fx.root, as, args, fx.env, code);
+const status = (fx: Fixture): Promise<any> => statusAsync(fx.root, fx.env);
 
 /** Requests the release and passes gates 2.10 and 5.10: the next `run` deploys and reaches 6.8. */
 async function toDeployment(fx: Fixture): Promise<void> {
@@ -97,50 +99,18 @@ async function toDeployment(fx: Fixture): Promise<void> {
   await cli(fx, HUM, ["approve", "--step", "5.10"], 0);
 }
 
-function events(fx: Fixture): any[] {
-  const text = readFileSync(join(fx.root, LOG), "utf8");
-  const lines = text.split("\n");
-  if (!text.endsWith("\n")) lines.pop(); // a torn last line is not part of the log
-  return lines
-    .filter((l) => l.trim())
-    .flatMap((l) => {
-      const e = JSON.parse(l);
-      return Array.isArray(e) ? e : [e];
-    });
-}
 const stepEvents = (fx: Fixture, type: string, step: string): any[] =>
-  events(fx).filter((e) => e.type === type && e.data?.step === step);
+  intactEvents(fx.root).filter((e) => e.type === type && e.data?.step === step);
 
 /** A `brtops run` in its own process group, so a SIGKILL takes git and its hooks with it (a crash). */
-function startRunner(fx: Fixture): {
-  kill: () => Promise<void>;
-  exited: Promise<NodeJS.Signals | null>;
-  output: () => string;
-} {
-  const child = spawn(process.execPath, [CLI, "run", "--as", AI], {
-    cwd: fx.root,
-    env: { ...process.env, BRTOPS_ACTOR: "", ...fx.env },
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout.on("data", (c) => (out += c));
-  child.stderr.on("data", (c) => (out += c));
-  const exited = new Promise<NodeJS.Signals | null>((res) => child.on("exit", (_code, sig) => res(sig)));
-  const kill = async (): Promise<void> => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      /* the group is gone already */
-    }
-    await exited;
-  };
-  cleanups.push(kill);
-  return { kill, exited, output: () => out };
+function crashableRunner(fx: Fixture): RunnerProcess {
+  const r = startRunner(fx.root, fx.env);
+  cleanups.push(r.kill);
+  return r;
 }
 
 /** Resolves when `cond` holds; fails early (with the runner's output) when the runner ended first. */
-async function waitFor(what: string, cond: () => boolean, runner: ReturnType<typeof startRunner>): Promise<void> {
+async function waitFor(what: string, cond: () => boolean, runner: RunnerProcess): Promise<void> {
   let ended = false;
   void runner.exited.then(() => (ended = true));
   for (const t0 = Date.now(); Date.now() - t0 < WAIT_MS; await sleep(25)) {
@@ -207,7 +177,7 @@ function gitPoint(
     async crash(fx) {
       const hooks = where === "work" ? join(fx.root, ".git/hooks") : join(fx.origin, "hooks");
       const { marker } = armHook(fx, hooks, hook, state);
-      const runner = startRunner(fx);
+      const runner = crashableRunner(fx);
       await waitFor(`the ${hook} hook`, () => existsSync(marker), runner);
       await runner.kill();
       expect(await runner.exited).toBe("SIGKILL");
@@ -249,7 +219,7 @@ async function crashOnRequest(
 ): Promise<void> {
   // The request comes from the runner's process, so `runner` is set before `run` is called.
   const intercepted = fx.fake.intercept({ ...i, run: () => runner.kill() });
-  const runner = startRunner(fx);
+  const runner = crashableRunner(fx);
   let reached = false;
   void intercepted.then(() => (reached = true));
   await waitFor(`${i.method} ${i.path.source} (${i.at})`, () => reached, runner);
@@ -409,7 +379,7 @@ async function expectOneOfEach(fx: Fixture, commit: string): Promise<void> {
 
   for (const step of ["6.8:tag", "6.8:push", "6.8:release", "6.8:assets", "6.8"])
     expect(stepEvents(fx, "StepSucceeded", step), step).toHaveLength(1);
-  expect(JSON.stringify(events(fx))).not.toContain(TOKEN);
+  expect(JSON.stringify(intactEvents(fx.root))).not.toContain(TOKEN);
 
   const s = await status(fx);
   expect(s.step).toBe("7.10");

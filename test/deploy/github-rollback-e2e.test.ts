@@ -11,7 +11,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AI, CLI, HUM, brtopsAsync, sampleProject, type CliResult } from "../support/cli.js";
+import { AI, CLI, HUM, sampleProject, type CliResult, brtopsChecked, statusAsync } from "../support/cli.js";
 import { startFakeGitHub, type FakeGitHub } from "../support/fake-github.js";
 
 const VERSION = "1.1.0";
@@ -58,16 +58,9 @@ async function fixture(rollback?: "keep" | "draft"): Promise<Fixture> {
   };
 }
 
-async function cli(fx: Fixture, as: string, args: string[], code?: number): Promise<CliResult> {
-  const r = await brtopsAsync(fx.root, as, args, fx.env);
-  if (code !== undefined) expect(r.code, `brtops ${args.join(" ")}:\n${r.stdout}\n${r.stderr}`).toBe(code);
-  return r;
-}
-
-async function status(fx: Fixture): Promise<any> {
-  const r = await cli(fx, AI, ["status", "--json"]);
-  return JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "null");
-}
+const cli = (fx: Fixture, as: string, args: string[], code?: number): Promise<CliResult> =>
+  brtopsChecked(fx.root, as, args, fx.env, code);
+const status = (fx: Fixture): Promise<any> => statusAsync(fx.root, fx.env);
 
 const tags = (list: string): string[] => list.split("\n").filter(Boolean);
 

@@ -8,12 +8,23 @@
  *
  * The token server and the proxy answer from this process: every CLI call is asynchronous.
  */
-import { execFile, spawn } from "node:child_process";
-import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { AI, CLI, HUM, brtopsAsync, sampleProject, type CliResult } from "../support/cli.js";
+import {
+  AI,
+  CLI,
+  HUM,
+  brtopsAsync,
+  sampleProject,
+  type CliResult,
+  brtopsChecked,
+  statusAsync,
+  intactEvents,
+} from "../support/cli.js";
+import { startRunner, type RunnerProcess } from "../support/runner-process.js";
 import { startRegistry, startRegistryProxy, type Registry, type RegistryProxy } from "../support/oci-registry.js";
 
 const PASSWORD = "Hub-Passw0rd-not-for-logs";
@@ -69,13 +80,9 @@ async function fixture(): Promise<Fixture> {
 const git = async (cwd: string, ...args: string[]): Promise<string> =>
   (await promisify(execFile)("git", args, { cwd, encoding: "utf8" })).stdout.trim();
 
-async function cli(fx: Fixture, as: string, args: string[], code?: number): Promise<CliResult> {
-  const r = await brtopsAsync(fx.root, as, args, CREDS);
-  if (code !== undefined) expect(r.code, `brtops ${args.join(" ")}:\n${r.stdout}\n${r.stderr}`).toBe(code);
-  return r;
-}
-const statusOf = async (fx: Fixture): Promise<any> =>
-  JSON.parse((await cli(fx, AI, ["status", "--json"])).stdout.trim().split("\n").at(-1)!);
+const cli = (fx: Fixture, as: string, args: string[], code?: number): Promise<CliResult> =>
+  brtopsChecked(fx.root, as, args, CREDS, code);
+const statusOf = (fx: Fixture): Promise<any> => statusAsync(fx.root, CREDS);
 
 /** The digest a tag resolves to, asked of the registry itself (skopeo, with the token flow). */
 async function tagDigest(fx: Fixture, tag: string): Promise<string> {
@@ -95,14 +102,8 @@ async function tagDigest(fx: Fixture, tag: string): Promise<string> {
   return r.stdout.trim();
 }
 
-function events(fx: Fixture, release: string): any[] {
-  const text = readFileSync(join(fx.root, ".brtops/releases", release, "events.jsonl"), "utf8");
-  const lines = text.split("\n");
-  if (!text.endsWith("\n")) lines.pop();
-  return lines.filter((l) => l.trim()).flatMap((l) => [JSON.parse(l)].flat());
-}
 const approvedDigest = (fx: Fixture, release: string): string =>
-  events(fx, release).find((e) => e.type === "PackageFixed").data.images[0].digest;
+  intactEvents(fx.root, release).find((e) => e.type === "PackageFixed").data.images[0].digest;
 
 /** Requests `version` to Docker Hub and passes 2.10 and 5.10: the next run deploys. */
 async function toDeployment(fx: Fixture, version: string): Promise<void> {
@@ -138,7 +139,7 @@ describe("RELEASE to Docker Hub (an OCI registry on loopback)", () => {
       expect(v110).toMatch(/^sha256:[a-f0-9]{64}$/);
       expect(await tagDigest(fx, "1.1.0")).toBe(v110);
       expect(await tagDigest(fx, "latest")).toBe(v110);
-      const deployed = events(fx, "1.1.0").find((e) => e.type === "StepSucceeded" && e.data.step === "6.1");
+      const deployed = intactEvents(fx.root, "1.1.0").find((e) => e.type === "StepSucceeded" && e.data.step === "6.1");
       expect(deployed.data.result.completed).toEqual(["oci-push", "oci-tags"]);
       await certify(fx);
       const pushedOnce = blobPuts(fx);
@@ -162,14 +163,14 @@ describe("RELEASE to Docker Hub (an OCI registry on loopback)", () => {
       expect(await tagDigest(fx, "latest")).toBe(v110);
       expect(await tagDigest(fx, "1.1.0")).toBe(v110);
       expect(await tagDigest(fx, "1.2.0")).toBe(v120); // the version's own tag stays
-      const rb = events(fx, "1.2.0").find(
+      const rb = intactEvents(fx.root, "1.2.0").find(
         (e) => e.type === "StepSucceeded" && /:oci-tags$/.test(e.data.step) && !e.data.step.startsWith("6.1"),
       );
       expect(rb.data.result).toMatchObject({
         tags: { latest: v110 },
         restored: { version: "1.1.0", digest: v110, source: "ledger", release: "1.1.0" },
       });
-      for (const r of ["1.1.0", "1.2.0"]) expect(JSON.stringify(events(fx, r))).not.toContain(PASSWORD);
+      for (const r of ["1.1.0", "1.2.0"]) expect(JSON.stringify(intactEvents(fx.root, r))).not.toContain(PASSWORD);
       await cli(fx, AI, ["audit", "verify"], 0);
     },
     TIMEOUT,
@@ -190,31 +191,10 @@ describe("RELEASE to Docker Hub (an OCI registry on loopback)", () => {
 });
 
 /** A `brtops run` in its own process group, so that a SIGKILL is a crash. */
-function startRunner(fx: Fixture): {
-  kill: () => Promise<void>;
-  exited: Promise<NodeJS.Signals | null>;
-  output: () => string;
-} {
-  const child = spawn(process.execPath, [CLI, "run", "--as", AI], {
-    cwd: fx.root,
-    env: { ...process.env, BRTOPS_ACTOR: "", ...CREDS },
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout.on("data", (c) => (out += c));
-  child.stderr.on("data", (c) => (out += c));
-  const exited = new Promise<NodeJS.Signals | null>((res) => child.on("exit", (_c, sig) => res(sig)));
-  const kill = async (): Promise<void> => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      /* gone already */
-    }
-    await exited;
-  };
-  cleanups.push(kill);
-  return { kill, exited, output: () => out };
+function crashableRunner(fx: Fixture): RunnerProcess {
+  const r = startRunner(fx.root, CREDS);
+  cleanups.push(r.kill);
+  return r;
 }
 
 describe("SIGKILL mid-push, then brtops run", () => {
@@ -241,7 +221,7 @@ describe("SIGKILL mid-push, then brtops run", () => {
       const fx = await fixture();
       await toDeployment(fx, "1.1.0");
       const held = fx.proxy.hold(method, path, at);
-      const runner = startRunner(fx);
+      const runner = crashableRunner(fx);
       let ended = false;
       void runner.exited.then(() => (ended = true));
       let reached = false;
@@ -252,11 +232,11 @@ describe("SIGKILL mid-push, then brtops run", () => {
       }
       await runner.kill();
       expect(await runner.exited).toBe("SIGKILL");
-      const inFlight = events(fx, "1.1.0")
+      const inFlight = intactEvents(fx.root, "1.1.0")
         .filter((e) => e.type === "StepStarted" && effect.test(e.data.step))
         .map((e) => e.data.step);
       const done = new Set(
-        events(fx, "1.1.0")
+        intactEvents(fx.root, "1.1.0")
           .filter((e) => e.type === "StepSucceeded")
           .map((e) => e.data.step),
       );
@@ -267,7 +247,9 @@ describe("SIGKILL mid-push, then brtops run", () => {
       const digest = approvedDigest(fx, "1.1.0");
       expect(await tagDigest(fx, "1.1.0")).toBe(digest);
       expect(await tagDigest(fx, "latest")).toBe(digest);
-      const recovered = events(fx, "1.1.0").filter((e) => e.type === "StepSucceeded" && e.data.step === interrupted[0]);
+      const recovered = intactEvents(fx.root, "1.1.0").filter(
+        (e) => e.type === "StepSucceeded" && e.data.step === interrupted[0],
+      );
       expect(recovered).toHaveLength(1);
       expect(recovered[0].data.adopted === true).toBe(adopted);
       const puts = blobPuts(fx);

@@ -3,54 +3,24 @@
  * through the step's check instead of deploying twice) and a torn append (half a line on disk,
  * ignored by the next run). After both the chain verifies and the release still certifies.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AI, CLI, HUM, brtops, sampleProject, status } from "../support/cli.js";
-import { alive, deployedPid, slowDeployProject } from "../support/slow-deploy.js";
+import { AI, CLI, HUM, brtops, sampleProject, status, intactEvents } from "../support/cli.js";
+import { startRunner } from "../support/runner-process.js";
+import { alive, deployedPid, slowDeployProject, certify, toGoApproved } from "../support/slow-deploy.js";
 
 const LOG = ".brtops/releases/1.1.0/events.jsonl";
 
-function events(root: string): any[] {
-  const text = readFileSync(join(root, LOG), "utf8");
-  const lines = text.split("\n");
-  // A last line without its newline is a torn append: not part of the log.
-  if (!text.endsWith("\n")) lines.pop();
-  return lines
-    .filter((l) => l.trim())
-    .flatMap((l) => {
-      const p = JSON.parse(l);
-      return Array.isArray(p) ? p : [p];
-    });
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Approves gates and runs until the GO/NO-GO gate (5.10) is approved. */
-function toGoApproved(root: string): void {
-  expect(brtops(root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
-  expect(brtops(root, HUM, ["approve", "--step", "2.10"]).code).toBe(0);
-  const r = brtops(root, AI, ["run", "--json"]);
-  expect(r.code).toBe(3);
-  expect(r.json.step).toBe("5.10");
-  expect(brtops(root, HUM, ["approve", "--step", "5.10"]).code).toBe(0);
-}
-
-function certify(root: string): void {
-  const s = status(root);
-  expect(s.step).toBe("7.10");
-  expect(brtops(root, HUM, ["approve", "--step", "7.10"]).code).toBe(0);
-  brtops(root, AI, ["run"]);
-  expect(status(root).state).toBe("certified");
-}
 
 describe("crash safety", () => {
   let cleanup: (() => void) | undefined;
   // A runner a failed test left behind (it and its step run in their own process groups).
-  let leftover: (() => void) | undefined;
-  afterEach(() => {
-    leftover?.();
+  let leftover: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await leftover?.();
     leftover = undefined;
     cleanup?.();
   });
@@ -62,24 +32,11 @@ describe("crash safety", () => {
     const root = p.root;
 
     toGoApproved(root);
-    const child = spawn(process.execPath, [CLI, "run", "--as", AI], {
-      cwd: root,
-      env: { ...process.env, BRTOPS_ACTOR: "" },
-      detached: true,
-      stdio: "ignore",
-    });
-    const exited = new Promise<NodeJS.Signals | null>((res) => child.on("exit", (_c, sig) => res(sig)));
-    leftover = () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    };
+    const runner = startRunner(root);
+    leftover = runner.kill;
     const startedShip = () =>
       existsSync(join(root, LOG)) &&
-      events(root).some((e) => e.type === "StepStarted" && JSON.stringify(e).includes("6.1:ship"));
+      intactEvents(root).some((e) => e.type === "StepStarted" && JSON.stringify(e).includes("6.1:ship"));
     // Generous deadlines: on a loaded CI machine the runner and the step are slow to start.
     for (const t0 = Date.now(); Date.now() - t0 < 120_000 && !startedShip();) await sleep(50);
     expect(startedShip()).toBe(true);
@@ -87,17 +44,8 @@ describe("crash safety", () => {
     // (and its group) after the effect, never half-way through it (then the rerun would rightly deploy again).
     const scriptPid = await deployedPid(root);
     expect(readFileSync(join(root, "service/version"), "utf8").trim()).toBe("1.1.0");
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      /* group already gone */
-    }
-    try {
-      process.kill(child.pid!, "SIGKILL");
-    } catch {
-      /* already gone */
-    }
-    expect(await exited).toBe("SIGKILL");
+    await runner.kill();
+    expect(await runner.exited).toBe("SIGKILL");
     // The script runs in its own process group: stop it too (its effect is already on disk).
     try {
       process.kill(-scriptPid, "SIGKILL");
@@ -109,12 +57,14 @@ describe("crash safety", () => {
       }
     }
     for (const t0 = Date.now(); Date.now() - t0 < 30_000 && alive(scriptPid);) await sleep(50);
-    expect(events(root).some((e) => e.type === "StepSucceeded" && JSON.stringify(e).includes("6.1:ship"))).toBe(false);
+    expect(intactEvents(root).some((e) => e.type === "StepSucceeded" && JSON.stringify(e).includes("6.1:ship"))).toBe(
+      false,
+    );
 
     const again = brtops(root, AI, ["run", "--json"]);
     expect(again.code, again.stdout + again.stderr).toBe(3);
     expect(readFileSync(join(root, "deploy-count"), "utf8").trim().split("\n")).toHaveLength(1);
-    const adopted = events(root).filter((e) => e.type === "StepSucceeded" && e.data?.adopted === true);
+    const adopted = intactEvents(root).filter((e) => e.type === "StepSucceeded" && e.data?.adopted === true);
     expect(adopted.length).toBeGreaterThanOrEqual(1);
     expect(JSON.stringify(adopted)).toContain("ship");
     certify(root);
@@ -127,13 +77,13 @@ describe("crash safety", () => {
     const root = p.root;
     expect(brtops(root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
     expect(brtops(root, HUM, ["approve", "--step", "2.10"]).code).toBe(0);
-    const before = events(root).length;
+    const before = intactEvents(root).length;
 
     const r = execFileSyncStatus(root, ["run", "--as", AI], { BRTOPS_FAULT: "torn-append:StepSucceeded" });
     expect(r.signal).toBe("SIGKILL");
     const text = readFileSync(join(root, LOG), "utf8");
     expect(text.endsWith("\n")).toBe(false);
-    expect(events(root).length).toBeGreaterThanOrEqual(before);
+    expect(intactEvents(root).length).toBeGreaterThanOrEqual(before);
 
     const again = brtops(root, AI, ["run", "--json"]);
     expect(again.code).toBe(3);

@@ -10,22 +10,8 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AI, CLI, HUM, brtops, sampleProject, status } from "../support/cli.js";
-import { alive, deployRuns, deployedPid } from "../support/slow-deploy.js";
-
-const LOG = ".brtops/releases/1.1.0/events.jsonl";
-
-function events(root: string): any[] {
-  const text = readFileSync(join(root, LOG), "utf8");
-  const lines = text.split("\n");
-  if (!text.endsWith("\n")) lines.pop();
-  return lines
-    .filter((l) => l.trim())
-    .flatMap((l) => {
-      const p = JSON.parse(l);
-      return Array.isArray(p) ? p : [p];
-    });
-}
+import { AI, CLI, HUM, brtops, sampleProject, status, intactEvents } from "../support/cli.js";
+import { alive, deployRuns, deployedPid, certify, toGoApproved } from "../support/slow-deploy.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -53,22 +39,6 @@ function projectWithShip(script: string): { root: string; cleanup: () => void } 
   execFileSync("git", ["commit", "-q", "-m", "chore: ship script"], { cwd: root });
   execFileSync("git", ["push", "-q", "origin", "main"], { cwd: root });
   return p;
-}
-
-function toGoApproved(root: string): void {
-  expect(brtops(root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
-  expect(brtops(root, HUM, ["approve", "--step", "2.10"]).code).toBe(0);
-  const r = brtops(root, AI, ["run", "--json"]);
-  expect(r.code).toBe(3);
-  expect(r.json.step).toBe("5.10");
-  expect(brtops(root, HUM, ["approve", "--step", "5.10"]).code).toBe(0);
-}
-
-function certify(root: string): void {
-  expect(status(root).step).toBe("7.10");
-  expect(brtops(root, HUM, ["approve", "--step", "7.10"]).code).toBe(0);
-  brtops(root, AI, ["run"]);
-  expect(status(root).state).toBe("certified");
 }
 
 /** A runner in its own process group, with its output collected. */
@@ -131,7 +101,7 @@ describe("effects that outlive their runner", () => {
     groups.push(scriptPid);
     // The runner has recorded its child (pid, start time, group) before it is killed.
     await until("the recorded deploy process", () =>
-      events(root).some(
+      intactEvents(root).some(
         (e) => e.type === "Note" && e.data?.kind === "effect-process" && e.data?.data?.pid === scriptPid,
       ),
     );
@@ -160,11 +130,11 @@ describe("effects that outlive their runner", () => {
     expect(alive(scriptPid)).toBe(false);
     expect(readFileSync(join(root, "service/version"), "utf8").trim()).toBe("1.1.0");
     expect(deployRuns(root)).toBe(1);
-    const adopted = events(root).filter(
+    const adopted = intactEvents(root).filter(
       (e) => e.type === "StepSucceeded" && e.data?.step === "6.1:ship" && e.data?.adopted === true,
     );
     expect(adopted).toHaveLength(1);
-    expect(events(root).some((e) => e.type === "IncidentOpened")).toBe(false);
+    expect(intactEvents(root).some((e) => e.type === "IncidentOpened")).toBe(false);
     certify(root);
     expect(deployRuns(root)).toBe(1);
     expect(brtops(root, AI, ["audit", "verify"]).code).toBe(0);
@@ -187,7 +157,9 @@ describe("effects that outlive their runner", () => {
     expect(again.code, again.stdout + again.stderr).toBe(3);
     expect(deployRuns(root)).toBe(1);
     expect(
-      events(root).some((e) => e.type === "StepSucceeded" && e.data?.step === "6.1:ship" && e.data?.adopted === true),
+      intactEvents(root).some(
+        (e) => e.type === "StepSucceeded" && e.data?.step === "6.1:ship" && e.data?.adopted === true,
+      ),
     ).toBe(true);
     certify(root);
     expect(deployRuns(root)).toBe(1);
@@ -203,7 +175,7 @@ describe("effects that outlive their runner", () => {
     const scriptPid = await deployedPid(root);
     groups.push(scriptPid);
     await until("the recorded deploy process", () =>
-      events(root).some(
+      intactEvents(root).some(
         (e) => e.type === "Note" && e.data?.kind === "effect-process" && e.data?.data?.pid === scriptPid,
       ),
     );

@@ -2,7 +2,8 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { sampleProject } from "./cli.js";
+import { expect } from "vitest";
+import { AI, HUM, brtops, sampleProject, status } from "./cli.js";
 
 /**
  * The step appends a line to deploy-count, deploys (service/version), then publishes its pid in
@@ -69,4 +70,22 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Requests 1.1.0 and approves gates and runs until the GO/NO-GO gate (5.10) is approved: the next run deploys. */
+export function toGoApproved(root: string): void {
+  expect(brtops(root, AI, ["release", "1.1.0", "--to", "staging"]).code).toBe(3);
+  expect(brtops(root, HUM, ["approve", "--step", "2.10"]).code).toBe(0);
+  const r = brtops(root, AI, ["run", "--json"]);
+  expect(r.code).toBe(3);
+  expect(r.json.step).toBe("5.10");
+  expect(brtops(root, HUM, ["approve", "--step", "5.10"]).code).toBe(0);
+}
+
+/** From the certification gate (7.10): approves it, runs, and the release is certified. */
+export function certify(root: string): void {
+  expect(status(root).step).toBe("7.10");
+  expect(brtops(root, HUM, ["approve", "--step", "7.10"]).code).toBe(0);
+  brtops(root, AI, ["run"]);
+  expect(status(root).state).toBe("certified");
 }
