@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createGitHubRelease } from "../../src/deploy/execute-github.js";
 import { rollbackDeployment } from "../../src/deploy/execute-rollback.js";
 import { draft } from "../../src/core/events.js";
-import { startFakeGitHub, type FakeGitHub } from "../support/fake-github.js";
-import { createGitFixture, type GitFixture } from "./git-fixture.js";
+import { type FakeGitHub } from "../support/fake-github.js";
+import { type GitFixture } from "./git-fixture.js";
+import { githubPerTest } from "./github-world.js";
 import { createHarness, finishStep, type Harness } from "./step-harness.js";
 
 const TOKEN = `ghp_${"Zx9Cv8Bn7M".repeat(4)}`;
@@ -15,15 +16,7 @@ let fx: GitFixture;
 let env: Record<string, string | undefined>;
 const NOTES = "# v2.1.0\n\n## New Features\n- checkout\n";
 
-beforeEach(async () => {
-  fake = await startFakeGitHub({ token: TOKEN });
-  fx = createGitFixture();
-  env = { ...process.env, GITHUB_TOKEN: TOKEN, BRTOPS_GITHUB_NO_PACING: "1", BRTOPS_GITHUB_RETRY_BASE_MS: "5" };
-});
-afterEach(async () => {
-  await fake.close();
-  fx.dispose();
-});
+githubPerTest(TOKEN, (w) => ({ fake, fx, env } = w));
 
 function cfg() {
   return {

@@ -5,13 +5,14 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { draft, type Actor } from "../../src/core/events.js";
 import { createGitHubRelease } from "../../src/deploy/execute-github.js";
 import { rollbackDeployment } from "../../src/deploy/execute-rollback.js";
 import { githubRollbackMode } from "../../src/deploy/github-rollback.js";
-import { startFakeGitHub, type FakeGitHub } from "../support/fake-github.js";
-import { createGitFixture, type GitFixture } from "./git-fixture.js";
+import { type FakeGitHub } from "../support/fake-github.js";
+import { type GitFixture } from "./git-fixture.js";
+import { githubPerTest } from "./github-world.js";
 import { createHarness, finishStep, type Harness } from "./step-harness.js";
 
 const TOKEN = `ghp_${"Qw3Er4Ty5U".repeat(4)}`;
@@ -20,15 +21,7 @@ let fake: FakeGitHub;
 let fx: GitFixture;
 let env: Record<string, string | undefined>;
 
-beforeEach(async () => {
-  fake = await startFakeGitHub({ token: TOKEN });
-  fx = createGitFixture();
-  env = { ...process.env, GITHUB_TOKEN: TOKEN, BRTOPS_GITHUB_NO_PACING: "1", BRTOPS_GITHUB_RETRY_BASE_MS: "5" };
-});
-afterEach(async () => {
-  await fake.close();
-  fx.dispose();
-});
+githubPerTest(TOKEN, (w) => ({ fake, fx, env } = w));
 
 /** v2.1.0 released on GitHub (6.8 done), with `rollback` configured. */
 async function released(rollback?: "keep" | "draft"): Promise<Harness> {
