@@ -5,7 +5,10 @@
  */
 import { z } from "zod";
 import { BrtopsError } from "../core/errors.js";
+import { provideZod } from "./fields.js";
 import type { ActionSpec } from "./table.js";
+
+provideZod(z);
 
 const schemas = new WeakMap<ActionSpec, z.ZodObject>();
 

@@ -9,7 +9,6 @@
  * `decide` on the selected release; kind "release" (request, run, views) is carried out by each
  * face's own code, but its name, authority and options still come from here.
  */
-import { z } from "zod";
 import type { Action } from "../core/authority.js";
 import { gateWaitingFor } from "../core/authority.js";
 import { BrtopsError } from "../core/errors.js";
@@ -86,10 +85,11 @@ const emergencyWord = (st: ReleaseState): string =>
   st.decisions.at(-1)?.authority === "emergency" ? " under Emergency Authority (the HUM LEADs are notified)" : "";
 const decision = { ...decisionFields };
 /** The feature a waiver or an exclusion names (waive and exclude take it alike). */
-const feature = f.field(
-  identity.refine((s) => s.trim().length > 0, "must not be blank"),
-  { description: "the feature", value: "FEATURE", arg: "rest" },
-);
+const feature = f.field((z) => identity(z).refine((s) => s.trim().length > 0, "must not be blank"), {
+  description: "the feature",
+  value: "FEATURE",
+  arg: "rest",
+});
 /** Waive and exclude record the same decision; only the mode differs. */
 const waiveFeature =
   (mode: (i: Input) => "waive" | "exclude") =>
@@ -105,7 +105,12 @@ export const ACTIONS: readonly ActionSpec[] = [
     kind: "release",
     summary: "Requests a release (RELEASE v{version} to {environment}) and advances it to the first HUM LEAD gate.",
     fields: {
-      version: f.id("2.1.0, or major | minor | patch", "VERSION", 0),
+      // Not bounded here: core/version-syntax judges a version (E_VERSION_INVALID, shortened), on every face.
+      version: f.field((z) => z.string().min(1), {
+        description: "2.1.0, or major | minor | patch",
+        value: "VERSION",
+        arg: 0,
+      }),
       environment: f.field(identity, {
         description: "the environment (one configured in brtops.config.yaml)",
         value: "ENV",
@@ -249,7 +254,7 @@ export const ACTIONS: readonly ActionSpec[] = [
     fields: {
       note: decision.note,
       dryRun: decision.dryRun,
-      appStore: f.field(z.enum(["pause", "remove-from-sale"]).optional(), {
+      appStore: f.field((z) => z.enum(["pause", "remove-from-sale"]).optional(), {
         description: "an App Store release: pause its phased release, or remove the app from sale",
         value: "pause|remove-from-sale",
       }),
@@ -302,7 +307,7 @@ export const ACTIONS: readonly ActionSpec[] = [
     fields: {
       ...decision,
       reason: f.reason("what must change (recorded)"),
-      returnTo: f.field(z.coerce.number().int().min(1).max(7).optional(), {
+      returnTo: f.field((z) => z.coerce.number().int().min(1).max(7).optional(), {
         description: "the phase the release returns to (default: the gate's own phase; NO-GO: the phase before 5)",
         value: "PHASE",
       }),
@@ -329,7 +334,7 @@ export const ACTIONS: readonly ActionSpec[] = [
       "A HUM LEAD chooses how to handle an incident (a failed step); an emergency contact may choose rollback (Emergency Authority).",
     fields: {
       ...decision,
-      choice: f.field(z.enum(INCIDENT_CHOICES), {
+      choice: f.field((z) => z.enum(INCIDENT_CHOICES), {
         description: "retry, rollback or continue",
         value: "retry|rollback|continue",
         arg: 0,
@@ -360,12 +365,15 @@ export const ACTIONS: readonly ActionSpec[] = [
       "A proposal decides nothing on its own. A HUM LEAD accepts it with `brtops accept P1`, or names it in their\ndecision (`brtops approve --proposal P1`, `brtops guide rollback --proposal P2`); the decision names both.",
     fields: {
       ...decision,
-      kind: f.field(z.enum(["accept-risk", "guidance"]), { description: "accept-risk or guidance", value: "KIND" }),
-      choice: f.field(z.enum(INCIDENT_CHOICES).optional(), {
+      kind: f.field((z) => z.enum(["accept-risk", "guidance"]), {
+        description: "accept-risk or guidance",
+        value: "KIND",
+      }),
+      choice: f.field((z) => z.enum(INCIDENT_CHOICES).optional(), {
         description: "for guidance: the choice proposed",
         value: "CHOICE",
       }),
-      text: f.field(z.string().min(1).max(4000), { description: "what is proposed, and why", value: "TEXT" }),
+      text: f.field((z) => z.string().min(1).max(4000), { description: "what is proposed, and why", value: "TEXT" }),
     },
     cliInput: (pos) => {
       const kind = pos[0];
@@ -445,7 +453,7 @@ export const ACTIONS: readonly ActionSpec[] = [
       ...decision,
       feature,
       reason: f.reason(),
-      mode: f.field(z.enum(["waive", "exclude"]).default("waive"), {
+      mode: f.field((z) => z.enum(["waive", "exclude"]).default("waive"), {
         description: "waive (let it in) or exclude (leave it out)",
         value: "MODE",
       }),
@@ -500,7 +508,7 @@ export const ACTIONS: readonly ActionSpec[] = [
       "A configured person signs off (UAT for phase 3, else stakeholders for phase 5). AI LEADs cannot sign off.",
     fields: {
       ...decision,
-      for: f.field(z.enum(["uat", "stakeholders"]), {
+      for: f.field((z) => z.enum(["uat", "stakeholders"]), {
         description: "uat (phase 3) or stakeholders (phase 5)",
         value: "FOR",
       }),

@@ -5,6 +5,8 @@
  */
 import { BrtopsError } from "../core/errors.js";
 import { actionSpec } from "../actions/table.js";
+// Provides zod to the action table: an enum option's words are read from its schema.
+import "../actions/input.js";
 import { COMMANDS, GLOBAL_OPTIONS, optionSpec, optionsOf, type CommandSpec } from "./command-table.js";
 
 export const SHELLS = ["bash", "zsh", "fish"] as const;
