@@ -27,8 +27,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // A release's history starts being read before the command's code loads (engine/prefetch-request).
+  // Awaited: the guess waits only on two short git processes, and the command's module loading
+  // would otherwise run first and hold back the spawn of the long git log it overlaps with.
   if (parsed.kind === "command" && parsed.spec.name === "release" && !args.flags.help && !args.flags["dry-run"])
-    void import("../engine/prefetch-request.js").then((m) =>
+    await import("../engine/prefetch-request.js").then((m) =>
       m.prefetchRequestHistory(ctx.cwd, args.positionals[0] ?? "", process.env),
     );
   if (parsed.kind === "phrase") return runPhrase(ctx, parsed.phrase);
