@@ -9,21 +9,12 @@ import { readFileSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AI, HUM, brtops, brtopsAsync, sampleProject, loggedEvents, approveGates } from "../support/cli.js";
+import { PRODUCTION_ENV, writeProductionScripts } from "../support/production-env.js";
 import { postgresSkipped } from "../support/postgres.js";
 import { postgresPerTest } from "../support/postgres-suite.js";
 
 const git = (root: string, ...args: string[]): string =>
   execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
-
-/** A production environment beside the sample's `local` (alias staging), deployed to its own folder. */
-const PRODUCTION = `  production:
-    deploy:
-      - {name: ship, run: [./scripts/deploy-to.sh, service-prod, "{version}"]}
-    health:
-      - {name: up, run: [./scripts/health-of.sh, service-prod]}
-    rollback:
-      - {name: back, run: [./scripts/deploy-to.sh, service-prod, "{previous}"]}
-`;
 
 /** The build: one artifact made from the committed source. */
 const BUILD = `build:
@@ -32,14 +23,13 @@ const BUILD = `build:
 
 function project(o: { production?: boolean; promotion?: boolean } = {}) {
   const p = sampleProject({
-    envExtra: o.production ? PRODUCTION : "",
+    envExtra: o.production ? PRODUCTION_ENV : "",
     extra: `${BUILD}${o.promotion ? "promotion: [local, production]\n" : ""}`,
   });
   const root = p.root;
   writeFileSync(join(root, "scripts/build.sh"), "#!/bin/sh\nset -e\nmkdir -p dist\ncat src/*.js > dist/app.txt\n");
-  writeFileSync(join(root, "scripts/deploy-to.sh"), '#!/bin/sh\nset -e\nmkdir -p "$1"\necho "$2" > "$1/version"\n');
-  writeFileSync(join(root, "scripts/health-of.sh"), '#!/bin/sh\ntest -s "$1/version"\n');
-  for (const f of ["build.sh", "deploy-to.sh", "health-of.sh"]) chmodSync(join(root, "scripts", f), 0o755);
+  chmodSync(join(root, "scripts/build.sh"), 0o755);
+  writeProductionScripts(root);
   writeFileSync(join(root, ".gitignore"), ".brtops/\nservice/\nservice-prod/\ndist/\n");
   git(root, "add", "-A");
   git(root, "commit", "-q", "-m", "chore: build and production scripts");

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken } from "../../src/server/tokens.js";
 import { AI, HUM, brtops, sampleProject, loggedEvents } from "../support/cli.js";
+import { PRODUCTION_ENV, writeProductionScripts } from "../support/production-env.js";
 import { api, startServe, statusFrames, waitFor, type ServeProcess, approval } from "../support/serve-process.js";
 
 const ONCALL = "oncall@example.com";
@@ -19,14 +20,7 @@ const ONCALL = "oncall@example.com";
 function promotionProject() {
   const p = sampleProject({
     emergency: [ONCALL],
-    envExtra: `  production:
-    deploy:
-      - {name: ship, run: [./scripts/deploy-to.sh, service-prod, "{version}"]}
-    health:
-      - {name: up, run: [./scripts/health-of.sh, service-prod]}
-    rollback:
-      - {name: back, run: [./scripts/deploy-to.sh, service-prod, "{previous}"]}
-`,
+    envExtra: PRODUCTION_ENV,
     extra: "promotion: [local, production]\n",
   });
   const root = p.root;
@@ -35,9 +29,8 @@ function promotionProject() {
     join(root, "scripts/deploy.sh"),
     '#!/bin/sh\nset -e\nmkdir -p service\nsleep 1\necho "$1" > service/version\necho "deployed $1"\n',
   );
-  writeFileSync(join(root, "scripts/deploy-to.sh"), '#!/bin/sh\nset -e\nmkdir -p "$1"\necho "$2" > "$1/version"\n');
-  writeFileSync(join(root, "scripts/health-of.sh"), '#!/bin/sh\ntest -s "$1/version"\n');
-  for (const f of ["deploy.sh", "deploy-to.sh", "health-of.sh"]) chmodSync(join(root, "scripts", f), 0o755);
+  chmodSync(join(root, "scripts/deploy.sh"), 0o755);
+  writeProductionScripts(root);
   writeFileSync(join(root, ".gitignore"), ".brtops/\nservice/\nservice-prod/\n");
   execFileSync("git", ["add", "-A"], { cwd: root });
   execFileSync("git", ["commit", "-q", "-m", "chore: production scripts"], { cwd: root });
