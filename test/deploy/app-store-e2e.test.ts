@@ -305,6 +305,32 @@ describe("RELEASE to App Store (a local App Store Connect API)", () => {
   );
 
   it(
+    "rollback as the HUM LEAD chose: pause halts the phased release and leaves the app on sale, recorded with the decision",
+    async () => {
+      const fx = await fixture();
+      await toDeployment(fx, "1.1.0");
+      const { runner } = await toReview(fx, "1.1.0");
+      fx.asc.approve("1.1.0");
+      expect((await runner).code).toBe(3);
+      expect(fx.asc.phased[0]!.state).toBe("ACTIVE");
+      await cli(fx, HUM, ["rollback", "--app-store", "pause", "--note", "crash on launch"], 0);
+      await cli(fx, AI, ["run"]);
+      expect((await statusOf(fx)).state).toBe("rolled-back");
+      expect(fx.asc.phased[0]!.state).toBe("PAUSED");
+      expect(fx.asc.territories.every((t) => t.available)).toBe(true); // not removed: the HUM LEAD chose a pause
+      const ev = events(fx, "1.1.0");
+      expect(ev.find((e) => e.type === "RollbackRequested").data.appStore).toBe("pause");
+      const done = ev.find((e) => e.type === "StepSucceeded" && /:app-store$/.test(e.data.step));
+      expect(done.data.result).toMatchObject({
+        choice: "pause",
+        action: "phased-release-paused",
+        phasedRelease: "PAUSED",
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
     "2.10: a missing locale and a What's New over 4000 characters are critical findings",
     async () => {
       const fx = await fixture({ locales: ["en-US", "de-DE", "fr-FR"], whatsNew: { "de-DE": "x".repeat(4001) } });
