@@ -48,6 +48,17 @@ function outputLines(text: string): string[] {
     .slice(-8);
 }
 
+/** App Review's state as last seen by the runner (6.1's `app-store-review`), and the phased release's. */
+function appStoreLine(a: NonNullable<DeploymentStatus["appStore"]>): HTMLElement {
+  return h(
+    "p",
+    { id: "deploy-app-store", "data-state": a.state },
+    `App Store: ${a.text} `,
+    h("span", { class: "muted" }, since(a.at, "seen "), " ago"),
+    a.phasedRelease ? h("span", { class: "muted" }, ` · phased release ${a.phasedRelease}`) : null,
+  );
+}
+
 function row(st: Row): HTMLElement {
   const sub = st.step.includes(":");
   const running = st.status === "started";
@@ -117,5 +128,6 @@ export async function loadDeployment(P: ReleasePage): Promise<void> {
         ),
       ),
     );
+  if (d.appStore) el.appendChild(appStoreLine(d.appStore));
   el.appendChild(h("ul", { class: "steps deploy-steps" }, d.steps.map(row)));
 }
