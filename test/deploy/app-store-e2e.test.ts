@@ -9,14 +9,13 @@
  *
  * The fake answers from this process: every CLI call is asynchronous.
  */
-import { execFile } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { AI, CLI, HUM, brtopsAsync, sampleProject, type CliResult } from "../support/cli.js";
-import { makeKey, startFakeAppStore, type FakeAppStore, type FakeKey } from "../support/fake-app-store.js";
+import { AI, CLI, HUM, brtopsAsync, type CliResult } from "../support/cli.js";
+import { appStoreProject, GERMAN_WHATS_NEW, type AppStoreProject } from "../support/app-store-project.js";
+import { makeKey } from "../support/fake-app-store.js";
 
 // Each test runs ~15-25 CLI processes; under a loaded CI machine that is minutes, never a fixed wait.
 const TIMEOUT = 480_000;
@@ -25,54 +24,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-interface Fixture {
-  root: string;
-  asc: FakeAppStore;
-  key: FakeKey;
-  env: Record<string, string>;
-}
-
-const git = async (cwd: string, ...args: string[]): Promise<string> =>
-  (await promisify(execFile)("git", args, { cwd, encoding: "utf8" })).stdout.trim();
-
-const DE = "Neu: das Widget.\n";
-
-async function fixture(
-  o: { whatsNew?: Record<string, string>; locales?: string[]; env?: Record<string, string> } = {},
-): Promise<Fixture> {
-  const key = makeKey();
-  const asc = await startFakeAppStore({ key, bundleId: "com.acme.widget", readsUntilValid: 1 });
-  cleanups.push(() => asc.close());
-  const locales = o.locales ?? ["en-US", "de-DE"];
-  const p = sampleProject({
-    envExtra: [
-      "  app-store:",
-      "    appStore:",
-      "      bundleId: com.acme.widget",
-      '      upload: [./scripts/upload.mjs, "{version}"]',
-      `      locales: [${locales.join(", ")}]`,
-      "      whatsNew: store/whats-new/{locale}.txt",
-      "      phasedRelease: true",
-      `      apiBase: "${asc.url}"`,
-      "      pollSeconds: 0.1",
-      "",
-    ].join("\n"),
-  });
-  cleanups.push(p.cleanup);
-  // The project's own upload command: hands the build of the version to App Store Connect.
-  writeFileSync(
-    join(p.root, "scripts/upload.mjs"),
-    `#!/usr/bin/env node\nconst r = await fetch(${JSON.stringify(`${asc.url}/fake/upload`)}, {method: "POST", body: JSON.stringify({version: process.argv[2]})});\nconsole.log("uploaded", process.argv[2], r.status);\n`,
-  );
-  chmodSync(join(p.root, "scripts/upload.mjs"), 0o755);
-  mkdirSync(join(p.root, "store/whats-new"), { recursive: true });
-  for (const [locale, text] of Object.entries(o.whatsNew ?? { "de-DE": DE }))
-    writeFileSync(join(p.root, `store/whats-new/${locale}.txt`), text);
-  await git(p.root, "add", "-A");
-  await git(p.root, "commit", "-q", "-m", "build: upload to the App Store");
-  const env = { ASC_KEY_ID: key.keyId, ASC_ISSUER_ID: key.issuerId, ASC_PRIVATE_KEY: key.p8, ...o.env };
-  return { root: p.root, asc, key, env };
-}
+type Fixture = AppStoreProject;
+const DE = GERMAN_WHATS_NEW;
+const fixture = (o: Parameters<typeof appStoreProject>[1] = {}): Promise<Fixture> => appStoreProject(cleanups, o);
 
 async function cli(fx: Fixture, as: string, args: string[], code?: number): Promise<CliResult> {
   const r = await brtopsAsync(fx.root, as, args, fx.env);

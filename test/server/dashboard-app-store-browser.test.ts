@@ -5,16 +5,12 @@
  * deployment panel shows App Review's state, when it was seen and the phased release's state.
  */
 import { spawn } from "node:child_process";
-import { execFile } from "node:child_process";
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import type { Browser } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { addUser } from "../../src/server/users.js";
 import { launchChromium, pageFactory, signIn, TEST_PASSWORDS } from "../support/browser.js";
-import { AI, CLI, HUM, brtopsAsync, sampleProject, type CliResult } from "../support/cli.js";
-import { makeKey, startFakeAppStore } from "../support/fake-app-store.js";
+import { AI, CLI, HUM, brtopsAsync, type CliResult } from "../support/cli.js";
+import { appStoreProject } from "../support/app-store-project.js";
 import { startServe } from "../support/serve-process.js";
 
 // ~10 CLI processes, a server and a browser: minutes on a loaded machine, never a fixed wait.
@@ -24,42 +20,13 @@ afterAll(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const git = async (cwd: string, ...args: string[]): Promise<string> =>
-  (await promisify(execFile)("git", args, { cwd, encoding: "utf8" })).stdout.trim();
-
 describe("dashboard: the App Store review state on the live deployment panel", () => {
   it(
     "after App Review approves v1.1.0, #deploy-app-store shows READY_FOR_DISTRIBUTION, when it was seen and the phased release",
     async () => {
       // The App Store e2e harness: a fake App Store Connect, an app-store environment, the project's upload command.
-      const key = makeKey();
-      const asc = await startFakeAppStore({ key, bundleId: "com.acme.widget", readsUntilValid: 1 });
-      cleanups.push(() => asc.close());
-      const p = sampleProject({
-        envExtra: [
-          "  app-store:",
-          "    appStore:",
-          "      bundleId: com.acme.widget",
-          '      upload: [./scripts/upload.mjs, "{version}"]',
-          "      locales: [en-US, de-DE]",
-          "      whatsNew: store/whats-new/{locale}.txt",
-          "      phasedRelease: true",
-          `      apiBase: "${asc.url}"`,
-          "      pollSeconds: 0.1",
-          "",
-        ].join("\n"),
-      });
-      cleanups.push(p.cleanup);
-      writeFileSync(
-        join(p.root, "scripts/upload.mjs"),
-        `#!/usr/bin/env node\nconst r = await fetch(${JSON.stringify(`${asc.url}/fake/upload`)}, {method: "POST", body: JSON.stringify({version: process.argv[2]})});\nconsole.log("uploaded", process.argv[2], r.status);\n`,
-      );
-      chmodSync(join(p.root, "scripts/upload.mjs"), 0o755);
-      mkdirSync(join(p.root, "store/whats-new"), { recursive: true });
-      writeFileSync(join(p.root, "store/whats-new/de-DE.txt"), "Neu: das Widget.\n");
-      await git(p.root, "add", "-A");
-      await git(p.root, "commit", "-q", "-m", "build: upload to the App Store");
-      const env = { ASC_KEY_ID: key.keyId, ASC_ISSUER_ID: key.issuerId, ASC_PRIVATE_KEY: key.p8 };
+      const p = await appStoreProject(cleanups);
+      const { asc, env } = p;
       const cli = async (as: string, args: string[], code: number): Promise<CliResult> => {
         const r = await brtopsAsync(p.root, as, args, env);
         expect(r.code, `brtops ${args.join(" ")}:\n${r.stdout}\n${r.stderr}`).toBe(code);
