@@ -9,15 +9,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sampleProject } from "./cli.js";
-
-const PRODUCTION = `  production:
-    deploy:
-      - {name: ship, run: [./scripts/deploy-to.sh, service-prod, "{version}"]}
-    health:
-      - {name: up, run: [./scripts/health-of.sh, service-prod]}
-    rollback:
-      - {name: back, run: [./scripts/deploy-to.sh, service-prod, "{previous}"]}
-`;
+import { PRODUCTION_ENV } from "./production-env.js";
 
 const BUILD = `build:
   - {name: bundle, run: [./scripts/build.sh], artifacts: [dist/app.txt]}
@@ -28,13 +20,14 @@ promotion: [local, production]
 export const GO_ON_FILE = "release-go-on";
 
 export function dashboardProject(): { root: string; cleanup: () => void } {
-  const p = sampleProject({ envExtra: PRODUCTION, extra: BUILD });
+  const p = sampleProject({ envExtra: PRODUCTION_ENV, extra: BUILD });
   const root = p.root;
   const script = (name: string, text: string) => {
     writeFileSync(join(root, "scripts", name), text);
     chmodSync(join(root, "scripts", name), 0o755);
   };
   script("build.sh", "#!/bin/sh\nset -e\nmkdir -p dist\ncat src/*.js > dist/app.txt\n");
+  // The production scripts of production-env.ts, saying what they do: the page shows their output.
   script("deploy-to.sh", '#!/bin/sh\nset -e\nmkdir -p "$1"\necho "$2" > "$1/version"\necho "deployed $2 to $1"\n');
   script("health-of.sh", '#!/bin/sh\ntest -s "$1/version" && echo "serving $(cat "$1/version")"\n');
   // Says what it does, then waits (its own loop, not the test's) until the test lets it go on.
