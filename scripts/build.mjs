@@ -58,7 +58,7 @@ const common = {
 // package.json's `files` leaves them (and the benchmarks) out of the package.
 await build({
   ...common,
-  entryPoints: { cli: "src/cli/main.ts", demo: "src/demo/main.ts" },
+  entryPoints: { cli: "src/cli/entry.ts", demo: "src/demo/main.ts" },
   outdir: out,
   splitting: true,
   sourcemap: "linked",

@@ -13,6 +13,7 @@
 import type { Action } from "../core/authority.js";
 import { ACTIONS, type ActionSpec } from "../actions/table.js";
 import type { Ctx } from "./context.js";
+import { byCodeUnit } from "../core/text-order.js";
 
 export type OptionType = "boolean" | "string" | "strings";
 
@@ -406,5 +407,5 @@ export function similarCommands(word: string): string[] {
     name: c.name,
     d: c.name.startsWith(w) && w.length >= 3 ? 0 : distance(w, c.name),
   })).filter((x) => x.d <= Math.max(1, Math.floor(w.length / 3)));
-  return scored.sort((a, b) => a.d - b.d || a.name.localeCompare(b.name)).map((x) => x.name);
+  return scored.sort((a, b) => a.d - b.d || byCodeUnit(a.name, b.name)).map((x) => x.name);
 }

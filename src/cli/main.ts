@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /** The brtops CLI: parse, dispatch, and map errors to exit codes — the only process.exit (after output is flushed). */
 import { resolve } from "node:path";
 import { BrtopsError, exitCodeFor, isBrtopsError } from "../core/errors.js";

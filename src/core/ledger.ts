@@ -12,6 +12,7 @@
  */
 import { stepResult } from "./step-results.js";
 import type { ReleaseState } from "./release-state.js";
+import { byCodeUnit } from "./text-order.js";
 
 export type LedgerEventKind = "deployed" | "promoted" | "certified" | "rolled-back" | "aborted";
 
@@ -105,7 +106,7 @@ function entriesOf(s: ReleaseState): LedgerEntry[] {
 /** Builds the ledger. `environments`: configured names, listed even when nothing ran there. */
 export function buildLedger(runs: readonly ReleaseState[], environments: readonly string[] = []): Ledger {
   const ordered = [...runs].sort(
-    (a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.release.localeCompare(b.release),
+    (a, b) => byCodeUnit(a.requestedAt, b.requestedAt) || byCodeUnit(a.release, b.release),
   );
   const rank = new Map(ordered.map((r, i) => [r.release, i]));
   const byRelease = new Map(ordered.map((r) => [r.release, r]));
@@ -114,7 +115,7 @@ export function buildLedger(runs: readonly ReleaseState[], environments: readonl
     const history = ordered
       .filter((r) => r.environment === name)
       .flatMap(entriesOf)
-      .sort((a, b) => a.at.localeCompare(b.at) || rank.get(a.release)! - rank.get(b.release)!);
+      .sort((a, b) => byCodeUnit(a.at, b.at) || rank.get(a.release)! - rank.get(b.release)!);
     const rec: EnvironmentRecord = {
       name,
       version: null,
@@ -187,5 +188,5 @@ export function certifiedReleases(runs: readonly ReleaseState[]): CertifiedRelea
       commit: commitOf(r),
       at: r.certifiedAt!,
     }))
-    .sort((a, b) => a.at.localeCompare(b.at));
+    .sort((a, b) => byCodeUnit(a.at, b.at));
 }

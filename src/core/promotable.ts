@@ -13,6 +13,7 @@
  */
 import { buildLedger, environmentRecord } from "./ledger.js";
 import { TERMINAL_STATES, type ReleaseState } from "./release-state.js";
+import { byCodeUnit } from "./text-order.js";
 
 /** A promotion the environments board may offer: POST /api/releases {version, environment: to}. */
 export interface Promotable {
@@ -54,7 +55,7 @@ export function promotableVersions(runs: readonly ReleaseState[], order: readonl
       .filter((r) => !openVersions.has(r.version))
       .filter((r) => there.version !== r.version)
       .filter((r) => there.since === null || there.since < r.certifiedAt!)
-      .sort((a, b) => b.certifiedAt!.localeCompare(a.certifiedAt!));
+      .sort((a, b) => byCodeUnit(b.certifiedAt!, a.certifiedAt!));
     for (const r of offered)
       out.push({ version: r.version, from, to, release: r.release, certifiedAt: r.certifiedAt! });
   }

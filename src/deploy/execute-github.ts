@@ -7,7 +7,7 @@
 import { stepResult } from "../core/step-results.js";
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import semver from "semver";
+import prereleaseOf from "semver/functions/prerelease.js";
 import { BrtopsError } from "../core/errors.js";
 import { sevLabel } from "../core/workflow.js";
 import type { StepContext, StepOutcome } from "../engine/step-types.js";
@@ -159,7 +159,7 @@ export async function createGitHubRelease(ctx: StepContext): Promise<StepOutcome
     if (problem) return { failure: problem };
   }
   const prerelease =
-    cfg.prerelease === "auto" ? (semver.prerelease(t.vars.version, { loose: true })?.length ?? 0) > 0 : cfg.prerelease;
+    cfg.prerelease === "auto" ? (prereleaseOf(t.vars.version, { loose: true })?.length ?? 0) > 0 : cfg.prerelease;
   const spec: ReleaseSpec = { tag, name: `v${t.vars.version}`, body, draft: cfg.draft, prerelease };
   const gh = await openGitHub(ctx, cfg);
   const message = tagAnnotation(annotationData(ctx, tag));

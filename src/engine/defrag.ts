@@ -9,6 +9,7 @@ import { buildOrient } from "../core/render/render-orient.js";
 import { statusView } from "../core/status-view.js";
 import type { Project } from "./project.js";
 import { selectRelease } from "./project.js";
+import { byCodeUnit } from "../core/text-order.js";
 
 export interface DefragResult {
   file: string;
@@ -62,7 +63,7 @@ export async function defrag(project: Project, release: string | undefined, acto
     "## Compressed",
     "",
     ...Object.entries(counts)
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => byCodeUnit(a, b))
       .map(([t, n]) => `- ${t}: ${n}`),
     "",
   ];

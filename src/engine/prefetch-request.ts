@@ -51,16 +51,18 @@ async function guess(cwd: string, requested: string, env: Readonly<Record<string
     const dir = join(root, ".brtops", "releases");
     const logs = existsSync(dir) ? readdirSync(dir).filter((n) => existsSync(join(dir, n, "events.jsonl"))) : [];
     if (logs.length > MAX_RUNS) return;
-    // The tags are listed while the planning code loads; the store's code only for a store that holds logs.
-    const [tags, { planReleaseRequest }, runs] = await Promise.all([
+    // The tags are listed while the planning and reading code loads; the store's code only for a
+    // store that holds logs.
+    const [tags, { planReleaseRequest }, { prefetchRecordedHistory }, runs] = await Promise.all([
       createGit(root).tags(),
       import("../intel/plan-request.js"),
+      import("./steps/history.js"),
       logs.length === 0 ? [] : storeRuns(root),
     ]);
     // The changelog base does not depend on the environment (only the release id, {previous} and
     // the refusals do), so any name stands in for the one the config would resolve.
     const plan = planReleaseRequest({ requested, environment: "\u0000prefetch", runs, tags });
-    await (await import("./steps/history.js")).prefetchRecordedHistory(root, plan.base);
+    await prefetchRecordedHistory(root, plan.base);
   } catch {
     // A guess only: the request reads and explains for itself.
   }

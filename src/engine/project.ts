@@ -12,6 +12,7 @@ import { parseReleaseRef, versionOfReleaseId } from "../core/release-id.js";
 import type { Store } from "../store/store.js";
 import { openStore } from "../store/open-store.js";
 import { ReleaseSession } from "./release-session.js";
+import { byCodeUnit } from "../core/text-order.js";
 
 export interface Project {
   root: string;
@@ -170,7 +171,7 @@ export async function selectRelease(
     );
   }
   if ((options.allowFinished || env) && here.length > 0) {
-    return here.sort((a, b) => a.session.state.requestedAt.localeCompare(b.session.state.requestedAt)).at(-1)!.session;
+    return here.sort((a, b) => byCodeUnit(a.session.state.requestedAt, b.session.state.requestedAt)).at(-1)!.session;
   }
   throw new BrtopsError("E_NO_ACTIVE_RELEASE", env ? `No release has run on ${env}.` : "No release is open.", {
     hint: 'Start one with `brtops release 2.1.0 --to staging` or `brtops "RELEASE v2.1.0 to Staging"`.',
@@ -191,5 +192,5 @@ function pickRun(runs: ReleaseSession[], what: string): ReleaseSession {
     );
   }
   if (open.length === 1) return open[0]!;
-  return runs.sort((a, b) => a.state.requestedAt.localeCompare(b.state.requestedAt)).at(-1)!;
+  return runs.sort((a, b) => byCodeUnit(a.state.requestedAt, b.state.requestedAt)).at(-1)!;
 }

@@ -12,6 +12,7 @@ import { measureDeviation, type Deviation } from "../core/scope-deviation.js";
 import { DEFAULT_SCOPE_CATEGORIES, type ScopeFingerprint } from "../core/scope-fingerprint.js";
 import { createGit } from "../adapters/git.js";
 import type { Project } from "./project.js";
+import { byCodeUnit } from "../core/text-order.js";
 
 /** Paths brtops writes itself: never drift. */
 function ownPaths(project: Project): string[] {
@@ -102,7 +103,7 @@ export async function measureDrift(
 export function scopeMoved(ref: FingerprintRef, now: FingerprintRef): boolean {
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   const sorted = (d: Record<string, string>) =>
-    Object.fromEntries(Object.entries(d).sort(([a], [b]) => a.localeCompare(b)));
+    Object.fromEntries(Object.entries(d).sort(([a], [b]) => byCodeUnit(a, b)));
   return (
     ref.commit !== now.commit ||
     ref.config !== now.config ||

@@ -14,6 +14,7 @@ import { parseReleaseRef, versionOfReleaseId } from "../core/release-id.js";
 import { FileStore } from "../store/store-file.js";
 import type { Store } from "../store/store.js";
 import type { ReleaseSummary } from "./project.js";
+import { byCodeUnit } from "../core/text-order.js";
 
 const CACHE_FILE = "status-cache.json";
 // Bumped whenever the cached shapes change, so an old cache is simply a miss.
@@ -80,7 +81,7 @@ export async function cachedStatus(store: Store, flag: string | undefined): Prom
     const open = entries.filter((e) => !TERMINAL_STATES.includes(e.summary.state));
     // Several open releases is an error the full path words; no release at all, likewise.
     if (open.length > 1 || entries.length === 0) return null;
-    const chosen = open[0] ?? entries.sort((a, b) => a.summary.lastAt.localeCompare(b.summary.lastAt)).at(-1)!;
+    const chosen = open[0] ?? entries.sort((a, b) => byCodeUnit(a.summary.lastAt, b.summary.lastAt)).at(-1)!;
     return chosen.views[""] ?? null;
   }
 }

@@ -1,6 +1,7 @@
 /** Spec 5.3: the features' risks as one system risk profile, most severe and open first. Pure. */
 import type { FeatureReadiness } from "./feature-types.js";
 import type { RiskLevel } from "./readiness-tables.js";
+import { alphabetical } from "../core/text-order.js";
 
 export interface SystemRisk {
   feature: string;
@@ -41,7 +42,7 @@ export function aggregateRisks(features: readonly Pick<FeatureReadiness, "name" 
     (a, b) =>
       ORDER.indexOf(a.level) - ORDER.indexOf(b.level) ||
       Number(b.open) - Number(a.open) ||
-      a.feature.localeCompare(b.feature),
+      alphabetical(a.feature, b.feature),
   );
   const counts = Object.fromEntries(ORDER.map((l) => [l, { open: 0, total: 0 }])) as RiskProfile["counts"];
   for (const r of all) {

@@ -5,6 +5,7 @@
  */
 import type { Change } from "./conventional-commit.js";
 import type { CollectedChanges, RevertedPair } from "./collect-changes.js";
+import { alphabetical } from "../core/text-order.js";
 
 /** Sections in the order the changelog shows them, with the types each gathers. */
 export const CHANGE_GROUPS = [
@@ -134,7 +135,7 @@ export function buildChangelogModel(input: ChangelogInput): ChangelogModel {
     }
     // Unscoped changes first, then scopes alphabetically; entries oldest first within a scope.
     const scopes = [...byScope.entries()]
-      .sort(([a], [b]) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a.localeCompare(b)))
+      .sort(([a], [b]) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : alphabetical(a, b)))
       .map(([scope, entries]) => ({ scope, entries: entries.reverse() }));
     groups.push({ key: g.key, title: g.title, scopes, omitted: sizes[i]! - listed.length });
   });

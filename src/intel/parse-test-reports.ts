@@ -4,6 +4,7 @@
  * and 2). Tolerant, bounded, no XML library: only the elements and attributes named here matter.
  * Pure.
  */
+import { alphabetical } from "../core/text-order.js";
 
 export interface TestCaseFailure {
   name: string;
@@ -172,7 +173,7 @@ export function parseNpmAudit(text: string): AuditSummary | null {
     out.counts[l] =
       meta && typeof meta[l] === "number" ? meta[l] : out.vulnerabilities.filter((v) => v.severity === l).length;
   out.vulnerabilities.sort(
-    (a, b) => AUDIT_LEVELS.indexOf(b.severity) - AUDIT_LEVELS.indexOf(a.severity) || a.name.localeCompare(b.name),
+    (a, b) => AUDIT_LEVELS.indexOf(b.severity) - AUDIT_LEVELS.indexOf(a.severity) || alphabetical(a.name, b.name),
   );
   out.vulnerabilities = out.vulnerabilities.slice(0, 200);
   return out;

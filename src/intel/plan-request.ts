@@ -17,7 +17,7 @@
  *  6. With `promotion: [staging, production]`, a version not certified on the environment before
  *     this one is refused (E_PROMOTION_ORDER) unless a HUM LEAD's override with a reason is given.
  */
-import { compare } from "semver";
+import compare from "semver/functions/compare.js";
 import { BrtopsError } from "../core/errors.js";
 import type { PreviousSource, Promotion, ReleaseBase } from "../core/events.js";
 import { buildLedger, certifiedReleases, environmentRecord, commitOf } from "../core/ledger.js";
@@ -33,6 +33,7 @@ import {
   validateRequestedVersion,
   type VersionType,
 } from "./version-validate.js";
+import { byCodeUnit } from "../core/text-order.js";
 
 export interface RequestInput {
   /** A version ("2.1.0", "v1.1.005") or a type ("major", "minor", "patch"). */
@@ -90,7 +91,7 @@ export function planReleaseRequest(input: RequestInput): RequestPlan {
   const here = environmentRecord(ledger, environment);
   const ofVersion = runs
     .filter((r) => sameVersion(r.version, version))
-    .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+    .sort((a, b) => byCodeUnit(a.requestedAt, b.requestedAt));
   const elsewhereOpen = ofVersion.filter(open);
   if (elsewhereOpen.length > 0) {
     const o = elsewhereOpen[0]!;

@@ -7,7 +7,8 @@
  * The bump actually requested is measured from the changelog base (the last final release), so
  * 1.2.0-rc → 1.2.0 counts as the minor bump from 1.1.x that it is.
  */
-import { diff, major as majorOf } from "semver";
+import diff from "semver/functions/diff.js";
+import majorOf from "semver/functions/major.js";
 import type { Finding } from "../core/events.js";
 import type { Change } from "./conventional-commit.js";
 import type { NoteSections } from "./readiness-sections.js";

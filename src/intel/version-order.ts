@@ -12,7 +12,8 @@
  *    numeric pre-release identifiers): 1.1.4-rc < 1.1.4, 1.1.4-rc.1 < 1.1.4-rc.2. Build metadata
  *    is ignored for ordering.
  */
-import { compare, valid } from "semver";
+import compare from "semver/functions/compare.js";
+import valid from "semver/functions/valid.js";
 import { VERSION_RE } from "../core/version-syntax.js";
 
 export interface TagVersion {

@@ -12,7 +12,9 @@
  *    E_VERSION_ALREADY_RELEASED. Both messages name the release compared with.
  *  - Zero padding is kept (documented in resolveVersionType).
  */
-import { compare, inc, prerelease } from "semver";
+import compare from "semver/functions/compare.js";
+import inc from "semver/functions/inc.js";
+import prerelease from "semver/functions/prerelease.js";
 import { BrtopsError } from "../core/errors.js";
 import { parseVersionOrThrow, type VersionType } from "../core/version-syntax.js";
 import { quoteInput, shortenInput } from "../core/safe-text.js";

@@ -47,7 +47,7 @@ async function cliPath(): Promise<string> {
   const outdir = mkdtempSync(join(REPO, "node_modules/.cache/brtops-intel-e2e-"));
   cleanups.push(() => rmSync(outdir, { recursive: true, force: true }));
   await build({
-    entryPoints: { cli: join(REPO, "src/cli/main.ts") },
+    entryPoints: { cli: join(REPO, "src/cli/entry.ts") },
     outdir,
     bundle: true,
     splitting: true,

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import semver from "semver";
+import prerelease from "semver/functions/prerelease.js";
 import { BrtopsError } from "../../core/errors.js";
 import { npmError, npmErrorCode, runNpm, type NpmContext } from "./npm-cli.js";
 import { npmPublishArgs } from "./npm-provenance.js";
@@ -54,7 +54,7 @@ export function npmDistTag(
   channels: Readonly<Record<string, string>> = {},
   o: { promotion?: boolean } = {},
 ): string {
-  const pre = semver.prerelease(version, { loose: true });
+  const pre = prerelease(version, { loose: true });
   if (!pre || pre.length === 0) return configured ?? "latest";
   if (o.promotion && configured) return configured;
   const id = String(pre[0]);

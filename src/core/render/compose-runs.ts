@@ -14,6 +14,7 @@
 import type { Actor, Promotion } from "../events.js";
 import type { StateName } from "../release-state.js";
 import { md } from "./render-common.js";
+import { byCodeUnit } from "../text-order.js";
 
 export interface RunDocuments {
   /** The run's id (the store key): "1.1.0", "1.1.0@production", "1.1.0@production~2". */
@@ -45,9 +46,9 @@ export function orderRuns<T extends Pick<RunDocuments, "release" | "version" | "
   return [...runs].sort(
     (a, b) =>
       rank(a) - rank(b) ||
-      a.requestedAt.localeCompare(b.requestedAt) ||
+      byCodeUnit(a.requestedAt, b.requestedAt) ||
       a.attempt - b.attempt ||
-      a.release.localeCompare(b.release),
+      byCodeUnit(a.release, b.release),
   );
 }
 
