@@ -11,6 +11,8 @@ export interface Git {
   ): Promise<{ stdout: string; stderr: string; code: number }>;
   head(): Promise<string | null>;
   tags(): Promise<string[]>;
+  /** Every tag with the commit it names (null: it names no commit, or one only through a tag of a tag). */
+  tagCommits(): Promise<Map<string, string | null>>;
   isRepo(): Promise<boolean>;
 }
 
@@ -33,6 +35,9 @@ function remember<T>(memo: Map<string, { stamp: string; value: T }>, key: string
   memo.set(key, { stamp, value });
   while (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value!);
 }
+
+/** A tag's name, what it points at, and (an annotated tag) the object it points at in turn. */
+const TAG_FIELDS = ["%(refname:lstrip=2)", "%(objecttype)", "%(objectname)", "%(*objecttype)", "%(*objectname)"];
 
 /** Tells the HEAD memo what HEAD was when its ref files had `stamp` (refStamp of ["HEAD"], taken before git was asked). */
 export function rememberHead(cwd: string, stamp: string, head: string): void {
@@ -89,14 +94,27 @@ export function createGit(cwd: string, redact: (s: string) => string = (s) => s)
       const stamp = tagsStamp(cwd);
       const known = stamp === null ? undefined : remembered(tagLists, cwd, stamp);
       if (known !== undefined) return [...known];
-      const r = await run(["tag", "--list"], { allowFail: true });
+      const r = await run(["for-each-ref", "--format=%(refname:lstrip=2)", "refs/tags"], { allowFail: true });
       if (r.code !== 0) return [];
-      const tags = r.stdout
-        .split("\n")
-        .map((t) => t.trim())
-        .filter(Boolean);
+      const tags = r.stdout.split("\n").filter(Boolean);
       if (stamp !== null) remember(tagLists, cwd, stamp, tags);
       return [...tags];
+    },
+    async tagCommits() {
+      // The names and commits in one process: a request's prefetch plans with the names and starts
+      // reading the history from the commit of the tag it chose, without asking git again.
+      const stamp = tagsStamp(cwd);
+      const r = await run(["for-each-ref", `--format=${TAG_FIELDS.join("%00")}`, "refs/tags"], { allowFail: true });
+      const out = new Map<string, string | null>();
+      if (r.code !== 0) return out;
+      for (const line of r.stdout.split("\n")) {
+        if (!line) continue;
+        const [name = "", type, id = "", peeledType, peeled = ""] = line.split("\0");
+        out.set(name, type === "commit" ? id : peeledType === "commit" ? peeled : null);
+      }
+      // The same names, in the same order, as tags() lists.
+      if (stamp !== null) remember(tagLists, cwd, stamp, [...out.keys()]);
+      return out;
     },
     async isRepo() {
       const r = await run(["rev-parse", "--git-dir"], { allowFail: true });

@@ -2,7 +2,7 @@
  * A request's history, started before anything else of the command loads (I/O, best effort).
  * Reading the history is the longest part of `brtops release` (one `git log` over the whole range,
  * issue 10), and git spends its first part walking the range before it prints anything. So as soon
- * as the command line is parsed (cli/main), the range a request for this version would read is
+ * as the command line is read (cli/entry, cli/main), the range a request for this version would read is
  * worked out from what the request itself reads — the runs in the store and the tags — without
  * loading or validating the config, and its reading started (intel/release-history). The engine
  * then loads, the config is validated, the request checked, planned and recorded for real, under
@@ -51,18 +51,21 @@ async function guess(cwd: string, requested: string, env: Readonly<Record<string
     const dir = join(root, ".brtops", "releases");
     const logs = existsSync(dir) ? readdirSync(dir).filter((n) => existsSync(join(dir, n, "events.jsonl"))) : [];
     if (logs.length > MAX_RUNS) return;
-    // The tags are listed while the planning and reading code loads; the store's code only for a
-    // store that holds logs.
-    const [tags, { planReleaseRequest }, { prefetchRecordedHistory }, runs] = await Promise.all([
-      createGit(root).tags(),
+    // The tags (with their commits) and HEAD are read while the planning and reading code loads;
+    // the store's code only for a store that holds logs. git log then starts from those commits,
+    // with no git process resolving them in between.
+    const git = createGit(root);
+    const [tagCommits, head, { planReleaseRequest }, { prefetchKnownHistory }, runs] = await Promise.all([
+      git.tagCommits(),
+      git.head(),
       import("../intel/plan-request.js"),
       import("./steps/history.js"),
       logs.length === 0 ? [] : storeRuns(root),
     ]);
     // The changelog base does not depend on the environment (only the release id, {previous} and
     // the refusals do), so any name stands in for the one the config would resolve.
-    const plan = planReleaseRequest({ requested, environment: "\u0000prefetch", runs, tags });
-    await prefetchRecordedHistory(root, plan.base);
+    const plan = planReleaseRequest({ requested, environment: "\u0000prefetch", runs, tags: [...tagCommits.keys()] });
+    await prefetchKnownHistory(root, plan.base, { head, tagCommits });
   } catch {
     // A guess only: the request reads and explains for itself.
   }

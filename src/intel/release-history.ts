@@ -169,6 +169,15 @@ async function startReading(
       details: { head: range.head },
     });
   }
+  return { ...readingOf(root, baseCommit, head), display };
+}
+
+/** The cached reading of base..head (commit ids), else one started now. */
+function readingOf(
+  root: string,
+  baseCommit: string | null,
+  head: string | null,
+): { reading: Promise<ReleaseHistory>; key: string } {
   const key = `${root}\0${baseCommit ?? ""}\0${head ?? ""}`;
   let reading = cache.get(key);
   if (!reading) {
@@ -182,7 +191,19 @@ async function startReading(
       if (cache.get(key) === started) cache.delete(key);
     });
   }
-  return { reading, display, key };
+  return { reading, key };
+}
+
+/**
+ * Starts reading base..head for two commit ids git has just printed (a request's prefetch reads
+ * the tags' commits and HEAD in the processes that list them): commit ids name the same commits
+ * forever, so the reading is the one any later caller resolving the same ends gets, and no git
+ * process resolves them first. False (nothing started) unless both are full commit ids.
+ */
+export function prefetchCommits(root: string, baseCommit: string | null, head: string): boolean {
+  if (!FULL_ID.test(head) || (baseCommit !== null && !FULL_ID.test(baseCommit))) return false;
+  readingOf(root, baseCommit, head).reading.catch(() => undefined);
+  return true;
 }
 
 async function readOnce(root: string, baseCommit: string | null, head: string | null): Promise<ReleaseHistory> {

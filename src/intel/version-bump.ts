@@ -22,24 +22,37 @@ export interface BumpNeed {
   reasons: string[];
 }
 
-/** The bump these changes and feature notes call for. Example: `inferBump([{type: "feat", …}], [])` → `{bump: "minor", …}`. */
-export function inferBump(
-  changes: readonly Pick<Change, "type" | "breaking">[],
-  features: readonly {
-    name: string;
-    notes: Pick<NoteSections, "breakingChanges" | "newFeatures" | "enhancements" | "bugFixes">;
-  }[],
-): BumpNeed {
-  // One pass over what may be 50,000 changes.
-  let breakingCommits = 0;
-  let feats = 0;
-  let fixes = 0;
+/** What the bump depends on in a history's changes. */
+export interface BumpCounts {
+  breakingCommits: number;
+  feats: number;
+  fixes: number;
+}
+
+/** Counts the changes the bump depends on: one pass over what may be 50,000 changes. */
+export function countBumpChanges(changes: readonly Pick<Change, "type" | "breaking">[]): BumpCounts {
+  const n: BumpCounts = { breakingCommits: 0, feats: 0, fixes: 0 };
   for (let i = 0; i < changes.length; i++) {
     const c = changes[i]!;
-    if (c.breaking) breakingCommits++;
-    if (c.type === "feat") feats++;
-    else if (c.type === "fix" || c.type === "perf") fixes++;
+    if (c.breaking) n.breakingCommits++;
+    if (c.type === "feat") n.feats++;
+    else if (c.type === "fix" || c.type === "perf") n.fixes++;
   }
+  return n;
+}
+
+type FeatureNotes = readonly {
+  name: string;
+  notes: Pick<NoteSections, "breakingChanges" | "newFeatures" | "enhancements" | "bugFixes">;
+}[];
+
+/** The bump these changes and feature notes call for. Example: `inferBump([{type: "feat", …}], [])` → `{bump: "minor", …}`. */
+export function inferBump(changes: readonly Pick<Change, "type" | "breaking">[], features: FeatureNotes): BumpNeed {
+  return bumpFrom(countBumpChanges(changes), features);
+}
+
+/** The bump counted changes (countBumpChanges) and feature notes call for. */
+export function bumpFrom({ breakingCommits, feats, fixes }: BumpCounts, features: FeatureNotes): BumpNeed {
   const fBreaking = features.filter((f) => f.notes.breakingChanges.length > 0);
   const fNew = features.filter((f) => f.notes.newFeatures.length + f.notes.enhancements.length > 0);
   const fFix = features.filter((f) => f.notes.bugFixes.length > 0);

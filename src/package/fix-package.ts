@@ -183,7 +183,8 @@ export async function fixPackage(ctx: StepContext, knownHead?: string): Promise<
   if (building) await prepareCheckout(ctx.git, checkout, commit);
   // The project's folder inside the checkout (a project in a sub-folder of its repository).
   const buildRoot = join(checkout, await prefix);
-  await rm(store, { recursive: true, force: true });
+  // A first pass has nothing to clear (the check spares a recursive removal's walk).
+  if (existsSync(store)) await rm(store, { recursive: true, force: true });
   await mkdir(store, { recursive: true });
 
   const vars = { ...stepVars(ctx), commit, package: store };
@@ -283,7 +284,8 @@ export async function fixPackage(ctx: StepContext, knownHead?: string): Promise<
     records.length > 0
       ? await writeManifest(ctx.releaseDir, { version, createdAt: ctx.now(), commit, artifacts: records })
       : null;
-  if (!manifestFile) await rm(join(ctx.releaseDir, MANIFEST_FILE), { force: true });
+  if (!manifestFile && existsSync(join(ctx.releaseDir, MANIFEST_FILE)))
+    await rm(join(ctx.releaseDir, MANIFEST_FILE), { force: true });
   const storeRel = repoPath(ctx.root, store);
   const pkg: PackageRef = {
     commit,

@@ -74,7 +74,7 @@ describe("tags", () => {
     writeFileSync(calls, "");
     expect(await git.tags()).toEqual(list());
     expect(await git.tags()).toEqual(list());
-    expect(asked().filter((l) => l.startsWith("tag"))).toHaveLength(1);
+    expect(asked().filter((l) => l.startsWith("for-each-ref"))).toHaveLength(1);
     real("tag", "v1.1.0");
     expect(await git.tags()).toEqual(list());
     real("tag", "release/v1.2.0");
@@ -86,6 +86,31 @@ describe("tags", () => {
     real("tag", "-d", "release/v1.2.0");
     expect(await git.tags()).toEqual(list());
     expect(await git.tags()).toContain("v1.0.0");
+  });
+});
+
+describe("tags with their commits", () => {
+  it("name the commit of lightweight and annotated tags, packed or loose, in one git process that also lists them", async () => {
+    const git = createGit(repo.dir);
+    const head = real("rev-parse", "HEAD");
+    real("tag", "light-tag", "HEAD");
+    real("tag", "-a", "-m", "annotated", "annotated-tag", "HEAD~1");
+    // A tag of a tag, and a tag of a tree: no commit in one step (git is asked with ^{commit} later).
+    real("tag", "-a", "-m", "nested", "nested-tag", "annotated-tag");
+    real("tag", "tree-tag", "HEAD^{tree}");
+    writeFileSync(calls, "");
+    const commits = await git.tagCommits();
+    expect(commits.get("light-tag")).toBe(head);
+    expect(commits.get("annotated-tag")).toBe(real("rev-parse", "HEAD~1"));
+    expect(commits.get("nested-tag")).toBeNull();
+    expect(commits.get("tree-tag")).toBeNull();
+    expect([...commits.keys()]).toEqual(real("tag", "--list").split("\n").filter(Boolean));
+    // The listing is the tag list's too: no second process for it.
+    expect(await git.tags()).toEqual([...commits.keys()]);
+    expect(asked()).toHaveLength(1);
+    real("pack-refs", "--all");
+    expect((await git.tagCommits()).get("annotated-tag")).toBe(real("rev-parse", "HEAD~1"));
+    for (const t of ["light-tag", "annotated-tag", "nested-tag", "tree-tag"]) real("tag", "-d", t);
   });
 });
 

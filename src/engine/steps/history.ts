@@ -12,6 +12,7 @@
 import { BrtopsError } from "../../core/errors.js";
 import type { ReleaseBase } from "../../core/events.js";
 import {
+  prefetchCommits,
   prefetchReleaseHistory,
   readReleaseHistory,
   type HistoryRange,
@@ -127,6 +128,27 @@ export async function prefetchRecordedHistory(root: string, base: ReleaseBase | 
   } catch {
     // A base step 1.4 cannot read fails there, with its own message.
   }
+}
+
+/**
+ * As prefetchRecordedHistory, for a base and head whose commits are known already (the tags'
+ * commits and HEAD, read by the request's prefetch): started without resolving them again. Falls
+ * back to prefetchRecordedHistory when the base's commit is not among them.
+ */
+export async function prefetchKnownHistory(
+  root: string,
+  base: ReleaseBase | null,
+  known: { head: string | null; tagCommits: ReadonlyMap<string, string | null> },
+): Promise<void> {
+  try {
+    const ref = recordedHistoryBase(base).ref;
+    // A certified release's commit is its own id; a tag's is the one its listing gave.
+    const baseCommit = ref === null ? null : (known.tagCommits.get(ref) ?? ref);
+    if (known.head !== null && prefetchCommits(root, baseCommit, known.head)) return;
+  } catch {
+    // As below: the steps that read the range say what is wrong with it.
+  }
+  await prefetchRecordedHistory(root, base);
 }
 
 /** Starts reading the history in the background (step 1.1), so step 1.4 finds it read. */
