@@ -6,6 +6,7 @@
 import type { Change } from "./conventional-commit.js";
 import type { CollectedChanges, RevertedPair } from "./collect-changes.js";
 import { alphabetical } from "../core/text-order.js";
+import { hexPrefix, prefixCount, summarizeChanges } from "./change-summary.js";
 
 /** Sections in the order the changelog shows them, with the types each gathers. */
 export const CHANGE_GROUPS = [
@@ -81,19 +82,13 @@ export interface ChangelogInput {
 export function buildChangelogModel(input: ChangelogInput): ChangelogModel {
   const max = input.maxEntries ?? 1000;
   const changes = input.collected.changes;
-  // One pass counts the changes of each group (a type no group names goes to "other") and the
-  // breaking ones; a second lists the first ones of each group the bound leaves room for.
-  const groupOf = new Uint8Array(changes.length);
+  // The summary counts the changes of each type (a type no group names goes to "other") and finds
+  // the breaking ones; one pass lists the first ones of each group the bound leaves room for.
+  const summary = summarizeChanges(changes);
   const sizes: number[] = CHANGE_GROUPS.map(() => 0);
-  const listedBreaking: Change[] = [];
-  let breakingCount = 0;
-  for (let i = 0; i < changes.length; i++) {
-    const c = changes[i]!;
-    const g = c.type === null ? OTHER : (GROUP_OF.get(c.type) ?? OTHER);
-    groupOf[i] = g;
-    sizes[g]! += 1;
-    if (c.breaking && breakingCount++ < max) listedBreaking.push(c);
-  }
+  for (const [type, n] of summary.byType) sizes[groupIndex(type === "" ? null : type)]! += n;
+  const breakingCount = summary.breaking.length;
+  const listedBreaking = summary.breaking.slice(0, max).map((i) => changes[i]!);
   let budget = Math.max(0, max - listedBreaking.length);
   const room = sizes.map((size) => {
     const n = Math.min(size, budget);
@@ -103,7 +98,7 @@ export function buildChangelogModel(input: ChangelogInput): ChangelogModel {
   const listedByGroup: Change[][] = CHANGE_GROUPS.map(() => []);
   let left = room.reduce((a, b) => a + b, 0);
   for (let i = 0; i < changes.length && left > 0; i++) {
-    const g = groupOf[i]!;
+    const g = groupIndex(changes[i]!.type);
     if (listedByGroup[g]!.length < room[g]!) {
       listedByGroup[g]!.push(changes[i]!);
       left--;
@@ -167,15 +162,24 @@ const GROUP_OF = new Map<string, number>(
 );
 const OTHER = CHANGE_GROUPS.findIndex((g) => g.key === "other");
 
+/** The group a change of this type is listed in. */
+function groupIndex(type: string | null): number {
+  return type === null ? OTHER : (GROUP_OF.get(type) ?? OTHER);
+}
+
 /**
  * Short ids for the asked commits, told apart from every commit id of the changes and reverted
- * pairs: `shortIds(every id, asked)` in one plain loop over a 50,000-change range.
+ * pairs. The summary's sorted prefixes tell which asked ids some other id may share seven digits
+ * with (a few in a 50,000-commit range, often none); only for those are the ids compared, in one
+ * plain loop over the range.
  */
 function shortIdsOf(
   collected: Pick<CollectedChanges, "changes" | "reverted">,
-  asked: readonly string[],
+  allAsked: readonly string[],
 ): (sha: string) => string {
+  const asked = mayShare(collected, allAsked);
   const groups = new Map<string, string[]>();
+  if (asked.length === 0) return shortFrom(groups);
   for (const s of asked) groups.set(s.slice(0, 7), []);
   const see = (s: string): void => {
     const g = groups.get(s.slice(0, 7));
@@ -194,6 +198,20 @@ function shortIdsOf(
     see(r.revertedBy);
   }
   return shortFrom(groups);
+}
+
+/** The asked ids whose first seven digits some other id of the range may have too (all of them when some id is not plain hex). */
+function mayShare(collected: Pick<CollectedChanges, "changes" | "reverted">, asked: readonly string[]): string[] {
+  const prefixes = summarizeChanges(collected.changes).prefixes;
+  const reverted = new Map<number, number>();
+  for (const r of collected.reverted)
+    for (const k of [hexPrefix(r.sha), hexPrefix(r.revertedBy)]) reverted.set(k, (reverted.get(k) ?? 0) + 1);
+  if (prefixes === null || reverted.has(-1)) return [...asked];
+  // Every asked id is one of the range's: it counts itself once.
+  return asked.filter((s) => {
+    const k = hexPrefix(s);
+    return k < 0 || prefixCount(prefixes, k) + (reverted.get(k) ?? 0) > 1;
+  });
 }
 
 /**

@@ -11,7 +11,8 @@ import type { Change } from "./conventional-commit.js";
 import type { FeatureReadiness } from "./feature-types.js";
 import { readReleaseHistory, type ReleaseHistory } from "./release-history.js";
 import { buildReleaseNotesModel, type ReleaseNotesModel } from "./release-notes-model.js";
-import { bumpFindings, bumpFrom, countBumpChanges, type BumpCounts, type BumpNeed } from "./version-bump.js";
+import { bumpCountsOf, bumpFindings, bumpFrom, type BumpNeed } from "./version-bump.js";
+import { summarizeChanges } from "./change-summary.js";
 import type { TaggedRelease } from "./version-order.js";
 import {
   VERSION_TYPES,
@@ -110,23 +111,13 @@ export function analyzeChanges(history: ReleaseHistory, o: ChangesOptions): Chan
   return { ...analyzeBump(history, o), ...changeModels(history, o) };
 }
 
-/**
- * A reading's counts, once per reading: steps 2.1 and 2.2 both ask, each with its own view of the
- * one cached reading (intel/release-history), whose changes are never changed once collected.
- */
-const counted = new WeakMap<readonly Change[], BumpCounts>();
-function countsOf(history: ReleaseHistory): BumpCounts {
-  let n = counted.get(history.changes);
-  if (!n) counted.set(history.changes, (n = countBumpChanges(history.changes)));
-  return n;
-}
-
 /** The bump the history calls for and the findings on the version (step 2.1 needs no more). Pure. */
 export function analyzeBump(
   history: ReleaseHistory,
   o: ChangesOptions,
 ): Pick<ChangesAnalysis, "bump" | "findings" | "changes"> {
-  const bump = bumpFrom(countsOf(history), o.features ?? []);
+  // Counted from the reading's summary, which 1.4 made and 2.2 uses too (intel/change-summary).
+  const bump = bumpFrom(bumpCountsOf(summarizeChanges(history.changes)), o.features ?? []);
   return { bump, findings: bumpFindings(bump, o.base, o.semver, o.version), changes: history.changes };
 }
 

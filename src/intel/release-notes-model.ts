@@ -5,6 +5,7 @@
  */
 import type { Change } from "./conventional-commit.js";
 import type { FeatureReadiness } from "./feature-types.js";
+import { countOfTypes, summarizeChanges } from "./change-summary.js";
 
 export interface NoteLine {
   text: string;
@@ -67,22 +68,27 @@ export function buildReleaseNotesModel(input: ReleaseNotesInput): ReleaseNotesMo
     text: c.scope ? `${c.scope}: ${c.description}` : c.description,
     source: c.sha.slice(0, 7),
   });
-  // Oldest first reads like a story; git gives newest first. The oldest `max` of each are listed, the rest counted.
+  // Oldest first reads like a story; git gives newest first. The oldest `max` of each are listed
+  // (found walking from the oldest until both are full), the rest counted.
+  const summary = summarizeChanges(changes);
+  const featCount = countOfTypes(summary, "feat");
+  const fixCount = countOfTypes(summary, "fix", "perf");
   const feats: Change[] = [];
   const fixes: Change[] = [];
-  let featCount = 0;
-  let fixCount = 0;
-  for (let i = changes.length - 1; i >= 0; i--) {
+  const featsWanted = Math.min(max, featCount);
+  const fixesWanted = Math.min(max, fixCount);
+  for (let i = changes.length - 1; i >= 0 && (feats.length < featsWanted || fixes.length < fixesWanted); i--) {
     const c = changes[i]!;
     if (c.type === "feat") {
-      if (featCount++ < max) feats.push(c);
+      if (feats.length < max) feats.push(c);
     } else if (c.type === "fix" || c.type === "perf") {
-      if (fixCount++ < max) fixes.push(c);
+      if (fixes.length < max) fixes.push(c);
     }
   }
   const breaking = [...fromFeatures("breakingChanges")];
-  for (const c of changes) {
-    if (!c.breaking || breaking.length >= 200) continue;
+  for (const i of summary.breaking) {
+    if (breaking.length >= 200) break;
+    const c = changes[i]!;
     const notes = c.breakingNotes.filter((n) => n !== c.description);
     breaking.push({
       text: notes.length ? `${commitLine(c).text} — ${notes.join(" ")}` : commitLine(c).text,

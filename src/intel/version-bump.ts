@@ -12,6 +12,7 @@ import majorOf from "semver/functions/major.js";
 import type { Finding } from "../core/events.js";
 import type { Change } from "./conventional-commit.js";
 import type { NoteSections } from "./readiness-sections.js";
+import { countOfTypes, type ChangeSummary } from "./change-summary.js";
 
 export type Bump = "major" | "minor" | "patch";
 const RANK: Record<Bump, number> = { patch: 1, minor: 2, major: 3 };
@@ -29,16 +30,30 @@ export interface BumpCounts {
   fixes: number;
 }
 
+/** Commit types that call for a minor release, and for a patch release. */
+const MINOR_TYPES = ["feat"];
+const PATCH_TYPES = ["fix", "perf"];
+
 /** Counts the changes the bump depends on: one pass over what may be 50,000 changes. */
 export function countBumpChanges(changes: readonly Pick<Change, "type" | "breaking">[]): BumpCounts {
   const n: BumpCounts = { breakingCommits: 0, feats: 0, fixes: 0 };
   for (let i = 0; i < changes.length; i++) {
     const c = changes[i]!;
     if (c.breaking) n.breakingCommits++;
-    if (c.type === "feat") n.feats++;
-    else if (c.type === "fix" || c.type === "perf") n.fixes++;
+    if (c.type === null) continue;
+    if (MINOR_TYPES.includes(c.type)) n.feats++;
+    else if (PATCH_TYPES.includes(c.type)) n.fixes++;
   }
   return n;
+}
+
+/** The same counts, from a summary of the changes (made once per reading and shared). */
+export function bumpCountsOf(summary: ChangeSummary): BumpCounts {
+  return {
+    breakingCommits: summary.breaking.length,
+    feats: countOfTypes(summary, ...MINOR_TYPES),
+    fixes: countOfTypes(summary, ...PATCH_TYPES),
+  };
 }
 
 type FeatureNotes = readonly {

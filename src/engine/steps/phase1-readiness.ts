@@ -14,6 +14,7 @@ import { needsReadinessGate, readinessFindings, renderReadinessReport } from "..
 import { stepResult } from "../../core/step-results.js";
 import type { StepContext, StepExecutor } from "../step-types.js";
 import { historyRecord, releaseHistory } from "./history.js";
+import { summarizeChanges } from "../../intel/change-summary.js";
 
 /** Waived and excluded features as the log records them (FeatureWaived events). */
 export function waiversOf(ctx: Pick<StepContext, "state">): { waived: string[]; excluded: string[] } {
@@ -76,9 +77,12 @@ const scopeAndSev: StepExecutor = async (ctx) => {
   const { base, history } = await releaseHistory(ctx);
   const from = base.name;
   const files = history.files;
-  const breakingCommits = history.changes
-    .filter((c) => c.breaking)
-    .map((c) => `${c.sha.slice(0, 7)} ${c.type ?? "change"}${c.scope ? `(${c.scope})` : ""}: ${c.description}`);
+  const changes = history.changes;
+  // Found by the reading's summary, which 2.1–2.3 count from too (intel/change-summary).
+  const breakingCommits = summarizeChanges(changes).breaking.map((i) => {
+    const c = changes[i]!;
+    return `${c.sha.slice(0, 7)} ${c.type ?? "change"}${c.scope ? `(${c.scope})` : ""}: ${c.description}`;
+  });
   const assessed = assessSev({
     features,
     changedPaths: files.map((f) => f.path),

@@ -9,6 +9,7 @@ import { renderPhaseReport } from "../../core/render/gate-report.js";
 import type { AnyDraft } from "../../core/events.js";
 import { intelSettings } from "../../config/schema-intel.js";
 import { assessScope } from "../../intel/assess-scope.js";
+import { summarizeChanges } from "../../intel/change-summary.js";
 import { analyzeBump, changeModels, type ChangesOptions } from "../../intel/read-release-analysis.js";
 import type { Change } from "../../intel/conventional-commit.js";
 import { toSemver } from "../../intel/version-order.js";
@@ -95,21 +96,9 @@ async function analysis(ctx: StepContext, head?: string) {
   };
 }
 
-const scopesOf = new WeakMap<readonly Change[], string[]>();
-
-/** The scopes the changes name, first seen first: once per reading of the history (2.2 and 2.3 share it). */
-function commitScopes(changes: readonly Change[]): string[] {
-  let scopes = scopesOf.get(changes);
-  if (!scopes) {
-    const seen = new Set<string>();
-    for (let i = 0; i < changes.length; i++) {
-      const scope = changes[i]!.scope;
-      if (scope !== null) seen.add(scope);
-    }
-    scopes = [...seen];
-    scopesOf.set(changes, scopes);
-  }
-  return scopes;
+/** The scopes the changes name, first seen first (from the reading's summary, shared by 2.2 and 2.3). */
+function commitScopes(changes: readonly Change[]): readonly string[] {
+  return summarizeChanges(changes).scopes;
 }
 
 const versioning: StepExecutor = async (ctx) => {
