@@ -28,33 +28,86 @@ const summaries = new WeakMap<readonly Change[], ChangeSummary>();
 export function summarizeChanges(changes: readonly Change[]): ChangeSummary {
   const known = summaries.get(changes);
   if (known) return known;
-  const byType = new Map<string, number>();
-  const breaking: number[] = [];
-  const scopes = new Set<string>();
-  let prefixes: Uint32Array | null = new Uint32Array(changes.length);
-  let ids = 0;
-  let prev = "";
-  for (let i = 0; i < changes.length; i++) {
-    const c = changes[i]!;
-    const type = c.type ?? "";
-    byType.set(type, (byType.get(type) ?? 0) + 1);
-    if (c.breaking) breaking.push(i);
-    if (c.scope !== null) scopes.add(c.scope);
-    if (prefixes !== null && c.sha !== prev) {
-      const k = hexPrefix(c.sha);
-      if (k < 0) prefixes = null;
-      else prefixes[ids++] = k;
-      prev = c.sha;
-    }
-  }
-  const summary: ChangeSummary = {
-    byType,
-    breaking,
-    scopes: [...scopes],
-    prefixes: prefixes === null ? null : prefixes.subarray(0, ids).sort(),
-  };
+  const b = summaryBuilder();
+  for (let i = 0; i < changes.length; i++) b.add(changes[i]!);
+  const summary = b.summary();
   summaries.set(changes, summary);
   return summary;
+}
+
+/** Tells summarizeChanges the summary of a list made as it was collected (collect-changes: while each change is fresh). */
+export function rememberSummary(changes: readonly Change[], summary: ChangeSummary): void {
+  summaries.set(changes, summary);
+}
+
+export interface SummaryBuilder {
+  /** The next change of the list. */
+  add(c: Change): void;
+  /** The summary of the changes added so far, and of `more` after them (the builder itself does not take them). */
+  summary(more?: readonly Change[]): ChangeSummary;
+}
+
+/** A summary made one change at a time, in list order. */
+export function summaryBuilder(): SummaryBuilder {
+  interface State {
+    byType: Map<string, number>;
+    breaking: number[];
+    scopes: Set<string>;
+    /** Grown by doubling; the first `ids` are set. */
+    prefixes: Uint32Array | null;
+    ids: number;
+    count: number;
+    prev: string;
+  }
+  const add = (c: Change, into: State): void => {
+    const type = c.type ?? "";
+    into.byType.set(type, (into.byType.get(type) ?? 0) + 1);
+    if (c.breaking) into.breaking.push(into.count);
+    into.count++;
+    if (c.scope !== null) into.scopes.add(c.scope);
+    if (into.prefixes !== null && c.sha !== into.prev) {
+      const k = hexPrefix(c.sha);
+      if (k < 0) into.prefixes = null;
+      else {
+        if (into.ids === into.prefixes.length) {
+          const grown = new Uint32Array(into.prefixes.length * 2);
+          grown.set(into.prefixes);
+          into.prefixes = grown;
+        }
+        into.prefixes[into.ids++] = k;
+      }
+      into.prev = c.sha;
+    }
+  };
+  const state: State = {
+    byType: new Map(),
+    breaking: [],
+    scopes: new Set(),
+    prefixes: new Uint32Array(1024),
+    ids: 0,
+    count: 0,
+    prev: "",
+  };
+  return {
+    add: (c) => add(c, state),
+    summary(more = []) {
+      // A snapshot: the builder's own state goes on unchanged.
+      const s: State = {
+        ...state,
+        byType: new Map(state.byType),
+        breaking: [...state.breaking],
+        scopes: new Set(state.scopes),
+        prefixes: state.prefixes && state.prefixes.slice(0, state.ids),
+      };
+      for (const c of more) add(c, s);
+      return {
+        byType: s.byType,
+        breaking: s.breaking,
+        scopes: [...s.scopes],
+        prefixes: s.prefixes === null ? null : s.prefixes.slice(0, s.ids).sort(),
+      };
+    },
+  };
 }
 
 /** How many changes have one of these types. */

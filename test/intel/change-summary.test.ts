@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { summarizeChanges } from "../../src/intel/change-summary.js";
+import { collectChanges } from "../../src/intel/collect-changes.js";
+import { parseCommit } from "../../src/intel/conventional-commit.js";
 import { buildChangelogModel } from "../../src/intel/changelog-model.js";
 import type { Change } from "../../src/intel/conventional-commit.js";
 import { buildReleaseNotesModel } from "../../src/intel/release-notes-model.js";
@@ -59,6 +61,29 @@ describe("a summary of the changes", () => {
     expect([...s.prefixes!]).toEqual([0, 0, 0]);
     expect(summarizeChanges(changes)).toBe(s);
     expect(summarizeChanges([change("not-hex", "feat", "x")]).prefixes).toBeNull();
+  });
+
+  it("is made while the changes are collected, the same as one made from the list afterwards", () => {
+    const c = collectChanges();
+    const messages = [
+      "feat(ui)!: new layout",
+      "fix(api): empty query\n\nBREAKING CHANGE: errors are JSON",
+      "docs: usage",
+      "chore: squash\n\n* feat(search): batch\n* fix: other",
+      `Revert "feat: released long ago"\n\nThis reverts commit ${"9".repeat(40)}.`,
+      "Update stuff",
+    ];
+    messages.forEach((message, i) =>
+      c.add(parseCommit({ sha: hex(100 - i), parents: [hex(99 - i)], author: "Ann", date: "2026-12-01", message })),
+    );
+    const { changes } = c.result();
+    // The revert of a commit before the range is listed last, as a change of its own.
+    expect(changes.at(-1)).toMatchObject({ type: "revert" });
+    const made = summarizeChanges(changes);
+    const again = summarizeChanges([...changes]);
+    expect(made).not.toBe(again);
+    expect(made).toEqual(again);
+    expect(made.breaking).toEqual([0, 1]);
   });
 
   it("gives the bump the same counts as counting the changes themselves", () => {
