@@ -2,12 +2,13 @@
  * A request's history, started before anything else of the command loads (I/O, best effort).
  * Reading the history is the longest part of `brtops release` (one `git log` over the whole range,
  * issue 10), and git spends its first part walking the range before it prints anything. So as soon
- * as the command line is read (cli/entry, cli/main), the range a request for this version would read is
- * worked out from what the request itself reads — the runs in the store and the tags — without
- * loading or validating the config, and its reading started (intel/release-history). The engine
- * then loads, the config is validated, the request checked, planned and recorded for real, under
- * the environment's lock, while git walks; the real plan's reading (request-release) is the same
- * one when they agree, which they do unless the store or the tags changed in between (then it is
+ * as the command line is read (cli/entry, before the CLI itself loads; cli/main otherwise), the
+ * range a request for this version would read is worked out from what the request itself reads —
+ * the runs in the store and the tags, with their commits, and HEAD — without loading or validating
+ * the config, and its reading started from those commits (intel/release-history). The engine then
+ * loads, the config is validated, the request checked, planned and recorded for real, under the
+ * environment's lock, while git walks; the real plan's reading (request-release) is the same one
+ * when they agree, which they do unless the store, the tags or HEAD changed in between (then it is
  * read again, and this one is only wasted work).
  *
  * Only for the file store, and a store of a modest size: a team store costs a connection, and the

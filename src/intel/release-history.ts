@@ -195,10 +195,11 @@ function readingOf(
 }
 
 /**
- * Starts reading base..head for two commit ids git has just printed (a request's prefetch reads
- * the tags' commits and HEAD in the processes that list them): commit ids name the same commits
- * forever, so the reading is the one any later caller resolving the same ends gets, and no git
- * process resolves them first. False (nothing started) unless both are full commit ids.
+ * Starts reading base..head for two commit ids known already (a request's prefetch reads the tags'
+ * commits and HEAD in the processes that list them; a certified base records its own): commit ids
+ * name the same commits forever, so the reading is the one any later caller resolving the same
+ * ends gets, and no git process resolves them first (an id this repository lacks fails the reading,
+ * which is then not kept). False (nothing started) unless both are full commit ids.
  */
 export function prefetchCommits(root: string, baseCommit: string | null, head: string): boolean {
   if (!FULL_ID.test(head) || (baseCommit !== null && !FULL_ID.test(baseCommit))) return false;
