@@ -35,7 +35,7 @@ const MINOR_TYPES = ["feat"];
 const PATCH_TYPES = ["fix", "perf"];
 
 /** Counts the changes the bump depends on: one pass over what may be 50,000 changes. */
-export function countBumpChanges(changes: readonly Pick<Change, "type" | "breaking">[]): BumpCounts {
+function countBumpChanges(changes: readonly Pick<Change, "type" | "breaking">[]): BumpCounts {
   const n: BumpCounts = { breakingCommits: 0, feats: 0, fixes: 0 };
   for (let i = 0; i < changes.length; i++) {
     const c = changes[i]!;
