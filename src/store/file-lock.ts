@@ -3,7 +3,7 @@
  * start time, host, since); a holder whose process is gone (same host), or whose pid now belongs to
  * another program (the start time differs: the pid was reused), is stale and the lock is taken over.
  */
-import { existsSync, linkSync, readFileSync, rmSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { BrtopsError } from "../core/errors.js";
 import { processIdentity, recordedProcessState } from "../adapters/process-identity.js";
@@ -81,26 +81,40 @@ export function tryLock(path: string, purpose?: string): boolean {
       } else if (!isStale(holder)) {
         return false;
       }
-      // Stale: move it aside atomically so only one contender removes it.
-      const aside = `${path}.stale.${process.pid}`;
-      try {
-        renameSync(path, aside);
-        const moved = readHolder(aside);
-        // A contender may have taken the lock over between our read and our rename: give it back.
-        if (holder && moved && (moved.pid !== holder.pid || moved.since !== holder.since)) {
-          try {
-            linkSync(aside, path);
-          } catch {
-            /* the path is taken again; the rightful holder still has its lock */
-          }
-        }
-        rmSync(aside, { force: true });
-      } catch {
-        /* someone else took it over first */
-      }
+      removeStaleLock(path, holder, me);
     }
   }
   return false;
+}
+
+/**
+ * Removes the lock at `path` if it still names `stale`, whose process is gone. A lock file is only
+ * ever removed by its holder or here, and here only under `<path>.takeover` (taken like the lock):
+ * so between reading the stale holder again and removing it, nobody can replace it. (Moving it
+ * aside and giving back a live lock moved by mistake could fail: a contender may have taken the
+ * empty place meanwhile, and two processes then held the lock.) A takeover guard whose own holder
+ * is gone (a crash within these few lines) is removed, and the next attempt takes it.
+ */
+export function removeStaleLock(path: string, stale: LockHolder, me: LockHolder): void {
+  const guard = `${path}.takeover`;
+  const tmp = `${guard}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(me));
+  try {
+    linkSync(tmp, guard);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    const other = readHolder(guard);
+    if (other !== null && isStale(other)) rmSync(guard, { force: true });
+    return;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  try {
+    const now = readHolder(path);
+    if (now && now.pid === stale.pid && now.since === stale.since && isStale(now)) rmSync(path, { force: true });
+  } finally {
+    rmSync(guard, { force: true });
+  }
 }
 
 /** Waits for the lock (short critical sections only), up to `timeoutMs`. */

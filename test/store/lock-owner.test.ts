@@ -10,7 +10,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { processIdentity } from "../../src/adapters/process-identity.js";
-import { lockSync, readHolder, tryLock, unlock } from "../../src/store/file-lock.js";
+import { lockSync, readHolder, removeStaleLock, tryLock, unlock, type LockHolder } from "../../src/store/file-lock.js";
 import { AI, HUM, brtops, sampleProject } from "../support/cli.js";
 
 /** A live process that is not brtops: its pid is what a stale lock would name after pid reuse. */
@@ -48,6 +48,50 @@ describe("locks that know their owner", () => {
     expect(h.pid).toBe(process.pid);
     expect(h.host).toBe(hostname());
     expect(h.startTime).toBe(processIdentity(process.pid)!.startTime);
+    unlock(lock);
+  });
+
+  it("removes a stale lock only while it still names the stale holder, one takeover at a time", () => {
+    const dir = mkdtempSync(join(tmpdir(), "brtops-lock-"));
+    dirs.push(dir);
+    const sleeper = foreignProcess();
+    children.push(sleeper);
+    waitForProc(sleeper.pid!);
+    // The sleeper's pid with another start time: a holder whose process is gone (its pid reused).
+    const stale: LockHolder = {
+      pid: sleeper.pid!,
+      host: hostname(),
+      since: "2026-01-01T00:00:00.000Z",
+      startTime: "1",
+    };
+    const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+    const lock = join(dir, "x.lock");
+    const guard = `${lock}.takeover`;
+
+    // Judged stale a moment ago, but a live process holds the lock now: it stays.
+    expect(tryLock(lock)).toBe(true);
+    removeStaleLock(lock, stale, me);
+    expect(readHolder(lock)!.pid).toBe(process.pid);
+    unlock(lock);
+
+    // Another takeover is under way (a live holder of the guard): this one leaves the lock to it.
+    writeFileSync(lock, JSON.stringify(stale));
+    writeFileSync(guard, JSON.stringify({ ...me, startTime: processIdentity(process.pid)!.startTime }));
+    removeStaleLock(lock, stale, me);
+    expect(readHolder(lock)).toEqual(stale);
+    // A guard whose holder is gone is cleared; the next attempt removes the stale lock.
+    writeFileSync(guard, JSON.stringify(stale));
+    removeStaleLock(lock, stale, me);
+    expect(readHolder(guard)).toBeNull();
+    expect(readHolder(lock)).toEqual(stale);
+    removeStaleLock(lock, stale, me);
+    expect(readHolder(lock)).toBeNull();
+    expect(readHolder(guard)).toBeNull();
+
+    // tryLock itself takes a stale lock over.
+    writeFileSync(lock, JSON.stringify(stale));
+    expect(tryLock(lock)).toBe(true);
+    expect(readHolder(lock)!.pid).toBe(process.pid);
     unlock(lock);
   });
 
