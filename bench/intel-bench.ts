@@ -271,7 +271,8 @@ async function resetReleaseProject(): Promise<void> {
 /** What the bench runs on each side (printed with the figures, so the comparison can be checked). */
 const RELEASE_ARGS = ["release", "minor", "--to", "testing", "--json", "--as", "alice@example.com"];
 const BASELINE_ARGS = ["log", "-z", `--format=${LOG_FORMAT}`, "v1.0.000..HEAD", "--"];
-const RELEASE_RUNS = 7;
+/** Pairs run alternately: a shared 2-core machine moves single runs by ±20%, the medians of 11 far less. */
+const RELEASE_RUNS = 11;
 
 /**
  * CPU time (user + system, ms) of this process's children that have ended, from /proc (Linux; 10 ms
