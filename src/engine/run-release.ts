@@ -17,11 +17,9 @@ import type { Project } from "./project.js";
 import type { ReleaseSession } from "./release-session.js";
 import { createStepContext, EffectFailed, InterruptedEffect } from "./step-context.js";
 import { abandonedProcesses, stopProcesses } from "./effect-processes.js";
-import { EXECUTORS } from "./steps/index.js";
-import { rollbackDeployment } from "./steps/rollback.js";
+import { executorFor } from "./steps/index.js";
 import type { ProgressEvent, StepOutcome } from "./step-types.js";
 import { outcomeDrafts } from "../core/step-outcome.js";
-import { RECHECK_STEP, recheckEnvironment } from "../deploy/recheck-environment.js";
 import { composeVersionDocuments, renderPhaseDocuments, withDocumentsLock, writeDocs } from "./write-documents.js";
 import { writeRecordDocuments } from "./record-documents.js";
 import { createEventNotifier } from "./notify-events.js";
@@ -219,7 +217,8 @@ export async function runRelease(
               progress,
               signal: controller.signal,
             });
-            const r = await rollbackDeployment(ctx);
+            // The deployment phases' code loads when first needed (./steps/index.ts).
+            const r = await (await import("./steps/rollback.js")).rollbackDeployment(ctx);
             const drafts: AnyDraft[] = [
               { type: "RollbackCompleted", at: project.now(), actor, data: { steps: r.steps, to: r.to } },
             ];
@@ -396,7 +395,7 @@ async function recheckBeforeCertification(
   signal: AbortSignal,
   record: (d: AnyDraft[]) => Promise<void>,
 ) {
-  const step = RECHECK_STEP;
+  const { RECHECK_STEP: step, recheckEnvironment } = await import("../deploy/recheck-environment.js");
   const title = "Environment checked again before certification";
   let outcome: StepOutcome;
   try {
@@ -594,7 +593,7 @@ async function runStep(
     return "ok";
   }
 
-  const exec = EXECUTORS[step];
+  const exec = await executorFor(step);
   const attempt = (s.steps[step]?.attempt ?? 0) + 1;
   if (!recovering || s.steps[step]?.status !== "started") {
     const started: AnyDraft[] = [{ type: "StepStarted", at: now(), actor, data: { step, attempt, label: title } }];
