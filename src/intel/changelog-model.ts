@@ -214,24 +214,6 @@ function mayShare(collected: Pick<CollectedChanges, "changes" | "reverted">, ask
   });
 }
 
-/**
- * Shortest prefixes (≥ 7) that tell these commit ids apart; linear in the number of ids. With
- * `asked`, only those ids can be asked for (the others are still told apart from them), which
- * keeps a 50,000-commit range cheap when a few hundred entries are listed.
- */
-export function shortIds(shas: Iterable<string>, asked?: Iterable<string>): (sha: string) => string {
-  const groups = new Map<string, string[]>();
-  if (asked) for (const s of asked) groups.set(s.slice(0, 7), []);
-  for (const s of shas) {
-    const k = s.slice(0, 7);
-    const g = groups.get(k);
-    if (!g) {
-      if (!asked) groups.set(k, [s]);
-    } else if (!g.includes(s)) g.push(s);
-  }
-  return shortFrom(groups);
-}
-
 /** The short id of a commit among groups of ids that share their first seven characters. */
 function shortFrom(groups: ReadonlyMap<string, readonly string[]>): (sha: string) => string {
   return (sha) => {

@@ -108,16 +108,21 @@ async function toReview(fx: Fixture, version: string): Promise<{ runner: ReturnT
   return { runner }; // wrapped: an async function returning the promise itself would wait for it
 }
 
+/** v1.1.0 through App Review, approved: the runner stops at 7.10 with the app on sale (phased release active). */
+async function onSale(fx: Fixture): Promise<void> {
+  await toDeployment(fx, "1.1.0");
+  const { runner } = await toReview(fx, "1.1.0");
+  fx.asc.approve("1.1.0");
+  const r = await runner;
+  expect(r.code, r.stdout + r.stderr).toBe(3);
+}
+
 describe("RELEASE to App Store (a local App Store Connect API)", () => {
   it(
     "v1.1.0: uploaded, processed, version with What's New per locale, submitted, approved by App Review → certified; PAUSE / RESUME move the phased release",
     async () => {
       const fx = await fixture();
-      await toDeployment(fx, "1.1.0");
-      const { runner } = await toReview(fx, "1.1.0");
-      fx.asc.approve("1.1.0");
-      const r = await runner;
-      expect(r.code, r.stdout + r.stderr).toBe(3);
+      await onSale(fx);
       const s = await statusOf(fx);
       expect(s.step).toBe("7.10");
       expect(s.appStore).toMatchObject({ state: "READY_FOR_DISTRIBUTION", phasedRelease: "ACTIVE" });
@@ -230,10 +235,7 @@ describe("RELEASE to App Store (a local App Store Connect API)", () => {
     "rollback as the HUM LEAD chose: remove-from-sale makes the app unavailable everywhere, recorded with the decision",
     async () => {
       const fx = await fixture();
-      await toDeployment(fx, "1.1.0");
-      const { runner } = await toReview(fx, "1.1.0");
-      fx.asc.approve("1.1.0");
-      expect((await runner).code).toBe(3);
+      await onSale(fx);
       const bad = await cli(fx, HUM, ["rollback", "--app-store", "withdraw"]);
       expect(bad.code, bad.stderr).toBe(2);
       expect(fx.asc.territories.every((t) => t.available)).toBe(true);
@@ -262,10 +264,7 @@ describe("RELEASE to App Store (a local App Store Connect API)", () => {
     "rollback as the HUM LEAD chose: pause halts the phased release and leaves the app on sale, recorded with the decision",
     async () => {
       const fx = await fixture();
-      await toDeployment(fx, "1.1.0");
-      const { runner } = await toReview(fx, "1.1.0");
-      fx.asc.approve("1.1.0");
-      expect((await runner).code).toBe(3);
+      await onSale(fx);
       expect(fx.asc.phased[0]!.state).toBe("ACTIVE");
       await cli(fx, HUM, ["rollback", "--app-store", "pause", "--note", "crash on launch"], 0);
       await cli(fx, AI, ["run"]);

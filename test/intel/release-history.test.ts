@@ -65,6 +65,34 @@ describe("one pass over the release's history", () => {
   });
 });
 
+describe("the history read starts with the process", () => {
+  it("before the command line is parsed: a release the parser then refuses has already started it", async () => {
+    const { root, cleanup } = sampleProject();
+    cleanups.push(cleanup);
+    const bin = join(root, "..", "bin");
+    mkdirSync(bin, { recursive: true });
+    const calls = join(root, "..", "git-calls.log");
+    writeFileSync(calls, "");
+    const realGit = execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim();
+    writeFileSync(join(bin, "git"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${calls}'\nexec '${realGit}' "$@"\n`);
+    chmodSync(join(bin, "git"), 0o755);
+
+    // An option `release` does not have: commander refuses it, after cli/entry's guess started the read.
+    const r = brtops(root, AI, ["release", "minor", "--to", "staging", "--no-such-option"], {
+      PATH: `${bin}:${process.env.PATH ?? ""}`,
+    });
+    expect(r.code).toBe(2);
+    // The wrapper writes its line as git starts; wait for that fact (the process has exited already).
+    const deadline = Date.now() + 20_000;
+    const logged = (): boolean =>
+      readFileSync(calls, "utf8")
+        .split("\n")
+        .some((l) => / log -z /.test(` ${l} `));
+    while (!logged() && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    expect(readFileSync(calls, "utf8")).toMatch(/(^|\s)log -z /m);
+  });
+});
+
 describe("the changelog base a release recorded", () => {
   it("counts from a certified release's commit when it has no tag: exactly the commits after it, no VersionResolved", async () => {
     const { root, cleanup } = sampleProject();
