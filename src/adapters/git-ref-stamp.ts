@@ -18,7 +18,11 @@ const PLAIN_NAME = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/;
 const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const ENVIRONMENT = ["GIT_DIR", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES", "GIT_WORK_TREE"];
 
-/** The `.git` folder git finds from `cwd`, when it is a plain one. */
+/** The `.git` folder git finds from `cwd` when it is a plain one and nothing in the environment points git elsewhere; else null. */
+export function plainGitDir(cwd: string): string | null {
+  return ENVIRONMENT.some((k) => process.env[k]) ? null : gitDirOf(cwd);
+}
+
 function gitDirOf(cwd: string): string | null {
   for (let dir = cwd; ;) {
     // A git folder itself (a bare repository, or inside .git): git uses it, not a .git further up.
@@ -64,9 +68,8 @@ function candidates(gitDir: string, name: string): string[] {
  */
 export function refStamp(cwd: string, names: readonly string[]): string | null {
   try {
-    if (ENVIRONMENT.some((k) => process.env[k])) return null;
     if (!names.every((n) => FULL_ID.test(n) || PLAIN_NAME.test(n))) return null;
-    const gitDir = gitDirOf(cwd);
+    const gitDir = plainGitDir(cwd);
     if (!gitDir) return null;
     const parts: string[] = [gitDir, identity(join(gitDir, "packed-refs"))];
     for (const name of names) {
@@ -96,8 +99,7 @@ export function refStamp(cwd: string, names: readonly string[]): string | null {
 /** The stamp of the repository's tag names: `packed-refs` and the loose tags' paths. Null as for refStamp. */
 export function tagsStamp(cwd: string): string | null {
   try {
-    if (ENVIRONMENT.some((k) => process.env[k])) return null;
-    const gitDir = gitDirOf(cwd);
+    const gitDir = plainGitDir(cwd);
     if (!gitDir) return null;
     const tags = join(gitDir, "refs", "tags");
     const loose = existsSync(tags) ? readdirSync(tags, { recursive: true, encoding: "utf8" }).sort() : [];
@@ -114,8 +116,8 @@ export function tagsStamp(cwd: string): string | null {
  */
 export function noRefsUnder(cwd: string, prefix: string): boolean {
   try {
-    if (ENVIRONMENT.some((k) => process.env[k]) || !prefix.startsWith("refs/") || !prefix.endsWith("/")) return false;
-    const gitDir = gitDirOf(cwd);
+    if (!prefix.startsWith("refs/") || !prefix.endsWith("/")) return false;
+    const gitDir = plainGitDir(cwd);
     if (!gitDir) return false;
     // A folder git left empty (it removes loose refs, not always their folders) holds no ref.
     const loose = join(gitDir, prefix);

@@ -19,6 +19,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createGit } from "../adapters/git.js";
+import { readRefFiles } from "../adapters/git-ref-files.js";
 import { CONFIG_FILE, findRoot } from "../config/find-root.js";
 
 /** Beyond this many runs the guess costs more than it may save (every log is read again under the lock). */
@@ -52,13 +53,15 @@ async function guess(cwd: string, requested: string, env: Readonly<Record<string
     const dir = join(root, ".brtops", "releases");
     const logs = existsSync(dir) ? readdirSync(dir).filter((n) => existsSync(join(dir, n, "events.jsonl"))) : [];
     if (logs.length > MAX_RUNS) return;
-    // The tags (with their commits) and HEAD are read while the planning and reading code loads;
-    // the store's code only for a store that holds logs. git log then starts from those commits,
-    // with no git process resolving them in between.
+    // The tags (with their commits) and HEAD, from the ref files where they tell (no git process
+    // to fork), else from git while the planning and reading code loads; the store's code only for
+    // a store that holds logs. git log then starts from those commits, with no git process
+    // resolving them in between.
+    const files = readRefFiles(root);
     const git = createGit(root);
     const [tagCommits, head, { planReleaseRequest }, { prefetchKnownHistory }, runs] = await Promise.all([
-      git.tagCommits(),
-      git.head(),
+      files?.tagCommits ?? git.tagCommits(),
+      files ? files.head : git.head(),
       import("../intel/plan-request.js"),
       import("./steps/history.js"),
       logs.length === 0 ? [] : storeRuns(root),

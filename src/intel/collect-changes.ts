@@ -30,6 +30,12 @@ export interface CollectedChanges {
 
 export interface ChangeCollector {
   add(commit: ParsedCommit): void;
+  /**
+   * The next commit when it is a plain commit making one change (conventional-commit's
+   * plainCommitChange): added as `add` would, without its record. False — nothing added, call `add` —
+   * while a revert waits for its target (the commit's subject may be it).
+   */
+  addChange(sha: string, date: string, change: Change): boolean;
   result(): CollectedChanges;
 }
 
@@ -115,6 +121,17 @@ export function collectChanges(): ChangeCollector {
         changes.push(ch);
         summary.add(ch);
       }
+    },
+    addChange(sha, date, change) {
+      if (bySha.size > 0 || byHeader.size > 0) return false;
+      commits++;
+      if (!last) last = { sha, date };
+      firstSha = sha;
+      firstDate = date;
+      if (change.type !== null) conventional++;
+      changes.push(change);
+      summary.add(change);
+      return true;
     },
     result() {
       // Reverts whose target was not in the range undo something released before: list them.

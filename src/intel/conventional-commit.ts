@@ -194,6 +194,122 @@ export function parseCommit(c: CommitRecord): ParsedCommit {
   return { sha: c.sha, author: c.author, date: c.date, subject, merge, reverts: null, changes };
 }
 
+/** Character codes the one-line header scan below compares with. */
+const enum Ch {
+  Tab = 9,
+  Newline = 10,
+  Space = 32,
+  Bang = 33,
+  Open = 40,
+  Close = 41,
+  Dash = 45,
+  Colon = 58,
+  Underscore = 95,
+  LowerR = 114,
+  Del = 127,
+}
+const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isWordOrDash = (c: number): boolean =>
+  isLetter(c) || (c >= 48 && c <= 57) || c === Ch.Underscore || c === Ch.Dash;
+/** Printable ASCII but the space: neither trimmed nor a line end, whatever the rule. */
+const isPlain = (c: number): boolean => c > Ch.Space && c < Ch.Del;
+
+/**
+ * The one change of the most common commits, read in place from the text of a log: a header line
+ * — conventional or not — and at most a plain body (no colon anywhere in it, so no squashed
+ * lines and no footers, and no "reverts commit"), not a revert, no trimming needed, printable
+ * ASCII around the parts. What `parseCommit` would make of such a message, without making the
+ * commit's record, its lines and the header's match first (nine in ten commits of the intel
+ * benchmark's history). Null for any other message — the caller then calls parseCommit — so the
+ * grammar's corner cases stay in one place: HEADER. `text.slice(from, to)` is the message; `sha`
+ * and `author` are the commit's (not a merge: a merge lists nothing itself).
+ */
+export function plainCommitChange(text: string, from: number, to: number, sha: string, author: string): Change | null {
+  // The header line ends at the first newline; what follows is the body.
+  let end = from;
+  while (end < to && text.charCodeAt(end) !== Ch.Newline) end++;
+  if (end - from < 2 || !isLetter(text.charCodeAt(from)) || !isPlain(text.charCodeAt(end - 1))) return null;
+  if (!plainBody(text, end + 1, to)) return null;
+  let i = from + 1;
+  while (i < end && isWordOrDash(text.charCodeAt(i))) i++;
+  const typeEnd = i;
+  const next = text.charCodeAt(i);
+  if (next !== Ch.Open && next !== Ch.Bang && next !== Ch.Colon) {
+    // No header can start so (the type is as long as it can be, and must be followed by one of
+    // those): a commit that is not conventional, its subject the change — unless it is a revert.
+    if (text.startsWith("Revert", from) || !lineOk(text, from, end)) return null;
+    return {
+      type: null,
+      scope: null,
+      description: text.slice(from, end),
+      breaking: false,
+      breakingNotes: NO_NOTES as string[],
+      sha,
+      author,
+    };
+  }
+  let scope: string | null = null;
+  if (next === Ch.Open) {
+    const open = i;
+    i++;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      if (c === Ch.Close) break;
+      // A nested parenthesis or a character the scope's rule may treat otherwise: the full parse decides.
+      if (c === Ch.Open || c < Ch.Space || c >= Ch.Del) return null;
+      i++;
+    }
+    if (i >= end) return null;
+    scope = trimmedScope(text, open + 1, i);
+    i++;
+  }
+  const bang = text.charCodeAt(i) === Ch.Bang;
+  if (bang) i++;
+  if (text.charCodeAt(i) !== Ch.Colon) return null;
+  i++;
+  while (i < end && (text.charCodeAt(i) === Ch.Space || text.charCodeAt(i) === Ch.Tab)) i++;
+  if (i >= end || !isPlain(text.charCodeAt(i)) || !lineOk(text, i, end)) return null;
+  const type = typeName(text.slice(from, typeEnd));
+  // A revert ("revert: x") cancels another commit: the full parse says which.
+  if (type === "revert") return null;
+  const description = text.slice(i, end);
+  return {
+    type,
+    scope,
+    description,
+    breaking: bang,
+    breakingNotes: bang ? [description] : (NO_NOTES as string[]),
+    sha,
+    author,
+  };
+}
+
+/** No control character and no line end the header's rule would stop at. */
+function lineOk(text: string, from: number, to: number): boolean {
+  for (let j = from; j < to; j++) {
+    const c = text.charCodeAt(j);
+    if (c < Ch.Space || c === 0x2028 || c === 0x2029) return false;
+  }
+  return true;
+}
+
+/** A body that can hold no change of its own: no colon (squashed lines and footers have one), no "reverts commit". */
+function plainBody(text: string, from: number, to: number): boolean {
+  for (let j = from; j < to; j++) {
+    const c = text.charCodeAt(j);
+    if (c === Ch.Colon) return false;
+    if (c === Ch.LowerR && text.startsWith("reverts commit", j)) return false;
+  }
+  return true;
+}
+
+/** A scope as parseHeader keeps it: trimmed, shared, null when empty. */
+function trimmedScope(text: string, from: number, to: number): string | null {
+  while (from < to && text.charCodeAt(from) === Ch.Space) from++;
+  while (to > from && text.charCodeAt(to - 1) === Ch.Space) to--;
+  return to > from ? shared(text.slice(from, to)) : null;
+}
+
 /** BREAKING CHANGE footers (with continuation lines) and where the footer block starts. */
 function breakingFooters(lines: readonly string[]): { notes: string[]; bodyEnd: number } {
   const notes: string[] = [];

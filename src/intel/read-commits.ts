@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { BrtopsError } from "../core/errors.js";
 import { collectChanges, type ChangeCollector, type CollectedChanges } from "./collect-changes.js";
-import { parseCommit, sharedString } from "./conventional-commit.js";
+import { parseCommit, plainCommitChange, sharedString } from "./conventional-commit.js";
 
 const NO_PARENTS: string[] = [];
 /** Stands for the one parent of most commits: parseCommit reads only how many there are (a merge has several). */
@@ -81,15 +81,16 @@ export function logRecords(collector: ChangeCollector): { write(chunk: Buffer): 
     const c = b < 0 || b >= end ? -1 : text.indexOf("\x1f", b + 1);
     const d = c < 0 || c >= end ? -1 : text.indexOf("\x1f", c + 1);
     if (d < 0 || d >= end) return;
-    collector.add(
-      parseCommit({
-        sha: text.slice(start, a),
-        parents: parentsOf(text, a + 1, b),
-        author: sharedString(text.slice(b + 1, c)),
-        date: text.slice(c + 1, d),
-        message: text.slice(d + 1, end),
-      }),
-    );
+    const sha = text.slice(start, a);
+    const parents = parentsOf(text, a + 1, b);
+    const author = sharedString(text.slice(b + 1, c));
+    const date = text.slice(c + 1, d);
+    // Most commits: a header line and a plain body, one change, read in place (no record, no lines made).
+    if (parents.length < 2) {
+      const change = plainCommitChange(text, d + 1, end, sha, author);
+      if (change !== null && collector.addChange(sha, date, change)) return;
+    }
+    collector.add(parseCommit({ sha, parents, author, date, message: text.slice(d + 1, end) }));
   };
   return {
     write(chunk) {
