@@ -194,25 +194,23 @@ export function parseCommit(c: CommitRecord): ParsedCommit {
   return { sha: c.sha, author: c.author, date: c.date, subject, merge, reverts: null, changes };
 }
 
-/** Character codes the one-line header scan below compares with. */
-const enum Ch {
-  Tab = 9,
-  Newline = 10,
-  Space = 32,
-  Bang = 33,
-  Open = 40,
-  Close = 41,
-  Dash = 45,
-  Colon = 58,
-  Underscore = 95,
-  LowerR = 114,
-  Del = 127,
-}
+/** Character codes the header scan below compares with. */
+const CH_TAB = 9;
+const CH_NEWLINE = 10;
+const CH_SPACE = 32;
+const CH_BANG = 33;
+const CH_OPEN = 40;
+const CH_CLOSE = 41;
+const CH_DASH = 45;
+const CH_COLON = 58;
+const CH_UNDERSCORE = 95;
+const CH_LOWER_R = 114;
+const CH_DEL = 127;
 const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isWordOrDash = (c: number): boolean =>
-  isLetter(c) || (c >= 48 && c <= 57) || c === Ch.Underscore || c === Ch.Dash;
+  isLetter(c) || (c >= 48 && c <= 57) || c === CH_UNDERSCORE || c === CH_DASH;
 /** Printable ASCII but the space: neither trimmed nor a line end, whatever the rule. */
-const isPlain = (c: number): boolean => c > Ch.Space && c < Ch.Del;
+const isPlain = (c: number): boolean => c > CH_SPACE && c < CH_DEL;
 
 /**
  * The one change of the most common commits, read in place from the text of a log: a header line
@@ -227,14 +225,14 @@ const isPlain = (c: number): boolean => c > Ch.Space && c < Ch.Del;
 export function plainCommitChange(text: string, from: number, to: number, sha: string, author: string): Change | null {
   // The header line ends at the first newline; what follows is the body.
   let end = from;
-  while (end < to && text.charCodeAt(end) !== Ch.Newline) end++;
+  while (end < to && text.charCodeAt(end) !== CH_NEWLINE) end++;
   if (end - from < 2 || !isLetter(text.charCodeAt(from)) || !isPlain(text.charCodeAt(end - 1))) return null;
   if (!plainBody(text, end + 1, to)) return null;
   let i = from + 1;
   while (i < end && isWordOrDash(text.charCodeAt(i))) i++;
   const typeEnd = i;
   const next = text.charCodeAt(i);
-  if (next !== Ch.Open && next !== Ch.Bang && next !== Ch.Colon) {
+  if (next !== CH_OPEN && next !== CH_BANG && next !== CH_COLON) {
     // No header can start so (the type is as long as it can be, and must be followed by one of
     // those): a commit that is not conventional, its subject the change — unless it is a revert.
     if (text.startsWith("Revert", from) || !lineOk(text, from, end)) return null;
@@ -249,25 +247,25 @@ export function plainCommitChange(text: string, from: number, to: number, sha: s
     };
   }
   let scope: string | null = null;
-  if (next === Ch.Open) {
+  if (next === CH_OPEN) {
     const open = i;
     i++;
     while (i < end) {
       const c = text.charCodeAt(i);
-      if (c === Ch.Close) break;
+      if (c === CH_CLOSE) break;
       // A nested parenthesis or a character the scope's rule may treat otherwise: the full parse decides.
-      if (c === Ch.Open || c < Ch.Space || c >= Ch.Del) return null;
+      if (c === CH_OPEN || c < CH_SPACE || c >= CH_DEL) return null;
       i++;
     }
     if (i >= end) return null;
     scope = trimmedScope(text, open + 1, i);
     i++;
   }
-  const bang = text.charCodeAt(i) === Ch.Bang;
+  const bang = text.charCodeAt(i) === CH_BANG;
   if (bang) i++;
-  if (text.charCodeAt(i) !== Ch.Colon) return null;
+  if (text.charCodeAt(i) !== CH_COLON) return null;
   i++;
-  while (i < end && (text.charCodeAt(i) === Ch.Space || text.charCodeAt(i) === Ch.Tab)) i++;
+  while (i < end && (text.charCodeAt(i) === CH_SPACE || text.charCodeAt(i) === CH_TAB)) i++;
   if (i >= end || !isPlain(text.charCodeAt(i)) || !lineOk(text, i, end)) return null;
   const type = typeName(text.slice(from, typeEnd));
   // A revert ("revert: x") cancels another commit: the full parse says which.
@@ -288,7 +286,7 @@ export function plainCommitChange(text: string, from: number, to: number, sha: s
 function lineOk(text: string, from: number, to: number): boolean {
   for (let j = from; j < to; j++) {
     const c = text.charCodeAt(j);
-    if (c < Ch.Space || c === 0x2028 || c === 0x2029) return false;
+    if (c < CH_SPACE || c === 0x2028 || c === 0x2029) return false;
   }
   return true;
 }
@@ -297,16 +295,16 @@ function lineOk(text: string, from: number, to: number): boolean {
 function plainBody(text: string, from: number, to: number): boolean {
   for (let j = from; j < to; j++) {
     const c = text.charCodeAt(j);
-    if (c === Ch.Colon) return false;
-    if (c === Ch.LowerR && text.startsWith("reverts commit", j)) return false;
+    if (c === CH_COLON) return false;
+    if (c === CH_LOWER_R && text.startsWith("reverts commit", j)) return false;
   }
   return true;
 }
 
 /** A scope as parseHeader keeps it: trimmed, shared, null when empty. */
 function trimmedScope(text: string, from: number, to: number): string | null {
-  while (from < to && text.charCodeAt(from) === Ch.Space) from++;
-  while (to > from && text.charCodeAt(to - 1) === Ch.Space) to--;
+  while (from < to && text.charCodeAt(from) === CH_SPACE) from++;
+  while (to > from && text.charCodeAt(to - 1) === CH_SPACE) to--;
   return to > from ? shared(text.slice(from, to)) : null;
 }
 
