@@ -9,8 +9,8 @@
  * Null — ask git — whenever the layout is not the plain one: a `.git` file (worktree, submodule),
  * the reftable backend, GIT_DIR and friends in the environment, a name with revision syntax.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
 
 /** A name git resolves through refs only (no revision syntax: ^ ~ : @{ … ). */
 const PLAIN_NAME = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/;
@@ -18,9 +18,28 @@ const PLAIN_NAME = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/;
 const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const ENVIRONMENT = ["GIT_DIR", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES", "GIT_WORK_TREE"];
 
-/** The `.git` folder git finds from `cwd` when it is a plain one and nothing in the environment points git elsewhere; else null. */
+/**
+ * The `.git` folder git finds from `cwd` when it is a plain one and nothing in the environment
+ * points git elsewhere; else null. Found from the real path, as git looks: a project reached
+ * through a symbolic link belongs to the repository around its target.
+ */
 export function plainGitDir(cwd: string): string | null {
-  return ENVIRONMENT.some((k) => process.env[k]) ? null : gitDirOf(cwd);
+  return ENVIRONMENT.some((k) => process.env[k]) ? null : gitDirOf(realpathSync.native(cwd));
+}
+
+/**
+ * The folder `cwd` is in, relative to the top of its repository, as `git rev-parse --show-prefix`
+ * prints it ("" at the top, "apps/web/" below it); null where only git can tell (as plainGitDir).
+ */
+export function worktreePrefix(cwd: string): string | null {
+  try {
+    const gitDir = plainGitDir(cwd);
+    if (!gitDir) return null;
+    const rel = relative(dirname(gitDir), realpathSync.native(cwd));
+    return rel === "" ? "" : `${rel.split(sep).join("/")}/`;
+  } catch {
+    return null;
+  }
 }
 
 function gitDirOf(cwd: string): string | null {

@@ -9,6 +9,7 @@ import { createReadStream, existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Git } from "../adapters/git.js";
+import { worktreePrefix } from "../adapters/git-ref-stamp.js";
 import type { Finding, PackageRef } from "../core/events.js";
 import { hashFile } from "../intel/read-artifact-files.js";
 
@@ -58,9 +59,9 @@ export async function dirtyFiles(
   ].sort();
 }
 
-/** The project folder inside its repository ("" at the top, "apps/web/" in a monorepo). */
+/** The project folder inside its repository ("" at the top, "apps/web/" in a monorepo): from the folders where they tell, else from git. */
 export async function repoPrefix(git: Git): Promise<string> {
-  return (await git.run(["rev-parse", "--show-prefix"], { allowFail: true })).stdout.trim();
+  return worktreePrefix(git.cwd) ?? (await git.run(["rev-parse", "--show-prefix"], { allowFail: true })).stdout.trim();
 }
 
 /** True when `commit` names a commit of the repository. */

@@ -5,11 +5,12 @@
  * the answer is null and git is asked.
  */
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { createGit } from "../../src/adapters/git.js";
 import { readRefFiles } from "../../src/adapters/git-ref-files.js";
+import { worktreePrefix } from "../../src/adapters/git-ref-stamp.js";
 import { createIntelRepo, type IntelRepo } from "./intel-git.js";
 
 let repo: IntelRepo;
@@ -113,5 +114,23 @@ describe("where the files cannot tell, git is asked (null)", () => {
     } finally {
       delete process.env.GIT_DIR;
     }
+  });
+});
+
+describe("the project folder's place in its repository", () => {
+  it("is what git rev-parse --show-prefix prints: at the top, below it, through a symbolic link", () => {
+    repo.commit("chore: start");
+    const web = join(repo.dir, "apps", "web app");
+    mkdirSync(web, { recursive: true });
+    const link = `${repo.dir}-link`;
+    symlinkSync(web, link);
+    onTestFinished(() => rmSync(link, { force: true }));
+    const gitSays = (cwd: string): string =>
+      execFileSync("git", ["rev-parse", "--show-prefix"], { cwd, encoding: "utf8" }).trim();
+    for (const cwd of [repo.dir, join(repo.dir, "apps"), web, link])
+      expect(worktreePrefix(cwd), cwd).toBe(gitSays(cwd));
+    expect(worktreePrefix(link)).toBe("apps/web app/");
+    // Inside the git folder itself: only git can tell.
+    expect(worktreePrefix(join(repo.dir, ".git"))).toBeNull();
   });
 });
