@@ -90,8 +90,10 @@ function deepMap(value: unknown, fn: (s: string) => string, depth: number): unkn
     return out;
   }
   if (value && typeof value === "object") {
+    // By key (no [key, value] pair made per member: a recorded changelog has thousands of objects).
+    const src = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[fn(k)] = deepMap(v, fn, depth + 1);
+    for (const k of Object.keys(src)) out[fn(k)] = deepMap(src[k], fn, depth + 1);
     return out;
   }
   return value;

@@ -146,7 +146,8 @@ export function collectChanges(): ChangeCollector {
           sha: r.sha,
           author: r.author,
         }));
-      const all = [...changes, ...outside];
+      // The collected list itself when nothing follows it (50,000 changes are not copied for nothing).
+      const all = outside.length > 0 ? [...changes, ...outside] : changes;
       rememberSummary(all, summary.summary(outside));
       return {
         changes: all,
