@@ -12,10 +12,11 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { inflateSync, constants as zlib } from "node:zlib";
 import { plainGitDir } from "./git-ref-stamp.js";
 
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+/** zlib, loaded when a loose tag is first read (~2 ms the guess need not spend when the tags are packed). */
+const zlib = (): typeof import("node:zlib") => process.getBuiltinModule("node:zlib");
 
 export interface RefFiles {
   /** The commit HEAD names; null on a branch with no commit yet. */
@@ -136,7 +137,7 @@ function commitOfLooseObject(gitDir: string, id: string): string | null | undefi
       return undefined;
     }
     // The header and, for a tag, its first lines: a small part of the object is enough.
-    const text = inflateSync(raw, { finishFlush: zlib.Z_SYNC_FLUSH }).toString("latin1", 0, 512);
+    const text = zlib().inflateSync(raw, { finishFlush: zlib().constants.Z_SYNC_FLUSH }).toString("latin1", 0, 512);
     if (text.startsWith("commit ")) return at;
     if (!text.startsWith("tag ")) return null;
     const m = /\0object ([0-9a-f]+)\ntype (\w+)\n/.exec(text);
