@@ -103,8 +103,12 @@ export async function cmdRelease(
     return advance(ctx, p, session, session.state.requestedBy);
   });
   if (!release) return code;
-  const { offerGateDecision } = await import("./prompt-gate.js");
-  return offerGateDecision({ ...ctx, args: { ...ctx.args, flags: { ...ctx.args.flags, release } } }, code, true);
+  return offerGate({ ...ctx, args: { ...ctx.args, flags: { ...ctx.args.flags, release } } }, code);
+}
+
+/** The gate prompt after a command that ran a release (prompt-gate decides whether to ask; loaded only where it may). */
+async function offerGate(ctx: Ctx, code: number): Promise<number> {
+  return ctx.out.mode.interactive ? (await import("./prompt-gate.js")).offerGateDecision(ctx, code, true) : code;
 }
 
 /**
@@ -158,5 +162,5 @@ export async function cmdRun(ctx: Ctx): Promise<number> {
     const actor = lead ?? authorize(p.config.leads, id, "run", "advance a release", situationOf(session.state));
     return advance(ctx, p, session, actor);
   });
-  return (await import("./prompt-gate.js")).offerGateDecision(ctx, code, true);
+  return offerGate(ctx, code);
 }
