@@ -8,8 +8,9 @@
 import { earlyReleaseRequest } from "./early-release.js";
 
 const early = earlyReleaseRequest(process.argv.slice(2));
-// Awaited (it resolves once git log is spawned, after two short git processes): the CLI's modules
-// would otherwise be compiled first and hold the spawn back; they load while git walks the range.
+// Awaited (it resolves once git log is spawned; the refs come from their files, or from two short
+// git processes where the files cannot tell): the CLI's modules would otherwise be compiled first
+// and hold the spawn back; they load while git walks the range.
 if (early)
   await import("../engine/prefetch-request.js").then((m) =>
     m.prefetchRequestHistory(process.cwd(), early.requested, process.env),
