@@ -1,8 +1,9 @@
 /** A real git repository in a temp dir with a bare repository as origin (pushes are real). */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { removeDir } from "../support/remove-dir.js";
 
 export interface GitFixture {
   root: string;
@@ -44,7 +45,7 @@ export function createGitFixture(): GitFixture {
       run(work, ["commit", "-q", "-m", message]);
       return run(work, ["rev-parse", "HEAD"]);
     },
-    dispose: () => rmSync(root, { recursive: true, force: true }),
+    dispose: () => removeDir(root),
   };
   fx.commit("README.md", "# shop\n", "initial");
   return fx;

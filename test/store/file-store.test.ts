@@ -92,8 +92,10 @@ describe("FileStore across real processes", () => {
       p.stdout.on("data", () => out.includes("ready\n") && resolve());
       p.once("exit", (code) => reject(new Error(`child exited (${code}) before it was ready: ${err}`)));
     });
+    // "close", not "exit": a child's last output may still be in the pipe when it has exited (the
+    // race test then saw 18 conflicts and an empty outcome: the 19th conflict, not yet read).
     const done = new Promise<{ code: number | null; signal: string | null; out: string }>((resolve) =>
-      p.once("exit", (code, signal) => resolve({ code, signal, out: out.replace("ready\n", "").trim() })),
+      p.once("close", (code, signal) => resolve({ code, signal, out: out.replace("ready\n", "").trim() })),
     );
     return { p, ready, done };
   }

@@ -1,10 +1,11 @@
 /** Runs the built CLI (dist/cli.js, built by `npm test` before vitest) in a project folder. */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { expect } from "vitest";
 import { generateSampleProject, type SampleOptions } from "../../src/demo/sample-project.js";
+import { removeDir } from "./remove-dir.js";
 
 /** BRTOPS_TEST_CLI points the tests at another build (a snapshot of dist/ that a rebuild cannot change mid-run). */
 export const CLI = process.env.BRTOPS_TEST_CLI || resolve(__dirname, "../../dist/cli.js");
@@ -84,7 +85,8 @@ export function sampleProject(o: SampleOptions = {}): { root: string; cleanup: (
   const base = mkdtempSync(join(tmpdir(), "brtops-test-"));
   const root = join(base, "project");
   generateSampleProject(root, o);
-  return { root, cleanup: () => rmSync(base, { recursive: true, force: true }) };
+  // brtops's background anchor push to the origin may still be running: removed once it is done.
+  return { root, cleanup: () => removeDir(base) };
 }
 
 export function status(root: string): any {
