@@ -34,7 +34,8 @@ export function plainGitDir(cwd: string): string | null {
 export function worktreePrefix(cwd: string): string | null {
   try {
     const gitDir = plainGitDir(cwd);
-    if (!gitDir) return null;
+    // A core.worktree setting puts the top elsewhere than beside .git: git says where.
+    if (!gitDir || /^\s*worktree\s*=/im.test(content(join(gitDir, "config")))) return null;
     const rel = relative(dirname(gitDir), realpathSync.native(cwd));
     return rel === "" ? "" : `${rel.split(sep).join("/")}/`;
   } catch {

@@ -26,8 +26,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // A release's history starts being read before the command's code loads (engine/prefetch-request).
-  // Awaited: the guess waits only on the ref files (or two short git processes), and the command's module loading
-  // would otherwise run first and hold back the spawn of the long git log it overlaps with.
+  // Awaited: the guess waits only on the ref files (or two short git processes), and the command's
+  // module loading would otherwise run first and hold back the spawn of the long git log it overlaps with.
   if (parsed.kind === "command" && parsed.spec.name === "release" && !args.flags.help && !args.flags["dry-run"])
     await import("../engine/prefetch-request.js").then((m) =>
       m.prefetchRequestHistory(ctx.cwd, args.positionals[0] ?? "", process.env),

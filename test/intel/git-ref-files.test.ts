@@ -130,7 +130,9 @@ describe("the project folder's place in its repository", () => {
     for (const cwd of [repo.dir, join(repo.dir, "apps"), web, link])
       expect(worktreePrefix(cwd), cwd).toBe(gitSays(cwd));
     expect(worktreePrefix(link)).toBe("apps/web app/");
-    // Inside the git folder itself: only git can tell.
+    // Inside the git folder itself, or with core.worktree set: only git can tell.
     expect(worktreePrefix(join(repo.dir, ".git"))).toBeNull();
+    repo.git("config", "core.worktree", repo.dir);
+    expect(worktreePrefix(web)).toBeNull();
   });
 });
