@@ -12,6 +12,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { byCodeUnit } from "../core/text-order.js";
 import { plainGitDir } from "./git-ref-stamp.js";
 
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
@@ -48,7 +49,7 @@ export function readRefFiles(cwd: string): RefFiles | null {
       if (commit === undefined) return null;
       tags.set(ref, commit);
     }
-    const names = [...tags.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const names = [...tags.keys()].sort(byCodeUnit);
     return { head, tagCommits: new Map(names.map((ref) => [ref.slice("refs/tags/".length), tags.get(ref)!])) };
   } catch {
     return null;

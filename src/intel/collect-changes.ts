@@ -81,12 +81,22 @@ export function collectChanges(): ChangeCollector {
     return null;
   };
 
+  // Every commit is counted, and is the oldest so far (newest first); the first one is the newest.
+  const count = (sha: string, date: string): void => {
+    commits++;
+    if (!last) last = { sha, date };
+    firstSha = sha;
+    firstDate = date;
+  };
+  // A change kept, and summarised while it is fresh in memory.
+  const keep = (ch: Change): void => {
+    changes.push(ch);
+    summary.add(ch);
+  };
+
   return {
     add(c) {
-      commits++;
-      if (!last) last = { sha: c.sha, date: c.date };
-      firstSha = c.sha;
-      firstDate = c.date;
+      count(c.sha, c.date);
       if (c.merge && !c.reverts) {
         merges++;
         return;
@@ -117,20 +127,13 @@ export function collectChanges(): ChangeCollector {
         return;
       }
       if (c.changes.some((ch) => ch.type !== null)) conventional++;
-      for (const ch of c.changes) {
-        changes.push(ch);
-        summary.add(ch);
-      }
+      for (const ch of c.changes) keep(ch);
     },
     addChange(sha, date, change) {
       if (bySha.size > 0 || byHeader.size > 0) return false;
-      commits++;
-      if (!last) last = { sha, date };
-      firstSha = sha;
-      firstDate = date;
+      count(sha, date);
       if (change.type !== null) conventional++;
-      changes.push(change);
-      summary.add(change);
+      keep(change);
       return true;
     },
     result() {
